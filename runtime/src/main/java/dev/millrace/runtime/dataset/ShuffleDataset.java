@@ -1,0 +1,106 @@
+package dev.millrace.runtime.dataset;
+
+import dev.millrace.streaming.Pair;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Moves records by key into {@code n} partitions, combining values of one key on the map side
+ * first: reduceByKey, groupByKey, countByValue and the per-batch half of windowed reduces.
+ *
+ * <p>Map tasks, one per parent partition, each fill one hash map per target partition; reduce
+ * tasks, one per target partition, merge those maps in map-task order, so the result is the same
+ * on every run over the same input.
+ */
+public final class ShuffleDataset<K, V, C> extends Dataset<Pair<K, C>>
+    implements StageBoundary, KeyedDataset<K, C> {
+  private Dataset<? extends Pair<K, V>> parent;
+  private final Aggregator<V, C> aggregator;
+  private final HashPartitioner partitioner;
+  private volatile HashMap<K, C>[] result;
+
+  /** Shuffles {@code parent} into {@code partitioner.partitions()} partitions. */
+  public ShuffleDataset(
+      Dataset<? extends Pair<K, V>> parent, Aggregator<V, C> aggregator, HashPartitioner partitioner) {
+    this.parent = parent;
+    this.aggregator = aggregator;
+    this.partitioner = partitioner;
+  }
+
+  @Override
+  public boolean isMaterialized() {
+    return result != null;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void materialize(TaskRunner runner) {
+    int maps = parent.numPartitions();
+    int n = partitioner.partitions();
+    HashMap<K, C>[][] buckets = new HashMap[maps][];
+    runner.runTasks(
+        maps,
+        m -> {
+          HashMap<K, C>[] mine = new HashMap[n];
+          for (int r = 0; r < n; r++) {
+            mine[r] = new HashMap<>();
+          }
+          parent.compute(
+              m,
+              pair -> {
+                K key = pair.key();
+                aggregator.add(mine[partitioner.partition(key)], key, pair.value());
+              });
+          buckets[m] = mine;
+        });
+    HashMap<K, C>[] reduced = new HashMap[n];
+    runner.runTasks(
+        n,
+        r -> {
+          HashMap<K, C> merged = null;
+          for (int m = 0; m < maps; m++) {
+            HashMap<K, C> part = buckets[m][r];
+            if (merged == null) {
+              merged = part;
+            } else {
+              for (Map.Entry<K, C> e : part.entrySet()) {
+                merged.merge(e.getKey(), e.getValue(), aggregator::merge);
+              }
+            }
+          }
+          reduced[r] = merged == null ? new HashMap<>() : merged;
+        });
+    result = reduced;
+    parent = null;
+  }
+
+  @Override
+  public HashPartitioner partitioner() {
+    return partitioner;
+  }
+
+  @Override
+  public Map<K, C> partitionMap(int p) {
+    return result[p];
+  }
+
+  @Override
+  public int numPartitions() {
+    return partitioner.partitions();
+  }
+
+  @Override
+  public void compute(int partition, Consumer<? super Pair<K, C>> out) {
+    for (Map.Entry<K, C> e : result[partition].entrySet()) {
+      out.accept(Pair.of(e.getKey(), e.getValue()));
+    }
+  }
+
+  @Override
+  public List<Dataset<?>> parents() {
+    Dataset<?> p = parent;
+    return p == null ? List.of() : List.of(p);
+  }
+}

@@ -1,0 +1,173 @@
+package dev.millrace.runtime.dataset;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs the tasks of a batch on a fixed pool of threads: the {@code N} of {@code local[N]}.
+ *
+ * <p>Only the batch-processing thread submits work, one stage at a time; tasks never submit tasks,
+ * so the pool cannot deadlock on itself.
+ */
+public final class TaskRunner implements AutoCloseable {
+  private final int threads;
+  private final ExecutorService pool;
+
+  /** A runner with {@code threads} task threads named after {@code appName}. */
+  public TaskRunner(int threads, String appName) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("a task runner needs at least 1 thread, got " + threads);
+    }
+    this.threads = threads;
+    AtomicInteger ids = new AtomicInteger();
+    this.pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "millrace-task-" + appName + "-" + ids.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** The number of task threads, which is also the default number of partitions. */
+  public int parallelism() {
+    return threads;
+  }
+
+  /**
+   * Runs {@code task.accept(i)} for every {@code i} in {@code [0, count)} in parallel and waits for
+   * all of them. A single task runs on the calling thread.
+   *
+   * @throws TaskFailedException for the lowest-numbered task that failed, after all have ended
+   */
+  public void runTasks(int count, IntConsumer task) {
+    if (count == 1) {
+      runOne(0, task);
+      return;
+    }
+    List<Future<?>> futures = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      final int index = i;
+      futures.add(pool.submit(() -> runOne(index, task)));
+    }
+    RuntimeException first = null;
+    for (Future<?> f : futures) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        if (first == null) {
+          first =
+              e.getCause() instanceof RuntimeException re
+                  ? re
+                  : new TaskFailedException(-1, e.getCause());
+        }
+      } catch (InterruptedException e) {
+        futures.forEach(x -> x.cancel(true));
+        Thread.currentThread().interrupt();
+        throw new TaskFailedException(-1, e);
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  private static void runOne(int index, IntConsumer task) {
+    try {
+      task.accept(index);
+    } catch (TaskFailedException e) {
+      throw e;
+    } catch (RuntimeException | Error e) {
+      throw new TaskFailedException(index, e);
+    }
+  }
+
+  /**
+   * Materializes every unprepared stage boundary that {@code roots} depend on, parents before
+   * children.
+   */
+  public void prepare(List<? extends Dataset<?>> roots) {
+    List<Dataset<?>> order = new ArrayList<>();
+    Set<Dataset<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    // Iterative post-order walk: lineage can be deep (a long union of windows), recursion is not safe.
+    Deque<Object[]> stack = new ArrayDeque<>();
+    for (Dataset<?> root : roots) {
+      if (seen.add(root)) {
+        stack.push(new Object[] {root, Boolean.FALSE});
+      }
+      while (!stack.isEmpty()) {
+        Object[] top = stack.pop();
+        Dataset<?> ds = (Dataset<?>) top[0];
+        if ((Boolean) top[1]) {
+          order.add(ds);
+          continue;
+        }
+        stack.push(new Object[] {ds, Boolean.TRUE});
+        for (Dataset<?> parent : ds.parents()) {
+          if (seen.add(parent)) {
+            stack.push(new Object[] {parent, Boolean.FALSE});
+          }
+        }
+      }
+    }
+    for (Dataset<?> ds : order) {
+      if (ds instanceof StageBoundary b && !b.isMaterialized()) {
+        b.materialize(this);
+      }
+    }
+  }
+
+  /** Prepares {@code ds} and returns all of its records in partition order. */
+  public <T> List<T> collect(Dataset<T> ds) {
+    prepare(List.of(ds));
+    int n = ds.numPartitions();
+    @SuppressWarnings("unchecked")
+    List<T>[] parts = new List[n];
+    runTasks(n, p -> parts[p] = ds.collectPartition(p));
+    int size = 0;
+    for (List<T> part : parts) {
+      size += part.size();
+    }
+    List<T> all = new ArrayList<>(size);
+    for (List<T> part : parts) {
+      all.addAll(part);
+    }
+    return all;
+  }
+
+  /** Prepares {@code ds} and counts its records. */
+  public long count(Dataset<?> ds) {
+    prepare(List.of(ds));
+    int n = ds.numPartitions();
+    long[] counts = new long[n];
+    runTasks(
+        n,
+        p -> {
+          long[] c = {0};
+          ds.compute(p, x -> c[0]++);
+          counts[p] = c[0];
+        });
+    long total = 0;
+    for (long c : counts) {
+      total += c;
+    }
+    return total;
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}

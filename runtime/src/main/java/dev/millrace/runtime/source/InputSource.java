@@ -1,0 +1,27 @@
+package dev.millrace.runtime.source;
+
+import dev.millrace.runtime.dataset.Dataset;
+
+/**
+ * Where an input stream's records come from. The batch generator calls {@link #take} once per
+ * batch time, in time order, on one thread.
+ *
+ * @param <T> record type
+ */
+public interface InputSource<T> {
+
+  /**
+   * Starts intake (connects, lists what already exists) before the first batch at {@code
+   * firstBatchTime}.
+   */
+  void start(long firstBatchTime);
+
+  /**
+   * The input of batch {@code batchTime}. With {@code lastBatch} the context is stopping
+   * gracefully: return what was already received, take nothing new.
+   */
+  Dataset<T> take(long batchTime, boolean lastBatch);
+
+  /** Stops intake and releases threads and connections; idempotent. */
+  void stop();
+}

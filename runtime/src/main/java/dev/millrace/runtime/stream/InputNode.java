@@ -1,0 +1,53 @@
+package dev.millrace.runtime.stream;
+
+import dev.millrace.runtime.dataset.Dataset;
+import dev.millrace.runtime.source.InputSource;
+import dev.millrace.streaming.Duration;
+import java.util.List;
+
+/**
+ * A stream read from outside: at each batch time the generator asks the source for that batch's
+ * input ({@link #plan}) before any processing of the batch begins.
+ */
+public final class InputNode<T> extends StreamNode<T> {
+  private final InputSource<T> source;
+
+  /** An input stream fed by {@code source}. */
+  public InputNode(StreamGraph graph, String operation, InputSource<T> source) {
+    super(graph, operation);
+    this.source = source;
+  }
+
+  /** The source feeding this stream. */
+  public InputSource<T> source() {
+    return source;
+  }
+
+  /** Takes the input for batch {@code time} from the source and holds it for processing. */
+  public Dataset<T> plan(long time, boolean lastBatch) {
+    Dataset<T> ds = source.take(time, lastBatch);
+    put(time, ds);
+    return ds;
+  }
+
+  @Override
+  public Duration slide() {
+    return graph.batchInterval();
+  }
+
+  @Override
+  public List<StreamNode<?>> parents() {
+    return List.of();
+  }
+
+  @Override
+  protected Dataset<T> compute(long time) {
+    throw new IllegalStateException(
+        "input of "
+            + name()
+            + " for batch "
+            + time
+            + " was requested but never planned or is no longer retained; this is a bug in the"
+            + " engine's retention rules, please report it");
+  }
+}

@@ -1,0 +1,152 @@
+package dev.millrace.runtime.stream;
+
+import dev.millrace.streaming.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The streams and output operations of one application, the batch interval, and the zero time
+ * from which every stream's batch times count.
+ *
+ * <p>Built on the application's thread before start; read by the scheduler after. Defining
+ * anything after start is refused, as in the seed: "once a context has been started, no new
+ * streaming computations can be set up".
+ */
+public final class StreamGraph {
+  private final String appName;
+  private final Duration batchInterval;
+  private final List<StreamNode<?>> nodes = new CopyOnWriteArrayList<>();
+  private final List<InputNode<?>> inputs = new CopyOnWriteArrayList<>();
+  private final List<OutputOperation<?>> outputs = new CopyOnWriteArrayList<>();
+  private volatile boolean started;
+  private volatile long zeroTime = Long.MIN_VALUE;
+
+  /** An empty graph. */
+  public StreamGraph(String appName, Duration batchInterval) {
+    this.appName = appName;
+    this.batchInterval = batchInterval;
+  }
+
+  /** The application's name. */
+  public String appName() {
+    return appName;
+  }
+
+  /** The interval at which input is cut into batches. */
+  public Duration batchInterval() {
+    return batchInterval;
+  }
+
+  int register(StreamNode<?> node) {
+    assertDefinable(node.operation());
+    nodes.add(node);
+    if (node instanceof InputNode<?> input) {
+      inputs.add(input);
+    }
+    return nodes.size() - 1;
+  }
+
+  /** Adds an output operation; outputs run in the order they were added. */
+  public void addOutput(OutputOperation<?> output) {
+    assertDefinable(output.name());
+    outputs.add(output);
+  }
+
+  /** Refuses to change the graph once it runs. */
+  public void assertDefinable(String operation) {
+    if (started) {
+      throw new IllegalStateException(
+          "cannot add "
+              + operation
+              + "() to streaming context '"
+              + appName
+              + "': it has already started, and operations must be defined before start()."
+              + " Define the whole graph first, then call start().");
+    }
+  }
+
+  /**
+   * Freezes the graph and fixes its zero time: the first batch is {@code zeroTime +
+   * batchInterval}.
+   */
+  public void start(long zeroTime) {
+    if (outputs.isEmpty()) {
+      throw new IllegalStateException(
+          "streaming context '"
+              + appName
+              + "' has no output operation, so nothing would ever be computed. Add one before"
+              + " start(): print(), foreachBatch(...) or saveAsTextFiles(...).");
+    }
+    this.zeroTime = zeroTime;
+    for (StreamNode<?> node : nodes) {
+      node.rememberAtLeast(node.minimumRememberMillis());
+    }
+    started = true;
+  }
+
+  /** Whether {@link #start(long)} has run. */
+  public boolean isStarted() {
+    return started;
+  }
+
+  /** The time before the first batch; batch times are {@code zeroTime + k * slide}. */
+  public long zeroTime() {
+    return zeroTime;
+  }
+
+  /** Every stream, in creation order. */
+  public List<StreamNode<?>> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  /** The input streams, in creation order. */
+  public List<InputNode<?>> inputs() {
+    return List.copyOf(inputs);
+  }
+
+  /** The output operations, in the order they run. */
+  public List<OutputOperation<?>> outputs() {
+    return List.copyOf(outputs);
+  }
+
+  /** Releases every dataset that no window or state needs after batch {@code time}. */
+  public void forgetUpTo(long time) {
+    for (StreamNode<?> node : nodes) {
+      node.forgetUpTo(time);
+    }
+  }
+
+  /** The number of batch datasets held across all streams: flat over a long run. */
+  public int retainedBatches() {
+    int total = 0;
+    for (StreamNode<?> node : nodes) {
+      total += node.retainedBatches();
+    }
+    return total;
+  }
+
+  /** Checks that {@code other} can be combined with {@code base} batch by batch. */
+  static void requireSameSlide(String operation, StreamNode<?> base, StreamNode<?> other) {
+    if (base.graph != other.graph) {
+      throw new IllegalArgumentException(
+          operation + "(): the streams belong to different streaming contexts");
+    }
+    if (!base.slide().equals(other.slide())) {
+      throw new IllegalArgumentException(
+          operation
+              + "(): the streams must have the same slide interval, but "
+              + base.name()
+              + " slides every "
+              + base.slide()
+              + " and "
+              + other.name()
+              + " every "
+              + other.slide());
+    }
+  }
+
+  static List<StreamNode<?>> listOf(StreamNode<?>... nodes) {
+    return new ArrayList<>(List.of(nodes));
+  }
+}

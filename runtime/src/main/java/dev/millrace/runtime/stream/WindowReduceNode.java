@@ -1,0 +1,108 @@
+package dev.millrace.runtime.stream;
+
+import dev.millrace.runtime.dataset.Dataset;
+import dev.millrace.runtime.dataset.HashPartitioner;
+import dev.millrace.runtime.dataset.KeyedDataset;
+import dev.millrace.runtime.dataset.WindowReduceDataset;
+import dev.millrace.streaming.Duration;
+import dev.millrace.streaming.Pair;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BinaryOperator;
+import java.util.function.Predicate;
+
+/**
+ * The incremental {@code reduceByKeyAndWindow(f, invF, length, slide)}: each window is the
+ * previous one with the leaving batches inverse-reduced out and the entering ones reduced in.
+ * Its parent is the per-batch reduction, partitioned like this stream.
+ */
+public final class WindowReduceNode<K, V> extends StreamNode<Pair<K, V>> {
+  private final StreamNode<Pair<K, V>> reducedPerBatch;
+  private final Duration length;
+  private final Duration slide;
+  private final BinaryOperator<V> reduce;
+  private final BinaryOperator<V> inverse;
+  private final Predicate<? super Pair<K, V>> filter;
+  private final HashPartitioner partitioner;
+
+  /** A window of {@code length} sliding by {@code slide} over already-reduced batches. */
+  public WindowReduceNode(
+      StreamNode<Pair<K, V>> reducedPerBatch,
+      Duration length,
+      Duration slide,
+      BinaryOperator<V> reduce,
+      BinaryOperator<V> inverse,
+      Predicate<? super Pair<K, V>> filter,
+      HashPartitioner partitioner) {
+    super(reducedPerBatch.graph, "reduceByKeyAndWindow");
+    Windows.validate("reduceByKeyAndWindow", reducedPerBatch, length, slide);
+    this.reducedPerBatch = reducedPerBatch;
+    this.length = length;
+    this.slide = slide;
+    this.reduce = reduce;
+    this.inverse = inverse;
+    this.filter = filter;
+    this.partitioner = partitioner;
+  }
+
+  @Override
+  public Duration slide() {
+    return slide;
+  }
+
+  @Override
+  public List<StreamNode<?>> parents() {
+    return List.of(reducedPerBatch);
+  }
+
+  @Override
+  protected long parentHistoryMillis() {
+    return length.milliseconds() + slide.milliseconds();
+  }
+
+  @Override
+  protected long minimumRememberMillis() {
+    return 2 * slide.milliseconds();
+  }
+
+  /** The partitioner of the window state. */
+  public HashPartitioner partitioner() {
+    return partitioner;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  protected Dataset<Pair<K, V>> compute(long time) {
+    long len = length.milliseconds();
+    long sl = slide.milliseconds();
+    long previousTime = time - sl;
+    WindowReduceDataset<K, V> previous = null;
+    // Overlapping windows only: with slide >= length no batch is shared, recompute from scratch.
+    if (sl < len && isTimeValid(previousTime)) {
+      Dataset<Pair<K, V>> prev = peek(previousTime);
+      previous = (WindowReduceDataset<K, V>) (prev != null ? prev : getOrCompute(previousTime));
+    }
+    List<KeyedDataset<K, V>> leaving = new ArrayList<>();
+    List<KeyedDataset<K, V>> entering = new ArrayList<>();
+    if (previous != null) {
+      collect(time - sl - len, time - len, leaving);
+      collect(time - sl, time, entering);
+    } else {
+      collect(time - len, time, entering);
+    }
+    return new WindowReduceDataset<>(
+        previous, leaving, entering, reduce, inverse, filter, partitioner);
+  }
+
+  /** The per-batch reductions at times in (from, to]. */
+  @SuppressWarnings("unchecked")
+  private void collect(long from, long to, List<KeyedDataset<K, V>> into) {
+    long step = reducedPerBatch.slide().milliseconds();
+    for (long t = from + step; t <= to; t += step) {
+      Dataset<Pair<K, V>> ds = reducedPerBatch.getOrCompute(t);
+      if (ds != null) {
+        into.add((KeyedDataset<K, V>) ds);
+      }
+    }
+  }
+}
