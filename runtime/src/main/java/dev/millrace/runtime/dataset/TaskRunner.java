@@ -99,34 +99,40 @@ public final class TaskRunner implements AutoCloseable {
    * children.
    */
   public void prepare(List<? extends Dataset<?>> roots) {
-    List<Dataset<?>> order = new ArrayList<>();
-    Set<Dataset<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    // Iterative post-order walk: lineage can be deep (a long union of windows), recursion is not safe.
-    Deque<Object[]> stack = new ArrayDeque<>();
-    for (Dataset<?> root : roots) {
-      if (seen.add(root)) {
-        stack.push(new Object[] {root, Boolean.FALSE});
-      }
-      while (!stack.isEmpty()) {
-        Object[] top = stack.pop();
-        Dataset<?> ds = (Dataset<?>) top[0];
-        if ((Boolean) top[1]) {
-          order.add(ds);
-          continue;
-        }
-        stack.push(new Object[] {ds, Boolean.TRUE});
-        for (Dataset<?> parent : ds.parents()) {
-          if (seen.add(parent)) {
-            stack.push(new Object[] {parent, Boolean.FALSE});
-          }
-        }
-      }
-    }
-    for (Dataset<?> ds : order) {
+    for (Dataset<?> ds : dependencyOrder(roots)) {
       if (ds instanceof StageBoundary b && !b.isMaterialized()) {
         b.materialize(this);
       }
     }
+  }
+
+  /**
+   * Every dataset reachable from {@code roots}, each after all of its parents. Iterative: lineage
+   * can be deep, recursion is not safe. Lineage is a DAG (state at t reads state at t - 1, and a
+   * window may read both), so a node is emitted only once every parent is.
+   */
+  static List<Dataset<?>> dependencyOrder(List<? extends Dataset<?>> roots) {
+    List<Dataset<?>> order = new ArrayList<>();
+    Set<Dataset<?>> expanded = Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<Dataset<?>> emitted = Collections.newSetFromMap(new IdentityHashMap<>());
+    Deque<Dataset<?>> stack = new ArrayDeque<>(roots);
+    while (!stack.isEmpty()) {
+      Dataset<?> ds = stack.peek();
+      if (emitted.contains(ds)) {
+        stack.pop();
+      } else if (expanded.add(ds)) {
+        for (Dataset<?> parent : ds.parents()) {
+          if (!emitted.contains(parent)) {
+            stack.push(parent);
+          }
+        }
+      } else {
+        stack.pop();
+        emitted.add(ds);
+        order.add(ds);
+      }
+    }
+    return order;
   }
 
   /** Prepares {@code ds} and returns all of its records in partition order. */

@@ -24,4 +24,12 @@ public interface InputSource<T> {
 
   /** Stops intake and releases threads and connections; idempotent. */
   void stop();
+
+  /**
+   * Whether records already received are waiting for a batch: after {@link #stop()}, a graceful
+   * stop generates one last batch for them.
+   */
+  default boolean hasBufferedInput() {
+    return false;
+  }
 }

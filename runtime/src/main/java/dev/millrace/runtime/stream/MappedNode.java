@@ -3,7 +3,6 @@ package dev.millrace.runtime.stream;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.streaming.Duration;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * A stream whose batch is a function of its parent's batch at the same time: every narrow
@@ -11,11 +10,11 @@ import java.util.function.Function;
  */
 public final class MappedNode<I, O> extends StreamNode<O> {
   private final StreamNode<I> parent;
-  private final Function<Dataset<I>, Dataset<O>> perBatch;
+  private final PerBatch<I, O> perBatch;
 
   /** Applies {@code perBatch} to each batch of {@code parent}. */
   public MappedNode(
-      StreamNode<I> parent, String operation, Function<Dataset<I>, Dataset<O>> perBatch) {
+      StreamNode<I> parent, String operation, PerBatch<I, O> perBatch) {
     super(parent.graph, operation);
     this.parent = parent;
     this.perBatch = perBatch;
@@ -34,6 +33,13 @@ public final class MappedNode<I, O> extends StreamNode<O> {
   @Override
   protected Dataset<O> compute(long time) {
     Dataset<I> in = parent.getOrCompute(time);
-    return in == null ? null : perBatch.apply(in);
+    return in == null ? null : perBatch.apply(in, time);
+  }
+
+  /** The dataset of one batch made from the parent's dataset of the same batch. */
+  @FunctionalInterface
+  public interface PerBatch<I, O> {
+    /** The output for batch {@code time} given the parent's {@code in}. */
+    Dataset<O> apply(Dataset<I> in, long time);
   }
 }

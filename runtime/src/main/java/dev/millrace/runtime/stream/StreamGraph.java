@@ -1,7 +1,6 @@
 package dev.millrace.runtime.stream;
 
 import dev.millrace.streaming.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -126,8 +125,12 @@ public final class StreamGraph {
     return total;
   }
 
-  /** Checks that {@code other} can be combined with {@code base} batch by batch. */
-  static void requireSameSlide(String operation, StreamNode<?> base, StreamNode<?> other) {
+  /**
+   * Checks that {@code other} can be combined with {@code base} batch by batch.
+   *
+   * @return their graph
+   */
+  static StreamGraph requireSameSlide(String operation, StreamNode<?> base, StreamNode<?> other) {
     if (base.graph != other.graph) {
       throw new IllegalArgumentException(
           operation + "(): the streams belong to different streaming contexts");
@@ -144,9 +147,6 @@ public final class StreamGraph {
               + " every "
               + other.slide());
     }
-  }
-
-  static List<StreamNode<?>> listOf(StreamNode<?>... nodes) {
-    return new ArrayList<>(List.of(nodes));
+    return base.graph;
   }
 }

@@ -12,11 +12,15 @@ public final class UnionNode<T> extends StreamNode<T> {
 
   /** The union of {@code members}; they must share one slide interval. */
   public UnionNode(List<StreamNode<? extends T>> members) {
-    super(members.get(0).graph, "union");
-    for (StreamNode<? extends T> m : members) {
+    super(requireSameSlides(members), "union");
+    this.members = List.copyOf(members);
+  }
+
+  private static StreamGraph requireSameSlides(List<? extends StreamNode<?>> members) {
+    for (StreamNode<?> m : members) {
       StreamGraph.requireSameSlide("union", members.get(0), m);
     }
-    this.members = List.copyOf(members);
+    return members.get(0).graph;
   }
 
   @Override

@@ -17,8 +17,7 @@ public final class WindowNode<T> extends StreamNode<T> {
 
   /** A window of {@code length} sliding by {@code slide} over {@code parent}. */
   public WindowNode(StreamNode<T> parent, String operation, Duration length, Duration slide) {
-    super(parent.graph, operation);
-    Windows.validate(operation, parent, length, slide);
+    super(Windows.validate(operation, parent, length, slide), operation);
     this.parent = parent;
     this.length = length;
     this.slide = slide;

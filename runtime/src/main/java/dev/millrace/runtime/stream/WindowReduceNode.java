@@ -34,8 +34,9 @@ public final class WindowReduceNode<K, V> extends StreamNode<Pair<K, V>> {
       BinaryOperator<V> inverse,
       Predicate<? super Pair<K, V>> filter,
       HashPartitioner partitioner) {
-    super(reducedPerBatch.graph, "reduceByKeyAndWindow");
-    Windows.validate("reduceByKeyAndWindow", reducedPerBatch, length, slide);
+    super(
+        Windows.validate("reduceByKeyAndWindow", reducedPerBatch, length, slide),
+        "reduceByKeyAndWindow");
     this.reducedPerBatch = reducedPerBatch;
     this.length = length;
     this.slide = slide;

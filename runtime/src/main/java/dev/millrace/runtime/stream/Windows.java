@@ -3,10 +3,16 @@ package dev.millrace.runtime.stream;
 import dev.millrace.streaming.Duration;
 
 /** The rules a window's length and slide must follow, with messages that name the values. */
-final class Windows {
+public final class Windows {
   private Windows() {}
 
-  static void validate(String operation, StreamNode<?> parent, Duration length, Duration slide) {
+  /**
+   * Checks that {@code length} and {@code slide} are positive multiples of the parent's slide.
+   *
+   * @return the parent's graph, so node constructors can validate before registering
+   */
+  public static StreamGraph validate(
+      String operation, StreamNode<?> parent, Duration length, Duration slide) {
     Duration unit = parent.slide();
     if (!length.isMultipleOf(unit)) {
       throw new IllegalArgumentException(
@@ -28,5 +34,6 @@ final class Windows {
               + ", for example "
               + unit.times(Math.max(1, slide.div(unit))));
     }
+    return parent.graph;
   }
 }

@@ -17,8 +17,7 @@ public final class ZippedNode<A, B, O> extends StreamNode<O> {
       StreamNode<B> right,
       String operation,
       BiFunction<Dataset<A>, Dataset<B>, Dataset<O>> perBatch) {
-    super(left.graph, operation);
-    StreamGraph.requireSameSlide(operation, left, right);
+    super(StreamGraph.requireSameSlide(operation, left, right), operation);
     this.left = left;
     this.right = right;
     this.perBatch = perBatch;

@@ -1,0 +1,62 @@
+package dev.millrace.runtime.cli;
+
+import dev.millrace.streaming.StreamingApplication;
+import dev.millrace.streaming.StreamingContext;
+import dev.millrace.streaming.StreamingException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * Runs a {@link StreamingApplication} in this process until it stops: builds the context, lets
+ * the application define its graph, starts it, and turns SIGTERM and Ctrl-C into a graceful stop
+ * (finish queued batches, then exit 0).
+ */
+public final class ApplicationRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(ApplicationRunner.class);
+
+  private ApplicationRunner() {}
+
+  /**
+   * Runs {@code app} named {@code appName} with {@code options}; returns the exit code.
+   *
+   * @throws IllegalArgumentException if the options are invalid (before anything starts)
+   */
+  public static ExitCode run(StreamingApplication app, String appName, RunOptions options)
+      throws InterruptedException {
+    StreamingContext ssc =
+        StreamingContext.builder()
+            .master(options.master())
+            .appName(appName)
+            .batchInterval(options.batchInterval())
+            .conf(options.conf())
+            .build();
+    app.define(ssc, options.appArgs().toArray(String[]::new));
+    return runUntilStopped(ssc);
+  }
+
+  /** Starts {@code ssc} and waits until it stops, stopping gracefully on SIGTERM or SIGINT. */
+  public static ExitCode runUntilStopped(StreamingContext ssc) throws InterruptedException {
+    AtomicBoolean signalled = new AtomicBoolean();
+    Runnable gracefulStop =
+        () -> {
+          if (signalled.compareAndSet(false, true)) {
+            LOG.info("stop requested by signal; finishing queued batches");
+            Thread t = new Thread(() -> ssc.stop(true), "millrace-signal-stop");
+            t.start();
+          }
+        };
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(name), s -> gracefulStop.run());
+    }
+    ssc.start();
+    try {
+      ssc.awaitTermination();
+      return ExitCode.OK;
+    } catch (StreamingException e) {
+      LOG.error("application '{}' failed: {}", ssc.appName(), e.getMessage());
+      return ExitCode.APPLICATION_FAILURE;
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package dev.millrace.runtime.cli;
+
+import dev.millrace.streaming.StreamingApplication;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@code millrace} command: runs the demo, the examples, and any streaming application in
+ * this process. Prints for humans; exit codes follow {@link ExitCode}.
+ */
+public final class Millrace {
+  static final String EXAMPLES_PACKAGE = "dev.millrace.examples.";
+
+  private static final String USAGE =
+      """
+      usage: millrace <command> [options]
+
+      commands:
+        demo [--batches N]             run a self-contained file-stream word count that writes its
+                                       own input; stops after N batches (default 10) or on Ctrl-C
+        example <Name> [options] [--] [args]
+                                       run an example, e.g. NetworkWordCount localhost 9999
+        app <class> [options] [--] [args]
+                                       run your StreamingApplication class from the classpath
+        help                           show this help
+
+      options for example and app:
+        --master local[N]              task threads in this process (default local[2])
+        --batch-interval 1s            batch interval: 200ms, 1s, 1m (default 1s)
+        --conf key=value               an engine setting, e.g. millrace.default.parallelism=4
+
+      examples: NetworkWordCount, StatefulNetworkWordCount, WindowedNetworkWordCount, Demo
+      exit codes: 0 stopped or finished, 1 application failed, 65 incompatible checkpoint,
+                  78 bad command line or configuration
+      """;
+
+  private Millrace() {}
+
+  /** Runs the command and exits with its code. */
+  public static void main(String[] args) {
+    int code = run(Arrays.asList(args), System.out, System.err);
+    System.exit(code);
+  }
+
+  static int run(List<String> args, PrintStream out, PrintStream err) {
+    if (args.isEmpty() || args.get(0).equals("help") || args.get(0).equals("--help")) {
+      out.print(USAGE);
+      return args.isEmpty() ? ExitCode.BAD_CONFIGURATION.code() : ExitCode.OK.code();
+    }
+    try {
+      String command = args.get(0);
+      List<String> rest = args.subList(1, args.size());
+      return switch (command) {
+        case "demo" -> runMain(EXAMPLES_PACKAGE + "Demo", rest).code();
+        case "example" -> runClass(EXAMPLES_PACKAGE + requireName(rest, "example"), rest.subList(1, rest.size())).code();
+        case "app" -> runClass(requireName(rest, "app"), rest.subList(1, rest.size())).code();
+        default -> throw new UsageException(
+            "unknown command '" + command + "'; run 'millrace help' to see the commands");
+      };
+    } catch (UsageException | IllegalArgumentException | IllegalStateException e) {
+      err.println("millrace: " + e.getMessage());
+      return ExitCode.BAD_CONFIGURATION.code();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ExitCode.APPLICATION_FAILURE.code();
+    }
+  }
+
+  private static String requireName(List<String> rest, String command) {
+    if (rest.isEmpty()) {
+      throw new UsageException(
+          command + " needs a class name; run 'millrace help' to see an example");
+    }
+    return rest.get(0);
+  }
+
+  private static ExitCode runClass(String className, List<String> args)
+      throws InterruptedException {
+    Class<?> type = load(className);
+    if (StreamingApplication.class.isAssignableFrom(type)) {
+      StreamingApplication app = instantiate(type);
+      return ApplicationRunner.run(app, type.getSimpleName(), RunOptions.parse(args));
+    }
+    return runMain(className, args);
+  }
+
+  private static ExitCode runMain(String className, List<String> args) {
+    Method main;
+    try {
+      main = load(className).getMethod("main", String[].class);
+    } catch (NoSuchMethodException e) {
+      throw new UsageException(
+          className + " is neither a StreamingApplication nor a class with a main method");
+    }
+    if (!Modifier.isStatic(main.getModifiers())) {
+      throw new UsageException(className + ".main must be static");
+    }
+    try {
+      main.invoke(null, (Object) args.toArray(String[]::new));
+      return ExitCode.OK;
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IllegalArgumentException || cause instanceof UsageException) {
+        throw new UsageException(cause.getMessage());
+      }
+      System.err.println("millrace: " + className + " failed: " + cause);
+      return ExitCode.APPLICATION_FAILURE;
+    } catch (IllegalAccessException e) {
+      throw new UsageException(className + ".main is not public");
+    }
+  }
+
+  private static Class<?> load(String className) {
+    try {
+      return Class.forName(className);
+    } catch (ClassNotFoundException e) {
+      throw new UsageException(
+          "class "
+              + className
+              + " is not on the classpath. Examples ship in millrace-examples (bin/millrace puts"
+              + " them on the classpath); your own application's jar must be on the classpath too");
+    }
+  }
+
+  private static StreamingApplication instantiate(Class<?> type) {
+    try {
+      return (StreamingApplication) type.getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new UsageException(
+          type.getName() + " needs a public no-argument constructor to be run: " + e);
+    }
+  }
+}

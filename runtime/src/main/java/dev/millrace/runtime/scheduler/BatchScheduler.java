@@ -1,0 +1,254 @@
+package dev.millrace.runtime.scheduler;
+
+import dev.millrace.runtime.dataset.Dataset;
+import dev.millrace.runtime.dataset.ListDataset;
+import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.source.InputSource;
+import dev.millrace.runtime.stream.InputNode;
+import dev.millrace.runtime.stream.OutputOperation;
+import dev.millrace.runtime.stream.StreamGraph;
+import dev.millrace.streaming.BatchInfo;
+import dev.millrace.streaming.Clock;
+import dev.millrace.streaming.StreamingException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver loop of one context, on two threads.
+ *
+ * <p>The generator wakes at every batch time, asks each input for that batch's input and queues the
+ * batch; it never waits for processing, so a slow batch shows up as scheduling delay of the next
+ * ones rather than as a shifted clock. The processor runs queued batches one at a time, in time
+ * order: every output operation in definition order, then releases data no longer needed.
+ *
+ * <p>A batch that throws stops the context: its error is handed to {@code onFailure}, no later
+ * batch runs, and nothing is skipped silently.
+ */
+public final class BatchScheduler {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchScheduler.class);
+
+  private final StreamGraph graph;
+  private final Clock clock;
+  private final TaskRunner runner;
+  private final ListenerBus listeners;
+  private final Consumer<StreamingException> onFailure;
+  private final long interval;
+  private final LinkedBlockingQueue<QueuedBatch> queue = new LinkedBlockingQueue<>();
+  private final CountDownLatch processorDone = new CountDownLatch(1);
+  private final Object generateLock = new Object();
+
+  private Thread generator;
+  private Thread processor;
+  private volatile boolean generating;
+  private volatile boolean draining;
+  private volatile long lastGenerated = Long.MIN_VALUE;
+  private volatile long lastCompleted = Long.MIN_VALUE;
+
+  /** A scheduler for {@code graph}; {@code onFailure} hears of a failed batch once. */
+  public BatchScheduler(
+      StreamGraph graph,
+      Clock clock,
+      TaskRunner runner,
+      ListenerBus listeners,
+      Consumer<StreamingException> onFailure) {
+    this.graph = graph;
+    this.clock = clock;
+    this.runner = runner;
+    this.listeners = listeners;
+    this.onFailure = onFailure;
+    this.interval = graph.batchInterval().milliseconds();
+  }
+
+  /** The first batch time after {@code now}: the next multiple of the batch interval. */
+  public static long firstBatchTime(long now, long interval) {
+    return Math.floorDiv(now, interval) * interval + interval;
+  }
+
+  /** Starts intake and both threads; the first batch is at {@code firstBatchTime}. */
+  public void start(long firstBatchTime) {
+    graph.start(firstBatchTime - interval);
+    for (InputNode<?> input : graph.inputs()) {
+      input.source().start(firstBatchTime);
+    }
+    generating = true;
+    String app = graph.appName();
+    generator = new Thread(() -> generateLoop(firstBatchTime), "millrace-generator-" + app);
+    processor = new Thread(this::processLoop, "millrace-processor-" + app);
+    generator.setDaemon(true);
+    processor.setDaemon(true);
+    processor.start();
+    generator.start();
+  }
+
+  private void generateLoop(long firstBatchTime) {
+    long next = firstBatchTime;
+    try {
+      while (generating) {
+        clock.waitUntil(next);
+        synchronized (generateLock) {
+          if (!generating) {
+            break;
+          }
+          generate(next, false);
+        }
+        next += interval;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      fail(new StreamingException("planning the input of batch " + next + " failed: " + e, e));
+    }
+  }
+
+  private void generate(long time, boolean lastBatch) {
+    List<Dataset<?>> inputs = new ArrayList<>();
+    for (InputNode<?> input : graph.inputs()) {
+      inputs.add(input.plan(time, lastBatch));
+    }
+    lastGenerated = time;
+    BatchInfo info = new BatchInfo(time, clock.millis(), -1, -1, -1);
+    queue.add(new QueuedBatch(info, inputs));
+    listeners.submitted(info);
+  }
+
+  private void processLoop() {
+    try {
+      while (true) {
+        QueuedBatch batch = queue.take();
+        if (batch.isEndMarker()) {
+          return;
+        }
+        process(batch);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (StreamingException e) {
+      fail(e);
+    } finally {
+      processorDone.countDown();
+    }
+  }
+
+  private void process(QueuedBatch batch) {
+    long time = batch.info().batchTime();
+    BatchInfo started =
+        new BatchInfo(time, batch.info().submissionTime(), clock.millis(), -1, -1);
+    listeners.started(started);
+    String step = "reading its input";
+    try {
+      runner.prepare(batch.inputs());
+      long records = 0;
+      for (Dataset<?> in : batch.inputs()) {
+        records += in instanceof ListDataset<?> l ? l.size() : runner.count(in);
+      }
+      for (OutputOperation<?> output : graph.outputs()) {
+        step = "output operation " + output.name() + " of " + output.stream().name();
+        output.run(time);
+      }
+      BatchInfo done =
+          new BatchInfo(
+              time,
+              batch.info().submissionTime(),
+              started.processingStartTime(),
+              clock.millis(),
+              records);
+      lastCompleted = time;
+      graph.forgetUpTo(time);
+      LOG.debug("batch {} completed in {} ms", time, done.processingDelay());
+      listeners.completed(done);
+    } catch (RuntimeException | Error e) {
+      throw new StreamingException(
+          "batch " + time + " of '" + graph.appName() + "' failed in " + step + ": " + e, e);
+    }
+  }
+
+  private void fail(StreamingException e) {
+    generating = false;
+    LOG.error("{}; stopping the streaming context", e.getMessage(), e);
+    onFailure.accept(e);
+    queue.add(QueuedBatch.END);
+    stopSources();
+  }
+
+  /**
+   * Stops. Gracefully: intake stops, received input goes into one last batch, and every queued
+   * batch is processed, within {@code timeoutMillis}. Otherwise: intake stops, queued batches are
+   * dropped, and the running batch gets {@code timeoutMillis} to finish.
+   *
+   * @return true if processing ended within the timeout
+   */
+  public boolean stop(boolean graceful, long timeoutMillis) throws InterruptedException {
+    synchronized (generateLock) {
+      generating = false;
+    }
+    generator.interrupt();
+    generator.join(TimeUnit.SECONDS.toMillis(5));
+    stopSources();
+    if (graceful) {
+      draining = true;
+      boolean buffered = graph.inputs().stream().anyMatch(i -> i.source().hasBufferedInput());
+      if (buffered && processorDone.getCount() > 0) {
+        long base = lastGenerated == Long.MIN_VALUE ? graph.zeroTime() : lastGenerated;
+        generate(base + interval, true);
+      }
+    } else {
+      queue.clear();
+    }
+    queue.add(QueuedBatch.END);
+    boolean ended = processorDone.await(timeoutMillis, TimeUnit.MILLISECONDS);
+    if (!ended) {
+      LOG.warn(
+          "processing did not finish within {} ms of the stop request; interrupting batch"
+              + " processing",
+          timeoutMillis);
+      processor.interrupt();
+      processorDone.await(5, TimeUnit.SECONDS);
+    }
+    return ended;
+  }
+
+  private void stopSources() {
+    for (InputNode<?> input : graph.inputs()) {
+      InputSource<?> source = input.source();
+      try {
+        source.stop();
+      } catch (RuntimeException e) {
+        LOG.warn("stopping input {} failed; continuing the stop", input.name(), e);
+      }
+    }
+  }
+
+  /** Whether the calling thread is the one processing batches (an output function's thread). */
+  public boolean isProcessingThread() {
+    return Thread.currentThread() == processor;
+  }
+
+  /** Whether a graceful stop is draining the queue. */
+  public boolean isDraining() {
+    return draining;
+  }
+
+  /** The time of the newest completed batch, or {@link Long#MIN_VALUE} before the first. */
+  public long lastCompletedBatch() {
+    return lastCompleted;
+  }
+
+  /** Waits until processing has ended, for any reason. */
+  public boolean awaitProcessorEnd(long timeoutMillis) throws InterruptedException {
+    return processorDone.await(timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private record QueuedBatch(BatchInfo info, List<Dataset<?>> inputs) {
+    static final QueuedBatch END = new QueuedBatch(null, List.of());
+
+    boolean isEndMarker() {
+      return info == null;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.millrace.runtime.scheduler;
+
+import dev.millrace.streaming.BatchInfo;
+import dev.millrace.streaming.StreamingListener;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Delivers batch events to every registered listener, isolating the engine from their failures. */
+public final class ListenerBus {
+  private static final Logger LOG = LoggerFactory.getLogger(ListenerBus.class);
+  private final List<StreamingListener> listeners = new CopyOnWriteArrayList<>();
+
+  /** Registers {@code listener} for all later events. */
+  public void add(StreamingListener listener) {
+    listeners.add(listener);
+  }
+
+  void submitted(BatchInfo info) {
+    post(info, StreamingListener::onBatchSubmitted);
+  }
+
+  void started(BatchInfo info) {
+    post(info, StreamingListener::onBatchStarted);
+  }
+
+  void completed(BatchInfo info) {
+    post(info, StreamingListener::onBatchCompleted);
+  }
+
+  private void post(BatchInfo info, BiConsumer<StreamingListener, BatchInfo> event) {
+    for (StreamingListener l : listeners) {
+      try {
+        event.accept(l, info);
+      } catch (RuntimeException e) {
+        LOG.warn("streaming listener {} failed on batch {}; ignoring it", l, info.batchTime(), e);
+      }
+    }
+  }
+}

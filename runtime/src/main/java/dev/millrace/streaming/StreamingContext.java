@@ -1,0 +1,482 @@
+package dev.millrace.streaming;
+
+import dev.millrace.runtime.config.StreamingOptions;
+import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.scheduler.BatchScheduler;
+import dev.millrace.runtime.scheduler.ListenerBus;
+import dev.millrace.runtime.source.InputSource;
+import dev.millrace.runtime.source.QueueSource;
+import dev.millrace.runtime.stream.InputNode;
+import dev.millrace.runtime.stream.StreamGraph;
+import dev.millrace.runtime.stream.StreamNode;
+import dev.millrace.runtime.stream.UnionNode;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry point of a streaming application: creates input streams, starts and stops the
+ * computation.
+ *
+ * <pre>{@code
+ * StreamingContext ssc = new StreamingContext("local[2]", "NetworkWordCount", Durations.seconds(1));
+ * ssc.socketTextStream("localhost", 9999)
+ *     .flatMap(line -> Arrays.asList(line.split(" ")))
+ *     .mapToPair(word -> Pair.of(word, 1))
+ *     .reduceByKey(Integer::sum)
+ *     .print();
+ * ssc.start();
+ * ssc.awaitTermination();
+ * }</pre>
+ *
+ * <p>Rules, as in the seed's "points to remember": once started, no new streams or operations can
+ * be added; once stopped, a context cannot be started again; only one context can be active in a
+ * JVM at a time. Breaking one raises an exception that says which rule and what to do.
+ */
+public final class StreamingContext implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamingContext.class);
+  private static final Pattern LOCAL_MASTER = Pattern.compile("local(?:\\[(\\*|\\d+)])?");
+  private static final AtomicReference<StreamingContext> ACTIVE = new AtomicReference<>();
+
+  /** The lifecycle of a context. */
+  public enum State {
+    /** Created; streams and outputs may be defined. */
+    INITIALIZED,
+    /** Started: batches are being generated and processed. */
+    ACTIVE,
+    /** Stopped, by request or because a batch failed; cannot be started again. */
+    STOPPED
+  }
+
+  private final String master;
+  private final String appName;
+  private final Duration batchInterval;
+  private final int parallelism;
+  private final int defaultPartitions;
+  private final Clock clock;
+  private final PrintStream console;
+  private final Map<String, String> conf;
+  private final StreamGraph graph;
+  private final ListenerBus listeners = new ListenerBus();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final Object lifecycle = new Object();
+
+  private volatile State state = State.INITIALIZED;
+  private volatile StreamingException failure;
+  private volatile String checkpointDirectory;
+  private volatile TaskRunner runner;
+  private volatile BatchScheduler scheduler;
+
+  /**
+   * A context running on {@code master} ({@code local}, {@code local[N]} or {@code local[*]}),
+   * cutting input into batches every {@code batchInterval}.
+   */
+  public StreamingContext(String master, String appName, Duration batchInterval) {
+    this(builder().master(master).appName(appName).batchInterval(batchInterval));
+  }
+
+  private StreamingContext(Builder b) {
+    this.master = Objects.requireNonNull(b.master, "master");
+    this.appName = requireName(b.appName);
+    this.batchInterval = Objects.requireNonNull(b.batchInterval, "batchInterval");
+    if (batchInterval.milliseconds() <= 0) {
+      throw new IllegalArgumentException(
+          "the batch interval must be positive, got " + batchInterval + "; for example"
+              + " Durations.seconds(1)");
+    }
+    this.parallelism = parseLocalThreads(master);
+    this.conf = Map.copyOf(b.conf);
+    Integer configured = StreamingOptions.DEFAULT_PARALLELISM.read(conf);
+    this.defaultPartitions = configured != null ? configured : parallelism;
+    this.clock = b.clock;
+    this.console = b.console;
+    this.graph = new StreamGraph(appName, batchInterval);
+  }
+
+  /** A builder for every setting: master, name, batch interval, clock, console, configuration. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private static String requireName(String appName) {
+    if (appName == null || appName.isBlank()) {
+      throw new IllegalArgumentException(
+          "an application name is required: it names threads, logs and checkpoints");
+    }
+    return appName;
+  }
+
+  static int parseLocalThreads(String master) {
+    Matcher m = LOCAL_MASTER.matcher(master.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "master '"
+              + master
+              + "' is not supported here: use local, local[N] or local[*]. To run on Kubernetes,"
+              + " YARN or with executor processes, launch the application with the millrace"
+              + " command instead of choosing a master in code.");
+    }
+    String threads = m.group(1);
+    if (threads == null) {
+      return 1;
+    }
+    if (threads.equals("*")) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+    int n = Integer.parseInt(threads);
+    if (n < 1) {
+      throw new IllegalArgumentException(
+          "master '" + master + "' asks for " + n + " threads; use at least local[1]");
+    }
+    return n;
+  }
+
+  // ---------------------------------------------------------------- input streams
+
+  /**
+   * Lines of UTF-8 text read from a TCP server at {@code host:port}. The connection is retried
+   * with backoff while the server is unreachable; each batch holds the lines received since the
+   * previous one.
+   */
+  public DStream<String> socketTextStream(String host, int port) {
+    Objects.requireNonNull(host, "host");
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException(
+          "socketTextStream: port " + port + " is not a TCP port (1-65535)");
+    }
+    return input(
+        "socketTextStream",
+        new dev.millrace.runtime.source.SocketTextSource(
+            host, port, defaultPartitions, appName + "-" + host + ":" + port));
+  }
+
+  /**
+   * Lines of new text files in {@code directory}. Files present when the context starts are
+   * ignored; a new file is read by the first batch whose time is at or after its modification
+   * time, and never twice. Write files elsewhere (or under a name starting with {@code .} or
+   * {@code _}) and move them in atomically, so no batch sees half a file.
+   */
+  public DStream<String> textFileStream(String directory) {
+    Objects.requireNonNull(directory, "directory");
+    return input(
+        "textFileStream",
+        new dev.millrace.runtime.source.TextFileSource(
+            java.nio.file.Path.of(directory), defaultPartitions, appName + "-files"));
+  }
+
+  /**
+   * Batches handed over in a queue, mainly for tests: each batch takes the next list in the queue
+   * ({@code oneAtATime}) or all lists waiting. Add to a plain queue inside {@code synchronized
+   * (queue)}, or use a concurrent queue.
+   */
+  public <T> DStream<T> queueStream(Queue<List<T>> queue, boolean oneAtATime) {
+    Objects.requireNonNull(queue, "queue");
+    return input("queueStream", new QueueSource<>(queue, oneAtATime, defaultPartitions));
+  }
+
+  /** {@link #queueStream(Queue, boolean)} taking one list per batch. */
+  public <T> DStream<T> queueStream(Queue<List<T>> queue) {
+    return queueStream(queue, true);
+  }
+
+  private <T> DStream<T> input(String operation, InputSource<T> source) {
+    return new DStream<>(this, new InputNode<>(graph, operation, source));
+  }
+
+  /** The records of all {@code streams}, which must share one slide interval, batch by batch. */
+  @SafeVarargs
+  public final <T> DStream<T> union(DStream<T>... streams) {
+    if (streams.length == 0) {
+      throw new IllegalArgumentException("union() needs at least one stream");
+    }
+    List<StreamNode<? extends T>> nodes = new ArrayList<>();
+    for (DStream<T> s : streams) {
+      if (s.context() != this) {
+        throw new IllegalArgumentException(
+            "union(): stream " + s.node.name() + " belongs to another streaming context");
+      }
+      nodes.add(s.node);
+    }
+    return new DStream<>(this, new UnionNode<>(nodes));
+  }
+
+  // ---------------------------------------------------------------- settings
+
+  /**
+   * Sets the directory for checkpoints: any Hadoop-compatible file system path. Stateful
+   * operations keep their state there so the application survives a restart.
+   */
+  public void checkpoint(String directory) {
+    graph.assertDefinable("checkpoint");
+    this.checkpointDirectory = Objects.requireNonNull(directory, "directory");
+  }
+
+  /** The checkpoint directory, or null if none was set. */
+  public String checkpointDirectory() {
+    return checkpointDirectory;
+  }
+
+  /** Adds a listener for batch events; may be called before or after start. */
+  public void addStreamingListener(StreamingListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** The interval at which input is cut into batches. */
+  public Duration batchInterval() {
+    return batchInterval;
+  }
+
+  /** The application name. */
+  public String appName() {
+    return appName;
+  }
+
+  /** The master this context runs on. */
+  public String master() {
+    return master;
+  }
+
+  /** Partitions used by keyed operations that name no count. */
+  public int defaultParallelism() {
+    return defaultPartitions;
+  }
+
+  /** The configuration entries this context was built with. */
+  public Map<String, String> conf() {
+    return conf;
+  }
+
+  /** The current lifecycle state. */
+  public State state() {
+    return state;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /**
+   * Starts generating and processing batches. The first batch time is the next multiple of the
+   * batch interval on the context's clock.
+   *
+   * @throws IllegalStateException if the context was already started or stopped, if another
+   *     context is active in this JVM, or if the graph has no output operation
+   */
+  public void start() {
+    synchronized (lifecycle) {
+      if (state == State.ACTIVE) {
+        throw new IllegalStateException(
+            "streaming context '" + appName + "' is already started; start() is called once");
+      }
+      if (state == State.STOPPED) {
+        throw new IllegalStateException(
+            "streaming context '"
+                + appName
+                + "' was stopped, and a stopped context cannot be restarted. Create a new"
+                + " StreamingContext and define the streams again.");
+      }
+      StreamingContext other = ACTIVE.get();
+      if (other != null || !ACTIVE.compareAndSet(null, this)) {
+        throw new IllegalStateException(
+            "streaming context '"
+                + appName
+                + "' cannot start: context '"
+                + (other == null ? "?" : other.appName)
+                + "' is already active in this JVM, and only one may be. Stop it first.");
+      }
+      try {
+        runner = new TaskRunner(parallelism, appName);
+        scheduler = new BatchScheduler(graph, clock, runner, listeners, this::failed);
+        long first = BatchScheduler.firstBatchTime(clock.millis(), batchInterval.milliseconds());
+        scheduler.start(first);
+        state = State.ACTIVE;
+        LOG.info(
+            "streaming context '{}' started on {} with batch interval {}, first batch at {}",
+            appName,
+            master,
+            batchInterval,
+            first);
+      } catch (RuntimeException e) {
+        ACTIVE.compareAndSet(this, null);
+        if (runner != null) {
+          runner.close();
+        }
+        state = State.STOPPED;
+        terminated.countDown();
+        throw e;
+      }
+    }
+  }
+
+  private void failed(StreamingException e) {
+    failure = e;
+    Thread stopper = new Thread(() -> stop(false), "millrace-stop-after-failure-" + appName);
+    stopper.setDaemon(true);
+    stopper.start();
+  }
+
+  /**
+   * Stops the computation. Gracefully ({@code true}): stops intake, processes what was already
+   * received and every queued batch, bounded by {@code millrace.stop.graceful-timeout}. Otherwise
+   * queued batches are dropped and the running one is given a short time to finish. Stopping a
+   * context that is not running does nothing.
+   *
+   * <p>Called from inside an output operation or listener, it cannot wait for the batch that is
+   * calling it: the stop then proceeds on another thread once that batch returns, and this call
+   * returns at once.
+   */
+  public void stop(boolean graceful) {
+    BatchScheduler s = scheduler;
+    if (s != null && s.isProcessingThread()) {
+      Thread stopper = new Thread(() -> stop(graceful), "millrace-stop-" + appName);
+      stopper.setDaemon(false);
+      stopper.start();
+      return;
+    }
+    synchronized (lifecycle) {
+      if (state != State.ACTIVE) {
+        if (state == State.INITIALIZED) {
+          state = State.STOPPED;
+          terminated.countDown();
+        }
+        return;
+      }
+      long timeout =
+          graceful ? StreamingOptions.GRACEFUL_STOP_TIMEOUT.read(conf).milliseconds() : 10_000;
+      try {
+        boolean clean = scheduler.stop(graceful && failure == null, timeout);
+        LOG.info(
+            "streaming context '{}' stopped{}{}",
+            appName,
+            graceful ? " gracefully" : "",
+            clean ? "" : " after the timeout interrupted processing");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        runner.close();
+        state = State.STOPPED;
+        ACTIVE.compareAndSet(this, null);
+        terminated.countDown();
+      }
+    }
+  }
+
+  /** Stops without waiting for queued batches, if running. */
+  @Override
+  public void close() {
+    stop(false);
+  }
+
+  /**
+   * Waits until the context stops.
+   *
+   * @throws StreamingException if it stopped because a batch failed
+   */
+  public void awaitTermination() throws InterruptedException {
+    terminated.await();
+    rethrowFailure();
+  }
+
+  /**
+   * Waits until the context stops or {@code timeoutMillis} pass.
+   *
+   * @return true if it stopped, false on timeout
+   * @throws StreamingException if it stopped because a batch failed
+   */
+  public boolean awaitTerminationOrTimeout(long timeoutMillis) throws InterruptedException {
+    boolean stopped = terminated.await(timeoutMillis, TimeUnit.MILLISECONDS);
+    if (stopped) {
+      rethrowFailure();
+    }
+    return stopped;
+  }
+
+  private void rethrowFailure() {
+    StreamingException f = failure;
+    if (f != null) {
+      throw new StreamingException(f.getMessage(), f.getCause());
+    }
+  }
+
+  // ---------------------------------------------------------------- for the API classes
+
+  StreamGraph graph() {
+    return graph;
+  }
+
+  TaskRunner runner() {
+    return runner;
+  }
+
+  PrintStream console() {
+    return console;
+  }
+
+  /** Builds a {@link StreamingContext}; master, app name and batch interval are required. */
+  public static final class Builder {
+    private String master = "local[2]";
+    private String appName;
+    private Duration batchInterval;
+    private Clock clock = Clock.system();
+    private PrintStream console = System.out;
+    private final Map<String, String> conf = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** {@code local}, {@code local[N]} or {@code local[*]}; default {@code local[2]}. */
+    public Builder master(String master) {
+      this.master = master;
+      return this;
+    }
+
+    /** The application name. */
+    public Builder appName(String appName) {
+      this.appName = appName;
+      return this;
+    }
+
+    /** The batch interval. */
+    public Builder batchInterval(Duration batchInterval) {
+      this.batchInterval = batchInterval;
+      return this;
+    }
+
+    /** The clock; a {@link ManualClock} makes tests deterministic. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Where {@code print()} writes; default {@code System.out}. */
+    public Builder console(PrintStream console) {
+      this.console = Objects.requireNonNull(console, "console");
+      return this;
+    }
+
+    /** Sets one configuration entry, e.g. {@code millrace.default.parallelism}. */
+    public Builder conf(String key, String value) {
+      conf.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** Sets every entry of {@code entries}. */
+    public Builder conf(Map<String, String> entries) {
+      entries.forEach(this::conf);
+      return this;
+    }
+
+    /** The context. */
+    public StreamingContext build() {
+      return new StreamingContext(this);
+    }
+  }
+}
