@@ -1,0 +1,62 @@
+package dev.millrace.runtime.source;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Decides which files of a directory listing a batch takes: those not taken before, not present
+ * when the stream started, not hidden, and modified no later than the batch time.
+ *
+ * <p>It remembers names only while the directory still holds them, so its memory is bounded by the
+ * directory, not by how long the stream runs; a name that a listing saw gone counts as new when it
+ * comes back. Owned by the one thread that takes batches.
+ */
+final class NewFileTracker {
+  private static final Comparator<ListedFile> BY_TIME_THEN_NAME =
+      Comparator.comparingLong(ListedFile::modifiedMillis).thenComparing(ListedFile::name);
+
+  private final Set<String> known = new HashSet<>();
+
+  /** A tracker that will never take the files of {@code existing}, the listing at start. */
+  NewFileTracker(Collection<ListedFile> existing) {
+    for (ListedFile f : existing) {
+      known.add(f.name());
+    }
+  }
+
+  /**
+   * The files of {@code listing} that batch {@code batchTime} takes, ordered by modification time
+   * then name; they are never returned again while they stay in the directory.
+   */
+  List<ListedFile> select(List<ListedFile> listing, long batchTime) {
+    Set<String> present = new HashSet<>();
+    for (ListedFile f : listing) {
+      present.add(f.name());
+    }
+    known.retainAll(present);
+    List<ListedFile> taken =
+        listing.stream()
+            .filter(f -> !isHidden(f.name()))
+            .filter(f -> f.modifiedMillis() <= batchTime)
+            .filter(f -> !known.contains(f.name()))
+            .sorted(BY_TIME_THEN_NAME)
+            .toList();
+    for (ListedFile f : taken) {
+      known.add(f.name());
+    }
+    return taken;
+  }
+
+  /** How many names are remembered as taken or present at start. */
+  int rememberedNames() {
+    return known.size();
+  }
+
+  /** Writers create files under such names and rename them when complete. */
+  static boolean isHidden(String name) {
+    return name.startsWith(".") || name.startsWith("_");
+  }
+}

@@ -1,0 +1,163 @@
+package dev.millrace.runtime.source;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lines of the text files that appear in a directory: {@code textFileStream}.
+ *
+ * <p>Which files a batch takes:
+ *
+ * <ul>
+ *   <li>Only new files: those in the directory when the stream starts are never read.
+ *   <li>A new file is taken by the first batch whose time is at or after the file's last-modified
+ *       time (epoch milliseconds), and by no other batch.
+ *   <li>Names starting with {@code .} or {@code _} are ignored, and so are subdirectories. Write a
+ *       file under such a name (or elsewhere on the same file system) and rename it into place when
+ *       it is complete: the source cannot tell a half-written file from a finished one.
+ *   <li>Taken names are remembered only while they are in the directory, so memory is bounded by
+ *       the directory, not by how long the stream runs. A file deleted and later created again
+ *       under the same name is new, provided a batch listed the directory in between.
+ *   <li>Within a batch, files are read in order of modification time, then name.
+ *   <li>The last batch of a graceful stop takes no new files.
+ * </ul>
+ *
+ * <p>A directory that does not exist is treated as empty, with one warning until it appears; the
+ * source never creates it. When it appears, every file in it is new.
+ *
+ * <p>Files are read when the batch runs, not when it is taken: each batch is a {@link
+ * TextFileDataset} that reads its files in parallel tasks, cutting files larger than 1 MiB into
+ * byte ranges when the batch has fewer files than partitions. A line ends at {@code '\n'}, a {@code
+ * '\r'} before it is dropped, and text is decoded as UTF-8. A taken file must stay in the directory
+ * until its batch has completed.
+ *
+ * <p>{@link #start} and {@link #take} are called on the one thread that generates batches.
+ */
+public final class TextFileSource implements InputSource<String> {
+  private static final Logger LOG = LoggerFactory.getLogger(TextFileSource.class);
+
+  private final Path directory;
+  private final int partitions;
+  private final String streamName;
+  private NewFileTracker tracker;
+  private boolean warnedMissing;
+
+  /**
+   * A source watching {@code directory}, reading each batch with about {@code partitions} tasks,
+   * and naming its log lines and errors after {@code streamName}.
+   */
+  public TextFileSource(Path directory, int partitions, String streamName) {
+    if (directory == null) {
+      throw new IllegalArgumentException(
+          "text file stream '" + streamName + "' needs a directory to watch, got null");
+    }
+    if (partitions < 1) {
+      throw new IllegalArgumentException(
+          "text file stream '"
+              + streamName
+              + "' needs at least 1 partition per batch, got "
+              + partitions);
+    }
+    this.directory = directory;
+    this.partitions = partitions;
+    this.streamName = streamName;
+  }
+
+  /**
+   * Lists the directory and remembers its files as not to be read.
+   *
+   * @throws UncheckedIOException if the directory exists but cannot be listed
+   */
+  @Override
+  public void start(long firstBatchTime) {
+    List<ListedFile> existing = list();
+    tracker = new NewFileTracker(existing);
+    LOG.info(
+        "text file stream '{}' watches {}; ignoring the {} files already there",
+        streamName,
+        directory,
+        existing.size());
+  }
+
+  /**
+   * The files new since the previous batch and modified no later than {@code batchTime}, to be read
+   * when the batch runs; none when {@code lastBatch}.
+   *
+   * @throws IllegalStateException before {@link #start}
+   * @throws UncheckedIOException if the directory exists but cannot be listed
+   */
+  @Override
+  public TextFileDataset take(long batchTime, boolean lastBatch) {
+    if (tracker == null) {
+      throw new IllegalStateException(
+          "text file stream '"
+              + streamName
+              + "' was asked for batch "
+              + batchTime
+              + " before start(); start the source first");
+    }
+    if (lastBatch) {
+      return new TextFileDataset(streamName, List.of(), List.of());
+    }
+    List<ListedFile> taken = tracker.select(list(), batchTime);
+    List<Path> files = taken.stream().map(ListedFile::path).toList();
+    LOG.debug("text file stream '{}' batch {} takes {}", streamName, batchTime, files);
+    return new TextFileDataset(streamName, files, SplitPlanner.plan(taken, partitions));
+  }
+
+  /** Nothing to release: files are read by the batches' tasks. */
+  @Override
+  public void stop() {}
+
+  private List<ListedFile> list() {
+    List<ListedFile> files = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+      for (Path entry : entries) {
+        BasicFileAttributes attributes;
+        try {
+          attributes = Files.readAttributes(entry, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+          continue; // renamed or deleted since listed: a later listing sees it as it is then
+        }
+        if (attributes.isRegularFile()) {
+          files.add(
+              new ListedFile(entry, attributes.lastModifiedTime().toMillis(), attributes.size()));
+        }
+      }
+    } catch (NoSuchFileException e) {
+      if (!warnedMissing) {
+        warnedMissing = true;
+        LOG.warn(
+            "input directory {} of text file stream '{}' does not exist; its batches are empty"
+                + " until it is created",
+            directory,
+            streamName);
+      }
+      return List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot list input directory "
+              + directory
+              + " of text file stream '"
+              + streamName
+              + "': "
+              + e
+              + "; check that it is a directory readable by this process",
+          e);
+    }
+    if (warnedMissing) {
+      warnedMissing = false;
+      LOG.info("input directory {} of text file stream '{}' now exists", directory, streamName);
+    }
+    return files;
+  }
+}

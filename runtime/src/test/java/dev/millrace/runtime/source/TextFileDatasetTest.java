@@ -1,0 +1,162 @@
+package dev.millrace.runtime.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.millrace.runtime.dataset.TaskRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TextFileDatasetTest {
+  @TempDir Path dir;
+  private final TaskRunner runner = new TaskRunner(2, "test");
+
+  @AfterEach
+  void closeRunner() {
+    runner.close();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "\n",
+        "\n\n",
+        "no newline",
+        "a\nb\n",
+        "a\r\nb\r\n\r\n",
+        "\u00e9\u6f22\ud83d\ude42\n\u20ac\u20ac\nlast \u00df",
+        "x\n\u6f22\u6f22\u6f22\n\n\ud83d\ude42\r\ny"
+      })
+  void readsEveryLineOnceWhereverTwoSplitsMeet(String text) throws IOException {
+    Path file = file(text);
+    long size = Files.size(file);
+    List<String> expected = Files.readAllLines(file, StandardCharsets.UTF_8);
+
+    for (long cut = 0; cut <= size; cut++) {
+      List<FileSplit> splits = List.of(new FileSplit(file, 0, cut), new FileSplit(file, cut, size));
+      assertEquals(expected, read(file, splits), "split at byte " + cut + " of " + size);
+    }
+  }
+
+  @Test
+  void readsEveryLineOnceWithManyRandomSplits() throws IOException {
+    Random random = new Random(7);
+    for (int round = 0; round < 50; round++) {
+      Path file =
+          file(
+              TextFileSourceTest.randomText(
+                  random, 4_000, random.nextBoolean(), random.nextBoolean()));
+      long size = Files.size(file);
+      TreeSet<Long> cuts = new TreeSet<>(List.of(0L, size));
+      for (int i = random.nextInt(20); i > 0; i--) {
+        cuts.add((long) random.nextInt((int) size + 1));
+      }
+      List<FileSplit> splits = new ArrayList<>();
+      Long previous = null;
+      for (long cut : cuts) {
+        if (previous != null) {
+          splits.add(new FileSplit(file, previous, cut));
+        }
+        previous = cut;
+      }
+
+      assertEquals(
+          Files.readAllLines(file, StandardCharsets.UTF_8), read(file, splits), "cuts " + cuts);
+    }
+  }
+
+  @Test
+  void hasOnePartitionPerSplitInSplitOrder() throws IOException {
+    Path first = file("1\n2\n3\n4\n");
+    Path second = file("5\n");
+    TextFileDataset ds =
+        new TextFileDataset(
+            "files",
+            List.of(first, second),
+            List.of(
+                new FileSplit(first, 0, 4),
+                new FileSplit(first, 4, 8),
+                new FileSplit(second, 0, 2)));
+
+    runner.prepare(List.of(ds));
+
+    assertEquals(3, ds.numPartitions());
+    assertEquals(List.of("1", "2"), ds.collectPartition(0));
+    assertEquals(List.of("3", "4"), ds.collectPartition(1));
+    assertEquals(List.of("5"), ds.collectPartition(2));
+    assertEquals(5, ds.size());
+  }
+
+  @Test
+  void emptyBatchHasOneEmptyPartition() {
+    TextFileDataset ds = new TextFileDataset("files", List.of(), List.of());
+
+    runner.prepare(List.of(ds));
+
+    assertEquals(1, ds.numPartitions());
+    assertEquals(List.of(), ds.collectPartition(0));
+    assertEquals(0, ds.size());
+  }
+
+  @Test
+  void readsItsFilesWhenMaterializedNotWhenCreated() throws IOException {
+    Path file = dir.resolve("written-after-planning.txt");
+    TextFileDataset ds =
+        new TextFileDataset("lazy", List.of(file), List.of(new FileSplit(file, 0, 2)));
+    Files.writeString(file, "a\n");
+
+    runner.prepare(List.of(ds));
+
+    assertEquals(List.of("a"), ds.collectPartition(0));
+  }
+
+  @Test
+  void refusesToCountLinesBeforeMaterialization() throws IOException {
+    Path file = file("a\n");
+    TextFileDataset ds =
+        new TextFileDataset("lazy", List.of(file), List.of(new FileSplit(file, 0, 2)));
+
+    IllegalStateException e = assertThrows(IllegalStateException.class, ds::size);
+
+    assertFalse(ds.isMaterialized());
+    assertTrue(e.getMessage().contains("TaskRunner.prepare"), e.getMessage());
+  }
+
+  @Test
+  void namesInputFileDeletedBeforeItsBatchRan() throws IOException {
+    Path file = file("gone\n");
+    TextFileDataset ds =
+        new TextFileDataset("files", List.of(file), List.of(new FileSplit(file, 0, 5)));
+    Files.delete(file);
+
+    RuntimeException e = assertThrows(RuntimeException.class, () -> runner.prepare(List.of(ds)));
+
+    UncheckedIOException cause = assertInstanceOf(UncheckedIOException.class, e.getCause());
+    assertTrue(cause.getMessage().contains(file.toString()), cause.getMessage());
+    assertTrue(cause.getMessage().contains("deleted before the batch read it"), cause.getMessage());
+  }
+
+  private List<String> read(Path file, List<FileSplit> splits) {
+    return runner.collect(new TextFileDataset("files", List.of(file), splits));
+  }
+
+  private Path file(String text) throws IOException {
+    return Files.writeString(Files.createTempFile(dir, "input", ".txt"), text);
+  }
+}
