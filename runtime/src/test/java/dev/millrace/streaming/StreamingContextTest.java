@@ -135,7 +135,7 @@ class StreamingContextTest {
     t.queue(List.of(List.of(1), List.of(0), List.of(2)))
         .map(x -> 10 / x)
         .foreachBatch(Batch::collect);
-    t.ssc.start();
+    t.start();
     t.clock.setTime(1000);
     t.clock.setTime(2000);
     StreamingException e = assertThrows(StreamingException.class, t.ssc::awaitTermination);
@@ -163,7 +163,7 @@ class StreamingContextTest {
               sleep(100);
               done.add(b.time());
             });
-    t.ssc.start();
+    t.start();
     t.clock.setTime(3000);
     waitFor(() -> done.size() >= 1);
     t.ssc.stop(true);
@@ -182,7 +182,7 @@ class StreamingContextTest {
                 t.ssc.stop(true);
               }
             });
-    t.ssc.start();
+    t.start();
     t.clock.setTime(2000);
     assertTrue(t.ssc.awaitTerminationOrTimeout(10_000), "the context stopped");
     assertEquals(List.of(1000L, 2000L), seen);

@@ -55,21 +55,28 @@ final class TestingStreams implements AutoCloseable {
     return c;
   }
 
+  /**
+   * Starts the context. The batch counter is registered last, so every listener a test added has
+   * seen a batch before {@link #runBatches} counts it.
+   */
+  void start() {
+    ssc.addStreamingListener(
+        new StreamingListener() {
+          @Override
+          public void onBatchCompleted(BatchInfo batch) {
+            synchronized (completed) {
+              completed.incrementAndGet();
+              completed.notifyAll();
+            }
+          }
+        });
+    ssc.start();
+  }
+
   /** Starts the context if needed and runs {@code n} more batches to completion. */
   void runBatches(int n) {
     if (ssc.state() == StreamingContext.State.INITIALIZED) {
-      // Registered last, so every listener a test added has seen a batch before it counts.
-      ssc.addStreamingListener(
-          new StreamingListener() {
-            @Override
-            public void onBatchCompleted(BatchInfo batch) {
-              synchronized (completed) {
-                completed.incrementAndGet();
-                completed.notifyAll();
-              }
-            }
-          });
-      ssc.start();
+      start();
     }
     for (int i = 0; i < n; i++) {
       batchesRun++;

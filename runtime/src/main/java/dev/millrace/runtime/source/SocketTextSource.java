@@ -158,6 +158,13 @@ public final class SocketTextSource implements InputSource<String> {
     }
   }
 
+  @Override
+  public boolean hasBufferedInput() {
+    synchronized (bufferLock) {
+      return !buffer.isEmpty();
+    }
+  }
+
   /** How many lines the receiver has read since {@link #start}, over all connections. */
   public long receivedLines() {
     return receivedLines.get();
