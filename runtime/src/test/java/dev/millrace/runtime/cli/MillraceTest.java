@@ -1,0 +1,83 @@
+package dev.millrace.runtime.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.millrace.streaming.Durations;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MillraceTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return Millrace.run(
+        List.of(args),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void helpPrintsTheCommandsAndExitsZero() {
+    assertEquals(0, run("help"));
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("demo"));
+  }
+
+  @Test
+  void noCommandOrAnUnknownOneIsABadConfiguration() {
+    assertEquals(78, run());
+    assertEquals(78, run("frobnicate"));
+    assertTrue(err().contains("unknown command 'frobnicate'"), err());
+  }
+
+  @Test
+  void aMissingApplicationClassSaysHowToPutItOnTheClasspath() {
+    assertEquals(78, run("app", "com.example.Missing"));
+    assertTrue(err().contains("com.example.Missing is not on the classpath"), err());
+  }
+
+  @Test
+  void aClassThatIsNoApplicationIsRefused() {
+    assertEquals(78, run("app", "java.util.ArrayList"));
+    assertTrue(err().contains("neither a StreamingApplication nor a class with a main"), err());
+  }
+
+  @Test
+  void runOptionsReadMasterIntervalConfAndApplicationArguments() {
+    RunOptions o =
+        RunOptions.parse(
+            List.of("--master", "local[4]", "--batch-interval", "250ms", "--conf", "a.b=c=d", "x", "--", "--y"));
+    assertEquals("local[4]", o.master());
+    assertEquals(Durations.milliseconds(250), o.batchInterval());
+    assertEquals(Map.of("a.b", "c=d"), o.conf());
+    assertEquals(List.of("x", "--y"), o.appArgs());
+    UsageException e = assertThrows(UsageException.class, () -> RunOptions.parse(List.of("--conf", "novalue")));
+    assertTrue(e.getMessage().contains("key=value"), e.getMessage());
+    assertThrows(UsageException.class, () -> RunOptions.parse(List.of("--bogus")));
+    assertThrows(IllegalArgumentException.class, () -> RunOptions.parse(List.of("--batch-interval", "fast")));
+  }
+
+  @Test
+  void anInvalidMasterForAnApplicationIsABadConfiguration() {
+    assertEquals(78, run("app", TestingApplication.class.getName(), "--master", "yarn"));
+    assertTrue(err().contains("master 'yarn' is not supported"), err());
+  }
+
+  /** A valid application for the CLI to load. */
+  public static final class TestingApplication implements dev.millrace.streaming.StreamingApplication {
+    @Override
+    public void define(dev.millrace.streaming.StreamingContext ssc, String[] args) {
+      ssc.queueStream(new java.util.concurrent.ConcurrentLinkedQueue<java.util.List<String>>()).print();
+    }
+  }
+}
