@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The README's first command: a file-stream word count over input it writes itself while running.
- * A writer thread drops a file of sentences into a fresh directory every 400 ms (written under a
+ * The README's first command: a file-stream word count over input it writes itself while running. A
+ * writer thread drops a file of sentences into a fresh directory every 400 ms (written under a
  * hidden name, then moved in atomically); each one-second batch counts the words of the new files
  * and a running total across batches. Stops after {@code --batches N} (default 10) or on Ctrl-C.
  */

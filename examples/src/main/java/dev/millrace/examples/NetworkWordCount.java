@@ -1,8 +1,8 @@
 package dev.millrace.examples;
 
+import dev.millrace.streaming.Pair;
 import dev.millrace.streaming.StreamingApplication;
 import dev.millrace.streaming.StreamingContext;
-import dev.millrace.streaming.Pair;
 import java.util.Arrays;
 
 /**

@@ -11,7 +11,8 @@ import java.util.Arrays;
  * example, computed incrementally with an inverse function (counts of batches leaving the window
  * are subtracted rather than the whole window recounted).
  *
- * <pre>bin/millrace example WindowedNetworkWordCount localhost 9999 [windowSeconds slideSeconds]</pre>
+ * <pre>bin/millrace example WindowedNetworkWordCount localhost 9999 [windowSeconds slideSeconds]
+ * </pre>
  */
 public final class WindowedNetworkWordCount implements StreamingApplication {
 

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 /** Each example run on a manual clock against a real TCP server, its printed output checked. */
 class ExamplesTest {
 
-  private static String runExample(StreamingApplication app, List<String> batches, String... extraArgs)
-      throws Exception {
+  private static String runExample(
+      StreamingApplication app, List<String> batches, String... extraArgs) throws Exception {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     ManualClock clock = new ManualClock(0);
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -95,7 +95,8 @@ class ExamplesTest {
     String out =
         runExample(new WindowedNetworkWordCount(), List.of("x y\n", "x\n", "", "y\n"), "2", "1");
     String third = out.substring(out.indexOf("Time: 3000 ms"), out.indexOf("Time: 4000 ms"));
-    assertTrue(third.contains("(x,1)") && !third.contains("(y,"), "window of batches 2..3: " + third);
+    assertTrue(
+        third.contains("(x,1)") && !third.contains("(y,"), "window of batches 2..3: " + third);
     assertTrue(out.substring(out.indexOf("Time: 4000 ms")).contains("(y,1)"), out);
   }
 
@@ -103,7 +104,9 @@ class ExamplesTest {
   void examplesRefuseMissingArgumentsWithTheirUsage() {
     StreamingContext ssc = new StreamingContext("local[1]", "x", Durations.seconds(1));
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> new NetworkWordCount().define(ssc, new String[0]));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new NetworkWordCount().define(ssc, new String[0]));
     assertTrue(e.getMessage().contains("NetworkWordCount <host> <port>"), e.getMessage());
     assertThrows(
         IllegalArgumentException.class,

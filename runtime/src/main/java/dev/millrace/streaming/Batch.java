@@ -16,9 +16,9 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * One batch of one stream: what {@link DStream#foreachBatch} and {@link DStream#transform} hand
- * to user code. Transformations are lazy and fuse with the stream's own; {@link #collect()},
- * {@link #count()} and {@link #take(int)} compute.
+ * One batch of one stream: what {@link DStream#foreachBatch} and {@link DStream#transform} hand to
+ * user code. Transformations are lazy and fuse with the stream's own; {@link #collect()}, {@link
+ * #count()} and {@link #take(int)} compute.
  *
  * @param <T> record type
  */

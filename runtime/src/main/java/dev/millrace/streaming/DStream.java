@@ -120,8 +120,8 @@ public class DStream<T> {
   }
 
   /**
-   * A stream with one record per non-empty batch: all records reduced with {@code f}, which must
-   * be associative (partitions are reduced in parallel).
+   * A stream with one record per non-empty batch: all records reduced with {@code f}, which must be
+   * associative (partitions are reduced in parallel).
    */
   public DStream<T> reduce(BinaryOperator<T> f) {
     Objects.requireNonNull(f, "f");
@@ -140,8 +140,8 @@ public class DStream<T> {
   }
 
   /**
-   * Each batch replaced by {@code f} of it: any batch-to-batch function, e.g. joining with a
-   * static dataset. {@code f} runs on the driver once per batch.
+   * Each batch replaced by {@code f} of it: any batch-to-batch function, e.g. joining with a static
+   * dataset. {@code f} runs on the driver once per batch.
    */
   public <U> DStream<U> transform(Function<Batch<T>, Batch<U>> f) {
     Objects.requireNonNull(f, "f");
@@ -162,7 +162,8 @@ public class DStream<T> {
           Batch<U> out = f.apply(batchOf(ds, t));
           if (out == null) {
             throw new IllegalStateException(
-                "the function given to transform() returned null for batch " + t
+                "the function given to transform() returned null for batch "
+                    + t
                     + "; return a batch, e.g. batch.filter(x -> false) for an empty one");
           }
           return out.data;
@@ -261,9 +262,9 @@ public class DStream<T> {
   }
 
   /**
-   * Calls {@code f} with every batch, on the driver, in batch order: the general output
-   * operation. Make its effects idempotent per {@link Batch#time()}: after a failure a batch may
-   * be processed again.
+   * Calls {@code f} with every batch, on the driver, in batch order: the general output operation.
+   * Make its effects idempotent per {@link Batch#time()}: after a failure a batch may be processed
+   * again.
    */
   public void foreachBatch(Consumer<Batch<T>> f) {
     Objects.requireNonNull(f, "f");
@@ -311,8 +312,11 @@ public class DStream<T> {
     ssc.graph().assertDefinable("checkpoint");
     if (!interval.isMultipleOf(slideDuration())) {
       throw new IllegalArgumentException(
-          "checkpoint(" + interval + "): the interval must be a positive multiple of the stream's"
-              + " slide " + slideDuration());
+          "checkpoint("
+              + interval
+              + "): the interval must be a positive multiple of the stream's"
+              + " slide "
+              + slideDuration());
     }
     node.checkpointInterval(interval);
     return this;

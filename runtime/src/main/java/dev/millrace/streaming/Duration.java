@@ -20,9 +20,7 @@ public record Duration(long milliseconds) implements Comparable<Duration> {
 
   /** Whether this duration is a whole, non-zero multiple of {@code other}. */
   public boolean isMultipleOf(Duration other) {
-    return other.milliseconds > 0
-        && milliseconds > 0
-        && milliseconds % other.milliseconds == 0;
+    return other.milliseconds > 0 && milliseconds > 0 && milliseconds % other.milliseconds == 0;
   }
 
   /** This duration plus {@code other}. */

@@ -1,6 +1,9 @@
 package dev.millrace.streaming;
 
-/** Factories for {@link Duration}: {@code Durations.seconds(1)}, {@code Durations.milliseconds(200)}. */
+/**
+ * Factories for {@link Duration}: {@code Durations.seconds(1)}, {@code
+ * Durations.milliseconds(200)}.
+ */
 public final class Durations {
   private Durations() {}
 
@@ -35,12 +38,15 @@ public final class Durations {
       } else if (t.endsWith("m")) {
         return minutes(Long.parseLong(t.substring(0, t.length() - 1).trim()));
       } else if (t.endsWith("h")) {
-        return minutes(Math.multiplyExact(Long.parseLong(t.substring(0, t.length() - 1).trim()), 60));
+        return minutes(
+            Math.multiplyExact(Long.parseLong(t.substring(0, t.length() - 1).trim()), 60));
       }
       return milliseconds(Long.parseLong(t));
     } catch (NumberFormatException | ArithmeticException e) {
       throw new IllegalArgumentException(
-          "cannot read duration '" + text + "': write a whole number followed by ms, s, m or h,"
+          "cannot read duration '"
+              + text
+              + "': write a whole number followed by ms, s, m or h,"
               + " for example 500ms or 2s");
     }
   }

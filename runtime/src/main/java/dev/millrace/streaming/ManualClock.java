@@ -27,7 +27,8 @@ public final class ManualClock implements Clock {
   /** Moves time forward by {@code ms} and wakes everything waiting for a time now reached. */
   public synchronized void advance(long ms) {
     if (ms < 0) {
-      throw new IllegalArgumentException("a manual clock only moves forward, got advance(" + ms + ")");
+      throw new IllegalArgumentException(
+          "a manual clock only moves forward, got advance(" + ms + ")");
     }
     now += ms;
     notifyAll();

@@ -19,7 +19,9 @@ public record Pair<K, V>(K key, V value) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Pair<?, ?> p && Objects.equals(key, p.key) && Objects.equals(value, p.value);
+    return o instanceof Pair<?, ?> p
+        && Objects.equals(key, p.key)
+        && Objects.equals(value, p.value);
   }
 
   @Override

@@ -68,8 +68,8 @@ public final class PairBatch<K, V> extends Batch<Pair<K, V>> {
   }
 
   /**
-   * For each pair whose key is in {@code other}, the pair {@code (key, (value, other.get(key)))}.
-   * A map join: no shuffle, {@code other} is read by every task.
+   * For each pair whose key is in {@code other}, the pair {@code (key, (value, other.get(key)))}. A
+   * map join: no shuffle, {@code other} is read by every task.
    */
   public <W> PairBatch<K, Pair<V, W>> join(Map<K, W> other) {
     Objects.requireNonNull(other, "other");
@@ -97,7 +97,8 @@ public final class PairBatch<K, V> extends Batch<Pair<K, V>> {
         new PipeDataset<>(
             data,
             Pipe.map(
-                p -> Pair.of(p.key(), Pair.of(p.value(), Optional.ofNullable(other.get(p.key())))))),
+                p ->
+                    Pair.of(p.key(), Pair.of(p.value(), Optional.ofNullable(other.get(p.key())))))),
         time,
         runner);
   }

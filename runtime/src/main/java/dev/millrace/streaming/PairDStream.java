@@ -133,8 +133,8 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
   // ---------------------------------------------------------------- joins
 
   /**
-   * For each key in both streams' batches at the same time, every pair of their values: {@code
-   * (k, (v, w))}.
+   * For each key in both streams' batches at the same time, every pair of their values: {@code (k,
+   * (v, w))}.
    */
   public <W> PairDStream<K, Pair<V, W>> join(PairDStream<K, W> other) {
     return join(other, ssc.defaultParallelism());
@@ -182,7 +182,9 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
         });
   }
 
-  /** For each key in either stream's batch, the list of its values in each: {@code (k, (vs, ws))}. */
+  /**
+   * For each key in either stream's batch, the list of its values in each: {@code (k, (vs, ws))}.
+   */
   public <W> PairDStream<K, Pair<List<V>, List<W>>> cogroup(PairDStream<K, W> other) {
     return cogroup(other, ssc.defaultParallelism());
   }
@@ -217,11 +219,12 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
   // ---------------------------------------------------------------- state
 
   /**
-   * A running state per key: at every batch, {@code update} receives the key's new values (empty
-   * if none arrived) and its previous state (empty for a new key) and returns the new state, or
-   * empty to drop the key. It is called for every key that has state or new values.
+   * A running state per key: at every batch, {@code update} receives the key's new values (empty if
+   * none arrived) and its previous state (empty for a new key) and returns the new state, or empty
+   * to drop the key. It is called for every key that has state or new values.
    */
-  public <S> PairDStream<K, S> updateStateByKey(BiFunction<List<V>, Optional<S>, Optional<S>> update) {
+  public <S> PairDStream<K, S> updateStateByKey(
+      BiFunction<List<V>, Optional<S>, Optional<S>> update) {
     return updateStateByKey(update, ssc.defaultParallelism());
   }
 

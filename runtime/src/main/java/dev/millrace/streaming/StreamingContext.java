@@ -92,7 +92,9 @@ public final class StreamingContext implements AutoCloseable {
     this.batchInterval = Objects.requireNonNull(b.batchInterval, "batchInterval");
     if (batchInterval.milliseconds() <= 0) {
       throw new IllegalArgumentException(
-          "the batch interval must be positive, got " + batchInterval + "; for example"
+          "the batch interval must be positive, got "
+              + batchInterval
+              + "; for example"
               + " Durations.seconds(1)");
     }
     this.parallelism = parseLocalThreads(master);
@@ -145,9 +147,9 @@ public final class StreamingContext implements AutoCloseable {
   // ---------------------------------------------------------------- input streams
 
   /**
-   * Lines of UTF-8 text read from a TCP server at {@code host:port}. The connection is retried
-   * with backoff while the server is unreachable; each batch holds the lines received since the
-   * previous one.
+   * Lines of UTF-8 text read from a TCP server at {@code host:port}. The connection is retried with
+   * backoff while the server is unreachable; each batch holds the lines received since the previous
+   * one.
    */
   public DStream<String> socketTextStream(String host, int port) {
     Objects.requireNonNull(host, "host");
@@ -163,9 +165,9 @@ public final class StreamingContext implements AutoCloseable {
 
   /**
    * Lines of new text files in {@code directory}. Files present when the context starts are
-   * ignored; a new file is read by the first batch whose time is at or after its modification
-   * time, and never twice. Write files elsewhere (or under a name starting with {@code .} or
-   * {@code _}) and move them in atomically, so no batch sees half a file.
+   * ignored; a new file is read by the first batch whose time is at or after its modification time,
+   * and never twice. Write files elsewhere (or under a name starting with {@code .} or {@code _})
+   * and move them in atomically, so no batch sees half a file.
    */
   public DStream<String> textFileStream(String directory) {
     Objects.requireNonNull(directory, "directory");
@@ -214,8 +216,8 @@ public final class StreamingContext implements AutoCloseable {
   // ---------------------------------------------------------------- settings
 
   /**
-   * Sets the directory for checkpoints: any Hadoop-compatible file system path. Stateful
-   * operations keep their state there so the application survives a restart.
+   * Sets the directory for checkpoints: any Hadoop-compatible file system path. Stateful operations
+   * keep their state there so the application survives a restart.
    */
   public void checkpoint(String directory) {
     graph.assertDefinable("checkpoint");
@@ -268,8 +270,8 @@ public final class StreamingContext implements AutoCloseable {
    * Starts generating and processing batches. The first batch time is the next multiple of the
    * batch interval on the context's clock.
    *
-   * @throws IllegalStateException if the context was already started or stopped, if another
-   *     context is active in this JVM, or if the graph has no output operation
+   * @throws IllegalStateException if the context was already started or stopped, if another context
+   *     is active in this JVM, or if the graph has no output operation
    */
   public void start() {
     synchronized (lifecycle) {

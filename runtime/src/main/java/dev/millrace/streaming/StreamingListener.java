@@ -2,8 +2,8 @@ package dev.millrace.streaming;
 
 /**
  * Receives batch events: register with {@link StreamingContext#addStreamingListener}. Events are
- * delivered on the batch-processing thread in order, so keep handlers short; an exception thrown
- * by a listener is logged and does not affect processing.
+ * delivered on the batch-processing thread in order, so keep handlers short; an exception thrown by
+ * a listener is logged and does not affect processing.
  */
 public interface StreamingListener {
 

@@ -103,13 +103,15 @@ class DStreamTest {
       Map<Integer, List<Long>> actualGroups = References.asMap(groups.batch(k));
       assertEquals(expectedGroups.keySet(), actualGroups.keySet());
       expectedGroups.forEach(
-          (key, values) -> assertEquals(sorted(values), sorted(actualGroups.get(key)), "key " + key));
+          (key, values) ->
+              assertEquals(sorted(values), sorted(actualGroups.get(key)), "key " + key));
     }
   }
 
   @Test
   void countReduceAndCountByValueFollowTheSeedTable() {
-    List<List<Integer>> input = List.of(List.of(3, 1, 3), List.of(), List.of(5), List.of(2, 2, 2, 9));
+    List<List<Integer>> input =
+        List.of(List.of(3, 1, 3), List.of(), List.of(5), List.of(2, 2, 2, 9));
     DStream<Integer> numbers = t.queue(input);
     TestingStreams.Collected<Long> count = t.collect(numbers.count());
     TestingStreams.Collected<Integer> sum = t.collect(numbers.reduce(Integer::sum));
@@ -168,10 +170,7 @@ class DStreamTest {
     PairDStream<String, Integer> cleaned =
         counts.transformPairs(
             batch ->
-                batch
-                    .join(spamScores)
-                    .filter(p -> p.value().value() < 0.5)
-                    .mapValues(Pair::key));
+                batch.join(spamScores).filter(p -> p.value().value() < 0.5).mapValues(Pair::key));
     TestingStreams.Collected<Pair<String, Integer>> out = t.collect(cleaned);
     TestingStreams.Collected<String> unknown =
         t.collect(
@@ -198,7 +197,8 @@ class DStreamTest {
               seen.add(b.take(2).size());
               seen.add(b.reduce(Integer::max).orElseThrow());
               seen.add(b.isEmpty());
-              seen.add(sorted(b.mapToPair(x -> Pair.of(x % 2, x)).reduceByKey(Integer::sum).collect()));
+              seen.add(
+                  sorted(b.mapToPair(x -> Pair.of(x % 2, x)).reduceByKey(Integer::sum).collect()));
             });
     t.runBatches(1);
     assertEquals(List.of(5L, 2, 5, false, List.of(Pair.of(0, 6), Pair.of(1, 9))), seen);
@@ -242,7 +242,8 @@ class DStreamTest {
   @Test
   void fusedPipelineCallsEachFunctionOncePerRecord() {
     List<List<Integer>> input = List.of(List.of(1, 2, 3, 4, 5, 6));
-    java.util.concurrent.atomic.AtomicInteger mapCalls = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger mapCalls =
+        new java.util.concurrent.atomic.AtomicInteger();
     TestingStreams.Collected<Integer> out =
         t.collect(
             t.queue(input)

@@ -65,12 +65,19 @@ class JoinTest {
 
       java.util.Map<Integer, Pair<List<String>, List<String>>> groups = new java.util.HashMap<>();
       for (Pair<Integer, String> l : left.get(k - 1)) {
-        groups.computeIfAbsent(l.key(), x -> Pair.of(new ArrayList<>(), new ArrayList<>())).key().add(l.value());
+        groups
+            .computeIfAbsent(l.key(), x -> Pair.of(new ArrayList<>(), new ArrayList<>()))
+            .key()
+            .add(l.value());
       }
       for (Pair<Integer, String> r : right.get(k - 1)) {
-        groups.computeIfAbsent(r.key(), x -> Pair.of(new ArrayList<>(), new ArrayList<>())).value().add(r.value());
+        groups
+            .computeIfAbsent(r.key(), x -> Pair.of(new ArrayList<>(), new ArrayList<>()))
+            .value()
+            .add(r.value());
       }
-      java.util.Map<Integer, Pair<List<String>, List<String>>> actual = References.asMap(cogroup.batch(k));
+      java.util.Map<Integer, Pair<List<String>, List<String>>> actual =
+          References.asMap(cogroup.batch(k));
       assertEquals(groups.keySet(), actual.keySet(), "cogroup keys, batch " + k);
       for (Integer key : groups.keySet()) {
         assertEquals(sorted(groups.get(key).key()), sorted(actual.get(key).key()));

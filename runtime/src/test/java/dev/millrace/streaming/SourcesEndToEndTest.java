@@ -99,7 +99,8 @@ class SourcesEndToEndTest {
 
     assertEquals(List.of("x", "y"), lines.batch(1));
     assertEquals(List.of("z", "w"), lines.batch(2), "ordered by modification time");
-    assertEquals(List.of(), lines.batch(3), "a file stamped after batch 3000 waits for a later one");
+    assertEquals(
+        List.of(), lines.batch(3), "a file stamped after batch 3000 waits for a later one");
     t.runBatches(1);
     assertEquals(List.of("v"), lines.batch(4));
   }
@@ -124,10 +125,13 @@ class SourcesEndToEndTest {
     assertTrue(Files.exists(first.resolve("_SUCCESS")));
     assertEquals(
         List.of("(a,1)", "(b,2)"),
-        Files.readAllLines(first.resolve("part-00000")).stream().sorted().collect(Collectors.toList()));
+        Files.readAllLines(first.resolve("part-00000")).stream()
+            .sorted()
+            .collect(Collectors.toList()));
     assertEquals(List.of(), Files.readAllLines(second.resolve("part-00000")));
     try (Stream<Path> names = Files.list(dir.resolve("out"))) {
-      List<String> all = names.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+      List<String> all =
+          names.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
       assertEquals(List.of("counts-1000.txt", "counts-2000.txt"), all, "no temporary leftovers");
     }
   }

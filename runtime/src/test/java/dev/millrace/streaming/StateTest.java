@@ -36,7 +36,8 @@ class StateTest {
             .mapToPair(w -> Pair.of(w, 1))
             .updateStateByKey(
                 (List<Integer> values, Optional<Integer> state) ->
-                    Optional.of(state.orElse(0) + values.stream().mapToInt(Integer::intValue).sum()),
+                    Optional.of(
+                        state.orElse(0) + values.stream().mapToInt(Integer::intValue).sum()),
                 3);
     TestingStreams.Collected<Pair<String, Integer>> out = t.collect(running);
     t.runBatches(input.size());

@@ -63,9 +63,12 @@ class StreamingContextTest {
     s.print();
     t.runBatches(1);
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.map(x -> x));
-    assertTrue(e.getMessage().contains("operations must be defined before start()"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("operations must be defined before start()"), e.getMessage());
     assertThrows(IllegalStateException.class, s::print);
-    assertThrows(IllegalStateException.class, () -> t.ssc.queueStream(new ConcurrentLinkedQueue<List<Integer>>()));
+    assertThrows(
+        IllegalStateException.class,
+        () -> t.ssc.queueStream(new ConcurrentLinkedQueue<List<Integer>>()));
     assertThrows(IllegalStateException.class, t.ssc::start);
   }
 
@@ -206,9 +209,13 @@ class StreamingContextTest {
         .count()
         .foreachBatch(Batch::collect);
     pairs
-        .reduceByKeyAndWindow(Integer::sum, (a, b) -> a - b, Durations.seconds(5), Durations.seconds(1))
+        .reduceByKeyAndWindow(
+            Integer::sum, (a, b) -> a - b, Durations.seconds(5), Durations.seconds(1))
         .foreachBatch(Batch::collect);
-    words.window(Durations.seconds(3), Durations.seconds(3)).countByValue().foreachBatch(Batch::collect);
+    words
+        .window(Durations.seconds(3), Durations.seconds(3))
+        .countByValue()
+        .foreachBatch(Batch::collect);
     List<Integer> retained = new ArrayList<>();
     for (int b = 0; b < 2000; b++) {
       q.add(List.of("a" + (b % 50), "b"));

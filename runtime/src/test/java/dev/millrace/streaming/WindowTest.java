@@ -106,8 +106,7 @@ class WindowTest {
     TestingStreams.Collected<Pair<String, Long>> incremental =
         t.collect(pairs.reduceByKeyAndWindow(Long::sum, (a, b) -> a - b, len, slide));
     TestingStreams.Collected<Pair<String, Long>> counted =
-        t.collect(
-            pairs.map(Pair::key).countByValueAndWindow(len, slide, 3));
+        t.collect(pairs.map(Pair::key).countByValueAndWindow(len, slide, 3));
     t.runBatches(n);
 
     for (int k = slideBatches; k <= n; k += slideBatches) {
@@ -166,7 +165,8 @@ class WindowTest {
         IllegalArgumentException.class,
         () ->
             PairDStream.of(s.map(x -> Pair.of(x, x)))
-                .reduceByKeyAndWindow(Integer::sum, (a, b) -> a - b, Durations.seconds(0), Durations.seconds(1)));
+                .reduceByKeyAndWindow(
+                    Integer::sum, (a, b) -> a - b, Durations.seconds(0), Durations.seconds(1)));
   }
 
   @Test

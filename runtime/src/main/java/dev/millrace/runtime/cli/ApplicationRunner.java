@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * Runs a {@link StreamingApplication} in this process until it stops: builds the context, lets
- * the application define its graph, starts it, and turns SIGTERM and Ctrl-C into a graceful stop
+ * Runs a {@link StreamingApplication} in this process until it stops: builds the context, lets the
+ * application define its graph, starts it, and turns SIGTERM and Ctrl-C into a graceful stop
  * (finish queued batches, then exit 0).
  */
 public final class ApplicationRunner {

@@ -10,8 +10,8 @@ public enum ExitCode {
   /** The application failed (a batch threw, the process crashed): restart per policy. */
   APPLICATION_FAILURE(1),
   /**
-   * The checkpoint was written by an incompatible graph: restarting cannot help. Start with
-   * {@code upgradeMode: stateless} or restore the previous build.
+   * The checkpoint was written by an incompatible graph: restarting cannot help. Start with {@code
+   * upgradeMode: stateless} or restore the previous build.
    */
   CHECKPOINT_INCOMPATIBLE(65),
   /** The command line, spec or configuration is invalid: fix it; restarting cannot help. */

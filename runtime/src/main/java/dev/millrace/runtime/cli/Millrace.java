@@ -9,8 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The {@code millrace} command: runs the demo, the examples, and any streaming application in
- * this process. Prints for humans; exit codes follow {@link ExitCode}.
+ * The {@code millrace} command: runs the demo, the examples, and any streaming application in this
+ * process. Prints for humans; exit codes follow {@link ExitCode}.
  */
 public final class Millrace {
   static final String EXAMPLES_PACKAGE = "dev.millrace.examples.";
@@ -56,10 +56,13 @@ public final class Millrace {
       List<String> rest = args.subList(1, args.size());
       return switch (command) {
         case "demo" -> runMain(EXAMPLES_PACKAGE + "Demo", rest).code();
-        case "example" -> runClass(EXAMPLES_PACKAGE + requireName(rest, "example"), rest.subList(1, rest.size())).code();
+        case "example" ->
+            runClass(EXAMPLES_PACKAGE + requireName(rest, "example"), rest.subList(1, rest.size()))
+                .code();
         case "app" -> runClass(requireName(rest, "app"), rest.subList(1, rest.size())).code();
-        default -> throw new UsageException(
-            "unknown command '" + command + "'; run 'millrace help' to see the commands");
+        default ->
+            throw new UsageException(
+                "unknown command '" + command + "'; run 'millrace help' to see the commands");
       };
     } catch (UsageException | IllegalArgumentException | IllegalStateException e) {
       err.println("millrace: " + e.getMessage());

@@ -45,7 +45,9 @@ public record RunOptions(
         conf.put(kv.substring(0, eq), kv.substring(eq + 1));
       } else if (a.startsWith("--") && rest.isEmpty()) {
         throw new UsageException(
-            "unknown option " + a + "; options are --master, --batch-interval and --conf, and"
+            "unknown option "
+                + a
+                + "; options are --master, --batch-interval and --conf, and"
                 + " arguments after -- go to the application");
       } else {
         rest.add(a);

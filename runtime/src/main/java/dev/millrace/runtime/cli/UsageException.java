@@ -1,6 +1,8 @@
 package dev.millrace.runtime.cli;
 
-/** The command line is wrong; the message says how. Exits with {@link ExitCode#BAD_CONFIGURATION}. */
+/**
+ * The command line is wrong; the message says how. Exits with {@link ExitCode#BAD_CONFIGURATION}.
+ */
 public final class UsageException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -26,8 +26,15 @@ public record ConfigOption<T>(
       return parser.apply(text.trim());
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "configuration " + key + "=" + text + " is not valid: " + e.getMessage()
-              + ". " + description, e);
+          "configuration "
+              + key
+              + "="
+              + text
+              + " is not valid: "
+              + e.getMessage()
+              + ". "
+              + description,
+          e);
     }
   }
 }

@@ -6,9 +6,9 @@ import java.util.function.BinaryOperator;
 import java.util.function.Consumer;
 
 /**
- * A whole batch folded into at most one record: {@code count()} (always one record, 0 for an
- * empty batch) and {@code reduce(f)} (no record for an empty batch). Partitions are folded in
- * parallel, then the partial results in partition order.
+ * A whole batch folded into at most one record: {@code count()} (always one record, 0 for an empty
+ * batch) and {@code reduce(f)} (no record for an empty batch). Partitions are folded in parallel,
+ * then the partial results in partition order.
  */
 public final class AggregateDataset<T> extends Dataset<T> implements StageBoundary {
   private Dataset<? extends T> parent;
@@ -16,7 +16,8 @@ public final class AggregateDataset<T> extends Dataset<T> implements StageBounda
   private final boolean counting;
   private volatile List<T> result;
 
-  private AggregateDataset(Dataset<? extends T> parent, BinaryOperator<T> reduce, boolean counting) {
+  private AggregateDataset(
+      Dataset<? extends T> parent, BinaryOperator<T> reduce, boolean counting) {
     this.parent = parent;
     this.reduce = reduce;
     this.counting = counting;

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.function.BinaryOperator;
 
 /**
- * How a shuffle combines the values of one key: on the map side into a combiner per key and
- * target partition, then on the reduce side combiners from every map task into one.
+ * How a shuffle combines the values of one key: on the map side into a combiner per key and target
+ * partition, then on the reduce side combiners from every map task into one.
  *
  * @param <V> value type
  * @param <C> combined type

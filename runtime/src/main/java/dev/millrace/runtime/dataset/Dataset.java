@@ -27,7 +27,9 @@ public abstract class Dataset<T> {
    */
   public abstract void compute(int partition, Consumer<? super T> out);
 
-  /** The datasets this one reads, which must be prepared first; empty once it holds its own data. */
+  /**
+   * The datasets this one reads, which must be prepared first; empty once it holds its own data.
+   */
   public abstract List<Dataset<?>> parents();
 
   /** All records of {@code partition}, computed on the calling thread. */

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Spreads records evenly over {@code n} partitions, round robin, keeping every record exactly
- * once; each map task starts at a different partition so small inputs spread too.
+ * Spreads records evenly over {@code n} partitions, round robin, keeping every record exactly once;
+ * each map task starts at a different partition so small inputs spread too.
  */
 public final class RepartitionDataset<T> extends Dataset<T> implements StageBoundary {
   private Dataset<? extends T> parent;

@@ -11,8 +11,8 @@ import java.util.function.Consumer;
  * first: reduceByKey, groupByKey, countByValue and the per-batch half of windowed reduces.
  *
  * <p>Map tasks, one per parent partition, each fill one hash map per target partition; reduce
- * tasks, one per target partition, merge those maps in map-task order, so the result is the same
- * on every run over the same input.
+ * tasks, one per target partition, merge those maps in map-task order, so the result is the same on
+ * every run over the same input.
  */
 public final class ShuffleDataset<K, V, C> extends Dataset<Pair<K, C>>
     implements StageBoundary, KeyedDataset<K, C> {
@@ -23,7 +23,9 @@ public final class ShuffleDataset<K, V, C> extends Dataset<Pair<K, C>>
 
   /** Shuffles {@code parent} into {@code partitioner.partitions()} partitions. */
   public ShuffleDataset(
-      Dataset<? extends Pair<K, V>> parent, Aggregator<V, C> aggregator, HashPartitioner partitioner) {
+      Dataset<? extends Pair<K, V>> parent,
+      Aggregator<V, C> aggregator,
+      HashPartitioner partitioner) {
     this.parent = parent;
     this.aggregator = aggregator;
     this.partitioner = partitioner;

@@ -24,8 +24,8 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
   private volatile HashMap<K, S>[] result;
 
   /**
-   * The state after applying {@code newValues} to {@code previous} (null for the first batch).
-   * Both must use {@code partitioner}.
+   * The state after applying {@code newValues} to {@code previous} (null for the first batch). Both
+   * must use {@code partitioner}.
    */
   public StateDataset(
       KeyedDataset<K, S> previous,
@@ -34,7 +34,10 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
       HashPartitioner partitioner) {
     if (previous != null && !previous.partitioner().equals(partitioner)) {
       throw new IllegalArgumentException(
-          "state partitioned by " + previous.partitioner() + " cannot be updated with " + partitioner);
+          "state partitioned by "
+              + previous.partitioner()
+              + " cannot be updated with "
+              + partitioner);
     }
     this.previous = previous;
     this.newValues = newValues;
@@ -65,7 +68,8 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
         r -> {
           Map<K, S> before = previous == null ? Map.of() : previous.partitionMap(r);
           Map<K, List<V>> arrived = newValues.partitionMap(r);
-          HashMap<K, S> after = new HashMap<>(Math.max(16, (before.size() + arrived.size()) * 4 / 3));
+          HashMap<K, S> after =
+              new HashMap<>(Math.max(16, (before.size() + arrived.size()) * 4 / 3));
           for (Map.Entry<K, S> e : before.entrySet()) {
             List<V> values = arrived.get(e.getKey());
             Optional<S> s =

@@ -7,9 +7,7 @@ public final class TaskFailedException extends RuntimeException {
 
   TaskFailedException(int partition, Throwable cause) {
     super(
-        (partition >= 0 ? "task for partition " + partition : "a task")
-            + " failed: "
-            + cause,
+        (partition >= 0 ? "task for partition " + partition : "a task") + " failed: " + cause,
         cause);
     this.partition = partition;
   }

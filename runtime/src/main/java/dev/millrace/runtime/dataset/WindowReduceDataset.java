@@ -111,7 +111,8 @@ public final class WindowReduceDataset<K, V> extends Dataset<Pair<K, V>>
       } else {
         acc.put(
             e.getKey(),
-            new WindowAccumulator<>(inverse.apply(before.value(), e.getValue().value()), remaining));
+            new WindowAccumulator<>(
+                inverse.apply(before.value(), e.getValue().value()), remaining));
       }
     }
     for (KeyedDataset<K, V> batch : entering) {

@@ -137,8 +137,7 @@ public final class BatchScheduler {
 
   private void process(QueuedBatch batch) {
     long time = batch.info().batchTime();
-    BatchInfo started =
-        new BatchInfo(time, batch.info().submissionTime(), clock.millis(), -1, -1);
+    BatchInfo started = new BatchInfo(time, batch.info().submissionTime(), clock.millis(), -1, -1);
     listeners.started(started);
     String step = "reading its input";
     try {

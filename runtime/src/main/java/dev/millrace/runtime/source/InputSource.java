@@ -3,8 +3,8 @@ package dev.millrace.runtime.source;
 import dev.millrace.runtime.dataset.Dataset;
 
 /**
- * Where an input stream's records come from. The batch generator calls {@link #take} once per
- * batch time, in time order, on one thread.
+ * Where an input stream's records come from. The batch generator calls {@link #take} once per batch
+ * time, in time order, on one thread.
  *
  * @param <T> record type
  */

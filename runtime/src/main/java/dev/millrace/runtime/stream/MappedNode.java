@@ -5,16 +5,15 @@ import dev.millrace.streaming.Duration;
 import java.util.List;
 
 /**
- * A stream whose batch is a function of its parent's batch at the same time: every narrow
- * operator, every per-batch shuffle (reduceByKey, groupByKey, repartition), and transform.
+ * A stream whose batch is a function of its parent's batch at the same time: every narrow operator,
+ * every per-batch shuffle (reduceByKey, groupByKey, repartition), and transform.
  */
 public final class MappedNode<I, O> extends StreamNode<O> {
   private final StreamNode<I> parent;
   private final PerBatch<I, O> perBatch;
 
   /** Applies {@code perBatch} to each batch of {@code parent}. */
-  public MappedNode(
-      StreamNode<I> parent, String operation, PerBatch<I, O> perBatch) {
+  public MappedNode(StreamNode<I> parent, String operation, PerBatch<I, O> perBatch) {
     super(parent.graph, operation);
     this.parent = parent;
     this.perBatch = perBatch;

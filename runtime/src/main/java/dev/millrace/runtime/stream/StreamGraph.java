@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The streams and output operations of one application, the batch interval, and the zero time
- * from which every stream's batch times count.
+ * The streams and output operations of one application, the batch interval, and the zero time from
+ * which every stream's batch times count.
  *
- * <p>Built on the application's thread before start; read by the scheduler after. Defining
- * anything after start is refused, as in the seed: "once a context has been started, no new
- * streaming computations can be set up".
+ * <p>Built on the application's thread before start; read by the scheduler after. Defining anything
+ * after start is refused, as in the seed: "once a context has been started, no new streaming
+ * computations can be set up".
  */
 public final class StreamGraph {
   private final String appName;
@@ -66,8 +66,7 @@ public final class StreamGraph {
   }
 
   /**
-   * Freezes the graph and fixes its zero time: the first batch is {@code zeroTime +
-   * batchInterval}.
+   * Freezes the graph and fixes its zero time: the first batch is {@code zeroTime + batchInterval}.
    */
   public void start(long zeroTime) {
     if (outputs.isEmpty()) {

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every {@code slide}, the union of the parent's batches in the last {@code length}: the window
- * at time t holds the batches at times in (t - length, t]. Early windows hold what exists so far.
+ * Every {@code slide}, the union of the parent's batches in the last {@code length}: the window at
+ * time t holds the batches at times in (t - length, t]. Early windows hold what exists so far.
  */
 public final class WindowNode<T> extends StreamNode<T> {
   private final StreamNode<T> parent;

@@ -12,9 +12,9 @@ import java.util.function.BinaryOperator;
 import java.util.function.Predicate;
 
 /**
- * The incremental {@code reduceByKeyAndWindow(f, invF, length, slide)}: each window is the
- * previous one with the leaving batches inverse-reduced out and the entering ones reduced in.
- * Its parent is the per-batch reduction, partitioned like this stream.
+ * The incremental {@code reduceByKeyAndWindow(f, invF, length, slide)}: each window is the previous
+ * one with the leaving batches inverse-reduced out and the entering ones reduced in. Its parent is
+ * the per-batch reduction, partitioned like this stream.
  */
 public final class WindowReduceNode<K, V> extends StreamNode<Pair<K, V>> {
   private final StreamNode<Pair<K, V>> reducedPerBatch;

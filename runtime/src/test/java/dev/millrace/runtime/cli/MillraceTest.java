@@ -56,15 +56,27 @@ class MillraceTest {
   void runOptionsReadMasterIntervalConfAndApplicationArguments() {
     RunOptions o =
         RunOptions.parse(
-            List.of("--master", "local[4]", "--batch-interval", "250ms", "--conf", "a.b=c=d", "x", "--", "--y"));
+            List.of(
+                "--master",
+                "local[4]",
+                "--batch-interval",
+                "250ms",
+                "--conf",
+                "a.b=c=d",
+                "x",
+                "--",
+                "--y"));
     assertEquals("local[4]", o.master());
     assertEquals(Durations.milliseconds(250), o.batchInterval());
     assertEquals(Map.of("a.b", "c=d"), o.conf());
     assertEquals(List.of("x", "--y"), o.appArgs());
-    UsageException e = assertThrows(UsageException.class, () -> RunOptions.parse(List.of("--conf", "novalue")));
+    UsageException e =
+        assertThrows(UsageException.class, () -> RunOptions.parse(List.of("--conf", "novalue")));
     assertTrue(e.getMessage().contains("key=value"), e.getMessage());
     assertThrows(UsageException.class, () -> RunOptions.parse(List.of("--bogus")));
-    assertThrows(IllegalArgumentException.class, () -> RunOptions.parse(List.of("--batch-interval", "fast")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> RunOptions.parse(List.of("--batch-interval", "fast")));
   }
 
   @Test
@@ -74,10 +86,12 @@ class MillraceTest {
   }
 
   /** A valid application for the CLI to load. */
-  public static final class TestingApplication implements dev.millrace.streaming.StreamingApplication {
+  public static final class TestingApplication
+      implements dev.millrace.streaming.StreamingApplication {
     @Override
     public void define(dev.millrace.streaming.StreamingContext ssc, String[] args) {
-      ssc.queueStream(new java.util.concurrent.ConcurrentLinkedQueue<java.util.List<String>>()).print();
+      ssc.queueStream(new java.util.concurrent.ConcurrentLinkedQueue<java.util.List<String>>())
+          .print();
     }
   }
 }

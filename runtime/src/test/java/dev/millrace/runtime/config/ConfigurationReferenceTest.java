@@ -24,8 +24,13 @@ class ConfigurationReferenceTest {
       documented.add(m.group(1));
     }
     Set<String> inCode =
-        StreamingOptions.all().stream().map(ConfigOption::key).collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(inCode, documented, "README.md's Configuration table must list every option in StreamingOptions");
+        StreamingOptions.all().stream()
+            .map(ConfigOption::key)
+            .collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(
+        inCode,
+        documented,
+        "README.md's Configuration table must list every option in StreamingOptions");
   }
 
   @Test
@@ -33,7 +38,9 @@ class ConfigurationReferenceTest {
     IllegalArgumentException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             IllegalArgumentException.class,
-            () -> StreamingOptions.GRACEFUL_STOP_TIMEOUT.read(java.util.Map.of("millrace.stop.graceful-timeout", "soon")));
+            () ->
+                StreamingOptions.GRACEFUL_STOP_TIMEOUT.read(
+                    java.util.Map.of("millrace.stop.graceful-timeout", "soon")));
     String msg = e.getMessage();
     org.junit.jupiter.api.Assertions.assertTrue(
         msg.contains("millrace.stop.graceful-timeout=soon") && msg.contains("500ms"), msg);
