@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /** Records already in memory, one list per partition: received input, a cache, a static dataset. */
-public final class ListDataset<T> extends Dataset<T> {
+public final class ListDataset<T> extends Dataset<T> implements Sized {
   private final List<List<T>> partitions;
 
   /** A dataset over {@code partitions}, which the caller no longer modifies. */
@@ -33,6 +33,7 @@ public final class ListDataset<T> extends Dataset<T> {
   }
 
   /** The number of records held. */
+  @Override
   public long size() {
     long total = 0;
     for (List<T> p : partitions) {

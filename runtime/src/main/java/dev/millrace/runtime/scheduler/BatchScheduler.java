@@ -1,7 +1,7 @@
 package dev.millrace.runtime.scheduler;
 
 import dev.millrace.runtime.dataset.Dataset;
-import dev.millrace.runtime.dataset.ListDataset;
+import dev.millrace.runtime.dataset.Sized;
 import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.source.InputSource;
 import dev.millrace.runtime.stream.InputNode;
@@ -144,7 +144,7 @@ public final class BatchScheduler {
       runner.prepare(batch.inputs());
       long records = 0;
       for (Dataset<?> in : batch.inputs()) {
-        records += in instanceof ListDataset<?> l ? l.size() : runner.count(in);
+        records += in instanceof Sized s ? s.size() : runner.count(in);
       }
       for (OutputOperation<?> output : graph.outputs()) {
         step = "output operation " + output.name() + " of " + output.stream().name();

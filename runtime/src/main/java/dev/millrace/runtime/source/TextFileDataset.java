@@ -1,6 +1,7 @@
 package dev.millrace.runtime.source;
 
 import dev.millrace.runtime.dataset.Dataset;
+import dev.millrace.runtime.dataset.Sized;
 import dev.millrace.runtime.dataset.StageBoundary;
 import dev.millrace.runtime.dataset.TaskRunner;
 import java.io.IOException;
@@ -24,7 +25,7 @@ import java.util.function.Consumer;
  * byte order within a file, so reading the partitions in order yields every line of every file, in
  * order, once. An empty batch has one empty partition.
  */
-public final class TextFileDataset extends Dataset<String> implements StageBoundary {
+public final class TextFileDataset extends Dataset<String> implements StageBoundary, Sized {
   private final String streamName;
   private final List<Path> files;
   private final List<FileSplit> splits;
