@@ -258,4 +258,23 @@ class DStreamTest {
     assertEquals(6, mapCalls.get());
     assertTrue(t.ssc.defaultParallelism() == 2);
   }
+
+  @Test
+  void persistComputesAStreamOnceForSeveralOutputs() {
+    List<List<Integer>> input = List.of(List.of(1, 2, 3));
+    java.util.concurrent.atomic.AtomicInteger plainCalls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger persistedCalls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    DStream<Integer> plain = t.queue(input).map(x -> plainCalls.incrementAndGet());
+    DStream<Integer> persisted =
+        t.queue(input).map(x -> persistedCalls.incrementAndGet()).persist();
+    for (DStream<Integer> s : List.of(plain, persisted)) {
+      s.foreachBatch(Batch::count);
+      s.foreachBatch(Batch::collect);
+    }
+    t.runBatches(1);
+    assertEquals(6, plainCalls.get(), "without persist each output recomputes the map");
+    assertEquals(3, persistedCalls.get(), "persisted: computed once, read twice");
+  }
 }
