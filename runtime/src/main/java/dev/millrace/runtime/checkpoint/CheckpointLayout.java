@@ -1,0 +1,93 @@
+package dev.millrace.runtime.checkpoint;
+
+import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Names inside a checkpoint directory. Batch times are zero-padded to 20 digits so that names sort
+ * in time order; hidden names (leading dot) are work in progress that readers never trust:
+ *
+ * <pre>
+ * manifest                                  the app manifest
+ * generations/00000000000000001000/         a committed generation (its _MANIFEST lists its files)
+ * generations/.tmp-&lt;time&gt;-&lt;random&gt;/        a generation being written
+ * generations/.replaced-&lt;time&gt;-&lt;random&gt;/   the old generation while it is being replaced
+ * batches/00000000000000001000.plan         a recorded batch plan
+ * batches/00000000000000001000.done         the batch's outputs are committed
+ * </pre>
+ *
+ * Pure: no I/O.
+ */
+final class CheckpointLayout {
+  static final String GENERATIONS = "generations";
+  static final String BATCHES = "batches";
+  static final String APP_MANIFEST = "manifest";
+  static final String GENERATION_MANIFEST = "_MANIFEST";
+  static final String PLAN_SUFFIX = ".plan";
+  static final String DONE_SUFFIX = ".done";
+
+  private static final String TEMP_PREFIX = ".tmp-";
+  private static final String REPLACED_PREFIX = ".replaced-";
+  private static final Pattern TIME = Pattern.compile("\\d{20}");
+  private static final Pattern BATCH_FILE = Pattern.compile("(\\d{20})(\\.plan|\\.done)");
+  private static final Pattern HIDDEN = Pattern.compile("\\.(tmp|replaced)-(\\d{20})-[0-9a-f]+");
+  private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+  private CheckpointLayout() {}
+
+  static String timeName(long batchTime) {
+    return String.format("%020d", batchTime);
+  }
+
+  static String tempName(String what) {
+    return TEMP_PREFIX + what + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+  }
+
+  static String replacedName(String what) {
+    return REPLACED_PREFIX + what + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+  }
+
+  /** The batch time of a committed generation directory's name. */
+  static OptionalLong generationTime(String name) {
+    return TIME.matcher(name).matches()
+        ? OptionalLong.of(Long.parseLong(name))
+        : OptionalLong.empty();
+  }
+
+  /** The batch time of a hidden temporary or replaced name. */
+  static OptionalLong hiddenTime(String name) {
+    Matcher m = HIDDEN.matcher(name);
+    return m.matches() ? OptionalLong.of(Long.parseLong(m.group(2))) : OptionalLong.empty();
+  }
+
+  static boolean isReplaced(String name) {
+    return name.startsWith(REPLACED_PREFIX);
+  }
+
+  /** The batch time of a {@code .plan} or {@code .done} name. */
+  static OptionalLong batchFileTime(String name) {
+    Matcher m = BATCH_FILE.matcher(name);
+    return m.matches() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
+  }
+
+  static void checkBatchTime(long batchTime) {
+    if (batchTime < 0) {
+      throw new IllegalArgumentException(
+          "batch time " + batchTime + " is negative; pass epoch milliseconds");
+    }
+  }
+
+  static void checkFileName(String name) {
+    if (!FILE_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "checkpoint file name '"
+              + name
+              + "' is not allowed: use letters, digits, '.', '_' and '-', starting with a letter"
+              + " or digit ("
+              + GENERATION_MANIFEST
+              + " and hidden names are reserved)");
+    }
+  }
+}

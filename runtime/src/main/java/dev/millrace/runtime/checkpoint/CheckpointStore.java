@@ -1,0 +1,543 @@
+package dev.millrace.runtime.checkpoint;
+
+import static dev.millrace.runtime.checkpoint.CheckpointLayout.checkBatchTime;
+import static dev.millrace.runtime.checkpoint.CheckpointLayout.timeName;
+
+import java.io.File;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The files of one application's checkpoint directory, on any Hadoop {@link FileSystem}: {@code
+ * file://} (plain local paths too), {@code hdfs://}, {@code s3a://}.
+ *
+ * <ul>
+ *   <li><b>Generations</b>: sets of named files written for a batch time, each committed by a
+ *       {@code _MANIFEST} with every file's length and CRC32. {@link #latestValid()} returns the
+ *       newest generation that verifies, falling back past corrupt ones; the newest {@code
+ *       retainGenerations} are kept.
+ *   <li><b>Batch log</b>: a plan recorded before each batch runs and a done mark after its outputs
+ *       are committed; {@link #pendingBatches()} are the batches to re-run on recovery.
+ *   <li><b>App manifest</b>: what the directory belongs to, written once.
+ * </ul>
+ *
+ * <p>Every write goes to a hidden temporary name first and is renamed into place (atomic on HDFS),
+ * so readers never see half a file. The layout is described in {@link CheckpointLayout}.
+ *
+ * <p>One writer per directory; an instance is not thread-safe. Failures are reported as {@link
+ * CheckpointException}s naming the path and what to check.
+ */
+public final class CheckpointStore {
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+
+  private final String directoryUri;
+  private final int retainGenerations;
+  private final FileSystem fs;
+  private final Path root;
+  private final Path generations;
+  private final Path batches;
+
+  /**
+   * Opens (creating if needed) the checkpoint directory.
+   *
+   * @param directoryUri {@code file:///...}, {@code hdfs://...}, {@code s3a://...}, or a local path
+   * @param conf Hadoop configuration passed to the file system (e.g. s3a credentials)
+   * @param retainGenerations how many of the newest generations to keep, at least 1
+   * @throws CheckpointException if the directory cannot be opened or created
+   */
+  public CheckpointStore(String directoryUri, Configuration conf, int retainGenerations) {
+    if (retainGenerations < 1) {
+      throw new IllegalArgumentException(
+          "retainGenerations is " + retainGenerations + "; keep at least 1 generation");
+    }
+    this.directoryUri = directoryUri;
+    this.retainGenerations = retainGenerations;
+    Path directory = directoryPath(directoryUri);
+    try {
+      FileSystem opened = directory.getFileSystem(conf);
+      // Our manifests and plan headers carry CRC32s already; the checksummed local file system
+      // would add a .crc file next to every file and fail reads of a file edited by hand.
+      this.fs = opened instanceof LocalFileSystem local ? local.getRaw() : opened;
+      this.root = fs.makeQualified(directory);
+    } catch (IOException | RuntimeException e) {
+      throw new CheckpointException(
+          "Cannot open checkpoint directory "
+              + directoryUri
+              + ": "
+              + e
+              + ". Check the URI's scheme (file://, hdfs://, s3a:// or a local path), that the file"
+              + " system is reachable, and that the Hadoop configuration names it.",
+          e);
+    }
+    this.generations = new Path(root, CheckpointLayout.GENERATIONS);
+    this.batches = new Path(root, CheckpointLayout.BATCHES);
+    for (Path dir : List.of(root, generations, batches)) {
+      try {
+        if (!fs.mkdirs(dir)) {
+          throw new IOException("mkdirs returned false");
+        }
+      } catch (IOException e) {
+        throw new CheckpointException(
+            "Cannot create checkpoint directory "
+                + dir
+                + " (for "
+                + directoryUri
+                + "): "
+                + e.getMessage()
+                + ". Check that no file has that name and that "
+                + user()
+                + " may write to its parent.",
+            e);
+      }
+    }
+  }
+
+  /** The qualified URI of the checkpoint directory. */
+  public String uri() {
+    return root.toString();
+  }
+
+  // ---- generations
+
+  /**
+   * Writes and commits the generation for {@code batchTime}, replacing one already written for that
+   * time, then deletes generations beyond the newest {@code retainGenerations} and stale temporary
+   * directories.
+   *
+   * @param files file name (letters, digits, '.', '_', '-') to contents
+   */
+  public void writeGeneration(long batchTime, Map<String, byte[]> files) {
+    checkBatchTime(batchTime);
+    files.keySet().forEach(CheckpointLayout::checkFileName);
+    Path temp = new Path(generations, CheckpointLayout.tempName(timeName(batchTime)));
+    try {
+      mkdirs(temp);
+      for (Map.Entry<String, byte[]> file : files.entrySet()) {
+        writeFile(new Path(temp, file.getKey()), file.getValue());
+      }
+      writeFile(
+          new Path(temp, CheckpointLayout.GENERATION_MANIFEST),
+          GenerationManifest.describe(batchTime, files).toBytes());
+      moveIntoPlace(temp, generationPath(batchTime), timeName(batchTime));
+    } catch (IOException e) {
+      throw writeFailure("write checkpoint generation " + batchTime, temp, e);
+    }
+    LOG.debug("Checkpoint generation {} committed with {} files", batchTime, files.size());
+    deleteOldGenerations();
+  }
+
+  /**
+   * The newest generation whose manifest exists and whose files all match their recorded length and
+   * CRC32. Each newer generation that fails is skipped with one WARN naming the bad file and why.
+   *
+   * @throws UnsupportedCheckpointVersionException if a generation was written by a newer Millrace
+   */
+  public Optional<Generation> latestValid() {
+    for (GenerationDirectory candidate : generationsNewestFirst()) {
+      Optional<Generation> generation = readVerified(candidate);
+      if (generation.isPresent()) {
+        return generation;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private record GenerationDirectory(long batchTime, boolean replaced, Path path) {}
+
+  /**
+   * Committed generations, newest first. A generation caught half-way through being replaced (its
+   * old copy moved aside, the new one not yet moved in) is still a candidate under its aside name.
+   */
+  private List<GenerationDirectory> generationsNewestFirst() {
+    Map<Long, GenerationDirectory> committed = new TreeMap<>();
+    List<GenerationDirectory> asideOnly = new ArrayList<>();
+    for (FileStatus status : list(generations)) {
+      String name = status.getPath().getName();
+      CheckpointLayout.generationTime(name)
+          .ifPresent(t -> committed.put(t, new GenerationDirectory(t, false, status.getPath())));
+      if (CheckpointLayout.isReplaced(name)) {
+        CheckpointLayout.hiddenTime(name)
+            .ifPresent(t -> asideOnly.add(new GenerationDirectory(t, true, status.getPath())));
+      }
+    }
+    asideOnly.removeIf(aside -> committed.containsKey(aside.batchTime()));
+    List<GenerationDirectory> all = new ArrayList<>(committed.values());
+    all.addAll(asideOnly);
+    all.sort(Comparator.comparingLong(GenerationDirectory::batchTime).reversed());
+    return all;
+  }
+
+  private Optional<Generation> readVerified(GenerationDirectory candidate) {
+    Path manifestPath = new Path(candidate.path(), CheckpointLayout.GENERATION_MANIFEST);
+    GenerationManifest manifest;
+    try {
+      manifest = GenerationManifest.fromBytes(readFile(manifestPath), manifestPath.toString());
+    } catch (FileNotFoundException e) {
+      return skip(candidate, manifestPath, "missing, so the generation was never committed");
+    } catch (IOException e) {
+      return skip(candidate, manifestPath, "unreadable: " + e);
+    } catch (MalformedFileException e) {
+      return skip(candidate, manifestPath, "malformed: " + e.getMessage());
+    }
+    if (manifest.batchTime() != candidate.batchTime()) {
+      return skip(
+          candidate,
+          manifestPath,
+          "for batch time " + manifest.batchTime() + ", not " + candidate.batchTime());
+    }
+    Map<String, byte[]> files = new TreeMap<>();
+    for (String name : manifest.files().keySet()) {
+      Path path = new Path(candidate.path(), name);
+      byte[] content;
+      try {
+        content = readFile(path);
+      } catch (FileNotFoundException e) {
+        return skip(candidate, path, "missing");
+      } catch (IOException e) {
+        return skip(candidate, path, "unreadable: " + e);
+      }
+      Optional<String> mismatch = manifest.mismatch(name, content);
+      if (mismatch.isPresent()) {
+        return skip(candidate, path, "corrupt: " + mismatch.get());
+      }
+      files.put(name, content);
+    }
+    if (candidate.replaced()) {
+      LOG.warn(
+          "Checkpoint generation {} was being replaced when the writer stopped; using its old copy {}",
+          candidate.batchTime(),
+          candidate.path());
+    }
+    return Optional.of(new Generation(candidate.batchTime(), files));
+  }
+
+  private static Optional<Generation> skip(
+      GenerationDirectory candidate, Path badFile, String why) {
+    LOG.warn(
+        "Skipping checkpoint generation {}: {} is {}. Trying the next older generation.",
+        candidate.batchTime(),
+        badFile,
+        why);
+    return Optional.empty();
+  }
+
+  /**
+   * Housekeeping after a committed write. A failure here does not undo the write: it is logged and
+   * retried after the next one.
+   */
+  private void deleteOldGenerations() {
+    List<GenerationDirectory> committed =
+        generationsNewestFirst().stream().filter(g -> !g.replaced()).toList();
+    if (committed.isEmpty()) {
+      return;
+    }
+    for (GenerationDirectory old :
+        committed.subList(Math.min(retainGenerations, committed.size()), committed.size())) {
+      deleteQuietly(old.path());
+    }
+    long newest = committed.get(0).batchTime();
+    for (FileStatus status : list(generations)) {
+      OptionalLong hidden = CheckpointLayout.hiddenTime(status.getPath().getName());
+      if (hidden.isPresent() && hidden.getAsLong() < newest) {
+        deleteQuietly(status.getPath());
+      }
+    }
+  }
+
+  private void deleteQuietly(Path path) {
+    try {
+      fs.delete(path, true);
+      LOG.debug("Deleted old checkpoint data {}", path);
+    } catch (IOException e) {
+      LOG.warn(
+          "Could not delete old checkpoint data {} ({}); will retry after the next write",
+          path,
+          e.toString());
+    }
+  }
+
+  private Path generationPath(long batchTime) {
+    return new Path(generations, timeName(batchTime));
+  }
+
+  // ---- batch log
+
+  /**
+   * Records the plan of a batch before it runs, atomically; a recovery re-runs the batch with
+   * exactly these bytes unless it was {@linkplain #markDone marked done}.
+   */
+  public void recordPlan(long batchTime, byte[] plan) {
+    checkBatchTime(batchTime);
+    Path temp = new Path(batches, CheckpointLayout.tempName(timeName(batchTime)));
+    try {
+      writeFile(temp, BatchPlanFrame.encode(plan));
+      moveIntoPlace(temp, planPath(batchTime), timeName(batchTime));
+    } catch (IOException e) {
+      throw writeFailure("write the plan of batch " + batchTime, temp, e);
+    }
+  }
+
+  /** Marks a batch done: its outputs are committed and it must not be re-run. */
+  public void markDone(long batchTime) {
+    checkBatchTime(batchTime);
+    Path done = new Path(batches, timeName(batchTime) + CheckpointLayout.DONE_SUFFIX);
+    try {
+      fs.create(done, true).close();
+    } catch (IOException e) {
+      throw writeFailure("write the done mark of batch " + batchTime, done, e);
+    }
+  }
+
+  /**
+   * Every batch with a recorded plan and no done mark, in time order, with its plan.
+   *
+   * @throws CorruptBatchPlanException if a plan file is truncated or corrupt
+   */
+  public List<PlannedBatch> pendingBatches() {
+    BatchLog log = readBatchLog();
+    List<PlannedBatch> pending = new ArrayList<>();
+    for (long batchTime : log.planned()) {
+      if (log.done().contains(batchTime)) {
+        continue;
+      }
+      Path path = planPath(batchTime);
+      try {
+        pending.add(new PlannedBatch(batchTime, BatchPlanFrame.decode(readFile(path))));
+      } catch (MalformedFileException e) {
+        throw new CorruptBatchPlanException(path.toString(), batchTime, e.getMessage());
+      } catch (IOException e) {
+        throw readFailure("the plan of batch " + batchTime, path, e);
+      }
+    }
+    return pending;
+  }
+
+  /**
+   * The newest batch marked done that is still in the log ({@link #forgetBatchesUpTo} removes
+   * marks), if any.
+   */
+  public OptionalLong lastDone() {
+    TreeSet<Long> done = readBatchLog().done();
+    return done.isEmpty() ? OptionalLong.empty() : OptionalLong.of(done.last());
+  }
+
+  /**
+   * Deletes the plans and done marks of batches up to and including {@code batchTime}; call it once
+   * a generation covering them is committed, so the log stays bounded.
+   */
+  public void forgetBatchesUpTo(long batchTime) {
+    List<Path> plansAndTemps = new ArrayList<>();
+    List<Path> doneMarks = new ArrayList<>();
+    for (FileStatus status : list(batches)) {
+      String name = status.getPath().getName();
+      OptionalLong time = CheckpointLayout.batchFileTime(name);
+      if (time.isEmpty()) {
+        time = CheckpointLayout.hiddenTime(name);
+      }
+      if (time.isPresent() && time.getAsLong() <= batchTime) {
+        (name.endsWith(CheckpointLayout.DONE_SUFFIX) ? doneMarks : plansAndTemps)
+            .add(status.getPath());
+      }
+    }
+    // Plans go first: a done mark outliving its plan is harmless, a plan outliving its done mark
+    // would make a stop half-way through re-run a batch the committed generation already covers.
+    plansAndTemps.addAll(doneMarks);
+    for (Path path : plansAndTemps) {
+      try {
+        fs.delete(path, false);
+      } catch (IOException e) {
+        throw writeFailure("delete the batch log entry", path, e);
+      }
+    }
+  }
+
+  private record BatchLog(TreeSet<Long> planned, TreeSet<Long> done) {}
+
+  private BatchLog readBatchLog() {
+    BatchLog log = new BatchLog(new TreeSet<>(), new TreeSet<>());
+    for (FileStatus status : list(batches)) {
+      String name = status.getPath().getName();
+      CheckpointLayout.batchFileTime(name)
+          .ifPresent(
+              t ->
+                  (name.endsWith(CheckpointLayout.PLAN_SUFFIX) ? log.planned() : log.done())
+                      .add(t));
+    }
+    return log;
+  }
+
+  private Path planPath(long batchTime) {
+    return new Path(batches, timeName(batchTime) + CheckpointLayout.PLAN_SUFFIX);
+  }
+
+  // ---- app manifest
+
+  /** Writes the app manifest atomically, replacing an existing one. */
+  public void writeAppManifest(AppManifest manifest) {
+    Path temp = new Path(root, CheckpointLayout.tempName(CheckpointLayout.APP_MANIFEST));
+    try {
+      writeFile(temp, manifest.toBytes());
+      moveIntoPlace(temp, appManifestPath(), CheckpointLayout.APP_MANIFEST);
+    } catch (IOException e) {
+      throw writeFailure("write the app manifest", temp, e);
+    }
+  }
+
+  /**
+   * The app manifest, or empty if none was written yet.
+   *
+   * @throws UnsupportedCheckpointVersionException if it was written by a newer Millrace
+   * @throws CheckpointException if it is unreadable or malformed
+   */
+  public Optional<AppManifest> readAppManifest() {
+    Path path = appManifestPath();
+    try {
+      return Optional.of(AppManifest.fromBytes(readFile(path), path.toString()));
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw readFailure("the app manifest", path, e);
+    } catch (MalformedFileException e) {
+      throw new CheckpointException(
+          "App manifest "
+              + path
+              + " is malformed ("
+              + e.getMessage()
+              + "). Restore it from a backup, or start from an empty checkpoint directory (the"
+              + " application's state is then lost).");
+    }
+  }
+
+  private Path appManifestPath() {
+    return new Path(root, CheckpointLayout.APP_MANIFEST);
+  }
+
+  // ---- file system
+
+  private static Path directoryPath(String directoryUri) {
+    if (directoryUri == null || directoryUri.isBlank()) {
+      throw new IllegalArgumentException(
+          "checkpoint directory is empty; pass a local path or a file://, hdfs:// or s3a:// URI");
+    }
+    try {
+      Path path = new Path(directoryUri);
+      return path.toUri().getScheme() == null
+          ? new Path(new File(directoryUri).getAbsoluteFile().toURI())
+          : path;
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(
+          "Checkpoint directory '"
+              + directoryUri
+              + "' is not a valid path or URI ("
+              + e.getMessage()
+              + "). Use a local path or a file://, hdfs:// or s3a:// URI.",
+          e);
+    }
+  }
+
+  /**
+   * Renames {@code temp} to {@code target}. An existing target is moved aside first and deleted
+   * last, so some complete copy exists at every moment.
+   */
+  private void moveIntoPlace(Path temp, Path target, String what) throws IOException {
+    if (fs.exists(target)) {
+      Path aside = new Path(target.getParent(), CheckpointLayout.replacedName(what));
+      rename(target, aside);
+      rename(temp, target);
+      fs.delete(aside, true);
+    } else {
+      rename(temp, target);
+    }
+  }
+
+  private void rename(Path from, Path to) throws IOException {
+    // FileSystem.rename reports most failures by returning false rather than throwing.
+    if (!fs.rename(from, to)) {
+      throw new IOException("renaming " + from + " to " + to + " failed");
+    }
+  }
+
+  private void mkdirs(Path dir) throws IOException {
+    if (!fs.mkdirs(dir)) {
+      throw new IOException("mkdirs " + dir + " returned false");
+    }
+  }
+
+  private void writeFile(Path path, byte[] bytes) throws IOException {
+    try (FSDataOutputStream out = fs.create(path, false)) {
+      out.write(bytes);
+    }
+  }
+
+  private byte[] readFile(Path path) throws IOException {
+    try (FSDataInputStream in = fs.open(path)) {
+      return in.readAllBytes();
+    }
+  }
+
+  private FileStatus[] list(Path dir) {
+    try {
+      return fs.listStatus(dir);
+    } catch (IOException e) {
+      throw readFailure("the listing", dir, e);
+    }
+  }
+
+  private CheckpointException writeFailure(String action, Path path, IOException e) {
+    return new CheckpointException(
+        "Could not "
+            + action
+            + " at "
+            + path
+            + ": "
+            + e
+            + ". Check that "
+            + user()
+            + " may write to the checkpoint directory "
+            + directoryUri
+            + ", that it has space, and that its file system is reachable.",
+        e);
+  }
+
+  private CheckpointException readFailure(String what, Path path, IOException e) {
+    return new CheckpointException(
+        "Could not read "
+            + what
+            + " at "
+            + path
+            + ": "
+            + e
+            + ". Check that "
+            + user()
+            + " may read the checkpoint directory "
+            + directoryUri
+            + " and that its file system is reachable.",
+        e);
+  }
+
+  private static String user() {
+    try {
+      return "user '" + UserGroupInformation.getCurrentUser().getShortUserName() + "'";
+    } catch (IOException e) {
+      return "user '" + System.getProperty("user.name") + "'";
+    }
+  }
+}

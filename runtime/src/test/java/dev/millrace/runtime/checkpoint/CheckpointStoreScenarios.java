@@ -1,0 +1,101 @@
+package dev.millrace.runtime.checkpoint;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The core behaviour every file system must show; each subclass runs it against one file system.
+ */
+abstract class CheckpointStoreScenarios {
+
+  /** A fresh, not yet existing checkpoint directory URI for each call. */
+  abstract String newDirectoryUri();
+
+  abstract Configuration conf();
+
+  CheckpointStore newStore(int retainGenerations) {
+    return new CheckpointStore(newDirectoryUri(), conf(), retainGenerations);
+  }
+
+  static Map<String, byte[]> files(String... nameThenContent) {
+    Map<String, byte[]> files = new TreeMap<>();
+    for (int i = 0; i < nameThenContent.length; i += 2) {
+      files.put(nameThenContent[i], nameThenContent[i + 1].getBytes(UTF_8));
+    }
+    return files;
+  }
+
+  /** Replaces a file under the store's directory through the Hadoop file system. */
+  void overwrite(CheckpointStore store, String relativePath, byte[] content) throws IOException {
+    Path path = new Path(store.uri() + "/" + relativePath);
+    FileSystem fs = path.getFileSystem(conf());
+    try (FSDataOutputStream out = fs.create(path, true)) {
+      out.write(content);
+    }
+  }
+
+  @Test
+  void writtenGenerationIsReadBackWithTheSameFiles() {
+    CheckpointStore store = newStore(10);
+    Map<String, byte[]> files =
+        files("state-counts-0", "a=1", "state-counts-1", "", "offsets", "7");
+
+    store.writeGeneration(1000, files);
+
+    Generation read = store.latestValid().orElseThrow();
+    assertEquals(1000, read.batchTime());
+    assertEquals(files.keySet(), read.files().keySet());
+    files.forEach((name, bytes) -> assertArrayEquals(bytes, read.files().get(name), name));
+    assertEquals(new Generation(1000, files), read);
+  }
+
+  @Test
+  void corruptNewestGenerationFallsBackToThePreviousOneWithAWarningNamingTheFile()
+      throws IOException {
+    CheckpointStore store = newStore(10);
+    store.writeGeneration(1000, files("state", "old state"));
+    store.writeGeneration(2000, files("state", "new state"));
+    overwrite(store, "generations/00000000000000002000/state", "NEW state".getBytes(UTF_8));
+
+    Optional<Generation> read;
+    String log;
+    try (CapturedStderr stderr = new CapturedStderr()) {
+      read = store.latestValid();
+      log = stderr.text();
+    }
+
+    assertEquals(new Generation(1000, files("state", "old state")), read.orElseThrow());
+    assertTrue(log.contains("WARN"), log);
+    assertTrue(log.contains("generations/00000000000000002000/state is corrupt: CRC32"), log);
+  }
+
+  @Test
+  void pendingBatchesArePlannedMinusDoneInTimeOrder() {
+    CheckpointStore store = newStore(10);
+    store.recordPlan(3000, "plan 3".getBytes(UTF_8));
+    store.recordPlan(1000, "plan 1".getBytes(UTF_8));
+    store.recordPlan(2000, "plan 2".getBytes(UTF_8));
+    store.recordPlan(4000, new byte[0]);
+    store.markDone(1000);
+    store.markDone(3000);
+
+    assertEquals(
+        List.of(
+            new PlannedBatch(2000, "plan 2".getBytes(UTF_8)), new PlannedBatch(4000, new byte[0])),
+        store.pendingBatches());
+    assertEquals(3000, store.lastDone().orElseThrow());
+  }
+}
