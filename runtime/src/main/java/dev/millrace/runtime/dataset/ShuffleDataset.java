@@ -4,6 +4,7 @@ import dev.millrace.streaming.Pair;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BinaryOperator;
 import java.util.function.Consumer;
 
 /**
@@ -58,6 +59,7 @@ public final class ShuffleDataset<K, V, C> extends Dataset<Pair<K, C>>
           buckets[m] = mine;
         });
     HashMap<K, C>[] reduced = new HashMap[n];
+    BinaryOperator<C> mergeCombiners = aggregator::merge;
     runner.runTasks(
         n,
         r -> {
@@ -68,7 +70,7 @@ public final class ShuffleDataset<K, V, C> extends Dataset<Pair<K, C>>
               merged = part;
             } else {
               for (Map.Entry<K, C> e : part.entrySet()) {
-                merged.merge(e.getKey(), e.getValue(), aggregator::merge);
+                merged.merge(e.getKey(), e.getValue(), mergeCombiners);
               }
             }
           }

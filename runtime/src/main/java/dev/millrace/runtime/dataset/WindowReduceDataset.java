@@ -24,6 +24,7 @@ public final class WindowReduceDataset<K, V> extends Dataset<Pair<K, V>>
   private List<? extends KeyedDataset<K, V>> entering;
   private final BinaryOperator<V> reduce;
   private final BinaryOperator<V> inverse;
+  private final BinaryOperator<WindowAccumulator<V>> combine;
   private final Predicate<? super Pair<K, V>> filter;
   private final HashPartitioner partitioner;
   private volatile HashMap<K, WindowAccumulator<V>>[] result;
@@ -49,6 +50,9 @@ public final class WindowReduceDataset<K, V> extends Dataset<Pair<K, V>>
     this.entering = List.copyOf(entering);
     this.reduce = reduce;
     this.inverse = inverse;
+    this.combine =
+        (a, b) ->
+            new WindowAccumulator<>(reduce.apply(a.value(), b.value()), a.batches() + b.batches());
     this.filter = filter;
     this.partitioner = partitioner;
   }
@@ -90,10 +94,7 @@ public final class WindowReduceDataset<K, V> extends Dataset<Pair<K, V>>
     HashMap<K, WindowAccumulator<V>> gone = new HashMap<>();
     for (KeyedDataset<K, V> batch : leaving) {
       for (Map.Entry<K, V> e : batch.partitionMap(r).entrySet()) {
-        gone.merge(
-            e.getKey(),
-            new WindowAccumulator<>(e.getValue(), 1),
-            (a, b) -> new WindowAccumulator<>(reduce.apply(a.value(), b.value()), a.batches() + 1));
+        gone.merge(e.getKey(), new WindowAccumulator<>(e.getValue(), 1), combine);
       }
     }
     for (Map.Entry<K, WindowAccumulator<V>> e : gone.entrySet()) {
@@ -117,10 +118,7 @@ public final class WindowReduceDataset<K, V> extends Dataset<Pair<K, V>>
     }
     for (KeyedDataset<K, V> batch : entering) {
       for (Map.Entry<K, V> e : batch.partitionMap(r).entrySet()) {
-        acc.merge(
-            e.getKey(),
-            new WindowAccumulator<>(e.getValue(), 1),
-            (a, b) -> new WindowAccumulator<>(reduce.apply(a.value(), b.value()), a.batches() + 1));
+        acc.merge(e.getKey(), new WindowAccumulator<>(e.getValue(), 1), combine);
       }
     }
     return acc;
