@@ -1,10 +1,29 @@
 package dev.millrace.runtime.source;
 
+import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.dataset.Dataset;
+import java.util.List;
 
 /**
  * Where an input stream's records come from. The batch generator calls {@link #take} once per batch
  * time, in time order, on one thread.
+ *
+ * <p>With checkpointing on, a source also takes part in driver recovery, always on the generator's
+ * thread or before it starts:
+ *
+ * <ol>
+ *   <li>{@link #useCheckpoint} once, before {@link #start} or {@link #recover}: sources that cannot
+ *       re-read their input (sockets) keep a write-ahead log there.
+ *   <li>{@link #encodePlan} right after every {@code take}: the bytes go to the batch log before
+ *       the batch runs, and a recovery hands them back to {@link #replay} to re-read exactly that
+ *       input.
+ *   <li>{@link #snapshot} right after the {@code take} of a checkpoint batch, and once after {@code
+ *       start}: the source's position (names seen, log offsets), stored in the checkpoint
+ *       generation.
+ *   <li>On restart, {@link #recover} instead of {@code start}: the position of the newest valid
+ *       generation, advanced by the plans logged after it. Then {@code replay} for each of those
+ *       plans, in time order, and {@code take} for the batches after them.
+ * </ol>
  *
  * @param <T> record type
  */
@@ -32,4 +51,32 @@ public interface InputSource<T> {
   default boolean hasBufferedInput() {
     return false;
   }
+
+  /**
+   * Called once before {@link #start} or {@link #recover} when the context checkpoints to {@code
+   * store}; {@code sourceId} is stable across restarts of the same graph ({@code input-0}, ...).
+   * Sources that cannot re-read their input keep a write-ahead log under the store.
+   */
+  default void useCheckpoint(CheckpointStore store, String sourceId) {}
+
+  /**
+   * Encodes the input {@code taken} (just returned by {@link #take}) so that {@link #replay} can
+   * rebuild exactly the same records after a driver failure: file names, log offsets, or the
+   * records themselves.
+   */
+  byte[] encodePlan(Dataset<T> taken);
+
+  /** The input of batch {@code batchTime} rebuilt from its {@linkplain #encodePlan plan}. */
+  Dataset<T> replay(long batchTime, byte[] plan);
+
+  /** The source's position after the latest {@code take} (or {@code start}), for a checkpoint. */
+  byte[] snapshot();
+
+  /**
+   * Starts intake after a driver restart, in place of {@link #start}: positioned as {@code
+   * snapshot} says, advanced past everything in {@code plansSince} (the plans of the batches logged
+   * after that snapshot, in time order, which the scheduler replays). The next {@code take} is for
+   * {@code nextBatchTime}.
+   */
+  void recover(long nextBatchTime, byte[] snapshot, List<byte[]> plansSince);
 }

@@ -27,6 +27,18 @@ final class NewFileTracker {
     }
   }
 
+  /** A tracker that takes none of {@code names}: the position a checkpoint recorded. */
+  static NewFileTracker remembering(Collection<String> names) {
+    NewFileTracker tracker = new NewFileTracker(List.of());
+    tracker.known.addAll(names);
+    return tracker;
+  }
+
+  /** The names remembered as taken or present at start, sorted. */
+  List<String> knownNames() {
+    return known.stream().sorted().toList();
+  }
+
   /**
    * The files of {@code listing} that batch {@code batchTime} takes, ordered by modification time
    * then name; they are never returned again while they stay in the directory.

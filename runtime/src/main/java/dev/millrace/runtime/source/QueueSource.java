@@ -45,4 +45,28 @@ public final class QueueSource<T> implements InputSource<T> {
 
   @Override
   public void stop() {}
+
+  @Override
+  public byte[] encodePlan(Dataset<T> taken) {
+    throw notRecoverable();
+  }
+
+  @Override
+  public Dataset<T> replay(long batchTime, byte[] plan) {
+    throw notRecoverable();
+  }
+
+  @Override
+  public byte[] snapshot() {
+    throw notRecoverable();
+  }
+
+  @Override
+  public void recover(long nextBatchTime, byte[] snapshot, List<byte[]> plansSince) {
+    throw notRecoverable();
+  }
+
+  private static UnsupportedOperationException notRecoverable() {
+    return new UnsupportedOperationException("queue stream cannot be checkpointed yet");
+  }
 }

@@ -255,4 +255,28 @@ public final class SocketTextSource implements InputSource<String> {
       // Closing is how stop() unblocks the reader; a failure to close cannot be acted on.
     }
   }
+
+  @Override
+  public byte[] encodePlan(Dataset<String> taken) {
+    throw notRecoverable();
+  }
+
+  @Override
+  public Dataset<String> replay(long batchTime, byte[] plan) {
+    throw notRecoverable();
+  }
+
+  @Override
+  public byte[] snapshot() {
+    throw notRecoverable();
+  }
+
+  @Override
+  public void recover(long nextBatchTime, byte[] snapshot, List<byte[]> plansSince) {
+    throw notRecoverable();
+  }
+
+  private static UnsupportedOperationException notRecoverable() {
+    return new UnsupportedOperationException("socket text stream cannot be checkpointed yet");
+  }
 }

@@ -1,5 +1,10 @@
 package dev.millrace.runtime.source;
 
+import dev.millrace.runtime.dataset.Dataset;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -8,7 +13,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +58,8 @@ public final class TextFileSource implements InputSource<String> {
   private final String streamName;
   private NewFileTracker tracker;
   private boolean warnedMissing;
+  private TextFileDataset lastTaken;
+  private List<ListedFile> lastTakenFiles = List.of();
 
   /**
    * A source watching {@code directory}, reading each batch with about {@code partitions} tasks,
@@ -105,13 +115,130 @@ public final class TextFileSource implements InputSource<String> {
               + batchTime
               + " before start(); start the source first");
     }
-    if (lastBatch) {
-      return new TextFileDataset(streamName, List.of(), List.of());
+    List<ListedFile> taken = lastBatch ? List.of() : tracker.select(list(), batchTime);
+    LOG.debug("text file stream '{}' batch {} takes {}", streamName, batchTime, taken);
+    lastTakenFiles = taken;
+    lastTaken = dataset(taken);
+    return lastTaken;
+  }
+
+  private TextFileDataset dataset(List<ListedFile> files) {
+    return new TextFileDataset(
+        streamName,
+        files.stream().map(ListedFile::path).toList(),
+        SplitPlanner.plan(files, partitions));
+  }
+
+  /**
+   * The names and sizes of the files {@code taken} holds; a replay reads the same bytes of the same
+   * files.
+   */
+  @Override
+  public byte[] encodePlan(Dataset<String> taken) {
+    if (taken != lastTaken) {
+      throw new IllegalStateException(
+          "text file stream '" + streamName + "' can only encode the batch it took last");
     }
-    List<ListedFile> taken = tracker.select(list(), batchTime);
-    List<Path> files = taken.stream().map(ListedFile::path).toList();
-    LOG.debug("text file stream '{}' batch {} takes {}", streamName, batchTime, files);
-    return new TextFileDataset(streamName, files, SplitPlanner.plan(taken, partitions));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(lastTakenFiles.size());
+      for (ListedFile f : lastTakenFiles) {
+        out.writeUTF(f.name());
+        out.writeLong(f.modifiedMillis());
+        out.writeLong(f.sizeBytes());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * The batch that read the files its plan names, from this source's directory.
+   *
+   * @throws IllegalArgumentException if the plan is not one this source wrote
+   */
+  @Override
+  public TextFileDataset replay(long batchTime, byte[] plan) {
+    return dataset(decodePlan(plan));
+  }
+
+  private List<ListedFile> decodePlan(byte[] plan) {
+    List<ListedFile> files = new ArrayList<>();
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plan))) {
+      int count = in.readInt();
+      if (count < 0 || count > plan.length) {
+        throw new IOException("file count " + count + " is impossible");
+      }
+      for (int i = 0; i < count; i++) {
+        files.add(new ListedFile(directory.resolve(in.readUTF()), in.readLong(), in.readLong()));
+      }
+      if (in.available() > 0) {
+        throw new IOException(in.available() + " bytes follow the last file");
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "the recorded plan of text file stream '"
+              + streamName
+              + "' is not a list of files ("
+              + e.getMessage()
+              + "); was the checkpoint written for another graph?",
+          e);
+    }
+    return files;
+  }
+
+  /** The names the source will not take again: taken ones and those present at the first start. */
+  @Override
+  public byte[] snapshot() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      Collection<String> names = tracker.knownNames();
+      out.writeInt(names.size());
+      for (String name : names) {
+        out.writeUTF(name);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Resumes watching: names in the snapshot or in a replayed plan are not taken again, and every
+   * other file in the directory, including those that arrived while the driver was down, is new.
+   */
+  @Override
+  public void recover(long nextBatchTime, byte[] snapshot, List<byte[]> plansSince) {
+    Set<String> known = new HashSet<>();
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
+      int count = in.readInt();
+      if (count < 0 || count > snapshot.length) {
+        throw new IOException("name count " + count + " is impossible");
+      }
+      for (int i = 0; i < count; i++) {
+        known.add(in.readUTF());
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "the checkpointed position of text file stream '"
+              + streamName
+              + "' cannot be read ("
+              + e.getMessage()
+              + "); was the checkpoint written for another graph?",
+          e);
+    }
+    for (byte[] plan : plansSince) {
+      for (ListedFile f : decodePlan(plan)) {
+        known.add(f.name());
+      }
+    }
+    tracker = NewFileTracker.remembering(known);
+    LOG.info(
+        "text file stream '{}' resumes watching {}; {} names already taken or ignored",
+        streamName,
+        directory,
+        known.size());
   }
 
   /** Nothing to release: files are read by the batches' tasks. */
