@@ -1,7 +1,10 @@
 package dev.millrace.streaming;
 
+import dev.millrace.runtime.checkpoint.CheckpointStore;
+import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.recovery.Checkpointer;
 import dev.millrace.runtime.scheduler.BatchScheduler;
 import dev.millrace.runtime.scheduler.ListenerBus;
 import dev.millrace.runtime.source.InputSource;
@@ -20,6 +23,7 @@ import java.util.Queue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -104,6 +108,51 @@ public final class StreamingContext implements AutoCloseable {
     this.clock = b.clock;
     this.console = b.console;
     this.graph = new StreamGraph(appName, batchInterval);
+    this.checkpointDirectory = StreamingOptions.CHECKPOINT_DIR.read(conf);
+    StreamingOptions.CHECKPOINT_INTERVAL.read(conf);
+    StreamingOptions.CHECKPOINT_RETAIN.read(conf);
+    StreamingOptions.COALESCE_DOWNTIME_BATCHES.read(conf);
+  }
+
+  /**
+   * The context {@code factory} builds, checkpointing to {@code checkpointDirectory}: on its first
+   * run the application starts empty; after a restart it resumes from the checkpoint.
+   *
+   * <p>Unlike Spark Streaming, the checkpoint holds only data (state, input positions, the batch
+   * log), never the program: the factory always runs and defines the graph from code, and the
+   * checkpoint is restored into it when {@link #start()} is called. A new build of the application
+   * therefore recovers as long as its inputs and stateful operators (updateStateByKey, windows) are
+   * the same; changing maps, filters or outputs is fine. If they differ, {@code start()} refuses
+   * with a message naming the difference, and the launcher exits with code 65.
+   *
+   * <pre>{@code
+   * StreamingContext ssc = StreamingContext.getOrCreate("hdfs://nn/checkpoints/wc", () -> {
+   *   StreamingContext c = new StreamingContext("local[2]", "wc", Durations.seconds(1));
+   *   c.textFileStream("/data/in").map(String::length).print();
+   *   return c;
+   * });
+   * ssc.start();
+   * ssc.awaitTermination();
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if the factory's context checkpoints to another directory
+   */
+  public static StreamingContext getOrCreate(
+      String checkpointDirectory, Supplier<StreamingContext> factory) {
+    Objects.requireNonNull(checkpointDirectory, "checkpointDirectory");
+    StreamingContext ssc = Objects.requireNonNull(factory.get(), "the factory returned null");
+    String set = ssc.checkpointDirectory();
+    if (set == null) {
+      ssc.checkpoint(checkpointDirectory);
+    } else if (!set.equals(checkpointDirectory)) {
+      throw new IllegalArgumentException(
+          "getOrCreate(\""
+              + checkpointDirectory
+              + "\", ...): the factory's context checkpoints to "
+              + set
+              + "; remove its checkpoint(...) call or pass the same directory");
+    }
+    return ssc;
   }
 
   /** A builder for every setting: master, name, batch interval, clock, console, configuration. */
@@ -216,8 +265,12 @@ public final class StreamingContext implements AutoCloseable {
   // ---------------------------------------------------------------- settings
 
   /**
-   * Sets the directory for checkpoints: any Hadoop-compatible file system path. Stateful operations
-   * keep their state there so the application survives a restart.
+   * Sets the directory for checkpoints: any Hadoop-compatible file system path ({@code file://},
+   * {@code hdfs://}, {@code s3a://} or a local path). Each batch's input is logged there before it
+   * runs and stateful operations keep their state there, so the application survives a restart:
+   * when the directory already holds a checkpoint of this application, {@link #start()} resumes
+   * from it. Hadoop settings (such as s3a credentials) are passed as {@code millrace.hadoop.*}
+   * configuration entries.
    */
   public void checkpoint(String directory) {
     graph.assertDefinable("checkpoint");
@@ -297,7 +350,15 @@ public final class StreamingContext implements AutoCloseable {
       }
       try {
         runner = new TaskRunner(parallelism, appName);
-        scheduler = new BatchScheduler(graph, clock, runner, listeners, this::failed);
+        scheduler =
+            new BatchScheduler(
+                graph,
+                clock,
+                runner,
+                listeners,
+                this::failed,
+                checkpointer(),
+                StreamingOptions.COALESCE_DOWNTIME_BATCHES.read(conf));
         long first = BatchScheduler.firstBatchTime(clock.millis(), batchInterval.milliseconds());
         scheduler.start(first);
         state = State.ACTIVE;
@@ -317,6 +378,39 @@ public final class StreamingContext implements AutoCloseable {
         throw e;
       }
     }
+  }
+
+  private Checkpointer checkpointer() {
+    if (checkpointDirectory == null) {
+      return null;
+    }
+    org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+    conf.forEach(
+        (key, value) -> {
+          if (key.startsWith(StreamingOptions.HADOOP_PREFIX)) {
+            hadoop.set(key.substring(StreamingOptions.HADOOP_PREFIX.length()), value);
+          }
+        });
+    CheckpointStore store =
+        new CheckpointStore(
+            checkpointDirectory, hadoop, StreamingOptions.CHECKPOINT_RETAIN.read(conf));
+    return new Checkpointer(store, RecordCodec.standard(), graph, runner, checkpointInterval());
+  }
+
+  /** The smallest interval a stream asked for, else the configured one, else 10 batches. */
+  private long checkpointInterval() {
+    long requested = Long.MAX_VALUE;
+    for (StreamNode<?> node : graph.nodes()) {
+      Duration d = node.checkpointInterval();
+      if (d != null) {
+        requested = Math.min(requested, d.milliseconds());
+      }
+    }
+    if (requested != Long.MAX_VALUE) {
+      return requested;
+    }
+    Duration configured = StreamingOptions.CHECKPOINT_INTERVAL.read(conf);
+    return configured != null ? configured.milliseconds() : 10 * batchInterval.milliseconds();
   }
 
   private void failed(StreamingException e) {

@@ -15,10 +15,16 @@ import java.util.Objects;
  * @param formatVersion the checkpoint format version the directory was written with
  * @param appName the application's name
  * @param batchIntervalMillis the batch interval the application ran with
+ * @param zeroTimeMillis the time before the application's first batch: every batch time, before and
+ *     after a restart, is this plus a multiple of the batch interval
  * @param statefulOperators names (and shapes) of the stateful operators, in graph order
  */
 public record AppManifest(
-    int formatVersion, String appName, long batchIntervalMillis, List<String> statefulOperators) {
+    int formatVersion,
+    String appName,
+    long batchIntervalMillis,
+    long zeroTimeMillis,
+    List<String> statefulOperators) {
 
   /** The newest checkpoint format version this build writes and reads. */
   public static final int CURRENT_FORMAT_VERSION = 1;
@@ -34,7 +40,8 @@ public record AppManifest(
         new KeyValueLines()
             .add("formatVersion", formatVersion)
             .add("appName", appName)
-            .add("batchIntervalMillis", batchIntervalMillis);
+            .add("batchIntervalMillis", batchIntervalMillis)
+            .add("zeroTimeMillis", zeroTimeMillis);
     statefulOperators.forEach(name -> lines.add("statefulOperator", name));
     return lines.toBytes();
   }
@@ -55,18 +62,20 @@ public record AppManifest(
     }
     String appName = null;
     Long interval = null;
+    Long zeroTime = null;
     List<String> operators = new ArrayList<>();
     for (Map.Entry<String, String> e : entries.subList(1, entries.size())) {
       switch (e.getKey()) {
         case "appName" -> appName = e.getValue();
         case "batchIntervalMillis" -> interval = KeyValueLines.parseLong(e.getValue(), e.getKey());
+        case "zeroTimeMillis" -> zeroTime = KeyValueLines.parseLong(e.getValue(), e.getKey());
         case "statefulOperator" -> operators.add(e.getValue());
         default -> throw new MalformedFileException("unknown key '" + e.getKey() + "'");
       }
     }
-    if (appName == null || interval == null) {
-      throw new MalformedFileException("appName or batchIntervalMillis is missing");
+    if (appName == null || interval == null || zeroTime == null) {
+      throw new MalformedFileException("appName, batchIntervalMillis or zeroTimeMillis is missing");
     }
-    return new AppManifest(version, appName, interval, operators);
+    return new AppManifest(version, appName, interval, zeroTime, operators);
   }
 }

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *       newest generation that verifies, falling back past corrupt ones; the newest {@code
  *       retainGenerations} are kept.
  *   <li><b>Batch log</b>: a plan recorded before each batch runs and a done mark after its outputs
- *       are committed; {@link #pendingBatches()} are the batches to re-run on recovery.
+ *       are committed; {@link #loggedBatches()} are the batches a recovery replays.
  *   <li><b>App manifest</b>: what the directory belongs to, written once.
  * </ul>
  *
@@ -158,6 +158,23 @@ public final class CheckpointStore {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The batch time of the oldest committed generation kept: a recovery may fall back as far, so the
+   * batch log must keep every batch after it.
+   */
+  public OptionalLong oldestGeneration() {
+    List<GenerationDirectory> committed =
+        generationsNewestFirst().stream().filter(g -> !g.replaced()).toList();
+    return committed.isEmpty()
+        ? OptionalLong.empty()
+        : OptionalLong.of(committed.get(committed.size() - 1).batchTime());
+  }
+
+  /** Whether any generation directory exists, valid or not. */
+  public boolean hasGenerations() {
+    return !generationsNewestFirst().isEmpty();
   }
 
   private record GenerationDirectory(long batchTime, boolean replaced, Path path) {}
@@ -307,27 +324,26 @@ public final class CheckpointStore {
   }
 
   /**
-   * Every batch with a recorded plan and no done mark, in time order, with its plan.
+   * Every batch with a recorded plan, done or not, in time order: a recovery recomputes the state
+   * of the done ones and re-runs the others.
    *
    * @throws CorruptBatchPlanException if a plan file is truncated or corrupt
    */
-  public List<PlannedBatch> pendingBatches() {
+  public List<LoggedBatch> loggedBatches() {
     BatchLog log = readBatchLog();
-    List<PlannedBatch> pending = new ArrayList<>();
+    List<LoggedBatch> logged = new ArrayList<>();
     for (long batchTime : log.planned()) {
-      if (log.done().contains(batchTime)) {
-        continue;
-      }
       Path path = planPath(batchTime);
       try {
-        pending.add(new PlannedBatch(batchTime, BatchPlanFrame.decode(readFile(path))));
+        byte[] plan = BatchPlanFrame.decode(readFile(path));
+        logged.add(new LoggedBatch(batchTime, plan, log.done().contains(batchTime)));
       } catch (MalformedFileException e) {
         throw new CorruptBatchPlanException(path.toString(), batchTime, e.getMessage());
       } catch (IOException e) {
         throw readFailure("the plan of batch " + batchTime, path, e);
       }
     }
-    return pending;
+    return logged;
   }
 
   /**

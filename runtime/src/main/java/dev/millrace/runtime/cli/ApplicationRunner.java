@@ -1,5 +1,6 @@
 package dev.millrace.runtime.cli;
 
+import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
 import dev.millrace.streaming.StreamingApplication;
 import dev.millrace.streaming.StreamingContext;
 import dev.millrace.streaming.StreamingException;
@@ -50,7 +51,12 @@ public final class ApplicationRunner {
     for (String name : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(name), s -> gracefulStop.run());
     }
-    ssc.start();
+    try {
+      ssc.start();
+    } catch (CheckpointIncompatibleException e) {
+      LOG.error("application '{}' cannot resume: {}", ssc.appName(), e.getMessage());
+      return ExitCode.CHECKPOINT_INCOMPATIBLE;
+    }
     try {
       ssc.awaitTermination();
       return ExitCode.OK;

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.cli;
 
+import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
 import dev.millrace.streaming.StreamingApplication;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
@@ -107,6 +108,10 @@ public final class Millrace {
       return ExitCode.OK;
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
+      if (cause instanceof CheckpointIncompatibleException) {
+        System.err.println("millrace: " + className + " cannot resume: " + cause.getMessage());
+        return ExitCode.CHECKPOINT_INCOMPATIBLE;
+      }
       if (cause instanceof IllegalArgumentException || cause instanceof UsageException) {
         throw new UsageException(cause.getMessage());
       }

@@ -3,6 +3,9 @@ package dev.millrace.runtime.scheduler;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.Sized;
 import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.recovery.Checkpointer;
+import dev.millrace.runtime.recovery.ReplayBatch;
+import dev.millrace.runtime.recovery.StartPoint;
 import dev.millrace.runtime.source.InputSource;
 import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.OutputOperation;
@@ -29,6 +32,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A batch that throws stops the context: its error is handed to {@code onFailure}, no later
  * batch runs, and nothing is skipped silently.
+ *
+ * <p>With a {@link Checkpointer}, every batch's plan is logged before the batch is queued, its
+ * completion after its outputs, and a checkpoint generation after each checkpoint batch and at the
+ * end of a graceful stop; a start first replays what the checkpointer recovered.
  */
 public final class BatchScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(BatchScheduler.class);
@@ -38,6 +45,8 @@ public final class BatchScheduler {
   private final TaskRunner runner;
   private final ListenerBus listeners;
   private final Consumer<StreamingException> onFailure;
+  private final Checkpointer checkpointer;
+  private final boolean coalesceDowntime;
   private final long interval;
   private final LinkedBlockingQueue<QueuedBatch> queue = new LinkedBlockingQueue<>();
   private final CountDownLatch processorDone = new CountDownLatch(1);
@@ -57,11 +66,28 @@ public final class BatchScheduler {
       TaskRunner runner,
       ListenerBus listeners,
       Consumer<StreamingException> onFailure) {
+    this(graph, clock, runner, listeners, onFailure, null, false);
+  }
+
+  /**
+   * A scheduler that checkpoints through {@code checkpointer} (null for none); {@code
+   * coalesceDowntime} is passed to {@link Checkpointer#open}.
+   */
+  public BatchScheduler(
+      StreamGraph graph,
+      Clock clock,
+      TaskRunner runner,
+      ListenerBus listeners,
+      Consumer<StreamingException> onFailure,
+      Checkpointer checkpointer,
+      boolean coalesceDowntime) {
     this.graph = graph;
     this.clock = clock;
     this.runner = runner;
     this.listeners = listeners;
     this.onFailure = onFailure;
+    this.checkpointer = checkpointer;
+    this.coalesceDowntime = coalesceDowntime;
     this.interval = graph.batchInterval().milliseconds();
   }
 
@@ -70,15 +96,39 @@ public final class BatchScheduler {
     return Math.floorDiv(now, interval) * interval + interval;
   }
 
-  /** Starts intake and both threads; the first batch is at {@code firstBatchTime}. */
+  /**
+   * Starts intake and both threads. Without checkpoint the first batch is at {@code
+   * firstBatchTime}; with one, a recovery first replays the logged batches and then generates from
+   * where the log ends, catching up on batches missed while the application was down.
+   */
   public void start(long firstBatchTime) {
-    graph.start(firstBatchTime - interval);
-    for (InputNode<?> input : graph.inputs()) {
-      input.source().start(firstBatchTime);
+    StartPoint startPoint;
+    try {
+      if (checkpointer == null) {
+        graph.start(firstBatchTime - interval);
+        for (InputNode<?> input : graph.inputs()) {
+          input.source().start(firstBatchTime);
+        }
+        startPoint = new StartPoint(List.of(), firstBatchTime);
+      } else {
+        startPoint = checkpointer.open(firstBatchTime, coalesceDowntime);
+      }
+    } catch (RuntimeException e) {
+      stopSources();
+      throw e;
     }
+    for (ReplayBatch replay : startPoint.replays()) {
+      BatchInfo info = new BatchInfo(replay.batchTime(), clock.millis(), -1, -1, -1);
+      queue.add(new QueuedBatch(info, replay.inputs(), null, replay.outputsDone()));
+      lastGenerated = replay.batchTime();
+      if (!replay.outputsDone()) {
+        listeners.submitted(info);
+      }
+    }
+    long next = startPoint.nextBatchTime();
     generating = true;
     String app = graph.appName();
-    generator = new Thread(() -> generateLoop(firstBatchTime), "millrace-generator-" + app);
+    generator = new Thread(() -> generateLoop(next), "millrace-generator-" + app);
     processor = new Thread(this::processLoop, "millrace-processor-" + app);
     generator.setDaemon(true);
     processor.setDaemon(true);
@@ -111,9 +161,16 @@ public final class BatchScheduler {
     for (InputNode<?> input : graph.inputs()) {
       inputs.add(input.plan(time, lastBatch));
     }
+    List<byte[]> positions = null;
+    if (checkpointer != null) {
+      checkpointer.recordPlan(time, inputs);
+      if (checkpointer.isCheckpointTime(time)) {
+        positions = checkpointer.sourceSnapshots();
+      }
+    }
     lastGenerated = time;
     BatchInfo info = new BatchInfo(time, clock.millis(), -1, -1, -1);
-    queue.add(new QueuedBatch(info, inputs));
+    queue.add(new QueuedBatch(info, inputs, positions, false));
     listeners.submitted(info);
   }
 
@@ -124,7 +181,13 @@ public final class BatchScheduler {
         if (batch.isEndMarker()) {
           return;
         }
-        process(batch);
+        if (batch.isFinalCheckpoint()) {
+          finalCheckpoint(batch);
+        } else if (batch.outputsDone()) {
+          advance(batch);
+        } else {
+          process(batch);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -150,6 +213,10 @@ public final class BatchScheduler {
         step = "output operation " + output.name() + " of " + output.stream().name();
         output.run(time);
       }
+      if (checkpointer != null) {
+        step = batch.positions() == null ? "logging its completion" : "writing a checkpoint";
+        checkpointer.completed(time, batch.positions());
+      }
       BatchInfo done =
           new BatchInfo(
               time,
@@ -164,6 +231,48 @@ public final class BatchScheduler {
     } catch (RuntimeException | Error e) {
       throw new StreamingException(
           "batch " + time + " of '" + graph.appName() + "' failed in " + step + ": " + e, e);
+    }
+  }
+
+  /** A logged batch whose outputs committed before a failure: only the state moves forward. */
+  private void advance(QueuedBatch batch) {
+    long time = batch.info().batchTime();
+    try {
+      runner.prepare(batch.inputs());
+      checkpointer.advance(time);
+      lastCompleted = time;
+      graph.forgetUpTo(time);
+      LOG.debug("replayed batch {} to restore state; its outputs had already run", time);
+    } catch (RuntimeException | Error e) {
+      throw new StreamingException(
+          "replaying batch "
+              + time
+              + " of '"
+              + graph.appName()
+              + "' to restore its state failed: "
+              + e,
+          e);
+    }
+  }
+
+  private void finalCheckpoint(QueuedBatch marker) {
+    long time = marker.info().batchTime();
+    if (lastCompleted != time) {
+      return;
+    }
+    try {
+      checkpointer.checkpoint(time, marker.positions());
+      LOG.info("'{}' wrote its final checkpoint at batch {}", graph.appName(), time);
+    } catch (RuntimeException e) {
+      throw new StreamingException(
+          "the final checkpoint of '"
+              + graph.appName()
+              + "' at batch "
+              + time
+              + " failed: "
+              + e
+              + "; a restart replays the batches since the previous checkpoint",
+          e);
     }
   }
 
@@ -195,6 +304,10 @@ public final class BatchScheduler {
       if (buffered && processorDone.getCount() > 0) {
         long base = lastGenerated == Long.MIN_VALUE ? graph.zeroTime() : lastGenerated;
         generate(base + interval, true);
+      }
+      if (checkpointer != null && lastGenerated != Long.MIN_VALUE) {
+        BatchInfo at = new BatchInfo(lastGenerated, clock.millis(), -1, -1, -1);
+        queue.add(QueuedBatch.finalCheckpoint(at, checkpointer.sourceSnapshots()));
       }
     } else {
       queue.clear();
@@ -243,11 +356,24 @@ public final class BatchScheduler {
     return processorDone.await(timeoutMillis, TimeUnit.MILLISECONDS);
   }
 
-  private record QueuedBatch(BatchInfo info, List<Dataset<?>> inputs) {
-    static final QueuedBatch END = new QueuedBatch(null, List.of());
+  /**
+   * A batch to process, or a marker. {@code positions} are the sources' positions for a checkpoint
+   * after it (null: no checkpoint); {@code outputsDone} marks a replay that only advances state.
+   */
+  private record QueuedBatch(
+      BatchInfo info, List<Dataset<?>> inputs, List<byte[]> positions, boolean outputsDone) {
+    static final QueuedBatch END = new QueuedBatch(null, List.of(), null, false);
+
+    static QueuedBatch finalCheckpoint(BatchInfo at, List<byte[]> positions) {
+      return new QueuedBatch(at, null, positions, true);
+    }
 
     boolean isEndMarker() {
       return info == null;
+    }
+
+    boolean isFinalCheckpoint() {
+      return inputs == null;
     }
   }
 }

@@ -30,6 +30,15 @@ public final class InputNode<T> extends StreamNode<T> {
     return ds;
   }
 
+  /**
+   * Rebuilds the input of batch {@code time} from its recorded plan and holds it for processing.
+   */
+  public Dataset<T> replay(long time, byte[] plan) {
+    Dataset<T> ds = source.replay(time, plan);
+    put(time, ds);
+    return ds;
+  }
+
   @Override
   public Duration slide() {
     return graph.batchInterval();

@@ -4,11 +4,15 @@ import dev.millrace.runtime.dataset.Aggregator;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.HashPartitioner;
 import dev.millrace.runtime.dataset.KeyedDataset;
+import dev.millrace.runtime.dataset.KeyedPartitions;
 import dev.millrace.runtime.dataset.ShuffleDataset;
 import dev.millrace.runtime.dataset.StateDataset;
+import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.streaming.Duration;
 import dev.millrace.streaming.Pair;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
@@ -16,7 +20,7 @@ import java.util.function.BiFunction;
  * {@code updateStateByKey}: the state at each batch time is the update function applied to the
  * previous state and the batch's values, for every key that has either.
  */
-public final class StateNode<K, V, S> extends StreamNode<Pair<K, S>> {
+public final class StateNode<K, V, S> extends StreamNode<Pair<K, S>> implements StatefulNode {
   private final StreamNode<Pair<K, V>> parent;
   private final BiFunction<List<V>, Optional<S>, Optional<S>> update;
   private final HashPartitioner partitioner;
@@ -53,9 +57,47 @@ public final class StateNode<K, V, S> extends StreamNode<Pair<K, S>> {
     return partitioner;
   }
 
-  /** Installs state restored from storage as the state of batch {@code time}. */
-  public void restore(long time, StateDataset<K, V, S> state) {
-    put(time, state);
+  @Override
+  public String shape() {
+    return operation();
+  }
+
+  /** Every key and its state as {@link Pair}s, as of this stream's latest batch at {@code time}. */
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<Object> snapshot(long time, TaskRunner runner) {
+    long at = latestTimeAtOrBefore(time);
+    if (!isTimeValid(at)) {
+      return List.of();
+    }
+    Dataset<Pair<K, S>> ds = getOrCompute(at);
+    runner.prepare(List.of(ds));
+    KeyedDataset<K, S> state = (KeyedDataset<K, S>) ds;
+    List<Object> records = new ArrayList<>();
+    for (int p = 0; p < partitioner.partitions(); p++) {
+      for (Map.Entry<K, S> e : state.partitionMap(p).entrySet()) {
+        records.add(Pair.of(e.getKey(), e.getValue()));
+      }
+    }
+    return records;
+  }
+
+  /** Installs the state; keys are placed by this build's partitioner, whatever wrote them. */
+  @Override
+  @SuppressWarnings("unchecked")
+  public void restore(long time, List<Object> records) {
+    long at = latestTimeAtOrBefore(time);
+    if (isTimeValid(at)) {
+      List<Pair<K, S>> pairs = (List<Pair<K, S>>) (List<?>) records;
+      put(at, StateDataset.restored(KeyedPartitions.place(pairs, partitioner), partitioner));
+    }
+  }
+
+  @Override
+  public void advance(long time, TaskRunner runner) {
+    if (isTimeValid(time)) {
+      runner.prepare(List.of(getOrCompute(time)));
+    }
   }
 
   @Override

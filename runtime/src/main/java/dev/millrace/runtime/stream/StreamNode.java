@@ -73,6 +73,11 @@ public abstract class StreamNode<T> {
     return delta > 0 && delta % slide().milliseconds() == 0;
   }
 
+  /** This stream's newest batch time at or before {@code time}; may be the zero time or earlier. */
+  protected final long latestTimeAtOrBefore(long time) {
+    return time - Math.floorMod(time - graph.zeroTime(), slide().milliseconds());
+  }
+
   /** The dataset for {@code time}, or null if the stream has no batch at that time. */
   public final Dataset<T> getOrCompute(long time) {
     if (!isTimeValid(time)) {
@@ -92,6 +97,11 @@ public abstract class StreamNode<T> {
   /** Stores a dataset computed elsewhere (input planned by the generator, restored state). */
   protected final void put(long time, Dataset<T> ds) {
     generated.put(time, ds);
+  }
+
+  /** Stores a restored dataset unless one is already there; true if stored. */
+  protected final boolean putIfAbsent(long time, Dataset<T> ds) {
+    return generated.putIfAbsent(time, ds) == null;
   }
 
   /** The dataset held for {@code time}, without computing it. */

@@ -1,6 +1,8 @@
 package dev.millrace.runtime.stream;
 
 import dev.millrace.runtime.dataset.Dataset;
+import dev.millrace.runtime.dataset.ListDataset;
+import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.dataset.UnionDataset;
 import dev.millrace.streaming.Duration;
 import java.util.ArrayList;
@@ -10,7 +12,7 @@ import java.util.List;
  * Every {@code slide}, the union of the parent's batches in the last {@code length}: the window at
  * time t holds the batches at times in (t - length, t]. Early windows hold what exists so far.
  */
-public final class WindowNode<T> extends StreamNode<T> {
+public final class WindowNode<T> extends StreamNode<T> implements StatefulNode {
   private final StreamNode<T> parent;
   private final Duration length;
   private final Duration slide;
@@ -39,6 +41,54 @@ public final class WindowNode<T> extends StreamNode<T> {
   protected long parentHistoryMillis() {
     return length.milliseconds();
   }
+
+  @Override
+  public String shape() {
+    return operation()
+        + "(length="
+        + length.milliseconds()
+        + "ms, slide="
+        + slide.milliseconds()
+        + "ms)";
+  }
+
+  /**
+   * For each parent batch a later window will still include: its time, its partition count and its
+   * records.
+   */
+  @Override
+  public List<Object> snapshot(long time, TaskRunner runner) {
+    List<Object> records = new ArrayList<>();
+    long step = parent.slide().milliseconds();
+    for (long t = time - length.milliseconds() + step; t <= time; t += step) {
+      Dataset<T> ds = parent.getOrCompute(t);
+      if (ds != null) {
+        records.add(t);
+        records.add(ds.numPartitions());
+        records.add(runner.collect(ds));
+      }
+    }
+    return records;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void restore(long time, List<Object> records) {
+    for (int i = 0; i + 2 < records.size(); i += 3) {
+      long t = (Long) records.get(i);
+      int partitions = (Integer) records.get(i + 1);
+      parent.putIfAbsent(t, ListDataset.sliced((List<T>) records.get(i + 2), partitions));
+    }
+  }
+
+  @Override
+  public boolean restoresParentBatches() {
+    return true;
+  }
+
+  /** Nothing to keep: a window is the union of its parent's batches, which are retained anyway. */
+  @Override
+  public void advance(long time, TaskRunner runner) {}
 
   @Override
   protected Dataset<T> compute(long time) {

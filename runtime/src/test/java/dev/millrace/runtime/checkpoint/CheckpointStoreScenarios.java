@@ -83,7 +83,7 @@ abstract class CheckpointStoreScenarios {
   }
 
   @Test
-  void pendingBatchesArePlannedMinusDoneInTimeOrder() {
+  void loggedBatchesListEveryPlanInTimeOrderWithItsDoneMark() {
     CheckpointStore store = newStore(10);
     store.recordPlan(3000, "plan 3".getBytes(UTF_8));
     store.recordPlan(1000, "plan 1".getBytes(UTF_8));
@@ -94,8 +94,11 @@ abstract class CheckpointStoreScenarios {
 
     assertEquals(
         List.of(
-            new PlannedBatch(2000, "plan 2".getBytes(UTF_8)), new PlannedBatch(4000, new byte[0])),
-        store.pendingBatches());
+            new LoggedBatch(1000, "plan 1".getBytes(UTF_8), true),
+            new LoggedBatch(2000, "plan 2".getBytes(UTF_8), false),
+            new LoggedBatch(3000, "plan 3".getBytes(UTF_8), true),
+            new LoggedBatch(4000, new byte[0], false)),
+        store.loggedBatches());
     assertEquals(3000, store.lastDone().orElseThrow());
   }
 }

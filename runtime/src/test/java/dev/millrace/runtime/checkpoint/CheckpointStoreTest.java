@@ -59,7 +59,7 @@ class CheckpointStoreTest extends CheckpointStoreScenarios {
     CheckpointStore store = newStore(10);
 
     assertEquals(Optional.empty(), store.latestValid());
-    assertEquals(List.of(), store.pendingBatches());
+    assertEquals(List.of(), store.loggedBatches());
     assertEquals(OptionalLong.empty(), store.lastDone());
     assertEquals(Optional.empty(), store.readAppManifest());
   }
@@ -247,7 +247,7 @@ class CheckpointStoreTest extends CheckpointStoreScenarios {
     Files.write(plan, Arrays.copyOf(bytes, bytes.length - 2));
 
     CorruptBatchPlanException e =
-        assertThrows(CorruptBatchPlanException.class, store::pendingBatches);
+        assertThrows(CorruptBatchPlanException.class, store::loggedBatches);
 
     assertEquals(plan.toUri(), URI.create(e.path()));
     assertEquals(1000, e.batchTime());
@@ -265,19 +265,23 @@ class CheckpointStoreTest extends CheckpointStoreScenarios {
     Files.write(plan, bytes);
 
     CorruptBatchPlanException e =
-        assertThrows(CorruptBatchPlanException.class, store::pendingBatches);
+        assertThrows(CorruptBatchPlanException.class, store::loggedBatches);
 
     assertTrue(e.getMessage().contains("CRC32"), e.getMessage());
   }
 
   @Test
-  void corruptPlanOfADoneBatchDoesNotBlockRecovery() throws IOException {
+  void corruptPlanOfADoneBatchIsReportedToo() throws IOException {
+    // A done batch is replayed to rebuild state, so its plan matters as much as a pending one's.
     CheckpointStore store = newStore(10);
     store.recordPlan(1000, "plan one".getBytes(UTF_8));
     store.markDone(1000);
     Files.write(dir(store).resolve("batches/00000000000000001000.plan"), new byte[3]);
 
-    assertEquals(List.of(), store.pendingBatches());
+    CorruptBatchPlanException e =
+        assertThrows(CorruptBatchPlanException.class, store::loggedBatches);
+
+    assertTrue(e.getMessage().contains("shorter than the 16-byte header"), e.getMessage());
   }
 
   @Test
@@ -287,7 +291,8 @@ class CheckpointStoreTest extends CheckpointStoreScenarios {
 
     store.recordPlan(1000, "second".getBytes(UTF_8));
 
-    assertEquals(List.of(new PlannedBatch(1000, "second".getBytes(UTF_8))), store.pendingBatches());
+    assertEquals(
+        List.of(new LoggedBatch(1000, "second".getBytes(UTF_8), false)), store.loggedBatches());
   }
 
   @Test
@@ -307,7 +312,10 @@ class CheckpointStoreTest extends CheckpointStoreScenarios {
         names(dir(store).resolve("batches")));
     assertEquals(4000, store.lastDone().orElseThrow());
     assertEquals(
-        List.of(new PlannedBatch(5000, "plan 5000".getBytes(UTF_8))), store.pendingBatches());
+        List.of(
+            new LoggedBatch(4000, "plan 4000".getBytes(UTF_8), true),
+            new LoggedBatch(5000, "plan 5000".getBytes(UTF_8), false)),
+        store.loggedBatches());
   }
 
   @Test
@@ -318,6 +326,7 @@ class CheckpointStoreTest extends CheckpointStoreScenarios {
             1,
             "word count = \\ fun\nsecond line",
             2000,
+            4000,
             List.of("counts:String->Long", "a,b", "", "x=y\\n"));
 
     store.writeAppManifest(manifest);
@@ -329,10 +338,10 @@ class CheckpointStoreTest extends CheckpointStoreScenarios {
   void appManifestIsReadableTextWithOneLinePerStatefulOperator() throws IOException {
     CheckpointStore store = newStore(10);
 
-    store.writeAppManifest(new AppManifest(1, "wc", 1000, List.of("counts", "windows")));
+    store.writeAppManifest(new AppManifest(1, "wc", 1000, 0, List.of("counts", "windows")));
 
     assertEquals(
-        "formatVersion=1\nappName=wc\nbatchIntervalMillis=1000\n"
+        "formatVersion=1\nappName=wc\nbatchIntervalMillis=1000\nzeroTimeMillis=0\n"
             + "statefulOperator=counts\nstatefulOperator=windows\n",
         Files.readString(dir(store).resolve("manifest")));
   }

@@ -1,0 +1,430 @@
+package dev.millrace.runtime.recovery;
+
+import dev.millrace.runtime.checkpoint.AppManifest;
+import dev.millrace.runtime.checkpoint.CheckpointStore;
+import dev.millrace.runtime.checkpoint.CorruptBatchPlanException;
+import dev.millrace.runtime.checkpoint.Generation;
+import dev.millrace.runtime.checkpoint.LoggedBatch;
+import dev.millrace.runtime.codec.RecordCodec;
+import dev.millrace.runtime.dataset.Dataset;
+import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.stream.InputNode;
+import dev.millrace.runtime.stream.StatefulNode;
+import dev.millrace.runtime.stream.StreamGraph;
+import dev.millrace.runtime.stream.StreamNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes one application's batches survive its driver: the scheduler tells it what each batch took
+ * as input before the batch runs and when the batch's outputs have committed, and it keeps the
+ * checkpoint directory such that a restarted driver computes exactly what a never-failed one would.
+ *
+ * <p>What it writes, through {@link CheckpointStore}:
+ *
+ * <ul>
+ *   <li>the app manifest, once: batch interval, zero time and the graph's fingerprint (its inputs
+ *       and the {@linkplain StatefulNode#shape shapes} of its stateful operators, in order);
+ *   <li>a plan per batch before it runs (each input's {@code encodePlan}), a done mark after its
+ *       outputs;
+ *   <li>every checkpoint interval, a generation: each stateful operator's snapshot through the
+ *       record codec ({@code state-<i>}) and each source's position ({@code source-<i>}); then the
+ *       log up to the oldest generation kept is dropped. A fresh start writes a generation at the
+ *       zero time, so a recovery always has one.
+ * </ul>
+ *
+ * <p>A recovery rebuilds nothing from the checkpoint but data: the graph comes from code and must
+ * have the same fingerprint. It restores the newest valid generation, positions the sources after
+ * every logged plan, and returns the logged batches to replay: those marked done only move the
+ * state forward, the others run their outputs again (idempotent outputs thus give exactly-once
+ * results). The generator then continues after the last logged batch, so batches missed while the
+ * driver was down are generated in order, as if it had never stopped.
+ *
+ * <p>{@link #open} runs before the scheduler's threads; {@link #recordPlan} and {@link
+ * #sourceSnapshots} on the generator thread; {@link #completed} and {@link #advance} on the
+ * processor thread.
+ */
+public final class Checkpointer {
+  private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
+
+  private final CheckpointStore store;
+  private final RecordCodec codec;
+  private final StreamGraph graph;
+  private final TaskRunner runner;
+  private final long batchInterval;
+  private final long checkpointInterval;
+  private final List<InputNode<?>> inputs;
+  private final List<StatefulNode> stateful;
+
+  /**
+   * Checkpoints {@code graph} to {@code store} every {@code checkpointIntervalMillis}, a multiple
+   * of the batch interval, encoding state with {@code codec} and computing snapshots on {@code
+   * runner}.
+   */
+  public Checkpointer(
+      CheckpointStore store,
+      RecordCodec codec,
+      StreamGraph graph,
+      TaskRunner runner,
+      long checkpointIntervalMillis) {
+    this.store = store;
+    this.codec = codec;
+    this.graph = graph;
+    this.runner = runner;
+    this.batchInterval = graph.batchInterval().milliseconds();
+    if (checkpointIntervalMillis <= 0 || checkpointIntervalMillis % batchInterval != 0) {
+      throw new IllegalArgumentException(
+          "the checkpoint interval of '"
+              + graph.appName()
+              + "' is "
+              + checkpointIntervalMillis
+              + " ms, which is not a positive multiple of the batch interval "
+              + graph.batchInterval()
+              + "; choose a multiple, for example "
+              + 10 * batchInterval
+              + " ms");
+    }
+    this.checkpointInterval = checkpointIntervalMillis;
+    this.inputs = graph.inputs();
+    this.stateful = statefulNodes(graph);
+  }
+
+  private static List<StatefulNode> statefulNodes(StreamGraph graph) {
+    List<StatefulNode> nodes = new ArrayList<>();
+    for (StreamNode<?> node : graph.nodes()) {
+      if (node instanceof StatefulNode s) {
+        nodes.add(s);
+      }
+    }
+    return nodes;
+  }
+
+  /**
+   * What a checkpoint of {@code graph} depends on: one line per input stream ({@code input
+   * textFileStream}) and per stateful operator ({@code state updateStateByKey}), in the order the
+   * code defines them. Stateless operators may change freely between runs.
+   */
+  public static List<String> fingerprint(StreamGraph graph) {
+    List<String> lines = new ArrayList<>();
+    for (InputNode<?> input : graph.inputs()) {
+      lines.add("input " + input.operation());
+    }
+    for (StatefulNode node : statefulNodes(graph)) {
+      lines.add("state " + node.shape());
+    }
+    return lines;
+  }
+
+  /** The checkpoint directory's URI. */
+  public String directory() {
+    return store.uri();
+  }
+
+  /**
+   * Starts the graph and its sources: fresh if the directory holds no checkpoint of this
+   * application, otherwise recovered from it.
+   *
+   * @param firstBatchTime the first batch a fresh start would run (the next multiple of the batch
+   *     interval after now)
+   * @param coalesceDowntime whether a recovered graph without stateful operators runs the batches
+   *     missed while it was down as one batch
+   * @throws CheckpointIncompatibleException if the checkpoint cannot be resumed by this code
+   */
+  public StartPoint open(long firstBatchTime, boolean coalesceDowntime) {
+    for (int i = 0; i < inputs.size(); i++) {
+      inputs.get(i).source().useCheckpoint(store, "input-" + i);
+    }
+    Optional<AppManifest> manifest = store.readAppManifest();
+    if (manifest.isEmpty()) {
+      if (store.hasGenerations()) {
+        throw new CheckpointIncompatibleException(
+            "checkpoint directory "
+                + store.uri()
+                + " holds checkpoint generations but no manifest, so it cannot be known which"
+                + " application wrote them. Restore the manifest file, or point '"
+                + graph.appName()
+                + "' at an empty directory.");
+      }
+      return fresh(firstBatchTime);
+    }
+    if (!store.hasGenerations() && store.loggedBatches().isEmpty()) {
+      // A first start that died between writing the manifest and its first generation.
+      return fresh(firstBatchTime);
+    }
+    return recover(manifest.get(), firstBatchTime, coalesceDowntime);
+  }
+
+  private StartPoint fresh(long firstBatchTime) {
+    long zeroTime = firstBatchTime - batchInterval;
+    store.forgetBatchesUpTo(Long.MAX_VALUE);
+    graph.start(zeroTime);
+    store.writeAppManifest(
+        new AppManifest(
+            AppManifest.CURRENT_FORMAT_VERSION,
+            graph.appName(),
+            batchInterval,
+            zeroTime,
+            fingerprint(graph)));
+    for (InputNode<?> input : inputs) {
+      input.source().start(firstBatchTime);
+    }
+    writeGeneration(zeroTime, sourceSnapshots());
+    LOG.info(
+        "'{}' checkpoints to {} every {} ms; the directory held no checkpoint, so it starts empty",
+        graph.appName(),
+        store.uri(),
+        checkpointInterval);
+    return new StartPoint(List.of(), firstBatchTime);
+  }
+
+  private StartPoint recover(AppManifest manifest, long firstBatchTime, boolean coalesce) {
+    checkCompatible(manifest);
+    Generation generation =
+        store
+            .latestValid()
+            .orElseThrow(
+                () ->
+                    new CheckpointIncompatibleException(
+                        "checkpoint directory "
+                            + store.uri()
+                            + " has no readable generation (the warnings above name each"
+                            + " damaged file), so the state of '"
+                            + graph.appName()
+                            + "' cannot be restored. Restore the directory from a backup, or"
+                            + " move it aside and start with an empty one: the state is then"
+                            + " lost."));
+    long at = generation.batchTime();
+    graph.start(manifest.zeroTimeMillis());
+    restoreState(generation);
+
+    List<LoggedBatch> logged;
+    try {
+      logged = store.loggedBatches().stream().filter(b -> b.batchTime() > at).toList();
+    } catch (CorruptBatchPlanException e) {
+      // Restarting cannot repair the file: stop with the documented code instead of looping.
+      throw new CheckpointIncompatibleException(e.getMessage());
+    }
+    List<List<byte[]>> plans = new ArrayList<>();
+    List<List<byte[]>> plansPerInput = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      plansPerInput.add(new ArrayList<>());
+    }
+    for (LoggedBatch batch : logged) {
+      List<byte[]> inputPlans = BatchPlan.decode(batch.plan(), inputs.size(), batch.batchTime());
+      plans.add(inputPlans);
+      for (int i = 0; i < inputs.size(); i++) {
+        plansPerInput.get(i).add(inputPlans.get(i));
+      }
+    }
+    long expected = at + batchInterval;
+    for (LoggedBatch batch : logged) {
+      if (batch.batchTime() != expected) {
+        LOG.warn(
+            "the batch log in {} has no plan for the batches from {} to {}: they are not replayed."
+                + " Files they took are taken by a later batch; socket lines they held are lost.",
+            store.uri(),
+            expected,
+            batch.batchTime() - batchInterval);
+      }
+      expected = batch.batchTime() + batchInterval;
+    }
+    long lastLogged = expected - batchInterval;
+    long next = lastLogged + batchInterval;
+    if (coalesce && stateful.isEmpty() && next < firstBatchTime - batchInterval) {
+      LOG.info(
+          "'{}' runs the batches from {} to {}, missed while it was down, as one batch",
+          graph.appName(),
+          next,
+          firstBatchTime - batchInterval);
+      next = firstBatchTime - batchInterval;
+    }
+    for (int i = 0; i < inputs.size(); i++) {
+      byte[] position = generation.files().get(sourceFile(i));
+      if (position == null) {
+        throw missingFile(generation, sourceFile(i));
+      }
+      inputs.get(i).source().recover(next, position, plansPerInput.get(i));
+    }
+    List<ReplayBatch> replays = new ArrayList<>();
+    for (int b = 0; b < logged.size(); b++) {
+      long time = logged.get(b).batchTime();
+      List<Dataset<?>> replayed = new ArrayList<>();
+      for (int i = 0; i < inputs.size(); i++) {
+        replayed.add(inputs.get(i).replay(time, plans.get(b).get(i)));
+      }
+      replays.add(new ReplayBatch(time, replayed, logged.get(b).done()));
+    }
+    long rerun = replays.stream().filter(r -> !r.outputsDone()).count();
+    LOG.info(
+        "'{}' recovered from checkpoint generation {} in {}: {} logged batches to replay ({} of"
+            + " them with outputs not yet committed), then batches from {} on",
+        graph.appName(),
+        at,
+        store.uri(),
+        replays.size(),
+        rerun,
+        next);
+    return new StartPoint(replays, next);
+  }
+
+  private void checkCompatible(AppManifest manifest) {
+    if (manifest.batchIntervalMillis() != batchInterval) {
+      throw new CheckpointIncompatibleException(
+          "checkpoint directory "
+              + store.uri()
+              + " was written with a batch interval of "
+              + manifest.batchIntervalMillis()
+              + " ms, but '"
+              + graph.appName()
+              + "' now runs with "
+              + batchInterval
+              + " ms; batch times and windows would not line up. Run with the old interval, or"
+              + " start from an empty checkpoint directory (the state is then lost).");
+    }
+    List<String> now = fingerprint(graph);
+    List<String> then = manifest.statefulOperators();
+    if (!now.equals(then)) {
+      throw new CheckpointIncompatibleException(
+          "checkpoint directory "
+              + store.uri()
+              + " was written by a graph with "
+              + describe(then)
+              + ", but this build of '"
+              + graph.appName()
+              + "' defines "
+              + describe(now)
+              + firstDifference(then, now)
+              + ". Restoring would put state into the wrong operators. Run the build that wrote"
+              + " the checkpoint (changing stateless operators such as map or filter is fine), or"
+              + " start from an empty checkpoint directory (the state is then lost; move the old"
+              + " one aside rather than deleting it).");
+    }
+  }
+
+  private static String describe(List<String> fingerprint) {
+    return fingerprint.isEmpty() ? "no inputs or stateful operators" : fingerprint.toString();
+  }
+
+  private static String firstDifference(List<String> then, List<String> now) {
+    for (int i = 0; i < Math.max(then.size(), now.size()); i++) {
+      String a = i < then.size() ? then.get(i) : "nothing";
+      String b = i < now.size() ? now.get(i) : "nothing";
+      if (!a.equals(b)) {
+        return " (entry " + (i + 1) + " was '" + a + "' and is now '" + b + "')";
+      }
+    }
+    return "";
+  }
+
+  private void restoreState(Generation generation) {
+    List<Integer> order = new ArrayList<>();
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = 0; i < stateful.size(); i++) {
+        if (stateful.get(i).restoresParentBatches() == (pass == 1)) {
+          order.add(i);
+        }
+      }
+    }
+    for (int i : order) {
+      byte[] bytes = generation.files().get(stateFile(i));
+      if (bytes == null) {
+        throw missingFile(generation, stateFile(i));
+      }
+      stateful.get(i).restore(generation.batchTime(), codec.decode(bytes));
+    }
+  }
+
+  private CheckpointIncompatibleException missingFile(Generation generation, String name) {
+    return new CheckpointIncompatibleException(
+        "checkpoint generation "
+            + generation.batchTime()
+            + " in "
+            + store.uri()
+            + " has no file "
+            + name
+            + " although its manifest matches this graph; the directory was changed by hand."
+            + " Restore it from a backup or start from an empty one.");
+  }
+
+  /** Records the plan of batch {@code time}, whose inputs {@code planned} are, before it runs. */
+  public void recordPlan(long time, List<Dataset<?>> planned) {
+    List<byte[]> plans = new ArrayList<>(inputs.size());
+    for (int i = 0; i < inputs.size(); i++) {
+      plans.add(encodePlan(inputs.get(i), planned.get(i)));
+    }
+    store.recordPlan(time, BatchPlan.encode(plans));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> byte[] encodePlan(InputNode<T> input, Dataset<?> planned) {
+    return input.source().encodePlan((Dataset<T>) planned);
+  }
+
+  /** Whether a generation is written after batch {@code time}. */
+  public boolean isCheckpointTime(long time) {
+    return Math.floorMod(time - graph.zeroTime(), checkpointInterval) == 0;
+  }
+
+  /** Every source's position now; call right after the take of a checkpoint batch. */
+  public List<byte[]> sourceSnapshots() {
+    List<byte[]> positions = new ArrayList<>(inputs.size());
+    for (InputNode<?> input : inputs) {
+      positions.add(input.source().snapshot());
+    }
+    return positions;
+  }
+
+  /**
+   * Batch {@code time}'s outputs have committed: marks it done and, given the sources' positions
+   * after its take, writes a generation and drops the log up to it.
+   */
+  public void completed(long time, List<byte[]> sourcePositions) {
+    store.markDone(time);
+    if (sourcePositions != null) {
+      checkpoint(time, sourcePositions);
+    }
+  }
+
+  /**
+   * Writes a generation for batch {@code time}, which has completed, with the sources' positions
+   * after their latest take, and drops the log up to it: the final checkpoint of a graceful stop.
+   */
+  public void checkpoint(long time, List<byte[]> sourcePositions) {
+    writeGeneration(time, sourcePositions);
+    // Recovery may fall back past a damaged generation to any older one kept, and then replays
+    // the log from there: keep the log back to the oldest generation, not just the newest.
+    store.oldestGeneration().ifPresent(store::forgetBatchesUpTo);
+  }
+
+  /** Moves every stateful operator to batch {@code time}, whose outputs a replay skips. */
+  public void advance(long time) {
+    for (StatefulNode node : stateful) {
+      node.advance(time, runner);
+    }
+  }
+
+  private void writeGeneration(long time, List<byte[]> sourcePositions) {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    for (int i = 0; i < stateful.size(); i++) {
+      files.put(stateFile(i), codec.encode(stateful.get(i).snapshot(time, runner)));
+    }
+    for (int i = 0; i < inputs.size(); i++) {
+      files.put(sourceFile(i), sourcePositions.get(i));
+    }
+    store.writeGeneration(time, files);
+    LOG.debug("'{}' checkpointed batch {}", graph.appName(), time);
+  }
+
+  private static String stateFile(int i) {
+    return "state-" + i;
+  }
+
+  private static String sourceFile(int i) {
+    return "source-" + i;
+  }
+}
