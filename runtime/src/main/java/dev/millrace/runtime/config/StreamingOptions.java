@@ -8,6 +8,8 @@ import java.util.List;
 public final class StreamingOptions {
   private StreamingOptions() {}
 
+  private static final String UNLIMITED = "unlimited";
+
   /** Partitions of shuffles (reduceByKey, join, state) when the operation names none. */
   public static final ConfigOption<Integer> DEFAULT_PARALLELISM =
       new ConfigOption<>(
@@ -24,9 +26,51 @@ public final class StreamingOptions {
           "How long stop(true) or SIGTERM waits for queued batches before interrupting them.",
           Durations::parse);
 
+  /** Whether inputs are rate-limited by what processing keeps up with. */
+  public static final ConfigOption<Boolean> BACKPRESSURE_ENABLED =
+      new ConfigOption<>(
+          "millrace.backpressure.enabled",
+          true,
+          "Whether each input takes only as many records per batch as processing kept up with,"
+              + " estimated from processing and scheduling delay; true or false.",
+          StreamingOptions::bool);
+
+  /** The rate each input is held to before backpressure has its first estimate. */
+  public static final ConfigOption<Double> BACKPRESSURE_INITIAL_RATE =
+      new ConfigOption<>(
+          "millrace.backpressure.initial-rate",
+          10_000.0,
+          "Records per second each input takes until backpressure has measured two batches, so"
+              + " the first batch after an outage does not take the whole backlog.",
+          StreamingOptions::positiveRate);
+
+  /** A fixed ceiling on how fast a socket receiver reads, whatever backpressure estimates. */
+  public static final ConfigOption<Double> RECEIVER_MAX_RATE =
+      new ConfigOption<>(
+          "millrace.receiver.max-rate",
+          Double.POSITIVE_INFINITY,
+          "Most lines per second a socket stream's receiver reads; it stops reading, and TCP slows"
+              + " the sender, rather than drop anything; a number or unlimited.",
+          text -> text.equals(UNLIMITED) ? Double.POSITIVE_INFINITY : positiveRate(text));
+
+  /** A fixed ceiling on how many new files one batch of a file stream takes. */
+  public static final ConfigOption<Integer> FILE_MAX_FILES_PER_BATCH =
+      new ConfigOption<>(
+          "millrace.file.max-files-per-batch",
+          Integer.MAX_VALUE,
+          "Most new files one batch of a file stream takes; the rest wait for later batches in"
+              + " modification-time order; a number or unlimited.",
+          text -> text.equals(UNLIMITED) ? Integer.MAX_VALUE : positiveInt(text));
+
   /** Every option, for the configuration reference. */
   public static List<ConfigOption<?>> all() {
-    return List.of(DEFAULT_PARALLELISM, GRACEFUL_STOP_TIMEOUT);
+    return List.of(
+        DEFAULT_PARALLELISM,
+        GRACEFUL_STOP_TIMEOUT,
+        BACKPRESSURE_ENABLED,
+        BACKPRESSURE_INITIAL_RATE,
+        RECEIVER_MAX_RATE,
+        FILE_MAX_FILES_PER_BATCH);
   }
 
   private static Integer positiveInt(String text) {
@@ -35,5 +79,20 @@ public final class StreamingOptions {
       throw new IllegalArgumentException("must be at least 1");
     }
     return n;
+  }
+
+  private static Boolean bool(String text) {
+    if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(text);
+    }
+    throw new IllegalArgumentException("must be true or false");
+  }
+
+  private static Double positiveRate(String text) {
+    double rate = Double.parseDouble(text);
+    if (!(rate > 0) || Double.isInfinite(rate)) {
+      throw new IllegalArgumentException("must be a positive number of records per second");
+    }
+    return rate;
   }
 }
