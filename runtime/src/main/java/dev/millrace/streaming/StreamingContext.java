@@ -1,5 +1,6 @@
 package dev.millrace.streaming;
 
+import dev.millrace.runtime.backpressure.RateController;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.config.StreamingOptions;
@@ -198,7 +199,10 @@ public final class StreamingContext implements AutoCloseable {
   /**
    * Lines of UTF-8 text read from a TCP server at {@code host:port}. The connection is retried with
    * backoff while the server is unreachable; each batch holds the lines received since the previous
-   * one.
+   * one. With backpressure ({@code millrace.backpressure.enabled}, on by default) a batch holds at
+   * most the estimated rate times the batch interval and the receiver reads no faster than that
+   * rate, nor than {@code millrace.receiver.max-rate}; it stops reading rather than drop lines, so
+   * TCP slows the server down.
    */
   public DStream<String> socketTextStream(String host, int port) {
     Objects.requireNonNull(host, "host");
@@ -209,27 +213,38 @@ public final class StreamingContext implements AutoCloseable {
     return input(
         "socketTextStream",
         new dev.millrace.runtime.source.SocketTextSource(
-            host, port, defaultPartitions, appName + "-" + host + ":" + port));
+            host,
+            port,
+            defaultPartitions,
+            appName + "-" + host + ":" + port,
+            StreamingOptions.RECEIVER_MAX_RATE.read(conf)));
   }
 
   /**
    * Lines of new text files in {@code directory}. Files present when the context starts are
    * ignored; a new file is read by the first batch whose time is at or after its modification time,
    * and never twice. Write files elsewhere (or under a name starting with {@code .} or {@code _})
-   * and move them in atomically, so no batch sees half a file.
+   * and move them in atomically, so no batch sees half a file. A batch takes at most {@code
+   * millrace.file.max-files-per-batch} files and, with backpressure, about as many lines as the
+   * estimated rate times the batch interval, but always at least one file; files held back are read
+   * by the next batches in modification-time order.
    */
   public DStream<String> textFileStream(String directory) {
     Objects.requireNonNull(directory, "directory");
     return input(
         "textFileStream",
         new dev.millrace.runtime.source.TextFileSource(
-            java.nio.file.Path.of(directory), defaultPartitions, appName + "-files"));
+            java.nio.file.Path.of(directory),
+            defaultPartitions,
+            appName + "-files",
+            StreamingOptions.FILE_MAX_FILES_PER_BATCH.read(conf)));
   }
 
   /**
    * Batches handed over in a queue, mainly for tests: each batch takes the next list in the queue
    * ({@code oneAtATime}) or all lists waiting. Add to a plain queue inside {@code synchronized
-   * (queue)}, or use a concurrent queue.
+   * (queue)}, or use a concurrent queue. With backpressure a batch takes at most the estimated rate
+   * times the batch interval records; the rest of a list it cuts opens the next batch.
    */
   public <T> DStream<T> queueStream(Queue<List<T>> queue, boolean oneAtATime) {
     Objects.requireNonNull(queue, "queue");
@@ -242,7 +257,9 @@ public final class StreamingContext implements AutoCloseable {
   }
 
   private <T> DStream<T> input(String operation, InputSource<T> source) {
-    return new DStream<>(this, new InputNode<>(graph, operation, source));
+    InputNode<T> node = new InputNode<>(graph, operation, source);
+    RateController.configured(node, conf, batchInterval.milliseconds()).ifPresent(listeners::add);
+    return new DStream<>(this, node);
   }
 
   /** The records of all {@code streams}, which must share one slide interval, batch by batch. */

@@ -32,6 +32,15 @@ final class TestingStreams implements AutoCloseable {
   }
 
   TestingStreams(String master) {
+    this(master, Map.of());
+  }
+
+  /** A context on {@code local[2]} built with the configuration entries {@code conf}. */
+  TestingStreams(Map<String, String> conf) {
+    this("local[2]", conf);
+  }
+
+  private TestingStreams(String master, Map<String, String> conf) {
     ssc =
         StreamingContext.builder()
             .master(master)
@@ -39,6 +48,7 @@ final class TestingStreams implements AutoCloseable {
             .batchInterval(Durations.milliseconds(INTERVAL))
             .clock(clock)
             .console(new PrintStream(printed, true, StandardCharsets.UTF_8))
+            .conf(conf)
             .build();
   }
 

@@ -8,6 +8,8 @@ import java.util.List;
 public final class StreamingOptions {
   private StreamingOptions() {}
 
+  private static final String UNLIMITED = "unlimited";
+
   /** Partitions of shuffles (reduceByKey, join, state) when the operation names none. */
   public static final ConfigOption<Integer> DEFAULT_PARALLELISM =
       new ConfigOption<>(
@@ -60,6 +62,42 @@ public final class StreamingOptions {
               + " of one per interval. Only for graphs without windows or updateStateByKey.",
           StreamingOptions::bool);
 
+  /** Whether inputs are rate-limited by what processing keeps up with. */
+  public static final ConfigOption<Boolean> BACKPRESSURE_ENABLED =
+      new ConfigOption<>(
+          "millrace.backpressure.enabled",
+          true,
+          "Whether each input takes only as many records per batch as processing kept up with,"
+              + " estimated from processing and scheduling delay; true or false.",
+          StreamingOptions::bool);
+
+  /** The rate each input is held to before backpressure has its first estimate. */
+  public static final ConfigOption<Double> BACKPRESSURE_INITIAL_RATE =
+      new ConfigOption<>(
+          "millrace.backpressure.initial-rate",
+          10_000.0,
+          "Records per second each input takes until backpressure has measured two batches, so"
+              + " the first batch after an outage does not take the whole backlog.",
+          StreamingOptions::positiveRate);
+
+  /** A fixed ceiling on how fast a socket receiver reads, whatever backpressure estimates. */
+  public static final ConfigOption<Double> RECEIVER_MAX_RATE =
+      new ConfigOption<>(
+          "millrace.receiver.max-rate",
+          Double.POSITIVE_INFINITY,
+          "Most lines per second a socket stream's receiver reads; it stops reading, and TCP slows"
+              + " the sender, rather than drop anything; a number or unlimited.",
+          text -> text.equals(UNLIMITED) ? Double.POSITIVE_INFINITY : positiveRate(text));
+
+  /** A fixed ceiling on how many new files one batch of a file stream takes. */
+  public static final ConfigOption<Integer> FILE_MAX_FILES_PER_BATCH =
+      new ConfigOption<>(
+          "millrace.file.max-files-per-batch",
+          Integer.MAX_VALUE,
+          "Most new files one batch of a file stream takes; the rest wait for later batches in"
+              + " modification-time order; a number or unlimited.",
+          text -> text.equals(UNLIMITED) ? Integer.MAX_VALUE : positiveInt(text));
+
   /** Every option, for the configuration reference. */
   public static List<ConfigOption<?>> all() {
     return List.of(
@@ -68,19 +106,15 @@ public final class StreamingOptions {
         CHECKPOINT_DIR,
         CHECKPOINT_INTERVAL,
         CHECKPOINT_RETAIN,
-        COALESCE_DOWNTIME_BATCHES);
+        COALESCE_DOWNTIME_BATCHES,
+        BACKPRESSURE_ENABLED,
+        BACKPRESSURE_INITIAL_RATE,
+        RECEIVER_MAX_RATE,
+        FILE_MAX_FILES_PER_BATCH);
   }
 
   /** The prefix of entries passed to the Hadoop file system configuration, prefix removed. */
   public static final String HADOOP_PREFIX = "millrace.hadoop.";
-
-  private static Boolean bool(String text) {
-    return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new IllegalArgumentException("must be true or false");
-    };
-  }
 
   private static Integer positiveInt(String text) {
     int n = Integer.parseInt(text);
@@ -88,5 +122,20 @@ public final class StreamingOptions {
       throw new IllegalArgumentException("must be at least 1");
     }
     return n;
+  }
+
+  private static Boolean bool(String text) {
+    if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(text);
+    }
+    throw new IllegalArgumentException("must be true or false");
+  }
+
+  private static Double positiveRate(String text) {
+    double rate = Double.parseDouble(text);
+    if (!(rate > 0) || Double.isInfinite(rate)) {
+      throw new IllegalArgumentException("must be a positive number of records per second");
+    }
+    return rate;
   }
 }

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.source;
 
+import dev.millrace.runtime.backpressure.RateLimit;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.dataset.Dataset;
 import java.util.List;
@@ -79,4 +80,12 @@ public interface InputSource<T> {
    * {@code nextBatchTime}.
    */
   void recover(long nextBatchTime, byte[] snapshot, List<byte[]> plansSince);
+
+  /**
+   * The rate backpressure allows from now on: each later batch takes at most {@link
+   * RateLimit#recordsPerBatch()} records (except the last batch of a graceful stop), and records
+   * held back wait for later batches, never dropped. Called on the batch-processing thread while
+   * {@link #take} may run on the generator thread; a source that cannot limit ignores it.
+   */
+  default void updateRateLimit(RateLimit limit) {}
 }

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /**
  * Decides which files of a directory listing a batch takes: those not taken before, not present
@@ -44,18 +45,28 @@ final class NewFileTracker {
    * then name; they are never returned again while they stay in the directory.
    */
   List<ListedFile> select(List<ListedFile> listing, long batchTime) {
+    return select(listing, batchTime, List::size);
+  }
+
+  /**
+   * As {@link #select(List, long)}, but of the new files, ordered, the batch takes only the first
+   * {@code howMany} says; the others stay new, so later batches take them in the same order.
+   */
+  List<ListedFile> select(
+      List<ListedFile> listing, long batchTime, ToIntFunction<List<ListedFile>> howMany) {
     Set<String> present = new HashSet<>();
     for (ListedFile f : listing) {
       present.add(f.name());
     }
     known.retainAll(present);
-    List<ListedFile> taken =
+    List<ListedFile> candidates =
         listing.stream()
             .filter(f -> !isHidden(f.name()))
             .filter(f -> f.modifiedMillis() <= batchTime)
             .filter(f -> !known.contains(f.name()))
             .sorted(BY_TIME_THEN_NAME)
             .toList();
+    List<ListedFile> taken = candidates.subList(0, howMany.applyAsInt(candidates));
     for (ListedFile f : taken) {
       known.add(f.name());
     }

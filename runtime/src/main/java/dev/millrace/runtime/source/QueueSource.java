@@ -1,5 +1,6 @@
 package dev.millrace.runtime.source;
 
+import dev.millrace.runtime.backpressure.RateLimit;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.ListDataset;
@@ -14,12 +15,19 @@ import java.util.Queue;
  *
  * <p>With checkpointing, each batch's records go into the batch log (the queue cannot be read
  * again), so they must be types the record codec handles; a recovered application keeps reading the
- * queue it is given.
+ * queue it is given (a list the rate limit had cut is not part of a checkpoint: its rest is lost
+ * with the driver).
+ *
+ * <p>Under a {@link RateLimit} a batch takes at most its records per batch: the rest of a list it
+ * cut stays with the source and opens the next batch, so nothing is dropped and order is kept; a
+ * graceful stop's last batch hands over that rest.
  */
 public final class QueueSource<T> implements InputSource<T> {
   private final Queue<List<T>> queue;
   private final boolean oneAtATime;
   private final int partitions;
+  private volatile RateLimit rateLimit;
+  private List<T> cutRest = List.of(); // guarded by queue
 
   /** A source reading {@code queue}, slicing each batch into {@code partitions} partitions. */
   public QueueSource(Queue<List<T>> queue, boolean oneAtATime, int partitions) {
@@ -34,18 +42,39 @@ public final class QueueSource<T> implements InputSource<T> {
   @Override
   public Dataset<T> take(long batchTime, boolean lastBatch) {
     List<T> records = new ArrayList<>();
-    if (!lastBatch) {
-      synchronized (queue) {
-        do {
-          List<T> next = queue.poll();
-          if (next == null) {
-            break;
-          }
-          records.addAll(next);
-        } while (!oneAtATime);
+    RateLimit limit = rateLimit;
+    long budget = lastBatch || limit == null ? Long.MAX_VALUE : limit.recordsPerBatch();
+    synchronized (queue) {
+      List<T> next = cutRest.isEmpty() ? (lastBatch ? null : queue.poll()) : cutRest;
+      cutRest = List.of();
+      while (next != null) {
+        long room = budget - records.size();
+        if (next.size() > room) {
+          records.addAll(next.subList(0, (int) room));
+          cutRest = new ArrayList<>(next.subList((int) room, next.size()));
+          break;
+        }
+        records.addAll(next);
+        if (oneAtATime || lastBatch || records.size() == budget) {
+          break;
+        }
+        next = queue.poll();
       }
     }
     return ListDataset.sliced(records, partitions);
+  }
+
+  @Override
+  public void updateRateLimit(RateLimit limit) {
+    rateLimit = limit;
+  }
+
+  /** Whether part of a list cut by the rate limit still waits for a batch. */
+  @Override
+  public boolean hasBufferedInput() {
+    synchronized (queue) {
+      return !cutRest.isEmpty();
+    }
   }
 
   @Override

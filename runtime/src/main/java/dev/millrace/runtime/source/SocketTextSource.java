@@ -1,5 +1,7 @@
 package dev.millrace.runtime.source;
 
+import dev.millrace.runtime.backpressure.RateLimit;
+import dev.millrace.runtime.backpressure.TokenBucket;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.ListDataset;
 import java.io.IOException;
@@ -19,15 +21,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start} starts one daemon receiver thread, {@code millrace-receiver-<streamName>}, that
  * connects to {@code host:port} and appends every line it reads to an in-memory buffer; each {@link
- * #take} hands over everything received since the previous one, in arrival order. A line ends at
- * {@code '\n'}, and a {@code '\r'} before it is dropped.
+ * #take} hands over everything received since the previous one (up to the rate limit below), in
+ * arrival order. A line ends at {@code '\n'}, and a {@code '\r'} before it is dropped.
  *
  * <p>The receiver never gives up: when the server refuses the connection, closes it or the
  * connection fails, it logs one warning for the outage and reconnects, waiting 100 ms before the
  * first attempt and doubling the wait up to 2 s, until {@link #stop}. Lines the server sent but the
  * receiver had not read when a connection broke are lost; the receiver holds no acknowledgement
- * protocol with the server. The buffer is unbounded: a batch that falls behind a fast server holds
- * everything received meanwhile.
+ * protocol with the server.
+ *
+ * <p>Rate: the receiver reads at most {@code maxRate} lines per second, and, under backpressure, no
+ * faster than the latest {@link RateLimit}; when it is ahead it stops reading, so the socket's
+ * buffers fill and TCP flow control slows the server down instead of the buffer growing. Under a
+ * rate limit each batch takes at most {@link RateLimit#recordsPerBatch()} lines (whatever the
+ * timing of the wall clock) and the rest wait, in order, for the next; a graceful stop's last batch
+ * takes them all.
  */
 public final class SocketTextSource implements InputSource<String> {
   private static final Logger LOG = LoggerFactory.getLogger(SocketTextSource.class);
@@ -38,6 +46,9 @@ public final class SocketTextSource implements InputSource<String> {
   private final int port;
   private final int partitions;
   private final String streamName;
+  private final double maxRate;
+  private final TokenBucket intake;
+  private volatile RateLimit rateLimit;
 
   private final Object bufferLock = new Object();
   private List<String> buffer = new ArrayList<>(); // guarded by bufferLock
@@ -54,6 +65,15 @@ public final class SocketTextSource implements InputSource<String> {
    * and naming its thread and log lines after {@code streamName}.
    */
   public SocketTextSource(String host, int port, int partitions, String streamName) {
+    this(host, port, partitions, streamName, Double.POSITIVE_INFINITY);
+  }
+
+  /**
+   * A source as above whose receiver reads at most {@code maxRate} lines per second; {@link
+   * Double#POSITIVE_INFINITY} for no fixed limit.
+   */
+  public SocketTextSource(
+      String host, int port, int partitions, String streamName, double maxRate) {
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException(
           "socket text stream '"
@@ -83,6 +103,17 @@ public final class SocketTextSource implements InputSource<String> {
     this.port = port;
     this.partitions = partitions;
     this.streamName = streamName;
+    if (!(maxRate > 0)) {
+      throw new IllegalArgumentException(
+          "socket text stream '"
+              + streamName
+              + "' was given a maximum rate of "
+              + maxRate
+              + " lines per second; use a positive rate, or leave millrace.receiver.max-rate unset"
+              + " for no limit");
+    }
+    this.maxRate = maxRate;
+    this.intake = new TokenBucket(maxRate);
   }
 
   /**
@@ -110,17 +141,33 @@ public final class SocketTextSource implements InputSource<String> {
 
   /**
    * Everything received since the previous call, in arrival order, cut into the configured number
-   * of partitions. Never blocks on the network; after {@link #stop} it hands over what was received
-   * before.
+   * of partitions; under a rate limit, only its first {@link RateLimit#recordsPerBatch()} lines.
+   * Never blocks on the network; after {@link #stop} it hands over what was received before.
    */
   @Override
   public Dataset<String> take(long batchTime, boolean lastBatch) {
+    RateLimit limit = rateLimit;
+    long most = lastBatch || limit == null ? Long.MAX_VALUE : limit.recordsPerBatch();
     List<String> lines;
     synchronized (bufferLock) {
-      lines = buffer;
-      buffer = new ArrayList<>();
+      if (buffer.size() <= most) {
+        lines = buffer;
+        buffer = new ArrayList<>();
+      } else {
+        List<String> head = buffer.subList(0, (int) most);
+        lines = new ArrayList<>(head);
+        head.clear();
+      }
     }
     return ListDataset.sliced(lines, partitions);
+  }
+
+  /** Paces the receiver to the limit (or the fixed maximum rate, if lower) from now on. */
+  @Override
+  public void updateRateLimit(RateLimit limit) {
+    RateLimit effective = limit.atMost(maxRate);
+    rateLimit = effective;
+    intake.setRate(effective.recordsPerSecond());
   }
 
   /**
@@ -223,6 +270,10 @@ public final class SocketTextSource implements InputSource<String> {
     Utf8LineReader reader = new Utf8LineReader(in, 0);
     String line;
     while ((line = reader.readLine()) != null) {
+      long waitNanos = intake.acquire(System.nanoTime());
+      if (waitNanos > 0 && awaitStopNanos(waitNanos)) {
+        return;
+      }
       synchronized (bufferLock) {
         buffer.add(line);
       }
@@ -237,8 +288,12 @@ public final class SocketTextSource implements InputSource<String> {
   }
 
   private boolean awaitStop(long millis) {
+    return awaitStopNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+  }
+
+  private boolean awaitStopNanos(long nanos) {
     try {
-      return stopSignal.await(millis, TimeUnit.MILLISECONDS);
+      return stopSignal.await(nanos, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       // Nobody but stop() has a reason to interrupt this thread; treat it as one.
       return true;

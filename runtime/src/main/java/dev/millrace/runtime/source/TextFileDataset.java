@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The lines of the files one batch of a {@link TextFileSource} took, read when the batch runs.
@@ -29,13 +30,21 @@ public final class TextFileDataset extends Dataset<String> implements StageBound
   private final String streamName;
   private final List<Path> files;
   private final List<FileSplit> splits;
+  private final LongConsumer onRead;
   private volatile List<List<String>> partitions;
 
   /** The lines of {@code files}, to be read as {@code splits}. */
   TextFileDataset(String streamName, List<Path> files, List<FileSplit> splits) {
+    this(streamName, files, splits, lines -> {});
+  }
+
+  /** As above, telling {@code onRead} how many lines the files held once they are read. */
+  TextFileDataset(
+      String streamName, List<Path> files, List<FileSplit> splits, LongConsumer onRead) {
     this.streamName = streamName;
     this.files = List.copyOf(files);
     this.splits = List.copyOf(splits);
+    this.onRead = onRead;
   }
 
   /** The files of this batch, in the order their lines are read. */
@@ -72,6 +81,7 @@ public final class TextFileDataset extends Dataset<String> implements StageBound
     List<List<String>> read = new ArrayList<>(Collections.nCopies(numPartitions(), List.of()));
     runner.runTasks(splits.size(), i -> read.set(i, readSplit(splits.get(i))));
     partitions = read;
+    onRead.accept(size());
   }
 
   @Override

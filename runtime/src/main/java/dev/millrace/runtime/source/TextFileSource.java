@@ -1,5 +1,6 @@
 package dev.millrace.runtime.source;
 
+import dev.millrace.runtime.backpressure.RateLimit;
 import dev.millrace.runtime.dataset.Dataset;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -36,6 +37,11 @@ import org.slf4j.LoggerFactory;
  *       the directory, not by how long the stream runs. A file deleted and later created again
  *       under the same name is new, provided a batch listed the directory in between.
  *   <li>Within a batch, files are read in order of modification time, then name.
+ *   <li>A batch takes at most {@code maxFilesPerBatch} files and, under a {@link RateLimit}, only
+ *       as many as fit its records per batch, estimating each file's lines from its size and the
+ *       bytes per line of the files read so far (1 until one has been read, which no file can
+ *       exceed). It always takes at least one, so the stream progresses. Files held back are taken
+ *       by the next batches in the same order, never skipped, never twice.
  *   <li>The last batch of a graceful stop takes no new files.
  * </ul>
  *
@@ -56,6 +62,9 @@ public final class TextFileSource implements InputSource<String> {
   private final Path directory;
   private final int partitions;
   private final String streamName;
+  private final int maxFilesPerBatch;
+  private final LineSizeEstimate lineSizes = new LineSizeEstimate();
+  private volatile RateLimit rateLimit;
   private NewFileTracker tracker;
   private boolean warnedMissing;
   private TextFileDataset lastTaken;
@@ -66,6 +75,11 @@ public final class TextFileSource implements InputSource<String> {
    * and naming its log lines and errors after {@code streamName}.
    */
   public TextFileSource(Path directory, int partitions, String streamName) {
+    this(directory, partitions, streamName, Integer.MAX_VALUE);
+  }
+
+  /** A source as above whose batches take at most {@code maxFilesPerBatch} files each. */
+  public TextFileSource(Path directory, int partitions, String streamName, int maxFilesPerBatch) {
     if (directory == null) {
       throw new IllegalArgumentException(
           "text file stream '" + streamName + "' needs a directory to watch, got null");
@@ -80,6 +94,15 @@ public final class TextFileSource implements InputSource<String> {
     this.directory = directory;
     this.partitions = partitions;
     this.streamName = streamName;
+    if (maxFilesPerBatch < 1) {
+      throw new IllegalArgumentException(
+          "text file stream '"
+              + streamName
+              + "' was given a maximum of "
+              + maxFilesPerBatch
+              + " files per batch; a batch must be allowed at least 1 file to make progress");
+    }
+    this.maxFilesPerBatch = maxFilesPerBatch;
   }
 
   /**
@@ -115,7 +138,8 @@ public final class TextFileSource implements InputSource<String> {
               + batchTime
               + " before start(); start the source first");
     }
-    List<ListedFile> taken = lastBatch ? List.of() : tracker.select(list(), batchTime);
+    List<ListedFile> taken =
+        lastBatch ? List.of() : tracker.select(list(), batchTime, budget()::filesToTake);
     LOG.debug("text file stream '{}' batch {} takes {}", streamName, batchTime, taken);
     lastTakenFiles = taken;
     lastTaken = dataset(taken);
@@ -123,10 +147,12 @@ public final class TextFileSource implements InputSource<String> {
   }
 
   private TextFileDataset dataset(List<ListedFile> files) {
+    long bytes = files.stream().mapToLong(ListedFile::sizeBytes).sum();
     return new TextFileDataset(
         streamName,
         files.stream().map(ListedFile::path).toList(),
-        SplitPlanner.plan(files, partitions));
+        SplitPlanner.plan(files, partitions),
+        lines -> lineSizes.observe(bytes, lines));
   }
 
   /**
@@ -239,6 +265,20 @@ public final class TextFileSource implements InputSource<String> {
         streamName,
         directory,
         known.size());
+  }
+
+  /** Later batches take only as many files as fit the limit's records per batch. */
+  @Override
+  public void updateRateLimit(RateLimit limit) {
+    rateLimit = limit;
+  }
+
+  private FileBatchBudget budget() {
+    RateLimit limit = rateLimit;
+    return new FileBatchBudget(
+        maxFilesPerBatch,
+        limit == null ? Long.MAX_VALUE : limit.recordsPerBatch(),
+        lineSizes.bytesPerLine());
   }
 
   /** Nothing to release: files are read by the batches' tasks. */

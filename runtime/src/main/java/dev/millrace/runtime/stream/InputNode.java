@@ -39,6 +39,11 @@ public final class InputNode<T> extends StreamNode<T> {
     return ds;
   }
 
+  /** The input planned for batch {@code time}, or null if none is held for it. */
+  public Dataset<T> planned(long time) {
+    return peek(time);
+  }
+
   @Override
   public Duration slide() {
     return graph.batchInterval();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.millrace.runtime.backpressure.RateLimit;
 import dev.millrace.runtime.dataset.Dataset;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -155,6 +156,52 @@ class SocketTextSourceTest {
             + " open");
     assertEquals(List.of("kept1", "kept2"), records(source.take(1000, true)));
     assertEquals(List.of(), records(source.take(2000, true)));
+  }
+
+  @Test
+  void aRateLimitCapsEachBatchAndKeepsTheRestInOrderForTheNext() throws Exception {
+    ServerSocket server = listen(0);
+    source = startSource(server.getLocalPort(), 2, "limited");
+    source.updateRateLimit(new RateLimit(20, 100)); // 2 lines per 100 ms batch
+    OutputStream out = accept(server);
+
+    send(out, "1\n2\n3\n4\n5\n");
+    awaitReceived(5);
+
+    assertEquals(List.of("1", "2"), records(source.take(100, false)));
+    assertEquals(List.of("3", "4"), records(source.take(200, false)));
+    assertEquals(List.of("5"), records(source.take(300, false)));
+  }
+
+  @Test
+  void aMaximumRateBelowTheBackpressureRateCapsEachBatch() throws Exception {
+    ServerSocket server = listen(0);
+    source = new SocketTextSource(LOOPBACK, server.getLocalPort(), 1, "capped", 10_000);
+    source.start(0);
+    source.updateRateLimit(new RateLimit(1_000_000, 100)); // capped to 1000 lines per batch
+    OutputStream out = accept(server);
+
+    send(out, "x\n".repeat(2500));
+    awaitReceived(2500);
+
+    assertEquals(1000, records(source.take(100, false)).size());
+    assertEquals(1000, records(source.take(200, false)).size());
+    assertEquals(500, records(source.take(300, false)).size());
+  }
+
+  @Test
+  void theLastBatchOfAGracefulStopTakesEverythingReceivedWhateverTheLimit() throws Exception {
+    ServerSocket server = listen(0);
+    source = startSource(server.getLocalPort(), 1, "draining");
+    source.updateRateLimit(new RateLimit(10, 100)); // 1 line per batch
+    OutputStream out = accept(server);
+    send(out, "a\nb\nc\n");
+    awaitReceived(3);
+
+    source.stop();
+
+    assertTrue(source.hasBufferedInput());
+    assertEquals(List.of("a", "b", "c"), records(source.take(100, true)));
   }
 
   @Test
