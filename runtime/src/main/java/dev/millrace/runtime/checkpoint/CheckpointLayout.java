@@ -16,13 +16,20 @@ import java.util.regex.Pattern;
  * generations/.replaced-&lt;time&gt;-&lt;random&gt;/   the old generation while it is being replaced
  * batches/00000000000000001000.plan         a recorded batch plan
  * batches/00000000000000001000.done         the batch's outputs are committed
+ * sources/input-0/00000000000000004096.wal  a write-ahead log segment of source input-0 whose first
+ *                                           record has sequence number 4096
  * </pre>
  *
- * Pure: no I/O.
+ * <p>Source logs are written by their sources, in place and append-only, not through temporary
+ * names: a segment's blocks carry their own CRCs, and a torn last block is what a crash leaves (see
+ * {@code dev.millrace.runtime.source.WalSegmentFormat}).
+ *
+ * <p>Pure: no I/O.
  */
 final class CheckpointLayout {
   static final String GENERATIONS = "generations";
   static final String BATCHES = "batches";
+  static final String SOURCES = "sources";
   static final String APP_MANIFEST = "manifest";
   static final String GENERATION_MANIFEST = "_MANIFEST";
   static final String PLAN_SUFFIX = ".plan";

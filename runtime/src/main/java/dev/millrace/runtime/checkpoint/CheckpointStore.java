@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Batch log</b>: a plan recorded before each batch runs and a done mark after its outputs
  *       are committed; {@link #loggedBatches()} are the batches a recovery replays.
  *   <li><b>App manifest</b>: what the directory belongs to, written once.
+ *   <li><b>Source logs</b>: a directory per source that cannot re-read its input, which the source
+ *       writes itself ({@link #sourceLogDirectory}).
  * </ul>
  *
  * <p>Every write goes to a hidden temporary name first and is renamed into place (atomic on HDFS),
@@ -113,6 +115,27 @@ public final class CheckpointStore {
   /** The qualified URI of the checkpoint directory. */
   public String uri() {
     return root.toString();
+  }
+
+  /**
+   * The file system holding the checkpoint directory, for the sources that keep files of their own
+   * under {@link #sourceLogDirectory}. On {@code file://} it is the raw local file system: no
+   * {@code .crc} side files, and {@code hflush} hands bytes to the operating system.
+   */
+  public FileSystem fileSystem() {
+    return fs;
+  }
+
+  /**
+   * Where the source {@code sourceId} keeps its own log ({@code <root>/sources/<sourceId>}),
+   * qualified on {@link #fileSystem()}. Not created here: the source creates it when it first
+   * writes.
+   *
+   * @param sourceId letters, digits, '.', '_' and '-', stable across restarts ({@code input-0})
+   */
+  public Path sourceLogDirectory(String sourceId) {
+    CheckpointLayout.checkFileName(sourceId);
+    return new Path(new Path(root, CheckpointLayout.SOURCES), sourceId);
   }
 
   // ---- generations

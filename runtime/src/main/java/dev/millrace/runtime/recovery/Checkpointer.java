@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +62,8 @@ public final class Checkpointer {
   private final long checkpointInterval;
   private final List<InputNode<?>> inputs;
   private final List<StatefulNode> stateful;
+  // Source positions of the generations this process wrote, until they are no longer kept.
+  private final TreeMap<Long, List<byte[]>> written = new TreeMap<>();
 
   /**
    * Checkpoints {@code graph} to {@code store} every {@code checkpointIntervalMillis}, a multiple
@@ -173,7 +177,7 @@ public final class Checkpointer {
     for (InputNode<?> input : inputs) {
       input.source().start(firstBatchTime);
     }
-    writeGeneration(zeroTime, sourceSnapshots());
+    checkpoint(zeroTime, sourceSnapshots());
     LOG.info(
         "'{}' checkpoints to {} every {} ms; the directory held no checkpoint, so it starts empty",
         graph.appName(),
@@ -396,9 +400,20 @@ public final class Checkpointer {
    */
   public void checkpoint(long time, List<byte[]> sourcePositions) {
     writeGeneration(time, sourcePositions);
+    written.put(time, sourcePositions);
     // Recovery may fall back past a damaged generation to any older one kept, and then replays
-    // the log from there: keep the log back to the oldest generation, not just the newest.
-    store.oldestGeneration().ifPresent(store::forgetBatchesUpTo);
+    // the log from there: keep the log, and the sources' logs, back to the oldest generation.
+    OptionalLong oldest = store.oldestGeneration();
+    if (oldest.isPresent()) {
+      store.forgetBatchesUpTo(oldest.getAsLong());
+      List<byte[]> positions = written.get(oldest.getAsLong());
+      if (positions != null) {
+        for (int i = 0; i < inputs.size(); i++) {
+          inputs.get(i).source().checkpointCommitted(positions.get(i));
+        }
+      }
+      written.headMap(oldest.getAsLong()).clear();
+    }
   }
 
   /** Moves every stateful operator to batch {@code time}, whose outputs a replay skips. */

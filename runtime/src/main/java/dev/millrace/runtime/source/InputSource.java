@@ -24,6 +24,8 @@ import java.util.List;
  *   <li>On restart, {@link #recover} instead of {@code start}: the position of the newest valid
  *       generation, advanced by the plans logged after it. Then {@code replay} for each of those
  *       plans, in time order, and {@code take} for the batches after them.
+ *   <li>{@link #checkpointCommitted} once the generation holding a snapshot is committed: input
+ *       before that position is never replayed again, and a write-ahead log may drop it.
  * </ol>
  *
  * @param <T> record type
@@ -88,4 +90,13 @@ public interface InputSource<T> {
    * {@link #take} may run on the generator thread; a source that cannot limit ignores it.
    */
   default void updateRateLimit(RateLimit limit) {}
+
+  /**
+   * The checkpoint generation holding {@code snapshot} (an earlier {@link #snapshot} of this
+   * source) is committed and its batches' plans are forgotten: no recovery will replay or re-buffer
+   * input before that position again, so a source may delete what it logged before it. Called on
+   * the batch-processing thread while {@link #take} may run on the generator thread; a failure to
+   * delete is the source's to log and retry, never the caller's to handle.
+   */
+  default void checkpointCommitted(byte[] snapshot) {}
 }

@@ -2,8 +2,11 @@ package dev.millrace.runtime.source;
 
 import dev.millrace.runtime.backpressure.RateLimit;
 import dev.millrace.runtime.backpressure.TokenBucket;
+import dev.millrace.runtime.checkpoint.CheckpointException;
+import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.ListDataset;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -13,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,19 +40,46 @@ import org.slf4j.LoggerFactory;
  * rate limit each batch takes at most {@link RateLimit#recordsPerBatch()} lines (whatever the
  * timing of the wall clock) and the rest wait, in order, for the next; a graceful stop's last batch
  * takes them all.
+ *
+ * <p>With checkpointing ({@link #useCheckpoint}), the receiver keeps a write-ahead log under the
+ * checkpoint directory ({@code sources/<sourceId>/}, see {@link WalSegmentFormat}) and a line
+ * reaches the buffer only once it is <em>acknowledged</em>: written to the log and flushed ({@code
+ * hflush}), so that it survives the death of the driver process. Lines are logged in groups: a
+ * group ends when the receiver would wait for the network, or at 4096 lines, 1 Mi characters or 10
+ * ms, whichever comes first. A batch's plan is the range of sequence numbers it took, and its
+ * replay re-reads that range from the log; after a crash, {@link #recover} hands the acknowledged
+ * lines no batch had taken to the next batch, so each acknowledged line is processed exactly once.
+ * When the log cannot be written, the receiver stops reading the socket and retries with the
+ * reconnect backoff. Segments roll at 64 MiB and are deleted once a committed checkpoint is past
+ * them ({@link #checkpointCommitted}). The log needs a file system that can flush an open file
+ * (local, HDFS; not S3).
  */
 public final class SocketTextSource implements InputSource<String> {
   private static final Logger LOG = LoggerFactory.getLogger(SocketTextSource.class);
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
   private static final long STOP_JOIN_MILLIS = 5_000;
+  static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+  private static final int MAX_GROUP_LINES = 4096;
+  private static final long MAX_GROUP_CHARS = 1L << 20;
+  private static final long MAX_GROUP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final String host;
   private final int port;
   private final int partitions;
   private final String streamName;
+  private final long walSegmentBytes;
   private final double maxRate;
   private final TokenBucket intake;
   private volatile RateLimit rateLimit;
+
+  private WriteAheadLog log; // set by useCheckpoint, before start or recover
+  // Created on the generator's thread before the receiver starts, then owned by the receiver.
+  private WalWriter writer;
+
+  // Generator thread only: the log position of the next take, and the latest take's range.
+  private long nextTakeSeq;
+  private Dataset<String> lastTaken;
+  private WalRange lastTakenRange;
 
   private final Object bufferLock = new Object();
   private List<String> buffer = new ArrayList<>(); // guarded by bufferLock
@@ -74,6 +105,17 @@ public final class SocketTextSource implements InputSource<String> {
    */
   public SocketTextSource(
       String host, int port, int partitions, String streamName, double maxRate) {
+    this(host, port, partitions, streamName, maxRate, DEFAULT_SEGMENT_BYTES);
+  }
+
+  /** As the public constructor, rolling write-ahead log segments at {@code walSegmentBytes}. */
+  SocketTextSource(
+      String host,
+      int port,
+      int partitions,
+      String streamName,
+      double maxRate,
+      long walSegmentBytes) {
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException(
           "socket text stream '"
@@ -103,6 +145,7 @@ public final class SocketTextSource implements InputSource<String> {
     this.port = port;
     this.partitions = partitions;
     this.streamName = streamName;
+    this.walSegmentBytes = walSegmentBytes;
     if (!(maxRate > 0)) {
       throw new IllegalArgumentException(
           "socket text stream '"
@@ -117,6 +160,27 @@ public final class SocketTextSource implements InputSource<String> {
   }
 
   /**
+   * Keeps a write-ahead log of received lines in {@code store}'s directory for {@code sourceId}.
+   *
+   * @throws IllegalStateException if the source was already started
+   */
+  @Override
+  public void useCheckpoint(CheckpointStore store, String sourceId) {
+    synchronized (connectionLock) {
+      if (receiver != null || stopped) {
+        throw new IllegalStateException(
+            "socket text stream '"
+                + streamName
+                + "' was given a checkpoint after it started; call useCheckpoint before start or"
+                + " recover");
+      }
+    }
+    log =
+        new WriteAheadLog(
+            store.fileSystem(), store.sourceLogDirectory(sourceId), streamName, walSegmentBytes);
+  }
+
+  /**
    * Starts the receiver thread, which connects in the background: a server that is not up yet is
    * retried, not an error.
    *
@@ -124,6 +188,16 @@ public final class SocketTextSource implements InputSource<String> {
    */
   @Override
   public void start(long firstBatchTime) {
+    checkNotStarted();
+    if (log != null) {
+      long end = endOfEarlierLog();
+      openWriter(end);
+      nextTakeSeq = end;
+    }
+    startReceiver();
+  }
+
+  private void checkNotStarted() {
     synchronized (connectionLock) {
       if (receiver != null || stopped) {
         throw new IllegalStateException(
@@ -133,6 +207,12 @@ public final class SocketTextSource implements InputSource<String> {
                 + (stopped ? "stopped" : "started")
                 + "; a source is started once, create a new one to read again");
       }
+    }
+  }
+
+  private void startReceiver() {
+    synchronized (connectionLock) {
+      checkNotStarted();
       receiver = new Thread(this::receive, "millrace-receiver-" + streamName);
       receiver.setDaemon(true);
       receiver.start();
@@ -140,9 +220,66 @@ public final class SocketTextSource implements InputSource<String> {
   }
 
   /**
+   * Where a fresh start continues numbering: after whatever an earlier run left in the log, which
+   * no batch of this run reads and the first checkpoint deletes.
+   */
+  private long endOfEarlierLog() {
+    try {
+      List<WriteAheadLog.Segment> segments = log.segments();
+      if (segments.isEmpty()) {
+        return 0;
+      }
+      WriteAheadLog.LogRead read =
+          log.read(segments.get(segments.size() - 1).firstSeq(), Long.MAX_VALUE, (seq, line) -> {});
+      read.damage()
+          .ifPresent(
+              d ->
+                  LOG.warn(
+                      "the write-ahead log of socket text stream '{}' left by an earlier run ends"
+                          + " in a damaged block ({}); the new run does not read it",
+                      streamName,
+                      d.describe()));
+      LOG.info(
+          "socket text stream '{}' starts afresh: its write-ahead log {} holds {} records of an"
+              + " earlier run that no batch will read; they are deleted after the first checkpoint",
+          streamName,
+          log.directory(),
+          read.endSeq());
+      return read.endSeq();
+    } catch (IOException e) {
+      throw logFailure("read", e);
+    }
+  }
+
+  private void openWriter(long nextSeq) {
+    WalWriter opened = new WalWriter(log, nextSeq);
+    try {
+      opened.open();
+    } catch (IOException e) {
+      throw logFailure("create a segment of", e);
+    }
+    writer = opened;
+  }
+
+  private CheckpointException logFailure(String action, IOException e) {
+    return new CheckpointException(
+        "socket text stream '"
+            + streamName
+            + "' could not "
+            + action
+            + " its write-ahead log "
+            + log.directory()
+            + ": "
+            + e
+            + ". Check that the checkpoint directory's file system is reachable and that this"
+            + " process may read and write it.",
+        e);
+  }
+
+  /**
    * Everything received since the previous call, in arrival order, cut into the configured number
-   * of partitions; under a rate limit, only its first {@link RateLimit#recordsPerBatch()} lines.
-   * Never blocks on the network; after {@link #stop} it hands over what was received before.
+   * of partitions. Never blocks on the network; after {@link #stop} it hands over what was received
+   * before.
    */
   @Override
   public Dataset<String> take(long batchTime, boolean lastBatch) {
@@ -159,15 +296,14 @@ public final class SocketTextSource implements InputSource<String> {
         head.clear();
       }
     }
-    return ListDataset.sliced(lines, partitions);
-  }
-
-  /** Paces the receiver to the limit (or the fixed maximum rate, if lower) from now on. */
-  @Override
-  public void updateRateLimit(RateLimit limit) {
-    RateLimit effective = limit.atMost(maxRate);
-    rateLimit = effective;
-    intake.setRate(effective.recordsPerSecond());
+    Dataset<String> taken = ListDataset.sliced(lines, partitions);
+    if (log != null) {
+      // The buffer holds exactly the acknowledged records from nextTakeSeq on, in order.
+      lastTakenRange = new WalRange(nextTakeSeq, nextTakeSeq + lines.size());
+      nextTakeSeq = lastTakenRange.to();
+      lastTaken = taken;
+    }
+    return taken;
   }
 
   /**
@@ -212,12 +348,23 @@ public final class SocketTextSource implements InputSource<String> {
     }
   }
 
-  /** How many lines the receiver has read since {@link #start}, over all connections. */
+  /**
+   * How many lines the receiver has read since {@link #start} or {@link #recover}, over all
+   * connections; with a write-ahead log, how many it has acknowledged.
+   */
   public long receivedLines() {
     return receivedLines.get();
   }
 
   private void receive() {
+    try {
+      receiveUntilStopped();
+    } finally {
+      closeWriter();
+    }
+  }
+
+  private void receiveUntilStopped() {
     ReconnectBackoff backoff = new ReconnectBackoff();
     boolean inOutage = false;
     while (true) {
@@ -267,17 +414,166 @@ public final class SocketTextSource implements InputSource<String> {
   }
 
   private void readLines(InputStream in) throws IOException {
-    Utf8LineReader reader = new Utf8LineReader(in, 0);
-    String line;
-    while ((line = reader.readLine()) != null) {
-      long waitNanos = intake.acquire(System.nanoTime());
-      if (waitNanos > 0 && awaitStopNanos(waitNanos)) {
-        return;
+    if (writer == null) {
+      Utf8LineReader reader = new Utf8LineReader(in, 0);
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (paceOrStop(null)) {
+          return;
+        }
+        synchronized (bufferLock) {
+          buffer.add(line);
+        }
+        receivedLines.incrementAndGet();
       }
-      synchronized (bufferLock) {
-        buffer.add(line);
+      return;
+    }
+    LineGroup group = new LineGroup();
+    Utf8LineReader reader =
+        new Utf8LineReader(new FlushBeforeWait(in, () -> logAndPublish(group)), 0);
+    try {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (paceOrStop(group)) {
+          return;
+        }
+        group.add(line);
+        if (group.isFull()) {
+          logAndPublish(group);
+        }
       }
-      receivedLines.incrementAndGet();
+    } finally {
+      logAndPublish(group);
+    }
+  }
+
+  /** Acknowledges the group's lines (logs them) and hands them to the next take. */
+  private void logAndPublish(LineGroup group) {
+    if (group.lines.isEmpty()) {
+      return;
+    }
+    List<String> lines = group.drain();
+    if (!appendUntilLogged(lines)) {
+      return;
+    }
+    synchronized (bufferLock) {
+      buffer.addAll(lines);
+    }
+    receivedLines.addAndGet(lines.size());
+  }
+
+  /** Appends {@code lines} to the log, retrying until it works; false if stopped first. */
+  private boolean appendUntilLogged(List<String> lines) {
+    ReconnectBackoff backoff = new ReconnectBackoff();
+    boolean failedBefore = false;
+    while (true) {
+      try {
+        writer.append(lines);
+        if (failedBefore) {
+          LOG.info(
+              "socket text stream '{}' writes its write-ahead log {} again",
+              streamName,
+              log.directory());
+        }
+        return true;
+      } catch (IOException e) {
+        writer.abandon();
+        if (!failedBefore) {
+          failedBefore = true;
+          LOG.warn(
+              "socket text stream '{}' cannot write {} received lines to its write-ahead log {}"
+                  + " ({}); it reads nothing more from {}:{} and no batch sees these lines until"
+                  + " they are written, retrying every {} to {} ms",
+              streamName,
+              lines.size(),
+              log.directory(),
+              e.toString(),
+              host,
+              port,
+              ReconnectBackoff.INITIAL_DELAY_MILLIS,
+              ReconnectBackoff.MAX_DELAY_MILLIS);
+        }
+        if (awaitStop(backoff.nextDelayMillis())) {
+          LOG.warn(
+              "socket text stream '{}' stopped before {} received lines could be written to its"
+                  + " write-ahead log; they were never acknowledged and are dropped",
+              streamName,
+              lines.size());
+          return false;
+        }
+      }
+    }
+  }
+
+  private void closeWriter() {
+    if (writer == null) {
+      return;
+    }
+    try {
+      writer.close();
+    } catch (IOException e) {
+      // Every acknowledged block was flushed before; closing adds nothing a reader needs.
+      LOG.debug("closing the write-ahead log of socket text stream '{}' failed", streamName, e);
+    }
+  }
+
+  /**
+   * Received lines not yet logged: a group ends at {@link #MAX_GROUP_LINES}, {@link
+   * #MAX_GROUP_CHARS} or {@link #MAX_GROUP_NANOS} after its first line. Receiver thread only.
+   */
+  private static final class LineGroup {
+    private List<String> lines = new ArrayList<>();
+    private long chars;
+    private long startNanos;
+
+    void add(String line) {
+      if (lines.isEmpty()) {
+        startNanos = System.nanoTime();
+      }
+      lines.add(line);
+      chars += line.length();
+    }
+
+    boolean isFull() {
+      return lines.size() >= MAX_GROUP_LINES
+          || chars >= MAX_GROUP_CHARS
+          || System.nanoTime() - startNanos >= MAX_GROUP_NANOS;
+    }
+
+    List<String> drain() {
+      List<String> drained = lines;
+      lines = new ArrayList<>();
+      chars = 0;
+      return drained;
+    }
+  }
+
+  /**
+   * Runs {@code beforeWait} before a read that would block on the network, so that lines already
+   * received are acknowledged now rather than when more arrive.
+   */
+  private static final class FlushBeforeWait extends FilterInputStream {
+    private final Runnable beforeWait;
+
+    FlushBeforeWait(InputStream in, Runnable beforeWait) {
+      super(in);
+      this.beforeWait = beforeWait;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (in.available() == 0) {
+        beforeWait.run();
+      }
+      return in.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (in.available() == 0) {
+        beforeWait.run();
+      }
+      return in.read(b, off, len);
     }
   }
 
@@ -285,6 +581,29 @@ public final class SocketTextSource implements InputSource<String> {
     synchronized (connectionLock) {
       return stopped;
     }
+  }
+
+  /**
+   * Waits while the receiver is ahead of its rate, first acknowledging {@code group} (if any) so
+   * lines already read are not held back by the wait; true if stopped meanwhile.
+   */
+  private boolean paceOrStop(LineGroup group) {
+    long waitNanos = intake.acquire(System.nanoTime());
+    if (waitNanos <= 0) {
+      return false;
+    }
+    if (group != null) {
+      logAndPublish(group);
+    }
+    return awaitStopNanos(waitNanos);
+  }
+
+  /** Paces the receiver to the limit (or the fixed maximum rate, if lower) from now on. */
+  @Override
+  public void updateRateLimit(RateLimit limit) {
+    RateLimit effective = limit.atMost(maxRate);
+    rateLimit = effective;
+    intake.setRate(effective.recordsPerSecond());
   }
 
   private boolean awaitStop(long millis) {
@@ -311,27 +630,178 @@ public final class SocketTextSource implements InputSource<String> {
     }
   }
 
+  /**
+   * The range of log sequence numbers {@code taken} holds.
+   *
+   * @throws IllegalStateException without a write-ahead log, or for a dataset other than the latest
+   *     take
+   */
   @Override
   public byte[] encodePlan(Dataset<String> taken) {
-    throw notRecoverable();
+    requireLog("encode a batch plan");
+    if (taken != lastTaken) {
+      throw new IllegalStateException(
+          "socket text stream '" + streamName + "' can only encode the batch it took last");
+    }
+    return lastTakenRange.toBytes();
   }
 
+  /**
+   * The lines of the plan's range, read back from the write-ahead log.
+   *
+   * @throws CorruptWriteAheadLogException if the log no longer holds every line of the range
+   * @throws IllegalArgumentException if the plan is not one this source wrote
+   */
   @Override
   public Dataset<String> replay(long batchTime, byte[] plan) {
-    throw notRecoverable();
+    requireLog("replay a batch");
+    WalRange range = decode(() -> WalRange.fromBytes(plan), "recorded plan of batch " + batchTime);
+    List<String> lines = new ArrayList<>((int) Math.min(range.size(), MAX_GROUP_LINES));
+    WriteAheadLog.LogRead read;
+    try {
+      read = log.read(range.from(), range.to(), (seq, line) -> lines.add(line));
+    } catch (IOException e) {
+      throw logFailure("read", e);
+    }
+    if (read.endSeq() < range.to()) {
+      throw lost("batch " + batchTime + " took", range.from(), range.to(), read);
+    }
+    return ListDataset.sliced(lines, partitions);
   }
 
+  /** The log position of the next take. */
   @Override
   public byte[] snapshot() {
-    throw notRecoverable();
+    requireLog("take a snapshot");
+    return WalRange.positionBytes(nextTakeSeq);
   }
 
+  /**
+   * Positions the next take after the snapshot and the plans, buffers the acknowledged lines the
+   * log holds beyond that (received before the crash, taken by no batch) for it, and starts the
+   * receiver on a new log segment. A torn last block, which the crash cut short and so was never
+   * acknowledged, is skipped with a warning.
+   *
+   * @throws CorruptWriteAheadLogException if the log lacks acknowledged lines or is damaged
+   * @throws IllegalArgumentException if the snapshot or a plan is not one this source wrote
+   */
   @Override
   public void recover(long nextBatchTime, byte[] snapshot, List<byte[]> plansSince) {
-    throw notRecoverable();
+    requireLog("recover");
+    checkNotStarted();
+    long position = decode(() -> WalRange.position(snapshot), "checkpointed position");
+    for (byte[] plan : plansSince) {
+      position = Math.max(position, decode(() -> WalRange.fromBytes(plan), "recorded plan").to());
+    }
+    List<String> unplanned = new ArrayList<>();
+    WriteAheadLog.LogRead read;
+    try {
+      read = log.read(position, Long.MAX_VALUE, (seq, line) -> unplanned.add(line));
+    } catch (IOException e) {
+      throw logFailure("read", e);
+    }
+    if (read.endSeq() < position) {
+      throw lost("the checkpoint and batch plans took", read.endSeq(), position, read);
+    }
+    if (read.damage().isPresent()) {
+      WriteAheadLog.Damage damage = read.damage().get();
+      if (!damage.torn() || !damage.newestSegment()) {
+        throw lost("the receiver acknowledged", read.endSeq(), Long.MAX_VALUE, read);
+      }
+      LOG.warn(
+          "the write-ahead log of socket text stream '{}' ends in a block the crash cut short ({});"
+              + " its lines were never acknowledged and are skipped",
+          streamName,
+          damage.describe());
+    }
+    synchronized (bufferLock) {
+      buffer = unplanned;
+    }
+    nextTakeSeq = position;
+    openWriter(read.endSeq());
+    LOG.info(
+        "socket text stream '{}' recovered its write-ahead log {}: batch {} takes from record {},"
+            + " starting with {} lines received before the restart",
+        streamName,
+        log.directory(),
+        nextBatchTime,
+        position,
+        unplanned.size());
+    startReceiver();
   }
 
-  private static UnsupportedOperationException notRecoverable() {
-    return new UnsupportedOperationException("socket text stream cannot be checkpointed yet");
+  /** Deletes the log segments that hold only lines before {@code snapshot}'s position. */
+  @Override
+  public void checkpointCommitted(byte[] snapshot) {
+    if (log == null) {
+      return;
+    }
+    long position = decode(() -> WalRange.position(snapshot), "committed position");
+    try {
+      int deleted = log.deleteBefore(position);
+      LOG.debug(
+          "socket text stream '{}' deleted {} write-ahead log segments before record {}",
+          streamName,
+          deleted,
+          position);
+    } catch (IOException e) {
+      LOG.warn(
+          "socket text stream '{}' could not delete old segments of its write-ahead log {} ({});"
+              + " will retry after the next checkpoint",
+          streamName,
+          log.directory(),
+          e.toString());
+    }
+  }
+
+  private void requireLog(String action) {
+    if (log == null) {
+      throw new IllegalStateException(
+          "socket text stream '"
+              + streamName
+              + "' keeps no write-ahead log, so it cannot "
+              + action
+              + "; call useCheckpoint before start so that received lines are logged");
+    }
+  }
+
+  private <V> V decode(Supplier<V> decoder, String what) {
+    try {
+      return decoder.get();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "the "
+              + what
+              + " of socket text stream '"
+              + streamName
+              + "' cannot be read as a write-ahead log position or range ("
+              + e.getMessage()
+              + "); was the checkpoint written for another graph?",
+          e);
+    }
+  }
+
+  private CorruptWriteAheadLogException lost(
+      String whoHadThem, long from, long to, WriteAheadLog.LogRead read) {
+    String where =
+        read.damage()
+            .map(WriteAheadLog.Damage::describe)
+            .orElse("the newest segment ends at record " + read.endSeq());
+    return new CorruptWriteAheadLogException(
+        "The write-ahead log "
+            + log.directory()
+            + " of socket text stream '"
+            + streamName
+            + "' lacks records "
+            + from
+            + (to == Long.MAX_VALUE ? " on" : " to " + (to - 1))
+            + ", which "
+            + whoHadThem
+            + ": "
+            + where
+            + ". The segment was damaged or deleted after it was written. Restore the checkpoint"
+            + " directory from a backup, or truncate the segment before the damaged block to"
+            + " accept losing those lines, or start from an empty checkpoint directory (the"
+            + " application's state is then lost).");
   }
 }

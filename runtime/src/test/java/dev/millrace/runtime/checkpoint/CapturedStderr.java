@@ -8,15 +8,15 @@ import java.nio.charset.StandardCharsets;
  * Captures what is written to {@code System.err} while open: slf4j-simple, the test logger, writes
  * there, so tests can see that a WARN was logged and what it named.
  */
-final class CapturedStderr implements AutoCloseable {
+public final class CapturedStderr implements AutoCloseable {
   private final PrintStream original = System.err;
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
-  CapturedStderr() {
+  public CapturedStderr() {
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
   }
 
-  String text() {
+  public String text() {
     return captured.toString(StandardCharsets.UTF_8);
   }
 

@@ -1,0 +1,238 @@
+package dev.millrace.runtime.source;
+
+import dev.millrace.runtime.checkpoint.CheckpointException;
+import dev.millrace.runtime.source.WalSegmentFormat.RecordSink;
+import dev.millrace.runtime.source.WalSegmentFormat.SegmentEnd;
+import dev.millrace.runtime.source.WalSegmentFormat.SegmentRead;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.StreamCapabilities;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write-ahead log of one socket source: a directory of segment files in {@link
+ * WalSegmentFormat}, each named after the sequence number of its first record.
+ *
+ * <p>Segments form a chain: a segment holds the records from its own first number up to the first
+ * number of the next segment. Anything a segment holds beyond that was written by a writer that
+ * failed or crashed before the flush that would have acknowledged it, and the next segment holds
+ * those numbers again, as acknowledged by its own writer.
+ *
+ * <p>Reading, listing and deleting are safe from any thread while one {@link WalWriter} appends.
+ */
+final class WriteAheadLog {
+  private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
+  private static final Pattern SEGMENT_NAME = Pattern.compile("(\\d{20})\\.wal");
+
+  private final FileSystem fs;
+  private final Path directory;
+  private final String streamName;
+  private final long segmentBytes;
+
+  /** A segment file and the sequence number of its first record. */
+  record Segment(long firstSeq, Path path) {}
+
+  /**
+   * Damage met by a {@link #read}: the segment, the offset of the bad block, whether it is a torn
+   * write (the file ends inside the block) rather than corruption, and whether the segment is the
+   * newest, the one a crash may have cut short.
+   */
+  record Damage(Path segment, long offset, boolean torn, boolean newestSegment, String detail) {
+    String describe() {
+      return segment + " at offset " + offset + ": " + detail;
+    }
+  }
+
+  /**
+   * How far a {@link #read} got: the number after the last record it handed over (contiguous from
+   * where it started), and the damage that stopped it, if any.
+   */
+  record LogRead(long endSeq, Optional<Damage> damage) {}
+
+  /**
+   * A log in {@code directory} on {@code fs}, rolling to a new segment once one reaches {@code
+   * segmentBytes}.
+   */
+  WriteAheadLog(FileSystem fs, Path directory, String streamName, long segmentBytes) {
+    if (segmentBytes < 1) {
+      throw new IllegalArgumentException(
+          "write-ahead log segments of socket text stream '"
+              + streamName
+              + "' need at least 1 byte, got "
+              + segmentBytes);
+    }
+    this.fs = fs;
+    this.directory = directory;
+    this.streamName = streamName;
+    this.segmentBytes = segmentBytes;
+  }
+
+  Path directory() {
+    return directory;
+  }
+
+  long segmentBytes() {
+    return segmentBytes;
+  }
+
+  /** The segments in the directory, oldest first; none if the directory does not exist yet. */
+  List<Segment> segments() throws IOException {
+    FileStatus[] statuses;
+    try {
+      statuses = fs.listStatus(directory);
+    } catch (FileNotFoundException e) {
+      return List.of();
+    }
+    List<Segment> segments = new ArrayList<>();
+    for (FileStatus status : statuses) {
+      Matcher m = SEGMENT_NAME.matcher(status.getPath().getName());
+      if (m.matches() && status.isFile()) {
+        segments.add(new Segment(Long.parseLong(m.group(1)), status.getPath()));
+      }
+    }
+    segments.sort(Comparator.comparingLong(Segment::firstSeq));
+    return segments;
+  }
+
+  /**
+   * Hands {@code sink} the records from {@code from} (inclusive) to {@code to} (exclusive, {@link
+   * Long#MAX_VALUE} for all), in order, reading only the segments that can hold them. Stops early
+   * at the end of the newest segment, or at damage that leaves a hole before {@code to}.
+   */
+  LogRead read(long from, long to, RecordSink sink) throws IOException {
+    List<Segment> segments = segments();
+    long seq = from;
+    for (int i = 0; i < segments.size() && seq < to; i++) {
+      Segment segment = segments.get(i);
+      boolean newest = i == segments.size() - 1;
+      long bound = newest ? Long.MAX_VALUE : segments.get(i + 1).firstSeq();
+      if (bound <= seq) {
+        continue;
+      }
+      if (segment.firstSeq() > seq) {
+        return new LogRead(
+            seq,
+            Optional.of(
+                new Damage(
+                    segment.path(),
+                    0,
+                    false,
+                    newest,
+                    "no segment holds records "
+                        + seq
+                        + " to "
+                        + (segment.firstSeq() - 1)
+                        + "; the segment holding them was deleted or never written")));
+      }
+      SegmentRead segmentRead;
+      try (FSDataInputStream in = fs.open(segment.path())) {
+        segmentRead = WalSegmentFormat.read(in, segment.firstSeq(), seq, Math.min(to, bound), sink);
+      }
+      seq = segmentRead.endSeq();
+      Optional<Damage> damage = damage(segment, newest, segmentRead);
+      if (newest) {
+        return new LogRead(seq, damage);
+      }
+      if (seq < bound && seq < to) {
+        return new LogRead(
+            seq,
+            Optional.of(
+                damage.orElse(
+                    new Damage(
+                        segment.path(),
+                        segmentRead.endOffset(),
+                        false,
+                        false,
+                        "the segment ends at record "
+                            + seq
+                            + " but the next one starts at record "
+                            + bound))));
+      }
+      damage.ifPresent(
+          d ->
+              LOG.debug(
+                  "write-ahead log segment {} of socket text stream '{}' ends in a write that was"
+                      + " never acknowledged, superseded by the next segment: {}",
+                  segment.path(),
+                  streamName,
+                  d.describe()));
+    }
+    return new LogRead(seq, Optional.empty());
+  }
+
+  private static Optional<Damage> damage(Segment segment, boolean newest, SegmentRead read) {
+    if (read.end() instanceof SegmentEnd.Torn t) {
+      return Optional.of(new Damage(segment.path(), t.offset(), true, newest, t.detail()));
+    }
+    if (read.end() instanceof SegmentEnd.Corrupt c) {
+      return Optional.of(new Damage(segment.path(), c.offset(), false, newest, c.detail()));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Creates the segment whose first record is {@code firstSeq}, with its header written and
+   * flushed. A segment of that name left by an earlier writer holds no acknowledged record (its
+   * writer acknowledged nothing from {@code firstSeq} on) and is replaced.
+   *
+   * @throws CheckpointException if the file system cannot flush an open file
+   */
+  FSDataOutputStream createSegment(long firstSeq) throws IOException {
+    fs.mkdirs(directory);
+    Path path = segmentPath(firstSeq);
+    // Delete, then create without overwrite: on HDFS, overwriting a file whose dead writer still
+    // holds the lease fails, deleting it does not.
+    fs.delete(path, false);
+    FSDataOutputStream out = fs.create(path, false);
+    if (!out.hasCapability(StreamCapabilities.HFLUSH)) {
+      out.close();
+      fs.delete(path, false);
+      throw new CheckpointException(
+          "Checkpoint directory "
+              + directory.getParent().getParent()
+              + " cannot hold the write-ahead log of socket text stream '"
+              + streamName
+              + "': its file system ("
+              + fs.getScheme()
+              + ") cannot flush a file that is still open, so received lines could not be made"
+              + " durable before batches take them. Use an hdfs:// or local checkpoint directory"
+              + " for applications that read sockets.");
+    }
+    out.write(WalSegmentFormat.segmentHeader());
+    out.hflush();
+    return out;
+  }
+
+  /**
+   * Deletes the segments whose every record comes before {@code position}; never the newest one,
+   * which a writer may still append to. Returns how many were deleted.
+   */
+  int deleteBefore(long position) throws IOException {
+    List<Segment> segments = segments();
+    int deleted = 0;
+    for (int i = 0; i + 1 < segments.size(); i++) {
+      if (segments.get(i + 1).firstSeq() > position) {
+        break;
+      }
+      fs.delete(segments.get(i).path(), false);
+      deleted++;
+    }
+    return deleted;
+  }
+
+  private Path segmentPath(long firstSeq) {
+    return new Path(directory, String.format("%020d", firstSeq) + WalSegmentFormat.SUFFIX);
+  }
+}
