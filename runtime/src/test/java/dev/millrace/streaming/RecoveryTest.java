@@ -74,8 +74,41 @@ class RecoveryTest {
         outputs);
   }
 
+  @Test
+  void downTimeBatchesOfAStatelessGraphCanRunAsOneBatch() throws Exception {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    List<String> outputs = new CopyOnWriteArrayList<>();
+    Map<String, String> coalesce = Map.of("millrace.recovery.coalesce-downtime-batches", "true");
+    try (TestingRun first = lineCounts(in, 0, outputs, 3000, coalesce)) {
+      first.ssc.start();
+      for (int k = 1; k <= 2; k++) {
+        writeLines(in, k, 10 * k);
+        first.runUntil(k * 1000L);
+      }
+      writeLines(in, 3, 30);
+      first.crashAt(3000);
+    }
+    for (int k = 4; k <= 7; k++) {
+      writeLines(in, k, 10 * k);
+    }
+    try (TestingRun second = lineCounts(in, 7000, outputs, -1, coalesce)) {
+      second.runUntil(7000);
+      writeLines(in, 8, 80);
+      second.runUntil(8000);
+      assertEquals(List.of(3000L, 7000L, 8000L), second.completed);
+    }
+
+    // Batch 3 re-runs with its logged file; files 4 to 7 arrived while down and form one batch.
+    assertEquals(List.of("1000:10", "2000:20", "3000:30", "7000:220", "8000:80"), outputs);
+  }
+
   private TestingRun lineCounts(Path in, long now, List<String> outputs, long failAt) {
-    TestingRun run = new TestingRun(checkpoint(), now, b -> {});
+    return lineCounts(in, now, outputs, failAt, Map.of());
+  }
+
+  private TestingRun lineCounts(
+      Path in, long now, List<String> outputs, long failAt, Map<String, String> conf) {
+    TestingRun run = new TestingRun(checkpoint(), now, b -> b.conf(conf));
     run.ssc
         .textFileStream(in.toString())
         .count()

@@ -239,7 +239,13 @@ public final class Checkpointer {
     }
     long lastLogged = expected - batchInterval;
     long next = lastLogged + batchInterval;
-    if (coalesce && stateful.isEmpty() && next < firstBatchTime - batchInterval) {
+    if (coalesce && !stateful.isEmpty()) {
+      LOG.warn(
+          "'{}' has windows or updateStateByKey, so the batches missed while it was down run one"
+              + " by one although coalescing was asked for: merging them would change windows"
+              + " and state",
+          graph.appName());
+    } else if (coalesce && next < firstBatchTime - batchInterval) {
       LOG.info(
           "'{}' runs the batches from {} to {}, missed while it was down, as one batch",
           graph.appName(),
