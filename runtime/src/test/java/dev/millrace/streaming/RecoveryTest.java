@@ -210,22 +210,34 @@ class RecoveryTest {
 
   @Test
   void stateAndWindowsAfterACrashEqualAFailureFreeRun() throws Exception {
+    List<String> out = crashInBatchSevenThenRecover(checkpoint(), () -> {});
+
+    assertEquals(failureFree(10), out);
+  }
+
+  /**
+   * Runs the stateful graph over 10 batches of words with generations at 0 and 4000; the driver
+   * dies in batch 7, after 5 and 6 completed, and {@code whileDown} runs before the restart.
+   *
+   * @return every output line of both runs
+   */
+  static List<String> crashInBatchSevenThenRecover(String checkpoint, WhileDown whileDown)
+      throws Exception {
     List<List<String>> words = words(10);
     List<String> out = new CopyOnWriteArrayList<>();
-
-    // Generations at 0 and 4000; the driver dies in batch 7, after 5 and 6 completed.
     Queue<List<String>> queue = new ConcurrentLinkedQueue<>(words);
-    try (TestingRun first = new TestingRun(checkpoint(), 0, b -> b.conf(fourBatchCheckpoints()))) {
+    try (TestingRun first = new TestingRun(checkpoint, 0, b -> b.conf(fourBatchCheckpoints()))) {
       statefulGraph(first.ssc, queue, out, 7000);
       for (int k = 1; k <= 6; k++) {
         first.runUntil(k * 1000L);
       }
       first.crashAt(7000);
     }
+    whileDown.run();
     // Batch 7's records went into the batch log; the restarted driver's queue holds the rest.
     Queue<List<String>> rest = new ConcurrentLinkedQueue<>(words.subList(7, 10));
     try (TestingRun second =
-        new TestingRun(checkpoint(), 7000, b -> b.conf(fourBatchCheckpoints()))) {
+        new TestingRun(checkpoint, 7000, b -> b.conf(fourBatchCheckpoints()))) {
       statefulGraph(second.ssc, rest, out, -1);
       for (int k = 7; k <= 10; k++) {
         second.runUntil(k * 1000L);
@@ -233,42 +245,31 @@ class RecoveryTest {
       // 5 and 6 were replayed for their state only: their outputs ran once, before the crash.
       assertEquals(List.of(7000L, 8000L, 9000L, 10000L), second.completed);
     }
+    return out;
+  }
 
-    assertEquals(failureFree(10), out);
+  /** What happens to the checkpoint while the driver is down. */
+  interface WhileDown {
+    void run() throws IOException;
   }
 
   @Test
   void damagedNewestGenerationFallsBackToTheOlderOneAndReplaysTheLog() throws Exception {
-    List<List<String>> words = words(10);
-    List<String> out = new CopyOnWriteArrayList<>();
-    Queue<List<String>> queue = new ConcurrentLinkedQueue<>(words);
-    try (TestingRun first = new TestingRun(checkpoint(), 0, b -> b.conf(fourBatchCheckpoints()))) {
-      statefulGraph(first.ssc, queue, out, 7000);
-      for (int k = 1; k <= 6; k++) {
-        first.runUntil(k * 1000L);
-      }
-      first.crashAt(7000);
-    }
-    Path newest = generation(4000);
-    try (Stream<Path> files = Files.list(newest)) {
-      Path state =
-          files
-              .filter(f -> f.getFileName().toString().startsWith("state-"))
-              .findFirst()
-              .orElseThrow();
-      byte[] bytes = Files.readAllBytes(state);
-      bytes[bytes.length / 2] ^= 0x5a;
-      Files.write(state, bytes);
-    }
-
-    Queue<List<String>> rest = new ConcurrentLinkedQueue<>(words.subList(7, 10));
-    try (TestingRun second =
-        new TestingRun(checkpoint(), 7000, b -> b.conf(fourBatchCheckpoints()))) {
-      statefulGraph(second.ssc, rest, out, -1);
-      for (int k = 7; k <= 10; k++) {
-        second.runUntil(k * 1000L);
-      }
-    }
+    List<String> out =
+        crashInBatchSevenThenRecover(
+            checkpoint(),
+            () -> {
+              try (Stream<Path> files = Files.list(generation(4000))) {
+                Path state =
+                    files
+                        .filter(f -> f.getFileName().toString().startsWith("state-"))
+                        .findFirst()
+                        .orElseThrow();
+                byte[] bytes = Files.readAllBytes(state);
+                bytes[bytes.length / 2] ^= 0x5a;
+                Files.write(state, bytes);
+              }
+            });
 
     assertEquals(failureFree(10), out);
   }

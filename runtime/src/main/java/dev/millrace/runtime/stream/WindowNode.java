@@ -44,12 +44,7 @@ public final class WindowNode<T> extends StreamNode<T> implements StatefulNode {
 
   @Override
   public String shape() {
-    return operation()
-        + "(length="
-        + length.milliseconds()
-        + "ms, slide="
-        + slide.milliseconds()
-        + "ms)";
+    return Windows.shape(operation(), length, slide, "");
   }
 
   /**

@@ -77,12 +77,7 @@ public final class WindowReduceNode<K, V> extends StreamNode<Pair<K, V>> impleme
 
   @Override
   public String shape() {
-    return operation()
-        + "(length="
-        + length.milliseconds()
-        + "ms, slide="
-        + slide.milliseconds()
-        + "ms, inverse)";
+    return Windows.shape(operation(), length, slide, ", inverse");
   }
 
   /**

@@ -36,4 +36,16 @@ public final class Windows {
     }
     return parent.graph;
   }
+
+  /** {@code operation(length=Lms, slide=Sms)}, plus {@code extra} if any: a window's shape. */
+  static String shape(String operation, Duration length, Duration slide, String extra) {
+    return operation
+        + "(length="
+        + length.milliseconds()
+        + "ms, slide="
+        + slide.milliseconds()
+        + "ms"
+        + extra
+        + ")";
+  }
 }
