@@ -4,13 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.checkpoint.AppManifest;
+import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.streaming.Durations;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MillraceTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -83,6 +88,30 @@ class MillraceTest {
   void anInvalidMasterForAnApplicationIsABadConfiguration() {
     assertEquals(78, run("app", TestingApplication.class.getName(), "--master", "yarn"));
     assertTrue(err().contains("master 'yarn' is not supported"), err());
+  }
+
+  @Test
+  void anApplicationWhoseCheckpointAnotherGraphWroteExitsWithCode65(@TempDir Path dir) {
+    CheckpointStore store = new CheckpointStore(dir.toString(), new Configuration(), 1);
+    store.writeAppManifest(
+        new AppManifest(
+            1,
+            "TestingApplication",
+            1000,
+            0,
+            List.of("input queueStream", "state updateStateByKey")));
+    store.writeGeneration(0, Map.of());
+
+    int code =
+        run(
+            "app",
+            TestingApplication.class.getName(),
+            "--batch-interval",
+            "1s",
+            "--conf",
+            "millrace.checkpoint.dir=" + dir);
+
+    assertEquals(65, code);
   }
 
   /** A valid application for the CLI to load. */
