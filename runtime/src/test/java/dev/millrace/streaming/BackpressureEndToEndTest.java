@@ -207,9 +207,10 @@ class BackpressureEndToEndTest {
     List<Integer> sizes = batches.stream().map(List::size).toList();
     assertEquals(5000, sizes.get(0), "the initial rate × 1 s: " + sizes);
     // The estimator is seeded by batch 1 and estimates from batch 2 on; by then batches up to
-    // 5000 were generated at the initial rate. Every later one is held to what processing manages.
+    // 5000 were generated at the initial rate. Every later one is held to what processing manages;
+    // delays are whole milliseconds (2501 records cost 1000.4 ms, measured as 1000), hence 1 %.
     assertTrue(
-        sizes.subList(5, 20).stream().allMatch(n -> n >= 100 && n <= 2500), "batch sizes " + sizes);
+        sizes.subList(5, 20).stream().allMatch(n -> n >= 100 && n <= 2525), "batch sizes " + sizes);
     List<Integer> all = batches.stream().flatMap(List::stream).toList();
     assertEquals(range(0, all.size()), all, "records in order, none dropped or repeated");
   }
