@@ -73,6 +73,10 @@ public final class StreamingContext implements AutoCloseable {
   private final PrintStream console;
   private final Map<String, String> conf;
   private final StreamGraph graph;
+  // Read when built, so a bad value fails before anything starts.
+  private final Duration configuredCheckpointInterval;
+  private final int checkpointRetain;
+  private final boolean coalesceDowntime;
   private final ListenerBus listeners = new ListenerBus();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Object lifecycle = new Object();
@@ -110,9 +114,9 @@ public final class StreamingContext implements AutoCloseable {
     this.console = b.console;
     this.graph = new StreamGraph(appName, batchInterval);
     this.checkpointDirectory = StreamingOptions.CHECKPOINT_DIR.read(conf);
-    StreamingOptions.CHECKPOINT_INTERVAL.read(conf);
-    StreamingOptions.CHECKPOINT_RETAIN.read(conf);
-    StreamingOptions.COALESCE_DOWNTIME_BATCHES.read(conf);
+    this.configuredCheckpointInterval = StreamingOptions.CHECKPOINT_INTERVAL.read(conf);
+    this.checkpointRetain = StreamingOptions.CHECKPOINT_RETAIN.read(conf);
+    this.coalesceDowntime = StreamingOptions.COALESCE_DOWNTIME_BATCHES.read(conf);
   }
 
   /**
@@ -369,13 +373,7 @@ public final class StreamingContext implements AutoCloseable {
         runner = new TaskRunner(parallelism, appName);
         scheduler =
             new BatchScheduler(
-                graph,
-                clock,
-                runner,
-                listeners,
-                this::failed,
-                checkpointer(),
-                StreamingOptions.COALESCE_DOWNTIME_BATCHES.read(conf));
+                graph, clock, runner, listeners, this::failed, checkpointer(), coalesceDowntime);
         long first = BatchScheduler.firstBatchTime(clock.millis(), batchInterval.milliseconds());
         scheduler.start(first);
         state = State.ACTIVE;
@@ -408,9 +406,7 @@ public final class StreamingContext implements AutoCloseable {
             hadoop.set(key.substring(StreamingOptions.HADOOP_PREFIX.length()), value);
           }
         });
-    CheckpointStore store =
-        new CheckpointStore(
-            checkpointDirectory, hadoop, StreamingOptions.CHECKPOINT_RETAIN.read(conf));
+    CheckpointStore store = new CheckpointStore(checkpointDirectory, hadoop, checkpointRetain);
     return new Checkpointer(store, RecordCodec.standard(), graph, runner, checkpointInterval());
   }
 
@@ -426,8 +422,9 @@ public final class StreamingContext implements AutoCloseable {
     if (requested != Long.MAX_VALUE) {
       return requested;
     }
-    Duration configured = StreamingOptions.CHECKPOINT_INTERVAL.read(conf);
-    return configured != null ? configured.milliseconds() : 10 * batchInterval.milliseconds();
+    return configuredCheckpointInterval != null
+        ? configuredCheckpointInterval.milliseconds()
+        : 10 * batchInterval.milliseconds();
   }
 
   private void failed(StreamingException e) {

@@ -188,8 +188,7 @@ public final class CheckpointStore {
    * batch log must keep every batch after it.
    */
   public OptionalLong oldestGeneration() {
-    List<GenerationDirectory> committed =
-        generationsNewestFirst().stream().filter(g -> !g.replaced()).toList();
+    List<GenerationDirectory> committed = committedNewestFirst();
     return committed.isEmpty()
         ? OptionalLong.empty()
         : OptionalLong.of(committed.get(committed.size() - 1).batchTime());
@@ -223,6 +222,11 @@ public final class CheckpointStore {
     all.addAll(asideOnly);
     all.sort(Comparator.comparingLong(GenerationDirectory::batchTime).reversed());
     return all;
+  }
+
+  /** Committed generations, newest first, without those caught half-way through replacement. */
+  private List<GenerationDirectory> committedNewestFirst() {
+    return generationsNewestFirst().stream().filter(g -> !g.replaced()).toList();
   }
 
   private Optional<Generation> readVerified(GenerationDirectory candidate) {
@@ -284,8 +288,7 @@ public final class CheckpointStore {
    * retried after the next one.
    */
   private void deleteOldGenerations() {
-    List<GenerationDirectory> committed =
-        generationsNewestFirst().stream().filter(g -> !g.replaced()).toList();
+    List<GenerationDirectory> committed = committedNewestFirst();
     if (committed.isEmpty()) {
       return;
     }
@@ -367,15 +370,6 @@ public final class CheckpointStore {
       }
     }
     return logged;
-  }
-
-  /**
-   * The newest batch marked done that is still in the log ({@link #forgetBatchesUpTo} removes
-   * marks), if any.
-   */
-  public OptionalLong lastDone() {
-    TreeSet<Long> done = readBatchLog().done();
-    return done.isEmpty() ? OptionalLong.empty() : OptionalLong.of(done.last());
   }
 
   /**

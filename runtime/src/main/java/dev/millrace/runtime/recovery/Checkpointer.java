@@ -124,11 +124,6 @@ public final class Checkpointer {
     return lines;
   }
 
-  /** The checkpoint directory's URI. */
-  public String directory() {
-    return store.uri();
-  }
-
   /**
    * Starts the graph and its sources: fresh if the directory holds no checkpoint of this
    * application, otherwise recovered from it.

@@ -99,9 +99,9 @@ public abstract class StreamNode<T> {
     generated.put(time, ds);
   }
 
-  /** Stores a restored dataset unless one is already there; true if stored. */
-  protected final boolean putIfAbsent(long time, Dataset<T> ds) {
-    return generated.putIfAbsent(time, ds) == null;
+  /** Stores a restored dataset unless one is already there. */
+  protected final void putIfAbsent(long time, Dataset<T> ds) {
+    generated.putIfAbsent(time, ds);
   }
 
   /** The dataset held for {@code time}, without computing it. */

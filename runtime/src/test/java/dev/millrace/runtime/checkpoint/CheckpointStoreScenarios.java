@@ -99,6 +99,5 @@ abstract class CheckpointStoreScenarios {
             new LoggedBatch(3000, "plan 3".getBytes(UTF_8), true),
             new LoggedBatch(4000, new byte[0], false)),
         store.loggedBatches());
-    assertEquals(3000, store.lastDone().orElseThrow());
   }
 }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -60,7 +59,6 @@ class CheckpointStoreTest extends CheckpointStoreScenarios {
 
     assertEquals(Optional.empty(), store.latestValid());
     assertEquals(List.of(), store.loggedBatches());
-    assertEquals(OptionalLong.empty(), store.lastDone());
     assertEquals(Optional.empty(), store.readAppManifest());
   }
 
@@ -310,7 +308,6 @@ class CheckpointStoreTest extends CheckpointStoreScenarios {
         List.of(
             "00000000000000004000.done", "00000000000000004000.plan", "00000000000000005000.plan"),
         names(dir(store).resolve("batches")));
-    assertEquals(4000, store.lastDone().orElseThrow());
     assertEquals(
         List.of(
             new LoggedBatch(4000, "plan 4000".getBytes(UTF_8), true),
