@@ -1,0 +1,62 @@
+package dev.millrace.crds;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** How a driver attempt ended. */
+public class DriverExit {
+  @JsonPropertyDescription("Process exit code, if it exited.")
+  private Integer code;
+
+  @JsonPropertyDescription("Why, e.g. Error, OOMKilled, Evicted, HealthCheck.")
+  private String reason;
+
+  @JsonPropertyDescription(
+      "How the Supervisor classified it: Application, Infrastructure, Configuration, IncompatibleCheckpoint, Requested or Finished.")
+  private String failureClass;
+
+  @JsonPropertyDescription("When (RFC 3339).")
+  private String time;
+
+  /** Process exit code, if it exited. */
+  public Integer getCode() {
+    return code;
+  }
+
+  /** Sets {@link #getCode()}. */
+  public void setCode(Integer code) {
+    this.code = code;
+  }
+
+  /** Why, e.g. {@code Error}, {@code OOMKilled}, {@code Evicted}, {@code HealthCheck}. */
+  public String getReason() {
+    return reason;
+  }
+
+  /** Sets {@link #getReason()}. */
+  public void setReason(String reason) {
+    this.reason = reason;
+  }
+
+  /**
+   * How the Supervisor classified it: {@code Application}, {@code Infrastructure}, {@code
+   * Configuration}, {@code IncompatibleCheckpoint}, {@code Requested} or {@code Finished}.
+   */
+  public String getFailureClass() {
+    return failureClass;
+  }
+
+  /** Sets {@link #getFailureClass()}. */
+  public void setFailureClass(String failureClass) {
+    this.failureClass = failureClass;
+  }
+
+  /** When (RFC 3339). */
+  public String getTime() {
+    return time;
+  }
+
+  /** Sets {@link #getTime()}. */
+  public void setTime(String time) {
+    this.time = time;
+  }
+}

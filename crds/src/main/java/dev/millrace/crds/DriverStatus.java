@@ -1,0 +1,60 @@
+package dev.millrace.crds;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+
+/** The current driver attempt. */
+public class DriverStatus {
+  @JsonPropertyDescription("Pod, container or process name of the driver.")
+  private String name;
+
+  @JsonPropertyDescription("Driver attempt number, from 1.")
+  @PrinterColumn(name = "Attempt")
+  private Integer attempt;
+
+  @JsonPropertyDescription("When the attempt started (RFC 3339).")
+  private String startTime;
+
+  @JsonPropertyDescription("How the previous attempt ended.")
+  private DriverExit lastExit;
+
+  /** Pod, container or process name of the driver. */
+  public String getName() {
+    return name;
+  }
+
+  /** Sets {@link #getName()}. */
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  /** Driver attempt number, from 1. */
+  public Integer getAttempt() {
+    return attempt;
+  }
+
+  /** Sets {@link #getAttempt()}. */
+  public void setAttempt(Integer attempt) {
+    this.attempt = attempt;
+  }
+
+  /** When the attempt started (RFC 3339). */
+  public String getStartTime() {
+    return startTime;
+  }
+
+  /** Sets {@link #getStartTime()}. */
+  public void setStartTime(String startTime) {
+    this.startTime = startTime;
+  }
+
+  /** How the previous attempt ended. */
+  public DriverExit getLastExit() {
+    return lastExit;
+  }
+
+  /** Sets {@link #getLastExit()}. */
+  public void setLastExit(DriverExit lastExit) {
+    this.lastExit = lastExit;
+  }
+}

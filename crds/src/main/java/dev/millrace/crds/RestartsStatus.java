@@ -1,0 +1,47 @@
+package dev.millrace.crds;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** Restart counters. */
+public class RestartsStatus {
+  @JsonPropertyDescription("Driver restarts since the application was created.")
+  private Integer total;
+
+  @JsonPropertyDescription(
+      "Restarts counted against restartPolicy.maxRestarts in the current window.")
+  private Integer inWindow;
+
+  @JsonPropertyDescription(
+      "When the next driver attempt starts, while one is scheduled (RFC 3339).")
+  private String nextAttemptTime;
+
+  /** Driver restarts since the application was created. */
+  public Integer getTotal() {
+    return total;
+  }
+
+  /** Sets {@link #getTotal()}. */
+  public void setTotal(Integer total) {
+    this.total = total;
+  }
+
+  /** Restarts counted against {@code restartPolicy.maxRestarts} in the current window. */
+  public Integer getInWindow() {
+    return inWindow;
+  }
+
+  /** Sets {@link #getInWindow()}. */
+  public void setInWindow(Integer inWindow) {
+    this.inWindow = inWindow;
+  }
+
+  /** When the next driver attempt starts, while one is scheduled (RFC 3339). */
+  public String getNextAttemptTime() {
+    return nextAttemptTime;
+  }
+
+  /** Sets {@link #getNextAttemptTime()}. */
+  public void setNextAttemptTime(String nextAttemptTime) {
+    this.nextAttemptTime = nextAttemptTime;
+  }
+}

@@ -1,0 +1,42 @@
+package dev.millrace.crds;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+
+/**
+ * Durations in a spec: a whole number and a unit, {@code ms}, {@code s}, {@code m} or {@code h}.
+ */
+public final class SpecDurations {
+  /** The OpenAPI pattern of a duration field. */
+  public static final String PATTERN = "^[0-9]+(ms|s|m|h)$";
+
+  private static final java.util.regex.Pattern COMPILED = java.util.regex.Pattern.compile(PATTERN);
+
+  private SpecDurations() {}
+
+  /**
+   * Parses {@code text}, e.g. {@code 200ms}, {@code 10s}, {@code 5m}, {@code 1h}.
+   *
+   * @throws IllegalArgumentException if it is not a duration
+   */
+  public static Duration parse(String text) {
+    Matcher m = text == null ? null : COMPILED.matcher(text.trim());
+    if (m == null || !m.matches()) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a duration; write a whole number and a unit: 500ms, 10s, 5m, 1h");
+    }
+    String digits = text.trim().substring(0, text.trim().length() - m.group(1).length());
+    long n;
+    try {
+      n = Long.parseLong(digits);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + text + "' is too long a duration", e);
+    }
+    return switch (m.group(1)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
+    };
+  }
+}

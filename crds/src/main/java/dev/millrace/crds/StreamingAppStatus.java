@@ -1,0 +1,128 @@
+package dev.millrace.crds;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What is known about a {@link StreamingApp}, written by its backend. */
+public class StreamingAppStatus {
+  @JsonPropertyDescription("Where the application is in its life.")
+  @PrinterColumn(name = "Phase")
+  private Phase phase;
+
+  @JsonPropertyDescription("Ready, Progressing and Degraded, each with a reason and a message.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("The metadata.generation this status reflects.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("The current driver attempt.")
+  private DriverStatus driver = new DriverStatus();
+
+  @JsonPropertyDescription("Executor counts.")
+  private ExecutorsStatus executors = new ExecutorsStatus();
+
+  @JsonPropertyDescription("Restart counters.")
+  private RestartsStatus restarts = new RestartsStatus();
+
+  @JsonPropertyDescription("The newest checkpoint written.")
+  private CheckpointStatus lastCheckpoint = new CheckpointStatus();
+
+  @JsonPropertyDescription("Batch progress reported by the driver.")
+  private BatchesStatus batches = new BatchesStatus();
+
+  @JsonPropertyDescription("A sentence for humans: what is happening, or what to do.")
+  private String message;
+
+  /** Where the application is in its life. */
+  public Phase getPhase() {
+    return phase;
+  }
+
+  /** Sets {@link #getPhase()}. */
+  public void setPhase(Phase phase) {
+    this.phase = phase;
+  }
+
+  /** Ready, Progressing and Degraded, each with a reason and a message. */
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  /** Sets {@link #getConditions()}. */
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  /** The {@code metadata.generation} this status reflects. */
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  /** Sets {@link #getObservedGeneration()}. */
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  /** The current driver attempt. */
+  public DriverStatus getDriver() {
+    return driver;
+  }
+
+  /** Sets {@link #getDriver()}. */
+  public void setDriver(DriverStatus driver) {
+    this.driver = driver;
+  }
+
+  /** Executor counts. */
+  public ExecutorsStatus getExecutors() {
+    return executors;
+  }
+
+  /** Sets {@link #getExecutors()}. */
+  public void setExecutors(ExecutorsStatus executors) {
+    this.executors = executors;
+  }
+
+  /** Restart counters. */
+  public RestartsStatus getRestarts() {
+    return restarts;
+  }
+
+  /** Sets {@link #getRestarts()}. */
+  public void setRestarts(RestartsStatus restarts) {
+    this.restarts = restarts;
+  }
+
+  /** The newest checkpoint written. */
+  public CheckpointStatus getLastCheckpoint() {
+    return lastCheckpoint;
+  }
+
+  /** Sets {@link #getLastCheckpoint()}. */
+  public void setLastCheckpoint(CheckpointStatus lastCheckpoint) {
+    this.lastCheckpoint = lastCheckpoint;
+  }
+
+  /** Batch progress reported by the driver. */
+  public BatchesStatus getBatches() {
+    return batches;
+  }
+
+  /** Sets {@link #getBatches()}. */
+  public void setBatches(BatchesStatus batches) {
+    this.batches = batches;
+  }
+
+  /** A sentence for humans: what is happening, or what to do. */
+  public String getMessage() {
+    return message;
+  }
+
+  /** Sets {@link #getMessage()}. */
+  public void setMessage(String message) {
+    this.message = message;
+  }
+}
