@@ -10,23 +10,25 @@ import java.util.Map;
 /** The application a {@link StreamingApp} runs. */
 public class ApplicationSpec {
   @JsonPropertyDescription(
-      "A StreamingApplication class, or a class with a main method that uses StreamingContext.getOrCreate.")
+      "The application class, e.g. com.example.WordCount. It implements dev.millrace.streaming.StreamingApplication: through that interface the driver builds, checkpoints and supervises it.")
   @Required
   private String mainClass;
 
   @JsonPropertyDescription(
-      "Jars with the application: local:// (already in the image or on the machine), file://, hdfs:// or s3a:// URIs.")
+      "Jars with the application: local:///path (already in the image or on the machine), file:///path, hdfs:// or s3a:// URIs; millrace run also takes plain paths.")
   private List<String> jars = new ArrayList<>();
 
   @JsonPropertyDescription("Arguments handed to the application.")
   private List<String> args = new ArrayList<>();
 
-  @JsonPropertyDescription("Engine settings, e.g. millrace.default.parallelism: \"4\".")
+  @JsonPropertyDescription(
+      "Engine settings, e.g. millrace.default.parallelism: \"4\". Checkpoint and stop settings are spec fields (checkpoint, gracefulStopTimeout), not conf keys.")
   private Map<String, String> conf = new LinkedHashMap<>();
 
   /**
-   * A {@code StreamingApplication} class, or a class with a {@code main} method that uses {@code
-   * StreamingContext.getOrCreate}.
+   * The application class, e.g. {@code com.example.WordCount}. It implements {@code
+   * dev.millrace.streaming.StreamingApplication}: through that interface the driver builds,
+   * checkpoints and supervises it.
    */
   public String getMainClass() {
     return mainClass;
@@ -38,8 +40,9 @@ public class ApplicationSpec {
   }
 
   /**
-   * Jars with the application: {@code local://} (already in the image or on the machine), {@code
-   * file://}, {@code hdfs://} or {@code s3a://} URIs.
+   * Jars with the application: {@code local:///path} (already in the image or on the machine),
+   * {@code file:///path}, {@code hdfs://} or {@code s3a://} URIs; {@code millrace run} also takes
+   * plain paths.
    */
   public List<String> getJars() {
     return jars;
@@ -60,7 +63,10 @@ public class ApplicationSpec {
     this.args = args;
   }
 
-  /** Engine settings, e.g. {@code millrace.default.parallelism: "4"}. */
+  /**
+   * Engine settings, e.g. {@code millrace.default.parallelism: "4"}. Checkpoint and stop settings
+   * are spec fields ({@code checkpoint}, {@code gracefulStopTimeout}), not conf keys.
+   */
   public Map<String, String> getConf() {
     return conf;
   }

@@ -12,12 +12,12 @@ public class BackoffSpec {
   @Pattern(SpecDurations.PATTERN)
   private String initial = "1s";
 
-  @JsonPropertyDescription("The longest delay.")
+  @JsonPropertyDescription("The longest delay, at least initial.")
   @Default("5m")
   @Pattern(SpecDurations.PATTERN)
   private String max = "5m";
 
-  @JsonPropertyDescription("Growth factor per consecutive failure.")
+  @JsonPropertyDescription("Growth factor per consecutive failure, at least 1.0.")
   @Min(1)
   @Default("2.0")
   private Double multiplier = 2.0;
@@ -32,7 +32,7 @@ public class BackoffSpec {
     this.initial = initial;
   }
 
-  /** The longest delay. */
+  /** The longest delay, at least {@link #getInitial() initial}. */
   public String getMax() {
     return max;
   }
@@ -42,7 +42,7 @@ public class BackoffSpec {
     this.max = max;
   }
 
-  /** Growth factor per consecutive failure. */
+  /** Growth factor per consecutive failure, at least 1.0. */
   public Double getMultiplier() {
     return multiplier;
   }

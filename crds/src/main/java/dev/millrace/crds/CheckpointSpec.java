@@ -9,11 +9,12 @@ import io.fabric8.generator.annotation.Required;
 /** Where and how often a {@link StreamingApp}'s state is checkpointed. */
 public class CheckpointSpec {
   @JsonPropertyDescription(
-      "A Hadoop FileSystem URI (file://, hdfs://, s3a://); every driver attempt resumes from it.")
+      "Where checkpoints go; every driver attempt resumes from there. An absolute Hadoop FileSystem URI: hdfs://, s3a://, or file:/// on a filesystem all nodes share. millrace run also takes a path relative to the spec file.")
   @Required
   private String dir;
 
-  @JsonPropertyDescription("How often state is checkpointed; unset means ten batch intervals.")
+  @JsonPropertyDescription(
+      "How often state is checkpointed, a multiple of batchInterval; unset means ten batch intervals.")
   @Pattern(SpecDurations.PATTERN)
   private String interval;
 
@@ -23,8 +24,9 @@ public class CheckpointSpec {
   private Integer retain = 10;
 
   /**
-   * A Hadoop FileSystem URI ({@code file://}, {@code hdfs://}, {@code s3a://}); every driver
-   * attempt resumes from it.
+   * Where checkpoints go; every driver attempt resumes from there. An absolute Hadoop FileSystem
+   * URI: {@code hdfs://}, {@code s3a://}, or {@code file:///} on a filesystem all nodes share.
+   * {@code millrace run} also takes a path relative to the spec file.
    */
   public String getDir() {
     return dir;
@@ -35,7 +37,9 @@ public class CheckpointSpec {
     this.dir = dir;
   }
 
-  /** How often state is checkpointed; unset means ten batch intervals. */
+  /**
+   * How often state is checkpointed, a multiple of batchInterval; unset means ten batch intervals.
+   */
   public String getInterval() {
     return interval;
   }

@@ -20,12 +20,13 @@ public class DriverSpec {
   private Integer cores = 1;
 
   @JsonPropertyDescription(
-      "Memory, e.g. 1Gi or 512Mi: the container's limit; the JVM heap gets most of it.")
+      "Memory, at least 256Mi, e.g. 1Gi: the container's limit; the JVM heap gets most of it.")
   @Default("1Gi")
   @Pattern(SpecMemory.PATTERN)
   private String memory = "1Gi";
 
-  @JsonPropertyDescription("Environment variables.")
+  @JsonPropertyDescription(
+      "Environment variables (names of letters, digits and _); valueFrom works on Kubernetes only.")
   private List<EnvVar> env = new ArrayList<>();
 
   @JsonPropertyDescription("Kubernetes service account of the driver pod.")
@@ -47,7 +48,8 @@ public class DriverSpec {
   }
 
   /**
-   * Memory, e.g. {@code 1Gi} or {@code 512Mi}: the container's limit; the JVM heap gets most of it.
+   * Memory, at least {@code 256Mi}, e.g. {@code 1Gi}: the container's limit; the JVM heap gets most
+   * of it.
    */
   public String getMemory() {
     return memory;
@@ -58,7 +60,10 @@ public class DriverSpec {
     this.memory = memory;
   }
 
-  /** Environment variables. */
+  /**
+   * Environment variables (names of letters, digits and {@code _}); {@code valueFrom} works on
+   * Kubernetes only.
+   */
   public List<EnvVar> getEnv() {
     return env;
   }

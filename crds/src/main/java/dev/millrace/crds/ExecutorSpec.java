@@ -23,12 +23,13 @@ public class ExecutorSpec {
   @Default("1")
   private Integer cores = 1;
 
-  @JsonPropertyDescription("Memory per executor, e.g. 1Gi.")
+  @JsonPropertyDescription("Memory per executor, at least 256Mi, e.g. 1Gi.")
   @Default("1Gi")
   @Pattern(SpecMemory.PATTERN)
   private String memory = "1Gi";
 
-  @JsonPropertyDescription("Environment variables.")
+  @JsonPropertyDescription(
+      "Environment variables (names of letters, digits and _); valueFrom works on Kubernetes only.")
   private List<EnvVar> env = new ArrayList<>();
 
   @JsonPropertyDescription("A pod template merged into executor pods (Kubernetes only).")
@@ -56,7 +57,7 @@ public class ExecutorSpec {
     this.cores = cores;
   }
 
-  /** Memory per executor, e.g. {@code 1Gi}. */
+  /** Memory per executor, at least {@code 256Mi}, e.g. {@code 1Gi}. */
   public String getMemory() {
     return memory;
   }
@@ -66,7 +67,10 @@ public class ExecutorSpec {
     this.memory = memory;
   }
 
-  /** Environment variables. */
+  /**
+   * Environment variables (names of letters, digits and {@code _}); {@code valueFrom} works on
+   * Kubernetes only.
+   */
   public List<EnvVar> getEnv() {
     return env;
   }

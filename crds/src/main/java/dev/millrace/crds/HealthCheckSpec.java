@@ -6,7 +6,8 @@ import io.fabric8.generator.annotation.Pattern;
 
 /** When a driver that is alive but makes no progress is restarted. */
 public class HealthCheckSpec {
-  @JsonPropertyDescription("A running driver that completes no batch for this long is restarted.")
+  @JsonPropertyDescription(
+      "A running driver that completes no batch for this long is restarted; at least twice batchInterval.")
   @Default("5m")
   @Pattern(SpecDurations.PATTERN)
   private String maxBatchDelay = "5m";
@@ -17,7 +18,10 @@ public class HealthCheckSpec {
   @Pattern(SpecDurations.PATTERN)
   private String startTimeout = "5m";
 
-  /** A running driver that completes no batch for this long is restarted. */
+  /**
+   * A running driver that completes no batch for this long is restarted; at least twice the batch
+   * interval.
+   */
   public String getMaxBatchDelay() {
     return maxBatchDelay;
   }

@@ -17,7 +17,7 @@ public final class SpecDurations {
   /**
    * Parses {@code text}, e.g. {@code 200ms}, {@code 10s}, {@code 5m}, {@code 1h}.
    *
-   * @throws IllegalArgumentException if it is not a duration
+   * @throws IllegalArgumentException if it is not a duration, or too long to count in milliseconds
    */
   public static Duration parse(String text) {
     Matcher m = text == null ? null : COMPILED.matcher(text.trim());
@@ -32,11 +32,19 @@ public final class SpecDurations {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("'" + text + "' is too long a duration", e);
     }
-    return switch (m.group(1)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
-    };
+    long millisPerUnit =
+        switch (m.group(1)) {
+          case "ms" -> 1L;
+          case "s" -> 1_000L;
+          case "m" -> 60_000L;
+          default -> 3_600_000L;
+        };
+    // Every duration fits in a long of milliseconds, so callers may use toMillis() and compare
+    // multiples without an ArithmeticException.
+    try {
+      return Duration.ofMillis(Math.multiplyExact(n, millisPerUnit));
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("'" + text + "' is too long a duration", e);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.millrace.crds;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.regex.Matcher;
 
 /**
@@ -16,9 +17,10 @@ public final class SpecMemory {
   private SpecMemory() {}
 
   /**
-   * The size of {@code text} in bytes.
+   * The size of {@code text} in bytes, a fraction of a byte rounded up as Kubernetes does.
    *
-   * @throws IllegalArgumentException if it is not a memory quantity
+   * @throws IllegalArgumentException if it is not a memory quantity, or more bytes than a long
+   *     holds
    */
   public static long bytes(String text) {
     Matcher m = text == null ? null : COMPILED.matcher(text.trim());
@@ -40,6 +42,13 @@ public final class SpecMemory {
           case "T" -> 1_000_000_000_000L;
           default -> 1L;
         };
-    return new BigDecimal(number).multiply(BigDecimal.valueOf(factor)).longValue();
+    try {
+      return new BigDecimal(number)
+          .multiply(BigDecimal.valueOf(factor))
+          .setScale(0, RoundingMode.CEILING)
+          .longValueExact();
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("'" + text + "' is too large a memory size", e);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.millrace.crds;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -31,6 +32,20 @@ public class StreamingApp extends CustomResource<StreamingAppSpec, StreamingAppS
 
   /** The API version within {@link #GROUP}. */
   public static final String VERSION = "v1alpha1";
+
+  // Overridden only to describe spec and status in the CRD (kubectl explain streamingapp).
+  @Override
+  @JsonPropertyDescription(
+      "What to run and how to keep it running: the same spec serves kubectl apply, millrace run and millrace submit --master yarn.")
+  public StreamingAppSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription("What the backend running the application last observed; read-only.")
+  public StreamingAppStatus getStatus() {
+    return super.getStatus();
+  }
 
   @Override
   protected StreamingAppSpec initSpec() {

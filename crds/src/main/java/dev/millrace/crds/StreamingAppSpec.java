@@ -12,7 +12,7 @@ import io.fabric8.generator.annotation.Required;
  */
 public class StreamingAppSpec {
   @JsonPropertyDescription(
-      "Container image with the Millrace runtime and the application (Kubernetes only).")
+      "Container image with the Millrace runtime and the application; required on Kubernetes, unused elsewhere.")
   private String image;
 
   @JsonPropertyDescription("When Kubernetes pulls the image.")
@@ -23,7 +23,7 @@ public class StreamingAppSpec {
   @Required
   private ApplicationSpec application = new ApplicationSpec();
 
-  @JsonPropertyDescription("The batch interval, e.g. 1s or 200ms.")
+  @JsonPropertyDescription("The batch interval, at least 10ms, e.g. 1s or 200ms.")
   @Required
   @Pattern(SpecDurations.PATTERN)
   private String batchInterval;
@@ -63,7 +63,10 @@ public class StreamingAppSpec {
   @Pattern(SpecDurations.PATTERN)
   private String gracefulStopTimeout = "60s";
 
-  /** Container image with the Millrace runtime and the application (Kubernetes only). */
+  /**
+   * Container image with the Millrace runtime and the application; required on Kubernetes, unused
+   * elsewhere.
+   */
   public String getImage() {
     return image;
   }
@@ -93,7 +96,7 @@ public class StreamingAppSpec {
     this.application = application;
   }
 
-  /** The batch interval, e.g. {@code 1s} or {@code 200ms}. */
+  /** The batch interval, at least {@code 10ms}, e.g. {@code 1s} or {@code 200ms}. */
   public String getBatchInterval() {
     return batchInterval;
   }
