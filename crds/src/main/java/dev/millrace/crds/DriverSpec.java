@@ -26,7 +26,7 @@ public class DriverSpec {
   private String memory = "1Gi";
 
   @JsonPropertyDescription(
-      "Environment variables (names of letters, digits and _); valueFrom works on Kubernetes only.")
+      "Environment variables, named with letters, digits, '_', '-' and '.'; valueFrom works on Kubernetes only.")
   private List<EnvVar> env = new ArrayList<>();
 
   @JsonPropertyDescription("Kubernetes service account of the driver pod.")
@@ -61,8 +61,8 @@ public class DriverSpec {
   }
 
   /**
-   * Environment variables (names of letters, digits and {@code _}); {@code valueFrom} works on
-   * Kubernetes only.
+   * Environment variables, named with letters, digits, {@code _}, {@code -} and {@code .}; {@code
+   * valueFrom} works on Kubernetes only.
    */
   public List<EnvVar> getEnv() {
     return env;

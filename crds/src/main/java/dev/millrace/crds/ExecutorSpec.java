@@ -29,7 +29,7 @@ public class ExecutorSpec {
   private String memory = "1Gi";
 
   @JsonPropertyDescription(
-      "Environment variables (names of letters, digits and _); valueFrom works on Kubernetes only.")
+      "Environment variables, named with letters, digits, '_', '-' and '.'; valueFrom works on Kubernetes only.")
   private List<EnvVar> env = new ArrayList<>();
 
   @JsonPropertyDescription("A pod template merged into executor pods (Kubernetes only).")
@@ -68,8 +68,8 @@ public class ExecutorSpec {
   }
 
   /**
-   * Environment variables (names of letters, digits and {@code _}); {@code valueFrom} works on
-   * Kubernetes only.
+   * Environment variables, named with letters, digits, {@code _}, {@code -} and {@code .}; {@code
+   * valueFrom} works on Kubernetes only.
    */
   public List<EnvVar> getEnv() {
     return env;
