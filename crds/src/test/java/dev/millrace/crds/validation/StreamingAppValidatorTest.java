@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -694,9 +695,7 @@ class StreamingAppValidatorTest {
   })
   void confMustNotSetWhatASpecFieldSets(String key, String value, String specField) {
     SpecViolation violation =
-        only(
-            app -> app.getSpec().getApplication().setConf(java.util.Map.of(key, value)),
-            Target.LOCAL);
+        only(app -> app.getSpec().getApplication().setConf(Map.of(key, value)), Target.LOCAL);
     assertEquals(
         "spec.application.conf[\""
             + key
@@ -714,9 +713,7 @@ class StreamingAppValidatorTest {
         app ->
             app.getSpec()
                 .getApplication()
-                .setConf(
-                    java.util.Map.of(
-                        "millrace.default.parallelism", "many", "my.own.setting", "x")),
+                .setConf(Map.of("millrace.default.parallelism", "many", "my.own.setting", "x")),
         Target.LOCAL);
   }
 
