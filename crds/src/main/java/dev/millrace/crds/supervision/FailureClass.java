@@ -1,5 +1,7 @@
 package dev.millrace.crds.supervision;
 
+import java.util.Locale;
+
 /**
  * Why a driver or executor process ended, as far as restarting is concerned. Backends classify each
  * exit (a process exit code through {@link #ofExitCode(int)}, a container status such as {@code
@@ -50,5 +52,18 @@ public enum FailureClass {
       case CONFIGURATION_EXIT_CODE -> CONFIGURATION;
       default -> APPLICATION;
     };
+  }
+
+  /**
+   * How the status writes it ({@code DriverExit.failureClass}): {@code Application}, {@code
+   * Infrastructure}, {@code Configuration}, {@code IncompatibleCheckpoint}, {@code Finished} or
+   * {@code Requested}.
+   */
+  public String statusValue() {
+    StringBuilder camel = new StringBuilder();
+    for (String word : name().split("_")) {
+      camel.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
+    }
+    return camel.toString();
   }
 }

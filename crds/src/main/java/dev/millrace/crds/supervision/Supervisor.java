@@ -118,6 +118,8 @@ import java.util.Optional;
  *   <li>Resume (when Suspended): the next attempt at once, phase Starting, executors launched.
  *       While still Suspending, the stop becomes a relaunch (phase Upgrading).
  *   <li>Stop: a graceful stop, then Succeeded with executors stopped; at once if no driver is live.
+ *       It outranks every other stop under way. (The model has no Stopping phase: the phase stays
+ *       as it was and the message says the driver is stopping for good.)
  *   <li>New restart nonce: a graceful restart (phase Upgrading), not counted; without a live
  *       driver, the next attempt at once.
  *   <li>Spec change: the new policy is obeyed from now on. {@link SpecChange#SCALE_EXECUTORS}
@@ -177,7 +179,11 @@ public final class Supervisor {
   /**
    * Handles one event and returns what the backend must do, in order. This is the only way the
    * Supervisor's state changes. Every event also lets time pass: launches, kills, health checks and
-   * resets that are due at its time happen now.
+   * resets that are due at its time happen now, after the event itself is applied. So an event that
+   * arrives after a deadline it bears on is taken as it comes (a {@link DriverStarted} after the
+   * start timeout gives the driver its {@code startTimeout} from then; a {@link DriverExited} is
+   * classified by its own cause, not as a health-check stop); a backend that ticks at {@link
+   * #nextDeadline()} meets every deadline on time.
    */
   public List<SupervisorAction> on(SupervisorEvent event) {
     Objects.requireNonNull(event, "event");

@@ -16,6 +16,13 @@ class ExitReportTest {
   }
 
   @Test
+  void failureClassesAreWrittenAsTheStatusDocumentsThem() {
+    assertEquals("Application", FailureClass.APPLICATION.statusValue());
+    assertEquals("IncompatibleCheckpoint", FailureClass.INCOMPATIBLE_CHECKPOINT.statusValue());
+    assertEquals("Requested", FailureClass.REQUESTED.statusValue());
+  }
+
+  @Test
   void aMissingReasonIsFilledInFromTheCode() {
     assertEquals("code 0 (Completed)", ExitReport.ofExitCode(0).describe());
     assertEquals("code 1 (Error)", ExitReport.ofExitCode(1).describe());
