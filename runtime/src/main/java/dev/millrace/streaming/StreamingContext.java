@@ -108,6 +108,7 @@ public final class StreamingContext implements AutoCloseable {
     }
     this.parallelism = parseLocalThreads(master);
     this.conf = Map.copyOf(b.conf);
+    StreamingOptions.validate(conf);
     Integer configured = StreamingOptions.DEFAULT_PARALLELISM.read(conf);
     this.defaultPartitions = configured != null ? configured : parallelism;
     this.clock = b.clock;
@@ -572,7 +573,10 @@ public final class StreamingContext implements AutoCloseable {
       return this;
     }
 
-    /** Sets one configuration entry, e.g. {@code millrace.default.parallelism}. */
+    /**
+     * Sets one configuration entry, e.g. {@code millrace.default.parallelism}. {@link #build()}
+     * refuses a {@code millrace.*} key that names no setting and an invalid value.
+     */
     public Builder conf(String key, String value) {
       conf.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
       return this;

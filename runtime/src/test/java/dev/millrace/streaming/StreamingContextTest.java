@@ -129,6 +129,18 @@ class StreamingContextTest {
                     .conf("millrace.default.parallelism", "zero")
                     .build());
     assertTrue(conf.getMessage().contains("millrace.default.parallelism=zero"), conf.getMessage());
+    IllegalArgumentException misspelt =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                StreamingContext.builder()
+                    .appName("a")
+                    .batchInterval(Durations.seconds(1))
+                    .conf("millrace.default.paralelism", "4")
+                    .build());
+    assertTrue(
+        misspelt.getMessage().contains("millrace.default.paralelism is not a Millrace setting"),
+        misspelt.getMessage());
     assertThrows(IllegalArgumentException.class, () -> t.queue(List.of()).repartition(0));
     assertThrows(IllegalArgumentException.class, () -> t.ssc.socketTextStream("localhost", 70000));
   }
