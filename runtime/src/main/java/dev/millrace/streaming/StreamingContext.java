@@ -408,7 +408,8 @@ public final class StreamingContext implements AutoCloseable {
           }
         });
     CheckpointStore store = new CheckpointStore(checkpointDirectory, hadoop, checkpointRetain);
-    return new Checkpointer(store, RecordCodec.standard(), graph, runner, checkpointInterval());
+    return new Checkpointer(
+        store, RecordCodec.standard(), graph, runner, listeners, checkpointInterval());
   }
 
   /** The smallest interval a stream asked for, else the configured one, else 10 batches. */
