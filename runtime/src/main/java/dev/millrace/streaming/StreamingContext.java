@@ -400,14 +400,9 @@ public final class StreamingContext implements AutoCloseable {
     if (checkpointDirectory == null) {
       return null;
     }
-    org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
-    conf.forEach(
-        (key, value) -> {
-          if (key.startsWith(StreamingOptions.HADOOP_PREFIX)) {
-            hadoop.set(key.substring(StreamingOptions.HADOOP_PREFIX.length()), value);
-          }
-        });
-    CheckpointStore store = new CheckpointStore(checkpointDirectory, hadoop, checkpointRetain);
+    CheckpointStore store =
+        new CheckpointStore(
+            checkpointDirectory, StreamingOptions.hadoopConfiguration(conf), checkpointRetain);
     return new Checkpointer(
         store, RecordCodec.standard(), graph, runner, listeners, checkpointInterval());
   }

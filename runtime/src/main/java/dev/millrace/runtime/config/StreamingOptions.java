@@ -5,6 +5,7 @@ import dev.millrace.streaming.Durations;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
 
 /** The engine's settings, passed as {@code conf} entries of a context or an application spec. */
 public final class StreamingOptions {
@@ -119,6 +120,21 @@ public final class StreamingOptions {
   public static final String HADOOP_PREFIX = "millrace.hadoop.";
 
   private static final String PREFIX = "millrace.";
+
+  /**
+   * The Hadoop file system configuration of {@code conf}: its {@code millrace.hadoop.<key>} entries
+   * as {@code <key>}, over Hadoop's defaults.
+   */
+  public static Configuration hadoopConfiguration(Map<String, String> conf) {
+    Configuration hadoop = new Configuration();
+    conf.forEach(
+        (key, value) -> {
+          if (key.startsWith(HADOOP_PREFIX)) {
+            hadoop.set(key.substring(HADOOP_PREFIX.length()), value);
+          }
+        });
+    return hadoop;
+  }
 
   /**
    * Checks every {@code millrace.*} entry of {@code conf}: its key must name an option (or start
