@@ -145,8 +145,9 @@ final class ApplicationCode implements AutoCloseable {
               + "; check spec.application.jars (local:// names a file already on the driver's"
               + " machine or image)");
     }
-    try (JarFile ignored = new JarFile(local.toFile())) {
+    try {
       // Opening reads the central directory: a truncated or non-jar file fails here, not later.
+      new JarFile(local.toFile()).close();
     } catch (IOException e) {
       throw new DriverConfigurationException(
           "application jar " + jar + " cannot be read as a jar: " + e.getMessage(), e);

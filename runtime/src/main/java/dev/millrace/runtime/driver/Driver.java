@@ -41,9 +41,8 @@ public final class Driver {
   /**
    * Runs the application until it stops; returns the exit code.
    *
-   * @throws DriverConfigurationException if the spec, the jars, the main class or the configuration
-   *     cannot run
-   * @throws IllegalArgumentException if the application refused its arguments or configuration
+   * @throws DriverConfigurationException if the spec, the jars, the main class, the configuration
+   *     or the application's arguments cannot run
    */
   public ExitCode run() throws InterruptedException {
     long startTimeMs = System.currentTimeMillis();
@@ -56,15 +55,16 @@ public final class Driver {
             options.attempt(),
             startTimeMs,
             settings.batchInterval().milliseconds());
-    try (StatusServer server = serve(status)) {
-      try {
-        ExitCode exit = runApplication(spec, settings, status);
-        status.ended(exit);
-        return exit;
-      } catch (RuntimeException e) {
-        status.ended(ExitCode.APPLICATION_FAILURE);
-        throw e;
-      }
+    StatusServer server = serve(status);
+    try {
+      ExitCode exit = runApplication(spec, settings, status);
+      status.ended(exit);
+      return exit;
+    } catch (RuntimeException e) {
+      status.ended(ExitCode.APPLICATION_FAILURE);
+      throw e;
+    } finally {
+      server.close();
     }
   }
 

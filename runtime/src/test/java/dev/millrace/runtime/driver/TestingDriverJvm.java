@@ -3,12 +3,12 @@ package dev.millrace.runtime.driver;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.millrace.runtime.cli.Millrace;
+import dev.millrace.streaming.TestingJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -27,15 +27,7 @@ final class TestingDriverJvm implements AutoCloseable {
 
   /** Starts {@code millrace driver args} on {@code classPath}, logging to {@code log}. */
   static TestingDriverJvm start(String classPath, Path log, List<String> args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // A short-lived JVM on a 2-core machine: start fast rather than compile well.
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-XX:+UseSerialGC");
-    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
-    command.add("-cp");
-    command.add(classPath);
-    command.add(Millrace.class.getName());
+    List<String> command = TestingJvm.command(classPath, Millrace.class);
     command.add("driver");
     command.addAll(args);
     try {
@@ -83,10 +75,14 @@ final class TestingDriverJvm implements AutoCloseable {
 
   /** Kills the process if it is still running. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (process.isAlive()) {
       process.destroyForcibly();
-      process.waitFor(30, TimeUnit.SECONDS);
+      try {
+        process.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

@@ -19,6 +19,7 @@ final class TestingSpec {
   private String mainClass = TestingLinesApplication.class.getName();
   private String batchInterval = "200ms";
   private String checkpointInterval = "600ms";
+  private int executors;
   private final List<String> jars = new ArrayList<>();
   private final List<String> args = new ArrayList<>();
   private final Map<String, String> conf = new LinkedHashMap<>();
@@ -49,6 +50,11 @@ final class TestingSpec {
     return this;
   }
 
+  TestingSpec executors(int instances) {
+    this.executors = instances;
+    return this;
+  }
+
   TestingSpec batchInterval(String interval) {
     this.batchInterval = interval;
     return this;
@@ -69,6 +75,9 @@ final class TestingSpec {
         .append('\n')
         .append("  gracefulStopTimeout: 20s\n")
         .append("  driver:\n    cores: 2\n")
+        .append("  executor:\n    instances: ")
+        .append(executors)
+        .append('\n')
         .append("  checkpoint:\n")
         .append("    dir: ")
         .append(quoted(checkpointDir))
