@@ -108,6 +108,7 @@ public final class StreamingContext implements AutoCloseable {
     }
     this.parallelism = parseLocalThreads(master);
     this.conf = Map.copyOf(b.conf);
+    StreamingOptions.validate(conf);
     Integer configured = StreamingOptions.DEFAULT_PARALLELISM.read(conf);
     this.defaultPartitions = configured != null ? configured : parallelism;
     this.clock = b.clock;
@@ -399,15 +400,11 @@ public final class StreamingContext implements AutoCloseable {
     if (checkpointDirectory == null) {
       return null;
     }
-    org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
-    conf.forEach(
-        (key, value) -> {
-          if (key.startsWith(StreamingOptions.HADOOP_PREFIX)) {
-            hadoop.set(key.substring(StreamingOptions.HADOOP_PREFIX.length()), value);
-          }
-        });
-    CheckpointStore store = new CheckpointStore(checkpointDirectory, hadoop, checkpointRetain);
-    return new Checkpointer(store, RecordCodec.standard(), graph, runner, checkpointInterval());
+    CheckpointStore store =
+        new CheckpointStore(
+            checkpointDirectory, StreamingOptions.hadoopConfiguration(conf), checkpointRetain);
+    return new Checkpointer(
+        store, RecordCodec.standard(), graph, runner, listeners, checkpointInterval());
   }
 
   /** The smallest interval a stream asked for, else the configured one, else 10 batches. */
@@ -572,7 +569,10 @@ public final class StreamingContext implements AutoCloseable {
       return this;
     }
 
-    /** Sets one configuration entry, e.g. {@code millrace.default.parallelism}. */
+    /**
+     * Sets one configuration entry, e.g. {@code millrace.default.parallelism}. {@link #build()}
+     * refuses a {@code millrace.*} key that names no setting and an invalid value.
+     */
     public Builder conf(String key, String value) {
       conf.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
       return this;

@@ -1,9 +1,10 @@
 package dev.millrace.streaming;
 
 /**
- * Receives batch events: register with {@link StreamingContext#addStreamingListener}. Events are
- * delivered on the batch-processing thread in order, so keep handlers short; an exception thrown by
- * a listener is logged and does not affect processing.
+ * Receives batch and checkpoint events: register with {@link
+ * StreamingContext#addStreamingListener}. Events are delivered on the batch-processing thread in
+ * order, so keep handlers short; an exception thrown by a listener is logged and does not affect
+ * processing.
  */
 public interface StreamingListener {
 
@@ -15,4 +16,13 @@ public interface StreamingListener {
 
   /** All output operations of a batch finished; every delay is known. */
   default void onBatchCompleted(BatchInfo batch) {}
+
+  /**
+   * The newest checkpoint generation is now the one of batch {@code batchTime}: a restart resumes
+   * after it. Sent after a generation is written (every checkpoint interval, at the end of a
+   * graceful stop, and for the zero time of a fresh start) and, when {@link
+   * StreamingContext#start()} recovers, once for the generation restored, on the thread calling
+   * {@code start()}.
+   */
+  default void onCheckpointCompleted(long batchTime) {}
 }

@@ -248,6 +248,39 @@ class RecoveryTest {
     return out;
   }
 
+  @Test
+  void listenersHearOfEachGenerationWrittenAndOfTheOneARecoveryRestores() throws Exception {
+    List<Long> first = new CopyOnWriteArrayList<>();
+    try (TestingRun run = new TestingRun(checkpoint(), 0, b -> b.conf(fourBatchCheckpoints()))) {
+      run.ssc.queueStream(new ConcurrentLinkedQueue<List<Integer>>()).foreachBatch(Batch::count);
+      run.ssc.addStreamingListener(checkpoints(first));
+      for (int k = 1; k <= 6; k++) {
+        run.runUntil(k * 1000L);
+      }
+      run.ssc.stop(true);
+    }
+    // The zero time of the fresh start, every four batches, and the graceful stop's final one.
+    assertEquals(List.of(0L, 4000L, 6000L), first);
+
+    List<Long> second = new CopyOnWriteArrayList<>();
+    try (TestingRun run = new TestingRun(checkpoint(), 6000, b -> b.conf(fourBatchCheckpoints()))) {
+      run.ssc.queueStream(new ConcurrentLinkedQueue<List<Integer>>()).foreachBatch(Batch::count);
+      run.ssc.addStreamingListener(checkpoints(second));
+      run.runUntil(7000);
+      run.runUntil(8000);
+    }
+    assertEquals(List.of(6000L, 8000L), second);
+  }
+
+  private static StreamingListener checkpoints(List<Long> into) {
+    return new StreamingListener() {
+      @Override
+      public void onCheckpointCompleted(long batchTime) {
+        into.add(batchTime);
+      }
+    };
+  }
+
   /** What happens to the checkpoint while the driver is down. */
   interface WhileDown {
     void run() throws IOException;

@@ -119,18 +119,25 @@ class StreamingContextTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> new StreamingContext("local[2]", " ", Durations.seconds(1)));
-    IllegalArgumentException conf =
-        assertThrows(
+    String conf = refusedConf("millrace.default.parallelism", "zero");
+    assertTrue(conf.contains("millrace.default.parallelism=zero"), conf);
+    String misspelt = refusedConf("millrace.default.paralelism", "4");
+    assertTrue(
+        misspelt.contains("millrace.default.paralelism is not a Millrace setting"), misspelt);
+    assertThrows(IllegalArgumentException.class, () -> t.queue(List.of()).repartition(0));
+    assertThrows(IllegalArgumentException.class, () -> t.ssc.socketTextStream("localhost", 70000));
+  }
+
+  private static String refusedConf(String key, String value) {
+    return assertThrows(
             IllegalArgumentException.class,
             () ->
                 StreamingContext.builder()
                     .appName("a")
                     .batchInterval(Durations.seconds(1))
-                    .conf("millrace.default.parallelism", "zero")
-                    .build());
-    assertTrue(conf.getMessage().contains("millrace.default.parallelism=zero"), conf.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> t.queue(List.of()).repartition(0));
-    assertThrows(IllegalArgumentException.class, () -> t.ssc.socketTextStream("localhost", 70000));
+                    .conf(key, value)
+                    .build())
+        .getMessage();
   }
 
   @Test

@@ -9,7 +9,6 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -50,15 +49,8 @@ final class TestingDriverProcess implements AutoCloseable {
 
   /** Starts a driver with {@code args}, its standard error going to {@code log}. */
   static TestingDriverProcess start(Path log, List<String> args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // A short-lived JVM on a 2-core machine: start fast rather than compile well.
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-XX:+UseSerialGC");
-    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(TestingCrashDriver.class.getName());
+    List<String> command =
+        TestingJvm.command(System.getProperty("java.class.path"), TestingCrashDriver.class);
     command.addAll(args);
     try {
       long now = System.nanoTime();

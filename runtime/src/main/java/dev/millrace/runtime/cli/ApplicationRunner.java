@@ -39,11 +39,21 @@ public final class ApplicationRunner {
 
   /** Starts {@code ssc} and waits until it stops, stopping gracefully on SIGTERM or SIGINT. */
   public static ExitCode runUntilStopped(StreamingContext ssc) throws InterruptedException {
+    return runUntilStopped(ssc, new Lifecycle() {});
+  }
+
+  /**
+   * Starts {@code ssc} and waits until it stops, stopping gracefully on SIGTERM or SIGINT, and
+   * tells {@code lifecycle} when it has started and when a stop was requested.
+   */
+  public static ExitCode runUntilStopped(StreamingContext ssc, Lifecycle lifecycle)
+      throws InterruptedException {
     AtomicBoolean signalled = new AtomicBoolean();
     Runnable gracefulStop =
         () -> {
           if (signalled.compareAndSet(false, true)) {
             LOG.info("stop requested by signal; finishing queued batches");
+            lifecycle.stopRequested();
             Thread t = new Thread(() -> ssc.stop(true), "millrace-signal-stop");
             t.start();
           }
@@ -57,6 +67,7 @@ public final class ApplicationRunner {
       LOG.error("application '{}' cannot resume: {}", ssc.appName(), e.getMessage());
       return ExitCode.CHECKPOINT_INCOMPATIBLE;
     }
+    lifecycle.started();
     try {
       ssc.awaitTermination();
       return ExitCode.OK;
@@ -64,5 +75,17 @@ public final class ApplicationRunner {
       LOG.error("application '{}' failed: {}", ssc.appName(), e.getMessage());
       return ExitCode.APPLICATION_FAILURE;
     }
+  }
+
+  /**
+   * What the caller of {@link #runUntilStopped(StreamingContext, Lifecycle)} hears of the run
+   * besides batches, for instance to report it to a supervisor.
+   */
+  public interface Lifecycle {
+    /** The context has started: a recovery is done and batches are being generated. */
+    default void started() {}
+
+    /** A signal asked for a graceful stop: intake stops and queued batches are finished. */
+    default void stopRequested() {}
   }
 }

@@ -1,5 +1,8 @@
 package dev.millrace.runtime.cli;
 
+import dev.millrace.runtime.driver.Driver;
+import dev.millrace.runtime.driver.DriverConfigurationException;
+import dev.millrace.runtime.driver.DriverOptions;
 import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
 import dev.millrace.streaming.StreamingApplication;
 import java.io.PrintStream;
@@ -10,8 +13,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The {@code millrace} command: runs the demo, the examples, and any streaming application in this
- * process. Prints for humans; exit codes follow {@link ExitCode}.
+ * The {@code millrace} command: runs the demo, the examples, any streaming application in this
+ * process, and an application's driver as the backends launch it. Prints for humans; exit codes
+ * follow {@link ExitCode}.
  */
 public final class Millrace {
   static final String EXAMPLES_PACKAGE = "dev.millrace.examples.";
@@ -27,6 +31,10 @@ public final class Millrace {
                                        run an example, e.g. NetworkWordCount localhost 9999
         app <class> [options] [--] [args]
                                        run your StreamingApplication class from the classpath
+        driver --spec <file> [--attempt N] [--http-port P] [--address-file F]
+                                       run the StreamingApp in <file> as its driver, as every
+                                       backend starts it; serves GET /healthz and /api/v1/status
+                                       on port P (default: a free one), whose host:port goes to F
         help                           show this help
 
       options for example and app:
@@ -61,11 +69,15 @@ public final class Millrace {
             runClass(EXAMPLES_PACKAGE + requireName(rest, "example"), rest.subList(1, rest.size()))
                 .code();
         case "app" -> runClass(requireName(rest, "app"), rest.subList(1, rest.size())).code();
+        case "driver" -> new Driver(DriverOptions.parse(rest)).run().code();
         default ->
             throw new UsageException(
                 "unknown command '" + command + "'; run 'millrace help' to see the commands");
       };
-    } catch (UsageException | IllegalArgumentException | IllegalStateException e) {
+    } catch (UsageException
+        | DriverConfigurationException
+        | IllegalArgumentException
+        | IllegalStateException e) {
       err.println("millrace: " + e.getMessage());
       return ExitCode.BAD_CONFIGURATION.code();
     } catch (InterruptedException e) {

@@ -39,6 +39,17 @@ final class CodecKryo extends Kryo {
     setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
   }
 
+  /**
+   * The thread's context class loader: a driver loads the application's jars into a class loader of
+   * their own and makes it the context class loader of the threads that run batches, so classes
+   * named in the bytes are found there. Kryo's own loader, the fallback, sees only the class path.
+   */
+  @Override
+  public ClassLoader getClassLoader() {
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    return context != null ? context : super.getClassLoader();
+  }
+
   /** A thread-safe pool of configured instances; borrowers must {@link #reset()} before release. */
   static Pool<Kryo> pool() {
     return new Pool<>(true, false, 4 * Runtime.getRuntime().availableProcessors()) {

@@ -3,6 +3,9 @@ package dev.millrace.runtime.config;
 import dev.millrace.streaming.Duration;
 import dev.millrace.streaming.Durations;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
 
 /** The engine's settings, passed as {@code conf} entries of a context or an application spec. */
 public final class StreamingOptions {
@@ -115,6 +118,52 @@ public final class StreamingOptions {
 
   /** The prefix of entries passed to the Hadoop file system configuration, prefix removed. */
   public static final String HADOOP_PREFIX = "millrace.hadoop.";
+
+  private static final String PREFIX = "millrace.";
+
+  /**
+   * The Hadoop file system configuration of {@code conf}: its {@code millrace.hadoop.<key>} entries
+   * as {@code <key>}, over Hadoop's defaults.
+   */
+  public static Configuration hadoopConfiguration(Map<String, String> conf) {
+    Configuration hadoop = new Configuration();
+    conf.forEach(
+        (key, value) -> {
+          if (key.startsWith(HADOOP_PREFIX)) {
+            hadoop.set(key.substring(HADOOP_PREFIX.length()), value);
+          }
+        });
+    return hadoop;
+  }
+
+  /**
+   * Checks every {@code millrace.*} entry of {@code conf}: its key must name an option (or start
+   * with {@code millrace.hadoop.}) and its value must be valid. Entries outside {@code millrace.*}
+   * belong to the application and are not checked.
+   *
+   * @throws IllegalArgumentException naming the first unknown key or invalid entry
+   */
+  public static void validate(Map<String, String> conf) {
+    for (String key : conf.keySet()) {
+      if (!key.startsWith(PREFIX) || key.startsWith(HADOOP_PREFIX)) {
+        continue;
+      }
+      ConfigOption<?> option =
+          all().stream().filter(o -> o.key().equals(key)).findFirst().orElse(null);
+      if (option == null) {
+        // A misspelt key would otherwise be ignored silently and its default used.
+        throw new IllegalArgumentException(
+            "configuration key "
+                + key
+                + " is not a Millrace setting; the settings are "
+                + all().stream().map(ConfigOption::key).collect(Collectors.joining(", "))
+                + ", and "
+                + HADOOP_PREFIX
+                + "<key> for the Hadoop file system");
+      }
+      option.read(conf);
+    }
+  }
 
   private static Integer positiveInt(String text) {
     int n = Integer.parseInt(text);

@@ -8,6 +8,7 @@ import dev.millrace.runtime.checkpoint.LoggedBatch;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.scheduler.ListenerBus;
 import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.StatefulNode;
 import dev.millrace.runtime.stream.StreamGraph;
@@ -58,6 +59,7 @@ public final class Checkpointer {
   private final RecordCodec codec;
   private final StreamGraph graph;
   private final TaskRunner runner;
+  private final ListenerBus listeners;
   private final long batchInterval;
   private final long checkpointInterval;
   private final List<InputNode<?>> inputs;
@@ -67,19 +69,21 @@ public final class Checkpointer {
 
   /**
    * Checkpoints {@code graph} to {@code store} every {@code checkpointIntervalMillis}, a multiple
-   * of the batch interval, encoding state with {@code codec} and computing snapshots on {@code
-   * runner}.
+   * of the batch interval, encoding state with {@code codec}, computing snapshots on {@code runner}
+   * and telling {@code listeners} about each generation written or restored.
    */
   public Checkpointer(
       CheckpointStore store,
       RecordCodec codec,
       StreamGraph graph,
       TaskRunner runner,
+      ListenerBus listeners,
       long checkpointIntervalMillis) {
     this.store = store;
     this.codec = codec;
     this.graph = graph;
     this.runner = runner;
+    this.listeners = listeners;
     this.batchInterval = graph.batchInterval().milliseconds();
     if (checkpointIntervalMillis <= 0 || checkpointIntervalMillis % batchInterval != 0) {
       throw new IllegalArgumentException(
@@ -200,6 +204,7 @@ public final class Checkpointer {
     long at = generation.batchTime();
     graph.start(manifest.zeroTimeMillis());
     restoreState(generation);
+    listeners.checkpointCompleted(at);
 
     List<LoggedBatch> logged;
     try {
@@ -402,6 +407,7 @@ public final class Checkpointer {
   public void checkpoint(long time, List<byte[]> sourcePositions) {
     writeGeneration(time, sourcePositions);
     written.put(time, sourcePositions);
+    listeners.checkpointCompleted(time);
     // Recovery may fall back past a damaged generation to any older one kept, and then replays
     // the log from there: keep the log, and the sources' logs, back to the oldest generation.
     OptionalLong oldest = store.oldestGeneration();

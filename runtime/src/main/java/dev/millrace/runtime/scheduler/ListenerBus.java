@@ -8,7 +8,10 @@ import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Delivers batch events to every registered listener, isolating the engine from their failures. */
+/**
+ * Delivers batch and checkpoint events to every registered listener, isolating the engine from
+ * their failures.
+ */
 public final class ListenerBus {
   private static final Logger LOG = LoggerFactory.getLogger(ListenerBus.class);
   private final List<StreamingListener> listeners = new CopyOnWriteArrayList<>();
@@ -28,6 +31,17 @@ public final class ListenerBus {
 
   void completed(BatchInfo info) {
     post(info, StreamingListener::onBatchCompleted);
+  }
+
+  /** Tells every listener that the newest checkpoint generation is that of {@code batchTime}. */
+  public void checkpointCompleted(long batchTime) {
+    for (StreamingListener l : listeners) {
+      try {
+        l.onCheckpointCompleted(batchTime);
+      } catch (RuntimeException e) {
+        LOG.warn("streaming listener {} failed on checkpoint {}; ignoring it", l, batchTime, e);
+      }
+    }
   }
 
   private void post(BatchInfo info, BiConsumer<StreamingListener, BatchInfo> event) {

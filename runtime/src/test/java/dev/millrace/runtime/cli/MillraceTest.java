@@ -52,6 +52,15 @@ class MillraceTest {
   }
 
   @Test
+  void aDriverWhoseSpecCannotRunIsABadConfiguration(@TempDir Path dir) {
+    Path spec = dir.resolve("absent.yaml");
+    assertEquals(78, run("driver", "--spec", spec.toString()));
+    assertTrue(err().contains("millrace: spec file " + spec + " does not exist"), err());
+    assertEquals(78, run("driver"));
+    assertTrue(err().contains("driver needs --spec <file>"), err());
+  }
+
+  @Test
   void aClassThatIsNoApplicationIsRefused() {
     assertEquals(78, run("app", "java.util.ArrayList"));
     assertTrue(err().contains("neither a StreamingApplication nor a class with a main"), err());

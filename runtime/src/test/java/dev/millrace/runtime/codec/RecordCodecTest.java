@@ -457,4 +457,43 @@ class RecordCodecTest {
         .put(payload)
         .array();
   }
+
+  @Test
+  void classesAreResolvedWithTheContextClassLoaderThatLoadedTheApplication() throws Exception {
+    String name = Parcel.class.getName();
+    byte[] classFile;
+    try (java.io.InputStream in =
+        RecordCodecTest.class.getResourceAsStream("/" + name.replace('.', '/') + ".class")) {
+      classFile = in.readAllBytes();
+    }
+    ClassLoader application =
+        new ClassLoader(RecordCodecTest.class.getClassLoader()) {
+          @Override
+          protected Class<?> loadClass(String className, boolean resolve)
+              throws ClassNotFoundException {
+            synchronized (getClassLoadingLock(className)) {
+              if (!className.equals(name)) {
+                return super.loadClass(className, resolve);
+              }
+              Class<?> loaded = findLoadedClass(className);
+              return loaded != null
+                  ? loaded
+                  : defineClass(className, classFile, 0, classFile.length);
+            }
+          }
+        };
+    Class<?> parcel = application.loadClass(name);
+    Object record = parcel.getConstructor(String.class).newInstance("socks");
+    Thread thread = Thread.currentThread();
+    ClassLoader before = thread.getContextClassLoader();
+    thread.setContextClassLoader(application);
+    List<Object> decoded;
+    try {
+      decoded = codec.decode(codec.encode(List.of(record)));
+    } finally {
+      thread.setContextClassLoader(before);
+    }
+    assertSame(parcel, decoded.get(0).getClass());
+    assertEquals(record, decoded.get(0));
+  }
 }

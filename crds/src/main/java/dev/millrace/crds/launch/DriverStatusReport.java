@@ -1,0 +1,68 @@
+package dev.millrace.crds.launch;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * What a driver's {@code GET /api/v1/status} answers, as JSON: part of the launch contract, read by
+ * every backend's supervisor (the local launcher, the Kubernetes operator, the YARN application
+ * master). Fields are only ever added; a reader ignores the fields it does not know, so an older
+ * backend can supervise a newer driver.
+ *
+ * @param app the application's name ({@code metadata.name} of its spec)
+ * @param attempt the driver attempt, counted by the backend from 1
+ * @param state a {@link DriverState} name; a string, so a state added later still parses
+ * @param startTimeMs when the driver process started, epoch milliseconds
+ * @param lastCompletedBatchTimeMs the batch time of the newest completed batch, or null before one
+ * @param processingDelayMs how long that batch took to process, or null
+ * @param schedulingDelayMs how long that batch waited before processing began, or null
+ * @param totalDelayMs scheduling plus processing delay of that batch, or null
+ * @param batchesCompleted batches completed by this attempt
+ * @param recordsLastBatch input records of the newest completed batch, 0 before one
+ * @param recordsPerSecond input records per second of batch time over the recent batches
+ * @param lastCheckpointTimeMs the batch time of the newest checkpoint generation, written or
+ *     restored by this attempt, or null before one
+ * @param executorsReady executor processes registered with the driver (0: tasks run in the driver)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record DriverStatusReport(
+    String app,
+    int attempt,
+    String state,
+    long startTimeMs,
+    Long lastCompletedBatchTimeMs,
+    Long processingDelayMs,
+    Long schedulingDelayMs,
+    Long totalDelayMs,
+    long batchesCompleted,
+    long recordsLastBatch,
+    double recordsPerSecond,
+    Long lastCheckpointTimeMs,
+    int executorsReady) {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** This report as a JSON object; absent values are {@code null}. */
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a status report of strings and numbers failed to encode", e);
+    }
+  }
+
+  /**
+   * The report in {@code json}, ignoring fields this version does not know.
+   *
+   * @throws IllegalArgumentException if {@code json} is not a status report
+   */
+  public static DriverStatusReport fromJson(String json) {
+    try {
+      return JSON.readValue(json, DriverStatusReport.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "not a driver status report: " + e.getOriginalMessage(), e);
+    }
+  }
+}

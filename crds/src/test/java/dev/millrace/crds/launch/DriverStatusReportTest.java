@@ -1,0 +1,67 @@
+package dev.millrace.crds.launch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class DriverStatusReportTest {
+
+  static DriverStatusReport running() {
+    return new DriverStatusReport(
+        "wordcount",
+        3,
+        DriverState.RUNNING.name(),
+        1_700_000_000_000L,
+        1_700_000_060_000L,
+        120L,
+        5L,
+        125L,
+        60,
+        1234,
+        617.5,
+        1_700_000_050_000L,
+        0);
+  }
+
+  @Test
+  void aReportSurvivesTheRoundTripThroughJson() {
+    DriverStatusReport report = running();
+    assertEquals(report, DriverStatusReport.fromJson(report.toJson()));
+  }
+
+  @Test
+  void whatIsNotKnownYetTravelsAsNull() {
+    DriverStatusReport starting =
+        new DriverStatusReport(
+            "wordcount", 1, "STARTING", 1L, null, null, null, null, 0, 0, 0.0, null, 0);
+    String json = starting.toJson();
+    assertTrue(json.contains("\"lastCompletedBatchTimeMs\":null"), json);
+    assertTrue(json.contains("\"lastCheckpointTimeMs\":null"), json);
+    DriverStatusReport read = DriverStatusReport.fromJson(json);
+    assertNull(read.lastCompletedBatchTimeMs());
+    assertNull(read.totalDelayMs());
+    assertEquals(starting, read);
+  }
+
+  @Test
+  void aReportFromANewerDriverWithMoreFieldsAndStatesStillParses() {
+    String newer =
+        running()
+            .toJson()
+            .replace("\"state\":\"RUNNING\"", "\"state\":\"DRAINING\"")
+            .replace("{", "{\"shuffleBytes\":42,\"executors\":[{\"id\":1}],");
+    DriverStatusReport read = DriverStatusReport.fromJson(newer);
+    assertEquals("DRAINING", read.state());
+    assertEquals(running().batchesCompleted(), read.batchesCompleted());
+  }
+
+  @Test
+  void somethingElseIsRefusedWithAMessage() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> DriverStatusReport.fromJson("<html>"));
+    assertTrue(e.getMessage().startsWith("not a driver status report"), e.getMessage());
+  }
+}

@@ -1,0 +1,172 @@
+package dev.millrace.runtime.driver;
+
+import dev.millrace.crds.ApplicationSpec;
+import dev.millrace.crds.StreamingApp;
+import dev.millrace.crds.StreamingAppSpec;
+import dev.millrace.runtime.cli.ApplicationRunner;
+import dev.millrace.runtime.cli.ExitCode;
+import dev.millrace.runtime.config.StreamingOptions;
+import dev.millrace.streaming.StreamingApplication;
+import dev.millrace.streaming.StreamingContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver process of the launch contract, {@code millrace driver --spec <file>}: reads the
+ * StreamingApp, serves its status over HTTP, loads the application's jars, builds the streaming
+ * context the spec describes (checkpointing to {@code spec.checkpoint.dir}, so every attempt
+ * resumes where the last one stopped), lets the application define its graph, and runs it until it
+ * fails or a SIGTERM stops it gracefully. The status endpoint is up before the context starts and
+ * stops last.
+ */
+public final class Driver {
+  private static final Logger LOG = LoggerFactory.getLogger(Driver.class);
+
+  private final DriverOptions options;
+
+  /** A driver started with {@code options}. */
+  public Driver(DriverOptions options) {
+    this.options = options;
+  }
+
+  /**
+   * Runs the application until it stops; returns the exit code.
+   *
+   * @throws DriverConfigurationException if the spec, the jars, the main class, the configuration
+   *     or the application's arguments cannot run
+   */
+  public ExitCode run() throws InterruptedException {
+    long startTimeMs = System.currentTimeMillis();
+    StreamingApp app = SpecLoading.load(options.spec());
+    ContextSettings settings = ContextSettings.of(app);
+    StreamingAppSpec spec = app.getSpec();
+    DriverStatus status =
+        new DriverStatus(
+            settings.appName(),
+            options.attempt(),
+            startTimeMs,
+            settings.batchInterval().milliseconds());
+    StatusServer server = serve(status);
+    try {
+      ExitCode exit = runApplication(spec, settings, status);
+      status.ended(exit);
+      return exit;
+    } catch (RuntimeException e) {
+      status.ended(ExitCode.APPLICATION_FAILURE);
+      throw e;
+    } finally {
+      server.close();
+    }
+  }
+
+  private StatusServer serve(DriverStatus status) {
+    StatusServer server;
+    try {
+      server = StatusServer.start(options.httpPort(), status);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "the status endpoint cannot listen on port "
+              + options.httpPort()
+              + ": "
+              + e.getMessage()
+              + (options.httpPort() == 0 ? "" : "; choose a free port or --http-port 0"),
+          e);
+    }
+    // For a supervisor on this machine; one elsewhere knows the driver's host and asks its port.
+    String address = InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.port();
+    LOG.info(
+        "driver attempt {} serves its status at http://{}/api/v1/status",
+        options.attempt(),
+        address);
+    if (options.addressFile() != null) {
+      try {
+        writeAtomically(options.addressFile(), address);
+      } catch (IOException | RuntimeException e) {
+        server.close();
+        throw new DriverConfigurationException(
+            "cannot write the driver's address to --address-file "
+                + options.addressFile()
+                + ": "
+                + e,
+            e);
+      }
+    }
+    return server;
+  }
+
+  /** Writes {@code text} to a file beside {@code file} and renames it, so no reader sees half. */
+  private static void writeAtomically(Path file, String text) throws IOException {
+    Path absolute = file.toAbsolutePath();
+    Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
+    try {
+      Files.writeString(temp, text, StandardCharsets.UTF_8);
+      Files.move(
+          temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private ExitCode runApplication(
+      StreamingAppSpec spec, ContextSettings settings, DriverStatus status)
+      throws InterruptedException {
+    if (spec.getExecutor() != null
+        && spec.getExecutor().getInstances() != null
+        && spec.getExecutor().getInstances() > 0) {
+      LOG.warn(
+          "spec.executor.instances is {}, but executor processes are not supported by this build"
+              + " yet: every task runs in the driver, on {}",
+          spec.getExecutor().getInstances(),
+          settings.master());
+    }
+    ApplicationSpec application =
+        Objects.requireNonNullElseGet(spec.getApplication(), ApplicationSpec::new);
+    List<String> jars = Objects.requireNonNullElse(application.getJars(), List.of());
+    List<String> args = Objects.requireNonNullElse(application.getArgs(), List.of());
+    try (ApplicationCode code =
+        ApplicationCode.fetch(
+            jars,
+            StreamingOptions.hadoopConfiguration(settings.conf()),
+            settings.appName() + "-" + options.attempt())) {
+      Thread thread = Thread.currentThread();
+      ClassLoader before = thread.getContextClassLoader();
+      // The engine's threads start from this one and inherit its context class loader, through
+      // which the record codec finds the application's classes.
+      thread.setContextClassLoader(code.classLoader());
+      try {
+        StreamingContext ssc = define(code.instantiate(application.getMainClass()), settings, args);
+        ssc.addStreamingListener(status);
+        return ApplicationRunner.runUntilStopped(ssc, status);
+      } finally {
+        thread.setContextClassLoader(before);
+      }
+    }
+  }
+
+  /** The context of {@code settings}, with {@code main}'s graph defined on it. */
+  private static StreamingContext define(
+      StreamingApplication main, ContextSettings settings, List<String> args) {
+    try {
+      return StreamingContext.getOrCreate(
+          settings.checkpointDir(),
+          () -> {
+            StreamingContext context = settings.builder().build();
+            main.define(context, args.toArray(String[]::new));
+            return context;
+          });
+    } catch (IllegalArgumentException e) {
+      // A setting of application.conf, or an argument the application refused: the same spec
+      // would fail the same way after a restart.
+      throw new DriverConfigurationException(e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.millrace.runtime.driver;
+
+import dev.millrace.runtime.cli.UsageException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How a backend starts a driver: {@code --spec <file> [--attempt N] [--http-port P] [--address-file
+ * F]}, the same flags on every backend.
+ *
+ * @param spec the StreamingApp YAML file
+ * @param attempt the driver attempt, counted by the backend from 1; reported in the status
+ * @param httpPort the port of the status endpoint; 0 picks a free one
+ * @param addressFile where to write the endpoint's {@code host:port} once it listens, or null
+ */
+public record DriverOptions(Path spec, int attempt, int httpPort, Path addressFile) {
+
+  /**
+   * Reads the options in {@code args}.
+   *
+   * @throws UsageException if one is missing, unknown or out of range
+   */
+  public static DriverOptions parse(List<String> args) {
+    Path spec = null;
+    int attempt = 1;
+    int httpPort = 0;
+    Path addressFile = null;
+    for (int i = 0; i < args.size(); i++) {
+      String option = args.get(i);
+      switch (option) {
+        case "--spec" -> spec = Path.of(value(args, i++, option));
+        case "--attempt" ->
+            attempt = number(value(args, i++, option), option, 1, Integer.MAX_VALUE);
+        case "--http-port" -> httpPort = number(value(args, i++, option), option, 0, 65535);
+        case "--address-file" -> addressFile = Path.of(value(args, i++, option));
+        default ->
+            throw new UsageException(
+                "unknown driver option "
+                    + option
+                    + "; the options are --spec <file>, --attempt N, --http-port P and"
+                    + " --address-file F");
+      }
+    }
+    if (spec == null) {
+      throw new UsageException("driver needs --spec <file>, the StreamingApp YAML to run");
+    }
+    return new DriverOptions(spec, attempt, httpPort, addressFile);
+  }
+
+  private static String value(List<String> args, int i, String option) {
+    if (i + 1 >= args.size()) {
+      throw new UsageException(option + " needs a value");
+    }
+    return args.get(i + 1);
+  }
+
+  private static int number(String text, String option, int min, int max) {
+    int n;
+    try {
+      n = Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + " takes a number, got '" + text + "'");
+    }
+    if (n < min || n > max) {
+      throw new UsageException(option + " must be from " + min + " to " + max + ", got " + n);
+    }
+    return n;
+  }
+}

@@ -1,0 +1,103 @@
+package dev.millrace.runtime.driver;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.millrace.crds.launch.DriverState;
+import dev.millrace.crds.launch.DriverStatusClient;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver's HTTP endpoint, on every interface: {@code GET /healthz} answers 200 {@code ok} while
+ * the driver is starting or running and 503 otherwise; {@code GET /api/v1/status} answers the
+ * {@link DriverStatus} report as JSON; anything else is 404.
+ */
+final class StatusServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
+  private static final int THREADS = 2;
+
+  private final HttpServer server;
+  private final ExecutorService threads;
+
+  private StatusServer(HttpServer server, ExecutorService threads) {
+    this.server = server;
+    this.threads = threads;
+  }
+
+  /**
+   * Serves {@code status} on {@code port}, 0 for a free one.
+   *
+   * @throws IOException if the port cannot be bound
+   */
+  static StatusServer start(int port, DriverStatus status) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    AtomicInteger ids = new AtomicInteger();
+    ExecutorService threads =
+        Executors.newFixedThreadPool(
+            THREADS,
+            r -> {
+              Thread t = new Thread(r, "millrace-status-http-" + ids.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(threads);
+    server.createContext("/", exchange -> answer(exchange, status));
+    server.start();
+    return new StatusServer(server, threads);
+  }
+
+  private static void answer(HttpExchange exchange, DriverStatus status) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      if (!exchange.getRequestMethod().equals("GET")) {
+        send(exchange, 404, "text/plain", "not found\n");
+      } else if (path.equals(DriverStatusClient.HEALTH_PATH)) {
+        DriverState state = status.state();
+        send(
+            exchange,
+            state.isHealthy() ? 200 : 503,
+            "text/plain",
+            state.isHealthy() ? "ok\n" : state.name().toLowerCase(Locale.ROOT) + "\n");
+      } else if (path.equals(DriverStatusClient.STATUS_PATH)) {
+        send(exchange, 200, "application/json", status.report().toJson());
+      } else {
+        send(exchange, 404, "text/plain", "not found\n");
+      }
+    } catch (IOException | RuntimeException e) {
+      // A client that hung up is its own problem; the driver serves the next one.
+      LOG.debug("answering {} failed: {}", exchange.getRequestURI(), e.toString());
+    }
+  }
+
+  private static void send(HttpExchange exchange, int code, String type, String body)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
+    exchange.sendResponseHeaders(code, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  /** The port the endpoint listens on. */
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** Stops serving at once. */
+  @Override
+  public void close() {
+    // Java 17's HttpServer waits out the whole delay given to stop() even when idle; a poll cut
+    // short reads as "no status" to a supervisor, which is the truth of a driver about to exit.
+    server.stop(0);
+    threads.shutdownNow();
+  }
+}

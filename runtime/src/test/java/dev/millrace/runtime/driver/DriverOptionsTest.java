@@ -1,0 +1,45 @@
+package dev.millrace.runtime.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.millrace.runtime.cli.UsageException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DriverOptionsTest {
+
+  @Test
+  void theFlagsOfTheLaunchContractAreRead() {
+    assertEquals(
+        new DriverOptions(Path.of("app.yaml"), 3, 4040, Path.of("/run/driver.address")),
+        DriverOptions.parse(
+            List.of(
+                "--attempt",
+                "3",
+                "--spec",
+                "app.yaml",
+                "--http-port",
+                "4040",
+                "--address-file",
+                "/run/driver.address")));
+    assertEquals(
+        new DriverOptions(Path.of("app.yaml"), 1, 0, null),
+        DriverOptions.parse(List.of("--spec", "app.yaml")));
+  }
+
+  @Test
+  void aMissingSpecAnUnknownFlagOrABadNumberIsAUsageError() {
+    assertTrue(message(List.of("--attempt", "2")).contains("needs --spec <file>"));
+    assertTrue(message(List.of("--spec", "a.yaml", "--port", "1")).contains("--port"));
+    assertTrue(message(List.of("--spec", "a.yaml", "--attempt", "0")).contains("from 1"));
+    assertTrue(message(List.of("--spec", "a.yaml", "--http-port", "x")).contains("number"));
+    assertTrue(message(List.of("--spec")).contains("--spec needs a value"));
+  }
+
+  private static String message(List<String> args) {
+    return assertThrows(UsageException.class, () -> DriverOptions.parse(args)).getMessage();
+  }
+}

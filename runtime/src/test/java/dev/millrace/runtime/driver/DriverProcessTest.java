@@ -1,0 +1,292 @@
+package dev.millrace.runtime.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.millrace.crds.launch.DriverStatusClient;
+import dev.millrace.crds.launch.DriverStatusReport;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code millrace driver} as a backend launches it: a JVM of its own whose class path holds the
+ * runtime but not the application, which comes from a jar named in the spec by a {@code file://}
+ * URI. A supervisor's view of it is its exit code and its status endpoint, polled with {@link
+ * DriverStatusClient} at the address the driver writes to {@code --address-file}.
+ */
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
+class DriverProcessTest {
+  private static final long TIMEOUT_MS = 60_000;
+  private static final int LINES_PER_FILE = 5;
+  private static final Pattern OUTPUT = Pattern.compile("(\\w+)-(\\d+)\\.txt");
+
+  // Kept when a test fails, with the drivers' logs, for the post-mortem.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path work;
+
+  private final DriverStatusClient client = new DriverStatusClient(Duration.ofSeconds(2));
+
+  @Test
+  void aDriverStopsGracefullyOnSigtermAndTheNextAttemptResumesFromItsCheckpoint() throws Exception {
+    Path in = Files.createDirectories(work.resolve("in"));
+    Path out = Files.createDirectories(work.resolve("out"));
+    Path spec =
+        new TestingSpec("lines", work.resolve("checkpoint").toUri().toString())
+            .jar(applicationJar().toUri().toString())
+            .args(in.toString(), out.toString())
+            .executors(2)
+            .writeTo(work.resolve("lines.yaml"));
+
+    try (TestingDriverJvm first = start(spec, 1)) {
+      String address = awaitAddress(first, 1);
+      DriverStatusReport running = awaitStatus(first, address, r -> r.state().equals("RUNNING"));
+      assertEquals("lines", running.app());
+      assertEquals(1, running.attempt());
+      assertEquals(0, running.executorsReady());
+
+      writeFile(in, "a");
+      writeFile(in, "b");
+      awaitSaved(first, out, 2 * LINES_PER_FILE);
+      // Outputs commit before the batch completes; its records then count for ten batches.
+      awaitStatus(first, address, r -> r.recordsPerSecond() > 0);
+      long batch =
+          awaitStatus(first, address, r -> r.lastCompletedBatchTimeMs() != null)
+              .lastCompletedBatchTimeMs();
+      DriverStatusReport later =
+          awaitStatus(
+              first,
+              address,
+              r -> r.lastCompletedBatchTimeMs() > batch && r.lastCheckpointTimeMs() >= batch);
+      assertTrue(later.batchesCompleted() >= 2, later.toString());
+
+      assertEquals(0, first.terminate(TIMEOUT_MS), first.log());
+      assertTrue(first.log().contains("wrote its final checkpoint"), first.log());
+      assertEquals(
+          1,
+          first.log().split("executor processes are not supported by this build yet", -1).length
+              - 1,
+          "one warning that the executors asked for do not run; " + first.log());
+    }
+
+    writeFile(in, "c");
+    try (TestingDriverJvm second = start(spec, 2)) {
+      String address = awaitAddress(second, 2);
+      DriverStatusReport resumed = awaitStatus(second, address, r -> r.attempt() == 2);
+      assertEquals("lines", resumed.app());
+      awaitStatus(second, address, r -> r.state().equals("RUNNING"));
+      awaitSaved(second, out, 3 * LINES_PER_FILE);
+      writeFile(in, "d");
+      awaitSaved(second, out, 4 * LINES_PER_FILE);
+      assertEquals(0, second.terminate(TIMEOUT_MS), second.log());
+      assertTrue(second.log().contains("recovered from checkpoint generation"), second.log());
+    }
+
+    List<String> saved = savedLines(out);
+    assertEquals(new HashSet<>(expectedLines("a", "b", "c", "d")), new HashSet<>(saved));
+    assertEquals(4 * LINES_PER_FILE, saved.size(), "a line was saved twice: " + saved);
+    // The running count crossed the restart in the checkpoint, as a class of the jar only.
+    assertEquals(List.of("(lines,LineTally[lines=" + 4 * LINES_PER_FILE + "])"), newestTally(out));
+  }
+
+  @Test
+  void aMainClassThatIsNotInTheJarsEndsTheDriverWithExitCode78AndSaysWhatToCheck()
+      throws Exception {
+    String jar = applicationJar().toUri().toString();
+    Path spec =
+        new TestingSpec("missing", work.resolve("checkpoint").toUri().toString())
+            .mainClass("com.example.Missing")
+            .jar(jar)
+            .writeTo(work.resolve("missing.yaml"));
+    try (TestingDriverJvm driver = start(spec, 1)) {
+      assertEquals(78, driver.awaitExit(TIMEOUT_MS), driver.log());
+      assertTrue(
+          driver.log().contains("main class com.example.Missing is not in the jars [" + jar + "]"),
+          driver.log());
+    }
+  }
+
+  private TestingDriverJvm start(Path spec, int attempt) {
+    return TestingDriverJvm.start(
+        applicationFreeClassPath(),
+        work.resolve("driver-" + spec.getFileName() + "-" + attempt + ".log"),
+        List.of(
+            "--spec",
+            spec.toString(),
+            "--attempt",
+            String.valueOf(attempt),
+            "--address-file",
+            work.resolve("address-" + attempt).toString()));
+  }
+
+  /** This JVM's class path without the test classes, so the application comes from its jar. */
+  private static String applicationFreeClassPath() {
+    Path testClasses = testClasses();
+    List<String> entries =
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .filter(e -> !Path.of(e).toAbsolutePath().equals(testClasses))
+            .toList();
+    assertNotEquals(
+        System.getProperty("java.class.path"),
+        String.join(File.pathSeparator, entries),
+        "the test classes " + testClasses + " are not on the class path");
+    return String.join(File.pathSeparator, entries);
+  }
+
+  private static Path testClasses() {
+    try {
+      return Path.of(
+              TestingLinesApplication.class
+                  .getProtectionDomain()
+                  .getCodeSource()
+                  .getLocation()
+                  .toURI())
+          .toAbsolutePath();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * A jar of {@link TestingLinesApplication} and its nested classes, built from the test classes.
+   */
+  private Path applicationJar() throws IOException {
+    String name = TestingLinesApplication.class.getName().replace('.', '/');
+    Path dir = testClasses().resolve(name).getParent();
+    String simple = TestingLinesApplication.class.getSimpleName();
+    Path jar = work.resolve("lines-app.jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+        Stream<Path> classes = Files.list(dir)) {
+      for (Path file : classes.toList()) {
+        String fileName = file.getFileName().toString();
+        if (fileName.equals(simple + ".class") || fileName.startsWith(simple + "$")) {
+          out.putNextEntry(new JarEntry(name.substring(0, name.lastIndexOf('/') + 1) + fileName));
+          Files.copy(file, out);
+          out.closeEntry();
+        }
+      }
+    }
+    return jar;
+  }
+
+  private String awaitAddress(TestingDriverJvm driver, int attempt) throws InterruptedException {
+    Path file = work.resolve("address-" + attempt);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+    while (!Files.exists(file)) {
+      if (!driver.isAlive() || System.nanoTime() > deadline) {
+        fail("the driver wrote no address to " + file + "; its log:\n" + driver.log());
+      }
+      Thread.sleep(20);
+    }
+    try {
+      String address = Files.readString(file);
+      assertTrue(address.matches("127\\.0\\.0\\.1:\\d+"), address);
+      return address;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private DriverStatusReport awaitStatus(
+      TestingDriverJvm driver, String address, Predicate<DriverStatusReport> condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+    Optional<DriverStatusReport> last = Optional.empty();
+    while (System.nanoTime() < deadline && driver.isAlive()) {
+      last = client.poll(address);
+      if (last.isPresent() && condition.test(last.get())) {
+        return last.get();
+      }
+      Thread.sleep(50);
+    }
+    return fail("the driver's status never met the condition; last " + last + "\n" + driver.log());
+  }
+
+  private void awaitSaved(TestingDriverJvm driver, Path out, int lines) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+    while (savedLines(out).size() < lines) {
+      if (!driver.isAlive() || System.nanoTime() > deadline) {
+        fail("the driver saved " + savedLines(out) + ", not " + lines + " lines\n" + driver.log());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static List<String> expectedLines(String... files) {
+    List<String> lines = new ArrayList<>();
+    for (String file : files) {
+      for (int i = 1; i <= LINES_PER_FILE; i++) {
+        lines.add(file + "-" + i);
+      }
+    }
+    return lines;
+  }
+
+  /** Writes file {@code name} of {@link #LINES_PER_FILE} lines, moving it in whole. */
+  private static void writeFile(Path in, String name) throws IOException {
+    Path hidden = in.resolve("." + name + ".tmp");
+    Files.write(hidden, expectedLines(name));
+    Files.move(hidden, in.resolve(name + ".txt"), StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Every line of every completed {@code lines-T.txt} batch. */
+  private static List<String> savedLines(Path out) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (Path batch : completedBatches(out, TestingLinesApplication.LINES).values()) {
+      lines.addAll(read(batch));
+    }
+    return lines;
+  }
+
+  private static List<String> newestTally(Path out) throws IOException {
+    TreeMap<Long, Path> tallies = completedBatches(out, TestingLinesApplication.TALLY);
+    return read(tallies.lastEntry().getValue());
+  }
+
+  private static TreeMap<Long, Path> completedBatches(Path out, String prefix) throws IOException {
+    TreeMap<Long, Path> batches = new TreeMap<>();
+    try (Stream<Path> dirs = Files.list(out)) {
+      for (Path dir : dirs.toList()) {
+        Matcher m = OUTPUT.matcher(dir.getFileName().toString());
+        if (m.matches() && m.group(1).equals(prefix) && Files.exists(dir.resolve("_SUCCESS"))) {
+          batches.put(Long.parseLong(m.group(2)), dir);
+        }
+      }
+    }
+    return batches;
+  }
+
+  private static List<String> read(Path batch) throws IOException {
+    try (Stream<Path> parts = Files.list(batch)) {
+      List<String> lines = new ArrayList<>();
+      for (Path part :
+          parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+        lines.addAll(Files.readAllLines(part));
+      }
+      return lines;
+    }
+  }
+}

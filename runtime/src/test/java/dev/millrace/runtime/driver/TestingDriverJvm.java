@@ -1,0 +1,88 @@
+package dev.millrace.runtime.driver;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.millrace.runtime.cli.Millrace;
+import dev.millrace.streaming.TestingJvm;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code millrace driver <args>} in a JVM of its own, on a class path the test chooses, with the
+ * current {@code java}; its output and errors go to a log file.
+ */
+final class TestingDriverJvm implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+
+  private TestingDriverJvm(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts {@code millrace driver args} on {@code classPath}, logging to {@code log}. */
+  static TestingDriverJvm start(String classPath, Path log, List<String> args) {
+    List<String> command = TestingJvm.command(classPath, Millrace.class);
+    command.add("driver");
+    command.addAll(args);
+    try {
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+      return new TestingDriverJvm(p, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the driver: " + command, e);
+    }
+  }
+
+  /** What the driver has written to its output and errors so far. */
+  String log() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether the process is still running. */
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Waits for the driver to exit by itself and returns its exit code. */
+  int awaitExit(long timeoutMillis) throws InterruptedException {
+    if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+      fail("driver " + process.pid() + " did not exit within " + timeoutMillis + " ms; see " + log);
+    }
+    return process.exitValue();
+  }
+
+  /** Sends SIGTERM ({@link Process#destroy()} on Linux) and returns the exit code. */
+  int terminate(long timeoutMillis) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+      fail("driver " + process.pid() + " did not stop within " + timeoutMillis + " ms of SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  /** Kills the process if it is still running. */
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      try {
+        process.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
