@@ -1,44 +1,37 @@
 package dev.millrace.runtime.driver;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.millrace.crds.StreamingApp;
-import java.io.IOException;
+import dev.millrace.crds.validation.InvalidSpecException;
+import dev.millrace.crds.validation.StreamingAppFiles;
+import dev.millrace.crds.validation.StreamingAppValidator;
+import dev.millrace.crds.validation.Target;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reads the StreamingApp a driver runs. */
+/** Reads the StreamingApp a driver runs, with the one reader and validator every backend uses. */
 final class SpecLoading {
   private SpecLoading() {}
 
   /**
-   * The StreamingApp in the YAML file {@code file}.
+   * The valid StreamingApp in the YAML file {@code file}. Backends validate for their own target
+   * before launching; the driver checks what every target shares ({@link Target#LOCAL}), so a spec
+   * handed to it directly is refused just as clearly.
    *
-   * @throws DriverConfigurationException if the file cannot be read or holds no StreamingApp
+   * @throws DriverConfigurationException if the file cannot be read or holds no valid StreamingApp
    */
   static StreamingApp load(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new DriverConfigurationException(
           "spec file " + file.toAbsolutePath() + " does not exist or is not a file");
     }
-    StreamingApp app;
     try {
-      app = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), StreamingApp.class);
-    } catch (JsonProcessingException e) {
-      throw new DriverConfigurationException(
-          "spec file "
-              + file
-              + " is not a StreamingApp: "
-              + e.getOriginalMessage()
-              + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"),
-          e);
-    } catch (IOException e) {
+      return StreamingAppValidator.requireValid(
+          StreamingAppFiles.read(file), Target.LOCAL, file.toString());
+    } catch (InvalidSpecException e) {
+      throw new DriverConfigurationException(e.getMessage(), e);
+    } catch (UncheckedIOException e) {
       throw new DriverConfigurationException("cannot read spec file " + file + ": " + e, e);
     }
-    if (app == null || app.getSpec() == null) {
-      throw new DriverConfigurationException("spec file " + file + " holds no StreamingApp spec");
-    }
-    return app;
   }
 }

@@ -83,6 +83,6 @@ class DriverTest {
     Path other = Files.writeString(dir.resolve("other.yaml"), "kind: StreamingApp\nspek: {}\n");
     Driver wrong = new Driver(DriverOptions.parse(List.of("--spec", other.toString())));
     message = assertThrows(DriverConfigurationException.class, wrong::run).getMessage();
-    assertTrue(message.contains("is not a StreamingApp") && message.contains("spek"), message);
+    assertTrue(message.contains("spek: unknown field; did you mean spec?"), message);
   }
 }
