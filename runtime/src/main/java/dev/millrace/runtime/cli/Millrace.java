@@ -25,8 +25,11 @@ public final class Millrace {
       usage: millrace <command> [options]
 
       commands:
-        demo [--batches N]             run a self-contained file-stream word count that writes its
-                                       own input; stops after N batches (default 10) or on Ctrl-C
+        run app.yaml [--run-dir DIR]   run and supervise a StreamingApp spec with driver
+                                       processes on this machine: restarts from the checkpoint
+                                       per its restartPolicy; Ctrl-C stops it gracefully
+        demo [--files N]               a supervised word count that writes its own input, is
+                                       killed with SIGKILL once and recovers with exact output
         example <Name> [options] [--] [args]
                                        run an example, e.g. NetworkWordCount localhost 9999
         app <class> [options] [--] [args]
@@ -42,7 +45,8 @@ public final class Millrace {
         --batch-interval 1s            batch interval: 200ms, 1s, 1m (default 1s)
         --conf key=value               an engine setting, e.g. millrace.default.parallelism=4
 
-      examples: NetworkWordCount, StatefulNetworkWordCount, WindowedNetworkWordCount, Demo
+      examples: NetworkWordCount, StatefulNetworkWordCount, WindowedNetworkWordCount,
+                FileWordCount, Demo
       exit codes: 0 stopped or finished, 1 application failed, 65 incompatible checkpoint,
                   78 bad command line or configuration
       """;
@@ -69,6 +73,7 @@ public final class Millrace {
             runClass(EXAMPLES_PACKAGE + requireName(rest, "example"), rest.subList(1, rest.size()))
                 .code();
         case "app" -> runClass(requireName(rest, "app"), rest.subList(1, rest.size())).code();
+        case "run" -> RunCommand.run(rest, out, err);
         case "driver" -> new Driver(DriverOptions.parse(rest)).run().code();
         default ->
             throw new UsageException(

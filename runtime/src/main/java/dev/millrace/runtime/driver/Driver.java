@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * The driver process of the launch contract, {@code millrace driver --spec <file>}: reads the
@@ -145,11 +146,34 @@ public final class Driver {
       try {
         StreamingContext ssc = define(code.instantiate(application.getMainClass()), settings, args);
         ssc.addStreamingListener(status);
+        stopWhenSupervisorEnds();
         return ApplicationRunner.runUntilStopped(ssc, status);
       } finally {
         thread.setContextClassLoader(before);
       }
     }
+  }
+
+  /**
+   * Raises SIGTERM in this process, the one graceful-stop path, when the supervisor named by {@code
+   * --supervisor-pid} ends (or has already ended).
+   */
+  private void stopWhenSupervisorEnds() {
+    if (options.supervisorPid() == null) {
+      return;
+    }
+    long pid = options.supervisorPid();
+    ProcessHandle.of(pid)
+        .map(ProcessHandle::onExit)
+        .orElse(java.util.concurrent.CompletableFuture.completedFuture(null))
+        .thenRun(
+            () -> {
+              LOG.warn(
+                  "the supervisor (pid {}) is gone; stopping gracefully so that no driver runs"
+                      + " unsupervised",
+                  pid);
+              Signal.raise(new Signal("TERM"));
+            });
   }
 
   /** The context of {@code settings}, with {@code main}'s graph defined on it. */

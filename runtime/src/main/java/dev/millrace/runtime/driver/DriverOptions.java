@@ -6,14 +6,18 @@ import java.util.List;
 
 /**
  * How a backend starts a driver: {@code --spec <file> [--attempt N] [--http-port P] [--address-file
- * F]}, the same flags on every backend.
+ * F] [--supervisor-pid PID]}, the same flags on every backend.
  *
  * @param spec the StreamingApp YAML file
  * @param attempt the driver attempt, counted by the backend from 1; reported in the status
  * @param httpPort the port of the status endpoint; 0 picks a free one
  * @param addressFile where to write the endpoint's {@code host:port} once it listens, or null
+ * @param supervisorPid a local supervisor's process id, or null: the driver stops gracefully when
+ *     that process ends, so a supervisor that dies never leaves a driver nobody watches (and a new
+ *     supervisor never runs a second driver on the same checkpoint)
  */
-public record DriverOptions(Path spec, int attempt, int httpPort, Path addressFile) {
+public record DriverOptions(
+    Path spec, int attempt, int httpPort, Path addressFile, Long supervisorPid) {
 
   /**
    * Reads the options in {@code args}.
@@ -25,6 +29,7 @@ public record DriverOptions(Path spec, int attempt, int httpPort, Path addressFi
     int attempt = 1;
     int httpPort = 0;
     Path addressFile = null;
+    Long supervisorPid = null;
     for (int i = 0; i < args.size(); i++) {
       String option = args.get(i);
       switch (option) {
@@ -33,18 +38,20 @@ public record DriverOptions(Path spec, int attempt, int httpPort, Path addressFi
             attempt = number(value(args, i++, option), option, 1, Integer.MAX_VALUE);
         case "--http-port" -> httpPort = number(value(args, i++, option), option, 0, 65535);
         case "--address-file" -> addressFile = Path.of(value(args, i++, option));
+        case "--supervisor-pid" ->
+            supervisorPid = (long) number(value(args, i++, option), option, 1, Integer.MAX_VALUE);
         default ->
             throw new UsageException(
                 "unknown driver option "
                     + option
-                    + "; the options are --spec <file>, --attempt N, --http-port P and"
-                    + " --address-file F");
+                    + "; the options are --spec <file>, --attempt N, --http-port P,"
+                    + " --address-file F and --supervisor-pid PID");
       }
     }
     if (spec == null) {
       throw new UsageException("driver needs --spec <file>, the StreamingApp YAML to run");
     }
-    return new DriverOptions(spec, attempt, httpPort, addressFile);
+    return new DriverOptions(spec, attempt, httpPort, addressFile, supervisorPid);
   }
 
   private static String value(List<String> args, int i, String option) {

@@ -14,7 +14,7 @@ class DriverOptionsTest {
   @Test
   void theFlagsOfTheLaunchContractAreRead() {
     assertEquals(
-        new DriverOptions(Path.of("app.yaml"), 3, 4040, Path.of("/run/driver.address")),
+        new DriverOptions(Path.of("app.yaml"), 3, 4040, Path.of("/run/driver.address"), 777L),
         DriverOptions.parse(
             List.of(
                 "--attempt",
@@ -24,9 +24,11 @@ class DriverOptionsTest {
                 "--http-port",
                 "4040",
                 "--address-file",
-                "/run/driver.address")));
+                "/run/driver.address",
+                "--supervisor-pid",
+                "777")));
     assertEquals(
-        new DriverOptions(Path.of("app.yaml"), 1, 0, null),
+        new DriverOptions(Path.of("app.yaml"), 1, 0, null, null),
         DriverOptions.parse(List.of("--spec", "app.yaml")));
   }
 

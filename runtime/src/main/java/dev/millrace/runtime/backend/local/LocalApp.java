@@ -1,0 +1,127 @@
+package dev.millrace.runtime.backend.local;
+
+import dev.millrace.crds.StreamingApp;
+import dev.millrace.crds.validation.StreamingAppFiles;
+import dev.millrace.crds.validation.StreamingAppValidator;
+import dev.millrace.crds.validation.Target;
+import dev.millrace.runtime.config.StreamingOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+
+/**
+ * A validated spec made ready for this machine: relative paths (the checkpoint directory, plain jar
+ * paths) resolved against the spec file's folder, and a run directory for its logs. The driver
+ * reads the resolved copy, so it does not depend on the working directory of {@code millrace run}.
+ */
+final class LocalApp {
+  private final StreamingApp resource;
+  private final Path runDirectory;
+
+  private LocalApp(StreamingApp resource, Path runDirectory) {
+    this.resource = resource;
+    this.runDirectory = runDirectory;
+  }
+
+  /**
+   * Reads and validates {@code specFile}; {@code runDirectory} {@code null} means {@code
+   * .millrace/<name>} in the working directory.
+   */
+  static LocalApp load(Path specFile, Path runDirectory) {
+    String source = specFile.toString();
+    StreamingApp app =
+        StreamingAppValidator.requireValid(StreamingAppFiles.read(specFile), Target.LOCAL, source);
+    Path base = specFile.toAbsolutePath().getParent();
+    app.getSpec().getCheckpoint().setDir(resolve(base, app.getSpec().getCheckpoint().getDir()));
+    List<String> jars = new ArrayList<>();
+    for (String jar : app.getSpec().getApplication().getJars()) {
+      jars.add(resolve(base, jar));
+    }
+    app.getSpec().getApplication().setJars(jars);
+    Path dir =
+        runDirectory != null
+            ? runDirectory.toAbsolutePath()
+            : Path.of(".millrace", app.getMetadata().getName()).toAbsolutePath();
+    return new LocalApp(app, dir);
+  }
+
+  /** {@code location} as written if it has a scheme, else a path resolved against {@code base}. */
+  private static String resolve(Path base, String location) {
+    if (location.contains("://") || location.startsWith("file:")) {
+      return location;
+    }
+    return base.resolve(location).normalize().toString();
+  }
+
+  StreamingApp resource() {
+    return resource;
+  }
+
+  String name() {
+    return resource.getMetadata().getName();
+  }
+
+  Path runDirectory() {
+    return runDirectory;
+  }
+
+  /** Where the driver reads the resolved spec. */
+  Path specFile() {
+    return runDirectory.resolve("spec.yaml");
+  }
+
+  /** Writes the resolved spec for the drivers, atomically. */
+  void writeResolvedSpec() throws IOException {
+    Files.createDirectories(runDirectory);
+    Path temp = runDirectory.resolve(".spec.yaml.tmp");
+    Files.writeString(temp, StreamingAppFiles.toYaml(resource), StandardCharsets.UTF_8);
+    Files.move(temp, specFile(), StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * Moves the checkpoint directory aside for a stateless start, keeping it under a new name rather
+   * than deleting anyone's state.
+   */
+  void setCheckpointAside(PrintStream out) {
+    String dir = resource.getSpec().getCheckpoint().getDir();
+    URI uri = dir.contains(":") ? URI.create(dir) : Path.of(dir).toUri();
+    try {
+      Configuration hadoop = new Configuration();
+      resource
+          .getSpec()
+          .getApplication()
+          .getConf()
+          .forEach(
+              (key, value) -> {
+                if (key.startsWith(StreamingOptions.HADOOP_PREFIX)) {
+                  hadoop.set(key.substring(StreamingOptions.HADOOP_PREFIX.length()), value);
+                }
+              });
+      FileSystem fs = FileSystem.get(uri, hadoop);
+      org.apache.hadoop.fs.Path from = new org.apache.hadoop.fs.Path(uri);
+      if (!fs.exists(from)) {
+        return;
+      }
+      org.apache.hadoop.fs.Path to =
+          new org.apache.hadoop.fs.Path(
+              from.getParent(), from.getName() + ".set-aside-" + Instant.now().toEpochMilli());
+      if (!fs.rename(from, to)) {
+        throw new IOException("rename to " + to + " returned false");
+      }
+      out.println("starting stateless: the previous checkpoint was moved to " + to);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot move the checkpoint " + dir + " aside for a stateless start", e);
+    }
+  }
+}

@@ -1,0 +1,353 @@
+package dev.millrace.runtime.backend.local;
+
+import dev.millrace.crds.Phase;
+import dev.millrace.crds.StreamingApp;
+import dev.millrace.crds.launch.DriverStatusClient;
+import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.crds.supervision.ExitReport;
+import dev.millrace.crds.supervision.FailureClass;
+import dev.millrace.crds.supervision.Supervisor;
+import dev.millrace.crds.supervision.SupervisorAction;
+import dev.millrace.crds.supervision.SupervisorAction.GiveUp;
+import dev.millrace.crds.supervision.SupervisorAction.KillDriver;
+import dev.millrace.crds.supervision.SupervisorAction.LaunchDriver;
+import dev.millrace.crds.supervision.SupervisorAction.RestartScheduled;
+import dev.millrace.crds.supervision.SupervisorAction.StopDriver;
+import dev.millrace.crds.supervision.SupervisorEvent;
+import dev.millrace.crds.supervision.SupervisorEvent.BatchCompleted;
+import dev.millrace.crds.supervision.SupervisorEvent.DriverExited;
+import dev.millrace.crds.supervision.SupervisorEvent.DriverStarted;
+import dev.millrace.crds.supervision.SupervisorEvent.StopRequested;
+import dev.millrace.crds.supervision.SupervisorEvent.Tick;
+import dev.millrace.crds.supervision.SupervisorPolicy;
+import dev.millrace.crds.supervision.SupervisorView;
+import dev.millrace.runtime.cli.ExitCode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code millrace run}: supervises one {@link StreamingApp} with driver processes on this machine.
+ * The {@link Supervisor} decides; this class carries its decisions out (start, SIGTERM, SIGKILL a
+ * driver process), feeds it what happened (process exits, batch progress read from the driver's
+ * status endpoint, stop requests, the clock), and prints progress.
+ *
+ * <p>All supervision runs on the thread that calls {@link #run()}; other threads (process exit
+ * callbacks, signal handlers) only put events on a queue.
+ */
+public final class LocalRun {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalRun.class);
+
+  private final LocalApp app;
+  private final LocalRunOptions options;
+  private final Supervisor supervisor;
+  private final DriverStatusClient statusClient = new DriverStatusClient();
+  private final BlockingQueue<SupervisorEvent> events = new LinkedBlockingQueue<>();
+  private final ProgressPrinter progress;
+
+  // Owned by the thread in run().
+  private LocalDriverProcess driver;
+  private long lastBatchTime = Long.MIN_VALUE;
+  private volatile DriverStatusReport lastReport;
+  private volatile SupervisorView view;
+  private volatile boolean killRequested;
+
+  private LocalRun(LocalApp app, LocalRunOptions options) {
+    this.app = app;
+    this.options = options;
+    SupervisorPolicy policy = SupervisorPolicy.from(app.resource().getSpec());
+    // Executor processes are launched by a later build; the driver runs every task itself.
+    this.supervisor =
+        new Supervisor(
+            new SupervisorPolicy(
+                policy.type(),
+                policy.maxRestarts(),
+                policy.window(),
+                policy.backoffInitial(),
+                policy.backoffMax(),
+                policy.backoffMultiplier(),
+                policy.resetAfter(),
+                policy.maxBatchDelay(),
+                policy.startTimeout(),
+                policy.gracefulStopTimeout(),
+                0));
+    this.view = supervisor.view();
+    this.progress = new ProgressPrinter(options.out(), app.name());
+  }
+
+  /**
+   * Reads, validates and resolves the spec in {@code specFile}; nothing is started yet.
+   *
+   * @throws dev.millrace.crds.validation.InvalidSpecException if the spec is not valid
+   */
+  public static LocalRun prepare(Path specFile, LocalRunOptions options) {
+    return new LocalRun(LocalApp.load(specFile, options.runDirectory()), options);
+  }
+
+  /** The application's run directory: resolved spec, driver logs, lock. */
+  public Path runDirectory() {
+    return app.runDirectory();
+  }
+
+  /** What the Supervisor knows, as of the last event handled. */
+  public SupervisorView view() {
+    return view;
+  }
+
+  /** The newest status the current driver reported, if any. */
+  public Optional<DriverStatusReport> lastReport() {
+    return Optional.ofNullable(lastReport);
+  }
+
+  /** Asks for a graceful stop (SIGTERM to the driver, final checkpoint); safe from any thread. */
+  public void requestStop() {
+    events.add(new StopRequested(options.clock().instant()));
+  }
+
+  /**
+   * Ends the driver now with SIGKILL (a second Ctrl-C), on top of a stop already requested; safe
+   * from any thread. The checkpoint stays consistent: the next start replays what was in flight.
+   */
+  public void requestKill() {
+    killRequested = true;
+    events.add(new StopRequested(options.clock().instant()));
+  }
+
+  /**
+   * Supervises the application until it ends: stopped on request or finished (exit 0), or given up
+   * (1, or 65/78 when the driver reported an incompatible checkpoint or a bad configuration).
+   */
+  public int run() throws InterruptedException {
+    try (FileChannel lockFile = lock()) {
+      awaitPreviousDriver();
+      app.writeResolvedSpec();
+      Files.writeString(
+          app.runDirectory().resolve("supervisor.pid"), ProcessHandle.current().pid() + "\n");
+      progress.starting(app);
+      handle(new Tick(options.clock().instant()));
+      Instant nextPoll = options.clock().instant();
+      while (!view.terminal()) {
+        Instant now = options.clock().instant();
+        Instant wakeUp = earlier(supervisor.nextDeadline(), nextPoll);
+        long waitMillis = Math.max(0, Duration.between(now, wakeUp).toMillis());
+        SupervisorEvent event = events.poll(waitMillis, TimeUnit.MILLISECONDS);
+        if (killRequested && driver != null && driver.isAlive()) {
+          driver.kill();
+        }
+        if (event != null) {
+          handle(event);
+        }
+        now = options.clock().instant();
+        if (!now.isBefore(nextPoll)) {
+          pollStatus();
+          nextPoll = now.plus(options.pollInterval());
+        }
+        handle(new Tick(options.clock().instant()));
+      }
+      progress.finished(view);
+      return exitCode(view);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot use the run directory " + app.runDirectory(), e);
+    } finally {
+      if (driver != null && driver.isAlive()) {
+        // Only reached when the caller was interrupted: never leave a driver without a supervisor.
+        driver.kill();
+      }
+    }
+  }
+
+  private static Instant earlier(Optional<Instant> deadline, Instant other) {
+    return deadline.filter(d -> d.isBefore(other)).orElse(other);
+  }
+
+  private void handle(SupervisorEvent event) {
+    List<SupervisorAction> actions = supervisor.on(event);
+    view = supervisor.view();
+    for (SupervisorAction action : actions) {
+      carryOut(action);
+    }
+    view = supervisor.view();
+  }
+
+  private void carryOut(SupervisorAction action) {
+    if (action instanceof LaunchDriver launch) {
+      launch(launch);
+    } else if (action instanceof StopDriver stop) {
+      progress.stopping(stop);
+      if (driver != null && driver.attempt() == stop.attempt()) {
+        driver.terminate();
+      }
+    } else if (action instanceof KillDriver kill) {
+      progress.killing(kill);
+      if (driver != null && driver.attempt() == kill.attempt()) {
+        driver.kill();
+      }
+    } else if (action instanceof RestartScheduled scheduled) {
+      progress.restartScheduled(scheduled, view);
+    } else if (action instanceof GiveUp giveUp) {
+      progress.gaveUp(giveUp);
+    }
+    // LaunchExecutor and StopExecutor: the policy asks for no executors (see the constructor).
+  }
+
+  private void launch(LaunchDriver launch) {
+    if (launch.freshCheckpoint()) {
+      app.setCheckpointAside(options.out());
+    }
+    lastBatchTime = Long.MIN_VALUE;
+    lastReport = null;
+    Instant at = options.clock().instant();
+    try {
+      LocalDriverProcess started =
+          LocalDriverProcess.start(
+              app.resource(), app.specFile(), launch.attempt(), app.runDirectory(), options);
+      driver = started;
+      writePid(started);
+      // Queued before the exit callback is registered, so the Supervisor sees them in order.
+      events.add(new DriverStarted(at, launch.attempt()));
+      started
+          .onExit()
+          .thenAccept(
+              exit ->
+                  events.add(new DriverExited(options.clock().instant(), started.attempt(), exit)));
+      progress.launched(started, launch);
+    } catch (IOException e) {
+      LOG.error("cannot start driver attempt {}", launch.attempt(), e);
+      progress.launchFailed(launch, e);
+      events.add(
+          new DriverExited(
+              at,
+              launch.attempt(),
+              new ExitReport(null, "LaunchFailed: " + e.getMessage(), FailureClass.APPLICATION)));
+    }
+  }
+
+  private void pollStatus() {
+    LocalDriverProcess current = driver;
+    if (current == null || !current.isAlive()) {
+      return;
+    }
+    Optional<DriverStatusReport> report = current.statusAddress().flatMap(statusClient::poll);
+    if (report.isEmpty() || report.get().attempt() != current.attempt()) {
+      return;
+    }
+    DriverStatusReport r = report.get();
+    lastReport = r;
+    Long batchTime = r.lastCompletedBatchTimeMs();
+    if (batchTime != null && batchTime > lastBatchTime) {
+      lastBatchTime = batchTime;
+      handle(new BatchCompleted(options.clock().instant(), Instant.ofEpochMilli(batchTime)));
+      progress.batch(r, view);
+    }
+  }
+
+  private FileChannel lock() throws IOException {
+    Files.createDirectories(app.runDirectory());
+    Path lockPath = app.runDirectory().resolve("run.lock");
+    FileChannel channel =
+        FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      lock = null; // held by another LocalRun in this JVM
+    }
+    if (lock == null) {
+      channel.close();
+      throw new AlreadySupervisedException(
+          "another 'millrace run' is supervising "
+              + app.name()
+              + " from "
+              + app.runDirectory()
+              + "; stop it first (Ctrl-C in its terminal, or kill the pid in "
+              + app.runDirectory().resolve("supervisor.pid")
+              + "), or give this run another --run-dir");
+    }
+    return channel;
+  }
+
+  /**
+   * Waits for a driver left by a supervisor that died without stopping it: drivers stop by
+   * themselves once their supervisor is gone, and two drivers must never share a checkpoint.
+   */
+  private void awaitPreviousDriver() throws InterruptedException {
+    Path pidFile = app.runDirectory().resolve("driver.pid");
+    Optional<ProcessHandle> previous = readPid(pidFile).flatMap(ProcessHandle::of);
+    if (previous.isEmpty() || !previous.get().isAlive() || !isMillraceDriver(previous.get())) {
+      return;
+    }
+    ProcessHandle old = previous.get();
+    Duration grace = SupervisorPolicy.from(app.resource().getSpec()).gracefulStopTimeout();
+    options
+        .out()
+        .printf(
+            "waiting up to %s for the previous driver (pid %d) to stop before starting%n",
+            progress.duration(grace), old.pid());
+    old.destroy();
+    try {
+      old.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      options.out().printf("the previous driver (pid %d) did not stop: killing it%n", old.pid());
+      old.destroyForcibly();
+      try {
+        old.onExit().get(30, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException x) {
+        throw new IllegalStateException(
+            "the previous driver (pid " + old.pid() + ") survived SIGKILL; stop it by hand");
+      }
+    }
+  }
+
+  private static boolean isMillraceDriver(ProcessHandle process) {
+    return process
+        .info()
+        .arguments()
+        .map(args -> List.of(args).contains("driver") && List.of(args).contains("--spec"))
+        .orElse(true);
+  }
+
+  private void writePid(LocalDriverProcess started) throws IOException {
+    Path pidFile = app.runDirectory().resolve("driver.pid");
+    Path temp = app.runDirectory().resolve(".driver.pid.tmp");
+    Files.writeString(temp, started.pid() + "\n", StandardCharsets.UTF_8);
+    Files.move(temp, pidFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static Optional<Long> readPid(Path pidFile) {
+    try {
+      return Files.exists(pidFile)
+          ? Optional.of(Long.parseLong(Files.readString(pidFile).trim()))
+          : Optional.empty();
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static int exitCode(SupervisorView view) {
+    if (view.phase() == Phase.Succeeded) {
+      return ExitCode.OK.code();
+    }
+    FailureClass last = view.lastExit().map(ExitReport::failureClass).orElse(null);
+    if (last == FailureClass.CONFIGURATION) {
+      return ExitCode.BAD_CONFIGURATION.code();
+    }
+    if (last == FailureClass.INCOMPATIBLE_CHECKPOINT) {
+      return ExitCode.CHECKPOINT_INCOMPATIBLE.code();
+    }
+    return ExitCode.APPLICATION_FAILURE.code();
+  }
+}

@@ -1,0 +1,54 @@
+package dev.millrace.runtime.backend.local;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How {@code millrace run} supervises on this machine.
+ *
+ * @param runDirectory where the resolved spec, the driver logs and the lock live; {@code null}
+ *     means {@code .millrace/<app name>} in the working directory
+ * @param classPath the class path of the driver JVMs (the runtime and the application)
+ * @param jvmOptions extra options for the driver JVMs, before the heap size taken from the spec
+ * @param pollInterval how often the driver's status endpoint is read
+ * @param out where progress lines go
+ * @param clock the time of the Supervisor's events
+ */
+public record LocalRunOptions(
+    Path runDirectory,
+    String classPath,
+    List<String> jvmOptions,
+    Duration pollInterval,
+    PrintStream out,
+    Clock clock) {
+
+  /** The defaults of the {@code millrace run} command: this JVM's class path, stdout. */
+  public static LocalRunOptions defaults() {
+    return new LocalRunOptions(
+        null,
+        System.getProperty("java.class.path"),
+        List.of(),
+        Duration.ofMillis(500),
+        System.out,
+        Clock.systemUTC());
+  }
+
+  /** These options with {@code runDirectory}. */
+  public LocalRunOptions withRunDirectory(Path runDirectory) {
+    return new LocalRunOptions(runDirectory, classPath, jvmOptions, pollInterval, out, clock);
+  }
+
+  /** These options with {@code jvmOptions}. */
+  public LocalRunOptions withJvmOptions(List<String> jvmOptions) {
+    return new LocalRunOptions(
+        runDirectory, classPath, List.copyOf(jvmOptions), pollInterval, out, clock);
+  }
+
+  /** These options printing to {@code out}. */
+  public LocalRunOptions withOut(PrintStream out) {
+    return new LocalRunOptions(runDirectory, classPath, jvmOptions, pollInterval, out, clock);
+  }
+}

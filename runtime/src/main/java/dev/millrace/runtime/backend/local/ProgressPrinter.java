@@ -1,0 +1,115 @@
+package dev.millrace.runtime.backend.local;
+
+import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.crds.supervision.SupervisorAction.GiveUp;
+import dev.millrace.crds.supervision.SupervisorAction.KillDriver;
+import dev.millrace.crds.supervision.SupervisorAction.LaunchDriver;
+import dev.millrace.crds.supervision.SupervisorAction.RestartScheduled;
+import dev.millrace.crds.supervision.SupervisorAction.StopDriver;
+import dev.millrace.crds.supervision.SupervisorView;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * The lines {@code millrace run} prints for humans: one per completed batch it sees (batch time,
+ * records, delays, restarts), and one per supervision event (launch, exit, restart, give up).
+ */
+final class ProgressPrinter {
+  private static final DateTimeFormatter CLOCK =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+  private static final DateTimeFormatter BATCH =
+      DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+
+  private final PrintStream out;
+  private final String app;
+
+  ProgressPrinter(PrintStream out, String app) {
+    this.out = out;
+    this.app = app;
+  }
+
+  void starting(LocalApp local) {
+    out.printf(
+        "millrace run: supervising %s (checkpoint %s, run directory %s)%n",
+        app, local.resource().getSpec().getCheckpoint().getDir(), local.runDirectory());
+    int executors = local.resource().getSpec().getExecutor().getInstances();
+    if (executors > 0) {
+      out.printf(
+          "note: executor.instances is %d, but this build runs every task in the driver"
+              + " (local[%d])%n",
+          executors, local.resource().getSpec().getDriver().getCores());
+    }
+  }
+
+  void launched(LocalDriverProcess driver, LaunchDriver launch) {
+    line(
+        "driver attempt %d started: pid %d, log %s (%s)",
+        launch.attempt(), driver.pid(), driver.log(), launch.reason());
+  }
+
+  void launchFailed(LaunchDriver launch, Exception e) {
+    line("driver attempt %d could not be started: %s", launch.attempt(), e.getMessage());
+  }
+
+  void batch(DriverStatusReport r, SupervisorView view) {
+    line(
+        "attempt %d  %-8s batch %s  %,d records  processing %s  scheduling %s  %,.0f records/s%s"
+            + "  restarts %d",
+        r.attempt(),
+        view.phase(),
+        BATCH.format(Instant.ofEpochMilli(r.lastCompletedBatchTimeMs())),
+        r.recordsLastBatch(),
+        millis(r.processingDelayMs()),
+        millis(r.schedulingDelayMs()),
+        r.recordsPerSecond(),
+        r.lastCheckpointTimeMs() == null
+            ? ""
+            : "  checkpoint " + BATCH.format(Instant.ofEpochMilli(r.lastCheckpointTimeMs())),
+        view.restartsTotal());
+  }
+
+  void stopping(StopDriver stop) {
+    line(
+        "stopping driver attempt %d gracefully (up to %s): %s",
+        stop.attempt(), duration(stop.gracePeriod()), stop.reason());
+  }
+
+  void killing(KillDriver kill) {
+    line("killing driver attempt %d: %s", kill.attempt(), kill.reason());
+  }
+
+  void restartScheduled(RestartScheduled scheduled, SupervisorView view) {
+    String exit = view.lastExit().map(e -> "exited with " + e.describe()).orElse("stopped");
+    line(
+        "driver %s; attempt %d starts in %s: %s",
+        exit, scheduled.attempt(), duration(scheduled.delay()), scheduled.reason());
+  }
+
+  void gaveUp(GiveUp giveUp) {
+    line("giving up: %s", giveUp.reason());
+  }
+
+  void finished(SupervisorView view) {
+    line("%s %s: %s", app, view.phase(), view.message());
+  }
+
+  String duration(Duration d) {
+    if (d.toMillis() % 1000 != 0 || d.isZero()) {
+      return d.toMillis() + " ms";
+    }
+    long s = d.toSeconds();
+    return s % 60 == 0 && s >= 60 ? (s / 60) + " min" : s + " s";
+  }
+
+  private static String millis(Long value) {
+    return value == null ? "-" : value + " ms";
+  }
+
+  private void line(String format, Object... args) {
+    out.println(CLOCK.format(Instant.now()) + "  " + String.format(Locale.ROOT, format, args));
+  }
+}

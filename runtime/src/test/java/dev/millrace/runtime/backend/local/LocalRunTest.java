@@ -1,0 +1,296 @@
+package dev.millrace.runtime.backend.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.millrace.crds.Phase;
+import dev.millrace.runtime.cli.ExitCode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code millrace run} for real: a {@link LocalRun} supervises driver processes of {@link
+ * TestingSupervisedApp} on this machine, which the tests kill with SIGKILL, crash, hang and feed
+ * bad specs.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LocalRunTest {
+  private static final Pattern LINE = Pattern.compile("\\((.+),(\\d+)\\)");
+  private static final String[] WORDS = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta"};
+
+  // Kept with the drivers' logs when a test fails.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path work;
+
+  private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+  @Test
+  void sigkilledDriverIsRestartedFromTheCheckpointAndItsOutputIsExact() throws Exception {
+    Path spec = writeSpec("count", "restartPolicy: {backoff: {initial: 500ms}}");
+    LocalRun run = prepare(spec);
+    CompletableFuture<Integer> result = runInBackground(run);
+
+    Map<String, Integer> expected = new TreeMap<>();
+    // A file stream counts files that arrive after it starts, so the input waits for a batch.
+    await("the first driver's first batch", () -> batchesOf(run) >= 1, 60_000);
+    writeInputFiles(0, 6, expected);
+    await("three completed batches", () -> batchesOf(run) >= 3, 60_000);
+    long firstPid = driverPid(run);
+    ProcessHandle.of(firstPid).orElseThrow().destroyForcibly();
+    await(
+        "driver attempt 2 completing batches",
+        () -> run.view().attempt() == 2 && batchesOf(run) >= 1,
+        60_000);
+    writeInputFiles(6, 12, expected);
+    await("every word counted", () -> expected.equals(sumOfSavedCounts()), 60_000);
+    run.requestStop();
+
+    assertEquals(ExitCode.OK.code(), result.get(60, TimeUnit.SECONDS), printed());
+    assertEquals(Phase.Succeeded, run.view().phase());
+    assertEquals(1, run.view().restartsTotal(), printed());
+    assertEquals(expected, sumOfSavedCounts(), "per-batch counts after the stop");
+    assertEquals(expected, newestTotals(), "running totals restored from the checkpoint");
+    assertTrue(printed().contains("code 137 (Killed)"), printed());
+  }
+
+  @Test
+  void crashLoopBeyondMaxRestartsEndsFailedWithTheReason() throws Exception {
+    Path spec =
+        writeSpec(
+            "crash",
+            "restartPolicy: {maxRestarts: 2, window: 10m, backoff: {initial: 100ms, max: 200ms}}");
+    LocalRun run = prepare(spec);
+
+    int code = runInBackground(run).get(90, TimeUnit.SECONDS);
+
+    assertEquals(ExitCode.APPLICATION_FAILURE.code(), code, printed());
+    assertEquals(Phase.Failed, run.view().phase());
+    assertEquals(3, run.view().attempt(), "the first start and two restarts");
+    assertTrue(run.view().message().contains("maxRestarts=2"), run.view().message());
+    try (Stream<Path> logs = Files.list(run.runDirectory().resolve("logs"))) {
+      assertEquals(3, logs.count(), "one driver log per attempt");
+    }
+    assertTrue(
+        Files.readString(run.runDirectory().resolve("logs/driver-1.log"))
+            .contains("crashes on purpose"),
+        "the driver log says why it failed");
+  }
+
+  @Test
+  void hungDriverIsRestartedByTheHealthCheck() throws Exception {
+    Path spec =
+        writeSpec(
+            "hang-once",
+            "healthCheck: {maxBatchDelay: 2s, startTimeout: 60s}\n"
+                + "  gracefulStopTimeout: 2s\n"
+                + "  restartPolicy: {backoff: {initial: 100ms}}");
+    LocalRun run = prepare(spec);
+    CompletableFuture<Integer> result = runInBackground(run);
+    Map<String, Integer> expected = new TreeMap<>();
+    await("the first driver's first batch", () -> batchesOf(run) >= 1, 60_000);
+
+    writeInputFiles(0, 3, expected);
+    await(
+        "a second attempt completing batches",
+        () -> run.view().attempt() == 2 && batchesOf(run) >= 1,
+        60_000);
+    await("every word counted", () -> expected.equals(sumOfSavedCounts()), 60_000);
+    run.requestStop();
+
+    assertEquals(ExitCode.OK.code(), result.get(60, TimeUnit.SECONDS), printed());
+    assertTrue(Files.exists(work.resolve("output").resolve(TestingSupervisedApp.HUNG_MARKER)));
+    assertTrue(printed().contains("healthCheck.maxBatchDelay"), printed());
+    assertEquals(expected, newestTotals());
+  }
+
+  @Test
+  void badSpecIsRefusedWithOneClearErrorAndNoProcessStarted() throws Exception {
+    Path spec =
+        writeSpec("count", "restartPolicy: {maxRestarts: -1}\n  executor: {instances: three}");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Path runDirectory = work.resolve("run");
+
+    int code =
+        dev.millrace.runtime.cli.TestingCli.run(
+            List.of("run", spec.toString(), "--run-dir", runDirectory.toString()),
+            new PrintStream(printed, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    String message = err.toString(StandardCharsets.UTF_8);
+    assertEquals(ExitCode.BAD_CONFIGURATION.code(), code, message);
+    assertTrue(message.contains("spec.executor.instances"), message);
+    assertFalse(Files.exists(runDirectory), "nothing was started or written");
+  }
+
+  private LocalRun prepare(Path spec) {
+    return LocalRun.prepare(
+        spec,
+        LocalRunOptions.defaults()
+            .withRunDirectory(work.resolve("run"))
+            .withJvmOptions(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"))
+            .withOut(new PrintStream(printed, true, StandardCharsets.UTF_8)));
+  }
+
+  private static CompletableFuture<Integer> runInBackground(LocalRun run) {
+    CompletableFuture<Integer> result = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                result.complete(run.run());
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+              }
+            },
+            "local-run");
+    t.setDaemon(true);
+    t.start();
+    return result;
+  }
+
+  private Path writeSpec(String mode, String extra) throws IOException {
+    Path input = Files.createDirectories(work.resolve("input"));
+    Path output = Files.createDirectories(work.resolve("output"));
+    String yaml =
+        """
+        apiVersion: millrace.dev/v1alpha1
+        kind: StreamingApp
+        metadata:
+          name: supervised
+        spec:
+          application:
+            mainClass: %s
+            args: [%s, %s, %s]
+          batchInterval: 200ms
+          checkpoint:
+            dir: checkpoint
+            interval: 600ms
+          driver: {memory: 256Mi}
+          %s
+        """
+            .formatted(TestingSupervisedApp.class.getName(), mode, input, output, extra);
+    Path spec = work.resolve("app.yaml");
+    Files.writeString(spec, yaml);
+    return spec;
+  }
+
+  /** Writes files {@code from} until {@code to}, adding their words to {@code expected}. */
+  private void writeInputFiles(int from, int to, Map<String, Integer> expected)
+      throws IOException, InterruptedException {
+    for (int f = from; f < to; f++) {
+      StringBuilder text = new StringBuilder();
+      for (int line = 0; line < 20; line++) {
+        String word = WORDS[(f * 7 + line * 3) % WORDS.length];
+        text.append(word).append(' ').append(WORDS[(f + line) % WORDS.length]).append('\n');
+        expected.merge(word, 1, Integer::sum);
+        expected.merge(WORDS[(f + line) % WORDS.length], 1, Integer::sum);
+      }
+      Path hidden = work.resolve("input").resolve(".f" + f + ".tmp");
+      Files.writeString(hidden, text);
+      Files.move(
+          hidden, work.resolve("input").resolve("f" + f + ".txt"), StandardCopyOption.ATOMIC_MOVE);
+      Thread.sleep(150);
+    }
+  }
+
+  private Map<String, Integer> sumOfSavedCounts() {
+    Map<String, Integer> sum = new TreeMap<>();
+    for (Path dir : outputDirectories(TestingSupervisedApp.COUNTS)) {
+      readCounts(dir).forEach((w, n) -> sum.merge(w, n, Integer::sum));
+    }
+    return sum;
+  }
+
+  private Map<String, Integer> newestTotals() {
+    List<Path> dirs = outputDirectories(TestingSupervisedApp.TOTALS);
+    return dirs.isEmpty() ? Map.of() : readCounts(dirs.get(dirs.size() - 1));
+  }
+
+  /** Complete output directories of {@code name}, oldest batch first. */
+  private List<Path> outputDirectories(String name) {
+    Pattern dirName = Pattern.compile(Pattern.quote(name) + "-(\\d+)\\.txt");
+    try (Stream<Path> all = Files.list(work.resolve("output"))) {
+      return all.filter(p -> dirName.matcher(p.getFileName().toString()).matches())
+          .filter(p -> Files.exists(p.resolve("_SUCCESS")))
+          .sorted(
+              (a, b) -> {
+                Matcher ma = dirName.matcher(a.getFileName().toString());
+                Matcher mb = dirName.matcher(b.getFileName().toString());
+                ma.matches();
+                mb.matches();
+                return Long.compare(Long.parseLong(ma.group(1)), Long.parseLong(mb.group(1)));
+              })
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, Integer> readCounts(Path dir) {
+    Map<String, Integer> counts = new TreeMap<>();
+    try (Stream<Path> parts = Files.list(dir)) {
+      for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+        for (String line : Files.readAllLines(part)) {
+          Matcher m = LINE.matcher(line);
+          if (!m.matches()) {
+            fail("unexpected line '" + line + "' in " + part);
+          }
+          counts.merge(m.group(1), Integer.parseInt(m.group(2)), Integer::sum);
+        }
+      }
+    } catch (IOException e) {
+      // A directory replaced by a re-run batch while listing: read it on the next poll.
+      return Map.of();
+    }
+    return counts;
+  }
+
+  private static long batchesOf(LocalRun run) {
+    return run.lastReport()
+        .filter(r -> r.attempt() == run.view().attempt())
+        .map(r -> r.batchesCompleted())
+        .orElse(0L);
+  }
+
+  private static long driverPid(LocalRun run) throws IOException {
+    return Long.parseLong(Files.readString(run.runDirectory().resolve("driver.pid")).trim());
+  }
+
+  private void await(String what, BooleanSupplier condition, long timeoutMillis)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMillis(timeoutMillis).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("no " + what + " within " + timeoutMillis + " ms; printed so far:\n" + printed());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private String printed() {
+    String all = printed.toString(StandardCharsets.UTF_8);
+    return all.length() > 6000 ? "…" + all.substring(all.length() - 6000) : all;
+  }
+}

@@ -1,0 +1,79 @@
+package dev.millrace.runtime.backend.local;
+
+import dev.millrace.streaming.PairDStream;
+import dev.millrace.streaming.StreamingApplication;
+import dev.millrace.streaming.StreamingContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The application the local backend's tests supervise, run by real driver processes. Arguments:
+ * {@code <mode> <input dir> <output dir>}. Modes:
+ *
+ * <ul>
+ *   <li>{@code count}: words of new files counted per batch ({@code counts-T.txt}) and as running
+ *       totals ({@code totals-T.txt}, {@code updateStateByKey});
+ *   <li>{@code crash}: its first batch fails, on every start;
+ *   <li>{@code hang-once}: like {@code count}, but the first driver to see a batch with input
+ *       blocks in its output forever (a marker file in the output directory records that it
+ *       happened, so the next attempt does not).
+ * </ul>
+ */
+public final class TestingSupervisedApp implements StreamingApplication {
+  static final String COUNTS = "counts";
+  static final String TOTALS = "totals";
+  static final String SUFFIX = "txt";
+  static final String HUNG_MARKER = "hung-once";
+
+  @Override
+  public void define(StreamingContext ssc, String[] args) {
+    String mode = args[0];
+    String input = args[1];
+    Path output = Path.of(args[2]);
+    PairDStream<String, Integer> ones =
+        ssc.textFileStream(input)
+            .flatMap(line -> Arrays.asList(line.split(" ")))
+            .filter(word -> !word.isEmpty())
+            .mapToPair(word -> dev.millrace.streaming.Pair.of(word, 1));
+    if (mode.equals("crash")) {
+      ones.foreachBatch(
+          b -> {
+            throw new IllegalStateException("TestingSupervisedApp crashes on purpose");
+          });
+    }
+    if (mode.equals("hang-once")) {
+      ones.count().foreachBatch(b -> hangOnceIfData(b.collect().get(0), output));
+    }
+    ones.reduceByKey(Integer::sum).saveAsTextFiles(output.resolve(COUNTS).toString(), SUFFIX);
+    ones.updateStateByKey(
+            (List<Integer> values, Optional<Integer> total) ->
+                Optional.of(total.orElse(0) + values.size()))
+        .saveAsTextFiles(output.resolve(TOTALS).toString(), SUFFIX);
+  }
+
+  private static void hangOnceIfData(long records, Path output) {
+    if (records == 0) {
+      return;
+    }
+    try {
+      Files.createFile(output.resolve(HUNG_MARKER));
+    } catch (FileAlreadyExistsException e) {
+      return;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    while (true) {
+      try {
+        Thread.sleep(60_000);
+      } catch (InterruptedException e) {
+        // A hung batch ignores interrupts too: only SIGKILL ends it.
+      }
+    }
+  }
+}
