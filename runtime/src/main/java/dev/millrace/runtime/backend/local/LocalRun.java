@@ -197,7 +197,7 @@ public final class LocalRun {
         driver.kill();
       }
     } else if (action instanceof RestartScheduled scheduled) {
-      progress.restartScheduled(scheduled, view);
+      progress.restartScheduled(scheduled);
     } else if (action instanceof GiveUp giveUp) {
       progress.gaveUp(giveUp);
     }

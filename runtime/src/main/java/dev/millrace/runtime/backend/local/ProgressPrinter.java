@@ -46,9 +46,7 @@ final class ProgressPrinter {
   }
 
   void launched(LocalDriverProcess driver, LaunchDriver launch) {
-    line(
-        "driver attempt %d started: pid %d, log %s (%s)",
-        launch.attempt(), driver.pid(), driver.log(), launch.reason());
+    line("driver attempt %d started: pid %d, log %s", launch.attempt(), driver.pid(), driver.log());
   }
 
   void launchFailed(LaunchDriver launch, Exception e) {
@@ -82,11 +80,10 @@ final class ProgressPrinter {
     line("killing driver attempt %d: %s", kill.attempt(), kill.reason());
   }
 
-  void restartScheduled(RestartScheduled scheduled, SupervisorView view) {
-    String exit = view.lastExit().map(e -> "exited with " + e.describe()).orElse("stopped");
+  void restartScheduled(RestartScheduled scheduled) {
     line(
-        "driver %s; attempt %d starts in %s: %s",
-        exit, scheduled.attempt(), duration(scheduled.delay()), scheduled.reason());
+        "attempt %d starts in %s: %s",
+        scheduled.attempt(), duration(scheduled.delay()), scheduled.reason());
   }
 
   void gaveUp(GiveUp giveUp) {

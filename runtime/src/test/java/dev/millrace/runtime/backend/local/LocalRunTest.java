@@ -144,6 +144,81 @@ class LocalRunTest {
     assertFalse(Files.exists(runDirectory), "nothing was started or written");
   }
 
+  @Test
+  void aDriverWhoseSupervisorIsKilledStopsByItselfAndANewRunTakesOver() throws Exception {
+    Path spec = writeSpec("count", "gracefulStopTimeout: 10s");
+    Path runDirectory = work.resolve("run");
+    Process supervisor = startMillraceRun(spec, runDirectory);
+    try {
+      await(
+          "a driver address", () -> Files.exists(runDirectory.resolve("driver-1.address")), 60_000);
+      long driverPid = Long.parseLong(Files.readString(runDirectory.resolve("driver.pid")).trim());
+      AlreadySupervisedException refused =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              AlreadySupervisedException.class, () -> prepare(spec).run());
+      assertTrue(refused.getMessage().contains("another 'millrace run'"), refused.getMessage());
+
+      supervisor.destroyForcibly();
+      supervisor.waitFor(30, TimeUnit.SECONDS);
+      ProcessHandle driver = ProcessHandle.of(driverPid).orElse(null);
+      if (driver != null) {
+        driver.onExit().get(30, TimeUnit.SECONDS);
+      }
+      assertTrue(
+          Files.readString(runDirectory.resolve("logs/driver-1.log"))
+              .contains("stopping gracefully so that no driver runs unsupervised"));
+
+      LocalRun next = prepare(spec);
+      CompletableFuture<Integer> result = runInBackground(next);
+      await("the new run's first batch", () -> batchesOf(next) >= 1, 60_000);
+      next.requestStop();
+      assertEquals(ExitCode.OK.code(), result.get(60, TimeUnit.SECONDS), printed());
+    } finally {
+      supervisor.destroyForcibly();
+    }
+  }
+
+  @Test
+  void sigtermStopsTheSupervisorAndItsDriverGracefully() throws Exception {
+    Path spec = writeSpec("count", "gracefulStopTimeout: 10s");
+    Path runDirectory = work.resolve("run");
+    Process supervisor = startMillraceRun(spec, runDirectory);
+    try {
+      await(
+          "a completed batch",
+          () -> !outputDirectories(TestingSupervisedApp.COUNTS).isEmpty(),
+          60_000);
+      long driverPid = Long.parseLong(Files.readString(runDirectory.resolve("driver.pid")).trim());
+      ProcessHandle driver = ProcessHandle.of(driverPid).orElseThrow();
+
+      supervisor.destroy();
+
+      assertTrue(supervisor.waitFor(30, TimeUnit.SECONDS), "millrace run did not stop");
+      String log = Files.readString(work.resolve("supervisor.log"));
+      assertEquals(ExitCode.OK.code(), supervisor.exitValue(), log);
+      assertFalse(driver.isAlive(), "the driver outlived its supervisor");
+      assertTrue(log.contains("exited with code 0 (Completed)"), log);
+      assertTrue(
+          Files.readString(runDirectory.resolve("logs/driver-1.log"))
+              .contains("wrote its final checkpoint"));
+    } finally {
+      supervisor.destroyForcibly();
+    }
+  }
+
+  /** {@code millrace run} as a process of its own, printing to {@code supervisor.log}. */
+  private Process startMillraceRun(Path spec, Path runDirectory) throws IOException {
+    List<String> command =
+        new java.util.ArrayList<>(
+            dev.millrace.streaming.TestingJvm.command(
+                System.getProperty("java.class.path"), dev.millrace.runtime.cli.Millrace.class));
+    command.addAll(List.of("run", spec.toString(), "--run-dir", runDirectory.toString()));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(work.resolve("supervisor.log").toFile())
+        .start();
+  }
+
   private LocalRun prepare(Path spec) {
     return LocalRun.prepare(
         spec,
