@@ -47,4 +47,22 @@ public final class SpecDurations {
       throw new IllegalArgumentException("'" + text + "' is too long a duration", e);
     }
   }
+
+  /**
+   * {@code d} as a spec writes it, in the largest unit that writes it exactly: {@code 10m}, {@code
+   * 4s}, {@code 1500ms}; zero is {@code 0s}.
+   */
+  public static String format(Duration d) {
+    long millis = d.toMillis();
+    if (millis == 0) {
+      return "0s";
+    } else if (millis % 3_600_000 == 0) {
+      return millis / 3_600_000 + "h";
+    } else if (millis % 60_000 == 0) {
+      return millis / 60_000 + "m";
+    } else if (millis % 1_000 == 0) {
+      return millis / 1_000 + "s";
+    }
+    return millis + "ms";
+  }
 }

@@ -2,6 +2,7 @@ package dev.millrace.crds.supervision;
 
 import dev.millrace.crds.Phase;
 import dev.millrace.crds.RestartPolicyType;
+import dev.millrace.crds.SpecDurations;
 import dev.millrace.crds.supervision.SupervisorAction.GiveUp;
 import dev.millrace.crds.supervision.SupervisorAction.KillDriver;
 import dev.millrace.crds.supervision.SupervisorAction.LaunchDriver;
@@ -961,17 +962,7 @@ public final class Supervisor {
 
   /** A duration as a spec writes it: {@code 10m}, {@code 4s}, {@code 1500ms}. */
   static String text(Duration d) {
-    long millis = d.toMillis();
-    if (millis == 0) {
-      return "0s";
-    } else if (millis % 3_600_000 == 0) {
-      return millis / 3_600_000 + "h";
-    } else if (millis % 60_000 == 0) {
-      return millis / 60_000 + "m";
-    } else if (millis % 1_000 == 0) {
-      return millis / 1_000 + "s";
-    }
-    return millis + "ms";
+    return SpecDurations.format(d);
   }
 
   /** One executor id's state; mutable, owned by its Supervisor. */

@@ -263,7 +263,7 @@ public final class StreamingAppValidator {
     }
     Duration interval = duration(field, text);
     if (interval != null && interval.compareTo(MIN_BATCH_INTERVAL) < 0) {
-      add(field, text, "must be at least " + format(MIN_BATCH_INTERVAL));
+      add(field, text, "must be at least " + SpecDurations.format(MIN_BATCH_INTERVAL));
       return null;
     }
     return interval;
@@ -288,9 +288,9 @@ public final class StreamingAppValidator {
             "spec.checkpoint.interval",
             text,
             "must be a positive multiple of spec.batchInterval ("
-                + format(batchInterval)
+                + SpecDurations.format(batchInterval)
                 + "), e.g. "
-                + format(batchInterval.multipliedBy(batches)));
+                + SpecDurations.format(batchInterval.multipliedBy(batches)));
       }
     }
     atLeast("spec.checkpoint.retain", checkpoint.getRetain(), 1);
@@ -442,9 +442,9 @@ public final class StreamingAppValidator {
           "spec.healthCheck.maxBatchDelay",
           healthCheck.getMaxBatchDelay(),
           "must be at least twice spec.batchInterval ("
-              + format(batchInterval.multipliedBy(2))
+              + SpecDurations.format(batchInterval.multipliedBy(2))
               + "), or a healthy driver that completes a batch every "
-              + format(batchInterval)
+              + SpecDurations.format(batchInterval)
               + " gets restarted");
     }
     positiveDuration("spec.healthCheck.startTimeout", healthCheck.getStartTimeout());
@@ -561,19 +561,6 @@ public final class StreamingAppValidator {
       case KUBERNETES -> "Kubernetes";
       case YARN -> "YARN";
     };
-  }
-
-  /** {@code d} in the largest unit that writes it exactly, e.g. {@code 2m}, {@code 1500ms}. */
-  private static String format(Duration d) {
-    long millis = d.toMillis();
-    if (millis % 3_600_000 == 0) {
-      return millis / 3_600_000 + "h";
-    } else if (millis % 60_000 == 0) {
-      return millis / 60_000 + "m";
-    } else if (millis % 1_000 == 0) {
-      return millis / 1_000 + "s";
-    }
-    return millis + "ms";
   }
 
   /** A string value for a message: {@code <missing>} for null, quoted if blank or padded. */

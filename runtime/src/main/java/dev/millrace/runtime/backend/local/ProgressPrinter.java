@@ -1,5 +1,6 @@
 package dev.millrace.runtime.backend.local;
 
+import dev.millrace.crds.SpecDurations;
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.supervision.SupervisorAction.GiveUp;
 import dev.millrace.crds.supervision.SupervisorAction.KillDriver;
@@ -95,11 +96,7 @@ final class ProgressPrinter {
   }
 
   String duration(Duration d) {
-    if (d.toMillis() % 1000 != 0 || d.isZero()) {
-      return d.toMillis() + " ms";
-    }
-    long s = d.toSeconds();
-    return s % 60 == 0 && s >= 60 ? (s / 60) + " min" : s + " s";
+    return SpecDurations.format(d);
   }
 
   private static String millis(Long value) {
