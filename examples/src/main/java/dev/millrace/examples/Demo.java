@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,7 +59,11 @@ public final class Demo {
     out.println();
 
     LocalRun run =
-        LocalRun.prepare(spec, LocalRunOptions.defaults().withRunDirectory(work.resolve("run")));
+        LocalRun.prepare(
+            spec,
+            LocalRunOptions.defaults()
+                .withRunDirectory(work.resolve("run"))
+                .withProgressInterval(Duration.ofSeconds(1)));
     CompletableFuture<Integer> result = new CompletableFuture<>();
     Thread supervisor =
         new Thread(

@@ -86,7 +86,7 @@ public final class LocalRun {
                 policy.gracefulStopTimeout(),
                 0));
     this.view = supervisor.view();
-    this.progress = new ProgressPrinter(options.out(), app.name());
+    this.progress = new ProgressPrinter(options.out(), app.name(), options.progressInterval());
   }
 
   /**
@@ -251,7 +251,7 @@ public final class LocalRun {
     if (batchTime != null && batchTime > lastBatchTime) {
       lastBatchTime = batchTime;
       handle(new BatchCompleted(options.clock().instant(), Instant.ofEpochMilli(batchTime)));
-      progress.batch(r, view);
+      progress.batch(r, view, options.clock().instant());
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.List;
  * @param classPath the class path of the driver JVMs (the runtime and the application)
  * @param jvmOptions extra options for the driver JVMs, before the heap size taken from the spec
  * @param pollInterval how often the driver's status endpoint is read
+ * @param progressInterval at most one batch progress line per this long (events always print)
  * @param out where progress lines go
  * @param clock the time of the Supervisor's events
  */
@@ -22,6 +23,7 @@ public record LocalRunOptions(
     String classPath,
     List<String> jvmOptions,
     Duration pollInterval,
+    Duration progressInterval,
     PrintStream out,
     Clock clock) {
 
@@ -32,23 +34,38 @@ public record LocalRunOptions(
         System.getProperty("java.class.path"),
         List.of(),
         Duration.ofMillis(500),
+        Duration.ofSeconds(5),
         System.out,
         Clock.systemUTC());
   }
 
   /** These options with {@code runDirectory}. */
   public LocalRunOptions withRunDirectory(Path runDirectory) {
-    return new LocalRunOptions(runDirectory, classPath, jvmOptions, pollInterval, out, clock);
+    return new LocalRunOptions(
+        runDirectory, classPath, jvmOptions, pollInterval, progressInterval, out, clock);
   }
 
   /** These options with {@code jvmOptions}. */
   public LocalRunOptions withJvmOptions(List<String> jvmOptions) {
     return new LocalRunOptions(
-        runDirectory, classPath, List.copyOf(jvmOptions), pollInterval, out, clock);
+        runDirectory,
+        classPath,
+        List.copyOf(jvmOptions),
+        pollInterval,
+        progressInterval,
+        out,
+        clock);
+  }
+
+  /** These options printing a batch line at most every {@code progressInterval}. */
+  public LocalRunOptions withProgressInterval(Duration progressInterval) {
+    return new LocalRunOptions(
+        runDirectory, classPath, jvmOptions, pollInterval, progressInterval, out, clock);
   }
 
   /** These options printing to {@code out}. */
   public LocalRunOptions withOut(PrintStream out) {
-    return new LocalRunOptions(runDirectory, classPath, jvmOptions, pollInterval, out, clock);
+    return new LocalRunOptions(
+        runDirectory, classPath, jvmOptions, pollInterval, progressInterval, out, clock);
   }
 }

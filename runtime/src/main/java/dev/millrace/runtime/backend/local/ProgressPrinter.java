@@ -27,10 +27,13 @@ final class ProgressPrinter {
 
   private final PrintStream out;
   private final String app;
+  private final Duration batchLineInterval;
+  private Instant lastBatchLine; // null until the first batch line
 
-  ProgressPrinter(PrintStream out, String app) {
+  ProgressPrinter(PrintStream out, String app, Duration batchLineInterval) {
     this.out = out;
     this.app = app;
+    this.batchLineInterval = batchLineInterval;
   }
 
   void starting(LocalApp local) {
@@ -54,7 +57,13 @@ final class ProgressPrinter {
     line("driver attempt %d could not be started: %s", launch.attempt(), e.getMessage());
   }
 
-  void batch(DriverStatusReport r, SupervisorView view) {
+  /** A line for the newest batch, unless one was printed less than the interval ago. */
+  void batch(DriverStatusReport r, SupervisorView view, Instant now) {
+    if (lastBatchLine != null
+        && Duration.between(lastBatchLine, now).compareTo(batchLineInterval) < 0) {
+      return;
+    }
+    lastBatchLine = now;
     line(
         "attempt %d  %-8s batch %s  %,d records  processing %s  scheduling %s  %,.0f records/s%s"
             + "  restarts %d",
