@@ -132,6 +132,15 @@ public final class LocalRun {
    * (1, or 65/78 when the driver reported an incompatible checkpoint or a bad configuration).
    */
   public int run() throws InterruptedException {
+    if (app.resource().getSpec().isSuspend()) {
+      options
+          .out()
+          .printf(
+              "%s is suspended (spec.suspend: true), so nothing runs; set suspend: false to run it"
+                  + " from its checkpoint%n",
+              app.name());
+      return ExitCode.OK.code();
+    }
     try (FileChannel lockFile = lock()) {
       awaitPreviousDriver();
       app.writeResolvedSpec();

@@ -126,6 +126,16 @@ class LocalRunTest {
   }
 
   @Test
+  void aSuspendedSpecStartsNothing() throws Exception {
+    LocalRun run = prepare(writeSpec("count", "suspend: true"));
+
+    assertEquals(ExitCode.OK.code(), run.run());
+
+    assertTrue(printed().contains("suspend: false"), printed());
+    assertFalse(Files.exists(run.runDirectory().resolve("logs")), "no driver was started");
+  }
+
+  @Test
   void badSpecIsRefusedWithOneClearErrorAndNoProcessStarted() throws Exception {
     Path spec =
         writeSpec("count", "restartPolicy: {maxRestarts: -1}\n  executor: {instances: three}");
