@@ -3,6 +3,7 @@ package dev.millrace.crds;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.crd.generator.annotation.PrinterColumnFormat;
+import java.util.Objects;
 
 /** Batch progress reported by the driver. */
 public class BatchesStatus {
@@ -57,5 +58,20 @@ public class BatchesStatus {
   /** Sets {@link #getRecordsPerSecond()}. */
   public void setRecordsPerSecond(Double recordsPerSecond) {
     this.recordsPerSecond = recordsPerSecond;
+  }
+
+  /** Equal when every field is. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof BatchesStatus other
+        && Objects.equals(lastCompletedTime, other.lastCompletedTime)
+        && Objects.equals(processingDelayMs, other.processingDelayMs)
+        && Objects.equals(schedulingDelayMs, other.schedulingDelayMs)
+        && Objects.equals(recordsPerSecond, other.recordsPerSecond);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(lastCompletedTime, processingDelayMs, schedulingDelayMs, recordsPerSecond);
   }
 }

@@ -1,6 +1,7 @@
 package dev.millrace.crds;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Objects;
 
 /** The newest checkpoint. */
 public class CheckpointStatus {
@@ -15,5 +16,16 @@ public class CheckpointStatus {
   /** Sets {@link #getBatchTime()}. */
   public void setBatchTime(String batchTime) {
     this.batchTime = batchTime;
+  }
+
+  /** Equal when every field is. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CheckpointStatus other && Objects.equals(batchTime, other.batchTime);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(batchTime);
   }
 }

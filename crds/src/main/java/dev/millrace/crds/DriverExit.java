@@ -1,6 +1,7 @@
 package dev.millrace.crds;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Objects;
 
 /** How a driver attempt ended. */
 public class DriverExit {
@@ -58,5 +59,20 @@ public class DriverExit {
   /** Sets {@link #getTime()}. */
   public void setTime(String time) {
     this.time = time;
+  }
+
+  /** Equal when every field is. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof DriverExit other
+        && Objects.equals(code, other.code)
+        && Objects.equals(reason, other.reason)
+        && Objects.equals(failureClass, other.failureClass)
+        && Objects.equals(time, other.time);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(code, reason, failureClass, time);
   }
 }

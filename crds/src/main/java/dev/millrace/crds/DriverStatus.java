@@ -2,6 +2,7 @@ package dev.millrace.crds;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PrinterColumn;
+import java.util.Objects;
 
 /** The current driver attempt. */
 public class DriverStatus {
@@ -56,5 +57,20 @@ public class DriverStatus {
   /** Sets {@link #getLastExit()}. */
   public void setLastExit(DriverExit lastExit) {
     this.lastExit = lastExit;
+  }
+
+  /** Equal when every field is. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof DriverStatus other
+        && Objects.equals(name, other.name)
+        && Objects.equals(attempt, other.attempt)
+        && Objects.equals(startTime, other.startTime)
+        && Objects.equals(lastExit, other.lastExit);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, attempt, startTime, lastExit);
   }
 }

@@ -1,6 +1,7 @@
 package dev.millrace.crds;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Objects;
 
 /** Executor counts. */
 public class ExecutorsStatus {
@@ -28,5 +29,18 @@ public class ExecutorsStatus {
   /** Sets {@link #getReady()}. */
   public void setReady(Integer ready) {
     this.ready = ready;
+  }
+
+  /** Equal when every field is. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ExecutorsStatus other
+        && Objects.equals(desired, other.desired)
+        && Objects.equals(ready, other.ready);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(desired, ready);
   }
 }

@@ -1,6 +1,7 @@
 package dev.millrace.crds;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Objects;
 
 /** Restart counters. */
 public class RestartsStatus {
@@ -43,5 +44,19 @@ public class RestartsStatus {
   /** Sets {@link #getNextAttemptTime()}. */
   public void setNextAttemptTime(String nextAttemptTime) {
     this.nextAttemptTime = nextAttemptTime;
+  }
+
+  /** Equal when every field is. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RestartsStatus other
+        && Objects.equals(total, other.total)
+        && Objects.equals(inWindow, other.inWindow)
+        && Objects.equals(nextAttemptTime, other.nextAttemptTime);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(total, inWindow, nextAttemptTime);
   }
 }

@@ -5,6 +5,7 @@ import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** What is known about a {@link StreamingApp}, written by its backend. */
 public class StreamingAppStatus {
@@ -124,5 +125,37 @@ public class StreamingAppStatus {
   /** Sets {@link #getMessage()}. */
   public void setMessage(String message) {
     this.message = message;
+  }
+
+  /**
+   * Equal when every field is, conditions included: a backend need not write a status equal to the
+   * one it wrote last.
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof StreamingAppStatus other
+        && Objects.equals(phase, other.phase)
+        && Objects.equals(conditions, other.conditions)
+        && Objects.equals(observedGeneration, other.observedGeneration)
+        && Objects.equals(driver, other.driver)
+        && Objects.equals(executors, other.executors)
+        && Objects.equals(restarts, other.restarts)
+        && Objects.equals(lastCheckpoint, other.lastCheckpoint)
+        && Objects.equals(batches, other.batches)
+        && Objects.equals(message, other.message);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        phase,
+        conditions,
+        observedGeneration,
+        driver,
+        executors,
+        restarts,
+        lastCheckpoint,
+        batches,
+        message);
   }
 }
