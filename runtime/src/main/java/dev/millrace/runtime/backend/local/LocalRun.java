@@ -2,10 +2,13 @@ package dev.millrace.runtime.backend.local;
 
 import dev.millrace.crds.Phase;
 import dev.millrace.crds.StreamingApp;
+import dev.millrace.crds.StreamingAppStatus;
 import dev.millrace.crds.launch.DriverStatusClient;
 import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.crds.supervision.DriverObservation;
 import dev.millrace.crds.supervision.ExitReport;
 import dev.millrace.crds.supervision.FailureClass;
+import dev.millrace.crds.supervision.StatusProjection;
 import dev.millrace.crds.supervision.Supervisor;
 import dev.millrace.crds.supervision.SupervisorAction;
 import dev.millrace.crds.supervision.SupervisorAction.GiveUp;
@@ -22,6 +25,7 @@ import dev.millrace.crds.supervision.SupervisorEvent.Tick;
 import dev.millrace.crds.supervision.SupervisorPolicy;
 import dev.millrace.crds.supervision.SupervisorView;
 import dev.millrace.runtime.cli.ExitCode;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -51,6 +55,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalRun {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRun.class);
+  // The resource with its status, as the Kubernetes API would return it.
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private final LocalApp app;
   private final LocalRunOptions options;
@@ -65,6 +71,9 @@ public final class LocalRun {
   private volatile DriverStatusReport lastReport;
   private volatile SupervisorView view;
   private volatile boolean killRequested;
+  private volatile StreamingAppStatus status;
+  private Instant driverStartTime;
+  private Instant lastExitTime;
 
   private LocalRun(LocalApp app, LocalRunOptions options) {
     this.app = app;
@@ -184,12 +193,57 @@ public final class LocalRun {
   }
 
   private void handle(SupervisorEvent event) {
+    if (event instanceof DriverExited exited
+        && driver != null
+        && exited.attempt() == driver.attempt()) {
+      lastExitTime = exited.at();
+    }
     List<SupervisorAction> actions = supervisor.on(event);
     view = supervisor.view();
     for (SupervisorAction action : actions) {
       carryOut(action);
     }
     view = supervisor.view();
+    publishStatus();
+  }
+
+  /**
+   * Writes the application as {@code kubectl get -o yaml} would show it, with the status every
+   * backend computes, to {@code status.yaml} in the run directory whenever the status changes.
+   */
+  private void publishStatus() {
+    StreamingAppStatus next =
+        StatusProjection.project(
+            status,
+            view,
+            new DriverObservation(
+                driver == null ? null : app.name() + "-driver-" + driver.attempt(),
+                driverStartTime,
+                lastExitTime,
+                lastReport),
+            app.resource().getSpec().getExecutor().getInstances(),
+            null,
+            options.clock().instant());
+    if (next.equals(status)) {
+      return;
+    }
+    status = next;
+    app.resource().setStatus(next);
+    try {
+      Path temp = app.runDirectory().resolve(".status.yaml.tmp");
+      Files.writeString(temp, SERIALIZATION.asYaml(app.resource()), StandardCharsets.UTF_8);
+      Files.move(
+          temp,
+          app.runDirectory().resolve("status.yaml"),
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      LOG.warn("cannot write {}: {}", app.runDirectory().resolve("status.yaml"), e.toString());
+    }
+  }
+
+  /** The status as last written to {@code status.yaml}. */
+  public Optional<StreamingAppStatus> status() {
+    return Optional.ofNullable(status);
   }
 
   private void carryOut(SupervisorAction action) {
@@ -220,6 +274,7 @@ public final class LocalRun {
     lastBatchTime = Long.MIN_VALUE;
     lastReport = null;
     Instant at = options.clock().instant();
+    driverStartTime = at;
     try {
       LocalDriverProcess started =
           LocalDriverProcess.start(

@@ -2,11 +2,16 @@ package dev.millrace.runtime.backend.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.millrace.crds.Phase;
+import dev.millrace.crds.StreamingApp;
+import dev.millrace.crds.StreamingAppStatus;
 import dev.millrace.runtime.cli.ExitCode;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -73,6 +78,11 @@ class LocalRunTest {
     assertEquals(expected, sumOfSavedCounts(), "per-batch counts after the stop");
     assertEquals(expected, newestTotals(), "running totals restored from the checkpoint");
     assertTrue(printed().contains("code 137 (Killed)"), printed());
+    StreamingAppStatus status = statusFile(run);
+    assertEquals(Phase.Succeeded, status.getPhase());
+    assertEquals(1, status.getRestarts().getTotal());
+    assertEquals(2, status.getDriver().getAttempt());
+    assertNotNull(status.getBatches().getLastCompletedTime(), "the last batch progress is kept");
   }
 
   @Test
@@ -89,6 +99,16 @@ class LocalRunTest {
     assertEquals(Phase.Failed, run.view().phase());
     assertEquals(3, run.view().attempt(), "the first start and two restarts");
     assertTrue(run.view().message().contains("maxRestarts=2"), run.view().message());
+    StreamingAppStatus status = statusFile(run);
+    assertEquals(Phase.Failed, status.getPhase());
+    Condition degraded =
+        status.getConditions().stream()
+            .filter(c -> c.getType().equals("Degraded"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals("True", degraded.getStatus());
+    assertEquals("RestartLimit", degraded.getReason());
+    assertEquals(1, status.getDriver().getLastExit().getCode());
     try (Stream<Path> logs = Files.list(run.runDirectory().resolve("logs"))) {
       assertEquals(3, logs.count(), "one driver log per attempt");
     }
@@ -227,6 +247,13 @@ class LocalRunTest {
         .redirectErrorStream(true)
         .redirectOutput(work.resolve("supervisor.log").toFile())
         .start();
+  }
+
+  /** The status {@code millrace run} wrote to {@code status.yaml} in the run directory. */
+  private static StreamingAppStatus statusFile(LocalRun run) throws IOException {
+    return new KubernetesSerialization()
+        .unmarshal(Files.readString(run.runDirectory().resolve("status.yaml")), StreamingApp.class)
+        .getStatus();
   }
 
   private LocalRun prepare(Path spec) {
