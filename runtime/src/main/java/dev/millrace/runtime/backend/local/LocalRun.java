@@ -78,22 +78,9 @@ public final class LocalRun {
   private LocalRun(LocalApp app, LocalRunOptions options) {
     this.app = app;
     this.options = options;
-    SupervisorPolicy policy = SupervisorPolicy.from(app.resource().getSpec());
-    // Executor processes are launched by a later build; the driver runs every task itself.
+    // Executor processes run no tasks yet: the driver runs every task itself, so none is launched.
     this.supervisor =
-        new Supervisor(
-            new SupervisorPolicy(
-                policy.type(),
-                policy.maxRestarts(),
-                policy.window(),
-                policy.backoffInitial(),
-                policy.backoffMax(),
-                policy.backoffMultiplier(),
-                policy.resetAfter(),
-                policy.maxBatchDelay(),
-                policy.startTimeout(),
-                policy.gracefulStopTimeout(),
-                0));
+        new Supervisor(SupervisorPolicy.from(app.resource().getSpec()).withExecutorInstances(0));
     this.view = supervisor.view();
     this.progress = new ProgressPrinter(options.out(), app.name(), options.progressInterval());
   }
