@@ -3,6 +3,8 @@ package dev.millrace.runtime.cli;
 import dev.millrace.runtime.driver.Driver;
 import dev.millrace.runtime.driver.DriverConfigurationException;
 import dev.millrace.runtime.driver.DriverOptions;
+import dev.millrace.runtime.executor.Executor;
+import dev.millrace.runtime.executor.ExecutorOptions;
 import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
 import dev.millrace.streaming.StreamingApplication;
 import java.io.PrintStream;
@@ -35,9 +37,17 @@ public final class Millrace {
         app <class> [options] [--] [args]
                                        run your StreamingApplication class from the classpath
         driver --spec <file> [--attempt N] [--http-port P] [--address-file F]
+               [--executor-port E] [--executor-address-file G]
                                        run the StreamingApp in <file> as its driver, as every
                                        backend starts it; serves GET /healthz and /api/v1/status
-                                       on port P (default: a free one), whose host:port goes to F
+                                       on port P (default: a free one), whose host:port goes to F;
+                                       accepts executors on port E (default: a free one), whose
+                                       host:port goes to G; the attempt N is the driver epoch
+        executor --driver <host:port> --app <name> [--id exec-1] [--cores N] [--memory 1Gi]
+                 [--driver-timeout 5m]
+                                       register with the driver at host:port (its executor
+                                       address) and heartbeat; re-register when it restarts;
+                                       exit 1 when no driver answers for the driver timeout
         help                           show this help
 
       options for example and app:
@@ -75,6 +85,7 @@ public final class Millrace {
         case "app" -> runClass(requireName(rest, "app"), rest.subList(1, rest.size())).code();
         case "run" -> RunCommand.run(rest, out, err);
         case "driver" -> new Driver(DriverOptions.parse(rest)).run().code();
+        case "executor" -> new Executor(ExecutorOptions.parse(rest)).run().code();
         default ->
             throw new UsageException(
                 "unknown command '" + command + "'; run 'millrace help' to see the commands");

@@ -101,6 +101,23 @@ public final class StreamingOptions {
               + " modification-time order; a number or unlimited.",
           text -> text.equals(UNLIMITED) ? Integer.MAX_VALUE : positiveInt(text));
 
+  /** How often executors heartbeat to the driver. */
+  public static final ConfigOption<Duration> EXECUTOR_HEARTBEAT_INTERVAL =
+      new ConfigOption<>(
+          "millrace.executor.heartbeat-interval",
+          Durations.seconds(1),
+          "How often an executor tells the driver it is alive.",
+          Durations::parse);
+
+  /** After how much silence the driver declares an executor lost. */
+  public static final ConfigOption<Duration> EXECUTOR_HEARTBEAT_TIMEOUT =
+      new ConfigOption<>(
+          "millrace.executor.heartbeat-timeout",
+          Durations.seconds(10),
+          "After how long without a heartbeat the driver declares an executor lost and fences"
+              + " its session; longer than the heartbeat interval.",
+          Durations::parse);
+
   /** Every option, for the configuration reference. */
   public static List<ConfigOption<?>> all() {
     return List.of(
@@ -113,7 +130,9 @@ public final class StreamingOptions {
         BACKPRESSURE_ENABLED,
         BACKPRESSURE_INITIAL_RATE,
         RECEIVER_MAX_RATE,
-        FILE_MAX_FILES_PER_BATCH);
+        FILE_MAX_FILES_PER_BATCH,
+        EXECUTOR_HEARTBEAT_INTERVAL,
+        EXECUTOR_HEARTBEAT_TIMEOUT);
   }
 
   /** The prefix of entries passed to the Hadoop file system configuration, prefix removed. */

@@ -5,7 +5,10 @@ import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppSpec;
 import dev.millrace.runtime.cli.ApplicationRunner;
 import dev.millrace.runtime.cli.ExitCode;
+import dev.millrace.runtime.cluster.ExecutorRegistry;
 import dev.millrace.runtime.config.StreamingOptions;
+import dev.millrace.runtime.transport.Transport;
+import dev.millrace.runtime.transport.TransportOptions;
 import dev.millrace.streaming.StreamingApplication;
 import dev.millrace.streaming.StreamingContext;
 import java.io.IOException;
@@ -15,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -50,23 +54,76 @@ public final class Driver {
     StreamingApp app = SpecLoading.load(options.spec());
     ContextSettings settings = ContextSettings.of(app);
     StreamingAppSpec spec = app.getSpec();
-    DriverStatus status =
-        new DriverStatus(
-            settings.appName(),
-            options.attempt(),
-            startTimeMs,
-            settings.batchInterval().milliseconds());
-    StatusServer server = serve(status);
-    try {
-      ExitCode exit = runApplication(spec, settings, status);
-      status.ended(exit);
-      return exit;
-    } catch (RuntimeException e) {
-      status.ended(ExitCode.APPLICATION_FAILURE);
-      throw e;
-    } finally {
-      server.close();
+    try (Transport transport = new Transport("driver", TransportOptions.defaults());
+        ExecutorRegistry executors = acceptExecutors(transport, settings)) {
+      DriverStatus status =
+          new DriverStatus(
+              settings.appName(),
+              options.attempt(),
+              startTimeMs,
+              settings.batchInterval().milliseconds(),
+              executors::executorsReady);
+      StatusServer server = serve(status);
+      try {
+        ExitCode exit = runApplication(spec, settings, status);
+        status.ended(exit);
+        return exit;
+      } catch (RuntimeException e) {
+        status.ended(ExitCode.APPLICATION_FAILURE);
+        throw e;
+      } finally {
+        server.close();
+      }
     }
+  }
+
+  /**
+   * The registry executors register with, as driver epoch {@code --attempt}, its address written to
+   * {@code --executor-address-file}.
+   */
+  private ExecutorRegistry acceptExecutors(Transport transport, ContextSettings settings)
+      throws InterruptedException {
+    ExecutorRegistry registry;
+    try {
+      registry =
+          ExecutorRegistry.start(
+              transport,
+              options.executorPort(),
+              settings.appName(),
+              options.attempt(),
+              toJava(StreamingOptions.EXECUTOR_HEARTBEAT_INTERVAL.read(settings.conf())),
+              toJava(StreamingOptions.EXECUTOR_HEARTBEAT_TIMEOUT.read(settings.conf())),
+              Clock.systemUTC());
+    } catch (IllegalArgumentException e) {
+      throw new DriverConfigurationException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new DriverConfigurationException(
+          "executors cannot register on port "
+              + options.executorPort()
+              + ": "
+              + e.getMessage()
+              + "; choose a free --executor-port",
+          e);
+    }
+    String address = InetAddress.getLoopbackAddress().getHostAddress() + ":" + registry.port();
+    if (options.executorAddressFile() != null) {
+      try {
+        writeAtomically(options.executorAddressFile(), address);
+      } catch (IOException | RuntimeException e) {
+        registry.close();
+        throw new DriverConfigurationException(
+            "cannot write the executor address to --executor-address-file "
+                + options.executorAddressFile()
+                + ": "
+                + e,
+            e);
+      }
+    }
+    return registry;
+  }
+
+  private static java.time.Duration toJava(dev.millrace.streaming.Duration duration) {
+    return java.time.Duration.ofMillis(duration.milliseconds());
   }
 
   private StatusServer serve(DriverStatus status) {
@@ -124,8 +181,8 @@ public final class Driver {
         && spec.getExecutor().getInstances() != null
         && spec.getExecutor().getInstances() > 0) {
       LOG.warn(
-          "spec.executor.instances is {}, but executor processes are not supported by this build"
-              + " yet: every task runs in the driver, on {}",
+          "spec.executor.instances is {}: executors register with this driver, but this build"
+              + " does not run tasks on them yet: every task runs in the driver, on {}",
           spec.getExecutor().getInstances(),
           settings.master());
     }

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * How a backend starts a driver: {@code --spec <file> [--attempt N] [--http-port P] [--address-file
- * F] [--supervisor-pid PID]}, the same flags on every backend.
+ * F] [--supervisor-pid PID] [--executor-port E] [--executor-address-file G]}, the same flags on
+ * every backend.
  *
  * @param spec the StreamingApp YAML file
  * @param attempt the driver attempt, counted by the backend from 1; reported in the status
@@ -15,9 +16,19 @@ import java.util.List;
  * @param supervisorPid a local supervisor's process id, or null: the driver stops gracefully when
  *     that process ends, so a supervisor that dies never leaves a driver nobody watches (and a new
  *     supervisor never runs a second driver on the same checkpoint)
+ * @param executorPort the port executors register on; 0 picks a free one. A backend that restarts
+ *     the driver passes a fixed port, so that running executors find the restarted driver
+ * @param executorAddressFile where to write the executor endpoint's {@code host:port} once it
+ *     listens, or null
  */
 public record DriverOptions(
-    Path spec, int attempt, int httpPort, Path addressFile, Long supervisorPid) {
+    Path spec,
+    int attempt,
+    int httpPort,
+    Path addressFile,
+    Long supervisorPid,
+    int executorPort,
+    Path executorAddressFile) {
 
   /**
    * Reads the options in {@code args}.
@@ -30,6 +41,8 @@ public record DriverOptions(
     int httpPort = 0;
     Path addressFile = null;
     Long supervisorPid = null;
+    int executorPort = 0;
+    Path executorAddressFile = null;
     for (int i = 0; i < args.size(); i++) {
       String option = args.get(i);
       switch (option) {
@@ -40,18 +53,22 @@ public record DriverOptions(
         case "--address-file" -> addressFile = Path.of(value(args, i++, option));
         case "--supervisor-pid" ->
             supervisorPid = (long) number(value(args, i++, option), option, 1, Integer.MAX_VALUE);
+        case "--executor-port" -> executorPort = number(value(args, i++, option), option, 0, 65535);
+        case "--executor-address-file" -> executorAddressFile = Path.of(value(args, i++, option));
         default ->
             throw new UsageException(
                 "unknown driver option "
                     + option
                     + "; the options are --spec <file>, --attempt N, --http-port P,"
-                    + " --address-file F and --supervisor-pid PID");
+                    + " --address-file F, --supervisor-pid PID, --executor-port E and"
+                    + " --executor-address-file G");
       }
     }
     if (spec == null) {
       throw new UsageException("driver needs --spec <file>, the StreamingApp YAML to run");
     }
-    return new DriverOptions(spec, attempt, httpPort, addressFile, supervisorPid);
+    return new DriverOptions(
+        spec, attempt, httpPort, addressFile, supervisorPid, executorPort, executorAddressFile);
   }
 
   private static String value(List<String> args, int i, String option) {

@@ -8,6 +8,7 @@ import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.StreamingListener;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.IntSupplier;
 
 /**
  * What a driver tells its supervisor: its state, and the progress of its batches and checkpoints,
@@ -25,6 +26,7 @@ final class DriverStatus implements StreamingListener, ApplicationRunner.Lifecyc
   private final int attempt;
   private final long startTimeMs;
   private final long batchIntervalMs;
+  private final IntSupplier executorsReady;
   private final Deque<Long> recentRecords = new ArrayDeque<>(RECENT_BATCHES);
 
   private DriverState state = DriverState.STARTING;
@@ -35,9 +37,12 @@ final class DriverStatus implements StreamingListener, ApplicationRunner.Lifecyc
 
   /**
    * The status of attempt {@code attempt} of {@code app}, started at {@code startTimeMs}, cutting
-   * batches every {@code batchIntervalMs}.
+   * batches every {@code batchIntervalMs}, with as many executors ready as {@code executorsReady}
+   * says at each report.
    */
-  DriverStatus(String app, int attempt, long startTimeMs, long batchIntervalMs) {
+  DriverStatus(
+      String app, int attempt, long startTimeMs, long batchIntervalMs, IntSupplier executorsReady) {
+    this.executorsReady = executorsReady;
     this.app = app;
     this.attempt = attempt;
     this.startTimeMs = startTimeMs;
@@ -109,7 +114,6 @@ final class DriverStatus implements StreamingListener, ApplicationRunner.Lifecyc
         last == null ? 0 : Math.max(0, last.numRecords()),
         recordsPerSecond,
         lastCheckpointTimeMs,
-        // Executor processes are not supported by this build yet: tasks run in the driver.
-        0);
+        executorsReady.getAsInt());
   }
 }

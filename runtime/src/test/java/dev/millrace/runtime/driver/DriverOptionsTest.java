@@ -14,7 +14,8 @@ class DriverOptionsTest {
   @Test
   void theFlagsOfTheLaunchContractAreRead() {
     assertEquals(
-        new DriverOptions(Path.of("app.yaml"), 3, 4040, Path.of("/run/driver.address"), 777L),
+        new DriverOptions(
+            Path.of("app.yaml"), 3, 4040, Path.of("/run/driver.address"), 777L, 0, null),
         DriverOptions.parse(
             List.of(
                 "--attempt",
@@ -28,7 +29,7 @@ class DriverOptionsTest {
                 "--supervisor-pid",
                 "777")));
     assertEquals(
-        new DriverOptions(Path.of("app.yaml"), 1, 0, null, null),
+        new DriverOptions(Path.of("app.yaml"), 1, 0, null, null, 0, null),
         DriverOptions.parse(List.of("--spec", "app.yaml")));
   }
 

@@ -87,8 +87,7 @@ class DriverProcessTest {
       assertTrue(first.log().contains("wrote its final checkpoint"), first.log());
       assertEquals(
           1,
-          first.log().split("executor processes are not supported by this build yet", -1).length
-              - 1,
+          first.log().split("does not run tasks on them yet", -1).length - 1,
           "one warning that the executors asked for do not run; " + first.log());
     }
 

@@ -10,7 +10,7 @@ import dev.millrace.streaming.BatchInfo;
 import org.junit.jupiter.api.Test;
 
 class DriverStatusTest {
-  private final DriverStatus status = new DriverStatus("clicks", 2, 5_000, 1_000);
+  private final DriverStatus status = new DriverStatus("clicks", 2, 5_000, 1_000, () -> 0);
 
   @Test
   void beforeAnyBatchOnlyTheDriverIsKnown() {
@@ -58,7 +58,7 @@ class DriverStatusTest {
     status.ended(ExitCode.OK);
     assertEquals("STOPPED", status.report().state());
 
-    DriverStatus early = new DriverStatus("clicks", 3, 0, 1_000);
+    DriverStatus early = new DriverStatus("clicks", 3, 0, 1_000, () -> 0);
     early.stopRequested();
     early.started();
     assertEquals(DriverState.STOPPING, early.state());

@@ -1,0 +1,272 @@
+package dev.millrace.runtime.cluster;
+
+import dev.millrace.runtime.source.ReconnectBackoff;
+import dev.millrace.runtime.transport.Message;
+import dev.millrace.runtime.transport.Message.Heartbeat;
+import dev.millrace.runtime.transport.Message.HeartbeatAck;
+import dev.millrace.runtime.transport.Message.Lost;
+import dev.millrace.runtime.transport.Message.Register;
+import dev.millrace.runtime.transport.Message.Registered;
+import dev.millrace.runtime.transport.Message.Rejected;
+import dev.millrace.runtime.transport.MessageHandler;
+import dev.millrace.runtime.transport.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The executor's side of membership: connects to the driver (with backoff), registers, heartbeats
+ * at the interval the driver asks for, and registers again, dropping its session, when the
+ * connection closes, when the driver answers {@link Lost}, or when a restarted driver (a higher
+ * epoch) accepts it. Gives up, completing {@link #driverGone()}, when no driver has answered for
+ * the driver timeout, so that its supervisor replaces it.
+ *
+ * <p>All state belongs to one event-loop thread; the getters read volatile copies, for observers.
+ */
+public final class ExecutorAgent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorAgent.class);
+
+  private final Transport transport;
+  private final EventLoop loop;
+  private final String driverHost;
+  private final int driverPort;
+  private final Register identity;
+  private final Duration driverTimeout;
+  private final ReconnectBackoff backoff = new ReconnectBackoff();
+  private final CompletableFuture<String> driverGone = new CompletableFuture<>();
+
+  private Channel channel;
+  private ScheduledFuture<?> heartbeats;
+  private ScheduledFuture<?> watchdog;
+  private long sequence;
+  private long lastHeardNanos;
+  private boolean closed;
+  private volatile long sessionId;
+  private volatile long driverEpoch;
+
+  /**
+   * An agent for the executor {@code identity} describes ({@link Register#driverEpochSeen} is
+   * ignored), for the driver at {@code driverHost:driverPort}, giving up after {@code
+   * driverTimeout} without an answer. Nothing happens before {@link #start}.
+   */
+  public ExecutorAgent(
+      Transport transport,
+      String driverHost,
+      int driverPort,
+      Register identity,
+      Duration driverTimeout) {
+    this.transport = transport;
+    this.loop = transport.nextLoop();
+    this.driverHost = driverHost;
+    this.driverPort = driverPort;
+    this.identity = identity;
+    this.driverTimeout = driverTimeout;
+  }
+
+  /** Starts connecting to the driver. */
+  public void start() {
+    loop.execute(
+        () -> {
+          lastHeardNanos = System.nanoTime();
+          long checkMillis = Math.max(10, Math.min(1000, driverTimeout.toMillis() / 4));
+          watchdog =
+              loop.scheduleWithFixedDelay(
+                  this::checkDriverTimeout, checkMillis, checkMillis, TimeUnit.MILLISECONDS);
+          connect();
+        });
+  }
+
+  /** Completes, with the reason, when the agent gave up on the driver. */
+  public CompletableFuture<String> driverGone() {
+    return driverGone;
+  }
+
+  /** The current session, or 0 while not registered. */
+  public long sessionId() {
+    return sessionId;
+  }
+
+  /** The epoch of the newest driver that accepted this executor, or 0 before one did. */
+  public long driverEpoch() {
+    return driverEpoch;
+  }
+
+  private void connect() {
+    if (closed) {
+      return;
+    }
+    transport
+        .connect(loop, driverHost, driverPort, new Handler())
+        .addListener(
+            connecting -> {
+              if (!connecting.isSuccess()) {
+                LOG.debug(
+                    "cannot reach the driver at {}:{}: {}",
+                    driverHost,
+                    driverPort,
+                    connecting.cause().getMessage());
+                reconnectLater();
+              }
+            });
+  }
+
+  private void reconnectLater() {
+    if (!closed) {
+      loop.schedule(this::connect, backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void register(Channel to) {
+    to.writeAndFlush(
+        new Register(
+            identity.executorId(),
+            identity.appName(),
+            identity.cores(),
+            identity.memoryBytes(),
+            identity.pid(),
+            identity.host(),
+            driverEpoch));
+  }
+
+  private void registered(Registered accepted) {
+    backoff.reset();
+    lastHeardNanos = System.nanoTime();
+    if (driverEpoch != 0 && accepted.driverEpoch() > driverEpoch) {
+      LOG.info(
+          "the driver restarted (epoch {} -> {}); dropped everything of the old driver",
+          driverEpoch,
+          accepted.driverEpoch());
+    }
+    dropSession();
+    driverEpoch = accepted.driverEpoch();
+    sessionId = accepted.sessionId();
+    heartbeats =
+        loop.scheduleWithFixedDelay(
+            this::heartbeat, 0, accepted.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
+    LOG.info(
+        "executor {} registered with driver epoch {} at {}:{} as session {}",
+        identity.executorId(),
+        driverEpoch,
+        driverHost,
+        driverPort,
+        sessionId);
+  }
+
+  private void heartbeat() {
+    if (channel != null && sessionId != 0) {
+      channel.writeAndFlush(
+          new Heartbeat(identity.executorId(), sessionId, driverEpoch, ++sequence));
+    }
+  }
+
+  /** Forgets the session; later slices drop its tasks and state here too. */
+  private void dropSession() {
+    if (heartbeats != null) {
+      heartbeats.cancel(false);
+      heartbeats = null;
+    }
+    sessionId = 0;
+  }
+
+  private void checkDriverTimeout() {
+    long silentNanos = System.nanoTime() - lastHeardNanos;
+    if (silentNanos > driverTimeout.toNanos() && !driverGone.isDone()) {
+      String reason =
+          "no driver at "
+              + driverHost
+              + ":"
+              + driverPort
+              + " has answered for "
+              + TimeUnit.NANOSECONDS.toMillis(silentNanos)
+              + " ms (driver timeout "
+              + driverTimeout.toMillis()
+              + " ms)";
+      LOG.error("executor {} gives up: {}", identity.executorId(), reason);
+      driverGone.complete(reason);
+    }
+  }
+
+  /** Stops heartbeating and closes the connection; the driver sees the executor leave. */
+  @Override
+  public void close() {
+    loop.submit(
+            () -> {
+              closed = true;
+              dropSession();
+              if (watchdog != null) {
+                watchdog.cancel(false);
+              }
+              if (channel != null) {
+                channel.close();
+              }
+            })
+        .awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+
+  private final class Handler implements MessageHandler {
+    @Override
+    public void connected(Channel connected) {
+      if (closed) {
+        connected.close();
+        return;
+      }
+      channel = connected;
+      register(connected);
+    }
+
+    @Override
+    public void received(Channel from, Message message) {
+      if (message instanceof Registered accepted) {
+        registered(accepted);
+      } else if (message instanceof HeartbeatAck ack) {
+        if (ack.driverEpoch() == driverEpoch) {
+          lastHeardNanos = System.nanoTime();
+        }
+      } else if (message instanceof Lost lost) {
+        // Stale heartbeats sent before the first Lost are answered with Lost too; one
+        // re-registration answers them all.
+        if (sessionId != 0) {
+          LOG.warn("driver epoch {} fenced session {}: {}", driverEpoch, sessionId, lost.reason());
+          dropSession();
+          register(from);
+        }
+      } else if (message instanceof Rejected rejected) {
+        LOG.error(
+            "the driver at {}:{} refused executor {}: {}",
+            driverHost,
+            driverPort,
+            identity.executorId(),
+            rejected.reason());
+        from.close();
+      } else {
+        LOG.warn(
+            "closing the connection with {}: a driver does not send {}",
+            from.remoteAddress(),
+            message.getClass().getSimpleName());
+        from.close();
+      }
+    }
+
+    @Override
+    public void disconnected(Channel gone) {
+      if (gone != channel) {
+        return;
+      }
+      channel = null;
+      if (!closed) {
+        LOG.info(
+            "executor {} lost its connection to the driver at {}:{}; reconnecting",
+            identity.executorId(),
+            driverHost,
+            driverPort);
+        dropSession();
+        reconnectLater();
+      }
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package dev.millrace.runtime.cluster;
+
+import java.time.Instant;
+
+/**
+ * An executor registered with the driver, as the {@link ExecutorRegistry} knows it.
+ *
+ * @param executorId the executor's id, stable across its re-registrations
+ * @param host the host it runs on
+ * @param pid its process id
+ * @param cores task slots it offers
+ * @param memoryBytes memory it offers
+ * @param sessionId this registration; a message naming another session is fenced
+ * @param registeredAt when this registration was accepted
+ * @param lastHeartbeatAt when the newest heartbeat (or the registration) arrived
+ */
+public record ExecutorInfo(
+    String executorId,
+    String host,
+    long pid,
+    int cores,
+    long memoryBytes,
+    long sessionId,
+    Instant registeredAt,
+    Instant lastHeartbeatAt) {
+
+  ExecutorInfo heartbeatAt(Instant time) {
+    return new ExecutorInfo(
+        executorId, host, pid, cores, memoryBytes, sessionId, registeredAt, time);
+  }
+}

@@ -1,0 +1,335 @@
+package dev.millrace.runtime.cluster;
+
+import dev.millrace.runtime.transport.Message;
+import dev.millrace.runtime.transport.Message.Heartbeat;
+import dev.millrace.runtime.transport.Message.HeartbeatAck;
+import dev.millrace.runtime.transport.Message.Lost;
+import dev.millrace.runtime.transport.Message.Register;
+import dev.millrace.runtime.transport.Message.Registered;
+import dev.millrace.runtime.transport.Message.Rejected;
+import dev.millrace.runtime.transport.MessageHandler;
+import dev.millrace.runtime.transport.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver's side of membership: listens for executors of one application, gives each
+ * registration a new session, and declares an executor lost after a heartbeat timeout of silence
+ * (on {@code clock}) or when its connection closes.
+ *
+ * <p>Fencing: the registry's epoch is the driver attempt, so a restarted driver has a higher one. A
+ * heartbeat that names another epoch, or a session that is not its executor's current one (declared
+ * lost, or replaced by a newer registration), is answered with {@link Lost} and otherwise ignored:
+ * an executor that stalled and woke up after being declared lost cannot act, and registers again. A
+ * registration from an executor that has seen a newer epoch than this driver's is rejected, so a
+ * zombie driver gets no executors.
+ *
+ * <p>Thread-safe: connections call in on transport threads; the state is guarded by the object's
+ * lock, and listeners are called after it is released.
+ */
+public final class ExecutorRegistry implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorRegistry.class);
+
+  private final String appName;
+  private final long epoch;
+  private final Duration heartbeatInterval;
+  private final Duration heartbeatTimeout;
+  private final Clock clock;
+  private final Channel server;
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final ScheduledFuture<?> expiry;
+  private final List<ExecutorListener> listeners = new CopyOnWriteArrayList<>();
+
+  private final Map<String, Member> members = new LinkedHashMap<>();
+  private long lastSessionId;
+
+  private record Member(ExecutorInfo info, Channel channel) {}
+
+  private ExecutorRegistry(
+      Transport transport,
+      int port,
+      String appName,
+      long epoch,
+      Duration heartbeatInterval,
+      Duration heartbeatTimeout,
+      Clock clock)
+      throws IOException, InterruptedException {
+    this.appName = appName;
+    this.epoch = epoch;
+    this.heartbeatInterval = heartbeatInterval;
+    this.heartbeatTimeout = heartbeatTimeout;
+    this.clock = clock;
+    this.server = transport.listen(port, new Handler());
+    long checkMillis =
+        Math.max(10, Math.min(heartbeatInterval.toMillis(), heartbeatTimeout.toMillis() / 4));
+    this.expiry =
+        transport
+            .nextLoop()
+            .scheduleWithFixedDelay(
+                this::expireSilentExecutors, checkMillis, checkMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A registry of the executors of {@code appName} listening on {@code port} (0: a free one), as
+   * driver epoch {@code epoch}; executors heartbeat every {@code heartbeatInterval} and are lost
+   * after {@code heartbeatTimeout} of silence, measured on {@code clock}.
+   *
+   * @throws IOException if the port cannot be bound
+   * @throws InterruptedException if interrupted while binding the port
+   */
+  public static ExecutorRegistry start(
+      Transport transport,
+      int port,
+      String appName,
+      long epoch,
+      Duration heartbeatInterval,
+      Duration heartbeatTimeout,
+      Clock clock)
+      throws IOException, InterruptedException {
+    if (epoch < 1) {
+      throw new IllegalArgumentException("the driver epoch counts from 1, got " + epoch);
+    }
+    if (heartbeatTimeout.compareTo(heartbeatInterval) <= 0) {
+      throw new IllegalArgumentException(
+          "the heartbeat timeout "
+              + heartbeatTimeout
+              + " must be longer than the heartbeat interval "
+              + heartbeatInterval);
+    }
+    ExecutorRegistry registry =
+        new ExecutorRegistry(
+            transport, port, appName, epoch, heartbeatInterval, heartbeatTimeout, clock);
+    LOG.info(
+        "driver epoch {} accepts executors of '{}' on port {}", epoch, appName, registry.port());
+    return registry;
+  }
+
+  /** The port executors connect to. */
+  public int port() {
+    return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  /** This driver's epoch. */
+  public long epoch() {
+    return epoch;
+  }
+
+  /** Adds {@code listener}, which hears every later change. */
+  public void addListener(ExecutorListener listener) {
+    listeners.add(listener);
+  }
+
+  /** The executors registered and not lost, in the order they registered. */
+  public synchronized List<ExecutorInfo> executors() {
+    return members.values().stream().map(Member::info).toList();
+  }
+
+  /** How many executors are registered and not lost. */
+  public synchronized int executorsReady() {
+    return members.size();
+  }
+
+  /** Declares lost every executor silent for longer than the heartbeat timeout, now. */
+  void expireSilentExecutors() {
+    Instant now = clock.instant();
+    List<ExecutorInfo> expired = new ArrayList<>();
+    synchronized (this) {
+      for (var it = members.values().iterator(); it.hasNext(); ) {
+        ExecutorInfo info = it.next().info();
+        if (Duration.between(info.lastHeartbeatAt(), now).compareTo(heartbeatTimeout) > 0) {
+          it.remove();
+          expired.add(info);
+        }
+      }
+    }
+    for (ExecutorInfo info : expired) {
+      lost(
+          info,
+          "no heartbeat since "
+              + info.lastHeartbeatAt()
+              + ", longer than the heartbeat timeout of "
+              + heartbeatTimeout.toMillis()
+              + " ms");
+    }
+  }
+
+  private void register(Channel channel, Register request) {
+    if (!request.appName().equals(appName)) {
+      reject(
+          channel,
+          request,
+          "executor "
+              + request.executorId()
+              + " was started for application '"
+              + request.appName()
+              + "', but this driver runs '"
+              + appName
+              + "'; start it with --app "
+              + appName);
+      return;
+    }
+    if (request.driverEpochSeen() > epoch) {
+      reject(
+          channel,
+          request,
+          "executor "
+              + request.executorId()
+              + " has registered with driver epoch "
+              + request.driverEpochSeen()
+              + ", newer than this driver's epoch "
+              + epoch
+              + ": a newer driver attempt runs, so this one must not get executors");
+      return;
+    }
+    Instant now = clock.instant();
+    Member replaced;
+    ExecutorInfo info;
+    synchronized (this) {
+      replaced = members.remove(request.executorId());
+      info =
+          new ExecutorInfo(
+              request.executorId(),
+              request.host(),
+              request.pid(),
+              request.cores(),
+              request.memoryBytes(),
+              ++lastSessionId,
+              now,
+              now);
+      members.put(info.executorId(), new Member(info, channel));
+    }
+    if (replaced != null) {
+      lost(replaced.info(), "it registered again, as session " + info.sessionId());
+    }
+    channel.writeAndFlush(
+        new Registered(
+            epoch, info.sessionId(), heartbeatInterval.toMillis(), heartbeatTimeout.toMillis()));
+    LOG.info(
+        "executor {} (pid {} on {}, {} cores) registered with driver epoch {} as session {}",
+        info.executorId(),
+        info.pid(),
+        info.host(),
+        info.cores(),
+        epoch,
+        info.sessionId());
+    listeners.forEach(l -> l.executorAdded(info));
+  }
+
+  private void reject(Channel channel, Register request, String reason) {
+    LOG.warn("refused executor {}: {}", request.executorId(), reason);
+    channel.writeAndFlush(new Rejected(reason));
+  }
+
+  private void heartbeat(Channel channel, Heartbeat heartbeat) {
+    String fenced = null;
+    if (heartbeat.driverEpoch() != epoch) {
+      fenced =
+          "session "
+              + heartbeat.sessionId()
+              + " belongs to driver epoch "
+              + heartbeat.driverEpoch()
+              + ", but this driver is epoch "
+              + epoch;
+    } else {
+      synchronized (this) {
+        Member member = members.get(heartbeat.executorId());
+        if (member == null || member.info().sessionId() != heartbeat.sessionId()) {
+          fenced =
+              "session "
+                  + heartbeat.sessionId()
+                  + " of executor "
+                  + heartbeat.executorId()
+                  + " is over (declared lost or registered again)";
+        } else {
+          members.put(
+              heartbeat.executorId(),
+              new Member(member.info().heartbeatAt(clock.instant()), member.channel()));
+        }
+      }
+    }
+    if (fenced != null) {
+      LOG.info("fenced a heartbeat: {}; told the executor to register again", fenced);
+      channel.writeAndFlush(new Lost(fenced + "; register again"));
+      String reason = fenced;
+      listeners.forEach(
+          l -> l.messageFenced(heartbeat.executorId(), heartbeat.sessionId(), reason));
+      return;
+    }
+    channel.writeAndFlush(new HeartbeatAck(epoch, heartbeat.sequence()));
+  }
+
+  private void disconnected(Channel channel) {
+    Member gone = null;
+    synchronized (this) {
+      for (var it = members.values().iterator(); it.hasNext(); ) {
+        Member member = it.next();
+        if (member.channel() == channel) {
+          it.remove();
+          gone = member;
+        }
+      }
+    }
+    if (gone != null) {
+      lost(gone.info(), "its connection closed");
+    }
+  }
+
+  private void lost(ExecutorInfo info, String reason) {
+    LOG.info("executor {} session {} lost: {}", info.executorId(), info.sessionId(), reason);
+    listeners.forEach(l -> l.executorLost(info, reason));
+  }
+
+  /** Stops listening and closes every executor's connection. */
+  @Override
+  public void close() {
+    expiry.cancel(false);
+    server.close().awaitUninterruptibly();
+    synchronized (this) {
+      members.clear();
+    }
+    connections.close().awaitUninterruptibly();
+  }
+
+  private final class Handler implements MessageHandler {
+    @Override
+    public void connected(Channel channel) {
+      connections.add(channel);
+    }
+
+    @Override
+    public void received(Channel channel, Message message) {
+      if (message instanceof Register register) {
+        register(channel, register);
+      } else if (message instanceof Heartbeat heartbeat) {
+        heartbeat(channel, heartbeat);
+      } else {
+        LOG.warn(
+            "closing the connection with {}: an executor does not send {}",
+            channel.remoteAddress(),
+            message.getClass().getSimpleName());
+        channel.close();
+      }
+    }
+
+    @Override
+    public void disconnected(Channel channel) {
+      ExecutorRegistry.this.disconnected(channel);
+    }
+  }
+}

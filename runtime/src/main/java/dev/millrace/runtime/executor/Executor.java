@@ -1,0 +1,74 @@
+package dev.millrace.runtime.executor;
+
+import dev.millrace.runtime.cli.ExitCode;
+import dev.millrace.runtime.cluster.ExecutorAgent;
+import dev.millrace.runtime.transport.Message.Register;
+import dev.millrace.runtime.transport.Transport;
+import dev.millrace.runtime.transport.TransportOptions;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * The executor process of the launch contract, {@code millrace executor --driver <host:port> --app
+ * <name>}: registers with the driver and stays registered across connection losses and driver
+ * restarts. Exits 0 on SIGTERM, and 1 when no driver has answered for the driver timeout, so that
+ * its supervisor replaces it. Tasks still run in the driver; executors run them in a later version.
+ */
+public final class Executor {
+  private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
+
+  private final ExecutorOptions options;
+
+  /** An executor started with {@code options}. */
+  public Executor(ExecutorOptions options) {
+    this.options = options;
+  }
+
+  /** Runs until SIGTERM or until the driver is gone; returns the exit code. */
+  public ExitCode run() {
+    CompletableFuture<ExitCode> exit = new CompletableFuture<>();
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(
+          new Signal(name),
+          s -> {
+            LOG.info("executor {} stops on SIG{}", options.executorId(), name);
+            exit.complete(ExitCode.OK);
+          });
+    }
+    try (Transport transport = new Transport("executor", TransportOptions.defaults());
+        ExecutorAgent agent =
+            new ExecutorAgent(
+                transport,
+                options.driverHost(),
+                options.driverPort(),
+                identity(),
+                options.driverTimeout())) {
+      agent.driverGone().thenRun(() -> exit.complete(ExitCode.APPLICATION_FAILURE));
+      agent.start();
+      return exit.join();
+    }
+  }
+
+  private Register identity() {
+    return new Register(
+        options.executorId(),
+        options.app(),
+        options.cores(),
+        options.memoryBytes(),
+        ProcessHandle.current().pid(),
+        hostName(),
+        0);
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return InetAddress.getLoopbackAddress().getHostAddress();
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.millrace.runtime.executor;
+
+import dev.millrace.crds.SpecDurations;
+import dev.millrace.crds.SpecMemory;
+import dev.millrace.runtime.cli.UsageException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How a backend starts an executor: {@code --driver <host:port> --app <name> [--id ID] [--cores N]
+ * [--memory 1Gi] [--driver-timeout 5m]}, the same flags on every backend.
+ *
+ * @param driverHost the host of the driver's executor endpoint
+ * @param driverPort its port
+ * @param app the application's name; a driver of another application rejects the executor
+ * @param executorId the executor's id, stable across its re-registrations
+ * @param cores task slots offered to the driver
+ * @param memoryBytes memory offered to the driver
+ * @param driverTimeout how long the executor waits for a driver to answer before it exits with 1
+ */
+public record ExecutorOptions(
+    String driverHost,
+    int driverPort,
+    String app,
+    String executorId,
+    int cores,
+    long memoryBytes,
+    Duration driverTimeout) {
+
+  /** The default of {@code --driver-timeout}. */
+  public static final Duration DEFAULT_DRIVER_TIMEOUT = Duration.ofMinutes(5);
+
+  /**
+   * Reads the options in {@code args}.
+   *
+   * @throws UsageException if one is missing, unknown or malformed
+   */
+  public static ExecutorOptions parse(List<String> args) {
+    String driver = null;
+    String app = null;
+    String id = "exec-" + ProcessHandle.current().pid();
+    int cores = Runtime.getRuntime().availableProcessors();
+    long memoryBytes = Runtime.getRuntime().maxMemory();
+    Duration driverTimeout = DEFAULT_DRIVER_TIMEOUT;
+    for (int i = 0; i < args.size(); i++) {
+      String option = args.get(i);
+      String value = value(args, i++, option);
+      try {
+        switch (option) {
+          case "--driver" -> driver = value;
+          case "--app" -> app = value;
+          case "--id" -> id = value;
+          case "--cores" -> cores = Integer.parseInt(value);
+          case "--memory" -> memoryBytes = SpecMemory.bytes(value);
+          case "--driver-timeout" -> driverTimeout = SpecDurations.parse(value);
+          default ->
+              throw new UsageException(
+                  "unknown executor option "
+                      + option
+                      + "; the options are --driver <host:port>, --app <name>, --id ID,"
+                      + " --cores N, --memory 1Gi and --driver-timeout 5m");
+        }
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(option + " cannot take '" + value + "': " + e.getMessage());
+      }
+    }
+    if (driver == null || app == null) {
+      throw new UsageException(
+          "executor needs --driver <host:port> (the driver's executor address) and --app <name>");
+    }
+    int colon = driver.lastIndexOf(':');
+    int port;
+    try {
+      port = colon < 1 ? -1 : Integer.parseInt(driver.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (port < 1 || port > 65535) {
+      throw new UsageException(
+          "--driver takes host:port, e.g. 10.0.0.7:7077, got '" + driver + "'");
+    }
+    if (cores < 1) {
+      throw new UsageException("--cores must be at least 1, got " + cores);
+    }
+    return new ExecutorOptions(
+        driver.substring(0, colon), port, app, id, cores, memoryBytes, driverTimeout);
+  }
+
+  private static String value(List<String> args, int i, String option) {
+    if (i + 1 >= args.size()) {
+      throw new UsageException(option + " needs a value");
+    }
+    return args.get(i + 1);
+  }
+}

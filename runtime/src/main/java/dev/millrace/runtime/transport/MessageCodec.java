@@ -1,0 +1,133 @@
+package dev.millrace.runtime.transport;
+
+import dev.millrace.runtime.transport.Message.Heartbeat;
+import dev.millrace.runtime.transport.Message.HeartbeatAck;
+import dev.millrace.runtime.transport.Message.Lost;
+import dev.millrace.runtime.transport.Message.Register;
+import dev.millrace.runtime.transport.Message.Registered;
+import dev.millrace.runtime.transport.Message.Rejected;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The binary form of a {@link Message} inside one frame: a protocol version byte, a type byte, and
+ * the message's fields in order (ints and longs big-endian, strings as an int byte count and
+ * UTF-8). Written by hand rather than generated, so the wire form is exactly what this file says.
+ */
+public final class MessageCodec {
+  /** The protocol version this build speaks, the first byte of every frame. */
+  public static final byte VERSION = 1;
+
+  private static final byte REGISTER = 1;
+  private static final byte REGISTERED = 2;
+  private static final byte REJECTED = 3;
+  private static final byte HEARTBEAT = 4;
+  private static final byte HEARTBEAT_ACK = 5;
+  private static final byte LOST = 6;
+
+  private MessageCodec() {}
+
+  /** Appends the frame body of {@code message} (version, type, fields) to {@code out}. */
+  public static void encode(Message message, ByteBuf out) {
+    out.writeByte(VERSION);
+    if (message instanceof Register m) {
+      out.writeByte(REGISTER);
+      writeString(out, m.executorId());
+      writeString(out, m.appName());
+      out.writeInt(m.cores());
+      out.writeLong(m.memoryBytes());
+      out.writeLong(m.pid());
+      writeString(out, m.host());
+      out.writeLong(m.driverEpochSeen());
+    } else if (message instanceof Registered m) {
+      out.writeByte(REGISTERED);
+      out.writeLong(m.driverEpoch());
+      out.writeLong(m.sessionId());
+      out.writeLong(m.heartbeatIntervalMs());
+      out.writeLong(m.heartbeatTimeoutMs());
+    } else if (message instanceof Rejected m) {
+      out.writeByte(REJECTED);
+      writeString(out, m.reason());
+    } else if (message instanceof Heartbeat m) {
+      out.writeByte(HEARTBEAT);
+      writeString(out, m.executorId());
+      out.writeLong(m.sessionId());
+      out.writeLong(m.driverEpoch());
+      out.writeLong(m.sequence());
+    } else if (message instanceof HeartbeatAck m) {
+      out.writeByte(HEARTBEAT_ACK);
+      out.writeLong(m.driverEpoch());
+      out.writeLong(m.sequence());
+    } else if (message instanceof Lost m) {
+      out.writeByte(LOST);
+      writeString(out, m.reason());
+    } else {
+      // Unreachable while Message is sealed; Java 17 has no exhaustive switch over its types.
+      throw new IllegalArgumentException("no wire form for " + message.getClass().getName());
+    }
+  }
+
+  /**
+   * The message in the frame body {@code in}, which it consumes entirely.
+   *
+   * @throws ProtocolException if the version or type is unknown, or the body is malformed
+   */
+  public static Message decode(ByteBuf in) {
+    try {
+      byte version = in.readByte();
+      if (version != VERSION) {
+        throw new ProtocolException(
+            "protocol version "
+                + version
+                + " is not this build's version "
+                + VERSION
+                + "; driver and executors must run the same Millrace build");
+      }
+      byte type = in.readByte();
+      Message message =
+          switch (type) {
+            case REGISTER ->
+                new Register(
+                    readString(in),
+                    readString(in),
+                    in.readInt(),
+                    in.readLong(),
+                    in.readLong(),
+                    readString(in),
+                    in.readLong());
+            case REGISTERED ->
+                new Registered(in.readLong(), in.readLong(), in.readLong(), in.readLong());
+            case REJECTED -> new Rejected(readString(in));
+            case HEARTBEAT ->
+                new Heartbeat(readString(in), in.readLong(), in.readLong(), in.readLong());
+            case HEARTBEAT_ACK -> new HeartbeatAck(in.readLong(), in.readLong());
+            case LOST -> new Lost(readString(in));
+            default ->
+                throw new ProtocolException(
+                    "unknown message type " + type + " in protocol version " + VERSION);
+          };
+      if (in.isReadable()) {
+        throw new ProtocolException(
+            in.readableBytes() + " bytes left over after " + message.getClass().getSimpleName());
+      }
+      return message;
+    } catch (IndexOutOfBoundsException e) {
+      throw new ProtocolException("a truncated frame: " + e.getMessage());
+    }
+  }
+
+  private static void writeString(ByteBuf out, String s) {
+    out.writeInt(ByteBufUtil.utf8Bytes(s));
+    ByteBufUtil.writeUtf8(out, s);
+  }
+
+  private static String readString(ByteBuf in) {
+    int length = in.readInt();
+    if (length < 0 || length > in.readableBytes()) {
+      throw new ProtocolException(
+          "a string of " + length + " bytes in a frame with " + in.readableBytes() + " left");
+    }
+    return in.readCharSequence(length, StandardCharsets.UTF_8).toString();
+  }
+}

@@ -1,0 +1,153 @@
+package dev.millrace.runtime.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.millrace.runtime.transport.Message;
+import dev.millrace.runtime.transport.Transport;
+import dev.millrace.runtime.transport.TransportOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ExecutorRegistryTest {
+  private static final Duration INTERVAL = Duration.ofMillis(50);
+  private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+  private final Transport transport = new Transport("test", TransportOptions.defaults());
+  private final TestingClock clock = new TestingClock();
+  private final TestingMembershipLog log = new TestingMembershipLog();
+
+  @AfterEach
+  void closeTransport() {
+    transport.close();
+  }
+
+  private ExecutorRegistry registry(int port, long epoch) throws Exception {
+    ExecutorRegistry registry =
+        ExecutorRegistry.start(transport, port, "clicks", epoch, INTERVAL, TIMEOUT, clock);
+    registry.addListener(log);
+    return registry;
+  }
+
+  private ExecutorAgent agent(String id, String app, int port) {
+    ExecutorAgent agent =
+        new ExecutorAgent(
+            transport,
+            "127.0.0.1",
+            port,
+            new Message.Register(id, app, 2, 1L << 30, 1000, "localhost", 0),
+            Duration.ofMinutes(1));
+    agent.start();
+    return agent;
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, String what) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("not within 5 s: " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void anExecutorRegistersAndItsHeartbeatsKeepItAlive() throws Exception {
+    try (ExecutorRegistry registry = registry(0, 1);
+        ExecutorAgent agent = agent("exec-1", "clicks", registry.port())) {
+      log.await("added exec-1 session 1", 5_000);
+      ExecutorInfo info = registry.executors().get(0);
+      assertEquals(
+          List.of("exec-1", 2, 1000L), List.of(info.executorId(), info.cores(), info.pid()));
+      awaitTrue(() -> agent.sessionId() == 1 && agent.driverEpoch() == 1, "agent in session 1");
+
+      clock.advance(Duration.ofSeconds(1));
+      awaitTrue(
+          () -> registry.executors().get(0).lastHeartbeatAt().equals(clock.instant()),
+          "a heartbeat at the advanced time");
+      clock.advance(Duration.ofSeconds(1));
+      registry.expireSilentExecutors();
+      assertEquals(1, registry.executorsReady(), "heartbeats within the timeout keep it");
+    }
+  }
+
+  @Test
+  void anExecutorOfAnotherApplicationIsRejectedNamingBothApplications() throws Exception {
+    try (ExecutorRegistry registry = registry(0, 1);
+        TestingPeer peer = new TestingPeer(transport, registry.port())) {
+      peer.send(new Message.Register("exec-1", "orders", 1, 1, 1, "localhost", 0));
+      String reason = peer.next(Message.Rejected.class).reason();
+      assertTrue(reason.contains("'orders'") && reason.contains("'clicks'"), reason);
+      assertEquals(0, registry.executorsReady());
+    }
+  }
+
+  @Test
+  void aSilentExecutorIsDeclaredLostAfterTheHeartbeatTimeout() throws Exception {
+    try (ExecutorRegistry registry = registry(0, 1);
+        TestingPeer peer = new TestingPeer(transport, registry.port())) {
+      peer.send(new Message.Register("exec-1", "clicks", 1, 1, 1, "localhost", 0));
+      peer.next(Message.Registered.class);
+      clock.advance(TIMEOUT);
+      registry.expireSilentExecutors();
+      assertEquals(1, registry.executorsReady(), "exactly the timeout is not yet too long");
+
+      clock.advance(Duration.ofMillis(1));
+      registry.expireSilentExecutors();
+      String lost = log.await("lost exec-1 session 1", 5_000);
+      assertTrue(lost.contains("heartbeat timeout"), lost);
+      assertEquals(0, registry.executorsReady());
+    }
+  }
+
+  @Test
+  void aHeartbeatOfALostSessionIsAnsweredWithLostAndTheAgentRegistersAgain() throws Exception {
+    try (ExecutorRegistry registry = registry(0, 1);
+        ExecutorAgent agent = agent("exec-1", "clicks", registry.port())) {
+      log.await("added exec-1 session 1", 5_000);
+      clock.advance(TIMEOUT.plusMillis(1));
+      registry.expireSilentExecutors();
+      log.await("lost exec-1 session 1", 5_000);
+
+      log.await("fenced exec-1 session 1", 5_000);
+      log.await("added exec-1 session 2", 5_000);
+      awaitTrue(() -> agent.sessionId() == 2, "the agent in its new session");
+      assertEquals(2, registry.executors().get(0).sessionId());
+    }
+  }
+
+  @Test
+  void aRestartedDriverOnTheSamePortTakesTheExecutorsUnderItsEpochAndFencesTheOld()
+      throws Exception {
+    ExecutorRegistry first = registry(0, 1);
+    int port = first.port();
+    try (ExecutorAgent a = agent("exec-1", "clicks", port);
+        ExecutorAgent b = agent("exec-2", "clicks", port)) {
+      awaitTrue(() -> first.executorsReady() == 2, "two executors with epoch 1");
+      long oldSession = a.sessionId();
+      first.close();
+
+      try (ExecutorRegistry second = registry(port, 2)) {
+        awaitTrue(
+            () -> second.executorsReady() == 2 && a.driverEpoch() == 2 && b.driverEpoch() == 2,
+            "both executors re-registered under epoch 2");
+        try (TestingPeer zombie = new TestingPeer(transport, port)) {
+          zombie.send(new Message.Heartbeat("exec-1", oldSession, 1, 7));
+          String reason = zombie.next(Message.Lost.class).reason();
+          assertTrue(reason.contains("epoch 1") && reason.contains("epoch 2"), reason);
+
+          zombie.send(new Message.Register("exec-3", "clicks", 1, 1, 1, "localhost", 3));
+          String refused = zombie.next(Message.Rejected.class).reason();
+          assertTrue(refused.contains("epoch 3"), refused);
+        }
+        assertNotEquals(0, a.sessionId());
+        assertEquals(2, second.executorsReady());
+      }
+    }
+  }
+}

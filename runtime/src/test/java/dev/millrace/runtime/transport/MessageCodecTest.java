@@ -1,0 +1,69 @@
+package dev.millrace.runtime.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.DataOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MessageCodecTest {
+
+  @Test
+  void everyMessageReadsBackAsWritten() {
+    List<Message> messages =
+        List.of(
+            new Message.Register("exec-1", "clicks", 4, 1L << 30, 4242, "node-ä.local", 3),
+            new Message.Registered(2, 17, 1_000, 10_000),
+            new Message.Rejected("wrong app: 'a' is not 'b'"),
+            new Message.Heartbeat("exec-1", 17, 2, Long.MAX_VALUE),
+            new Message.HeartbeatAck(2, 99),
+            new Message.Lost("session 17 is over"));
+    for (Message message : messages) {
+      ByteBuf frame = Unpooled.buffer();
+      MessageCodec.encode(message, frame);
+      assertEquals(MessageCodec.VERSION, frame.getByte(0));
+      assertEquals(message, MessageCodec.decode(frame));
+    }
+  }
+
+  @Test
+  void aFrameOfAnotherProtocolVersionIsRefused() {
+    ByteBuf frame = Unpooled.buffer();
+    MessageCodec.encode(new Message.HeartbeatAck(1, 1), frame);
+    frame.setByte(0, 9);
+    ProtocolException e = assertThrows(ProtocolException.class, () -> MessageCodec.decode(frame));
+    assertTrue(e.getMessage().contains("protocol version 9"), e.getMessage());
+  }
+
+  @Test
+  void aFrameOfAnUnknownTypeIsRefused() {
+    ByteBuf frame = Unpooled.buffer().writeByte(MessageCodec.VERSION).writeByte(77);
+    ProtocolException e = assertThrows(ProtocolException.class, () -> MessageCodec.decode(frame));
+    assertTrue(e.getMessage().contains("unknown message type 77"), e.getMessage());
+  }
+
+  @Test
+  void aConnectionSendingAnotherProtocolVersionIsClosed() throws Exception {
+    try (Transport transport = new Transport("test", TransportOptions.defaults())) {
+      var server = transport.listen(0, (channel, message) -> {});
+      int port = ((java.net.InetSocketAddress) server.localAddress()).getPort();
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(5_000);
+        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+        out.writeInt(2);
+        out.writeByte(9);
+        out.writeByte(1);
+        out.flush();
+        InputStream in = socket.getInputStream();
+        assertEquals(-1, in.read(), "the transport closes a connection of another version");
+      }
+      server.close().sync();
+    }
+  }
+}
