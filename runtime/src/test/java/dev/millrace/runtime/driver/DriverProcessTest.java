@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.millrace.crds.launch.DriverStatusClient;
 import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.runtime.cli.Millrace;
+import dev.millrace.streaming.TestingJvm;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -125,6 +127,64 @@ class DriverProcessTest {
       assertTrue(
           driver.log().contains("main class com.example.Missing is not in the jars [" + jar + "]"),
           driver.log());
+    }
+  }
+
+  @Test
+  void aRealExecutorRegistersWithTheDriverAndIsCountedUntilItIsKilled() throws Exception {
+    Path in = Files.createDirectories(work.resolve("in"));
+    Path out = Files.createDirectories(work.resolve("out"));
+    Path spec =
+        new TestingSpec("lines", work.resolve("checkpoint").toUri().toString())
+            .jar(applicationJar().toUri().toString())
+            .args(in.toString(), out.toString())
+            .executors(1)
+            .conf("millrace.executor.heartbeat-interval", "200ms")
+            .conf("millrace.executor.heartbeat-timeout", "1s")
+            .writeTo(work.resolve("app.yaml"));
+    Path executorAddress = work.resolve("executor-address");
+    try (TestingDriverJvm driver =
+        TestingDriverJvm.start(
+            applicationFreeClassPath(),
+            work.resolve("driver.log"),
+            List.of(
+                "--spec",
+                spec.toString(),
+                "--address-file",
+                work.resolve("address-1").toString(),
+                "--executor-port",
+                "0",
+                "--executor-address-file",
+                executorAddress.toString()))) {
+      String address = awaitAddress(driver, 1);
+      awaitStatus(driver, address, r -> r.state().equals("RUNNING"));
+      List<String> command =
+          TestingJvm.command(System.getProperty("java.class.path"), Millrace.class);
+      command.addAll(
+          List.of(
+              "executor",
+              "--driver",
+              Files.readString(executorAddress).trim(),
+              "--app",
+              "lines",
+              "--id",
+              "exec-1"));
+      Process executor =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(work.resolve("executor.log").toFile())
+              .start();
+      try {
+        awaitStatus(driver, address, r -> r.executorsReady() == 1);
+
+        executor.destroyForcibly();
+
+        awaitStatus(driver, address, r -> r.executorsReady() == 0);
+        assertTrue(driver.isAlive(), "losing an executor does not stop the driver");
+      } finally {
+        executor.destroyForcibly();
+      }
+      assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
     }
   }
 
