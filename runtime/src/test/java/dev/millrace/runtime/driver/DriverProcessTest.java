@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.millrace.crds.launch.DriverStatusClient;
 import dev.millrace.crds.launch.DriverStatusReport;
-import dev.millrace.runtime.cli.Millrace;
-import dev.millrace.streaming.TestingJvm;
+import dev.millrace.runtime.executor.TestingExecutorJvm;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -158,22 +157,15 @@ class DriverProcessTest {
                 executorAddress.toString()))) {
       String address = awaitAddress(driver, 1);
       awaitStatus(driver, address, r -> r.state().equals("RUNNING"));
-      List<String> command =
-          TestingJvm.command(System.getProperty("java.class.path"), Millrace.class);
-      command.addAll(
-          List.of(
-              "executor",
+      Process executor =
+          TestingExecutorJvm.start(
+              work.resolve("executor.log"),
               "--driver",
               Files.readString(executorAddress).trim(),
               "--app",
               "lines",
               "--id",
-              "exec-1"));
-      Process executor =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(work.resolve("executor.log").toFile())
-              .start();
+              "exec-1");
       try {
         awaitStatus(driver, address, r -> r.executorsReady() == 1);
 

@@ -4,19 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.millrace.runtime.cli.Millrace;
 import dev.millrace.runtime.cluster.ExecutorInfo;
 import dev.millrace.runtime.cluster.ExecutorListener;
 import dev.millrace.runtime.cluster.ExecutorRegistry;
 import dev.millrace.runtime.transport.Transport;
 import dev.millrace.runtime.transport.TransportOptions;
-import dev.millrace.streaming.TestingJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -58,11 +55,9 @@ class ExecutorProcessTest {
             }
           });
       Path log = dir.resolve("executor.log");
-      List<String> command =
-          TestingJvm.command(System.getProperty("java.class.path"), Millrace.class);
-      command.addAll(
-          List.of(
-              "executor",
+      Process executor =
+          TestingExecutorJvm.start(
+              log,
               "--driver",
               "127.0.0.1:" + registry.port(),
               "--app",
@@ -72,12 +67,7 @@ class ExecutorProcessTest {
               "--cores",
               "2",
               "--memory",
-              "512Mi"));
-      Process executor =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+              "512Mi");
       try {
         assertEquals("added 1", next(events, 15_000, log));
         ExecutorInfo info = registry.executors().get(0);
@@ -108,19 +98,9 @@ class ExecutorProcessTest {
       port = free.getLocalPort();
     }
     Path log = dir.resolve("orphan.log");
-    List<String> command =
-        TestingJvm.command(System.getProperty("java.class.path"), Millrace.class);
-    command.addAll(
-        List.of(
-            "executor",
-            "--driver",
-            "127.0.0.1:" + port,
-            "--app",
-            "clicks",
-            "--driver-timeout",
-            "1s"));
     Process executor =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        TestingExecutorJvm.start(
+            log, "--driver", "127.0.0.1:" + port, "--app", "clicks", "--driver-timeout", "1s");
     try {
       assertTrue(executor.waitFor(15, TimeUnit.SECONDS), "the executor gives up");
       assertEquals(1, executor.exitValue(), Files.readString(log));
