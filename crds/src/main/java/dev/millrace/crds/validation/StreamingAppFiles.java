@@ -14,6 +14,8 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -24,8 +26,9 @@ import java.util.Map;
  *
  * <p>Reading checks the document's form: YAML syntax, one document, field names (a typo is named,
  * with its line and the field probably meant), types and enum values. Whether the values make sense
- * for a backend is {@link StreamingAppValidator#requireValid}'s to say, next. Fields left out, or
- * set to null, get the Java defaults, which are the CRD's defaults.
+ * for a backend is {@link StreamingAppValidator#requireValid}'s to say, next; {@link #readValid}
+ * does both and reports what is wrong with the form and with the values at once. Fields left out,
+ * or set to null, get the Java defaults, which are the CRD's defaults.
  */
 public final class StreamingAppFiles {
   // Strings are always quoted: unquoted, "0x1F", "1e3" or "yes" would read back as numbers or
@@ -51,9 +54,77 @@ public final class StreamingAppFiles {
    * @throws UncheckedIOException if it cannot be read
    */
   public static StreamingApp read(Path file) {
-    String text;
+    return parse(text(file), file.toString());
+  }
+
+  /**
+   * Reads the StreamingApp in {@code file} (UTF-8) and checks that it is valid for {@code target}.
+   *
+   * @throws InvalidSpecException listing, in document order, what is wrong with its form and with
+   *     its values
+   * @throws UncheckedIOException if it cannot be read
+   */
+  public static StreamingApp readValid(Path file, Target target) {
+    return parseValid(text(file), file.toString(), target);
+  }
+
+  /**
+   * Parses the StreamingApp in {@code yamlText}.
+   *
+   * @param source where the text came from, for messages: a file name or {@code <stdin>}
+   * @throws InvalidSpecException if it is not a well-formed StreamingApp
+   */
+  public static StreamingApp parse(String yamlText, String source) {
+    YamlDocument document = document(yamlText, source);
+    StructuralSchema.Checked checked = StructuralSchema.check(document);
+    if (!checked.violations().isEmpty()) {
+      throw new InvalidSpecException(source, checked.violations());
+    }
     try {
-      text = Files.readString(file);
+      return bind(checked.bindable());
+    } catch (JsonProcessingException e) {
+      throw new InvalidSpecException(source, List.of(unreadable(e, document)));
+    }
+  }
+
+  /**
+   * Parses the StreamingApp in {@code yamlText} and checks that it is valid for {@code target}.
+   *
+   * <p>What is wrong with the form and with the values is reported together, so that a typo does
+   * not hide a bad value: fields of a wrong name, type or enum value are left out, the rest is
+   * checked by {@link StreamingAppValidator}, and a field reported for its form is not reported
+   * again for its value (nor are the fields inside it). Text that is no YAML, empty, or more than
+   * one document is reported alone: there is nothing to check the values of.
+   *
+   * @param source where the text came from, for messages: a file name or {@code <stdin>}
+   * @throws InvalidSpecException listing, in document order, what is wrong with its form and with
+   *     its values
+   */
+  public static StreamingApp parseValid(String yamlText, String source, Target target) {
+    YamlDocument document = document(yamlText, source);
+    StructuralSchema.Checked checked = StructuralSchema.check(document);
+    List<SpecViolation> found = new ArrayList<>(checked.violations());
+    StreamingApp app;
+    try {
+      app = bind(checked.bindable());
+    } catch (JsonProcessingException e) {
+      found.add(unreadable(e, document));
+      throw new InvalidSpecException(source, inDocumentOrder(found, document));
+    }
+    for (SpecViolation violation : StreamingAppValidator.validate(app, target)) {
+      if (!isWithinAny(violation.field(), checked.violations())) {
+        found.add(violation);
+      }
+    }
+    if (!found.isEmpty()) {
+      throw new InvalidSpecException(source, inDocumentOrder(found, document));
+    }
+    return app;
+  }
+
+  private static String text(Path file) {
+    try {
+      return Files.readString(file);
     } catch (CharacterCodingException e) {
       throw new InvalidSpecException(
           file.toString(),
@@ -65,41 +136,53 @@ public final class StreamingAppFiles {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
-    return parse(text, file.toString());
   }
 
-  /**
-   * Parses the StreamingApp in {@code yamlText}.
-   *
-   * @param source where the text came from, for messages: a file name or {@code <stdin>}
-   * @throws InvalidSpecException if it is not a well-formed StreamingApp
-   */
-  public static StreamingApp parse(String yamlText, String source) {
+  private static YamlDocument document(String yamlText, String source) {
     // Editors on Windows like to start UTF-8 files with a byte order mark.
     String text = yamlText.startsWith("\uFEFF") ? yamlText.substring(1) : yamlText;
-    YamlDocument document = YamlDocument.parse(text, source);
-    List<SpecViolation> violations = StructuralSchema.check(document);
-    if (!violations.isEmpty()) {
-      throw new InvalidSpecException(source, violations);
-    }
-    ObjectNode tree = document.root();
-    // Fixed by the StreamingApp class (which ignores and logs a set value); checked above.
+    return YamlDocument.parse(text, source);
+  }
+
+  private static StreamingApp bind(ObjectNode tree) throws JsonProcessingException {
+    // Fixed by the StreamingApp class (which ignores and logs a set value); checked by the schema.
     tree.remove(List.of("apiVersion", "kind"));
-    try {
-      return YAML.treeToValue(tree, StreamingApp.class);
-    } catch (JsonProcessingException e) {
-      // The schema leaves pod templates free-form; this is where their contents are read.
-      String field = e instanceof JsonMappingException mapping ? path(mapping) : "";
-      throw new InvalidSpecException(
-          source,
-          List.of(
-              new SpecViolation(
-                  field,
-                  "",
-                  "cannot be read: "
-                      + e.getOriginalMessage().lines().findFirst().orElse("")
-                      + document.at(field))));
+    return YAML.treeToValue(tree, StreamingApp.class);
+  }
+
+  /** Why a tree that passed the schema does not bind. */
+  private static SpecViolation unreadable(JsonProcessingException e, YamlDocument document) {
+    // The schema leaves pod templates free-form; this is where their contents are read.
+    String field = e instanceof JsonMappingException mapping ? path(mapping) : "";
+    return new SpecViolation(
+        field,
+        "",
+        "cannot be read: "
+            + e.getOriginalMessage().lines().findFirst().orElse("")
+            + document.at(field));
+  }
+
+  /** Whether {@code field} is, or is inside, a field one of {@code reported} is about. */
+  private static boolean isWithinAny(String field, List<SpecViolation> reported) {
+    for (SpecViolation violation : reported) {
+      String other = violation.field();
+      if (!other.isEmpty()
+          && field.startsWith(other)
+          && (field.length() == other.length()
+              || field.charAt(other.length()) == '.'
+              || field.charAt(other.length()) == '[')) {
+        return true;
+      }
     }
+    return false;
+  }
+
+  /** {@code violations} sorted by where they are in the file; a stable sort, ties keep order. */
+  private static List<SpecViolation> inDocumentOrder(
+      List<SpecViolation> violations, YamlDocument document) {
+    List<SpecViolation> sorted = new ArrayList<>(violations);
+    sorted.sort(Comparator.comparingInt(v -> document.lineNear(v.field())));
+    return sorted;
   }
 
   /**

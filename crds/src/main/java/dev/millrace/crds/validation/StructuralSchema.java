@@ -4,7 +4,9 @@ import static dev.millrace.crds.validation.SpecViolation.MISSING;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -50,14 +52,22 @@ final class StructuralSchema {
   }
 
   /**
-   * What is wrong with the fields of {@code document}, in document order. Like the API server, it
-   * prunes fields set to null, so that they get their defaults.
+   * {@code document} checked against the schema.
+   *
+   * @param violations what is wrong with its fields, in document order
+   * @param bindable a copy of its tree that binds to a {@link StreamingApp}: like the API server,
+   *     without fields set to null, so that they get their defaults; and without the fields named
+   *     in {@code violations}, so that the rest can still be bound and its values checked (a list
+   *     item becomes null instead, so that the items after it keep their paths)
    */
-  static List<SpecViolation> check(YamlDocument document) {
+  record Checked(List<SpecViolation> violations, ObjectNode bindable) {}
+
+  /** {@code document} checked against the schema; the document itself is left as it is. */
+  static Checked check(YamlDocument document) {
     Walk walk = STREAMING_APP.new Walk(document);
-    walk.root();
+    ObjectNode bindable = walk.root();
     walk.violations.sort(Comparator.comparingInt(v -> document.line(v.field())));
-    return walk.violations;
+    return new Checked(walk.violations, bindable);
   }
 
   /** A value from a file for a message: JSON notation, so {@code "3"} and {@code 3} differ. */
@@ -76,7 +86,7 @@ final class StructuralSchema {
       this.violations = new ArrayList<>(document.problems());
     }
 
-    void root() {
+    ObjectNode root() {
       for (String field : List.of("apiVersion", "kind")) {
         if (!document.root().hasNonNull(field)) {
           String only = root.at("/properties/" + field + "/enum/0").asText();
@@ -84,47 +94,53 @@ final class StructuralSchema {
               new SpecViolation(field, MISSING, "is required; write " + field + ": " + only));
         }
       }
-      value(document.root(), root, "");
+      ObjectNode tree = document.root().deepCopy();
+      value(tree, root, "");
+      return tree;
     }
 
-    private void value(JsonNode value, JsonNode schema, String path) {
+    /** Checks {@code value}, dropping what is wrong inside it; false if it is wrong itself. */
+    private boolean value(JsonNode value, JsonNode schema, String path) {
       if (schema.path("x-kubernetes-int-or-string").asBoolean()) {
-        requireType(
+        return requireType(
             value, v -> v.isIntegralNumber() || v.isTextual(), "an integer or a string", path);
-        return;
       }
-      switch (schema.path("type").asText()) {
+      return switch (schema.path("type").asText()) {
         case "object" -> object(value, schema, path);
         case "array" -> {
-          if (requireType(value, JsonNode::isArray, "a list", path)) {
-            for (int i = 0; i < value.size(); i++) {
-              value(value.get(i), schema.get("items"), FieldPath.index(path, i));
+          if (!requireType(value, JsonNode::isArray, "a list", path)) {
+            yield false;
+          }
+          for (int i = 0; i < value.size(); i++) {
+            if (!value(value.get(i), schema.get("items"), FieldPath.index(path, i))) {
+              ((ArrayNode) value).set(i, NullNode.getInstance());
             }
           }
+          yield true;
         }
-        case "string" -> {
-          if (requireType(value, JsonNode::isTextual, "a string", path) && schema.has("enum")) {
-            enumValue(value.asText(), schema.get("enum"), path);
-          }
-        }
+        case "string" ->
+            requireType(value, JsonNode::isTextual, "a string", path)
+                && (!schema.has("enum") || enumValue(value.asText(), schema.get("enum"), path));
         case "integer" -> {
-          if (requireType(value, JsonNode::isIntegralNumber, "an integer", path)
-              && !value.canConvertToInt()) {
+          if (!requireType(value, JsonNode::isIntegralNumber, "an integer", path)) {
+            yield false;
+          }
+          if (!value.canConvertToInt()) {
             // The spec's integers are Java Integers; only the status has a Long.
             add(path, value, "must be between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE);
+            yield false;
           }
+          yield true;
         }
         case "number" -> requireType(value, JsonNode::isNumber, "a number", path);
         case "boolean" -> requireType(value, JsonNode::isBoolean, "true or false", path);
-        default -> {
-          // No type: anything goes, e.g. a pod template's contents.
-        }
-      }
+        default -> true; // No type: anything goes, e.g. a pod template's contents.
+      };
     }
 
-    private void object(JsonNode value, JsonNode schema, String path) {
+    private boolean object(JsonNode value, JsonNode schema, String path) {
       if (!requireType(value, JsonNode::isObject, "a mapping of fields", path)) {
-        return;
+        return false;
       }
       JsonNode properties = schema.get("properties");
       JsonNode additional = schema.get("additionalProperties");
@@ -134,27 +150,31 @@ final class StructuralSchema {
       for (String name : names) {
         String child = FieldPath.child(path, name);
         JsonNode field = value.get(name);
+        boolean keep;
         if (properties != null && properties.has(name)) {
-          if (field.isNull()) {
-            ((ObjectNode) value).remove(name);
-          } else {
-            value(field, properties.get(name), child);
-          }
+          keep = !field.isNull() && value(field, properties.get(name), child);
         } else if (additional != null && additional.isObject()) {
-          value(field, additional, child);
+          keep = value(field, additional, child);
         } else if (properties != null && !preserveUnknown) {
           violations.add(
               new SpecViolation(
                   child, "", unknownFieldRule(path, name, properties) + document.at(child)));
+          keep = false;
+        } else {
+          keep = true;
+        }
+        if (!keep) {
+          ((ObjectNode) value).remove(name);
         }
       }
+      return true;
     }
 
-    private void enumValue(String text, JsonNode allowed, String path) {
+    private boolean enumValue(String text, JsonNode allowed, String path) {
       List<String> values = new ArrayList<>();
       allowed.forEach(v -> values.add(v.asText()));
       if (values.contains(text)) {
-        return;
+        return true;
       }
       String rule =
           values.size() == 1
@@ -165,6 +185,7 @@ final class StructuralSchema {
           path,
           TextNode.valueOf(text),
           closest == null ? rule : rule + "; did you mean " + closest + "?");
+      return false;
     }
 
     /** Adds a violation unless {@code value} is {@code wanted}; with a hint for a quoted one. */

@@ -83,6 +83,22 @@ final class YamlDocument {
     return lines.getOrDefault(path, 0);
   }
 
+  /**
+   * The line of the field at {@code path} or, if it is not in the file, of the closest field that
+   * encloses it and is; 0 if none is.
+   */
+  int lineNear(String path) {
+    for (int end = path.length(); end >= 0; end--) {
+      boolean boundary =
+          end == 0 || end == path.length() || path.charAt(end) == '.' || path.charAt(end) == '[';
+      Integer line = boundary ? lines.get(path.substring(0, end)) : null;
+      if (line != null) {
+        return line;
+      }
+    }
+    return 0;
+  }
+
   /** {@code " (line N)"} for a field in the file, or "" for one that is not. */
   String at(String path) {
     int line = line(path);

@@ -546,6 +546,117 @@ class StreamingAppFilesTest {
     assertNull(StreamingAppFiles.parse(yaml, "written.yaml").getSpec().getImage());
   }
 
+  @Test
+  void aTypoAndABadValueAreReportedTogetherInDocumentOrder() {
+    String yaml =
+        withSpec(
+            """
+            application:
+              mainClass: com.example.WordCount
+            batchInterval: 5ms
+            checkpoint:
+              dir: checkpoints
+            restartPolicy:
+              maxRestart: 3
+            """);
+
+    assertEquals(
+        List.of(
+            "spec.batchInterval: 5ms must be at least 10ms",
+            "spec.restartPolicy.maxRestart: unknown field; did you mean maxRestarts? (line 12)"),
+        messagesOfParseValid(yaml, Target.LOCAL));
+  }
+
+  @Test
+  void aFieldDroppedForItsFormIsNotReportedAgainForItsValue() {
+    String yaml =
+        withSpec(
+            """
+            application:
+              mainClass: com.example.WordCount
+            batchInterval: [1s]
+            checkpoint: checkpoints
+            driver:
+              env: ["A=1"]
+            """);
+
+    assertEquals(
+        List.of("spec.batchInterval", "spec.checkpoint", "spec.driver.env[0]"),
+        violationsOfParseValid(yaml, Target.LOCAL).stream().map(SpecViolation::field).toList());
+  }
+
+  @Test
+  void aBadEnumValueIsReportedAndTheRestIsStillChecked() {
+    String yaml =
+        withSpec(
+            """
+            application:
+              mainClass: WordCount.java
+            batchInterval: 1s
+            checkpoint:
+              dir: checkpoints
+            restartPolicy:
+              type: Allways
+            """);
+
+    assertEquals(
+        List.of(
+            "spec.application.mainClass: WordCount.java must be a Java class name, not a file"
+                + " name; write WordCount",
+            "spec.restartPolicy.type: \"Allways\" must be one of Always, Never, OnFailure;"
+                + " did you mean Always? (line 12)"),
+        messagesOfParseValid(yaml, Target.LOCAL));
+  }
+
+  @Test
+  void aYamlSyntaxErrorStillEndsReadingAtOnce() {
+    String yaml = withSpec("batchInterval: 5ms\nrestartPolicy: {maxRestart: 3\n");
+
+    List<SpecViolation> found = violationsOfParseValid(yaml, Target.LOCAL);
+
+    assertEquals(1, found.size(), found::toString);
+    assertEquals("", found.get(0).field());
+    assertTrue(found.get(0).rule().startsWith("YAML syntax error"), found::toString);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Target.class)
+  void aValidFileReadsAsReadAndRequireValidRead(Target target) throws Exception {
+    Path file = resource("clickstream-sessions.yaml");
+
+    StreamingApp expected =
+        StreamingAppValidator.requireValid(StreamingAppFiles.read(file), target, file.toString());
+    StreamingApp app = StreamingAppFiles.readValid(file, target);
+
+    assertEquals(JSON.valueToTree(expected.getSpec()), JSON.valueToTree(app.getSpec()));
+    assertEquals(expected.getMetadata(), app.getMetadata());
+  }
+
+  @Test
+  void aWellFormedFileGetsTheValidatorsViolations() throws Exception {
+    Path file = resource("word-count-local.yaml");
+
+    InvalidSpecException e =
+        assertThrows(
+            InvalidSpecException.class, () -> StreamingAppFiles.readValid(file, Target.KUBERNETES));
+
+    assertEquals(file.toString(), e.source());
+    assertEquals(
+        StreamingAppValidator.validate(StreamingAppFiles.read(file), Target.KUBERNETES),
+        e.violations());
+  }
+
+  private static List<SpecViolation> violationsOfParseValid(String yaml, Target target) {
+    return assertThrows(
+            InvalidSpecException.class,
+            () -> StreamingAppFiles.parseValid(yaml, "app.yaml", target))
+        .violations();
+  }
+
+  private static List<String> messagesOfParseValid(String yaml, Target target) {
+    return violationsOfParseValid(yaml, target).stream().map(SpecViolation::message).toList();
+  }
+
   private static List<SpecViolation> violations(String yaml) {
     return assertThrows(InvalidSpecException.class, () -> StreamingAppFiles.parse(yaml, "app.yaml"))
         .violations();

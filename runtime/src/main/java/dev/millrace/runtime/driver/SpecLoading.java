@@ -3,7 +3,6 @@ package dev.millrace.runtime.driver;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.validation.InvalidSpecException;
 import dev.millrace.crds.validation.StreamingAppFiles;
-import dev.millrace.crds.validation.StreamingAppValidator;
 import dev.millrace.crds.validation.Target;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,8 +25,7 @@ final class SpecLoading {
           "spec file " + file.toAbsolutePath() + " does not exist or is not a file");
     }
     try {
-      return StreamingAppValidator.requireValid(
-          StreamingAppFiles.read(file), Target.LOCAL, file.toString());
+      return StreamingAppFiles.readValid(file, Target.LOCAL);
     } catch (InvalidSpecException e) {
       throw new DriverConfigurationException(e.getMessage(), e);
     } catch (UncheckedIOException e) {

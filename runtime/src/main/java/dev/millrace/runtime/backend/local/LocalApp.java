@@ -2,7 +2,6 @@ package dev.millrace.runtime.backend.local;
 
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.validation.StreamingAppFiles;
-import dev.millrace.crds.validation.StreamingAppValidator;
 import dev.millrace.crds.validation.Target;
 import dev.millrace.runtime.config.StreamingOptions;
 import java.io.IOException;
@@ -38,9 +37,7 @@ final class LocalApp {
    * .millrace/<name>} in the working directory.
    */
   static LocalApp load(Path specFile, Path runDirectory) {
-    String source = specFile.toString();
-    StreamingApp app =
-        StreamingAppValidator.requireValid(StreamingAppFiles.read(specFile), Target.LOCAL, source);
+    StreamingApp app = StreamingAppFiles.readValid(specFile, Target.LOCAL);
     Path base = specFile.toAbsolutePath().getParent();
     app.getSpec().getCheckpoint().setDir(resolve(base, app.getSpec().getCheckpoint().getDir()));
     List<String> jars = new ArrayList<>();
