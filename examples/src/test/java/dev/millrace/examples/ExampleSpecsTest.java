@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.validation.StreamingAppFiles;
-import dev.millrace.crds.validation.StreamingAppValidator;
 import dev.millrace.crds.validation.Target;
 import dev.millrace.streaming.StreamingApplication;
 import java.nio.file.Files;
@@ -25,9 +24,7 @@ class ExampleSpecsTest {
     }
     assertFalse(specs.isEmpty(), "no example specs in examples/apps");
     for (Path spec : specs) {
-      StreamingApp app =
-          StreamingAppValidator.requireValid(
-              StreamingAppFiles.read(spec), Target.LOCAL, spec.toString());
+      StreamingApp app = StreamingAppFiles.readValid(spec, Target.LOCAL);
       Class<?> main = Class.forName(app.getSpec().getApplication().getMainClass());
       assertTrue(
           StreamingApplication.class.isAssignableFrom(main),
