@@ -3,6 +3,7 @@ package dev.millrace.crds.launch;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 
 /**
  * What a driver's {@code GET /api/v1/status} answers, as JSON: part of the launch contract, read by
@@ -24,6 +25,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param lastCheckpointTimeMs the batch time of the newest checkpoint generation, written or
  *     restored by this attempt, or null before one
  * @param executorsReady executor processes registered with the driver (0: tasks run in the driver)
+ * @param executors those executors, in the order they registered; empty when none, and when read
+ *     from a driver that does not list them
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DriverStatusReport(
@@ -39,7 +42,13 @@ public record DriverStatusReport(
     long recordsLastBatch,
     double recordsPerSecond,
     Long lastCheckpointTimeMs,
-    int executorsReady) {
+    int executorsReady,
+    List<ExecutorReport> executors) {
+
+  /** Copies the executor list; a report without one (an older driver) lists none. */
+  public DriverStatusReport {
+    executors = executors == null ? List.of() : List.copyOf(executors);
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

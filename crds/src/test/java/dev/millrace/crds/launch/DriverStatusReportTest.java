@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DriverStatusReportTest {
@@ -23,7 +24,8 @@ class DriverStatusReportTest {
         1234,
         617.5,
         1_700_000_050_000L,
-        0);
+        1,
+        List.of(new ExecutorReport("exec-1", "10.0.0.7", 4242, 2, 3, 1_700_000_059_500L)));
   }
 
   @Test
@@ -36,7 +38,7 @@ class DriverStatusReportTest {
   void whatIsNotKnownYetTravelsAsNull() {
     DriverStatusReport starting =
         new DriverStatusReport(
-            "wordcount", 1, "STARTING", 1L, null, null, null, null, 0, 0, 0.0, null, 0);
+            "wordcount", 1, "STARTING", 1L, null, null, null, null, 0, 0, 0.0, null, 0, List.of());
     String json = starting.toJson();
     assertTrue(json.contains("\"lastCompletedBatchTimeMs\":null"), json);
     assertTrue(json.contains("\"lastCheckpointTimeMs\":null"), json);
@@ -44,6 +46,10 @@ class DriverStatusReportTest {
     assertNull(read.lastCompletedBatchTimeMs());
     assertNull(read.totalDelayMs());
     assertEquals(starting, read);
+    assertEquals(
+        List.of(),
+        DriverStatusReport.fromJson(json.replace(",\"executors\":[]", "")).executors(),
+        "a driver that does not list executors lists none");
   }
 
   @Test
@@ -52,10 +58,11 @@ class DriverStatusReportTest {
         running()
             .toJson()
             .replace("\"state\":\"RUNNING\"", "\"state\":\"DRAINING\"")
-            .replace("{", "{\"shuffleBytes\":42,\"executors\":[{\"id\":1}],");
+            .replaceFirst("\\{", "{\"shuffleBytes\":42,\"shuffleServices\":[{\"id\":1}],");
     DriverStatusReport read = DriverStatusReport.fromJson(newer);
     assertEquals("DRAINING", read.state());
     assertEquals(running().batchesCompleted(), read.batchesCompleted());
+    assertEquals(running().executors(), read.executors());
   }
 
   @Test

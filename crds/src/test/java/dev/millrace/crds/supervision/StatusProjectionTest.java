@@ -73,7 +73,8 @@ class StatusProjectionTest {
         batchTime == null ? 0 : 4_000,
         batchTime == null ? 0.0 : 2_000.0,
         batchMs,
-        EXECUTORS);
+        EXECUTORS,
+        List.of());
   }
 
   /** The driver of attempt 1 at 3s: started at 1s, reporting its batch of 2s. */

@@ -3,8 +3,10 @@ package dev.millrace.runtime.driver;
 import dev.millrace.crds.ApplicationSpec;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppSpec;
+import dev.millrace.crds.launch.ExecutorReport;
 import dev.millrace.runtime.cli.ApplicationRunner;
 import dev.millrace.runtime.cli.ExitCode;
+import dev.millrace.runtime.cluster.ExecutorInfo;
 import dev.millrace.runtime.cluster.ExecutorRegistry;
 import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.transport.Transport;
@@ -62,7 +64,7 @@ public final class Driver {
               options.attempt(),
               startTimeMs,
               settings.batchInterval().milliseconds(),
-              executors::executorsReady);
+              () -> reports(executors.executors()));
       StatusServer server = serve(status);
       try {
         ExitCode exit = runApplication(spec, settings, status);
@@ -75,6 +77,20 @@ public final class Driver {
         server.close();
       }
     }
+  }
+
+  private static List<ExecutorReport> reports(List<ExecutorInfo> executors) {
+    return executors.stream()
+        .map(
+            e ->
+                new ExecutorReport(
+                    e.executorId(),
+                    e.host(),
+                    e.pid(),
+                    e.cores(),
+                    e.sessionId(),
+                    e.lastHeartbeatAt().toEpochMilli()))
+        .toList();
   }
 
   /**

@@ -2,13 +2,15 @@ package dev.millrace.runtime.driver;
 
 import dev.millrace.crds.launch.DriverState;
 import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.crds.launch.ExecutorReport;
 import dev.millrace.runtime.cli.ApplicationRunner;
 import dev.millrace.runtime.cli.ExitCode;
 import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.StreamingListener;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.function.IntSupplier;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What a driver tells its supervisor: its state, and the progress of its batches and checkpoints,
@@ -26,7 +28,7 @@ final class DriverStatus implements StreamingListener, ApplicationRunner.Lifecyc
   private final int attempt;
   private final long startTimeMs;
   private final long batchIntervalMs;
-  private final IntSupplier executorsReady;
+  private final Supplier<List<ExecutorReport>> executors;
   private final Deque<Long> recentRecords = new ArrayDeque<>(RECENT_BATCHES);
 
   private DriverState state = DriverState.STARTING;
@@ -41,8 +43,12 @@ final class DriverStatus implements StreamingListener, ApplicationRunner.Lifecyc
    * says at each report.
    */
   DriverStatus(
-      String app, int attempt, long startTimeMs, long batchIntervalMs, IntSupplier executorsReady) {
-    this.executorsReady = executorsReady;
+      String app,
+      int attempt,
+      long startTimeMs,
+      long batchIntervalMs,
+      Supplier<List<ExecutorReport>> executors) {
+    this.executors = executors;
     this.app = app;
     this.attempt = attempt;
     this.startTimeMs = startTimeMs;
@@ -101,6 +107,7 @@ final class DriverStatus implements StreamingListener, ApplicationRunner.Lifecyc
         recentRecords.isEmpty()
             ? 0.0
             : recentRecordsSum * 1000.0 / (recentRecords.size() * batchIntervalMs);
+    List<ExecutorReport> executors = this.executors.get();
     return new DriverStatusReport(
         app,
         attempt,
@@ -114,6 +121,7 @@ final class DriverStatus implements StreamingListener, ApplicationRunner.Lifecyc
         last == null ? 0 : Math.max(0, last.numRecords()),
         recordsPerSecond,
         lastCheckpointTimeMs,
-        executorsReady.getAsInt());
+        executors.size(),
+        executors);
   }
 }

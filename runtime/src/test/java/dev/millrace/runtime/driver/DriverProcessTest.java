@@ -167,7 +167,10 @@ class DriverProcessTest {
               "--id",
               "exec-1");
       try {
-        awaitStatus(driver, address, r -> r.executorsReady() == 1);
+        DriverStatusReport withExecutor =
+            awaitStatus(driver, address, r -> r.executorsReady() == 1);
+        assertEquals("exec-1", withExecutor.executors().get(0).id());
+        assertEquals(executor.pid(), withExecutor.executors().get(0).pid());
 
         executor.destroyForcibly();
 

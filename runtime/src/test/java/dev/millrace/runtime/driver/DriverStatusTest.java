@@ -7,10 +7,11 @@ import dev.millrace.crds.launch.DriverState;
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.runtime.cli.ExitCode;
 import dev.millrace.streaming.BatchInfo;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DriverStatusTest {
-  private final DriverStatus status = new DriverStatus("clicks", 2, 5_000, 1_000, () -> 0);
+  private final DriverStatus status = new DriverStatus("clicks", 2, 5_000, 1_000, List::of);
 
   @Test
   void beforeAnyBatchOnlyTheDriverIsKnown() {
@@ -58,7 +59,7 @@ class DriverStatusTest {
     status.ended(ExitCode.OK);
     assertEquals("STOPPED", status.report().state());
 
-    DriverStatus early = new DriverStatus("clicks", 3, 0, 1_000, () -> 0);
+    DriverStatus early = new DriverStatus("clicks", 3, 0, 1_000, List::of);
     early.stopRequested();
     early.started();
     assertEquals(DriverState.STOPPING, early.state());

@@ -36,7 +36,7 @@ class StatusServerTest {
 
   private final DriverStatusClient client = new DriverStatusClient(Duration.ofSeconds(2));
   private final HttpClient http = HttpClient.newHttpClient();
-  private final DriverStatus status = new DriverStatus("queue", 1, 0, INTERVAL_MS, () -> 0);
+  private final DriverStatus status = new DriverStatus("queue", 1, 0, INTERVAL_MS, List::of);
   private StatusServer server;
   private StreamingContext ssc;
 

@@ -1,0 +1,17 @@
+package dev.millrace.crds.launch;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * One executor registered with a driver, as its status endpoint lists it.
+ *
+ * @param id the executor's id, stable across its re-registrations
+ * @param host the host it runs on
+ * @param pid its process id
+ * @param cores task slots it offers
+ * @param sessionId its current registration; a newer one replaces a fenced one
+ * @param lastHeartbeatMs when the driver last heard from it, epoch milliseconds
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ExecutorReport(
+    String id, String host, long pid, int cores, long sessionId, long lastHeartbeatMs) {}
