@@ -4,6 +4,7 @@ import dev.millrace.runtime.backpressure.RateController;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.config.StreamingOptions;
+import dev.millrace.runtime.dataset.ShuffleMapRunner;
 import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.recovery.Checkpointer;
 import dev.millrace.runtime.scheduler.BatchScheduler;
@@ -24,6 +25,7 @@ import java.util.Queue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -86,6 +88,7 @@ public final class StreamingContext implements AutoCloseable {
   private volatile String checkpointDirectory;
   private volatile TaskRunner runner;
   private volatile BatchScheduler scheduler;
+  private volatile Function<StreamGraph, ShuffleMapRunner> shuffleMaps;
 
   /**
    * A context running on {@code master} ({@code local}, {@code local[N]} or {@code local[*]}),
@@ -372,6 +375,9 @@ public final class StreamingContext implements AutoCloseable {
       }
       try {
         runner = new TaskRunner(parallelism, appName);
+        if (shuffleMaps != null) {
+          runner.useShuffleMapRunner(shuffleMaps.apply(graph));
+        }
         scheduler =
             new BatchScheduler(
                 graph, clock, runner, listeners, this::failed, checkpointer(), coalesceDowntime);
@@ -518,6 +524,11 @@ public final class StreamingContext implements AutoCloseable {
 
   StreamGraph graph() {
     return graph;
+  }
+
+  void distributeShuffleMaps(Function<StreamGraph, ShuffleMapRunner> runnerOfGraph) {
+    graph.assertDefinable("a shuffle map runner");
+    this.shuffleMaps = runnerOfGraph;
   }
 
   TaskRunner runner() {

@@ -1,6 +1,7 @@
 package dev.millrace.runtime.dataset;
 
 import dev.millrace.streaming.Pair;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.function.Consumer;
  */
 public final class ShuffleDataset<K, V, C> extends Dataset<Pair<K, C>>
     implements StageBoundary, KeyedDataset<K, C> {
+  private final ShuffleId id;
   private Dataset<? extends Pair<K, V>> parent;
   private final Aggregator<V, C> aggregator;
   private final HashPartitioner partitioner;
@@ -27,9 +29,15 @@ public final class ShuffleDataset<K, V, C> extends Dataset<Pair<K, C>>
       Dataset<? extends Pair<K, V>> parent,
       Aggregator<V, C> aggregator,
       HashPartitioner partitioner) {
+    this.id = ShuffleScope.next();
     this.parent = parent;
     this.aggregator = aggregator;
     this.partitioner = partitioner;
+  }
+
+  /** This shuffle's name in every process, or null if it was created outside a node's compute. */
+  public ShuffleId id() {
+    return id;
   }
 
   @Override
@@ -40,24 +48,45 @@ public final class ShuffleDataset<K, V, C> extends Dataset<Pair<K, C>>
   @Override
   @SuppressWarnings("unchecked")
   public void materialize(TaskRunner runner) {
-    int maps = parent.numPartitions();
+    Dataset<? extends Pair<K, V>> input = parent;
+    int maps = input.numPartitions();
     int n = partitioner.partitions();
     HashMap<K, C>[][] buckets = new HashMap[maps][];
-    runner.runTasks(
-        maps,
-        m -> {
-          HashMap<K, C>[] mine = new HashMap[n];
-          for (int r = 0; r < n; r++) {
-            mine[r] = new HashMap<>();
-          }
-          parent.compute(
-              m,
-              pair -> {
-                K key = pair.key();
-                aggregator.add(mine[partitioner.partition(key)], key, pair.value());
-              });
-          buckets[m] = mine;
-        });
+    runner
+        .shuffleMapRunner()
+        .run(
+            new ShuffleMapStage() {
+              @Override
+              public ShuffleId id() {
+                return id;
+              }
+
+              @Override
+              public Dataset<?> input() {
+                return input;
+              }
+
+              @Override
+              public int mapTasks() {
+                return maps;
+              }
+
+              @Override
+              public int reducePartitions() {
+                return n;
+              }
+
+              @Override
+              public void runLocally(int mapTask) {
+                buckets[mapTask] = mapOutput(mapTask);
+              }
+
+              @Override
+              public void accept(int mapTask, List<List<Object>> keysAndCombiners) {
+                buckets[mapTask] = fromKeysAndCombiners(keysAndCombiners, n);
+              }
+            },
+            runner);
     HashMap<K, C>[] reduced = new HashMap[n];
     BinaryOperator<C> mergeCombiners = aggregator::merge;
     runner.runTasks(
@@ -78,6 +107,64 @@ public final class ShuffleDataset<K, V, C> extends Dataset<Pair<K, C>>
         });
     result = reduced;
     parent = null;
+  }
+
+  /**
+   * Computes map task {@code mapTask} on the calling thread: the parent's partition combined by
+   * key, one map per reduce partition. Before {@link #materialize} only.
+   */
+  @SuppressWarnings("unchecked")
+  public HashMap<K, C>[] mapOutput(int mapTask) {
+    int n = partitioner.partitions();
+    HashMap<K, C>[] mine = new HashMap[n];
+    for (int r = 0; r < n; r++) {
+      mine[r] = new HashMap<>();
+    }
+    parent.compute(
+        mapTask,
+        pair -> {
+          K key = pair.key();
+          aggregator.add(mine[partitioner.partition(key)], key, pair.value());
+        });
+    return mine;
+  }
+
+  /**
+   * The output of a map task as {@link ShuffleMapStage#accept} describes it: per reduce partition,
+   * key, combiner, key, combiner... in the map's iteration order.
+   */
+  public static List<List<Object>> keysAndCombiners(Map<?, ?>[] mapOutput) {
+    List<List<Object>> out = new ArrayList<>(mapOutput.length);
+    for (Map<?, ?> bucket : mapOutput) {
+      List<Object> flat = new ArrayList<>(2 * bucket.size());
+      for (Map.Entry<?, ?> e : bucket.entrySet()) {
+        flat.add(e.getKey());
+        flat.add(e.getValue());
+      }
+      out.add(flat);
+    }
+    return out;
+  }
+
+  // The reduce side merges map outputs in map-task order wherever they ran, so every key's
+  // combiner is the same as in a local run.
+  @SuppressWarnings("unchecked")
+  private static <K, C> HashMap<K, C>[] fromKeysAndCombiners(
+      List<List<Object>> keysAndCombiners, int n) {
+    if (keysAndCombiners.size() != n) {
+      throw new IllegalArgumentException(
+          "a map output for " + n + " reduce partitions has " + keysAndCombiners.size());
+    }
+    HashMap<K, C>[] maps = new HashMap[n];
+    for (int r = 0; r < n; r++) {
+      List<Object> flat = keysAndCombiners.get(r);
+      HashMap<K, C> map = new HashMap<>();
+      for (int i = 0; i + 1 < flat.size(); i += 2) {
+        map.put((K) flat.get(i), (C) flat.get(i + 1));
+      }
+      maps[r] = map;
+    }
+    return maps;
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +24,7 @@ import java.util.function.IntConsumer;
 public final class TaskRunner implements AutoCloseable {
   private final int threads;
   private final ExecutorService pool;
+  private volatile ShuffleMapRunner shuffleMapRunner = ShuffleMapRunner.LOCAL;
 
   /** A runner with {@code threads} task threads named after {@code appName}. */
   public TaskRunner(int threads, String appName) {
@@ -39,6 +41,16 @@ public final class TaskRunner implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  /** Where the map tasks of shuffles run: {@link ShuffleMapRunner#LOCAL} unless set. */
+  public ShuffleMapRunner shuffleMapRunner() {
+    return shuffleMapRunner;
+  }
+
+  /** Runs the map tasks of later shuffles through {@code runner}. */
+  public void useShuffleMapRunner(ShuffleMapRunner runner) {
+    this.shuffleMapRunner = Objects.requireNonNull(runner, "runner");
   }
 
   /** The number of task threads, which is also the default number of partitions. */

@@ -361,18 +361,13 @@ public final class Checkpointer {
             + " Restore it from a backup or start from an empty one.");
   }
 
-  /** Records the plan of batch {@code time}, whose inputs {@code planned} are, before it runs. */
-  public void recordPlan(long time, List<Dataset<?>> planned) {
+  /** Records the plan of batch {@code time}, just planned by every input, before it runs. */
+  public void recordPlan(long time) {
     List<byte[]> plans = new ArrayList<>(inputs.size());
-    for (int i = 0; i < inputs.size(); i++) {
-      plans.add(encodePlan(inputs.get(i), planned.get(i)));
+    for (InputNode<?> input : inputs) {
+      plans.add(input.encodePlan(time));
     }
     store.recordPlan(time, BatchPlan.encode(plans));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> byte[] encodePlan(InputNode<T> input, Dataset<?> planned) {
-    return input.source().encodePlan((Dataset<T>) planned);
   }
 
   /** Whether a generation is written after batch {@code time}. */

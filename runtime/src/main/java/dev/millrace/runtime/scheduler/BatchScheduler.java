@@ -163,7 +163,7 @@ public final class BatchScheduler {
     }
     List<byte[]> positions = null;
     if (checkpointer != null) {
-      checkpointer.recordPlan(time, inputs);
+      checkpointer.recordPlan(time);
       if (checkpointer.isCheckpointTime(time)) {
         positions = checkpointer.sourceSnapshots();
       }

@@ -115,6 +115,16 @@ public final class StreamGraph {
     }
   }
 
+  /**
+   * Releases every dataset of a batch before {@code time}, whatever windows and state would keep:
+   * for an executor, which rebuilds any batch it needs from its plan.
+   */
+  public void forgetBefore(long time) {
+    for (StreamNode<?> node : nodes) {
+      node.forgetBefore(time);
+    }
+  }
+
   /** The number of batch datasets held across all streams: flat over a long run. */
   public int retainedBatches() {
     int total = 0;

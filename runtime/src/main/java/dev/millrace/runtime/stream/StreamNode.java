@@ -2,6 +2,7 @@ package dev.millrace.runtime.stream;
 
 import dev.millrace.runtime.dataset.CachedDataset;
 import dev.millrace.runtime.dataset.Dataset;
+import dev.millrace.runtime.dataset.ShuffleScope;
 import dev.millrace.runtime.dataset.StageBoundary;
 import dev.millrace.streaming.Duration;
 import java.util.List;
@@ -85,7 +86,9 @@ public abstract class StreamNode<T> {
     }
     Dataset<T> ds = generated.get(time);
     if (ds == null) {
-      ds = compute(time);
+      try (ShuffleScope scope = ShuffleScope.enter(id, time)) {
+        ds = compute(time);
+      }
       if (persisted && !(ds instanceof StageBoundary)) {
         ds = new CachedDataset<>(ds);
       }
@@ -144,6 +147,11 @@ public abstract class StreamNode<T> {
     for (StreamNode<?> parent : parents()) {
       parent.rememberAtLeast(wanted + parentHistoryMillis());
     }
+  }
+
+  /** Releases every dataset of a batch before {@code time}, whatever the retention. */
+  void forgetBefore(long time) {
+    generated.keySet().removeIf(t -> t < time);
   }
 
   /** Releases datasets no longer needed once batch {@code time} is complete. */

@@ -1,0 +1,69 @@
+package dev.millrace.runtime.cluster;
+
+import dev.millrace.runtime.dataset.Dataset;
+import dev.millrace.runtime.dataset.PipeDataset;
+import dev.millrace.runtime.dataset.ShuffleId;
+import dev.millrace.runtime.dataset.ShuffleMapStage;
+import dev.millrace.runtime.dataset.UnionDataset;
+import dev.millrace.runtime.stream.InputNode;
+import dev.millrace.runtime.stream.StreamGraph;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Decides whether an executor can run the map tasks of a shuffle, and what it needs to: an executor
+ * holds no data of its own, so it can only rebuild a map input that is narrow operators ({@link
+ * PipeDataset}, {@link UnionDataset}) all the way down to the inputs of the shuffle's own batch,
+ * each replayable from the plan the batch log recorded. Anything else (state, a window over older
+ * batches, another shuffle, a cache) is data only the driver holds. Pure: reads, never changes.
+ */
+public final class RemoteMapInputs {
+  private RemoteMapInputs() {}
+
+  /**
+   * The plans, by input node id, an executor needs to compute {@code stage}'s map tasks, or null if
+   * they must run in the driver.
+   */
+  public static Map<Integer, byte[]> of(StreamGraph graph, ShuffleMapStage stage) {
+    ShuffleId id = stage.id();
+    if (id == null) {
+      return null;
+    }
+    long time = id.batchTime();
+    Map<Integer, byte[]> plans = new TreeMap<>();
+    Set<Dataset<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    Deque<Dataset<?>> pending = new ArrayDeque<>();
+    pending.push(stage.input());
+    while (!pending.isEmpty()) {
+      Dataset<?> ds = pending.pop();
+      if (!seen.add(ds)) {
+        continue;
+      }
+      if (ds instanceof PipeDataset<?, ?> || ds instanceof UnionDataset<?>) {
+        ds.parents().forEach(pending::push);
+        continue;
+      }
+      InputNode<?> input = inputPlanning(graph, ds, time);
+      byte[] plan = input == null ? null : input.recordedPlan(time);
+      if (plan == null) {
+        return null;
+      }
+      plans.put(input.id(), plan);
+    }
+    return plans;
+  }
+
+  private static InputNode<?> inputPlanning(StreamGraph graph, Dataset<?> ds, long time) {
+    for (InputNode<?> input : graph.inputs()) {
+      if (input.planned(time) == ds) {
+        return input;
+      }
+    }
+    return null;
+  }
+}
