@@ -1,5 +1,11 @@
 package dev.millrace.runtime.transport;
 
+import dev.millrace.runtime.dataset.ShuffleId;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * Everything a driver and its executors say to each other: the closed set of messages of the
  * protocol, each a value. {@link MessageCodec} gives each a type byte and a hand-written binary
@@ -55,4 +61,65 @@ public sealed interface Message {
    * executor drops everything the session held and registers again.
    */
   record Lost(String reason) implements Message {}
+
+  /**
+   * The driver asks an executor to run one map task of a shuffle: rebuild the inputs of batch
+   * {@code shuffle.batchTime()} from their plans, compute the map partition with map-side combine,
+   * and answer {@link ShuffleMapDone} or {@link TaskFailed}.
+   *
+   * @param taskId the driver's number for this attempt of the task, unique within its epoch
+   * @param driverEpoch the driver's epoch
+   * @param sessionId the executor's session the task belongs to
+   * @param zeroTime the graph's zero time, from which batch times count
+   * @param shuffle the shuffle, named the same in every process
+   * @param mapPartition the partition of the shuffle's input the task reads
+   * @param reducePartitions how many reduce partitions the output is split into
+   * @param inputPlans for each input node id the shuffle reads, its plan of the batch as the batch
+   *     log records it
+   */
+  record RunShuffleMap(
+      long taskId,
+      long driverEpoch,
+      long sessionId,
+      long zeroTime,
+      ShuffleId shuffle,
+      int mapPartition,
+      int reducePartitions,
+      Map<Integer, byte[]> inputPlans)
+      implements Message {
+    /** Copies {@code inputPlans}, keeping their order. */
+    public RunShuffleMap {
+      inputPlans = Collections.unmodifiableMap(new LinkedHashMap<>(inputPlans));
+    }
+  }
+
+  /** The result of a task, from the executor's session {@code sessionId}. */
+  sealed interface TaskResult extends Message {
+    /** The task this answers. */
+    long taskId();
+
+    /** The driver epoch the task came from. */
+    long driverEpoch();
+
+    /** The executor's session that ran the task. */
+    long sessionId();
+  }
+
+  /**
+   * A map task succeeded.
+   *
+   * @param buckets for each reduce partition, its (key, combiner) pairs flattened as key, combiner,
+   *     key, combiner..., encoded with the standard record codec
+   */
+  record ShuffleMapDone(long taskId, long driverEpoch, long sessionId, List<byte[]> buckets)
+      implements TaskResult {
+    /** Copies {@code buckets}. */
+    public ShuffleMapDone {
+      buckets = List.copyOf(buckets);
+    }
+  }
+
+  /** A task failed on the executor, for {@code message}. */
+  record TaskFailed(long taskId, long driverEpoch, long sessionId, String message)
+      implements TaskResult {}
 }

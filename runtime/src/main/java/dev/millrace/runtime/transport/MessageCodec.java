@@ -1,14 +1,22 @@
 package dev.millrace.runtime.transport;
 
+import dev.millrace.runtime.dataset.ShuffleId;
 import dev.millrace.runtime.transport.Message.Heartbeat;
 import dev.millrace.runtime.transport.Message.HeartbeatAck;
 import dev.millrace.runtime.transport.Message.Lost;
 import dev.millrace.runtime.transport.Message.Register;
 import dev.millrace.runtime.transport.Message.Registered;
 import dev.millrace.runtime.transport.Message.Rejected;
+import dev.millrace.runtime.transport.Message.RunShuffleMap;
+import dev.millrace.runtime.transport.Message.ShuffleMapDone;
+import dev.millrace.runtime.transport.Message.TaskFailed;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The binary form of a {@link Message} inside one frame: a protocol version byte, a type byte, and
@@ -25,6 +33,9 @@ public final class MessageCodec {
   private static final byte HEARTBEAT = 4;
   private static final byte HEARTBEAT_ACK = 5;
   private static final byte LOST = 6;
+  private static final byte RUN_SHUFFLE_MAP = 7;
+  private static final byte SHUFFLE_MAP_DONE = 8;
+  private static final byte TASK_FAILED = 9;
 
   private MessageCodec() {}
 
@@ -62,6 +73,37 @@ public final class MessageCodec {
     } else if (message instanceof Lost m) {
       out.writeByte(LOST);
       writeString(out, m.reason());
+    } else if (message instanceof RunShuffleMap m) {
+      out.writeByte(RUN_SHUFFLE_MAP);
+      out.writeLong(m.taskId());
+      out.writeLong(m.driverEpoch());
+      out.writeLong(m.sessionId());
+      out.writeLong(m.zeroTime());
+      out.writeInt(m.shuffle().nodeId());
+      out.writeLong(m.shuffle().batchTime());
+      out.writeInt(m.shuffle().index());
+      out.writeInt(m.mapPartition());
+      out.writeInt(m.reducePartitions());
+      out.writeInt(m.inputPlans().size());
+      m.inputPlans()
+          .forEach(
+              (node, plan) -> {
+                out.writeInt(node);
+                writeBytes(out, plan);
+              });
+    } else if (message instanceof ShuffleMapDone m) {
+      out.writeByte(SHUFFLE_MAP_DONE);
+      out.writeLong(m.taskId());
+      out.writeLong(m.driverEpoch());
+      out.writeLong(m.sessionId());
+      out.writeInt(m.buckets().size());
+      m.buckets().forEach(b -> writeBytes(out, b));
+    } else if (message instanceof TaskFailed m) {
+      out.writeByte(TASK_FAILED);
+      out.writeLong(m.taskId());
+      out.writeLong(m.driverEpoch());
+      out.writeLong(m.sessionId());
+      writeString(out, m.message());
     } else {
       // Unreachable while Message is sealed; Java 17 has no exhaustive switch over its types.
       throw new IllegalArgumentException("no wire form for " + message.getClass().getName());
@@ -103,6 +145,10 @@ public final class MessageCodec {
                 new Heartbeat(readString(in), in.readLong(), in.readLong(), in.readLong());
             case HEARTBEAT_ACK -> new HeartbeatAck(in.readLong(), in.readLong());
             case LOST -> new Lost(readString(in));
+            case RUN_SHUFFLE_MAP -> readRunShuffleMap(in);
+            case SHUFFLE_MAP_DONE -> readShuffleMapDone(in);
+            case TASK_FAILED ->
+                new TaskFailed(in.readLong(), in.readLong(), in.readLong(), readString(in));
             default ->
                 throw new ProtocolException(
                     "unknown message type " + type + " in protocol version " + VERSION);
@@ -115,6 +161,61 @@ public final class MessageCodec {
     } catch (IndexOutOfBoundsException e) {
       throw new ProtocolException("a truncated frame: " + e.getMessage());
     }
+  }
+
+  private static RunShuffleMap readRunShuffleMap(ByteBuf in) {
+    long taskId = in.readLong();
+    long epoch = in.readLong();
+    long session = in.readLong();
+    long zeroTime = in.readLong();
+    ShuffleId shuffle = new ShuffleId(in.readInt(), in.readLong(), in.readInt());
+    int mapPartition = in.readInt();
+    int reducePartitions = in.readInt();
+    int inputs = readCount(in, 8);
+    Map<Integer, byte[]> plans = new LinkedHashMap<>();
+    for (int i = 0; i < inputs; i++) {
+      plans.put(in.readInt(), readBytes(in));
+    }
+    return new RunShuffleMap(
+        taskId, epoch, session, zeroTime, shuffle, mapPartition, reducePartitions, plans);
+  }
+
+  private static ShuffleMapDone readShuffleMapDone(ByteBuf in) {
+    long taskId = in.readLong();
+    long epoch = in.readLong();
+    long session = in.readLong();
+    int count = readCount(in, 4);
+    List<byte[]> buckets = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      buckets.add(readBytes(in));
+    }
+    return new ShuffleMapDone(taskId, epoch, session, buckets);
+  }
+
+  /** A count of elements of at least {@code minBytes} each, checked against what is left. */
+  private static int readCount(ByteBuf in, int minBytes) {
+    int count = in.readInt();
+    if (count < 0 || (long) count * minBytes > in.readableBytes()) {
+      throw new ProtocolException(
+          "a count of " + count + " elements in a frame with " + in.readableBytes() + " left");
+    }
+    return count;
+  }
+
+  private static void writeBytes(ByteBuf out, byte[] bytes) {
+    out.writeInt(bytes.length);
+    out.writeBytes(bytes);
+  }
+
+  private static byte[] readBytes(ByteBuf in) {
+    int length = in.readInt();
+    if (length < 0 || length > in.readableBytes()) {
+      throw new ProtocolException(
+          "a byte string of " + length + " bytes in a frame with " + in.readableBytes() + " left");
+    }
+    byte[] bytes = new byte[length];
+    in.readBytes(bytes);
+    return bytes;
   }
 
   private static void writeString(ByteBuf out, String s) {

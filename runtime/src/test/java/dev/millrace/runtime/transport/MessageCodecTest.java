@@ -1,15 +1,19 @@
 package dev.millrace.runtime.transport;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.dataset.ShuffleId;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.DataOutputStream;
 import java.io.InputStream;
 import java.net.Socket;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class MessageCodecTest {
@@ -30,6 +34,58 @@ class MessageCodecTest {
       assertEquals(MessageCodec.VERSION, frame.getByte(0));
       assertEquals(message, MessageCodec.decode(frame));
     }
+  }
+
+  @Test
+  void taskMessagesReadBackAsWrittenWithTheirBytes() {
+    Message.RunShuffleMap run =
+        roundTrip(
+            new Message.RunShuffleMap(
+                41,
+                2,
+                17,
+                1_000,
+                new ShuffleId(3, 5_000, 1),
+                6,
+                8,
+                Map.of(0, new byte[] {1, 2, 3}, 4, new byte[0])));
+    assertEquals(41, run.taskId());
+    assertEquals(2, run.driverEpoch());
+    assertEquals(17, run.sessionId());
+    assertEquals(1_000, run.zeroTime());
+    assertEquals(new ShuffleId(3, 5_000, 1), run.shuffle());
+    assertEquals(6, run.mapPartition());
+    assertEquals(8, run.reducePartitions());
+    assertEquals(Set.of(0, 4), run.inputPlans().keySet());
+    assertArrayEquals(new byte[] {1, 2, 3}, run.inputPlans().get(0));
+    assertArrayEquals(new byte[0], run.inputPlans().get(4));
+
+    Message.ShuffleMapDone done =
+        roundTrip(new Message.ShuffleMapDone(41, 2, 17, List.of(new byte[] {9}, new byte[0])));
+    assertEquals(
+        List.of(41L, 2L, 17L), List.of(done.taskId(), done.driverEpoch(), done.sessionId()));
+    assertEquals(2, done.buckets().size());
+    assertArrayEquals(new byte[] {9}, done.buckets().get(0));
+    assertArrayEquals(new byte[0], done.buckets().get(1));
+
+    Message.TaskFailed failed = new Message.TaskFailed(41, 2, 17, "input ä is gone");
+    assertEquals(failed, roundTrip(failed));
+  }
+
+  @Test
+  void aByteStringLongerThanItsFrameIsRefused() {
+    ByteBuf frame = Unpooled.buffer();
+    MessageCodec.encode(new Message.ShuffleMapDone(1, 1, 1, List.of(new byte[] {1, 2})), frame);
+    frame.setInt(frame.writerIndex() - 6, 1_000);
+    ProtocolException e = assertThrows(ProtocolException.class, () -> MessageCodec.decode(frame));
+    assertTrue(e.getMessage().contains("1000 bytes"), e.getMessage());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <M extends Message> M roundTrip(M message) {
+    ByteBuf frame = Unpooled.buffer();
+    MessageCodec.encode(message, frame);
+    return (M) MessageCodec.decode(frame);
   }
 
   @Test
