@@ -11,7 +11,15 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param cores task slots it offers
  * @param sessionId its current registration; a newer one replaces a fenced one
  * @param lastHeartbeatMs when the driver last heard from it, epoch milliseconds
+ * @param tasksCompleted tasks whose results the driver accepted from it, over all its sessions; 0
+ *     from drivers that do not count them
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ExecutorReport(
-    String id, String host, long pid, int cores, long sessionId, long lastHeartbeatMs) {}
+    String id,
+    String host,
+    long pid,
+    int cores,
+    long sessionId,
+    long lastHeartbeatMs,
+    long tasksCompleted) {}

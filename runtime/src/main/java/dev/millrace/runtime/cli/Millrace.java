@@ -43,11 +43,12 @@ public final class Millrace {
                                        on port P (default: a free one), whose host:port goes to F;
                                        accepts executors on port E (default: a free one), whose
                                        host:port goes to G; the attempt N is the driver epoch
-        executor --driver <host:port> --app <name> [--id exec-1] [--cores N] [--memory 1Gi]
-                 [--driver-timeout 5m]
+        executor --driver <host:port> --app <name> [--spec <file>] [--id exec-1] [--cores N]
+                 [--memory 1Gi] [--driver-timeout 5m]
                                        register with the driver at host:port (its executor
                                        address) and heartbeat; re-register when it restarts;
-                                       exit 1 when no driver answers for the driver timeout
+                                       with the driver's spec <file>, run the map side of its
+                                       shuffles; exit 1 when no driver answers for the timeout
         help                           show this help
 
       options for example and app:

@@ -8,6 +8,7 @@ import dev.millrace.runtime.transport.Message.Lost;
 import dev.millrace.runtime.transport.Message.Register;
 import dev.millrace.runtime.transport.Message.Registered;
 import dev.millrace.runtime.transport.Message.Rejected;
+import dev.millrace.runtime.transport.Message.RunShuffleMap;
 import dev.millrace.runtime.transport.MessageHandler;
 import dev.millrace.runtime.transport.Transport;
 import io.netty.channel.Channel;
@@ -37,6 +38,7 @@ public final class ExecutorAgent implements AutoCloseable {
   private final int driverPort;
   private final Register identity;
   private final Duration driverTimeout;
+  private final TaskHandler tasks;
   private final ReconnectBackoff backoff = new ReconnectBackoff();
   private final CompletableFuture<String> driverGone = new CompletableFuture<>();
 
@@ -52,20 +54,23 @@ public final class ExecutorAgent implements AutoCloseable {
   /**
    * An agent for the executor {@code identity} describes ({@link Register#driverEpochSeen} is
    * ignored), for the driver at {@code driverHost:driverPort}, giving up after {@code
-   * driverTimeout} without an answer. Nothing happens before {@link #start}.
+   * driverTimeout} without an answer, running the tasks of its current session with {@code tasks}.
+   * Nothing happens before {@link #start}.
    */
   public ExecutorAgent(
       Transport transport,
       String driverHost,
       int driverPort,
       Register identity,
-      Duration driverTimeout) {
+      Duration driverTimeout,
+      TaskHandler tasks) {
     this.transport = transport;
     this.loop = transport.nextLoop();
     this.driverHost = driverHost;
     this.driverPort = driverPort;
     this.identity = identity;
     this.driverTimeout = driverTimeout;
+    this.tasks = tasks;
   }
 
   /** Starts connecting to the driver. */
@@ -226,6 +231,13 @@ public final class ExecutorAgent implements AutoCloseable {
       } else if (message instanceof HeartbeatAck ack) {
         if (ack.driverEpoch() == driverEpoch) {
           lastHeardNanos = System.nanoTime();
+        }
+      } else if (message instanceof RunShuffleMap task) {
+        // A task of an older session or driver would be fenced on return; do not even run it.
+        if (task.sessionId() == sessionId && task.driverEpoch() == driverEpoch) {
+          tasks.run(task, from::writeAndFlush);
+        } else {
+          LOG.debug("dropped task {} of session {}, not the current one", task.taskId(), sessionId);
         }
       } else if (message instanceof Lost lost) {
         // Stale heartbeats sent before the first Lost are answered with Lost too; one

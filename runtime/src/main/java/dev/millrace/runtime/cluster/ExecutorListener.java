@@ -1,5 +1,7 @@
 package dev.millrace.runtime.cluster;
 
+import dev.millrace.runtime.transport.Message.TaskResult;
+
 /**
  * Hears the membership changes of an {@link ExecutorRegistry}. Called on a transport thread, after
  * the registry has changed; a listener must not block.
@@ -16,4 +18,7 @@ public interface ExecutorListener {
    * because the session is over or belongs to another driver epoch.
    */
   default void messageFenced(String executorId, long sessionId, String reason) {}
+
+  /** {@code executor}, in its current session, answered a task with {@code result}. */
+  default void taskResult(ExecutorInfo executor, TaskResult result) {}
 }

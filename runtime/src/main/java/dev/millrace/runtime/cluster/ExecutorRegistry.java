@@ -7,6 +7,7 @@ import dev.millrace.runtime.transport.Message.Lost;
 import dev.millrace.runtime.transport.Message.Register;
 import dev.millrace.runtime.transport.Message.Registered;
 import dev.millrace.runtime.transport.Message.Rejected;
+import dev.millrace.runtime.transport.Message.TaskResult;
 import dev.millrace.runtime.transport.MessageHandler;
 import dev.millrace.runtime.transport.Transport;
 import io.netty.channel.Channel;
@@ -274,6 +275,66 @@ public final class ExecutorRegistry implements AutoCloseable {
     channel.writeAndFlush(new HeartbeatAck(epoch, heartbeat.sequence()));
   }
 
+  /**
+   * Sends {@code message} to executor {@code executorId} if {@code sessionId} is still its session.
+   *
+   * @return false if the session is over, and nothing was sent
+   */
+  public boolean send(String executorId, long sessionId, Message message) {
+    Channel channel;
+    synchronized (this) {
+      Member member = members.get(executorId);
+      if (member == null || member.info().sessionId() != sessionId) {
+        return false;
+      }
+      channel = member.channel();
+    }
+    channel.writeAndFlush(message);
+    return true;
+  }
+
+  private void taskResult(Channel channel, TaskResult result) {
+    ExecutorInfo from = null;
+    if (result.driverEpoch() == epoch) {
+      synchronized (this) {
+        for (Member member : members.values()) {
+          if (member.info().sessionId() == result.sessionId() && member.channel() == channel) {
+            from = member.info();
+          }
+        }
+      }
+    }
+    if (from == null) {
+      String fenced =
+          "the result of task "
+              + result.taskId()
+              + " names session "
+              + result.sessionId()
+              + " of driver epoch "
+              + result.driverEpoch()
+              + ", which is over or not this driver's (epoch "
+              + epoch
+              + ")";
+      LOG.info("fenced a task result: {}; told the executor to register again", fenced);
+      channel.writeAndFlush(new Lost(fenced + "; register again"));
+      String executorId = executorOn(channel);
+      listeners.forEach(l -> l.messageFenced(executorId, result.sessionId(), fenced));
+      return;
+    }
+    ExecutorInfo executor = from;
+    listeners.forEach(l -> l.taskResult(executor, result));
+  }
+
+  // The channel names the executor even when the session its message names is over.
+  private synchronized String executorOn(Channel channel) {
+    for (Member member : members.values()) {
+      if (member.channel() == channel) {
+        return member.info().executorId();
+      }
+    }
+    return "unregistered";
+  }
+
   private void disconnected(Channel channel) {
     Member gone = null;
     synchronized (this) {
@@ -318,6 +379,8 @@ public final class ExecutorRegistry implements AutoCloseable {
         register(channel, register);
       } else if (message instanceof Heartbeat heartbeat) {
         heartbeat(channel, heartbeat);
+      } else if (message instanceof TaskResult result) {
+        taskResult(channel, result);
       } else {
         LOG.warn(
             "closing the connection with {}: an executor does not send {}",

@@ -5,7 +5,8 @@ public final class TaskFailedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final int partition;
 
-  TaskFailedException(int partition, Throwable cause) {
+  /** The task for {@code partition} (-1 if unknown) failed with {@code cause}. */
+  public TaskFailedException(int partition, Throwable cause) {
     super(
         (partition >= 0 ? "task for partition " + partition : "a task") + " failed: " + cause,
         cause);

@@ -6,11 +6,15 @@ import dev.millrace.crds.StreamingAppSpec;
 import dev.millrace.crds.launch.ExecutorReport;
 import dev.millrace.runtime.cli.ApplicationRunner;
 import dev.millrace.runtime.cli.ExitCode;
+import dev.millrace.runtime.cluster.DistributedShuffleMapRunner;
 import dev.millrace.runtime.cluster.ExecutorInfo;
 import dev.millrace.runtime.cluster.ExecutorRegistry;
 import dev.millrace.runtime.config.StreamingOptions;
+import dev.millrace.runtime.dataset.ShuffleMapRunner;
+import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.transport.Transport;
 import dev.millrace.runtime.transport.TransportOptions;
+import dev.millrace.streaming.EngineAccess;
 import dev.millrace.streaming.StreamingApplication;
 import dev.millrace.streaming.StreamingContext;
 import java.io.IOException;
@@ -23,6 +27,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -58,16 +64,27 @@ public final class Driver {
     StreamingAppSpec spec = app.getSpec();
     try (Transport transport = new Transport("driver", TransportOptions.defaults());
         ExecutorRegistry executors = acceptExecutors(transport, settings)) {
+      AtomicReference<DistributedShuffleMapRunner> shuffleMaps = new AtomicReference<>();
       DriverStatus status =
           new DriverStatus(
               settings.appName(),
               options.attempt(),
               startTimeMs,
               settings.batchInterval().milliseconds(),
-              () -> reports(executors.executors()));
+              () -> reports(executors.executors(), shuffleMaps.get()));
       StatusServer server = serve(status);
       try {
-        ExitCode exit = runApplication(spec, settings, status);
+        ExitCode exit =
+            runApplication(
+                spec,
+                settings,
+                status,
+                graph -> {
+                  DistributedShuffleMapRunner runner =
+                      new DistributedShuffleMapRunner(graph, executors);
+                  shuffleMaps.set(runner);
+                  return runner;
+                });
         status.ended(exit);
         return exit;
       } catch (RuntimeException e) {
@@ -79,7 +96,8 @@ public final class Driver {
     }
   }
 
-  private static List<ExecutorReport> reports(List<ExecutorInfo> executors) {
+  private static List<ExecutorReport> reports(
+      List<ExecutorInfo> executors, DistributedShuffleMapRunner shuffleMaps) {
     return executors.stream()
         .map(
             e ->
@@ -89,7 +107,8 @@ public final class Driver {
                     e.pid(),
                     e.cores(),
                     e.sessionId(),
-                    e.lastHeartbeatAt().toEpochMilli()))
+                    e.lastHeartbeatAt().toEpochMilli(),
+                    shuffleMaps == null ? 0 : shuffleMaps.tasksCompleted(e.executorId())))
         .toList();
   }
 
@@ -190,18 +209,16 @@ public final class Driver {
     }
   }
 
+  /**
+   * Runs the application; the map side of its shuffles runs through the runner {@code shuffleMaps}
+   * makes of its graph, on executors when they are registered.
+   */
   private ExitCode runApplication(
-      StreamingAppSpec spec, ContextSettings settings, DriverStatus status)
+      StreamingAppSpec spec,
+      ContextSettings settings,
+      DriverStatus status,
+      Function<StreamGraph, ShuffleMapRunner> shuffleMaps)
       throws InterruptedException {
-    if (spec.getExecutor() != null
-        && spec.getExecutor().getInstances() != null
-        && spec.getExecutor().getInstances() > 0) {
-      LOG.warn(
-          "spec.executor.instances is {}: executors register with this driver, but this build"
-              + " does not run tasks on them yet: every task runs in the driver, on {}",
-          spec.getExecutor().getInstances(),
-          settings.master());
-    }
     ApplicationSpec application =
         Objects.requireNonNullElseGet(spec.getApplication(), ApplicationSpec::new);
     List<String> jars = Objects.requireNonNullElse(application.getJars(), List.of());
@@ -218,6 +235,7 @@ public final class Driver {
       thread.setContextClassLoader(code.classLoader());
       try {
         StreamingContext ssc = define(code.instantiate(application.getMainClass()), settings, args);
+        EngineAccess.distributeShuffleMaps(ssc, shuffleMaps);
         ssc.addStreamingListener(status);
         stopWhenSupervisorEnds();
         return ApplicationRunner.runUntilStopped(ssc, status);

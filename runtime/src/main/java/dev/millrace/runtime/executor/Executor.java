@@ -2,6 +2,9 @@ package dev.millrace.runtime.executor;
 
 import dev.millrace.runtime.cli.ExitCode;
 import dev.millrace.runtime.cluster.ExecutorAgent;
+import dev.millrace.runtime.cluster.TaskHandler;
+import dev.millrace.runtime.driver.ApplicationGraphs;
+import dev.millrace.runtime.driver.DriverConfigurationException;
 import dev.millrace.runtime.transport.Message.Register;
 import dev.millrace.runtime.transport.Transport;
 import dev.millrace.runtime.transport.TransportOptions;
@@ -15,8 +18,10 @@ import sun.misc.Signal;
 /**
  * The executor process of the launch contract, {@code millrace executor --driver <host:port> --app
  * <name>}: registers with the driver and stays registered across connection losses and driver
- * restarts. Exits 0 on SIGTERM, and 1 when no driver has answered for the driver timeout, so that
- * its supervisor replaces it. Tasks still run in the driver; executors run them in a later version.
+ * restarts. With {@code --spec} (the driver's spec file) it loads the application and rebuilds its
+ * graph, and runs the shuffle map tasks the driver sends ({@link ShuffleMapWorker}). Exits 0 on
+ * SIGTERM, and 1 when no driver has answered for the driver timeout, so that its supervisor
+ * replaces it.
  */
 public final class Executor {
   private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
@@ -39,18 +44,50 @@ public final class Executor {
             exit.complete(ExitCode.OK);
           });
     }
-    try (Transport transport = new Transport("executor", TransportOptions.defaults());
+    try (ApplicationGraphs application = loadApplication();
+        ShuffleMapWorker worker =
+            application == null
+                ? null
+                : new ShuffleMapWorker(
+                    options.cores(), application.classLoader(), application::define);
+        Transport transport = new Transport("executor", TransportOptions.defaults());
         ExecutorAgent agent =
             new ExecutorAgent(
                 transport,
                 options.driverHost(),
                 options.driverPort(),
                 identity(),
-                options.driverTimeout())) {
+                options.driverTimeout(),
+                worker == null ? TaskHandler.NONE : worker)) {
       agent.driverGone().thenRun(() -> exit.complete(ExitCode.APPLICATION_FAILURE));
       agent.start();
       return exit.join();
     }
+  }
+
+  /** The application of {@code --spec}, or null without one: then no task can run here. */
+  private ApplicationGraphs loadApplication() {
+    if (options.spec() == null) {
+      LOG.warn(
+          "executor {} was started without --spec: it registers, but every task sent to it"
+              + " fails and runs elsewhere",
+          options.executorId());
+      return null;
+    }
+    ApplicationGraphs application =
+        ApplicationGraphs.load(options.spec(), options.app() + "-" + options.executorId());
+    if (!application.appName().equals(options.app())) {
+      application.close();
+      throw new DriverConfigurationException(
+          "--spec "
+              + options.spec()
+              + " describes application '"
+              + application.appName()
+              + "', but --app is '"
+              + options.app()
+              + "'; give the spec of the application this executor serves");
+    }
+    return application;
   }
 
   private Register identity() {

@@ -3,12 +3,15 @@ package dev.millrace.runtime.executor;
 import dev.millrace.crds.SpecDurations;
 import dev.millrace.crds.SpecMemory;
 import dev.millrace.runtime.cli.UsageException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * How a backend starts an executor: {@code --driver <host:port> --app <name> [--id ID] [--cores N]
- * [--memory 1Gi] [--driver-timeout 5m]}, the same flags on every backend.
+ * How a backend starts an executor: {@code --driver <host:port> --app <name> [--spec <file>] [--id
+ * ID] [--cores N] [--memory 1Gi] [--driver-timeout 5m]}, the same flags on every backend. {@code
+ * --spec} is the spec file the driver reads: without it the executor registers but cannot run
+ * tasks.
  *
  * @param driverHost the host of the driver's executor endpoint
  * @param driverPort its port
@@ -17,6 +20,7 @@ import java.util.List;
  * @param cores task slots offered to the driver
  * @param memoryBytes memory offered to the driver
  * @param driverTimeout how long the executor waits for a driver to answer before it exits with 1
+ * @param spec the driver's spec file, from which the executor loads the application; null if none
  */
 public record ExecutorOptions(
     String driverHost,
@@ -25,7 +29,8 @@ public record ExecutorOptions(
     String executorId,
     int cores,
     long memoryBytes,
-    Duration driverTimeout) {
+    Duration driverTimeout,
+    Path spec) {
 
   /** The default of {@code --driver-timeout}. */
   public static final Duration DEFAULT_DRIVER_TIMEOUT = Duration.ofMinutes(5);
@@ -42,6 +47,7 @@ public record ExecutorOptions(
     int cores = Runtime.getRuntime().availableProcessors();
     long memoryBytes = Runtime.getRuntime().maxMemory();
     Duration driverTimeout = DEFAULT_DRIVER_TIMEOUT;
+    Path spec = null;
     for (int i = 0; i < args.size(); i++) {
       String option = args.get(i);
       String value = value(args, i++, option);
@@ -53,12 +59,13 @@ public record ExecutorOptions(
           case "--cores" -> cores = Integer.parseInt(value);
           case "--memory" -> memoryBytes = SpecMemory.bytes(value);
           case "--driver-timeout" -> driverTimeout = SpecDurations.parse(value);
+          case "--spec" -> spec = Path.of(value);
           default ->
               throw new UsageException(
                   "unknown executor option "
                       + option
-                      + "; the options are --driver <host:port>, --app <name>, --id ID,"
-                      + " --cores N, --memory 1Gi and --driver-timeout 5m");
+                      + "; the options are --driver <host:port>, --app <name>, --spec <file>,"
+                      + " --id ID, --cores N, --memory 1Gi and --driver-timeout 5m");
         }
       } catch (IllegalArgumentException e) {
         throw new UsageException(option + " cannot take '" + value + "': " + e.getMessage());
@@ -83,7 +90,7 @@ public record ExecutorOptions(
       throw new UsageException("--cores must be at least 1, got " + cores);
     }
     return new ExecutorOptions(
-        driver.substring(0, colon), port, app, id, cores, memoryBytes, driverTimeout);
+        driver.substring(0, colon), port, app, id, cores, memoryBytes, driverTimeout, spec);
   }
 
   private static String value(List<String> args, int i, String option) {

@@ -41,7 +41,8 @@ class ExecutorRegistryTest {
             "127.0.0.1",
             port,
             new Message.Register(id, app, 2, 1L << 30, 1000, "localhost", 0),
-            Duration.ofMinutes(1));
+            Duration.ofMinutes(1),
+            TaskHandler.NONE);
     agent.start();
     return agent;
   }
@@ -148,6 +149,46 @@ class ExecutorRegistryTest {
         assertNotEquals(0, a.sessionId());
         assertEquals(2, second.executorsReady());
       }
+    }
+  }
+
+  @Test
+  void aLateTaskResultOfALostSessionIsFencedAndNeverReachesTheStages() throws Exception {
+    try (ExecutorRegistry registry = registry(0, 1);
+        TestingPeer executor = new TestingPeer(transport, registry.port())) {
+      executor.send(new Message.Register("exec-1", "clicks", 2, 1, 1, "localhost", 0));
+      long session = executor.next(Message.Registered.class).sessionId();
+      executor.send(new Message.ShuffleMapDone(5, 1, session, List.of(new byte[0])));
+      log.await("result exec-1 session " + session + " task 5", 5_000);
+
+      clock.advance(TIMEOUT.plusMillis(1));
+      registry.expireSilentExecutors();
+      log.await("lost exec-1 session " + session, 5_000);
+      executor.send(new Message.ShuffleMapDone(6, 1, session, List.of(new byte[0])));
+      String reason = executor.next(Message.Lost.class).reason();
+      assertTrue(reason.contains("task 6") && reason.contains("session " + session), reason);
+      String fenced = log.await("fenced", 5_000);
+      assertTrue(fenced.contains("task 6"), fenced);
+
+      executor.send(new Message.TaskFailed(7, 1, session, "too late"));
+      executor.next(Message.Lost.class);
+      log.await("fenced", 5_000);
+      assertTrue(
+          log.seenSoFar().stream().noneMatch(e -> e.startsWith("result") && !e.endsWith("task 5")),
+          log.seenSoFar().toString());
+    }
+  }
+
+  @Test
+  void aTaskResultNamingAnotherDriverEpochIsFenced() throws Exception {
+    try (ExecutorRegistry registry = registry(0, 2);
+        TestingPeer executor = new TestingPeer(transport, registry.port())) {
+      executor.send(new Message.Register("exec-1", "clicks", 2, 1, 1, "localhost", 0));
+      long session = executor.next(Message.Registered.class).sessionId();
+      executor.send(new Message.TaskFailed(3, 1, session, "from the old driver's task"));
+      String reason = executor.next(Message.Lost.class).reason();
+      assertTrue(reason.contains("driver epoch 1") && reason.contains("epoch 2"), reason);
+      assertEquals(1, registry.executorsReady());
     }
   }
 }

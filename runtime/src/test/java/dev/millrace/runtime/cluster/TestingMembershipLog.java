@@ -2,6 +2,7 @@ package dev.millrace.runtime.cluster;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.millrace.runtime.transport.Message.TaskResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -10,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Every membership event a registry reports, as lines {@code added exec-1 session 1}, {@code lost
- * exec-1 session 1: reason}, {@code fenced exec-1 session 1: reason}.
+ * exec-1 session 1: reason}, {@code fenced exec-1 session 1: reason}, {@code result exec-1 session
+ * 1 task 7}.
  */
 final class TestingMembershipLog implements ExecutorListener {
   private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
@@ -32,6 +34,17 @@ final class TestingMembershipLog implements ExecutorListener {
     events.add("fenced " + executorId + " session " + sessionId + ": " + reason);
   }
 
+  @Override
+  public void taskResult(ExecutorInfo executor, TaskResult result) {
+    events.add(
+        "result "
+            + executor.executorId()
+            + " session "
+            + executor.sessionId()
+            + " task "
+            + result.taskId());
+  }
+
   /** Waits for the next event that starts with {@code prefix}, skipping others; returns it. */
   String await(String prefix, long timeoutMillis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -45,5 +58,10 @@ final class TestingMembershipLog implements ExecutorListener {
         return event;
       }
     }
+  }
+
+  /** The events seen so far by {@link #await}, in order. */
+  List<String> seenSoFar() {
+    return List.copyOf(seen);
   }
 }

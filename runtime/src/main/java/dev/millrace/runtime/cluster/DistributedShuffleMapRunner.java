@@ -1,0 +1,276 @@
+package dev.millrace.runtime.cluster;
+
+import dev.millrace.runtime.codec.RecordCodec;
+import dev.millrace.runtime.dataset.ShuffleId;
+import dev.millrace.runtime.dataset.ShuffleMapRunner;
+import dev.millrace.runtime.dataset.ShuffleMapStage;
+import dev.millrace.runtime.dataset.TaskFailedException;
+import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.stream.StreamGraph;
+import dev.millrace.runtime.transport.Message.RunShuffleMap;
+import dev.millrace.runtime.transport.Message.ShuffleMapDone;
+import dev.millrace.runtime.transport.Message.TaskFailed;
+import dev.millrace.runtime.transport.Message.TaskResult;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver's {@link ShuffleMapRunner} when executors may be registered: sends each map task an
+ * executor can run ({@link RemoteMapInputs}) to the registered executors, round-robin and at most
+ * their cores at a time, and runs everything else on the driver's task threads as before.
+ *
+ * <p>A task runs again elsewhere when its executor is lost before answering; a late answer of the
+ * lost session is fenced by the {@link ExecutorRegistry} and never reaches a stage. With no
+ * executor left, the remaining tasks run locally. A task that fails on an executor runs locally at
+ * once, and the shuffle it belongs to (its node and index) runs locally from then on: failing there
+ * is deterministic (the node computes data only the driver holds), and a failure of the user's code
+ * fails the batch locally with the same error as without executors.
+ *
+ * <p>Stages run one at a time on the batch-processing thread; results and membership changes arrive
+ * on transport threads and are queued to the stage they belong to.
+ */
+public final class DistributedShuffleMapRunner implements ShuffleMapRunner, ExecutorListener {
+  private static final Logger LOG = LoggerFactory.getLogger(DistributedShuffleMapRunner.class);
+  private static final long POLL_MILLIS = 100;
+
+  private final StreamGraph graph;
+  private final ExecutorRegistry registry;
+  private final RecordCodec codec = RecordCodec.standard();
+  private final AtomicLong lastTaskId = new AtomicLong();
+  private final Map<Long, Attempt> inFlight = new ConcurrentHashMap<>();
+  private final Set<StageRun> running = ConcurrentHashMap.newKeySet();
+  private final Map<String, AtomicLong> completed = new ConcurrentHashMap<>();
+  private final Set<List<Integer>> localOnly = ConcurrentHashMap.newKeySet();
+  private int cursor;
+
+  /** A runner for the shuffles of {@code graph}, over the executors of {@code registry}. */
+  public DistributedShuffleMapRunner(StreamGraph graph, ExecutorRegistry registry) {
+    this.graph = graph;
+    this.registry = registry;
+    registry.addListener(this);
+  }
+
+  /** How many map tasks each executor has completed, by executor id. */
+  public long tasksCompleted(String executorId) {
+    AtomicLong count = completed.get(executorId);
+    return count == null ? 0 : count.get();
+  }
+
+  @Override
+  public void run(ShuffleMapStage stage, TaskRunner local) {
+    ShuffleId id = stage.id();
+    Map<Integer, byte[]> plans =
+        id == null || localOnly.contains(List.of(id.nodeId(), id.index()))
+            ? null
+            : RemoteMapInputs.of(graph, stage);
+    if (plans == null || registry.executorsReady() == 0) {
+      LOCAL.run(stage, local);
+      return;
+    }
+    StageRun run = new StageRun(stage, plans, local);
+    running.add(run);
+    try {
+      run.run();
+    } finally {
+      running.remove(run);
+      inFlight.values().removeIf(a -> a.run == run);
+    }
+  }
+
+  @Override
+  public void taskResult(ExecutorInfo executor, TaskResult result) {
+    Attempt attempt = inFlight.get(result.taskId());
+    if (attempt == null || attempt.sessionId != result.sessionId()) {
+      LOG.debug("dropped the answer of task {}: no longer waited for", result.taskId());
+      return;
+    }
+    attempt.run.events.add(new Answered(attempt, result));
+  }
+
+  @Override
+  public void executorLost(ExecutorInfo executor, String reason) {
+    for (StageRun run : running) {
+      run.events.add(new SessionEnded(executor.sessionId()));
+    }
+  }
+
+  /** One dispatch of a map task to one executor session. */
+  private record Attempt(
+      StageRun run, long taskId, int mapTask, String executorId, long sessionId) {}
+
+  private sealed interface Event permits Answered, SessionEnded {}
+
+  private record Answered(Attempt attempt, TaskResult result) implements Event {}
+
+  private record SessionEnded(long sessionId) implements Event {}
+
+  /** The map tasks of one shuffle, until every one has output. Owned by the calling thread. */
+  private final class StageRun {
+    final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final ShuffleMapStage stage;
+    private final Map<Integer, byte[]> plans;
+    private final TaskRunner local;
+    private final Deque<Integer> pending = new ArrayDeque<>();
+    private final Map<Long, Attempt> mine = new HashMap<>();
+    private final Map<Long, Integer> busyBySession = new HashMap<>();
+    private int done;
+
+    StageRun(ShuffleMapStage stage, Map<Integer, byte[]> plans, TaskRunner local) {
+      this.stage = stage;
+      this.plans = plans;
+      this.local = local;
+      for (int m = 0; m < stage.mapTasks(); m++) {
+        pending.add(m);
+      }
+    }
+
+    void run() {
+      while (done < stage.mapTasks()) {
+        dispatch();
+        if (mine.isEmpty() && !pending.isEmpty()) {
+          runLocally();
+          continue;
+        }
+        Event event;
+        try {
+          event = events.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new TaskFailedException(-1, e);
+        }
+        if (event instanceof Answered answered) {
+          answered(answered.attempt(), answered.result());
+        } else if (event instanceof SessionEnded ended) {
+          requeue(ended.sessionId());
+        }
+      }
+    }
+
+    private void dispatch() {
+      while (!pending.isEmpty()) {
+        ExecutorInfo executor = nextFree();
+        if (executor == null) {
+          return;
+        }
+        int m = pending.poll();
+        long taskId = lastTaskId.incrementAndGet();
+        Attempt attempt = new Attempt(this, taskId, m, executor.executorId(), executor.sessionId());
+        inFlight.put(taskId, attempt);
+        mine.put(taskId, attempt);
+        busyBySession.merge(executor.sessionId(), 1, Integer::sum);
+        RunShuffleMap task =
+            new RunShuffleMap(
+                taskId,
+                registry.epoch(),
+                executor.sessionId(),
+                graph.zeroTime(),
+                stage.id(),
+                m,
+                stage.reducePartitions(),
+                plans);
+        if (!registry.send(executor.executorId(), executor.sessionId(), task)) {
+          // Lost since it was listed; the registry's loss event requeues the task.
+          events.add(new SessionEnded(executor.sessionId()));
+          return;
+        }
+      }
+    }
+
+    /** The next registered executor, round-robin, with a free core; null if none. */
+    private ExecutorInfo nextFree() {
+      List<ExecutorInfo> executors = registry.executors();
+      for (int i = 0; i < executors.size(); i++) {
+        ExecutorInfo candidate = executors.get(Math.floorMod(cursor++, executors.size()));
+        if (busyBySession.getOrDefault(candidate.sessionId(), 0) < candidate.cores()) {
+          return candidate;
+        }
+      }
+      return null;
+    }
+
+    /** No executor is left to take the pending tasks: the driver's threads run them. */
+    private void runLocally() {
+      List<Integer> tasks = new ArrayList<>(pending);
+      pending.clear();
+      LOG.info(
+          "{}: no executor is registered to run {} map tasks; running them in the driver",
+          stage.id(),
+          tasks.size());
+      local.runTasks(tasks.size(), i -> stage.runLocally(tasks.get(i)));
+      done += tasks.size();
+    }
+
+    private void answered(Attempt attempt, TaskResult result) {
+      if (mine.remove(attempt.taskId()) == null) {
+        return;
+      }
+      inFlight.remove(attempt.taskId());
+      busyBySession.merge(attempt.sessionId(), -1, Integer::sum);
+      String failure;
+      if (result instanceof ShuffleMapDone output) {
+        failure = accept(attempt, output);
+      } else {
+        failure = ((TaskFailed) result).message();
+      }
+      if (failure != null) {
+        ShuffleId id = stage.id();
+        if (localOnly.add(List.of(id.nodeId(), id.index()))) {
+          LOG.info(
+              "map task {} of {} failed on executor {} ({}); this shuffle of {} runs in the"
+                  + " driver from now on",
+              attempt.mapTask(),
+              id,
+              attempt.executorId(),
+              failure,
+              graph.nodes().get(id.nodeId()).name());
+        }
+        local.runTasks(1, i -> stage.runLocally(attempt.mapTask()));
+      }
+      done++;
+    }
+
+    /** Keeps the output of a finished task; the reason if it cannot be used. */
+    private String accept(Attempt attempt, ShuffleMapDone output) {
+      List<List<Object>> buckets = new ArrayList<>(output.buckets().size());
+      try {
+        for (byte[] bucket : output.buckets()) {
+          buckets.add(codec.decode(bucket));
+        }
+        stage.accept(attempt.mapTask(), buckets);
+      } catch (RuntimeException e) {
+        return "its output cannot be used here: " + e;
+      }
+      completed.computeIfAbsent(attempt.executorId(), k -> new AtomicLong()).incrementAndGet();
+      return null;
+    }
+
+    private void requeue(long sessionId) {
+      for (var it = mine.values().iterator(); it.hasNext(); ) {
+        Attempt attempt = it.next();
+        if (attempt.sessionId() == sessionId) {
+          it.remove();
+          inFlight.remove(attempt.taskId());
+          pending.addFirst(attempt.mapTask());
+          LOG.info(
+              "map task {} of {} goes elsewhere: executor {} session {} is lost",
+              attempt.mapTask(),
+              stage.id(),
+              attempt.executorId(),
+              sessionId);
+        }
+      }
+      busyBySession.remove(sessionId);
+    }
+  }
+}

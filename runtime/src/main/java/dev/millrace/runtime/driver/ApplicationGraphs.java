@@ -1,0 +1,96 @@
+package dev.millrace.runtime.driver;
+
+import dev.millrace.crds.ApplicationSpec;
+import dev.millrace.crds.StreamingApp;
+import dev.millrace.runtime.config.StreamingOptions;
+import dev.millrace.runtime.stream.StreamGraph;
+import dev.millrace.streaming.EngineAccess;
+import dev.millrace.streaming.StreamingApplication;
+import dev.millrace.streaming.StreamingContext;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The application a spec file names, loaded as the driver loads it (the same jars, main class,
+ * arguments and context settings), for a process that needs its graph but never runs it: an
+ * executor rebuilds the driver's graph from code with it. Defining never starts the context or its
+ * sources and never writes to the checkpoint directory.
+ */
+public final class ApplicationGraphs implements AutoCloseable {
+  private final ContextSettings settings;
+  private final ApplicationCode code;
+  private final StreamingApplication main;
+  private final List<String> args;
+
+  private ApplicationGraphs(
+      ContextSettings settings,
+      ApplicationCode code,
+      StreamingApplication main,
+      List<String> args) {
+    this.settings = settings;
+    this.code = code;
+    this.main = main;
+    this.args = args;
+  }
+
+  /**
+   * Loads the application of the spec in {@code specFile}, fetching remote jars into a directory
+   * named after {@code processName}.
+   *
+   * @throws DriverConfigurationException if the spec, the jars or the main class cannot be used,
+   *     exactly as the driver would refuse them
+   */
+  public static ApplicationGraphs load(Path specFile, String processName) {
+    StreamingApp app = SpecLoading.load(specFile);
+    ContextSettings settings = ContextSettings.of(app);
+    ApplicationSpec application =
+        Objects.requireNonNullElseGet(app.getSpec().getApplication(), ApplicationSpec::new);
+    List<String> jars = Objects.requireNonNullElse(application.getJars(), List.of());
+    List<String> args = Objects.requireNonNullElse(application.getArgs(), List.of());
+    ApplicationCode code =
+        ApplicationCode.fetch(
+            jars, StreamingOptions.hadoopConfiguration(settings.conf()), processName);
+    try {
+      return new ApplicationGraphs(
+          settings, code, code.instantiate(application.getMainClass()), List.copyOf(args));
+    } catch (RuntimeException e) {
+      code.close();
+      throw e;
+    }
+  }
+
+  /** The application's name, {@code metadata.name}. */
+  public String appName() {
+    return settings.appName();
+  }
+
+  /** The class loader of the application's classes, for threads that decode its records. */
+  public ClassLoader classLoader() {
+    return code.classLoader();
+  }
+
+  /**
+   * A new graph defined by the application, with batch times counted from {@code zeroTime}. Call on
+   * a thread whose context class loader is {@link #classLoader()}.
+   *
+   * @throws DriverConfigurationException if the application refuses its arguments or settings
+   */
+  public StreamGraph define(long zeroTime) {
+    StreamingContext context = settings.builder().build();
+    try {
+      main.define(context, args.toArray(String[]::new));
+    } catch (IllegalArgumentException e) {
+      throw new DriverConfigurationException(e.getMessage(), e);
+    }
+    StreamGraph graph = EngineAccess.graph(context);
+    graph.start(zeroTime);
+    return graph;
+  }
+
+  /** Closes the application's class loader and deletes fetched jars. */
+  @Override
+  public void close() {
+    code.close();
+  }
+}

@@ -1,0 +1,181 @@
+package dev.millrace.runtime.executor;
+
+import dev.millrace.runtime.cluster.TaskHandler;
+import dev.millrace.runtime.codec.RecordCodec;
+import dev.millrace.runtime.dataset.Dataset;
+import dev.millrace.runtime.dataset.ShuffleDataset;
+import dev.millrace.runtime.dataset.ShuffleId;
+import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.stream.InputNode;
+import dev.millrace.runtime.stream.StreamGraph;
+import dev.millrace.runtime.stream.StreamNode;
+import dev.millrace.runtime.transport.Message.RunShuffleMap;
+import dev.millrace.runtime.transport.Message.ShuffleMapDone;
+import dev.millrace.runtime.transport.Message.TaskFailed;
+import dev.millrace.runtime.transport.Message.TaskResult;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs shuffle map tasks in an executor, on {@code cores} threads, over the graph the application
+ * defines in this process: replays the inputs of the task's batch from the plans the driver sends,
+ * computes the shuffle's map partition with map-side combine exactly as a local run does, and
+ * answers with the combiners per reduce partition, encoded with the standard record codec.
+ *
+ * <p>Only the newest batch's datasets are kept; a task for an older batch (a retry) rebuilds its
+ * inputs from the plans again, so memory stays flat. The graph is built once per driver zero time.
+ */
+public final class ShuffleMapWorker implements TaskHandler, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ShuffleMapWorker.class);
+
+  private final LongFunction<StreamGraph> graphOfZeroTime;
+  private final ExecutorService threads;
+  private final TaskRunner inputReader;
+  private final RecordCodec codec = RecordCodec.standard();
+  private final AtomicInteger completed = new AtomicInteger();
+  private final Object graphLock = new Object();
+  // Guarded by graphLock.
+  private StreamGraph graph;
+  private long newestBatch = Long.MIN_VALUE;
+
+  /**
+   * A worker with {@code cores} task threads whose context class loader is {@code classLoader},
+   * defining the graph with {@code graphOfZeroTime}.
+   */
+  public ShuffleMapWorker(
+      int cores, ClassLoader classLoader, LongFunction<StreamGraph> graphOfZeroTime) {
+    this.graphOfZeroTime = graphOfZeroTime;
+    AtomicInteger ids = new AtomicInteger();
+    this.threads =
+        Executors.newFixedThreadPool(
+            cores,
+            r -> {
+              Thread t = new Thread(r, "millrace-map-task-" + ids.incrementAndGet());
+              t.setDaemon(true);
+              t.setContextClassLoader(classLoader);
+              return t;
+            });
+    this.inputReader = new TaskRunner(cores, "executor-input");
+  }
+
+  @Override
+  public void run(RunShuffleMap task, Consumer<TaskResult> reply) {
+    threads.execute(() -> reply.accept(runNow(task)));
+  }
+
+  /** How many map tasks this worker has completed. */
+  public int tasksCompleted() {
+    return completed.get();
+  }
+
+  private TaskResult runNow(RunShuffleMap task) {
+    try {
+      ShuffleDataset<?, ?, ?> shuffle = mapSide(task);
+      Map<?, ?>[] output = shuffle.mapOutput(task.mapPartition());
+      if (output.length != task.reducePartitions()) {
+        throw new IllegalStateException(
+            task.shuffle()
+                + " has "
+                + output.length
+                + " reduce partitions in this executor's graph, the driver's has "
+                + task.reducePartitions()
+                + "; driver and executor must run the same application build and spec");
+      }
+      List<byte[]> buckets = new ArrayList<>(output.length);
+      for (List<Object> bucket : ShuffleDataset.keysAndCombiners(output)) {
+        buckets.add(codec.encode(bucket));
+      }
+      completed.incrementAndGet();
+      return new ShuffleMapDone(task.taskId(), task.driverEpoch(), task.sessionId(), buckets);
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      LOG.warn("map task {} of {} failed", task.mapPartition(), task.shuffle(), e);
+      return new TaskFailed(task.taskId(), task.driverEpoch(), task.sessionId(), e.toString());
+    }
+  }
+
+  /** The task's shuffle with its input ready to compute, in this process's graph. */
+  private ShuffleDataset<?, ?, ?> mapSide(RunShuffleMap task) {
+    ShuffleId id = task.shuffle();
+    long time = id.batchTime();
+    synchronized (graphLock) {
+      if (graph == null || graph.zeroTime() != task.zeroTime()) {
+        graph = graphOfZeroTime.apply(task.zeroTime());
+        newestBatch = Long.MIN_VALUE;
+      }
+      if (time > newestBatch) {
+        graph.forgetBefore(time);
+        newestBatch = time;
+      }
+      List<StreamNode<?>> nodes = graph.nodes();
+      for (Map.Entry<Integer, byte[]> plan : task.inputPlans().entrySet()) {
+        if (!(node(nodes, plan.getKey(), id) instanceof InputNode<?> input)) {
+          throw new IllegalStateException(
+              "node " + plan.getKey() + " of this executor's graph is not an input; " + mismatch());
+        }
+        if (input.planned(time) == null) {
+          input.replay(time, plan.getValue());
+        }
+      }
+      Dataset<?> root = node(nodes, id.nodeId(), id).getOrCompute(time);
+      ShuffleDataset<?, ?, ?> shuffle = find(root, id);
+      inputReader.prepare(shuffle.parents());
+      return shuffle;
+    }
+  }
+
+  private static StreamNode<?> node(List<StreamNode<?>> nodes, int nodeId, ShuffleId shuffle) {
+    if (nodeId < 0 || nodeId >= nodes.size()) {
+      throw new IllegalStateException(
+          shuffle
+              + " names node "
+              + nodeId
+              + ", but this executor's graph has "
+              + nodes.size()
+              + " nodes; "
+              + mismatch());
+    }
+    return nodes.get(nodeId);
+  }
+
+  private static ShuffleDataset<?, ?, ?> find(Dataset<?> root, ShuffleId id) {
+    Set<Dataset<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    Deque<Dataset<?>> pending = new ArrayDeque<>();
+    if (root != null) {
+      pending.push(root);
+    }
+    while (!pending.isEmpty()) {
+      Dataset<?> ds = pending.pop();
+      if (ds instanceof ShuffleDataset<?, ?, ?> shuffle && id.equals(shuffle.id())) {
+        return shuffle;
+      }
+      if (seen.add(ds)) {
+        ds.parents().forEach(pending::push);
+      }
+    }
+    throw new IllegalStateException(id + " is not in this executor's graph; " + mismatch());
+  }
+
+  private static String mismatch() {
+    return "driver and executor must run the same application build and spec";
+  }
+
+  /** Stops the task threads; tasks still running are abandoned. */
+  @Override
+  public void close() {
+    threads.shutdownNow();
+    inputReader.close();
+  }
+}

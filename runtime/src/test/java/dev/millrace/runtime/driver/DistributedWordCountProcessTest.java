@@ -1,0 +1,278 @@
+package dev.millrace.runtime.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.millrace.crds.launch.DriverStatusClient;
+import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.crds.launch.ExecutorReport;
+import dev.millrace.runtime.executor.TestingExecutorJvm;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real driver and two real executors, as OS processes on this test's class path, run {@link
+ * TestingWordCountApplication}: the executors compute the map side of its shuffle, and the saved
+ * counts equal a count made directly from the files written.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class DistributedWordCountProcessTest {
+  private static final long TIMEOUT_MS = 60_000;
+  private static final Pattern OUTPUT = Pattern.compile("counts-(\\d+)\\.txt");
+  private static final String[] WORDS = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta"};
+
+  // Kept when a test fails, with the processes' logs, for the post-mortem.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path work;
+
+  private final DriverStatusClient client = new DriverStatusClient(Duration.ofSeconds(2));
+  private final List<Process> executors = new ArrayList<>();
+  private final TreeMap<String, Long> expected = new TreeMap<>();
+  private int filesWritten;
+
+  @AfterEach
+  void killExecutors() throws InterruptedException {
+    for (Process executor : executors) {
+      executor.destroyForcibly();
+      executor.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void twoExecutorsRunTheMapTasksOfAWordCountAndTheSavedCountsEqualADirectCount() throws Exception {
+    Path in = Files.createDirectories(work.resolve("in"));
+    Path out = Files.createDirectories(work.resolve("out"));
+    Path spec = spec(in, out);
+    try (TestingDriverJvm driver = startDriver(spec)) {
+      String address = awaitAddress(driver, work.resolve("address"));
+      String executorAddress = awaitAddress(driver, work.resolve("executor-address"));
+      startExecutor(spec, executorAddress, "exec-1");
+      startExecutor(spec, executorAddress, "exec-2");
+      awaitStatus(driver, address, r -> r.executorsReady() == 2);
+
+      for (int i = 0; i < 12; i++) {
+        writeFile(in, 400);
+        Thread.sleep(100);
+      }
+      awaitCounts(driver, out);
+      assertEquals(expected, savedCounts(out));
+
+      DriverStatusReport status = awaitStatus(driver, address, r -> r.executorsReady() == 2);
+      for (ExecutorReport executor : status.executors()) {
+        assertTrue(executor.tasksCompleted() > 0, "no map task ran on " + executor);
+      }
+      assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
+    }
+  }
+
+  @Test
+  void whenAnExecutorIsKilledWhileBatchesRunItsTasksMoveAndTheCountsStayExact() throws Exception {
+    Path in = Files.createDirectories(work.resolve("in"));
+    Path out = Files.createDirectories(work.resolve("out"));
+    Path spec = spec(in, out);
+    try (TestingDriverJvm driver = startDriver(spec)) {
+      String address = awaitAddress(driver, work.resolve("address"));
+      String executorAddress = awaitAddress(driver, work.resolve("executor-address"));
+      Process doomed = startExecutor(spec, executorAddress, "exec-1");
+      startExecutor(spec, executorAddress, "exec-2");
+      awaitStatus(driver, address, r -> r.executorsReady() == 2);
+
+      for (int i = 0; i < 6; i++) {
+        writeFile(in, 400);
+        Thread.sleep(100);
+      }
+      awaitStatus(driver, address, r -> tasks(r, "exec-1") > 0 && tasks(r, "exec-2") > 0);
+      long survivorBefore = tasks(awaitStatus(driver, address, r -> true), "exec-2");
+      // Pausing files keep both executors busy with one batch's tasks, so the kill lands mid-task.
+      for (int i = 0; i < 4; i++) {
+        writePausingFile(in);
+      }
+      Thread.sleep(TestingWordCountApplication.PAUSE_MILLIS / 2);
+      doomed.destroyForcibly();
+      for (int i = 0; i < 6; i++) {
+        writeFile(in, 400);
+        Thread.sleep(100);
+      }
+      awaitCounts(driver, out);
+      assertEquals(expected, savedCounts(out));
+      DriverStatusReport after = awaitStatus(driver, address, r -> r.executorsReady() == 1);
+      assertEquals("exec-2", after.executors().get(0).id());
+      assertTrue(
+          tasks(after, "exec-2") > survivorBefore,
+          "the surviving executor ran no task after the kill: " + after);
+      assertTrue(driver.isAlive(), driver.log());
+      assertTrue(
+          driver.log().contains("goes elsewhere: executor exec-1"),
+          "no task of the killed executor was moved: " + driver.log());
+      assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
+    }
+  }
+
+  /** Writes a file whose first line pauses the task reading it, then a few words. */
+  private void writePausingFile(Path in) throws IOException {
+    int file = filesWritten++;
+    List<String> text = new ArrayList<>(List.of(TestingWordCountApplication.PAUSE));
+    for (int i = 0; i < 20; i++) {
+      String word = WORDS[(i + file) % WORDS.length];
+      text.add(word);
+      expected.merge(word, 1L, Long::sum);
+    }
+    Path hidden = in.resolve(".f" + file + ".tmp");
+    Files.write(hidden, text);
+    Files.move(hidden, in.resolve("f" + file + ".txt"), StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static long tasks(DriverStatusReport report, String executorId) {
+    return report.executors().stream()
+        .filter(e -> e.id().equals(executorId))
+        .mapToLong(ExecutorReport::tasksCompleted)
+        .sum();
+  }
+
+  private Path spec(Path in, Path out) {
+    return new TestingSpec("words", work.resolve("checkpoint").toUri().toString())
+        .mainClass(TestingWordCountApplication.class.getName())
+        .args(in.toString(), out.toString())
+        .executors(2)
+        .conf("millrace.executor.heartbeat-interval", "200ms")
+        .conf("millrace.executor.heartbeat-timeout", "2s")
+        .writeTo(work.resolve("words.yaml"));
+  }
+
+  private TestingDriverJvm startDriver(Path spec) {
+    return TestingDriverJvm.start(
+        System.getProperty("java.class.path"),
+        work.resolve("driver.log"),
+        List.of(
+            "--spec",
+            spec.toString(),
+            "--attempt",
+            "1",
+            "--address-file",
+            work.resolve("address").toString(),
+            "--executor-port",
+            "0",
+            "--executor-address-file",
+            work.resolve("executor-address").toString()));
+  }
+
+  private Process startExecutor(Path spec, String driverAddress, String id) throws IOException {
+    Process executor =
+        TestingExecutorJvm.start(
+            work.resolve(id + ".log"),
+            "--driver",
+            driverAddress,
+            "--app",
+            "words",
+            "--spec",
+            spec.toString(),
+            "--id",
+            id,
+            "--cores",
+            "2");
+    executors.add(executor);
+    return executor;
+  }
+
+  /** Writes a file of {@code lines} lines of words and adds its words to {@link #expected}. */
+  private void writeFile(Path in, int lines) throws IOException {
+    int file = filesWritten++;
+    List<String> text = new ArrayList<>(lines);
+    for (int i = 0; i < lines; i++) {
+      StringBuilder line = new StringBuilder();
+      for (int w = 0; w <= (i + file) % 7; w++) {
+        String word = WORDS[(i * 31 + w * 7 + file) % WORDS.length] + (i % 13);
+        line.append(word).append(' ');
+        expected.merge(word, 1L, Long::sum);
+      }
+      text.add(line.toString());
+    }
+    Path hidden = in.resolve(".f" + file + ".tmp");
+    Files.write(hidden, text);
+    Files.move(hidden, in.resolve("f" + file + ".txt"), StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private void awaitCounts(TestingDriverJvm driver, Path out) throws Exception {
+    long total = expected.values().stream().mapToLong(Long::longValue).sum();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+    while (savedCounts(out).values().stream().mapToLong(Long::longValue).sum() < total) {
+      if (!driver.isAlive() || System.nanoTime() > deadline) {
+        fail("the driver saved " + savedCounts(out) + ", not " + expected + "\n" + driver.log());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** The counts of every completed batch, summed by word. */
+  private static TreeMap<String, Long> savedCounts(Path out) throws IOException {
+    TreeMap<String, Long> counts = new TreeMap<>();
+    try (Stream<Path> dirs = Files.list(out)) {
+      for (Path dir : dirs.toList()) {
+        Matcher m = OUTPUT.matcher(dir.getFileName().toString());
+        if (!m.matches() || !Files.exists(dir.resolve("_SUCCESS"))) {
+          continue;
+        }
+        try (Stream<Path> parts = Files.list(dir)) {
+          for (Path part :
+              parts.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+            for (String line : Files.readAllLines(part)) {
+              String[] wordAndCount = line.split(" ");
+              counts.merge(wordAndCount[0], Long.parseLong(wordAndCount[1]), Long::sum);
+            }
+          }
+        }
+      }
+    }
+    return counts;
+  }
+
+  private static String awaitAddress(TestingDriverJvm driver, Path file)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+    while (!Files.exists(file)) {
+      if (!driver.isAlive() || System.nanoTime() > deadline) {
+        fail("the driver wrote no address to " + file + "; its log:\n" + driver.log());
+      }
+      Thread.sleep(20);
+    }
+    try {
+      return Files.readString(file).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private DriverStatusReport awaitStatus(
+      TestingDriverJvm driver, String address, Predicate<DriverStatusReport> condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+    Optional<DriverStatusReport> last = Optional.empty();
+    while (System.nanoTime() < deadline && driver.isAlive()) {
+      last = client.poll(address);
+      if (last.isPresent() && condition.test(last.get())) {
+        return last.get();
+      }
+      Thread.sleep(50);
+    }
+    return fail("the driver's status never met the condition; last " + last + "\n" + driver.log());
+  }
+}
