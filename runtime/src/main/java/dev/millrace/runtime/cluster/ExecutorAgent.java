@@ -9,6 +9,7 @@ import dev.millrace.runtime.transport.Message.Register;
 import dev.millrace.runtime.transport.Message.Registered;
 import dev.millrace.runtime.transport.Message.Rejected;
 import dev.millrace.runtime.transport.Message.RunShuffleMap;
+import dev.millrace.runtime.transport.Message.TaskResult;
 import dev.millrace.runtime.transport.MessageHandler;
 import dev.millrace.runtime.transport.Transport;
 import io.netty.channel.Channel;
@@ -169,6 +170,18 @@ public final class ExecutorAgent implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends a task's result if its session is still the current one. A result of an older session
+   * would be fenced, and the driver's {@link Lost} would then end the current session too.
+   */
+  private void answer(TaskResult result) {
+    if (channel != null && result.sessionId() == sessionId && result.driverEpoch() == driverEpoch) {
+      channel.writeAndFlush(result);
+    } else {
+      LOG.debug("dropped the result of task {}: its session is over", result.taskId());
+    }
+  }
+
   /** Forgets the session; later slices drop its tasks and state here too. */
   private void dropSession() {
     if (heartbeats != null) {
@@ -235,7 +248,7 @@ public final class ExecutorAgent implements AutoCloseable {
       } else if (message instanceof RunShuffleMap task) {
         // A task of an older session or driver would be fenced on return; do not even run it.
         if (task.sessionId() == sessionId && task.driverEpoch() == driverEpoch) {
-          tasks.run(task, from::writeAndFlush);
+          tasks.run(task, result -> loop.execute(() -> answer(result)));
         } else {
           LOG.debug("dropped task {} of session {}, not the current one", task.taskId(), sessionId);
         }
