@@ -6,6 +6,7 @@ import dev.millrace.runtime.dataset.ShuffleId;
 import dev.millrace.runtime.dataset.ShuffleMapStage;
 import dev.millrace.runtime.dataset.UnionDataset;
 import dev.millrace.runtime.stream.InputNode;
+import dev.millrace.runtime.stream.StatefulNode;
 import dev.millrace.runtime.stream.StreamGraph;
 import java.util.ArrayDeque;
 import java.util.Collections;
@@ -32,6 +33,11 @@ public final class RemoteMapInputs {
   public static Map<Integer, byte[]> of(StreamGraph graph, ShuffleMapStage stage) {
     ShuffleId id = stage.id();
     if (id == null) {
+      return null;
+    }
+    // An executor rebuilds the shuffle by computing its node for the batch; a stateful node (state,
+    // windows) needs its earlier batches to do that, which only the driver holds.
+    if (graph.nodes().get(id.nodeId()) instanceof StatefulNode) {
       return null;
     }
     long time = id.batchTime();
