@@ -127,23 +127,4 @@ public record SupervisorPolicy(
   private static <T> T or(T value, T fallback) {
     return value != null ? value : fallback;
   }
-
-  /**
-   * This policy with {@code instances} executors, for a backend that runs fewer executor processes
-   * than the spec asks for (the local backend until executors run tasks).
-   */
-  public SupervisorPolicy withExecutorInstances(int instances) {
-    return new SupervisorPolicy(
-        type,
-        maxRestarts,
-        window,
-        backoffInitial,
-        backoffMax,
-        backoffMultiplier,
-        resetAfter,
-        maxBatchDelay,
-        startTimeout,
-        gracefulStopTimeout,
-        instances);
-  }
 }

@@ -14,12 +14,16 @@ import dev.millrace.crds.supervision.SupervisorAction;
 import dev.millrace.crds.supervision.SupervisorAction.GiveUp;
 import dev.millrace.crds.supervision.SupervisorAction.KillDriver;
 import dev.millrace.crds.supervision.SupervisorAction.LaunchDriver;
+import dev.millrace.crds.supervision.SupervisorAction.LaunchExecutor;
 import dev.millrace.crds.supervision.SupervisorAction.RestartScheduled;
 import dev.millrace.crds.supervision.SupervisorAction.StopDriver;
+import dev.millrace.crds.supervision.SupervisorAction.StopExecutor;
 import dev.millrace.crds.supervision.SupervisorEvent;
 import dev.millrace.crds.supervision.SupervisorEvent.BatchCompleted;
 import dev.millrace.crds.supervision.SupervisorEvent.DriverExited;
 import dev.millrace.crds.supervision.SupervisorEvent.DriverStarted;
+import dev.millrace.crds.supervision.SupervisorEvent.ExecutorExited;
+import dev.millrace.crds.supervision.SupervisorEvent.ExecutorStarted;
 import dev.millrace.crds.supervision.SupervisorEvent.StopRequested;
 import dev.millrace.crds.supervision.SupervisorEvent.Tick;
 import dev.millrace.crds.supervision.SupervisorPolicy;
@@ -36,7 +40,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -66,7 +72,10 @@ public final class LocalRun {
   private final ProgressPrinter progress;
 
   // Owned by the thread in run().
-  private LocalDriverProcess driver;
+  private LocalProcess driver;
+  private final Map<String, LocalProcess> executors = new LinkedHashMap<>();
+  // Fixed for the whole run, so executors find every driver attempt at the same address.
+  private int executorPort;
   private long lastBatchTime = Long.MIN_VALUE;
   private volatile DriverStatusReport lastReport;
   private volatile SupervisorView view;
@@ -78,11 +87,14 @@ public final class LocalRun {
   private LocalRun(LocalApp app, LocalRunOptions options) {
     this.app = app;
     this.options = options;
-    // Executor processes run no tasks yet: the driver runs every task itself, so none is launched.
-    this.supervisor =
-        new Supervisor(SupervisorPolicy.from(app.resource().getSpec()).withExecutorInstances(0));
+    this.supervisor = new Supervisor(SupervisorPolicy.from(app.resource().getSpec()));
     this.view = supervisor.view();
-    this.progress = new ProgressPrinter(options.out(), app.name(), options.progressInterval());
+    this.progress =
+        new ProgressPrinter(
+            options.out(),
+            app.name(),
+            options.progressInterval(),
+            app.resource().getSpec().getExecutor().getInstances());
   }
 
   /**
@@ -139,6 +151,7 @@ public final class LocalRun {
     }
     try (FileChannel lockFile = lock()) {
       awaitPreviousDriver();
+      executorPort = freePort();
       app.writeResolvedSpec();
       Files.writeString(
           app.runDirectory().resolve("supervisor.pid"), ProcessHandle.current().pid() + "\n");
@@ -172,6 +185,32 @@ public final class LocalRun {
         // Only reached when the caller was interrupted: never leave a driver without a supervisor.
         driver.kill();
       }
+      stopExecutors();
+    }
+  }
+
+  /**
+   * Ends the executors left when supervision ends: they were asked to stop (SIGTERM) when the
+   * application ended; whichever has not exited within a few seconds is killed.
+   */
+  private void stopExecutors() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (LocalProcess executor : executors.values()) {
+      executor.terminate();
+    }
+    for (LocalProcess executor : executors.values()) {
+      long left = Math.max(0, deadline - System.nanoTime());
+      try {
+        executor.onExit().get(left, TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        executor.kill();
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
     }
   }
 
@@ -180,6 +219,9 @@ public final class LocalRun {
   }
 
   private void handle(SupervisorEvent event) {
+    if (event instanceof ExecutorExited exited) {
+      progress.executorExited(exited);
+    }
     if (event instanceof DriverExited exited
         && driver != null
         && exited.attempt() == driver.attempt()) {
@@ -250,8 +292,37 @@ public final class LocalRun {
       progress.restartScheduled(scheduled);
     } else if (action instanceof GiveUp giveUp) {
       progress.gaveUp(giveUp);
+    } else if (action instanceof LaunchExecutor launch) {
+      launchExecutor(launch);
+    } else if (action instanceof StopExecutor stop) {
+      LocalProcess executor = executors.get(stop.executorId());
+      if (executor != null && executor.isAlive()) {
+        executor.terminate();
+      }
     }
-    // LaunchExecutor and StopExecutor: the policy asks for no executors (see the constructor).
+  }
+
+  private void launchExecutor(LaunchExecutor launch) {
+    String id = launch.executorId();
+    Instant at = options.clock().instant();
+    try {
+      LocalProcess started =
+          LocalProcess.startExecutor(
+              app.resource(), app.specFile(), id, executorPort, app.runDirectory(), options);
+      executors.put(id, started);
+      events.add(new ExecutorStarted(at, id));
+      started
+          .onExit()
+          .thenAccept(exit -> events.add(new ExecutorExited(options.clock().instant(), id, exit)));
+      progress.executorLaunched(started, launch);
+    } catch (IOException e) {
+      LOG.error("cannot start executor {}", id, e);
+      events.add(
+          new ExecutorExited(
+              at,
+              id,
+              new ExitReport(null, "LaunchFailed: " + e.getMessage(), FailureClass.APPLICATION)));
+    }
   }
 
   private void launch(LaunchDriver launch) {
@@ -263,9 +334,14 @@ public final class LocalRun {
     Instant at = options.clock().instant();
     driverStartTime = at;
     try {
-      LocalDriverProcess started =
-          LocalDriverProcess.start(
-              app.resource(), app.specFile(), launch.attempt(), app.runDirectory(), options);
+      LocalProcess started =
+          LocalProcess.startDriver(
+              app.resource(),
+              app.specFile(),
+              launch.attempt(),
+              executorPort,
+              app.runDirectory(),
+              options);
       driver = started;
       writePid(started);
       // Queued before the exit callback is registered, so the Supervisor sees them in order.
@@ -288,7 +364,7 @@ public final class LocalRun {
   }
 
   private void pollStatus() {
-    LocalDriverProcess current = driver;
+    LocalProcess current = driver;
     if (current == null || !current.isAlive()) {
       return;
     }
@@ -371,7 +447,7 @@ public final class LocalRun {
         .orElse(true);
   }
 
-  private void writePid(LocalDriverProcess started) throws IOException {
+  private void writePid(LocalProcess started) throws IOException {
     Path pidFile = app.runDirectory().resolve("driver.pid");
     Path temp = app.runDirectory().resolve(".driver.pid.tmp");
     Files.writeString(temp, started.pid() + "\n", StandardCharsets.UTF_8);

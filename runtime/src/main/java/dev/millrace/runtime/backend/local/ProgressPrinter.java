@@ -5,8 +5,10 @@ import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.supervision.SupervisorAction.GiveUp;
 import dev.millrace.crds.supervision.SupervisorAction.KillDriver;
 import dev.millrace.crds.supervision.SupervisorAction.LaunchDriver;
+import dev.millrace.crds.supervision.SupervisorAction.LaunchExecutor;
 import dev.millrace.crds.supervision.SupervisorAction.RestartScheduled;
 import dev.millrace.crds.supervision.SupervisorAction.StopDriver;
+import dev.millrace.crds.supervision.SupervisorEvent.ExecutorExited;
 import dev.millrace.crds.supervision.SupervisorView;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -28,29 +30,34 @@ final class ProgressPrinter {
   private final PrintStream out;
   private final String app;
   private final Duration batchLineInterval;
+  private final int desiredExecutors;
   private Instant lastBatchLine; // null until the first batch line
 
-  ProgressPrinter(PrintStream out, String app, Duration batchLineInterval) {
+  ProgressPrinter(PrintStream out, String app, Duration batchLineInterval, int desiredExecutors) {
     this.out = out;
     this.app = app;
     this.batchLineInterval = batchLineInterval;
+    this.desiredExecutors = desiredExecutors;
   }
 
   void starting(LocalApp local) {
     out.printf(
         "millrace run: supervising %s (checkpoint %s, run directory %s)%n",
         app, local.resource().getSpec().getCheckpoint().getDir(), local.runDirectory());
-    int executors = local.resource().getSpec().getExecutor().getInstances();
-    if (executors > 0) {
-      out.printf(
-          "note: executor.instances is %d, but this build runs every task in the driver"
-              + " (local[%d])%n",
-          executors, local.resource().getSpec().getDriver().getCores());
-    }
   }
 
-  void launched(LocalDriverProcess driver, LaunchDriver launch) {
+  void launched(LocalProcess driver, LaunchDriver launch) {
     line("driver attempt %d started: pid %d, log %s", launch.attempt(), driver.pid(), driver.log());
+  }
+
+  void executorLaunched(LocalProcess executor, LaunchExecutor launch) {
+    line(
+        "executor %s started: pid %d, log %s (%s)",
+        launch.executorId(), executor.pid(), executor.log(), launch.reason());
+  }
+
+  void executorExited(ExecutorExited exited) {
+    line("executor %s exited with %s", exited.executorId(), exited.exit().describe());
   }
 
   void launchFailed(LaunchDriver launch, Exception e) {
@@ -66,7 +73,7 @@ final class ProgressPrinter {
     lastBatchLine = now;
     line(
         "attempt %d  %-8s batch %s  %,d records  processing %s  scheduling %s  %,.0f records/s%s"
-            + "  restarts %d",
+            + "%s  restarts %d",
         r.attempt(),
         view.phase(),
         BATCH.format(Instant.ofEpochMilli(r.lastCompletedBatchTimeMs())),
@@ -77,6 +84,7 @@ final class ProgressPrinter {
         r.lastCheckpointTimeMs() == null
             ? ""
             : "  checkpoint " + BATCH.format(Instant.ofEpochMilli(r.lastCheckpointTimeMs())),
+        desiredExecutors == 0 ? "" : "  executors " + r.executorsReady() + "/" + desiredExecutors,
         view.restartsTotal());
   }
 

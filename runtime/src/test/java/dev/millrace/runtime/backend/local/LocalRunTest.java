@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.millrace.crds.Phase;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppStatus;
+import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.crds.launch.ExecutorReport;
 import dev.millrace.runtime.cli.ExitCode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -143,6 +145,49 @@ class LocalRunTest {
     assertTrue(Files.exists(work.resolve("output").resolve(TestingSupervisedApp.HUNG_MARKER)));
     assertTrue(printed().contains("healthCheck.maxBatchDelay"), printed());
     assertEquals(expected, newestTotals());
+  }
+
+  @Test
+  void executorsAreLaunchedAndAKilledOneIsReplacedAndAllStopWithTheApp() throws Exception {
+    Path spec =
+        writeSpec(
+            "count",
+            "millrace.executor.heartbeat-interval: 200ms,"
+                + " millrace.executor.heartbeat-timeout: 1s",
+            "executor: {instances: 2, memory: 256Mi}\n"
+                + "  restartPolicy: {backoff: {initial: 200ms}}");
+    LocalRun run = prepare(spec);
+    CompletableFuture<Integer> result = runInBackground(run);
+    await("two executors registered", () -> executorsReady(run) == 2, 60_000);
+    ExecutorReport first = executor(run, "exec-1");
+
+    ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
+
+    await(
+        "exec-1 replaced",
+        () -> executorsReady(run) == 2 && executor(run, "exec-1").pid() != first.pid(),
+        60_000);
+    List<Long> pids =
+        run.lastReport().orElseThrow().executors().stream().map(ExecutorReport::pid).toList();
+    run.requestStop();
+    assertEquals(ExitCode.OK.code(), result.get(60, TimeUnit.SECONDS), printed());
+    for (long pid : pids) {
+      ProcessHandle.of(pid)
+          .ifPresent(p -> fail("executor " + pid + " outlived the application: " + p.info()));
+    }
+    assertTrue(printed().contains("executor exec-1 exited with code 137 (Killed)"), printed());
+    assertEquals(0, run.view().restartsTotal(), "an executor's death does not restart the driver");
+  }
+
+  private static int executorsReady(LocalRun run) {
+    return run.lastReport().map(DriverStatusReport::executorsReady).orElse(0);
+  }
+
+  private static ExecutorReport executor(LocalRun run, String id) {
+    return run.lastReport().orElseThrow().executors().stream()
+        .filter(e -> e.id().equals(id))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + id + " in " + run.lastReport()));
   }
 
   @Test
@@ -283,6 +328,11 @@ class LocalRunTest {
   }
 
   private Path writeSpec(String mode, String extra) throws IOException {
+    return writeSpec(mode, "", extra);
+  }
+
+  /** A spec of {@code mode} with {@code conf} entries and {@code extra} spec fields. */
+  private Path writeSpec(String mode, String conf, String extra) throws IOException {
     Path input = Files.createDirectories(work.resolve("input"));
     Path output = Files.createDirectories(work.resolve("output"));
     String yaml =
@@ -295,6 +345,7 @@ class LocalRunTest {
           application:
             mainClass: %s
             args: [%s, %s, %s]
+            conf: {%s}
           batchInterval: 200ms
           checkpoint:
             dir: checkpoint
@@ -302,7 +353,7 @@ class LocalRunTest {
           driver: {memory: 256Mi}
           %s
         """
-            .formatted(TestingSupervisedApp.class.getName(), mode, input, output, extra);
+            .formatted(TestingSupervisedApp.class.getName(), mode, input, output, conf, extra);
     Path spec = work.resolve("app.yaml");
     Files.writeString(spec, yaml);
     return spec;
