@@ -102,6 +102,8 @@ final class LocalProcess {
             "127.0.0.1:" + executorPort,
             "--app",
             app.getMetadata().getName(),
+            "--spec",
+            specFile.toString(),
             "--id",
             executorId,
             "--cores",

@@ -148,7 +148,8 @@ class LocalRunTest {
   }
 
   @Test
-  void executorsAreLaunchedAndAKilledOneIsReplacedAndAllStopWithTheApp() throws Exception {
+  void executorsRunMapTasksAndAKilledOneIsReplacedWithExactOutputAndAllStopWithTheApp()
+      throws Exception {
     Path spec =
         writeSpec(
             "count",
@@ -159,6 +160,9 @@ class LocalRunTest {
     LocalRun run = prepare(spec);
     CompletableFuture<Integer> result = runInBackground(run);
     await("two executors registered", () -> executorsReady(run) == 2, 60_000);
+    Map<String, Integer> expected = new TreeMap<>();
+    writeInputFiles(0, 4, expected);
+    await("map tasks on executors", () -> tasksOnExecutors(run) > 0, 60_000);
     ExecutorReport first = executor(run, "exec-1");
 
     ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
@@ -167,6 +171,8 @@ class LocalRunTest {
         "exec-1 replaced",
         () -> executorsReady(run) == 2 && executor(run, "exec-1").pid() != first.pid(),
         60_000);
+    writeInputFiles(4, 8, expected);
+    await("every word counted", () -> expected.equals(sumOfSavedCounts()), 60_000);
     List<Long> pids =
         run.lastReport().orElseThrow().executors().stream().map(ExecutorReport::pid).toList();
     run.requestStop();
@@ -177,6 +183,12 @@ class LocalRunTest {
     }
     assertTrue(printed().contains("executor exec-1 exited with code 137 (Killed)"), printed());
     assertEquals(0, run.view().restartsTotal(), "an executor's death does not restart the driver");
+  }
+
+  private static long tasksOnExecutors(LocalRun run) {
+    return run.lastReport().orElseThrow().executors().stream()
+        .mapToLong(ExecutorReport::tasksCompleted)
+        .sum();
   }
 
   private static int executorsReady(LocalRun run) {
