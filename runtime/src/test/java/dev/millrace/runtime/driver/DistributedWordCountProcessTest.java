@@ -4,22 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.millrace.crds.launch.DriverStatusClient;
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.launch.ExecutorReport;
 import dev.millrace.runtime.executor.TestingExecutorJvm;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -44,7 +39,6 @@ class DistributedWordCountProcessTest {
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path work;
 
-  private final DriverStatusClient client = new DriverStatusClient(Duration.ofSeconds(2));
   private final List<Process> executors = new ArrayList<>();
   private final TreeMap<String, Long> expected = new TreeMap<>();
   private int filesWritten;
@@ -63,11 +57,11 @@ class DistributedWordCountProcessTest {
     Path out = Files.createDirectories(work.resolve("out"));
     Path spec = spec(in, out);
     try (TestingDriverJvm driver = startDriver(spec)) {
-      String address = awaitAddress(driver, work.resolve("address"));
-      String executorAddress = awaitAddress(driver, work.resolve("executor-address"));
+      String address = driver.awaitAddress(work.resolve("address"));
+      String executorAddress = driver.awaitAddress(work.resolve("executor-address"));
       startExecutor(spec, executorAddress, "exec-1");
       startExecutor(spec, executorAddress, "exec-2");
-      awaitStatus(driver, address, r -> r.executorsReady() == 2);
+      driver.awaitStatus(address, r -> r.executorsReady() == 2);
 
       for (int i = 0; i < 12; i++) {
         writeFile(in, 400);
@@ -76,7 +70,7 @@ class DistributedWordCountProcessTest {
       awaitCounts(driver, out);
       assertEquals(expected, savedCounts(out));
 
-      DriverStatusReport status = awaitStatus(driver, address, r -> r.executorsReady() == 2);
+      DriverStatusReport status = driver.awaitStatus(address, r -> r.executorsReady() == 2);
       for (ExecutorReport executor : status.executors()) {
         assertTrue(executor.tasksCompleted() > 0, "no map task ran on " + executor);
       }
@@ -90,18 +84,18 @@ class DistributedWordCountProcessTest {
     Path out = Files.createDirectories(work.resolve("out"));
     Path spec = spec(in, out);
     try (TestingDriverJvm driver = startDriver(spec)) {
-      String address = awaitAddress(driver, work.resolve("address"));
-      String executorAddress = awaitAddress(driver, work.resolve("executor-address"));
+      String address = driver.awaitAddress(work.resolve("address"));
+      String executorAddress = driver.awaitAddress(work.resolve("executor-address"));
       Process doomed = startExecutor(spec, executorAddress, "exec-1");
       startExecutor(spec, executorAddress, "exec-2");
-      awaitStatus(driver, address, r -> r.executorsReady() == 2);
+      driver.awaitStatus(address, r -> r.executorsReady() == 2);
 
       for (int i = 0; i < 6; i++) {
         writeFile(in, 400);
         Thread.sleep(100);
       }
-      awaitStatus(driver, address, r -> tasks(r, "exec-1") > 0 && tasks(r, "exec-2") > 0);
-      long survivorBefore = tasks(awaitStatus(driver, address, r -> true), "exec-2");
+      driver.awaitStatus(address, r -> tasks(r, "exec-1") > 0 && tasks(r, "exec-2") > 0);
+      long survivorBefore = tasks(driver.awaitStatus(address, r -> true), "exec-2");
       // Pausing files keep both executors busy with one batch's tasks, so the kill lands mid-task.
       for (int i = 0; i < 4; i++) {
         writePausingFile(in);
@@ -114,7 +108,7 @@ class DistributedWordCountProcessTest {
       }
       awaitCounts(driver, out);
       assertEquals(expected, savedCounts(out));
-      DriverStatusReport after = awaitStatus(driver, address, r -> r.executorsReady() == 1);
+      DriverStatusReport after = driver.awaitStatus(address, r -> r.executorsReady() == 1);
       assertEquals("exec-2", after.executors().get(0).id());
       assertTrue(
           tasks(after, "exec-2") > survivorBefore,
@@ -243,36 +237,5 @@ class DistributedWordCountProcessTest {
       }
     }
     return counts;
-  }
-
-  private static String awaitAddress(TestingDriverJvm driver, Path file)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-    while (!Files.exists(file)) {
-      if (!driver.isAlive() || System.nanoTime() > deadline) {
-        fail("the driver wrote no address to " + file + "; its log:\n" + driver.log());
-      }
-      Thread.sleep(20);
-    }
-    try {
-      return Files.readString(file).trim();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private DriverStatusReport awaitStatus(
-      TestingDriverJvm driver, String address, Predicate<DriverStatusReport> condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-    Optional<DriverStatusReport> last = Optional.empty();
-    while (System.nanoTime() < deadline && driver.isAlive()) {
-      last = client.poll(address);
-      if (last.isPresent() && condition.test(last.get())) {
-        return last.get();
-      }
-      Thread.sleep(50);
-    }
-    return fail("the driver's status never met the condition; last " + last + "\n" + driver.log());
   }
 }

@@ -10,19 +10,15 @@ import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.runtime.executor.TestingExecutorJvm;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
@@ -49,8 +45,6 @@ class DriverProcessTest {
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path work;
 
-  private final DriverStatusClient client = new DriverStatusClient(Duration.ofSeconds(2));
-
   @Test
   void aDriverStopsGracefullyOnSigtermAndTheNextAttemptResumesFromItsCheckpoint() throws Exception {
     Path in = Files.createDirectories(work.resolve("in"));
@@ -64,7 +58,7 @@ class DriverProcessTest {
 
     try (TestingDriverJvm first = start(spec, 1)) {
       String address = awaitAddress(first, 1);
-      DriverStatusReport running = awaitStatus(first, address, r -> r.state().equals("RUNNING"));
+      DriverStatusReport running = first.awaitStatus(address, r -> r.state().equals("RUNNING"));
       assertEquals("lines", running.app());
       assertEquals(1, running.attempt());
       assertEquals(0, running.executorsReady());
@@ -73,13 +67,13 @@ class DriverProcessTest {
       writeFile(in, "b");
       awaitSaved(first, out, 2 * LINES_PER_FILE);
       // Outputs commit before the batch completes; its records then count for ten batches.
-      awaitStatus(first, address, r -> r.recordsPerSecond() > 0);
+      first.awaitStatus(address, r -> r.recordsPerSecond() > 0);
       long batch =
-          awaitStatus(first, address, r -> r.lastCompletedBatchTimeMs() != null)
+          first
+              .awaitStatus(address, r -> r.lastCompletedBatchTimeMs() != null)
               .lastCompletedBatchTimeMs();
       DriverStatusReport later =
-          awaitStatus(
-              first,
+          first.awaitStatus(
               address,
               r -> r.lastCompletedBatchTimeMs() > batch && r.lastCheckpointTimeMs() >= batch);
       assertTrue(later.batchesCompleted() >= 2, later.toString());
@@ -91,9 +85,9 @@ class DriverProcessTest {
     writeFile(in, "c");
     try (TestingDriverJvm second = start(spec, 2)) {
       String address = awaitAddress(second, 2);
-      DriverStatusReport resumed = awaitStatus(second, address, r -> r.attempt() == 2);
+      DriverStatusReport resumed = second.awaitStatus(address, r -> r.attempt() == 2);
       assertEquals("lines", resumed.app());
-      awaitStatus(second, address, r -> r.state().equals("RUNNING"));
+      second.awaitStatus(address, r -> r.state().equals("RUNNING"));
       awaitSaved(second, out, 3 * LINES_PER_FILE);
       writeFile(in, "d");
       awaitSaved(second, out, 4 * LINES_PER_FILE);
@@ -152,7 +146,7 @@ class DriverProcessTest {
                 "--executor-address-file",
                 executorAddress.toString()))) {
       String address = awaitAddress(driver, 1);
-      awaitStatus(driver, address, r -> r.state().equals("RUNNING"));
+      driver.awaitStatus(address, r -> r.state().equals("RUNNING"));
       Process executor =
           TestingExecutorJvm.start(
               work.resolve("executor.log"),
@@ -163,14 +157,13 @@ class DriverProcessTest {
               "--id",
               "exec-1");
       try {
-        DriverStatusReport withExecutor =
-            awaitStatus(driver, address, r -> r.executorsReady() == 1);
+        DriverStatusReport withExecutor = driver.awaitStatus(address, r -> r.executorsReady() == 1);
         assertEquals("exec-1", withExecutor.executors().get(0).id());
         assertEquals(executor.pid(), withExecutor.executors().get(0).pid());
 
         executor.destroyForcibly();
 
-        awaitStatus(driver, address, r -> r.executorsReady() == 0);
+        driver.awaitStatus(address, r -> r.executorsReady() == 0);
         assertTrue(driver.isAlive(), "losing an executor does not stop the driver");
       } finally {
         executor.destroyForcibly();
@@ -243,36 +236,9 @@ class DriverProcessTest {
   }
 
   private String awaitAddress(TestingDriverJvm driver, int attempt) throws InterruptedException {
-    Path file = work.resolve("address-" + attempt);
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-    while (!Files.exists(file)) {
-      if (!driver.isAlive() || System.nanoTime() > deadline) {
-        fail("the driver wrote no address to " + file + "; its log:\n" + driver.log());
-      }
-      Thread.sleep(20);
-    }
-    try {
-      String address = Files.readString(file);
-      assertTrue(address.matches("127\\.0\\.0\\.1:\\d+"), address);
-      return address;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private DriverStatusReport awaitStatus(
-      TestingDriverJvm driver, String address, Predicate<DriverStatusReport> condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-    Optional<DriverStatusReport> last = Optional.empty();
-    while (System.nanoTime() < deadline && driver.isAlive()) {
-      last = client.poll(address);
-      if (last.isPresent() && condition.test(last.get())) {
-        return last.get();
-      }
-      Thread.sleep(50);
-    }
-    return fail("the driver's status never met the condition; last " + last + "\n" + driver.log());
+    String address = driver.awaitAddress(work.resolve("address-" + attempt));
+    assertTrue(address.matches("127\\.0\\.0\\.1:\\d+"), address);
+    return address;
   }
 
   private void awaitSaved(TestingDriverJvm driver, Path out, int lines) throws Exception {

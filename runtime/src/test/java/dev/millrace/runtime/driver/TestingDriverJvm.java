@@ -2,6 +2,8 @@ package dev.millrace.runtime.driver;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.millrace.crds.launch.DriverStatusClient;
+import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.runtime.cli.Millrace;
 import dev.millrace.streaming.TestingJvm;
 import java.io.IOException;
@@ -9,14 +11,20 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * {@code millrace driver <args>} in a JVM of its own, on a class path the test chooses, with the
  * current {@code java}; its output and errors go to a log file.
  */
 final class TestingDriverJvm implements AutoCloseable {
+  private static final long TIMEOUT_MS = 60_000;
+  private static final DriverStatusClient STATUS = new DriverStatusClient(Duration.ofSeconds(2));
+
   private final Process process;
   private final Path log;
 
@@ -62,6 +70,46 @@ final class TestingDriverJvm implements AutoCloseable {
       fail("driver " + process.pid() + " did not exit within " + timeoutMillis + " ms; see " + log);
     }
     return process.exitValue();
+  }
+
+  /**
+   * The {@code host:port} the driver writes to {@code file}, waiting up to a minute.
+   *
+   * @throws AssertionError if the driver exits or the time runs out first
+   */
+  String awaitAddress(Path file) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+    while (!Files.exists(file)) {
+      if (!isAlive() || System.nanoTime() > deadline) {
+        fail("the driver wrote no address to " + file + "; its log:\n" + log());
+      }
+      Thread.sleep(20);
+    }
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The first status the driver at {@code address} reports that meets {@code condition}, polling
+   * for up to a minute.
+   *
+   * @throws AssertionError if the driver exits or the time runs out first
+   */
+  DriverStatusReport awaitStatus(String address, Predicate<DriverStatusReport> condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+    Optional<DriverStatusReport> last = Optional.empty();
+    while (System.nanoTime() < deadline && isAlive()) {
+      last = STATUS.poll(address);
+      if (last.isPresent() && condition.test(last.get())) {
+        return last.get();
+      }
+      Thread.sleep(50);
+    }
+    return fail("the driver's status never met the condition; last " + last + "\n" + log());
   }
 
   /** Sends SIGTERM ({@link Process#destroy()} on Linux) and returns the exit code. */
