@@ -5,7 +5,6 @@ import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.ShuffleDataset;
 import dev.millrace.runtime.dataset.ShuffleId;
-import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.stream.StreamNode;
@@ -32,8 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs shuffle map tasks in an executor, on {@code cores} threads, over the graph the application
  * defines in this process: replays the inputs of the task's batch from the plans the driver sends,
- * computes the shuffle's map partition with map-side combine exactly as a local run does, and
- * answers with the combiners per reduce partition, encoded with the standard record codec.
+ * computes the shuffle's map partition with map-side combine exactly as a local run does, reading
+ * only that partition's part of the input, and answers with the combiners per reduce partition,
+ * encoded with the standard record codec.
  *
  * <p>Only the newest batch's datasets are kept; a task for an older batch (a retry) rebuilds its
  * inputs from the plans again, so memory stays flat. The graph is built once per driver zero time.
@@ -43,7 +43,6 @@ public final class ShuffleMapWorker implements TaskHandler, AutoCloseable {
 
   private final LongFunction<StreamGraph> graphOfZeroTime;
   private final ExecutorService threads;
-  private final TaskRunner inputReader;
   private final RecordCodec codec = RecordCodec.standard();
   private final AtomicInteger completed = new AtomicInteger();
   private final Object graphLock = new Object();
@@ -68,7 +67,6 @@ public final class ShuffleMapWorker implements TaskHandler, AutoCloseable {
               t.setContextClassLoader(classLoader);
               return t;
             });
-    this.inputReader = new TaskRunner(cores, "executor-input");
   }
 
   @Override
@@ -130,9 +128,10 @@ public final class ShuffleMapWorker implements TaskHandler, AutoCloseable {
         }
       }
       Dataset<?> root = node(nodes, id.nodeId(), id).getOrCompute(time);
-      ShuffleDataset<?, ?, ?> shuffle = find(root, id);
-      inputReader.prepare(shuffle.parents());
-      return shuffle;
+      // Nothing is prepared: an eligible map input is narrow operators over this batch's inputs
+      // (RemoteMapInputs), each of which computes one partition from its own part of the input, so
+      // the task reads its map partition's split and no other.
+      return find(root, id);
     }
   }
 
@@ -176,6 +175,5 @@ public final class ShuffleMapWorker implements TaskHandler, AutoCloseable {
   @Override
   public void close() {
     threads.shutdownNow();
-    inputReader.close();
   }
 }

@@ -22,9 +22,11 @@ import java.util.function.LongConsumer;
  * The lines of the files one batch of a {@link TextFileSource} took, read when the batch runs.
  *
  * <p>Each split of the batch's files is one partition; {@link #materialize} reads all splits in
- * parallel, one task each, and keeps their lines in memory. Partitions follow the files' order and
- * byte order within a file, so reading the partitions in order yields every line of every file, in
- * order, once. An empty batch has one empty partition.
+ * parallel, one task each, and keeps their lines in memory. A partition computed before that is
+ * read from its own split alone and not kept: an executor running one map task of a shuffle over
+ * this batch reads only that task's split. Partitions follow the files' order and byte order within
+ * a file, so reading the partitions in order yields every line of every file, in order, once. An
+ * empty batch has one empty partition.
  */
 public final class TextFileDataset extends Dataset<String> implements StageBoundary, Sized {
   private final String streamName;
@@ -79,7 +81,13 @@ public final class TextFileDataset extends Dataset<String> implements StageBound
   @Override
   public void materialize(TaskRunner runner) {
     List<List<String>> read = new ArrayList<>(Collections.nCopies(numPartitions(), List.of()));
-    runner.runTasks(splits.size(), i -> read.set(i, readSplit(splits.get(i))));
+    runner.runTasks(
+        splits.size(),
+        i -> {
+          List<String> lines = new ArrayList<>();
+          readSplit(splits.get(i), lines::add);
+          read.set(i, lines);
+        });
     partitions = read;
     onRead.accept(size());
   }
@@ -89,9 +97,17 @@ public final class TextFileDataset extends Dataset<String> implements StageBound
     return Math.max(1, splits.size());
   }
 
+  /** The lines of split {@code partition}: from memory once materialized, else from its file. */
   @Override
   public void compute(int partition, Consumer<? super String> out) {
-    List<String> lines = materialized().get(partition);
+    List<List<String>> p = partitions;
+    if (p == null) {
+      if (partition < splits.size()) {
+        readSplit(splits.get(partition), out);
+      }
+      return;
+    }
+    List<String> lines = p.get(partition);
     for (int i = 0, n = lines.size(); i < n; i++) {
       out.accept(lines.get(i));
     }
@@ -115,8 +131,7 @@ public final class TextFileDataset extends Dataset<String> implements StageBound
     return p;
   }
 
-  private List<String> readSplit(FileSplit split) {
-    List<String> lines = new ArrayList<>();
+  private void readSplit(FileSplit split, Consumer<? super String> out) {
     // A split starting mid-file begins after the first '\n' at or after start-1: the line that
     // contains byte start-1 started in the previous split, which reads it to its end.
     long from = split.start() == 0 ? 0 : split.start() - 1;
@@ -131,7 +146,7 @@ public final class TextFileDataset extends Dataset<String> implements StageBound
         if (line == null) {
           break;
         }
-        lines.add(line);
+        out.accept(line);
       }
     } catch (NoSuchFileException e) {
       throw new UncheckedIOException(
@@ -157,6 +172,5 @@ public final class TextFileDataset extends Dataset<String> implements StageBound
               + "; check that the file is readable by this process",
           e);
     }
-    return lines;
   }
 }

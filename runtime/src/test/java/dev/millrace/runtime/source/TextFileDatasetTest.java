@@ -127,6 +127,21 @@ class TextFileDatasetTest {
   }
 
   @Test
+  void computesAPartitionBeforeMaterializationFromItsOwnSplitAlone() throws IOException {
+    Path first = file("1\n2\n");
+    Path second = file("3\n");
+    TextFileDataset ds =
+        new TextFileDataset(
+            "files",
+            List.of(first, second),
+            List.of(new FileSplit(first, 0, 4), new FileSplit(second, 0, 2)));
+    Files.delete(first);
+
+    assertEquals(List.of("3"), ds.collectPartition(1));
+    assertFalse(ds.isMaterialized());
+  }
+
+  @Test
   void refusesToCountLinesBeforeMaterialization() throws IOException {
     Path file = file("a\n");
     TextFileDataset ds =

@@ -1,0 +1,121 @@
+package dev.millrace.runtime.executor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import dev.millrace.runtime.cluster.RemoteMapInputs;
+import dev.millrace.runtime.codec.RecordCodec;
+import dev.millrace.runtime.dataset.ShuffleMapRunner;
+import dev.millrace.runtime.dataset.ShuffleMapStage;
+import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.stream.InputNode;
+import dev.millrace.runtime.stream.StreamGraph;
+import dev.millrace.runtime.transport.Message.RunShuffleMap;
+import dev.millrace.runtime.transport.Message.ShuffleMapDone;
+import dev.millrace.runtime.transport.Message.TaskResult;
+import dev.millrace.streaming.Durations;
+import dev.millrace.streaming.EngineAccess;
+import dev.millrace.streaming.Pair;
+import dev.millrace.streaming.StreamingContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ShuffleMapWorkerTest {
+  private static final long ZERO = 10_000;
+  private static final long T = ZERO + 1_000;
+
+  @TempDir Path dir;
+  private final TaskRunner runner = new TaskRunner(2, "shuffle-map-worker-test");
+
+  @AfterEach
+  void closeRunner() {
+    runner.close();
+  }
+
+  /** A word count over the text files of {@link #dir}, two partitions. */
+  private StreamGraph graph(long zeroTime) {
+    StreamingContext ssc = new StreamingContext("local[2]", "words", Durations.seconds(1));
+    ssc.textFileStream(dir.toString())
+        .flatMap(l -> Arrays.asList(l.split(" ")))
+        .mapToPair(w -> Pair.of(w, 1))
+        .reduceByKey(Integer::sum)
+        .print();
+    StreamGraph graph = EngineAccess.graph(ssc);
+    graph.start(zeroTime);
+    return graph;
+  }
+
+  @Test
+  void mapTaskReadsOnlyTheSplitOfItsOwnPartition() throws Exception {
+    StreamGraph driver = graph(ZERO);
+    for (InputNode<?> input : driver.inputs()) {
+      input.source().start(T);
+    }
+    Path first = write("1.txt", "a b a\n");
+    write("2.txt", "b c c\n");
+    for (InputNode<?> input : driver.inputs()) {
+      input.plan(T, false);
+      input.encodePlan(T);
+    }
+    ShuffleMapStage stage = runShuffleInDriver(driver);
+    Map<Integer, byte[]> plans = RemoteMapInputs.of(driver, stage);
+    assertNotNull(plans);
+    assertEquals(2, stage.mapTasks());
+    // Map partition 1 is the second file's split: the task cannot read the first file, it is gone.
+    Files.delete(first);
+
+    TaskResult result;
+    try (ShuffleMapWorker worker =
+        new ShuffleMapWorker(2, getClass().getClassLoader(), this::graph)) {
+      CompletableFuture<TaskResult> reply = new CompletableFuture<>();
+      worker.run(
+          new RunShuffleMap(1, 1, 1, ZERO, stage.id(), 1, stage.reducePartitions(), plans),
+          reply::complete);
+      result = reply.get(30, TimeUnit.SECONDS);
+    }
+
+    ShuffleMapDone done = assertInstanceOf(ShuffleMapDone.class, result, result.toString());
+    assertEquals(Map.of("b", 1, "c", 2), combiners(done));
+  }
+
+  /** Runs the batch's output in the driver alone, returning its shuffle's map stage. */
+  private ShuffleMapStage runShuffleInDriver(StreamGraph driver) {
+    ShuffleMapStage[] seen = new ShuffleMapStage[1];
+    runner.useShuffleMapRunner(
+        (stage, local) -> {
+          seen[0] = stage;
+          ShuffleMapRunner.LOCAL.run(stage, local);
+        });
+    runner.prepare(List.of(driver.outputs().get(0).stream().getOrCompute(T)));
+    return seen[0];
+  }
+
+  private Path write(String name, String text) throws IOException {
+    Path file = Files.writeString(dir.resolve(name), text);
+    Files.setLastModifiedTime(file, FileTime.fromMillis(T - 100));
+    return file;
+  }
+
+  private static Map<Object, Object> combiners(ShuffleMapDone done) {
+    Map<Object, Object> all = new TreeMap<>();
+    for (byte[] bucket : done.buckets()) {
+      List<Object> keysAndCombiners = RecordCodec.standard().decode(bucket);
+      for (int i = 0; i < keysAndCombiners.size(); i += 2) {
+        all.put(keysAndCombiners.get(i), keysAndCombiners.get(i + 1));
+      }
+    }
+    return all;
+  }
+}
