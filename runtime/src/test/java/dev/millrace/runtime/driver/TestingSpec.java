@@ -60,6 +60,11 @@ final class TestingSpec {
     return this;
   }
 
+  TestingSpec checkpointInterval(String interval) {
+    this.checkpointInterval = interval;
+    return this;
+  }
+
   /** Writes the spec to {@code file} and returns it. */
   Path writeTo(Path file) {
     StringBuilder yaml = new StringBuilder();

@@ -1,0 +1,144 @@
+package dev.millrace.runtime.driver;
+
+import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.runtime.executor.TestingExecutorJvm;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The processing time of word count batches of one large file each, with no executor and with two:
+ * what showed that executors reading only their map partitions' splits pays. Not part of the
+ * build's tests (its name does not end in Test); run it with {@code mvn -pl runtime surefire:test
+ * -Dtest=DistributedWordCountBenchmark} and read the times it prints.
+ */
+class DistributedWordCountBenchmark {
+  private static final int BATCHES = 5;
+  private static final int LINES_PER_BATCH = 400_000;
+  private static final String[] WORDS = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta"};
+
+  @TempDir Path work;
+  private final List<Process> executors = new ArrayList<>();
+
+  @AfterEach
+  void killExecutors() throws InterruptedException {
+    for (Process executor : executors) {
+      executor.destroyForcibly();
+      executor.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} executors")
+  @ValueSource(ints = {0, 2})
+  void processingTimePerBatch(int executorCount) throws Exception {
+    Path in = Files.createDirectories(work.resolve("in"));
+    Path out = Files.createDirectories(work.resolve("out"));
+    Path spec =
+        new TestingSpec("words", work.resolve("checkpoint").toUri().toString())
+            .mainClass(TestingWordCountApplication.class.getName())
+            .args(in.toString(), out.toString())
+            .executors(2)
+            .batchInterval("2s")
+            .checkpointInterval("2s")
+            .writeTo(work.resolve("words.yaml"));
+    try (TestingDriverJvm driver =
+        TestingDriverJvm.start(
+            System.getProperty("java.class.path"),
+            work.resolve("driver.log"),
+            List.of(
+                "--spec",
+                spec.toString(),
+                "--attempt",
+                "1",
+                "--address-file",
+                work.resolve("address").toString(),
+                "--executor-port",
+                "0",
+                "--executor-address-file",
+                work.resolve("executor-address").toString()))) {
+      String address = driver.awaitAddress(work.resolve("address"));
+      String executorAddress = driver.awaitAddress(work.resolve("executor-address"));
+      for (int e = 1; e <= executorCount; e++) {
+        executors.add(
+            TestingExecutorJvm.start(
+                work.resolve("exec-" + e + ".log"),
+                "--driver",
+                executorAddress,
+                "--app",
+                "words",
+                "--spec",
+                spec.toString(),
+                "--id",
+                "exec-" + e,
+                "--cores",
+                "2"));
+      }
+      driver.awaitStatus(address, r -> r.executorsReady() == executorCount);
+      List<Long> millis = new ArrayList<>();
+      long lastBatch = 0;
+      long inputBytes = 0;
+      for (int b = 0; b < BATCHES; b++) {
+        inputBytes += writeFile(in, b);
+        long after = lastBatch;
+        DriverStatusReport done =
+            driver.awaitStatus(
+                address,
+                r ->
+                    r.lastCompletedBatchTimeMs() != null
+                        && r.lastCompletedBatchTimeMs() > after
+                        && r.recordsLastBatch() == LINES_PER_BATCH);
+        lastBatch = done.lastCompletedBatchTimeMs();
+        millis.add(done.processingDelayMs());
+      }
+      System.out.printf(
+          "BENCHMARK %d executors: processing ms per batch of %d lines: %s%n",
+          executorCount, LINES_PER_BATCH, millis);
+      for (Process executor : executors) {
+        System.out.printf(
+            "BENCHMARK executor %d read %d bytes (rchar) for %d bytes of input%n",
+            executor.pid(), bytesRead(executor), inputBytes);
+      }
+      driver.terminate(60_000);
+    }
+  }
+
+  /** The bytes {@code process} has read through system calls so far (Linux), or -1. */
+  private static long bytesRead(Process process) throws IOException {
+    Path io = Path.of("/proc", Long.toString(process.pid()), "io");
+    if (!Files.isReadable(io)) {
+      return -1;
+    }
+    for (String line : Files.readAllLines(io)) {
+      if (line.startsWith("rchar:")) {
+        return Long.parseLong(line.substring("rchar:".length()).trim());
+      }
+    }
+    return -1;
+  }
+
+  private static long writeFile(Path in, int batch) throws IOException {
+    Path hidden = in.resolve(".f" + batch + ".tmp");
+    try (Writer w = Files.newBufferedWriter(hidden)) {
+      for (int i = 0; i < LINES_PER_BATCH; i++) {
+        for (int k = 0; k <= i % 7; k++) {
+          w.write(WORDS[(i * 31 + k * 7 + batch) % WORDS.length]);
+          w.write(Integer.toString(i % 13));
+          w.write(' ');
+        }
+        w.write('\n');
+      }
+    }
+    long bytes = Files.size(hidden);
+    Files.move(hidden, in.resolve("f" + batch + ".txt"), StandardCopyOption.ATOMIC_MOVE);
+    return bytes;
+  }
+}
