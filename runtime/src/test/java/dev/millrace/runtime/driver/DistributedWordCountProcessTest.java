@@ -62,7 +62,7 @@ class DistributedWordCountProcessTest {
       String executorAddress = driver.awaitAddress(work.resolve("executor-address"));
       startExecutor(spec, executorAddress, "exec-1");
       startExecutor(spec, executorAddress, "exec-2");
-      driver.awaitStatus(address, r -> r.executorsReady() == 2);
+      awaitReadyToRead(driver, address, 2);
 
       for (int i = 0; i < 12; i++) {
         writeFile(in, 400);
@@ -89,7 +89,7 @@ class DistributedWordCountProcessTest {
       String executorAddress = driver.awaitAddress(work.resolve("executor-address"));
       Process doomed = startExecutor(spec, executorAddress, "exec-1");
       startExecutor(spec, executorAddress, "exec-2");
-      driver.awaitStatus(address, r -> r.executorsReady() == 2);
+      awaitReadyToRead(driver, address, 2);
 
       for (int i = 0; i < 6; i++) {
         writeFile(in, 400);
@@ -138,7 +138,7 @@ class DistributedWordCountProcessTest {
           executorAddress,
           "exec-1",
           Map.of(TestingWordCountApplication.HANG_ENV, String.valueOf(hangMs)));
-      driver.awaitStatus(address, r -> r.executorsReady() == 1);
+      awaitReadyToRead(driver, address, 1);
       for (int i = 0; i < 3; i++) {
         writeFile(in, 400);
       }
@@ -169,6 +169,15 @@ class DistributedWordCountProcessTest {
       assertTrue(tasks(after, "exec-1") > tasksBefore, "the executor ran no task after: " + after);
       assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
     }
+  }
+
+  /**
+   * Waits for {@code executors} executors and a first batch: executors register before the file
+   * stream starts, and it ignores the files already there.
+   */
+  private static void awaitReadyToRead(TestingDriverJvm driver, String address, int executors)
+      throws InterruptedException {
+    driver.awaitStatus(address, r -> r.executorsReady() == executors && r.batchesCompleted() >= 1);
   }
 
   /** Writes a file whose first line pauses the task reading it, then a few words. */

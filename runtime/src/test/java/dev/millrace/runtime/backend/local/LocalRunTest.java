@@ -159,7 +159,11 @@ class LocalRunTest {
                 + "  restartPolicy: {backoff: {initial: 200ms}}");
     LocalRun run = prepare(spec);
     CompletableFuture<Integer> result = runInBackground(run);
-    await("two executors registered", () -> executorsReady(run) == 2, 60_000);
+    // Executors register before the file stream starts, which ignores the files already there.
+    await(
+        "two executors registered and a first batch",
+        () -> executorsReady(run) == 2 && batchesOf(run) >= 1,
+        60_000);
     Map<String, Integer> expected = new TreeMap<>();
     writeInputFiles(0, 4, expected);
     await("map tasks on executors", () -> tasksOnExecutors(run) > 0, 60_000);
