@@ -44,11 +44,12 @@ public final class Millrace {
                                        accepts executors on port E (default: a free one), whose
                                        host:port goes to G; the attempt N is the driver epoch
         executor --driver <host:port> --app <name> [--spec <file>] [--id exec-1] [--cores N]
-                 [--memory 1Gi] [--driver-timeout 5m]
+                 [--memory 1Gi] [--driver-timeout 5m] [--supervisor-pid PID]
                                        register with the driver at host:port (its executor
                                        address) and heartbeat; re-register when it restarts;
                                        with the driver's spec <file>, run the map side of its
-                                       shuffles; exit 1 when no driver answers for the timeout
+                                       shuffles; exit 1 when no driver answers for the timeout,
+                                       0 when process PID ends
         help                           show this help
 
       options for example and app:

@@ -11,6 +11,7 @@ import dev.millrace.runtime.transport.Message.RunShuffleMap;
 import dev.millrace.runtime.transport.Message.ShuffleMapDone;
 import dev.millrace.runtime.transport.Message.TaskFailed;
 import dev.millrace.runtime.transport.Message.TaskResult;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -31,10 +32,14 @@ import org.slf4j.LoggerFactory;
  * their cores at a time, and runs everything else on the driver's task threads as before.
  *
  * <p>A task runs again elsewhere when its executor is lost before answering; a late answer of the
- * lost session is fenced by the {@link ExecutorRegistry} and never reaches a stage. With no
- * executor left, the remaining tasks run locally. A task that fails on an executor runs locally at
- * once, and the shuffle it belongs to (its node and index) runs locally from then on: failing there
- * is deterministic (the node computes data only the driver holds), and a failure of the user's code
+ * lost session is fenced by the {@link ExecutorRegistry} and never reaches a stage. A task its
+ * executor has not answered within the task timeout runs in the driver (map tasks are
+ * deterministic, so the output is the same), and the executor's late answer is dropped: each
+ * dispatch has a task id of its own, and only the ids still waited for are accepted. The executor
+ * is not declared lost: it heartbeats, and a slow task is not a dead executor. With no executor
+ * left, the remaining tasks run locally. A task that fails on an executor runs locally at once, and
+ * the shuffle it belongs to (its node and index) runs locally from then on: failing there is
+ * deterministic (the node computes data only the driver holds), and a failure of the user's code
  * fails the batch locally with the same error as without executors.
  *
  * <p>Stages run one at a time on the batch-processing thread; results and membership changes arrive
@@ -46,18 +51,27 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
 
   private final StreamGraph graph;
   private final ExecutorRegistry registry;
+  private final Duration taskTimeout;
   private final RecordCodec codec = RecordCodec.standard();
   private final AtomicLong lastTaskId = new AtomicLong();
   private final Map<Long, Attempt> inFlight = new ConcurrentHashMap<>();
+  // The session of each timed-out task its executor may still be running, by task id: each holds
+  // one of the executor's cores until it answers (the answer is dropped) or its session ends.
+  private final Map<Long, Long> overdue = new ConcurrentHashMap<>();
   private final Set<StageRun> running = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicLong> completed = new ConcurrentHashMap<>();
   private final Set<List<Integer>> localOnly = ConcurrentHashMap.newKeySet();
   private int cursor;
 
-  /** A runner for the shuffles of {@code graph}, over the executors of {@code registry}. */
-  public DistributedShuffleMapRunner(StreamGraph graph, ExecutorRegistry registry) {
+  /**
+   * A runner for the shuffles of {@code graph}, over the executors of {@code registry}, running in
+   * the driver any task an executor has not answered within {@code taskTimeout}.
+   */
+  public DistributedShuffleMapRunner(
+      StreamGraph graph, ExecutorRegistry registry, Duration taskTimeout) {
     this.graph = graph;
     this.registry = registry;
+    this.taskTimeout = taskTimeout;
     registry.addListener(this);
   }
 
@@ -90,6 +104,13 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
 
   @Override
   public void taskResult(ExecutorInfo executor, TaskResult result) {
+    if (overdue.remove(result.taskId()) != null) {
+      LOG.debug(
+          "dropped the late answer of task {} from executor {}: it ran in the driver",
+          result.taskId(),
+          executor.executorId());
+      return;
+    }
     Attempt attempt = inFlight.get(result.taskId());
     if (attempt == null || attempt.sessionId != result.sessionId()) {
       LOG.debug("dropped the answer of task {}: no longer waited for", result.taskId());
@@ -100,6 +121,7 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
 
   @Override
   public void executorLost(ExecutorInfo executor, String reason) {
+    overdue.values().removeIf(sessionId -> sessionId == executor.sessionId());
     for (StageRun run : running) {
       run.events.add(new SessionEnded(executor.sessionId()));
     }
@@ -107,7 +129,12 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
 
   /** One dispatch of a map task to one executor session. */
   private record Attempt(
-      StageRun run, long taskId, int mapTask, String executorId, long sessionId) {}
+      StageRun run,
+      long taskId,
+      int mapTask,
+      String executorId,
+      long sessionId,
+      long sentAtNanos) {}
 
   private sealed interface Event permits Answered, SessionEnded {}
 
@@ -154,6 +181,36 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
         } else if (event instanceof SessionEnded ended) {
           requeue(ended.sessionId());
         }
+        runTimedOut();
+      }
+    }
+
+    /**
+     * Runs in the driver every task whose executor has not answered within the task timeout. Its
+     * core stays counted busy until the executor answers: it is still running the task.
+     */
+    private void runTimedOut() {
+      long now = System.nanoTime();
+      List<Attempt> late =
+          mine.values().stream()
+              .filter(a -> now - a.sentAtNanos() >= taskTimeout.toNanos())
+              .toList();
+      for (Attempt attempt : late) {
+        // Overdue before no longer in flight, so that an answer arriving between is dropped there.
+        overdue.put(attempt.taskId(), attempt.sessionId());
+        mine.remove(attempt.taskId());
+        inFlight.remove(attempt.taskId());
+        busyBySession.merge(attempt.sessionId(), -1, Integer::sum);
+        LOG.warn(
+            "map task {} of {} (batch {}) got no answer from executor {} within {} ms; running it"
+                + " in the driver and ignoring the executor's late answer",
+            attempt.mapTask(),
+            stage.id(),
+            stage.id().batchTime(),
+            attempt.executorId(),
+            taskTimeout.toMillis());
+        local.runTasks(1, i -> stage.runLocally(attempt.mapTask()));
+        done++;
       }
     }
 
@@ -165,7 +222,9 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
         }
         int m = pending.poll();
         long taskId = lastTaskId.incrementAndGet();
-        Attempt attempt = new Attempt(this, taskId, m, executor.executorId(), executor.sessionId());
+        Attempt attempt =
+            new Attempt(
+                this, taskId, m, executor.executorId(), executor.sessionId(), System.nanoTime());
         inFlight.put(taskId, attempt);
         mine.put(taskId, attempt);
         busyBySession.merge(executor.sessionId(), 1, Integer::sum);
@@ -192,7 +251,12 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
       List<ExecutorInfo> executors = registry.executors();
       for (int i = 0; i < executors.size(); i++) {
         ExecutorInfo candidate = executors.get(Math.floorMod(cursor++, executors.size()));
-        if (busyBySession.getOrDefault(candidate.sessionId(), 0) < candidate.cores()) {
+        long overdueTasks =
+            overdue.values().stream()
+                .filter(sessionId -> sessionId == candidate.sessionId())
+                .count();
+        if (busyBySession.getOrDefault(candidate.sessionId(), 0) + overdueTasks
+            < candidate.cores()) {
           return candidate;
         }
       }
@@ -213,6 +277,8 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
 
     private void answered(Attempt attempt, TaskResult result) {
       if (mine.remove(attempt.taskId()) == null) {
+        // Queued before its task timed out: the driver has run it; the core is free again.
+        overdue.remove(attempt.taskId());
         return;
       }
       inFlight.remove(attempt.taskId());

@@ -118,6 +118,15 @@ public final class StreamingOptions {
               + " its session; longer than the heartbeat interval.",
           Durations::parse);
 
+  /** How long the driver waits for an executor's answer to one task before it runs it itself. */
+  public static final ConfigOption<Duration> EXECUTOR_TASK_TIMEOUT =
+      new ConfigOption<>(
+          "millrace.executor.task-timeout",
+          Durations.seconds(60),
+          "How long the driver waits for an executor to answer one map task before it runs the"
+              + " task itself and ignores the executor's late answer.",
+          Durations::parse);
+
   /** Every option, for the configuration reference. */
   public static List<ConfigOption<?>> all() {
     return List.of(
@@ -132,7 +141,8 @@ public final class StreamingOptions {
         RECEIVER_MAX_RATE,
         FILE_MAX_FILES_PER_BATCH,
         EXECUTOR_HEARTBEAT_INTERVAL,
-        EXECUTOR_HEARTBEAT_TIMEOUT);
+        EXECUTOR_HEARTBEAT_TIMEOUT,
+        EXECUTOR_TASK_TIMEOUT);
   }
 
   /** The prefix of entries passed to the Hadoop file system configuration, prefix removed. */

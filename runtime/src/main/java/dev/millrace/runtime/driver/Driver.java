@@ -81,7 +81,10 @@ public final class Driver {
                 status,
                 graph -> {
                   DistributedShuffleMapRunner runner =
-                      new DistributedShuffleMapRunner(graph, executors);
+                      new DistributedShuffleMapRunner(
+                          graph,
+                          executors,
+                          toJava(StreamingOptions.EXECUTOR_TASK_TIMEOUT.read(settings.conf())));
                   shuffleMaps.set(runner);
                   return runner;
                 });

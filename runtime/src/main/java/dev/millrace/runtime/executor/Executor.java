@@ -20,8 +20,8 @@ import sun.misc.Signal;
  * <name>}: registers with the driver and stays registered across connection losses and driver
  * restarts. With {@code --spec} (the driver's spec file) it loads the application and rebuilds its
  * graph, and runs the shuffle map tasks the driver sends ({@link ShuffleMapWorker}). Exits 0 on
- * SIGTERM, and 1 when no driver has answered for the driver timeout, so that its supervisor
- * replaces it.
+ * SIGTERM or when the supervisor named by {@code --supervisor-pid} ends, and 1 when no driver has
+ * answered for the driver timeout, so that its supervisor replaces it.
  */
 public final class Executor {
   private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
@@ -60,9 +60,33 @@ public final class Executor {
                 options.driverTimeout(),
                 worker == null ? TaskHandler.NONE : worker)) {
       agent.driverGone().thenRun(() -> exit.complete(ExitCode.APPLICATION_FAILURE));
+      stopWhenSupervisorEnds(exit);
       agent.start();
       return exit.join();
     }
+  }
+
+  /**
+   * Completes {@code exit} with 0 when the supervisor named by {@code --supervisor-pid} ends (or
+   * has already ended): its replacement starts executors of its own.
+   */
+  private void stopWhenSupervisorEnds(CompletableFuture<ExitCode> exit) {
+    if (options.supervisorPid() == null) {
+      return;
+    }
+    long pid = options.supervisorPid();
+    ProcessHandle.of(pid)
+        .map(ProcessHandle::onExit)
+        .orElse(CompletableFuture.completedFuture(null))
+        .thenRun(
+            () -> {
+              LOG.warn(
+                  "executor {}: the supervisor (pid {}) is gone; stopping so that no executor"
+                      + " runs unsupervised",
+                  options.executorId(),
+                  pid);
+              exit.complete(ExitCode.OK);
+            });
   }
 
   /** The application of {@code --spec}, or null without one: then no task can run here. */

@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * How a backend starts an executor: {@code --driver <host:port> --app <name> [--spec <file>] [--id
- * ID] [--cores N] [--memory 1Gi] [--driver-timeout 5m]}, the same flags on every backend. {@code
- * --spec} is the spec file the driver reads: without it the executor registers but cannot run
- * tasks.
+ * ID] [--cores N] [--memory 1Gi] [--driver-timeout 5m] [--supervisor-pid PID]}, the same flags on
+ * every backend. {@code --spec} is the spec file the driver reads: without it the executor
+ * registers but cannot run tasks.
  *
  * @param driverHost the host of the driver's executor endpoint
  * @param driverPort its port
@@ -21,6 +21,8 @@ import java.util.List;
  * @param memoryBytes memory offered to the driver
  * @param driverTimeout how long the executor waits for a driver to answer before it exits with 1
  * @param spec the driver's spec file, from which the executor loads the application; null if none
+ * @param supervisorPid a local supervisor's process id, or null: the executor exits 0 when that
+ *     process ends, so a supervisor that dies never leaves executors behind
  */
 public record ExecutorOptions(
     String driverHost,
@@ -30,7 +32,8 @@ public record ExecutorOptions(
     int cores,
     long memoryBytes,
     Duration driverTimeout,
-    Path spec) {
+    Path spec,
+    Long supervisorPid) {
 
   /** The default of {@code --driver-timeout}. */
   public static final Duration DEFAULT_DRIVER_TIMEOUT = Duration.ofMinutes(5);
@@ -48,6 +51,7 @@ public record ExecutorOptions(
     long memoryBytes = Runtime.getRuntime().maxMemory();
     Duration driverTimeout = DEFAULT_DRIVER_TIMEOUT;
     Path spec = null;
+    Long supervisorPid = null;
     for (int i = 0; i < args.size(); i++) {
       String option = args.get(i);
       String value = value(args, i++, option);
@@ -60,12 +64,14 @@ public record ExecutorOptions(
           case "--memory" -> memoryBytes = SpecMemory.bytes(value);
           case "--driver-timeout" -> driverTimeout = SpecDurations.parse(value);
           case "--spec" -> spec = Path.of(value);
+          case "--supervisor-pid" -> supervisorPid = pid(value);
           default ->
               throw new UsageException(
                   "unknown executor option "
                       + option
                       + "; the options are --driver <host:port>, --app <name>, --spec <file>,"
-                      + " --id ID, --cores N, --memory 1Gi and --driver-timeout 5m");
+                      + " --id ID, --cores N, --memory 1Gi, --driver-timeout 5m and"
+                      + " --supervisor-pid PID");
         }
       } catch (IllegalArgumentException e) {
         throw new UsageException(option + " cannot take '" + value + "': " + e.getMessage());
@@ -90,7 +96,23 @@ public record ExecutorOptions(
       throw new UsageException("--cores must be at least 1, got " + cores);
     }
     return new ExecutorOptions(
-        driver.substring(0, colon), port, app, id, cores, memoryBytes, driverTimeout, spec);
+        driver.substring(0, colon),
+        port,
+        app,
+        id,
+        cores,
+        memoryBytes,
+        driverTimeout,
+        spec,
+        supervisorPid);
+  }
+
+  private static long pid(String value) {
+    long pid = Long.parseLong(value);
+    if (pid < 1) {
+      throw new IllegalArgumentException("must be a process id, at least 1");
+    }
+    return pid;
   }
 
   private static String value(List<String> args, int i, String option) {

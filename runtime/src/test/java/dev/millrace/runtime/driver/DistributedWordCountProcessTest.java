@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -61,7 +62,7 @@ class DistributedWordCountProcessTest {
       String executorAddress = driver.awaitAddress(work.resolve("executor-address"));
       startExecutor(spec, executorAddress, "exec-1");
       startExecutor(spec, executorAddress, "exec-2");
-      driver.awaitStatus(address, r -> r.executorsReady() == 2);
+      awaitReadyToRead(driver, address, 2);
 
       for (int i = 0; i < 12; i++) {
         writeFile(in, 400);
@@ -88,7 +89,7 @@ class DistributedWordCountProcessTest {
       String executorAddress = driver.awaitAddress(work.resolve("executor-address"));
       Process doomed = startExecutor(spec, executorAddress, "exec-1");
       startExecutor(spec, executorAddress, "exec-2");
-      driver.awaitStatus(address, r -> r.executorsReady() == 2);
+      awaitReadyToRead(driver, address, 2);
 
       for (int i = 0; i < 6; i++) {
         writeFile(in, 400);
@@ -121,10 +122,73 @@ class DistributedWordCountProcessTest {
     }
   }
 
+  @Test
+  void aTaskItsExecutorDoesNotAnswerRunsInTheDriverAfterTheTaskTimeoutAndTheCountsStayExact()
+      throws Exception {
+    Path in = Files.createDirectories(work.resolve("in"));
+    Path out = Files.createDirectories(work.resolve("out"));
+    long taskTimeoutMs = 2_000;
+    long hangMs = 6_000;
+    Path spec = spec(in, out, taskTimeoutMs + "ms");
+    try (TestingDriverJvm driver = startDriver(spec)) {
+      String address = driver.awaitAddress(work.resolve("address"));
+      String executorAddress = driver.awaitAddress(work.resolve("executor-address"));
+      startExecutor(
+          spec,
+          executorAddress,
+          "exec-1",
+          Map.of(TestingWordCountApplication.HANG_ENV, String.valueOf(hangMs)));
+      awaitReadyToRead(driver, address, 1);
+      for (int i = 0; i < 3; i++) {
+        writeFile(in, 400);
+      }
+      awaitCounts(driver, out);
+      long tasksBefore = tasks(driver.awaitStatus(address, r -> true), "exec-1");
+      assertTrue(tasksBefore > 0, "no map task ran on the executor");
+
+      long start = System.nanoTime();
+      writeMarkedFile(in, TestingWordCountApplication.HANG);
+      awaitCounts(driver, out);
+      long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertEquals(expected, savedCounts(out));
+      assertTrue(
+          tookMs < taskTimeoutMs + 3_000,
+          "the hung task's batch took " + tookMs + " ms with a task timeout of " + taskTimeoutMs);
+      assertTrue(
+          driver.log().contains("got no answer from executor exec-1 within 2000 ms"),
+          "no task was taken from the hung executor: " + driver.log());
+
+      // The executor answers late; its answer is dropped and it runs later tasks as before.
+      Thread.sleep(hangMs);
+      for (int i = 0; i < 3; i++) {
+        writeFile(in, 400);
+      }
+      awaitCounts(driver, out);
+      assertEquals(expected, savedCounts(out));
+      DriverStatusReport after = driver.awaitStatus(address, r -> r.executorsReady() == 1);
+      assertTrue(tasks(after, "exec-1") > tasksBefore, "the executor ran no task after: " + after);
+      assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
+    }
+  }
+
+  /**
+   * Waits for {@code executors} executors and a first batch: executors register before the file
+   * stream starts, and it ignores the files already there.
+   */
+  private static void awaitReadyToRead(TestingDriverJvm driver, String address, int executors)
+      throws InterruptedException {
+    driver.awaitStatus(address, r -> r.executorsReady() == executors && r.batchesCompleted() >= 1);
+  }
+
   /** Writes a file whose first line pauses the task reading it, then a few words. */
   private void writePausingFile(Path in) throws IOException {
+    writeMarkedFile(in, TestingWordCountApplication.PAUSE);
+  }
+
+  /** Writes a file whose first line is {@code marker}, then a few words. */
+  private void writeMarkedFile(Path in, String marker) throws IOException {
     int file = filesWritten++;
-    List<String> text = new ArrayList<>(List.of(TestingWordCountApplication.PAUSE));
+    List<String> text = new ArrayList<>(List.of(marker));
     for (int i = 0; i < 20; i++) {
       String word = WORDS[(i + file) % WORDS.length];
       text.add(word);
@@ -143,12 +207,17 @@ class DistributedWordCountProcessTest {
   }
 
   private Path spec(Path in, Path out) {
+    return spec(in, out, "60s");
+  }
+
+  private Path spec(Path in, Path out, String taskTimeout) {
     return new TestingSpec("words", work.resolve("checkpoint").toUri().toString())
         .mainClass(TestingWordCountApplication.class.getName())
         .args(in.toString(), out.toString())
         .executors(2)
         .conf("millrace.executor.heartbeat-interval", "200ms")
         .conf("millrace.executor.heartbeat-timeout", "2s")
+        .conf("millrace.executor.task-timeout", taskTimeout)
         .writeTo(work.resolve("words.yaml"));
   }
 
@@ -170,9 +239,15 @@ class DistributedWordCountProcessTest {
   }
 
   private Process startExecutor(Path spec, String driverAddress, String id) throws IOException {
+    return startExecutor(spec, driverAddress, id, Map.of());
+  }
+
+  private Process startExecutor(Path spec, String driverAddress, String id, Map<String, String> env)
+      throws IOException {
     Process executor =
         TestingExecutorJvm.start(
             work.resolve(id + ".log"),
+            env,
             "--driver",
             driverAddress,
             "--app",

@@ -10,12 +10,17 @@ import java.util.List;
  * The word count the distributed tests run: for the text files appearing in the input directory
  * (argument 1), each batch's count of every word, saved as lines {@code word count} to {@code
  * <output>/counts-T.txt} (argument 2). A line {@value #PAUSE} counts nothing and holds up the task
- * reading it for {@link #PAUSE_MILLIS}, so that a test can kill an executor while it runs a task.
+ * reading it for {@link #PAUSE_MILLIS}, so that a test can kill an executor while it runs a task. A
+ * line {@value #HANG} counts nothing and, in a process whose environment sets {@value #HANG_ENV} to
+ * a number of milliseconds, holds up its task that long: an executor that heartbeats but does not
+ * answer, while the driver, which runs without it, can run the same task at once.
  */
 public final class TestingWordCountApplication implements StreamingApplication {
   static final String COUNTS = "counts";
   static final String PAUSE = "pause";
   static final long PAUSE_MILLIS = 2_000;
+  static final String HANG = "hang";
+  static final String HANG_ENV = "MILLRACE_TESTING_HANG";
 
   @Override
   public void define(StreamingContext ssc, String[] args) {
@@ -33,14 +38,25 @@ public final class TestingWordCountApplication implements StreamingApplication {
   }
 
   private static boolean countsWords(String line) {
-    if (!line.equals(PAUSE)) {
-      return true;
+    if (line.equals(PAUSE)) {
+      sleep(PAUSE_MILLIS);
+      return false;
     }
+    if (line.equals(HANG)) {
+      String millis = System.getenv(HANG_ENV);
+      if (millis != null) {
+        sleep(Long.parseLong(millis));
+      }
+      return false;
+    }
+    return true;
+  }
+
+  private static void sleep(long millis) {
     try {
-      Thread.sleep(PAUSE_MILLIS);
+      Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return false;
   }
 }

@@ -109,7 +109,9 @@ final class LocalProcess {
             "--cores",
             String.valueOf(executor.getCores()),
             "--memory",
-            executor.getMemory());
+            executor.getMemory(),
+            "--supervisor-pid",
+            String.valueOf(ProcessHandle.current().pid()));
     Process process =
         start(
             executorId,

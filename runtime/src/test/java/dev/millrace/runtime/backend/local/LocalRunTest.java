@@ -159,7 +159,11 @@ class LocalRunTest {
                 + "  restartPolicy: {backoff: {initial: 200ms}}");
     LocalRun run = prepare(spec);
     CompletableFuture<Integer> result = runInBackground(run);
-    await("two executors registered", () -> executorsReady(run) == 2, 60_000);
+    // Executors register before the file stream starts, which ignores the files already there.
+    await(
+        "two executors registered and a first batch",
+        () -> executorsReady(run) == 2 && batchesOf(run) >= 1,
+        60_000);
     Map<String, Integer> expected = new TreeMap<>();
     writeInputFiles(0, 4, expected);
     await("map tasks on executors", () -> tasksOnExecutors(run) > 0, 60_000);
@@ -232,14 +236,18 @@ class LocalRunTest {
   }
 
   @Test
-  void aDriverWhoseSupervisorIsKilledStopsByItselfAndANewRunTakesOver() throws Exception {
-    Path spec = writeSpec("count", "gracefulStopTimeout: 10s");
+  void aDriverAndAnExecutorWhoseSupervisorIsKilledStopByThemselvesAndANewRunTakesOver()
+      throws Exception {
+    Path spec =
+        writeSpec("count", "gracefulStopTimeout: 10s\n  executor: {instances: 1, memory: 256Mi}");
     Path runDirectory = work.resolve("run");
     Process supervisor = startMillraceRun(spec, runDirectory);
     try {
       await(
           "a driver address", () -> Files.exists(runDirectory.resolve("driver-1.address")), 60_000);
       long driverPid = Long.parseLong(Files.readString(runDirectory.resolve("driver.pid")).trim());
+      await("an executor process", () -> executorOf(supervisor, driverPid) != null, 60_000);
+      ProcessHandle executor = executorOf(supervisor, driverPid);
       AlreadySupervisedException refused =
           org.junit.jupiter.api.Assertions.assertThrows(
               AlreadySupervisedException.class, () -> prepare(spec).run());
@@ -247,6 +255,14 @@ class LocalRunTest {
 
       supervisor.destroyForcibly();
       supervisor.waitFor(30, TimeUnit.SECONDS);
+      long killedAt = System.nanoTime();
+      executor.onExit().get(30, TimeUnit.SECONDS);
+      long executorGoneMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+      assertTrue(
+          executorGoneMs < 5_000, "the executor outlived its supervisor by " + executorGoneMs);
+      assertTrue(
+          Files.readString(runDirectory.resolve("logs/exec-1.log"))
+              .contains("stopping so that no executor runs unsupervised"));
       ProcessHandle driver = ProcessHandle.of(driverPid).orElse(null);
       if (driver != null) {
         driver.onExit().get(30, TimeUnit.SECONDS);
@@ -291,6 +307,14 @@ class LocalRunTest {
     } finally {
       supervisor.destroyForcibly();
     }
+  }
+
+  /**
+   * The process other than its driver {@code driverPid} that {@code supervisor} started, its one
+   * executor; null before it has started it.
+   */
+  private static ProcessHandle executorOf(Process supervisor, long driverPid) {
+    return supervisor.descendants().filter(p -> p.pid() != driverPid).findFirst().orElse(null);
   }
 
   /** {@code millrace run} as a process of its own, printing to {@code supervisor.log}. */
