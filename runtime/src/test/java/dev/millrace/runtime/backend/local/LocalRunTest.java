@@ -189,6 +189,56 @@ class LocalRunTest {
     assertEquals(0, run.view().restartsTotal(), "an executor's death does not restart the driver");
   }
 
+  @Test
+  void runningExecutorsReRegisterWithARestartedDriverAndTheOutputStaysExact() throws Exception {
+    Path spec =
+        writeSpec(
+            "count",
+            "millrace.executor.heartbeat-interval: 200ms,"
+                + " millrace.executor.heartbeat-timeout: 1s",
+            "executor: {instances: 2, memory: 256Mi}\n"
+                + "  restartPolicy: {backoff: {initial: 200ms}}");
+    LocalRun run = prepare(spec);
+    CompletableFuture<Integer> result = runInBackground(run);
+    await(
+        "two executors registered and a first batch",
+        () -> executorsReady(run) == 2 && batchesOf(run) >= 1,
+        60_000);
+    Map<String, Integer> expected = new TreeMap<>();
+    writeInputFiles(0, 4, expected);
+    await("map tasks on executors", () -> tasksOnExecutors(run) > 0, 60_000);
+    List<Long> executorPids =
+        run.lastReport().orElseThrow().executors().stream()
+            .map(ExecutorReport::pid)
+            .sorted()
+            .toList();
+
+    ProcessHandle.of(driverPid(run)).orElseThrow().destroyForcibly();
+
+    await(
+        "the same executors registered with driver attempt 2 and running its map tasks",
+        () ->
+            run.view().attempt() == 2
+                && executorsReady(run) == 2
+                && tasksOnExecutors(run) > 0
+                && run.lastReport().orElseThrow().attempt() == 2,
+        60_000);
+    assertEquals(
+        executorPids,
+        run.lastReport().orElseThrow().executors().stream()
+            .map(ExecutorReport::pid)
+            .sorted()
+            .toList(),
+        "the executors outlived the driver and were not replaced");
+    writeInputFiles(4, 8, expected);
+    await("every word counted", () -> expected.equals(sumOfSavedCounts()), 60_000);
+    run.requestStop();
+    assertEquals(ExitCode.OK.code(), result.get(60, TimeUnit.SECONDS), printed());
+    assertEquals(expected, sumOfSavedCounts(), "per-batch counts after the stop");
+    assertEquals(expected, newestTotals(), "running totals restored from the checkpoint");
+    assertEquals(1, run.view().restartsTotal(), printed());
+  }
+
   private static long tasksOnExecutors(LocalRun run) {
     return run.lastReport().orElseThrow().executors().stream()
         .mapToLong(ExecutorReport::tasksCompleted)
