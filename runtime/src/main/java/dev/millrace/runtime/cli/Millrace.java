@@ -37,12 +37,13 @@ public final class Millrace {
         app <class> [options] [--] [args]
                                        run your StreamingApplication class from the classpath
         driver --spec <file> [--attempt N] [--http-port P] [--address-file F]
-               [--executor-port E] [--executor-address-file G]
+               [--executor-port E] [--executor-address-file G] [--supervisor-pid PID]
                                        run the StreamingApp in <file> as its driver, as every
                                        backend starts it; serves GET /healthz and /api/v1/status
                                        on port P (default: a free one), whose host:port goes to F;
                                        accepts executors on port E (default: a free one), whose
-                                       host:port goes to G; the attempt N is the driver epoch
+                                       host:port goes to G; the attempt N is the driver epoch;
+                                       stops gracefully when process PID ends
         executor --driver <host:port> --app <name> [--spec <file>] [--id exec-1] [--cores N]
                  [--memory 1Gi] [--driver-timeout 5m] [--supervisor-pid PID]
                                        register with the driver at host:port (its executor
