@@ -51,20 +51,8 @@ class DistributedWordCountBenchmark {
             .checkpointInterval("2s")
             .writeTo(work.resolve("words.yaml"));
     try (TestingDriverJvm driver =
-        TestingDriverJvm.start(
-            System.getProperty("java.class.path"),
-            work.resolve("driver.log"),
-            List.of(
-                "--spec",
-                spec.toString(),
-                "--attempt",
-                "1",
-                "--address-file",
-                work.resolve("address").toString(),
-                "--executor-port",
-                "0",
-                "--executor-address-file",
-                work.resolve("executor-address").toString()))) {
+        TestingDriverJvm.startAcceptingExecutors(
+            System.getProperty("java.class.path"), work, spec)) {
       String address = driver.awaitAddress(work.resolve("address"));
       String executorAddress = driver.awaitAddress(work.resolve("executor-address"));
       for (int e = 1; e <= executorCount; e++) {

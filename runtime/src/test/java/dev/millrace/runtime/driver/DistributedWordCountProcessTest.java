@@ -222,20 +222,8 @@ class DistributedWordCountProcessTest {
   }
 
   private TestingDriverJvm startDriver(Path spec) {
-    return TestingDriverJvm.start(
-        System.getProperty("java.class.path"),
-        work.resolve("driver.log"),
-        List.of(
-            "--spec",
-            spec.toString(),
-            "--attempt",
-            "1",
-            "--address-file",
-            work.resolve("address").toString(),
-            "--executor-port",
-            "0",
-            "--executor-address-file",
-            work.resolve("executor-address").toString()));
+    return TestingDriverJvm.startAcceptingExecutors(
+        System.getProperty("java.class.path"), work, spec);
   }
 
   private Process startExecutor(Path spec, String driverAddress, String id) throws IOException {

@@ -131,27 +131,15 @@ class DriverProcessTest {
             .conf("millrace.executor.heartbeat-interval", "200ms")
             .conf("millrace.executor.heartbeat-timeout", "1s")
             .writeTo(work.resolve("app.yaml"));
-    Path executorAddress = work.resolve("executor-address");
     try (TestingDriverJvm driver =
-        TestingDriverJvm.start(
-            applicationFreeClassPath(),
-            work.resolve("driver.log"),
-            List.of(
-                "--spec",
-                spec.toString(),
-                "--address-file",
-                work.resolve("address-1").toString(),
-                "--executor-port",
-                "0",
-                "--executor-address-file",
-                executorAddress.toString()))) {
-      String address = awaitAddress(driver, 1);
+        TestingDriverJvm.startAcceptingExecutors(applicationFreeClassPath(), work, spec)) {
+      String address = driver.awaitAddress(work.resolve("address"));
       driver.awaitStatus(address, r -> r.state().equals("RUNNING"));
       Process executor =
           TestingExecutorJvm.start(
               work.resolve("executor.log"),
               "--driver",
-              Files.readString(executorAddress).trim(),
+              driver.awaitAddress(work.resolve("executor-address")),
               "--app",
               "lines",
               "--id",

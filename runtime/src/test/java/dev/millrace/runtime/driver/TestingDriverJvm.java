@@ -50,6 +50,28 @@ final class TestingDriverJvm implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts attempt 1 of the driver of {@code spec} on {@code classPath}, listening for executors:
+   * its log is {@code dir/driver.log}, its status address goes to {@code dir/address} and its
+   * executor address to {@code dir/executor-address}.
+   */
+  static TestingDriverJvm startAcceptingExecutors(String classPath, Path dir, Path spec) {
+    return start(
+        classPath,
+        dir.resolve("driver.log"),
+        List.of(
+            "--spec",
+            spec.toString(),
+            "--attempt",
+            "1",
+            "--address-file",
+            dir.resolve("address").toString(),
+            "--executor-port",
+            "0",
+            "--executor-address-file",
+            dir.resolve("executor-address").toString()));
+  }
+
   /** What the driver has written to its output and errors so far. */
   String log() {
     try {

@@ -150,23 +150,10 @@ class LocalRunTest {
   @Test
   void executorsRunMapTasksAndAKilledOneIsReplacedWithExactOutputAndAllStopWithTheApp()
       throws Exception {
-    Path spec =
-        writeSpec(
-            "count",
-            "millrace.executor.heartbeat-interval: 200ms,"
-                + " millrace.executor.heartbeat-timeout: 1s",
-            "executor: {instances: 2, memory: 256Mi}\n"
-                + "  restartPolicy: {backoff: {initial: 200ms}}");
-    LocalRun run = prepare(spec);
+    LocalRun run = prepare(writeSpecWithTwoExecutors());
     CompletableFuture<Integer> result = runInBackground(run);
-    // Executors register before the file stream starts, which ignores the files already there.
-    await(
-        "two executors registered and a first batch",
-        () -> executorsReady(run) == 2 && batchesOf(run) >= 1,
-        60_000);
     Map<String, Integer> expected = new TreeMap<>();
-    writeInputFiles(0, 4, expected);
-    await("map tasks on executors", () -> tasksOnExecutors(run) > 0, 60_000);
+    awaitMapTasksOnTwoExecutors(run, expected);
     ExecutorReport first = executor(run, "exec-1");
 
     ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
@@ -191,22 +178,10 @@ class LocalRunTest {
 
   @Test
   void runningExecutorsReRegisterWithARestartedDriverAndTheOutputStaysExact() throws Exception {
-    Path spec =
-        writeSpec(
-            "count",
-            "millrace.executor.heartbeat-interval: 200ms,"
-                + " millrace.executor.heartbeat-timeout: 1s",
-            "executor: {instances: 2, memory: 256Mi}\n"
-                + "  restartPolicy: {backoff: {initial: 200ms}}");
-    LocalRun run = prepare(spec);
+    LocalRun run = prepare(writeSpecWithTwoExecutors());
     CompletableFuture<Integer> result = runInBackground(run);
-    await(
-        "two executors registered and a first batch",
-        () -> executorsReady(run) == 2 && batchesOf(run) >= 1,
-        60_000);
     Map<String, Integer> expected = new TreeMap<>();
-    writeInputFiles(0, 4, expected);
-    await("map tasks on executors", () -> tasksOnExecutors(run) > 0, 60_000);
+    awaitMapTasksOnTwoExecutors(run, expected);
     List<Long> executorPids =
         run.lastReport().orElseThrow().executors().stream()
             .map(ExecutorReport::pid)
@@ -237,6 +212,29 @@ class LocalRunTest {
     assertEquals(expected, sumOfSavedCounts(), "per-batch counts after the stop");
     assertEquals(expected, newestTotals(), "running totals restored from the checkpoint");
     assertEquals(1, run.view().restartsTotal(), printed());
+  }
+
+  /** A word count with two executors that heartbeat every 200 ms and are lost after 1 s. */
+  private Path writeSpecWithTwoExecutors() throws IOException {
+    return writeSpec(
+        "count",
+        "millrace.executor.heartbeat-interval: 200ms, millrace.executor.heartbeat-timeout: 1s",
+        "executor: {instances: 2, memory: 256Mi}\n  restartPolicy: {backoff: {initial: 200ms}}");
+  }
+
+  /**
+   * Waits for both executors and a first batch, writes four input files (their words into {@code
+   * expected}) and waits until executors ran map tasks.
+   */
+  private void awaitMapTasksOnTwoExecutors(LocalRun run, Map<String, Integer> expected)
+      throws IOException, InterruptedException {
+    // Executors register before the file stream starts, which ignores the files already there.
+    await(
+        "two executors registered and a first batch",
+        () -> executorsReady(run) == 2 && batchesOf(run) >= 1,
+        60_000);
+    writeInputFiles(0, 4, expected);
+    await("map tasks on executors", () -> tasksOnExecutors(run) > 0, 60_000);
   }
 
   private static long tasksOnExecutors(LocalRun run) {
