@@ -1,8 +1,11 @@
 package dev.millrace.runtime.cli;
 
+import dev.millrace.crds.supervision.FailureClass;
+
 /**
  * What a Millrace process's exit code means to whoever supervises it: part of the launch contract
- * shared by every backend.
+ * shared by every backend. The codes a supervisor must not restart are defined once, in {@link
+ * FailureClass}, which every backend classifies exits with.
  */
 public enum ExitCode {
   /** Finished, or stopped gracefully (including on SIGTERM). Restart only under policy Always. */
@@ -13,9 +16,9 @@ public enum ExitCode {
    * The checkpoint was written by an incompatible graph: restarting cannot help. Start with {@code
    * upgradeMode: stateless} or restore the previous build.
    */
-  CHECKPOINT_INCOMPATIBLE(65),
+  CHECKPOINT_INCOMPATIBLE(FailureClass.INCOMPATIBLE_CHECKPOINT_EXIT_CODE),
   /** The command line, spec or configuration is invalid: fix it; restarting cannot help. */
-  BAD_CONFIGURATION(78);
+  BAD_CONFIGURATION(FailureClass.CONFIGURATION_EXIT_CODE);
 
   private final int code;
 

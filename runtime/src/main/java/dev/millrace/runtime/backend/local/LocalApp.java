@@ -93,17 +93,8 @@ final class LocalApp {
     String dir = resource.getSpec().getCheckpoint().getDir();
     URI uri = dir.contains(":") ? URI.create(dir) : Path.of(dir).toUri();
     try {
-      Configuration hadoop = new Configuration();
-      resource
-          .getSpec()
-          .getApplication()
-          .getConf()
-          .forEach(
-              (key, value) -> {
-                if (key.startsWith(StreamingOptions.HADOOP_PREFIX)) {
-                  hadoop.set(key.substring(StreamingOptions.HADOOP_PREFIX.length()), value);
-                }
-              });
+      Configuration hadoop =
+          StreamingOptions.hadoopConfiguration(resource.getSpec().getApplication().getConf());
       FileSystem fs = FileSystem.get(uri, hadoop);
       org.apache.hadoop.fs.Path from = new org.apache.hadoop.fs.Path(uri);
       if (!fs.exists(from)) {

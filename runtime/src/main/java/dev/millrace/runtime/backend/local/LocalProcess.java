@@ -231,8 +231,8 @@ final class LocalProcess {
     String reason =
         switch (code) {
           case 0 -> "Completed";
-          case 65 -> "IncompatibleCheckpoint";
-          case 78 -> "BadConfiguration";
+          case FailureClass.INCOMPATIBLE_CHECKPOINT_EXIT_CODE -> "IncompatibleCheckpoint";
+          case FailureClass.CONFIGURATION_EXIT_CODE -> "BadConfiguration";
           case SIGKILL_EXIT -> "Killed";
           case SIGTERM_EXIT -> "Terminated";
           default -> "Error";

@@ -1,6 +1,7 @@
 package dev.millrace.runtime.backend.local;
 
 import dev.millrace.crds.Phase;
+import dev.millrace.crds.SpecDurations;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppStatus;
 import dev.millrace.crds.launch.DriverStatusClient;
@@ -228,7 +229,6 @@ public final class LocalRun {
       lastExitTime = exited.at();
     }
     List<SupervisorAction> actions = supervisor.on(event);
-    view = supervisor.view();
     for (SupervisorAction action : actions) {
       carryOut(action);
     }
@@ -423,7 +423,7 @@ public final class LocalRun {
         .out()
         .printf(
             "waiting up to %s for the previous driver (pid %d) to stop before starting%n",
-            progress.duration(grace), old.pid());
+            SpecDurations.format(grace), old.pid());
     old.destroy();
     try {
       old.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);

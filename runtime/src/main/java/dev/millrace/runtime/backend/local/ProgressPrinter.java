@@ -91,7 +91,7 @@ final class ProgressPrinter {
   void stopping(StopDriver stop) {
     line(
         "stopping driver attempt %d gracefully (up to %s): %s",
-        stop.attempt(), duration(stop.gracePeriod()), stop.reason());
+        stop.attempt(), SpecDurations.format(stop.gracePeriod()), stop.reason());
   }
 
   void killing(KillDriver kill) {
@@ -101,7 +101,7 @@ final class ProgressPrinter {
   void restartScheduled(RestartScheduled scheduled) {
     line(
         "attempt %d starts in %s: %s",
-        scheduled.attempt(), duration(scheduled.delay()), scheduled.reason());
+        scheduled.attempt(), SpecDurations.format(scheduled.delay()), scheduled.reason());
   }
 
   void gaveUp(GiveUp giveUp) {
@@ -110,10 +110,6 @@ final class ProgressPrinter {
 
   void finished(SupervisorView view) {
     line("%s %s: %s", app, view.phase(), view.message());
-  }
-
-  String duration(Duration d) {
-    return SpecDurations.format(d);
   }
 
   private static String millis(Long value) {
