@@ -1,12 +1,16 @@
 package dev.millrace.runtime.cluster;
 
 import dev.millrace.runtime.codec.RecordCodec;
+import dev.millrace.runtime.dataset.CountedInput;
 import dev.millrace.runtime.dataset.ShuffleId;
 import dev.millrace.runtime.dataset.ShuffleMapRunner;
 import dev.millrace.runtime.dataset.ShuffleMapStage;
 import dev.millrace.runtime.dataset.TaskFailedException;
 import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.StreamGraph;
+import dev.millrace.runtime.stream.StreamNode;
+import dev.millrace.runtime.transport.Message.InputRecords;
 import dev.millrace.runtime.transport.Message.RunShuffleMap;
 import dev.millrace.runtime.transport.Message.ShuffleMapDone;
 import dev.millrace.runtime.transport.Message.TaskFailed;
@@ -314,11 +318,30 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
           buckets.add(codec.decode(bucket));
         }
         stage.accept(attempt.mapTask(), buckets);
+        countInputs(output);
       } catch (RuntimeException e) {
         return "its output cannot be used here: " + e;
       }
       completed.computeIfAbsent(attempt.executorId(), k -> new AtomicLong()).incrementAndGet();
       return null;
+    }
+
+    /** Hands the input counts the executor made to the batch's inputs in the driver. */
+    private void countInputs(ShuffleMapDone output) {
+      long time = stage.id().batchTime();
+      List<StreamNode<?>> nodes = graph.nodes();
+      for (InputRecords counted : output.inputRecords()) {
+        int node = counted.inputNode();
+        if (node >= 0
+            && node < nodes.size()
+            && nodes.get(node) instanceof InputNode<?> input
+            && input.planned(time) instanceof CountedInput in) {
+          in.countedElsewhere(counted.partition(), counted.records());
+        } else {
+          throw new IllegalArgumentException(
+              "it counts records of node " + node + ", which has no countable input for the batch");
+        }
+      }
     }
 
     private void requeue(long sessionId) {

@@ -21,7 +21,9 @@ import java.util.TreeMap;
  * holds no data of its own, so it can only rebuild a map input that is narrow operators ({@link
  * PipeDataset}, {@link UnionDataset}) all the way down to the inputs of the shuffle's own batch,
  * each replayable from the plan the batch log recorded. Anything else (state, a window over older
- * batches, another shuffle, a cache) is data only the driver holds. Pure: reads, never changes.
+ * batches, another shuffle, a cache) is data only the driver holds; the grouping of a batch's new
+ * values for {@code updateStateByKey} is not, as it reads the batch alone. Pure: reads, never
+ * changes.
  */
 public final class RemoteMapInputs {
   private RemoteMapInputs() {}
@@ -35,9 +37,10 @@ public final class RemoteMapInputs {
     if (id == null) {
       return null;
     }
-    // An executor rebuilds the shuffle by computing its node for the batch; a stateful node (state,
-    // windows) needs its earlier batches to do that, which only the driver holds.
-    if (graph.nodes().get(id.nodeId()) instanceof StatefulNode) {
+    // An executor rebuilds the shuffle by computing its node for the batch, in a graph that keeps
+    // no history; a stateful node whose shuffles read older batches (windows) cannot be rebuilt so.
+    if (graph.nodes().get(id.nodeId()) instanceof StatefulNode stateful
+        && !stateful.shufflesReadOnlyTheirBatch()) {
       return null;
     }
     long time = id.batchTime();

@@ -1,8 +1,8 @@
 package dev.millrace.runtime.dataset;
 
-/** A dataset that knows how many records it holds once prepared, without computing them again. */
+/** A dataset that knows how many records it holds. */
 public interface Sized {
 
-  /** The number of records; valid once the dataset is prepared. */
+  /** The number of records. */
   long size();
 }

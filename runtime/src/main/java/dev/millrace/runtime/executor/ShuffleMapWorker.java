@@ -2,12 +2,14 @@ package dev.millrace.runtime.executor;
 
 import dev.millrace.runtime.cluster.TaskHandler;
 import dev.millrace.runtime.codec.RecordCodec;
+import dev.millrace.runtime.dataset.CountedInput;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.ShuffleDataset;
 import dev.millrace.runtime.dataset.ShuffleId;
 import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.stream.StreamNode;
+import dev.millrace.runtime.transport.Message.InputRecords;
 import dev.millrace.runtime.transport.Message.RunShuffleMap;
 import dev.millrace.runtime.transport.Message.ShuffleMapDone;
 import dev.millrace.runtime.transport.Message.TaskFailed;
@@ -20,6 +22,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -81,8 +84,8 @@ public final class ShuffleMapWorker implements TaskHandler, AutoCloseable {
 
   private TaskResult runNow(RunShuffleMap task) {
     try {
-      ShuffleDataset<?, ?, ?> shuffle = mapSide(task);
-      Map<?, ?>[] output = shuffle.mapOutput(task.mapPartition());
+      MapSide side = mapSide(task);
+      Map<?, ?>[] output = side.shuffle().mapOutput(task.mapPartition());
       if (output.length != task.reducePartitions()) {
         throw new IllegalStateException(
             task.shuffle()
@@ -97,20 +100,41 @@ public final class ShuffleMapWorker implements TaskHandler, AutoCloseable {
         buckets.add(codec.encode(bucket));
       }
       completed.incrementAndGet();
-      return new ShuffleMapDone(task.taskId(), task.driverEpoch(), task.sessionId(), buckets);
+      return new ShuffleMapDone(
+          task.taskId(), task.driverEpoch(), task.sessionId(), buckets, side.inputRecords());
     } catch (RuntimeException | LinkageError | StackOverflowError e) {
       LOG.warn("map task {} of {} failed", task.mapPartition(), task.shuffle(), e);
       return new TaskFailed(task.taskId(), task.driverEpoch(), task.sessionId(), e.toString());
     }
   }
 
+  /** A task's shuffle and the batch inputs it reads, in this process's graph. */
+  private record MapSide(ShuffleDataset<?, ?, ?> shuffle, Map<Integer, CountedInput> inputs) {
+    /**
+     * The counts of every input partition this process has read for the batch: the driver sums them
+     * instead of reading the input itself. Partitions other tasks read are sent again; the driver
+     * keeps the first count of each, and they are equal.
+     */
+    List<InputRecords> inputRecords() {
+      List<InputRecords> records = new ArrayList<>();
+      inputs.forEach(
+          (node, input) ->
+              input
+                  .countedPartitions()
+                  .forEach(
+                      (partition, count) -> records.add(new InputRecords(node, partition, count))));
+      return records;
+    }
+  }
+
   /** The task's shuffle with its input ready to compute, in this process's graph. */
-  private ShuffleDataset<?, ?, ?> mapSide(RunShuffleMap task) {
+  private MapSide mapSide(RunShuffleMap task) {
     ShuffleId id = task.shuffle();
     long time = id.batchTime();
     synchronized (graphLock) {
       if (graph == null || graph.zeroTime() != task.zeroTime()) {
         graph = graphOfZeroTime.apply(task.zeroTime());
+        graph.keepNoHistory();
         newestBatch = Long.MIN_VALUE;
       }
       if (time > newestBatch) {
@@ -118,20 +142,25 @@ public final class ShuffleMapWorker implements TaskHandler, AutoCloseable {
         newestBatch = time;
       }
       List<StreamNode<?>> nodes = graph.nodes();
+      Map<Integer, CountedInput> inputs = new TreeMap<>();
       for (Map.Entry<Integer, byte[]> plan : task.inputPlans().entrySet()) {
         if (!(node(nodes, plan.getKey(), id) instanceof InputNode<?> input)) {
           throw new IllegalStateException(
               "node " + plan.getKey() + " of this executor's graph is not an input; " + mismatch());
         }
-        if (input.planned(time) == null) {
-          input.replay(time, plan.getValue());
+        Dataset<?> planned = input.planned(time);
+        if (planned == null) {
+          planned = input.replay(time, plan.getValue());
+        }
+        if (planned instanceof CountedInput counted) {
+          inputs.put(input.id(), counted);
         }
       }
       Dataset<?> root = node(nodes, id.nodeId(), id).getOrCompute(time);
       // Nothing is prepared: an eligible map input is narrow operators over this batch's inputs
       // (RemoteMapInputs), each of which computes one partition from its own part of the input, so
       // the task reads its map partition's split and no other.
-      return find(root, id);
+      return new MapSide(find(root, id), inputs);
     }
   }
 

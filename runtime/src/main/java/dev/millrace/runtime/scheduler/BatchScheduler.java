@@ -202,16 +202,18 @@ public final class BatchScheduler {
     long time = batch.info().batchTime();
     BatchInfo started = new BatchInfo(time, batch.info().submissionTime(), clock.millis(), -1, -1);
     listeners.started(started);
-    String step = "reading its input";
+    String step = null;
     try {
-      runner.prepare(batch.inputs());
-      long records = 0;
-      for (Dataset<?> in : batch.inputs()) {
-        records += in instanceof Sized s ? s.size() : runner.count(in);
-      }
       for (OutputOperation<?> output : graph.outputs()) {
         step = "output operation " + output.name() + " of " + output.stream().name();
         output.run(time);
+      }
+      // After the outputs: the tasks that read the input counted it, here or on executors, so
+      // counting reads only what no output read.
+      step = "counting its input records";
+      long records = 0;
+      for (Dataset<?> in : batch.inputs()) {
+        records += in instanceof Sized s ? s.size() : runner.count(in);
       }
       if (checkpointer != null) {
         step = batch.positions() == null ? "logging its completion" : "writing a checkpoint";
@@ -238,7 +240,6 @@ public final class BatchScheduler {
   private void advance(QueuedBatch batch) {
     long time = batch.info().batchTime();
     try {
-      runner.prepare(batch.inputs());
       checkpointer.advance(time);
       lastCompleted = time;
       graph.forgetUpTo(time);

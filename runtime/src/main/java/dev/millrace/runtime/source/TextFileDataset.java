@@ -1,9 +1,7 @@
 package dev.millrace.runtime.source;
 
+import dev.millrace.runtime.dataset.CountedInput;
 import dev.millrace.runtime.dataset.Dataset;
-import dev.millrace.runtime.dataset.Sized;
-import dev.millrace.runtime.dataset.StageBoundary;
-import dev.millrace.runtime.dataset.TaskRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,40 +11,59 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
  * The lines of the files one batch of a {@link TextFileSource} took, read when the batch runs.
  *
- * <p>Each split of the batch's files is one partition; {@link #materialize} reads all splits in
- * parallel, one task each, and keeps their lines in memory. A partition computed before that is
- * read from its own split alone and not kept: an executor running one map task of a shuffle over
- * this batch reads only that task's split. Partitions follow the files' order and byte order within
- * a file, so reading the partitions in order yields every line of every file, in order, once. An
- * empty batch has one empty partition.
+ * <p>Each split of the batch's files is one partition. A partition is read from its own split by
+ * the first task that computes it, counted, and kept, so that a second reader in the same process
+ * (another output, another shuffle) does not read the file again; a process that computes no
+ * partition reads nothing. An executor running one map task of a shuffle over this batch reads only
+ * that task's split, and the driver, which runs its map tasks elsewhere, learns the counts from the
+ * executors ({@link #countedElsewhere}) instead of reading the files itself. Partitions follow the
+ * files' order and byte order within a file, so reading the partitions in order yields every line
+ * of every file, in order, once. An empty batch has one empty partition.
  */
-public final class TextFileDataset extends Dataset<String> implements StageBoundary, Sized {
+public final class TextFileDataset extends Dataset<String> implements CountedInput {
+  private static final long UNCOUNTED = -1;
+
   private final String streamName;
   private final List<Path> files;
   private final List<FileSplit> splits;
-  private final LongConsumer onRead;
-  private volatile List<List<String>> partitions;
+  private final LongConsumer onCounted;
+  private final AtomicReferenceArray<List<String>> read;
+  private final AtomicLongArray counts;
+  private final AtomicInteger uncounted;
 
   /** The lines of {@code files}, to be read as {@code splits}. */
   TextFileDataset(String streamName, List<Path> files, List<FileSplit> splits) {
     this(streamName, files, splits, lines -> {});
   }
 
-  /** As above, telling {@code onRead} how many lines the files held once they are read. */
+  /**
+   * As above, telling {@code onCounted} how many lines the files held once every partition is
+   * counted, here or elsewhere.
+   */
   TextFileDataset(
-      String streamName, List<Path> files, List<FileSplit> splits, LongConsumer onRead) {
+      String streamName, List<Path> files, List<FileSplit> splits, LongConsumer onCounted) {
     this.streamName = streamName;
     this.files = List.copyOf(files);
     this.splits = List.copyOf(splits);
-    this.onRead = onRead;
+    this.onCounted = onCounted;
+    this.read = new AtomicReferenceArray<>(this.splits.size());
+    this.counts = new AtomicLongArray(this.splits.size());
+    for (int i = 0; i < this.splits.size(); i++) {
+      counts.set(i, UNCOUNTED);
+    }
+    this.uncounted = new AtomicInteger(this.splits.size());
   }
 
   /** The files of this batch, in the order their lines are read. */
@@ -55,41 +72,47 @@ public final class TextFileDataset extends Dataset<String> implements StageBound
   }
 
   /**
-   * How many lines the batch's files held.
+   * How many lines the batch's files held, reading every split no task has counted yet.
    *
-   * @throws IllegalStateException before {@link #materialize}
+   * @throws UncheckedIOException naming the file when one cannot be read
    */
+  @Override
   public long size() {
     long total = 0;
-    for (List<String> p : materialized()) {
-      total += p.size();
+    for (int i = 0; i < splits.size(); i++) {
+      long count = counts.get(i);
+      total += count == UNCOUNTED ? lines(i).size() : count;
     }
     return total;
   }
 
   @Override
-  public boolean isMaterialized() {
-    return partitions != null;
+  public Map<Integer, Long> countedPartitions() {
+    Map<Integer, Long> counted = new TreeMap<>();
+    for (int i = 0; i < splits.size(); i++) {
+      long count = counts.get(i);
+      if (count != UNCOUNTED) {
+        counted.put(i, count);
+      }
+    }
+    return counted;
   }
 
-  /**
-   * Reads every split in a parallel task on {@code runner}.
-   *
-   * @throws UncheckedIOException naming the file when one cannot be read, for instance because it
-   *     was deleted before its batch ran
-   */
   @Override
-  public void materialize(TaskRunner runner) {
-    List<List<String>> read = new ArrayList<>(Collections.nCopies(numPartitions(), List.of()));
-    runner.runTasks(
-        splits.size(),
-        i -> {
-          List<String> lines = new ArrayList<>();
-          readSplit(splits.get(i), lines::add);
-          read.set(i, lines);
-        });
-    partitions = read;
-    onRead.accept(size());
+  public void countedElsewhere(int partition, long records) {
+    if (partition < 0 || partition >= splits.size() || records < 0) {
+      throw new IllegalArgumentException(
+          "text file stream '"
+              + streamName
+              + "' has "
+              + splits.size()
+              + " splits in this batch; a count of "
+              + records
+              + " lines for split "
+              + partition
+              + " cannot be one of them");
+    }
+    counted(partition, records);
   }
 
   @Override
@@ -97,17 +120,18 @@ public final class TextFileDataset extends Dataset<String> implements StageBound
     return Math.max(1, splits.size());
   }
 
-  /** The lines of split {@code partition}: from memory once materialized, else from its file. */
+  /**
+   * The lines of split {@code partition}, read from its file by the first reader.
+   *
+   * @throws UncheckedIOException naming the file when it cannot be read, for instance because it
+   *     was deleted before its batch ran
+   */
   @Override
   public void compute(int partition, Consumer<? super String> out) {
-    List<List<String>> p = partitions;
-    if (p == null) {
-      if (partition < splits.size()) {
-        readSplit(splits.get(partition), out);
-      }
+    if (partition >= splits.size()) {
       return;
     }
-    List<String> lines = p.get(partition);
+    List<String> lines = lines(partition);
     for (int i = 0, n = lines.size(); i < n; i++) {
       out.accept(lines.get(i));
     }
@@ -118,17 +142,27 @@ public final class TextFileDataset extends Dataset<String> implements StageBound
     return List.of();
   }
 
-  private List<List<String>> materialized() {
-    List<List<String>> p = partitions;
-    if (p == null) {
-      throw new IllegalStateException(
-          "the files of text file stream '"
-              + streamName
-              + "' "
-              + files
-              + " have not been read yet; TaskRunner.prepare must materialize the batch first");
+  private List<String> lines(int partition) {
+    List<String> lines = read.get(partition);
+    if (lines == null) {
+      // Two tasks reading the same split at once both read it; they keep equal lists.
+      List<String> fresh = new ArrayList<>();
+      readSplit(splits.get(partition), fresh::add);
+      read.compareAndSet(partition, null, fresh);
+      lines = read.get(partition);
+      counted(partition, lines.size());
     }
-    return p;
+    return lines;
+  }
+
+  private void counted(int partition, long lines) {
+    if (counts.compareAndSet(partition, UNCOUNTED, lines) && uncounted.decrementAndGet() == 0) {
+      long total = 0;
+      for (int i = 0; i < splits.size(); i++) {
+        total += counts.get(i);
+      }
+      onCounted.accept(total);
+    }
   }
 
   private void readSplit(FileSplit split, Consumer<? super String> out) {

@@ -93,6 +93,12 @@ public final class StateNode<K, V, S> extends StreamNode<Pair<K, S>> implements 
     }
   }
 
+  /** Its one shuffle groups its parent's batch alone; the earlier state joins after it. */
+  @Override
+  public boolean shufflesReadOnlyTheirBatch() {
+    return true;
+  }
+
   @Override
   public void advance(long time, TaskRunner runner) {
     if (isTimeValid(time)) {
@@ -106,7 +112,7 @@ public final class StateNode<K, V, S> extends StreamNode<Pair<K, S>> implements 
     long previousTime = time - slide().milliseconds();
     KeyedDataset<K, S> previous = null;
     Dataset<Pair<K, S>> prev = peek(previousTime);
-    if (prev == null && isTimeValid(previousTime)) {
+    if (prev == null && isTimeValid(previousTime) && graph.keepsHistory()) {
       prev = getOrCompute(previousTime);
     }
     if (prev != null) {

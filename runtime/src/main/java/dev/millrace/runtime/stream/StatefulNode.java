@@ -36,6 +36,15 @@ public interface StatefulNode {
   }
 
   /**
+   * Whether every shuffle this stream creates reads only its parent's dataset of the same batch, so
+   * that a graph keeping {@linkplain StreamGraph#keepNoHistory no history} can rebuild it: then an
+   * executor can run its map side.
+   */
+  default boolean shufflesReadOnlyTheirBatch() {
+    return false;
+  }
+
+  /**
    * Computes and keeps this stream's batch at {@code time} when a recovery replays a batch whose
    * outputs already ran, so that the state moves forward without repeating the outputs.
    */

@@ -19,6 +19,7 @@ public final class StreamGraph {
   private final List<InputNode<?>> inputs = new CopyOnWriteArrayList<>();
   private final List<OutputOperation<?>> outputs = new CopyOnWriteArrayList<>();
   private volatile boolean started;
+  private volatile boolean history = true;
   private volatile long zeroTime = Long.MIN_VALUE;
 
   /** An empty graph. */
@@ -81,6 +82,21 @@ public final class StreamGraph {
       node.rememberAtLeast(node.minimumRememberMillis());
     }
     started = true;
+  }
+
+  /**
+   * Makes this an executor's graph: every batch is computed from its own batch's input alone, so a
+   * stateful stream ({@code updateStateByKey}) starts each batch from no earlier state instead of
+   * computing its earlier batches, which this process does not hold. Only the map side of a shuffle
+   * over a batch's own input is ever run from such a graph, and that never reads the earlier state.
+   */
+  public void keepNoHistory() {
+    history = false;
+  }
+
+  /** Whether a batch may compute this graph's earlier batches: false in an executor's graph. */
+  public boolean keepsHistory() {
+    return history;
   }
 
   /** Whether {@link #start(long)} has run. */

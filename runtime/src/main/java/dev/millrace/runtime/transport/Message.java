@@ -110,14 +110,25 @@ public sealed interface Message {
    *
    * @param buckets for each reduce partition, its (key, combiner) pairs flattened as key, combiner,
    *     key, combiner..., encoded with the standard record codec
+   * @param inputRecords the record counts of the input partitions the executor has read for the
+   *     batch, so that the driver counts the batch's records without reading its input
    */
-  record ShuffleMapDone(long taskId, long driverEpoch, long sessionId, List<byte[]> buckets)
+  record ShuffleMapDone(
+      long taskId,
+      long driverEpoch,
+      long sessionId,
+      List<byte[]> buckets,
+      List<InputRecords> inputRecords)
       implements TaskResult {
-    /** Copies {@code buckets}. */
+    /** Copies {@code buckets} and {@code inputRecords}. */
     public ShuffleMapDone {
       buckets = List.copyOf(buckets);
+      inputRecords = List.copyOf(inputRecords);
     }
   }
+
+  /** Partition {@code partition} of input node {@code inputNode}'s batch held {@code records}. */
+  record InputRecords(int inputNode, int partition, long records) {}
 
   /** A task failed on the executor, for {@code message}. */
   record TaskFailed(long taskId, long driverEpoch, long sessionId, String message)

@@ -3,6 +3,7 @@ package dev.millrace.runtime.transport;
 import dev.millrace.runtime.dataset.ShuffleId;
 import dev.millrace.runtime.transport.Message.Heartbeat;
 import dev.millrace.runtime.transport.Message.HeartbeatAck;
+import dev.millrace.runtime.transport.Message.InputRecords;
 import dev.millrace.runtime.transport.Message.Lost;
 import dev.millrace.runtime.transport.Message.Register;
 import dev.millrace.runtime.transport.Message.Registered;
@@ -25,7 +26,7 @@ import java.util.Map;
  */
 public final class MessageCodec {
   /** The protocol version this build speaks, the first byte of every frame. */
-  public static final byte VERSION = 1;
+  public static final byte VERSION = 2;
 
   private static final byte REGISTER = 1;
   private static final byte REGISTERED = 2;
@@ -98,6 +99,12 @@ public final class MessageCodec {
       out.writeLong(m.sessionId());
       out.writeInt(m.buckets().size());
       m.buckets().forEach(b -> writeBytes(out, b));
+      out.writeInt(m.inputRecords().size());
+      for (InputRecords r : m.inputRecords()) {
+        out.writeInt(r.inputNode());
+        out.writeInt(r.partition());
+        out.writeLong(r.records());
+      }
     } else if (message instanceof TaskFailed m) {
       out.writeByte(TASK_FAILED);
       out.writeLong(m.taskId());
@@ -189,7 +196,12 @@ public final class MessageCodec {
     for (int i = 0; i < count; i++) {
       buckets.add(readBytes(in));
     }
-    return new ShuffleMapDone(taskId, epoch, session, buckets);
+    int counted = readCount(in, 16);
+    List<InputRecords> inputRecords = new ArrayList<>(counted);
+    for (int i = 0; i < counted; i++) {
+      inputRecords.add(new InputRecords(in.readInt(), in.readInt(), in.readLong()));
+    }
+    return new ShuffleMapDone(taskId, epoch, session, buckets, inputRecords);
   }
 
   /** A count of elements of at least {@code minBytes} each, checked against what is left. */

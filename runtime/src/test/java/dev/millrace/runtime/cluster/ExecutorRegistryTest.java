@@ -158,13 +158,13 @@ class ExecutorRegistryTest {
         TestingPeer executor = new TestingPeer(transport, registry.port())) {
       executor.send(new Message.Register("exec-1", "clicks", 2, 1, 1, "localhost", 0));
       long session = executor.next(Message.Registered.class).sessionId();
-      executor.send(new Message.ShuffleMapDone(5, 1, session, List.of(new byte[0])));
+      executor.send(new Message.ShuffleMapDone(5, 1, session, List.of(new byte[0]), List.of()));
       log.await("result exec-1 session " + session + " task 5", 5_000);
 
       clock.advance(TIMEOUT.plusMillis(1));
       registry.expireSilentExecutors();
       log.await("lost exec-1 session " + session, 5_000);
-      executor.send(new Message.ShuffleMapDone(6, 1, session, List.of(new byte[0])));
+      executor.send(new Message.ShuffleMapDone(6, 1, session, List.of(new byte[0]), List.of()));
       String reason = executor.next(Message.Lost.class).reason();
       assertTrue(reason.contains("task 6") && reason.contains("session " + session), reason);
       String fenced = log.await("fenced", 5_000);

@@ -130,12 +130,11 @@ class RemoteMapInputsTest {
             eligible.add(graph.nodes().get(id.nodeId()).operation());
           }
         });
-    // The word count reads only the input. The state's own grouping of new words does too, but an
-    // executor could only rebuild it by computing the state node, which needs the earlier state;
-    // the count of counts reads a shuffle, the count of running totals reads state: all three stay
-    // in the driver.
-    assertEquals(List.of("reduceByKey"), eligible);
-    assertEquals(3, remote.values().stream().filter(canRun -> !canRun).count(), remote.toString());
+    // The word count and the state's grouping of each batch's new words read only the input (an
+    // executor rebuilds the grouping without the earlier state); the count of counts reads a
+    // shuffle and the count of running totals reads state: those two stay in the driver.
+    assertEquals(List.of("reduceByKey", "updateStateByKey"), eligible);
+    assertEquals(2, remote.values().stream().filter(canRun -> !canRun).count(), remote.toString());
   }
 
   @Test

@@ -38,7 +38,7 @@ class DistributedWordCountBenchmark {
   }
 
   @ParameterizedTest(name = "{0} executors")
-  @ValueSource(ints = {0, 2})
+  @ValueSource(ints = {0, 1, 2})
   void processingTimePerBatch(int executorCount) throws Exception {
     Path in = Files.createDirectories(work.resolve("in"));
     Path out = Files.createDirectories(work.resolve("out"));
@@ -90,18 +90,21 @@ class DistributedWordCountBenchmark {
       System.out.printf(
           "BENCHMARK %d executors: processing ms per batch of %d lines: %s%n",
           executorCount, LINES_PER_BATCH, millis);
+      System.out.printf(
+          "BENCHMARK driver read %d bytes (rchar) for %d bytes of input%n",
+          bytesRead(driver.pid()), inputBytes);
       for (Process executor : executors) {
         System.out.printf(
             "BENCHMARK executor %d read %d bytes (rchar) for %d bytes of input%n",
-            executor.pid(), bytesRead(executor), inputBytes);
+            executor.pid(), bytesRead(executor.pid()), inputBytes);
       }
       driver.terminate(60_000);
     }
   }
 
-  /** The bytes {@code process} has read through system calls so far (Linux), or -1. */
-  private static long bytesRead(Process process) throws IOException {
-    Path io = Path.of("/proc", Long.toString(process.pid()), "io");
+  /** The bytes process {@code pid} has read through system calls so far (Linux), or -1. */
+  private static long bytesRead(long pid) throws IOException {
+    Path io = Path.of("/proc", Long.toString(pid), "io");
     if (!Files.isReadable(io)) {
       return -1;
     }

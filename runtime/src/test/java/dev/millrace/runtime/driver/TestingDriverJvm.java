@@ -82,6 +82,11 @@ final class TestingDriverJvm implements AutoCloseable {
   }
 
   /** Whether the process is still running. */
+  /** The driver process's id. */
+  long pid() {
+    return process.pid();
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.millrace.runtime.cluster.RemoteMapInputs;
 import dev.millrace.runtime.codec.RecordCodec;
+import dev.millrace.runtime.dataset.ShuffleId;
 import dev.millrace.runtime.dataset.ShuffleMapRunner;
 import dev.millrace.runtime.dataset.ShuffleMapStage;
 import dev.millrace.runtime.dataset.TaskRunner;
@@ -25,6 +26,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +57,54 @@ class ShuffleMapWorkerTest {
     StreamGraph graph = EngineAccess.graph(ssc);
     graph.start(zeroTime);
     return graph;
+  }
+
+  /** A running count of the words of the text files of {@link #dir}, two partitions. */
+  private StreamGraph runningCount(long zeroTime) {
+    StreamingContext ssc = new StreamingContext("local[2]", "words", Durations.seconds(1));
+    ssc.textFileStream(dir.toString())
+        .flatMap(l -> Arrays.asList(l.split(" ")))
+        .mapToPair(w -> Pair.of(w, 1))
+        .updateStateByKey(
+            (List<Integer> ones, Optional<Integer> total) ->
+                Optional.of(total.orElse(0) + ones.size()))
+        .print();
+    StreamGraph graph = EngineAccess.graph(ssc);
+    graph.start(zeroTime);
+    return graph;
+  }
+
+  @Test
+  void groupingANewBatchForStateComputesNoEarlierBatchOnTheExecutor() throws Exception {
+    // Batch 500 of a running count: computing the state node there in a graph that keeps history
+    // would compute batches 499, 498, ... whose input was never planned in this process.
+    long late = ZERO + 500_000;
+    StreamGraph driver = runningCount(ZERO);
+    InputNode<?> input = driver.inputs().get(0);
+    input.source().start(late - 1_000);
+    write("1.txt", "a b a\n", late);
+    input.plan(late, false);
+    byte[] plan = input.encodePlan(late);
+    int stateNode =
+        driver.nodes().stream()
+            .filter(n -> n.operation().equals("updateStateByKey"))
+            .findFirst()
+            .orElseThrow()
+            .id();
+    ShuffleId grouping = new ShuffleId(stateNode, late, 0);
+
+    TaskResult result;
+    try (ShuffleMapWorker worker =
+        new ShuffleMapWorker(1, getClass().getClassLoader(), this::runningCount)) {
+      CompletableFuture<TaskResult> reply = new CompletableFuture<>();
+      worker.run(
+          new RunShuffleMap(1, 1, 1, ZERO, grouping, 0, 2, Map.of(input.id(), plan)),
+          reply::complete);
+      result = reply.get(30, TimeUnit.SECONDS);
+    }
+
+    ShuffleMapDone done = assertInstanceOf(ShuffleMapDone.class, result, result.toString());
+    assertEquals(Map.of("a", List.of(1, 1), "b", List.of(1)), combiners(done));
   }
 
   @Test
@@ -103,8 +153,13 @@ class ShuffleMapWorkerTest {
   }
 
   private Path write(String name, String text) throws IOException {
+    return write(name, text, T);
+  }
+
+  /** A file the batch at {@code batchTime} takes. */
+  private Path write(String name, String text, long batchTime) throws IOException {
     Path file = Files.writeString(dir.resolve(name), text);
-    Files.setLastModifiedTime(file, FileTime.fromMillis(T - 100));
+    Files.setLastModifiedTime(file, FileTime.fromMillis(batchTime - 100));
     return file;
   }
 

@@ -1,8 +1,6 @@
 package dev.millrace.runtime.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
@@ -94,8 +93,6 @@ class TextFileDatasetTest {
                 new FileSplit(first, 4, 8),
                 new FileSplit(second, 0, 2)));
 
-    runner.prepare(List.of(ds));
-
     assertEquals(3, ds.numPartitions());
     assertEquals(List.of("1", "2"), ds.collectPartition(0));
     assertEquals(List.of("3", "4"), ds.collectPartition(1));
@@ -107,27 +104,23 @@ class TextFileDatasetTest {
   void emptyBatchHasOneEmptyPartition() {
     TextFileDataset ds = new TextFileDataset("files", List.of(), List.of());
 
-    runner.prepare(List.of(ds));
-
     assertEquals(1, ds.numPartitions());
     assertEquals(List.of(), ds.collectPartition(0));
     assertEquals(0, ds.size());
   }
 
   @Test
-  void readsItsFilesWhenMaterializedNotWhenCreated() throws IOException {
+  void readsItsFilesWhenComputedNotWhenCreated() throws IOException {
     Path file = dir.resolve("written-after-planning.txt");
     TextFileDataset ds =
         new TextFileDataset("lazy", List.of(file), List.of(new FileSplit(file, 0, 2)));
     Files.writeString(file, "a\n");
 
-    runner.prepare(List.of(ds));
-
-    assertEquals(List.of("a"), ds.collectPartition(0));
+    assertEquals(List.of("a"), runner.collect(ds));
   }
 
   @Test
-  void computesAPartitionBeforeMaterializationFromItsOwnSplitAlone() throws IOException {
+  void computesAPartitionFromItsOwnSplitAloneAndCountsIt() throws IOException {
     Path first = file("1\n2\n");
     Path second = file("3\n");
     TextFileDataset ds =
@@ -138,19 +131,54 @@ class TextFileDatasetTest {
     Files.delete(first);
 
     assertEquals(List.of("3"), ds.collectPartition(1));
-    assertFalse(ds.isMaterialized());
+    assertEquals(Map.of(1, 1L), ds.countedPartitions());
   }
 
   @Test
-  void refusesToCountLinesBeforeMaterialization() throws IOException {
-    Path file = file("a\n");
+  void aPartitionIsReadOnceAndTheSizeReadsOnlyWhatNoTaskRead() throws IOException {
+    Path first = file("1\n2\n");
+    Path second = file("3\n");
+    List<Long> told = new ArrayList<>();
     TextFileDataset ds =
-        new TextFileDataset("lazy", List.of(file), List.of(new FileSplit(file, 0, 2)));
+        new TextFileDataset(
+            "files",
+            List.of(first, second),
+            List.of(new FileSplit(first, 0, 4), new FileSplit(second, 0, 2)),
+            told::add);
 
-    IllegalStateException e = assertThrows(IllegalStateException.class, ds::size);
+    assertEquals(List.of("1", "2"), ds.collectPartition(0));
+    Files.delete(first);
 
-    assertFalse(ds.isMaterialized());
-    assertTrue(e.getMessage().contains("TaskRunner.prepare"), e.getMessage());
+    assertEquals(List.of("1", "2"), ds.collectPartition(0));
+    assertEquals(List.of(), told);
+    assertEquals(3, ds.size());
+    assertEquals(3, ds.size());
+    assertEquals(List.of(3L), told);
+  }
+
+  @Test
+  void countsMadeElsewhereGiveTheSizeWithoutReadingTheFiles() throws IOException {
+    Path first = file("1\n2\n");
+    Path second = file("3\n");
+    List<Long> told = new ArrayList<>();
+    TextFileDataset ds =
+        new TextFileDataset(
+            "files",
+            List.of(first, second),
+            List.of(new FileSplit(first, 0, 4), new FileSplit(second, 0, 2)),
+            told::add);
+    Files.delete(first);
+    Files.delete(second);
+
+    ds.countedElsewhere(0, 2);
+    ds.countedElsewhere(1, 1);
+    ds.countedElsewhere(1, 1);
+
+    assertEquals(3, ds.size());
+    assertEquals(List.of(3L), told);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ds.countedElsewhere(2, 5));
+    assertTrue(e.getMessage().contains("has 2 splits"), e.getMessage());
   }
 
   @Test
@@ -160,11 +188,11 @@ class TextFileDatasetTest {
         new TextFileDataset("files", List.of(file), List.of(new FileSplit(file, 0, 5)));
     Files.delete(file);
 
-    RuntimeException e = assertThrows(RuntimeException.class, () -> runner.prepare(List.of(ds)));
+    UncheckedIOException e = assertThrows(UncheckedIOException.class, ds::size);
 
-    UncheckedIOException cause = assertInstanceOf(UncheckedIOException.class, e.getCause());
-    assertTrue(cause.getMessage().contains(file.toString()), cause.getMessage());
-    assertTrue(cause.getMessage().contains("deleted before the batch read it"), cause.getMessage());
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("deleted before the batch read it"), e.getMessage());
+    assertEquals(Map.of(), ds.countedPartitions());
   }
 
   private List<String> read(Path file, List<FileSplit> splits) {

@@ -61,12 +61,19 @@ class MessageCodecTest {
     assertArrayEquals(new byte[0], run.inputPlans().get(4));
 
     Message.ShuffleMapDone done =
-        roundTrip(new Message.ShuffleMapDone(41, 2, 17, List.of(new byte[] {9}, new byte[0])));
+        roundTrip(
+            new Message.ShuffleMapDone(
+                41,
+                2,
+                17,
+                List.of(new byte[] {9}, new byte[0]),
+                List.of(new Message.InputRecords(0, 3, 12_345_678_901L))));
     assertEquals(
         List.of(41L, 2L, 17L), List.of(done.taskId(), done.driverEpoch(), done.sessionId()));
     assertEquals(2, done.buckets().size());
     assertArrayEquals(new byte[] {9}, done.buckets().get(0));
     assertArrayEquals(new byte[0], done.buckets().get(1));
+    assertEquals(List.of(new Message.InputRecords(0, 3, 12_345_678_901L)), done.inputRecords());
 
     Message.TaskFailed failed = new Message.TaskFailed(41, 2, 17, "input ä is gone");
     assertEquals(failed, roundTrip(failed));
@@ -75,8 +82,10 @@ class MessageCodecTest {
   @Test
   void aByteStringLongerThanItsFrameIsRefused() {
     ByteBuf frame = Unpooled.buffer();
-    MessageCodec.encode(new Message.ShuffleMapDone(1, 1, 1, List.of(new byte[] {1, 2})), frame);
-    frame.setInt(frame.writerIndex() - 6, 1_000);
+    MessageCodec.encode(
+        new Message.ShuffleMapDone(1, 1, 1, List.of(new byte[] {1, 2}), List.of()), frame);
+    // The last bucket's length: before its 2 bytes and the 4-byte count of input records.
+    frame.setInt(frame.writerIndex() - 10, 1_000);
     ProtocolException e = assertThrows(ProtocolException.class, () -> MessageCodec.decode(frame));
     assertTrue(e.getMessage().contains("1000 bytes"), e.getMessage());
   }
