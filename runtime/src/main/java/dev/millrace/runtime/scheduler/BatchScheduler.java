@@ -209,11 +209,15 @@ public final class BatchScheduler {
         output.run(time);
       }
       // After the outputs: the tasks that read the input counted it, here or on executors, so
-      // counting reads only what no output read.
+      // counting reads only what no task read. A persisted input (a window reads it at later
+      // batches) is read here in full, now, while its batch is running and its files are there.
       step = "counting its input records";
       long records = 0;
-      for (Dataset<?> in : batch.inputs()) {
-        records += in instanceof Sized s ? s.size() : runner.count(in);
+      List<InputNode<?>> inputNodes = graph.inputs();
+      for (int i = 0; i < batch.inputs().size(); i++) {
+        Dataset<?> in = batch.inputs().get(i);
+        records +=
+            in instanceof Sized s && !inputNodes.get(i).isPersisted() ? s.size() : runner.count(in);
       }
       if (checkpointer != null) {
         step = batch.positions() == null ? "logging its completion" : "writing a checkpoint";
