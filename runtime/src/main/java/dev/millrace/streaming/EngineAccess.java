@@ -1,6 +1,7 @@
 package dev.millrace.streaming;
 
 import dev.millrace.runtime.dataset.ShuffleMapRunner;
+import dev.millrace.runtime.dataset.StateUpdateRunner;
 import dev.millrace.runtime.stream.StreamGraph;
 import java.util.function.Function;
 
@@ -24,5 +25,15 @@ public final class EngineAccess {
   public static void distributeShuffleMaps(
       StreamingContext context, Function<StreamGraph, ShuffleMapRunner> runnerOfGraph) {
     context.distributeShuffleMaps(runnerOfGraph);
+  }
+
+  /**
+   * Updates and keeps the partitions of {@code context}'s {@code updateStateByKey} states through
+   * the runner {@code runnerOfGraph} makes from its graph once it starts. Call before {@code
+   * start()}.
+   */
+  public static void distributeStateUpdates(
+      StreamingContext context, Function<StreamGraph, StateUpdateRunner> runnerOfGraph) {
+    context.distributeStateUpdates(runnerOfGraph);
   }
 }

@@ -5,6 +5,7 @@ import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.dataset.ShuffleMapRunner;
+import dev.millrace.runtime.dataset.StateUpdateRunner;
 import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.recovery.Checkpointer;
 import dev.millrace.runtime.scheduler.BatchScheduler;
@@ -89,6 +90,7 @@ public final class StreamingContext implements AutoCloseable {
   private volatile TaskRunner runner;
   private volatile BatchScheduler scheduler;
   private volatile Function<StreamGraph, ShuffleMapRunner> shuffleMaps;
+  private volatile Function<StreamGraph, StateUpdateRunner> stateUpdates;
 
   /**
    * A context running on {@code master} ({@code local}, {@code local[N]} or {@code local[*]}),
@@ -378,6 +380,9 @@ public final class StreamingContext implements AutoCloseable {
         if (shuffleMaps != null) {
           runner.useShuffleMapRunner(shuffleMaps.apply(graph));
         }
+        if (stateUpdates != null) {
+          runner.useStateUpdateRunner(stateUpdates.apply(graph));
+        }
         scheduler =
             new BatchScheduler(
                 graph, clock, runner, listeners, this::failed, checkpointer(), coalesceDowntime);
@@ -529,6 +534,11 @@ public final class StreamingContext implements AutoCloseable {
   void distributeShuffleMaps(Function<StreamGraph, ShuffleMapRunner> runnerOfGraph) {
     graph.assertDefinable("a shuffle map runner");
     this.shuffleMaps = runnerOfGraph;
+  }
+
+  void distributeStateUpdates(Function<StreamGraph, StateUpdateRunner> runnerOfGraph) {
+    graph.assertDefinable("a state update runner");
+    this.stateUpdates = runnerOfGraph;
   }
 
   TaskRunner runner() {

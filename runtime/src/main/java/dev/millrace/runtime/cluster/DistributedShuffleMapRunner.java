@@ -57,7 +57,6 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
   private final ExecutorRegistry registry;
   private final Duration taskTimeout;
   private final RecordCodec codec = RecordCodec.standard();
-  private final AtomicLong lastTaskId = new AtomicLong();
   private final Map<Long, Attempt> inFlight = new ConcurrentHashMap<>();
   // The session of each timed-out task its executor may still be running, by task id: each holds
   // one of the executor's cores until it answers (the answer is dropped) or its session ends.
@@ -225,7 +224,7 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
           return;
         }
         int m = pending.poll();
-        long taskId = lastTaskId.incrementAndGet();
+        long taskId = registry.newTaskId();
         Attempt attempt =
             new Attempt(
                 this, taskId, m, executor.executorId(), executor.sessionId(), System.nanoTime());

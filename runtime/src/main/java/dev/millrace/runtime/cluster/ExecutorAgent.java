@@ -8,7 +8,7 @@ import dev.millrace.runtime.transport.Message.Lost;
 import dev.millrace.runtime.transport.Message.Register;
 import dev.millrace.runtime.transport.Message.Registered;
 import dev.millrace.runtime.transport.Message.Rejected;
-import dev.millrace.runtime.transport.Message.RunShuffleMap;
+import dev.millrace.runtime.transport.Message.Task;
 import dev.millrace.runtime.transport.Message.TaskResult;
 import dev.millrace.runtime.transport.MessageHandler;
 import dev.millrace.runtime.transport.Transport;
@@ -182,11 +182,14 @@ public final class ExecutorAgent implements AutoCloseable {
     }
   }
 
-  /** Forgets the session; later slices drop its tasks and state here too. */
+  /** Forgets the session and everything it held: its tasks' results and its state partitions. */
   private void dropSession() {
     if (heartbeats != null) {
       heartbeats.cancel(false);
       heartbeats = null;
+    }
+    if (sessionId != 0) {
+      tasks.sessionEnded();
     }
     sessionId = 0;
   }
@@ -245,7 +248,7 @@ public final class ExecutorAgent implements AutoCloseable {
         if (ack.driverEpoch() == driverEpoch) {
           lastHeardNanos = System.nanoTime();
         }
-      } else if (message instanceof RunShuffleMap task) {
+      } else if (message instanceof Task task) {
         // A task of an older session or driver would be fenced on return; do not even run it.
         if (task.sessionId() == sessionId && task.driverEpoch() == driverEpoch) {
           tasks.run(task, result -> loop.execute(() -> answer(result)));

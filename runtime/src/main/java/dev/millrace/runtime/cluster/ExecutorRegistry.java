@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,7 @@ public final class ExecutorRegistry implements AutoCloseable {
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final ScheduledFuture<?> expiry;
   private final List<ExecutorListener> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicLong lastTaskId = new AtomicLong();
 
   private final Map<String, Member> members = new LinkedHashMap<>();
   private long lastSessionId;
@@ -129,6 +131,11 @@ public final class ExecutorRegistry implements AutoCloseable {
   /** This driver's epoch. */
   public long epoch() {
     return epoch;
+  }
+
+  /** A task id no other task of this driver has: the runners share one sequence. */
+  public long newTaskId() {
+    return lastTaskId.incrementAndGet();
   }
 
   /** Adds {@code listener}, which hears every later change. */

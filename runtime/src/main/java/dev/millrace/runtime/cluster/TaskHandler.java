@@ -1,6 +1,6 @@
 package dev.millrace.runtime.cluster;
 
-import dev.millrace.runtime.transport.Message.RunShuffleMap;
+import dev.millrace.runtime.transport.Message.Task;
 import dev.millrace.runtime.transport.Message.TaskFailed;
 import dev.millrace.runtime.transport.Message.TaskResult;
 import java.util.function.Consumer;
@@ -22,5 +22,11 @@ public interface TaskHandler {
                   "this executor was started without --spec, so it cannot run tasks"));
 
   /** Runs {@code task} and answers through {@code reply} once. */
-  void run(RunShuffleMap task, Consumer<TaskResult> reply);
+  void run(Task task, Consumer<TaskResult> reply);
+
+  /**
+   * The session ended (lost, fenced, or the driver restarted): drop everything it held, such as the
+   * state partitions it owned. The next session starts owning nothing.
+   */
+  default void sessionEnded() {}
 }

@@ -1,10 +1,12 @@
 package dev.millrace.runtime.dataset;
 
 import dev.millrace.streaming.Pair;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
@@ -14,20 +16,33 @@ import java.util.function.Consumer;
  *
  * <p>Each batch builds new maps and leaves the previous state untouched, so a batch can be run
  * again from the same previous state, and a checkpoint can write a state without copying it.
+ *
+ * <p>Where the partitions are updated and kept is the {@link TaskRunner}'s {@link
+ * StateUpdateRunner}'s choice: here, or by the executors that own them, in which case a partition
+ * is fetched from its owner the first time this process reads it.
  */
 public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
     implements StageBoundary, KeyedDataset<K, S> {
+  private final int nodeId;
+  private final long batchTime;
+  private final long previousTime;
   private KeyedDataset<K, S> previous;
   private ShuffleDataset<K, V, List<V>> newValues;
   private final BiFunction<List<V>, Optional<S>, Optional<S>> update;
   private final HashPartitioner partitioner;
   private volatile HashMap<K, S>[] result;
+  private volatile StateUpdateStage.OwnedPartitions owners;
+  private final Map<Integer, HashMap<K, S>> fetched = new ConcurrentHashMap<>();
 
   /**
-   * The state after applying {@code newValues} to {@code previous} (null for the first batch). Both
-   * must use {@code partitioner}.
+   * The state of node {@code nodeId} at {@code batchTime} after applying {@code newValues} to
+   * {@code previous}, the state at {@code previousTime} (null for the first batch). Both must use
+   * {@code partitioner}.
    */
   public StateDataset(
+      int nodeId,
+      long batchTime,
+      long previousTime,
       KeyedDataset<K, S> previous,
       ShuffleDataset<K, V, List<V>> newValues,
       BiFunction<List<V>, Optional<S>, Optional<S>> update,
@@ -39,56 +54,83 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
               + " cannot be updated with "
               + partitioner);
     }
+    this.nodeId = nodeId;
+    this.batchTime = batchTime;
+    this.previousTime = previousTime;
     this.previous = previous;
     this.newValues = newValues;
     this.update = update;
     this.partitioner = partitioner;
   }
 
-  /** State restored from storage: already materialized, nothing to compute. */
+  /** State restored from storage: already materialized and held here, nothing to compute. */
   public static <K, V, S> StateDataset<K, V, S> restored(
       HashMap<K, S>[] partitions, HashPartitioner partitioner) {
-    StateDataset<K, V, S> ds = new StateDataset<>(null, null, null, partitioner);
+    StateDataset<K, V, S> ds = new StateDataset<>(-1, -1, -1, null, null, null, partitioner);
     ds.result = partitions;
     return ds;
   }
 
-  @Override
-  public boolean isMaterialized() {
-    return result != null;
+  /**
+   * One partition's next state: {@code update} applied to every key with a state in {@code before}
+   * or values in {@code arrived}; keys it maps to empty are dropped. The same in every process.
+   */
+  public static <K, V, S> HashMap<K, S> updatePartition(
+      Map<K, S> before,
+      Map<K, List<V>> arrived,
+      BiFunction<List<V>, Optional<S>, Optional<S>> update) {
+    HashMap<K, S> after = new HashMap<>(Math.max(16, (before.size() + arrived.size()) * 4 / 3));
+    for (Map.Entry<K, S> e : before.entrySet()) {
+      List<V> values = arrived.get(e.getKey());
+      Optional<S> s = update.apply(values == null ? List.of() : values, Optional.of(e.getValue()));
+      if (s != null && s.isPresent()) {
+        after.put(e.getKey(), s.get());
+      }
+    }
+    for (Map.Entry<K, List<V>> e : arrived.entrySet()) {
+      if (!before.containsKey(e.getKey())) {
+        Optional<S> s = update.apply(e.getValue(), Optional.empty());
+        if (s != null && s.isPresent()) {
+          after.put(e.getKey(), s.get());
+        }
+      }
+    }
+    return after;
+  }
+
+  /** A map flattened as key, value, key, value..., in its iteration order. */
+  public static List<Object> flatten(Map<?, ?> map) {
+    List<Object> flat = new ArrayList<>(2 * map.size());
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      flat.add(e.getKey());
+      flat.add(e.getValue());
+    }
+    return flat;
+  }
+
+  /** The map of a {@link #flatten flattened} one. */
+  @SuppressWarnings("unchecked")
+  public static <K, V> HashMap<K, V> unflatten(List<Object> flat) {
+    HashMap<K, V> map = new HashMap<>(Math.max(16, flat.size() * 2 / 3));
+    for (int i = 0; i + 1 < flat.size(); i += 2) {
+      map.put((K) flat.get(i), (V) flat.get(i + 1));
+    }
+    return map;
+  }
+
+  /** Whether the partitions are kept by the executors that own them rather than here. */
+  public boolean isOwnedElsewhere() {
+    return owners != null;
   }
 
   @Override
-  @SuppressWarnings("unchecked")
+  public boolean isMaterialized() {
+    return result != null || owners != null;
+  }
+
+  @Override
   public void materialize(TaskRunner runner) {
-    int n = partitioner.partitions();
-    HashMap<K, S>[] next = new HashMap[n];
-    runner.runTasks(
-        n,
-        r -> {
-          Map<K, S> before = previous == null ? Map.of() : previous.partitionMap(r);
-          Map<K, List<V>> arrived = newValues.partitionMap(r);
-          HashMap<K, S> after =
-              new HashMap<>(Math.max(16, (before.size() + arrived.size()) * 4 / 3));
-          for (Map.Entry<K, S> e : before.entrySet()) {
-            List<V> values = arrived.get(e.getKey());
-            Optional<S> s =
-                update.apply(values == null ? List.of() : values, Optional.of(e.getValue()));
-            if (s != null && s.isPresent()) {
-              after.put(e.getKey(), s.get());
-            }
-          }
-          for (Map.Entry<K, List<V>> e : arrived.entrySet()) {
-            if (!before.containsKey(e.getKey())) {
-              Optional<S> s = update.apply(e.getValue(), Optional.empty());
-              if (s != null && s.isPresent()) {
-                after.put(e.getKey(), s.get());
-              }
-            }
-          }
-          next[r] = after;
-        });
-    result = next;
+    runner.stateUpdateRunner().run(new Stage(), runner);
     previous = null;
     newValues = null;
   }
@@ -100,7 +142,15 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
 
   @Override
   public Map<K, S> partitionMap(int p) {
-    return result[p];
+    HashMap<K, S>[] local = result;
+    if (local != null) {
+      return local[p];
+    }
+    StateUpdateStage.OwnedPartitions remote = owners;
+    if (remote == null) {
+      throw new IllegalStateException("state of node " + nodeId + " read before it was computed");
+    }
+    return fetched.computeIfAbsent(p, partition -> unflatten(remote.fetch(partition)));
   }
 
   @Override
@@ -110,16 +160,83 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
 
   @Override
   public void compute(int partition, Consumer<? super Pair<K, S>> out) {
-    for (Map.Entry<K, S> e : result[partition].entrySet()) {
+    for (Map.Entry<K, S> e : partitionMap(partition).entrySet()) {
       out.accept(Pair.of(e.getKey(), e.getValue()));
     }
   }
 
   @Override
   public List<Dataset<?>> parents() {
-    if (result != null) {
+    if (isMaterialized()) {
       return List.of();
     }
     return previous instanceof Dataset<?> d ? List.of(d, newValues) : List.of(newValues);
+  }
+
+  /** This batch's update as its runner sees it; valid during {@link #materialize} only. */
+  private final class Stage implements StateUpdateStage {
+    private final KeyedDataset<K, S> before = previous;
+    private final ShuffleDataset<K, V, List<V>> arrived = newValues;
+
+    @Override
+    public int nodeId() {
+      return nodeId;
+    }
+
+    @Override
+    public long batchTime() {
+      return batchTime;
+    }
+
+    @Override
+    public long previousTime() {
+      return previousTime;
+    }
+
+    @Override
+    public int partitions() {
+      return partitioner.partitions();
+    }
+
+    @Override
+    public boolean hasPrevious() {
+      return before != null;
+    }
+
+    @Override
+    public boolean previousHeldHere() {
+      return before != null && !(before instanceof StateDataset<?, ?, ?> s && s.isOwnedElsewhere());
+    }
+
+    @Override
+    public List<Object> previousPartition(int partition) {
+      return before == null ? List.of() : flatten(before.partitionMap(partition));
+    }
+
+    @Override
+    public List<Object> newValues(int partition) {
+      return flatten(arrived.partitionMap(partition));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void runLocally(TaskRunner local) {
+      int n = partitioner.partitions();
+      HashMap<K, S>[] next = new HashMap[n];
+      local.runTasks(
+          n,
+          r ->
+              next[r] =
+                  updatePartition(
+                      before == null ? Map.of() : before.partitionMap(r),
+                      arrived.partitionMap(r),
+                      update));
+      result = next;
+    }
+
+    @Override
+    public void ownedElsewhere(OwnedPartitions partitions) {
+      owners = partitions;
+    }
   }
 }

@@ -25,6 +25,7 @@ public final class TaskRunner implements AutoCloseable {
   private final int threads;
   private final ExecutorService pool;
   private volatile ShuffleMapRunner shuffleMapRunner = ShuffleMapRunner.LOCAL;
+  private volatile StateUpdateRunner stateUpdateRunner = StateUpdateRunner.LOCAL;
 
   /** A runner with {@code threads} task threads named after {@code appName}. */
   public TaskRunner(int threads, String appName) {
@@ -51,6 +52,16 @@ public final class TaskRunner implements AutoCloseable {
   /** Runs the map tasks of later shuffles through {@code runner}. */
   public void useShuffleMapRunner(ShuffleMapRunner runner) {
     this.shuffleMapRunner = Objects.requireNonNull(runner, "runner");
+  }
+
+  /** Where the partitions of {@code updateStateByKey} are updated and kept: here unless set. */
+  public StateUpdateRunner stateUpdateRunner() {
+    return stateUpdateRunner;
+  }
+
+  /** Updates and keeps the state partitions of later batches through {@code runner}. */
+  public void useStateUpdateRunner(StateUpdateRunner runner) {
+    this.stateUpdateRunner = Objects.requireNonNull(runner, "runner");
   }
 
   /** The number of task threads, which is also the default number of partitions. */

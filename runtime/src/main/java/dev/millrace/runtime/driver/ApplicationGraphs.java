@@ -2,6 +2,7 @@ package dev.millrace.runtime.driver;
 
 import dev.millrace.crds.ApplicationSpec;
 import dev.millrace.crds.StreamingApp;
+import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.streaming.EngineAccess;
@@ -9,6 +10,7 @@ import dev.millrace.streaming.StreamingApplication;
 import dev.millrace.streaming.StreamingContext;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -86,6 +88,22 @@ public final class ApplicationGraphs implements AutoCloseable {
     StreamGraph graph = EngineAccess.graph(context);
     graph.start(zeroTime);
     return graph;
+  }
+
+  /**
+   * The application's checkpoint directory, opened for reading what a state partition is rebuilt
+   * from; null if the spec names none.
+   */
+  public CheckpointStore checkpointStore() {
+    Map<String, String> conf = settings.conf();
+    String dir = StreamingOptions.CHECKPOINT_DIR.read(conf);
+    if (dir == null) {
+      return null;
+    }
+    return new CheckpointStore(
+        dir,
+        StreamingOptions.hadoopConfiguration(conf),
+        StreamingOptions.CHECKPOINT_RETAIN.read(conf));
   }
 
   /** Closes the application's class loader and deletes fetched jars. */

@@ -7,10 +7,12 @@ import dev.millrace.crds.launch.ExecutorReport;
 import dev.millrace.runtime.cli.ApplicationRunner;
 import dev.millrace.runtime.cli.ExitCode;
 import dev.millrace.runtime.cluster.DistributedShuffleMapRunner;
+import dev.millrace.runtime.cluster.DistributedStateRunner;
 import dev.millrace.runtime.cluster.ExecutorInfo;
 import dev.millrace.runtime.cluster.ExecutorRegistry;
 import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.dataset.ShuffleMapRunner;
+import dev.millrace.runtime.dataset.StateUpdateRunner;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.transport.Transport;
 import dev.millrace.runtime.transport.TransportOptions;
@@ -62,16 +64,19 @@ public final class Driver {
     StreamingApp app = SpecLoading.load(options.spec());
     ContextSettings settings = ContextSettings.of(app);
     StreamingAppSpec spec = app.getSpec();
+    java.time.Duration taskTimeout =
+        toJava(StreamingOptions.EXECUTOR_TASK_TIMEOUT.read(settings.conf()));
     try (Transport transport = new Transport("driver", TransportOptions.defaults());
         ExecutorRegistry executors = acceptExecutors(transport, settings)) {
       AtomicReference<DistributedShuffleMapRunner> shuffleMaps = new AtomicReference<>();
+      AtomicReference<DistributedStateRunner> stateUpdates = new AtomicReference<>();
       DriverStatus status =
           new DriverStatus(
               settings.appName(),
               options.attempt(),
               startTimeMs,
               settings.batchInterval().milliseconds(),
-              () -> reports(executors.executors(), shuffleMaps.get()));
+              () -> reports(executors.executors(), shuffleMaps.get(), stateUpdates.get()));
       StatusServer server = serve(status);
       try {
         ExitCode exit =
@@ -81,11 +86,17 @@ public final class Driver {
                 status,
                 graph -> {
                   DistributedShuffleMapRunner runner =
-                      new DistributedShuffleMapRunner(
-                          graph,
-                          executors,
-                          toJava(StreamingOptions.EXECUTOR_TASK_TIMEOUT.read(settings.conf())));
+                      new DistributedShuffleMapRunner(graph, executors, taskTimeout);
                   shuffleMaps.set(runner);
+                  return runner;
+                },
+                graph -> {
+                  // Once the state lives on executors and all are gone, a batch waits as long as
+                  // for a task's answer before the driver gives up and restarts from the
+                  // checkpoint.
+                  DistributedStateRunner runner =
+                      new DistributedStateRunner(graph, executors, taskTimeout);
+                  stateUpdates.set(runner);
                   return runner;
                 });
         status.ended(exit);
@@ -100,7 +111,9 @@ public final class Driver {
   }
 
   private static List<ExecutorReport> reports(
-      List<ExecutorInfo> executors, DistributedShuffleMapRunner shuffleMaps) {
+      List<ExecutorInfo> executors,
+      DistributedShuffleMapRunner shuffleMaps,
+      DistributedStateRunner stateUpdates) {
     return executors.stream()
         .map(
             e ->
@@ -111,7 +124,8 @@ public final class Driver {
                     e.cores(),
                     e.sessionId(),
                     e.lastHeartbeatAt().toEpochMilli(),
-                    shuffleMaps == null ? 0 : shuffleMaps.tasksCompleted(e.executorId())))
+                    (shuffleMaps == null ? 0 : shuffleMaps.tasksCompleted(e.executorId()))
+                        + (stateUpdates == null ? 0 : stateUpdates.tasksCompleted(e.executorId()))))
         .toList();
   }
 
@@ -214,13 +228,15 @@ public final class Driver {
 
   /**
    * Runs the application; the map side of its shuffles runs through the runner {@code shuffleMaps}
-   * makes of its graph, on executors when they are registered.
+   * makes of its graph, and its states through the one {@code stateUpdates} makes, on executors
+   * when they are registered.
    */
   private ExitCode runApplication(
       StreamingAppSpec spec,
       ContextSettings settings,
       DriverStatus status,
-      Function<StreamGraph, ShuffleMapRunner> shuffleMaps)
+      Function<StreamGraph, ShuffleMapRunner> shuffleMaps,
+      Function<StreamGraph, StateUpdateRunner> stateUpdates)
       throws InterruptedException {
     ApplicationSpec application =
         Objects.requireNonNullElseGet(spec.getApplication(), ApplicationSpec::new);
@@ -239,6 +255,7 @@ public final class Driver {
       try {
         StreamingContext ssc = define(code.instantiate(application.getMainClass()), settings, args);
         EngineAccess.distributeShuffleMaps(ssc, shuffleMaps);
+        EngineAccess.distributeStateUpdates(ssc, stateUpdates);
         ssc.addStreamingListener(status);
         stopWhenSupervisorEnds();
         return ApplicationRunner.runUntilStopped(ssc, status);

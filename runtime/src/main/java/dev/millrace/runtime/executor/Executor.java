@@ -6,11 +6,16 @@ import dev.millrace.runtime.cluster.TaskHandler;
 import dev.millrace.runtime.driver.ApplicationGraphs;
 import dev.millrace.runtime.driver.DriverConfigurationException;
 import dev.millrace.runtime.transport.Message.Register;
+import dev.millrace.runtime.transport.Message.RunShuffleMap;
+import dev.millrace.runtime.transport.Message.RunStateTask;
+import dev.millrace.runtime.transport.Message.Task;
+import dev.millrace.runtime.transport.Message.TaskResult;
 import dev.millrace.runtime.transport.Transport;
 import dev.millrace.runtime.transport.TransportOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -19,9 +24,10 @@ import sun.misc.Signal;
  * The executor process of the launch contract, {@code millrace executor --driver <host:port> --app
  * <name>}: registers with the driver and stays registered across connection losses and driver
  * restarts. With {@code --spec} (the driver's spec file) it loads the application and rebuilds its
- * graph, and runs the shuffle map tasks the driver sends ({@link ShuffleMapWorker}). Exits 0 on
- * SIGTERM or when the supervisor named by {@code --supervisor-pid} ends, and 1 when no driver has
- * answered for the driver timeout, so that its supervisor replaces it.
+ * graph, runs the shuffle map tasks the driver sends ({@link ShuffleMapWorker}) and owns the state
+ * partitions the driver assigns it ({@link StateOwner}). Exits 0 on SIGTERM or when the supervisor
+ * named by {@code --supervisor-pid} ends, and 1 when no driver has answered for the driver timeout,
+ * so that its supervisor replaces it.
  */
 public final class Executor {
   private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
@@ -50,6 +56,14 @@ public final class Executor {
                 ? null
                 : new ShuffleMapWorker(
                     options.cores(), application.classLoader(), application::define);
+        StateOwner owner =
+            application == null
+                ? null
+                : new StateOwner(
+                    options.cores(),
+                    application.classLoader(),
+                    application::define,
+                    application::checkpointStore);
         Transport transport = new Transport("executor", TransportOptions.defaults());
         ExecutorAgent agent =
             new ExecutorAgent(
@@ -58,12 +72,31 @@ public final class Executor {
                 options.driverPort(),
                 identity(),
                 options.driverTimeout(),
-                worker == null ? TaskHandler.NONE : worker)) {
+                worker == null ? TaskHandler.NONE : tasks(worker, owner))) {
       agent.driverGone().thenRun(() -> exit.complete(ExitCode.APPLICATION_FAILURE));
       stopWhenSupervisorEnds(exit);
       agent.start();
       return exit.join();
     }
+  }
+
+  /** Map tasks to {@code worker}, state tasks to {@code owner}, which forgets a session's state. */
+  private static TaskHandler tasks(ShuffleMapWorker worker, StateOwner owner) {
+    return new TaskHandler() {
+      @Override
+      public void run(Task task, Consumer<TaskResult> reply) {
+        if (task instanceof RunShuffleMap map) {
+          worker.run(map, reply);
+        } else if (task instanceof RunStateTask state) {
+          owner.run(state, reply);
+        }
+      }
+
+      @Override
+      public void sessionEnded() {
+        owner.clear();
+      }
+    };
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.millrace.runtime.executor;
 
-import dev.millrace.runtime.cluster.TaskHandler;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.CountedInput;
 import dev.millrace.runtime.dataset.Dataset;
@@ -41,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>Only the newest batch's datasets are kept; a task for an older batch (a retry) rebuilds its
  * inputs from the plans again, so memory stays flat. The graph is built once per driver zero time.
  */
-public final class ShuffleMapWorker implements TaskHandler, AutoCloseable {
+public final class ShuffleMapWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ShuffleMapWorker.class);
 
   private final LongFunction<StreamGraph> graphOfZeroTime;
@@ -72,7 +71,7 @@ public final class ShuffleMapWorker implements TaskHandler, AutoCloseable {
             });
   }
 
-  @Override
+  /** Runs {@code task} on a task thread and answers through {@code reply}. */
   public void run(RunShuffleMap task, Consumer<TaskResult> reply) {
     threads.execute(() -> reply.accept(runNow(task)));
   }

@@ -102,7 +102,10 @@ public final class Checkpointer {
     this.stateful = statefulNodes(graph);
   }
 
-  private static List<StatefulNode> statefulNodes(StreamGraph graph) {
+  /**
+   * The stateful streams of {@code graph} in creation order: generation file {@code i} is the i-th.
+   */
+  static List<StatefulNode> statefulNodes(StreamGraph graph) {
     List<StatefulNode> nodes = new ArrayList<>();
     for (StreamNode<?> node : graph.nodes()) {
       if (node instanceof StatefulNode s) {
@@ -437,7 +440,8 @@ public final class Checkpointer {
     LOG.debug("'{}' checkpointed batch {}", graph.appName(), time);
   }
 
-  private static String stateFile(int i) {
+  /** The generation file holding the snapshot of the {@code i}-th stateful stream. */
+  static String stateFile(int i) {
     return "state-" + i;
   }
 

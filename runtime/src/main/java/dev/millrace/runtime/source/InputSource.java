@@ -63,6 +63,15 @@ public interface InputSource<T> {
   default void useCheckpoint(CheckpointStore store, String sourceId) {}
 
   /**
+   * Whether another process that defines the same graph can {@link #replay} this source's plans:
+   * true when a plan names files every process reads, or holds the records; false when it points
+   * into a log only this driver has opened (a socket stream's write-ahead log).
+   */
+  default boolean replaysAnywhere() {
+    return false;
+  }
+
+  /**
    * Encodes the input {@code taken} (just returned by {@link #take}) so that {@link #replay} can
    * rebuild exactly the same records after a driver failure: file names, log offsets, or the
    * records themselves.

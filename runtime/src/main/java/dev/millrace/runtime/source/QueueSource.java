@@ -36,6 +36,12 @@ public final class QueueSource<T> implements InputSource<T> {
     this.partitions = partitions;
   }
 
+  /** A plan holds the records themselves. */
+  @Override
+  public boolean replaysAnywhere() {
+    return true;
+  }
+
   @Override
   public void start(long firstBatchTime) {}
 

@@ -110,6 +110,12 @@ public final class TextFileSource implements InputSource<String> {
    *
    * @throws UncheckedIOException if the directory exists but cannot be listed
    */
+  /** A plan names files that any process with the same file system can read. */
+  @Override
+  public boolean replaysAnywhere() {
+    return true;
+  }
+
   @Override
   public void start(long firstBatchTime) {
     List<ListedFile> existing = list();

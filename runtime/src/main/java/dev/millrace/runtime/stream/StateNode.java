@@ -11,6 +11,7 @@ import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.streaming.Duration;
 import dev.millrace.streaming.Pair;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +51,19 @@ public final class StateNode<K, V, S> extends StreamNode<Pair<K, S>> implements 
   protected long minimumRememberMillis() {
     // The next batch reads this one's state.
     return 2 * slide().milliseconds();
+  }
+
+  /**
+   * One partition's next state from its state {@code before} and the batch's values {@code arrived}
+   * grouped by key: what an executor owning the partition computes.
+   */
+  @SuppressWarnings("unchecked")
+  public HashMap<Object, Object> updatePartition(
+      Map<Object, Object> before, Map<Object, List<Object>> arrived) {
+    return (HashMap<Object, Object>)
+        (HashMap<?, ?>)
+            StateDataset.updatePartition(
+                (Map<K, S>) (Map<?, ?>) before, (Map<K, List<V>>) (Map<?, ?>) arrived, update);
   }
 
   /** The partitioner of the state. */
@@ -121,6 +135,6 @@ public final class StateNode<K, V, S> extends StreamNode<Pair<K, S>> implements 
     Dataset<Pair<K, V>> in = parent.getOrCompute(time);
     ShuffleDataset<K, V, List<V>> grouped =
         new ShuffleDataset<>(in, Aggregator.grouping(), partitioner);
-    return new StateDataset<>(previous, grouped, update, partitioner);
+    return new StateDataset<>(id(), time, previousTime, previous, grouped, update, partitioner);
   }
 }

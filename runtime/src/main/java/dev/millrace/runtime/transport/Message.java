@@ -62,6 +62,66 @@ public sealed interface Message {
    */
   record Lost(String reason) implements Message {}
 
+  /** Work the driver sends an executor's session; answered by one {@link TaskResult}. */
+  sealed interface Task extends Message {
+    /** The driver's number for this attempt of the task, unique within its epoch. */
+    long taskId();
+
+    /** The driver epoch the task comes from. */
+    long driverEpoch();
+
+    /** The executor's session the task belongs to. */
+    long sessionId();
+  }
+
+  /** What a {@link RunStateTask} does to the partition of state its executor owns. */
+  enum StateOp {
+    /** Keep {@code records} (key, state, ...) as the partition's state at {@code batchTime}. */
+    SET,
+    /**
+     * Compute the state at {@code batchTime} from the state held at {@code previousTime} (none if
+     * {@code previousTime} is -1) and the batch's new values {@code records} (key, values list,
+     * ...), and keep it.
+     */
+    UPDATE,
+    /** Answer the state held at {@code batchTime}. */
+    FETCH,
+    /**
+     * Rebuild the state at {@code batchTime} from the newest checkpoint generation at or before it
+     * and the batches the batch log holds after that generation, and keep it.
+     */
+    RESTORE
+  }
+
+  /**
+   * The driver asks the executor that owns partition {@code partition} of {@code updateStateByKey}
+   * node {@code nodeId} to do {@code op} on it; answered by {@link StateTaskDone} or {@link
+   * TaskFailed}.
+   *
+   * @param zeroTime the graph's zero time, from which batch times count
+   * @param records the records {@code op} takes, encoded with the standard record codec; empty for
+   *     FETCH and RESTORE
+   */
+  record RunStateTask(
+      long taskId,
+      long driverEpoch,
+      long sessionId,
+      long zeroTime,
+      int nodeId,
+      int partition,
+      StateOp op,
+      long batchTime,
+      long previousTime,
+      byte[] records)
+      implements Task {}
+
+  /**
+   * A state task succeeded; {@code records} is the partition's state (key, state, ...) for FETCH,
+   * encoded with the standard record codec, and empty otherwise.
+   */
+  record StateTaskDone(long taskId, long driverEpoch, long sessionId, byte[] records)
+      implements TaskResult {}
+
   /**
    * The driver asks an executor to run one map task of a shuffle: rebuild the inputs of batch
    * {@code shuffle.batchTime()} from their plans, compute the map partition with map-side combine,
@@ -86,7 +146,7 @@ public sealed interface Message {
       int mapPartition,
       int reducePartitions,
       Map<Integer, byte[]> inputPlans)
-      implements Message {
+      implements Task {
     /** Copies {@code inputPlans}, keeping their order. */
     public RunShuffleMap {
       inputPlans = Collections.unmodifiableMap(new LinkedHashMap<>(inputPlans));

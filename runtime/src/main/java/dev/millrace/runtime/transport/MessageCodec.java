@@ -9,7 +9,10 @@ import dev.millrace.runtime.transport.Message.Register;
 import dev.millrace.runtime.transport.Message.Registered;
 import dev.millrace.runtime.transport.Message.Rejected;
 import dev.millrace.runtime.transport.Message.RunShuffleMap;
+import dev.millrace.runtime.transport.Message.RunStateTask;
 import dev.millrace.runtime.transport.Message.ShuffleMapDone;
+import dev.millrace.runtime.transport.Message.StateOp;
+import dev.millrace.runtime.transport.Message.StateTaskDone;
 import dev.millrace.runtime.transport.Message.TaskFailed;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -37,6 +40,8 @@ public final class MessageCodec {
   private static final byte RUN_SHUFFLE_MAP = 7;
   private static final byte SHUFFLE_MAP_DONE = 8;
   private static final byte TASK_FAILED = 9;
+  private static final byte RUN_STATE_TASK = 10;
+  private static final byte STATE_TASK_DONE = 11;
 
   private MessageCodec() {}
 
@@ -105,6 +110,24 @@ public final class MessageCodec {
         out.writeInt(r.partition());
         out.writeLong(r.records());
       }
+    } else if (message instanceof RunStateTask m) {
+      out.writeByte(RUN_STATE_TASK);
+      out.writeLong(m.taskId());
+      out.writeLong(m.driverEpoch());
+      out.writeLong(m.sessionId());
+      out.writeLong(m.zeroTime());
+      out.writeInt(m.nodeId());
+      out.writeInt(m.partition());
+      out.writeByte(m.op().ordinal());
+      out.writeLong(m.batchTime());
+      out.writeLong(m.previousTime());
+      writeBytes(out, m.records());
+    } else if (message instanceof StateTaskDone m) {
+      out.writeByte(STATE_TASK_DONE);
+      out.writeLong(m.taskId());
+      out.writeLong(m.driverEpoch());
+      out.writeLong(m.sessionId());
+      writeBytes(out, m.records());
     } else if (message instanceof TaskFailed m) {
       out.writeByte(TASK_FAILED);
       out.writeLong(m.taskId());
@@ -154,6 +177,9 @@ public final class MessageCodec {
             case LOST -> new Lost(readString(in));
             case RUN_SHUFFLE_MAP -> readRunShuffleMap(in);
             case SHUFFLE_MAP_DONE -> readShuffleMapDone(in);
+            case RUN_STATE_TASK -> readRunStateTask(in);
+            case STATE_TASK_DONE ->
+                new StateTaskDone(in.readLong(), in.readLong(), in.readLong(), readBytes(in));
             case TASK_FAILED ->
                 new TaskFailed(in.readLong(), in.readLong(), in.readLong(), readString(in));
             default ->
@@ -185,6 +211,31 @@ public final class MessageCodec {
     }
     return new RunShuffleMap(
         taskId, epoch, session, zeroTime, shuffle, mapPartition, reducePartitions, plans);
+  }
+
+  private static RunStateTask readRunStateTask(ByteBuf in) {
+    long taskId = in.readLong();
+    long epoch = in.readLong();
+    long session = in.readLong();
+    long zeroTime = in.readLong();
+    int nodeId = in.readInt();
+    int partition = in.readInt();
+    byte op = in.readByte();
+    StateOp[] ops = StateOp.values();
+    if (op < 0 || op >= ops.length) {
+      throw new ProtocolException("unknown state operation " + op);
+    }
+    return new RunStateTask(
+        taskId,
+        epoch,
+        session,
+        zeroTime,
+        nodeId,
+        partition,
+        ops[op],
+        in.readLong(),
+        in.readLong(),
+        readBytes(in));
   }
 
   private static ShuffleMapDone readShuffleMapDone(ByteBuf in) {

@@ -1,0 +1,390 @@
+package dev.millrace.runtime.cluster;
+
+import dev.millrace.runtime.codec.RecordCodec;
+import dev.millrace.runtime.dataset.StateUpdateRunner;
+import dev.millrace.runtime.dataset.StateUpdateStage;
+import dev.millrace.runtime.dataset.TaskFailedException;
+import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.stream.InputNode;
+import dev.millrace.runtime.stream.StreamGraph;
+import dev.millrace.runtime.transport.Message.RunStateTask;
+import dev.millrace.runtime.transport.Message.StateOp;
+import dev.millrace.runtime.transport.Message.StateTaskDone;
+import dev.millrace.runtime.transport.Message.TaskFailed;
+import dev.millrace.runtime.transport.Message.TaskResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver's {@link StateUpdateRunner} when executors may be registered: the partitions of each
+ * {@code updateStateByKey} state are owned by the registered executors ({@link
+ * StatePartitionAssignment}), which update and keep them; the driver sends each owner its
+ * partition's new values, and reads a partition from its owner only when an output or a checkpoint
+ * needs it.
+ *
+ * <p>Before an owner updates a partition it must hold the partition's previous state. An owner that
+ * does not (it just joined, or took the partition over) gets it from wherever it is: from this
+ * process if the previous state is held here (the state started here, or was restored from a
+ * checkpoint); from the previous owner if that one is alive (a rebalance); otherwise it rebuilds it
+ * from the checkpoint directory and the batch log ({@code RESTORE}). So an executor lost at any
+ * point costs a rebuild of its partitions, and the batch's state is what it would have been.
+ *
+ * <p>The state stays here, updated on the local threads, while no executor is registered, when the
+ * checkpoint directory could not rebuild it on an executor (an input an executor cannot replay,
+ * such as a socket stream's write-ahead log), or when an executor fails a state task the first time
+ * the state would move. Once the state lives on executors and all of them are gone, a batch waits
+ * up to the task timeout for one to register and then fails, so that the driver's restart restores
+ * the state from the checkpoint.
+ */
+public final class DistributedStateRunner implements StateUpdateRunner, ExecutorListener {
+  private static final Logger LOG = LoggerFactory.getLogger(DistributedStateRunner.class);
+  private static final int MAX_ATTEMPTS = 10;
+  private static final long POLL_MILLIS = 100;
+
+  private final StreamGraph graph;
+  private final ExecutorRegistry registry;
+  private final Duration ownerWait;
+  private final RecordCodec codec = RecordCodec.standard();
+  private final Map<Long, Call> calls = new ConcurrentHashMap<>();
+  private final Map<Integer, long[]> owners = new ConcurrentHashMap<>();
+  // What each owner holds: the session and batch of each (node, partition) state it last kept.
+  private final Map<List<Integer>, Held> held = new ConcurrentHashMap<>();
+  private final Set<Integer> localOnly = ConcurrentHashMap.newKeySet();
+  private final Map<String, AtomicLong> completed = new ConcurrentHashMap<>();
+
+  /**
+   * A runner for the states of {@code graph} over the executors of {@code registry}, waiting up to
+   * {@code ownerWait} for an executor when the state lives on executors and none is registered.
+   */
+  public DistributedStateRunner(StreamGraph graph, ExecutorRegistry registry, Duration ownerWait) {
+    this.graph = graph;
+    this.registry = registry;
+    this.ownerWait = ownerWait;
+    registry.addListener(this);
+  }
+
+  /** How many state tasks each executor has completed, by executor id. */
+  public long tasksCompleted(String executorId) {
+    AtomicLong count = completed.get(executorId);
+    return count == null ? 0 : count.get();
+  }
+
+  /** How many state partitions each executor session owns now, by executor id. */
+  public Map<String, Integer> partitionsOwned() {
+    Map<String, Integer> counts = new TreeMap<>();
+    for (ExecutorInfo executor : registry.executors()) {
+      int n = 0;
+      for (long[] sessions : owners.values()) {
+        for (long session : sessions) {
+          n += session == executor.sessionId() ? 1 : 0;
+        }
+      }
+      counts.put(executor.executorId(), n);
+    }
+    return counts;
+  }
+
+  @Override
+  public void run(StateUpdateStage stage, TaskRunner local) {
+    boolean remoteBefore = stage.hasPrevious() && !stage.previousHeldHere();
+    if (!remoteBefore
+        && (stage.nodeId() < 0
+            || localOnly.contains(stage.nodeId())
+            || !replayableOnExecutors()
+            || registry.executorsReady() == 0)) {
+      LOCAL.run(stage, local);
+      return;
+    }
+    try {
+      local.runTasks(stage.partitions(), r -> update(stage, r));
+    } catch (TaskFailedException e) {
+      if (remoteBefore || !(e.getCause() instanceof RemoteStateFailure)) {
+        throw e;
+      }
+      // The state was still here: keep it here for the rest of this driver's life.
+      localOnly.add(stage.nodeId());
+      LOG.info(
+          "the state of {} stays in the driver: {}",
+          graph.nodes().get(stage.nodeId()).name(),
+          e.getCause().getMessage());
+      forget(stage.nodeId());
+      LOCAL.run(stage, local);
+      return;
+    }
+    stage.ownedElsewhere(r -> fetch(stage.nodeId(), r, stage.batchTime()));
+  }
+
+  /** Whether an executor can replay every input's plan, so it can rebuild a lost partition. */
+  private boolean replayableOnExecutors() {
+    for (InputNode<?> input : graph.inputs()) {
+      if (!input.source().replaysAnywhere()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void forget(int nodeId) {
+    owners.remove(nodeId);
+    held.keySet().removeIf(key -> key.get(0) == nodeId);
+  }
+
+  /** Has partition {@code r}'s owner hold the previous state, then update it. */
+  private void update(StateUpdateStage stage, int r) {
+    List<Integer> key = List.of(stage.nodeId(), r);
+    for (int attempt = 1; ; attempt++) {
+      ExecutorInfo owner = owner(stage.nodeId(), stage.partitions(), r);
+      try {
+        if (stage.hasPrevious()) {
+          holdPrevious(stage, r, owner);
+        }
+        byte[] values = codec.encode(stage.newValues(r));
+        call(
+            owner,
+            stage,
+            r,
+            StateOp.UPDATE,
+            stage.batchTime(),
+            stage.hasPrevious() ? stage.previousTime() : -1,
+            values);
+        held.put(key, new Held(owner.sessionId(), stage.batchTime()));
+        return;
+      } catch (SessionLost e) {
+        if (attempt == MAX_ATTEMPTS) {
+          throw new TaskFailedException(
+              r, new IllegalStateException("state partition " + r + ": " + e.getMessage()));
+        }
+        LOG.info(
+            "partition {} of {} goes elsewhere: {}",
+            r,
+            graph.nodes().get(stage.nodeId()).name(),
+            e.getMessage());
+      }
+    }
+  }
+
+  private void holdPrevious(StateUpdateStage stage, int r, ExecutorInfo owner) {
+    List<Integer> key = List.of(stage.nodeId(), r);
+    long previous = stage.previousTime();
+    Held h = held.get(key);
+    if (h != null && h.sessionId() == owner.sessionId() && h.batchTime() == previous) {
+      return;
+    }
+    if (stage.previousHeldHere()) {
+      call(owner, stage, r, StateOp.SET, previous, -1, codec.encode(stage.previousPartition(r)));
+    } else {
+      ExecutorInfo before = h == null || h.batchTime() != previous ? null : live(h.sessionId());
+      if (before != null && before.sessionId() != owner.sessionId()) {
+        byte[] state = call(before, stage, r, StateOp.FETCH, previous, -1, new byte[0]);
+        call(owner, stage, r, StateOp.SET, previous, -1, state);
+      } else {
+        call(owner, stage, r, StateOp.RESTORE, previous, -1, new byte[0]);
+      }
+    }
+    held.put(key, new Held(owner.sessionId(), previous));
+  }
+
+  /** Partition {@code r} of node {@code nodeId}'s state at {@code time}, from its owner. */
+  private List<Object> fetch(int nodeId, int r, long time) {
+    List<Integer> key = List.of(nodeId, r);
+    for (int attempt = 1; ; attempt++) {
+      Held h = held.get(key);
+      ExecutorInfo owner = h == null ? null : live(h.sessionId());
+      try {
+        if (owner == null) {
+          int partitions = owners.get(nodeId).length;
+          owner = owner(nodeId, partitions, r);
+          long at = h == null ? time : h.batchTime();
+          callFor(owner, nodeId, r, StateOp.RESTORE, at, -1, new byte[0]);
+          held.put(key, new Held(owner.sessionId(), at));
+        }
+        return codec.decode(callFor(owner, nodeId, r, StateOp.FETCH, time, -1, new byte[0]));
+      } catch (SessionLost e) {
+        if (attempt == MAX_ATTEMPTS) {
+          throw new TaskFailedException(
+              r, new IllegalStateException("reading state partition " + r + ": " + e.getMessage()));
+        }
+      }
+    }
+  }
+
+  /** The live owner of partition {@code r}, assigning owners first; waits while none is live. */
+  private ExecutorInfo owner(int nodeId, int partitions, int r) {
+    long deadline = System.nanoTime() + ownerWait.toNanos();
+    while (true) {
+      synchronized (owners) {
+        List<ExecutorInfo> live = registry.executors();
+        if (!live.isEmpty()) {
+          long[] current = owners.getOrDefault(nodeId, new long[partitions]);
+          List<Long> sessions = new ArrayList<>();
+          live.forEach(e -> sessions.add(e.sessionId()));
+          long[] next = StatePartitionAssignment.assign(current, sessions);
+          owners.put(nodeId, next);
+          for (ExecutorInfo e : live) {
+            if (e.sessionId() == next[r]) {
+              return e;
+            }
+          }
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TaskFailedException(
+            r,
+            new IllegalStateException(
+                "the state of "
+                    + graph.nodes().get(nodeId).name()
+                    + " is kept by executors and none has been registered for "
+                    + ownerWait.toMillis()
+                    + " ms; stopping so that the driver's restart restores the state from the"
+                    + " checkpoint. Check why the executors stopped (their logs) and that the"
+                    + " backend replaces them."));
+      }
+      try {
+        Thread.sleep(POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TaskFailedException(r, e);
+      }
+    }
+  }
+
+  private ExecutorInfo live(long sessionId) {
+    for (ExecutorInfo e : registry.executors()) {
+      if (e.sessionId() == sessionId) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  private byte[] call(
+      ExecutorInfo executor,
+      StateUpdateStage stage,
+      int r,
+      StateOp op,
+      long batchTime,
+      long previousTime,
+      byte[] records) {
+    return callFor(executor, stage.nodeId(), r, op, batchTime, previousTime, records);
+  }
+
+  /**
+   * Runs one state task on {@code executor} and waits for its answer.
+   *
+   * @throws SessionLost if the executor's session ends first
+   * @throws RemoteStateFailure if the task failed there
+   */
+  private byte[] callFor(
+      ExecutorInfo executor,
+      int nodeId,
+      int r,
+      StateOp op,
+      long batchTime,
+      long previousTime,
+      byte[] records) {
+    long taskId = registry.newTaskId();
+    Call call = new Call(executor.sessionId(), new CompletableFuture<>());
+    calls.put(taskId, call);
+    try {
+      RunStateTask task =
+          new RunStateTask(
+              taskId,
+              registry.epoch(),
+              executor.sessionId(),
+              graph.zeroTime(),
+              nodeId,
+              r,
+              op,
+              batchTime,
+              previousTime,
+              records);
+      if (!registry.send(executor.executorId(), executor.sessionId(), task)) {
+        throw new SessionLost("executor " + executor.executorId() + " is gone");
+      }
+      TaskResult result = await(call, executor);
+      if (result instanceof TaskFailed failed) {
+        throw new RemoteStateFailure(
+            op
+                + " of partition "
+                + r
+                + " of "
+                + graph.nodes().get(nodeId).name()
+                + " at batch "
+                + batchTime
+                + " failed on executor "
+                + executor.executorId()
+                + ": "
+                + failed.message());
+      }
+      completed.computeIfAbsent(executor.executorId(), k -> new AtomicLong()).incrementAndGet();
+      return ((StateTaskDone) result).records();
+    } finally {
+      calls.remove(taskId);
+    }
+  }
+
+  private static TaskResult await(Call call, ExecutorInfo executor) {
+    try {
+      // Bounded so that a wedged answer cannot hang the batch forever; the heartbeat timeout
+      // normally ends the session long before.
+      return call.result().get(1, TimeUnit.HOURS);
+    } catch (ExecutionException e) {
+      throw new SessionLost(
+          "executor " + executor.executorId() + " was lost: " + e.getCause().getMessage());
+    } catch (TimeoutException e) {
+      throw new SessionLost("executor " + executor.executorId() + " did not answer in an hour");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TaskFailedException(-1, e);
+    }
+  }
+
+  @Override
+  public void taskResult(ExecutorInfo executor, TaskResult result) {
+    Call call = calls.get(result.taskId());
+    if (call != null
+        && call.sessionId() == result.sessionId()
+        && (result instanceof StateTaskDone || result instanceof TaskFailed)) {
+      call.result().complete(result);
+    }
+  }
+
+  @Override
+  public void executorLost(ExecutorInfo executor, String reason) {
+    for (Call call : calls.values()) {
+      if (call.sessionId() == executor.sessionId()) {
+        call.result().completeExceptionally(new IllegalStateException(reason));
+      }
+    }
+  }
+
+  private record Call(long sessionId, CompletableFuture<TaskResult> result) {}
+
+  private record Held(long sessionId, long batchTime) {}
+
+  /** The executor holding a call's partition ended its session before answering. */
+  private static final class SessionLost extends RuntimeException {
+    SessionLost(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** A state task failed on its executor: deterministic, so not retried elsewhere. */
+  private static final class RemoteStateFailure extends RuntimeException {
+    RemoteStateFailure(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

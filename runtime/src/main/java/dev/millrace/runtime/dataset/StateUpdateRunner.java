@@ -1,0 +1,19 @@
+package dev.millrace.runtime.dataset;
+
+/**
+ * Where the partitions of {@code updateStateByKey}'s state are updated and kept. The default
+ * updates them on the {@link TaskRunner}'s threads and keeps them in this process; a driver with
+ * executors has the executor that owns each partition update and keep it.
+ */
+public interface StateUpdateRunner {
+
+  /** Every partition updated on the local task threads and kept here. */
+  StateUpdateRunner LOCAL = (stage, local) -> stage.runLocally(local);
+
+  /**
+   * Updates every partition of {@code stage} once: all through {@link StateUpdateStage#runLocally},
+   * or all elsewhere, then {@link StateUpdateStage#ownedElsewhere}; returns when every partition
+   * holds the batch's state.
+   */
+  void run(StateUpdateStage stage, TaskRunner local);
+}

@@ -1,0 +1,57 @@
+package dev.millrace.runtime.dataset;
+
+import java.util.List;
+
+/**
+ * One batch of {@code updateStateByKey} being materialized, as a {@link StateUpdateRunner} sees it:
+ * the previous state, the batch's new values grouped by key, one update per partition.
+ */
+public interface StateUpdateStage {
+
+  /** The id of the state's stream node, the same in every process; -1 if it has none. */
+  int nodeId();
+
+  /** The batch whose state this computes. */
+  long batchTime();
+
+  /** The batch of the previous state. */
+  long previousTime();
+
+  /** How many partitions the state has. */
+  int partitions();
+
+  /** Whether there is a previous state: false for the first batch, where every key is new. */
+  boolean hasPrevious();
+
+  /**
+   * Whether the previous state is held in this process, so that {@link #previousPartition} reads
+   * memory; false when its partitions are owned elsewhere.
+   */
+  boolean previousHeldHere();
+
+  /**
+   * Partition {@code partition} of the previous state, flattened as key, state, key, state...;
+   * empty without a previous state.
+   */
+  List<Object> previousPartition(int partition);
+
+  /** The batch's new values of partition {@code partition}, flattened as key, values list, ... */
+  List<Object> newValues(int partition);
+
+  /** Updates every partition on {@code local}'s threads and keeps the state here. */
+  void runLocally(TaskRunner local);
+
+  /** Every partition was updated elsewhere and is kept there; {@code owners} reads one. */
+  void ownedElsewhere(OwnedPartitions owners);
+
+  /** The partitions of a state kept elsewhere. */
+  interface OwnedPartitions {
+
+    /**
+     * Partition {@code partition} of the batch's state, flattened as key, state, key, state...
+     *
+     * @throws TaskFailedException if its owner cannot be reached or lost it
+     */
+    List<Object> fetch(int partition);
+  }
+}

@@ -1,0 +1,201 @@
+package dev.millrace.runtime.executor;
+
+import dev.millrace.runtime.checkpoint.CheckpointStore;
+import dev.millrace.runtime.codec.RecordCodec;
+import dev.millrace.runtime.dataset.StateDataset;
+import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.recovery.StatePartitionRecovery;
+import dev.millrace.runtime.stream.StateNode;
+import dev.millrace.runtime.stream.StreamGraph;
+import dev.millrace.runtime.stream.StreamNode;
+import dev.millrace.runtime.transport.Message.RunStateTask;
+import dev.millrace.runtime.transport.Message.StateTaskDone;
+import dev.millrace.runtime.transport.Message.TaskFailed;
+import dev.millrace.runtime.transport.Message.TaskResult;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state partitions of {@code updateStateByKey} this executor owns for the current session:
+ * sets, updates and answers them as the driver asks, and rebuilds one from the checkpoint directory
+ * when it takes over a partition whose owner was lost ({@link StatePartitionRecovery}).
+ *
+ * <p>Each partition keeps its {@value #KEPT} newest states, so the driver can read a batch's state
+ * after the next batch has updated it. The driver sends one task per partition at a time, so tasks
+ * on one partition never overlap; tasks on different partitions run in parallel on {@code cores}
+ * threads. Everything is dropped when the session ends: the driver then counts the partitions as
+ * owned by no one.
+ */
+public final class StateOwner implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StateOwner.class);
+  static final int KEPT = 3;
+
+  private final LongFunction<StreamGraph> graphOfZeroTime;
+  private final Supplier<CheckpointStore> checkpoint;
+  private final ExecutorService threads;
+  private final TaskRunner recoveryRunner;
+  private final RecordCodec codec = RecordCodec.standard();
+  private final Map<List<Integer>, NavigableMap<Long, HashMap<Object, Object>>> held =
+      new ConcurrentHashMap<>();
+  private final Object graphLock = new Object();
+  // Guarded by graphLock: the graph whose update functions the tasks apply.
+  private StreamGraph graph;
+
+  /**
+   * An owner running tasks on {@code cores} threads with {@code classLoader}, defining graphs with
+   * {@code graphOfZeroTime} and opening the checkpoint directory with {@code checkpoint} when a
+   * partition must be rebuilt.
+   */
+  public StateOwner(
+      int cores,
+      ClassLoader classLoader,
+      LongFunction<StreamGraph> graphOfZeroTime,
+      Supplier<CheckpointStore> checkpoint) {
+    this.graphOfZeroTime = graphOfZeroTime;
+    this.checkpoint = checkpoint;
+    AtomicInteger ids = new AtomicInteger();
+    this.threads =
+        Executors.newFixedThreadPool(
+            cores,
+            r -> {
+              Thread t = new Thread(r, "millrace-state-task-" + ids.incrementAndGet());
+              t.setDaemon(true);
+              t.setContextClassLoader(classLoader);
+              return t;
+            });
+    this.recoveryRunner = new TaskRunner(cores, "state-recovery");
+  }
+
+  /** Runs {@code task} on a task thread and answers through {@code reply}. */
+  public void run(RunStateTask task, Consumer<TaskResult> reply) {
+    threads.execute(() -> reply.accept(runNow(task)));
+  }
+
+  /** Drops every partition: the session that owned them is over. */
+  public void clear() {
+    held.clear();
+  }
+
+  /** How many partitions this executor holds state of. */
+  public int partitionsHeld() {
+    return held.size();
+  }
+
+  private TaskResult runNow(RunStateTask task) {
+    try {
+      byte[] answer = new byte[0];
+      List<Integer> key = List.of(task.nodeId(), task.partition());
+      switch (task.op()) {
+        case SET ->
+            keep(key, task.batchTime(), StateDataset.unflatten(codec.decode(task.records())));
+        case UPDATE -> keep(key, task.batchTime(), update(task, key));
+        case FETCH ->
+            answer = codec.encode(StateDataset.flatten(state(key, task.batchTime(), task)));
+        case RESTORE -> keep(key, task.batchTime(), restore(task));
+      }
+      return new StateTaskDone(task.taskId(), task.driverEpoch(), task.sessionId(), answer);
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      LOG.warn(
+          "{} of partition {} of node {} at batch {} failed",
+          task.op(),
+          task.partition(),
+          task.nodeId(),
+          task.batchTime(),
+          e);
+      return new TaskFailed(task.taskId(), task.driverEpoch(), task.sessionId(), e.toString());
+    }
+  }
+
+  private HashMap<Object, Object> update(RunStateTask task, List<Integer> key) {
+    Map<Object, Object> before =
+        task.previousTime() < 0 ? Map.of() : state(key, task.previousTime(), task);
+    Map<Object, List<Object>> arrived = StateDataset.unflatten(codec.decode(task.records()));
+    return stateNode(task).updatePartition(before, arrived);
+  }
+
+  private HashMap<Object, Object> restore(RunStateTask task) {
+    CheckpointStore store = checkpoint.get();
+    if (store == null) {
+      throw new IllegalStateException(
+          "the application has no checkpoint directory to rebuild a state partition from");
+    }
+    // A graph of its own: the replayed batches must not mix with the tasks' datasets.
+    StreamGraph replay = graphOfZeroTime.apply(task.zeroTime());
+    replay.keepNoHistory();
+    HashMap<Object, Object> state =
+        new StatePartitionRecovery(store, replay, recoveryRunner)
+            .recover(task.nodeId(), task.partition(), task.batchTime());
+    LOG.info(
+        "rebuilt partition {} of node {} as of batch {} from the checkpoint: {} keys",
+        task.partition(),
+        task.nodeId(),
+        task.batchTime(),
+        state.size());
+    return state;
+  }
+
+  private HashMap<Object, Object> state(List<Integer> key, long time, RunStateTask task) {
+    NavigableMap<Long, HashMap<Object, Object>> times = held.get(key);
+    HashMap<Object, Object> state = times == null ? null : times.get(time);
+    if (state == null) {
+      throw new IllegalStateException(
+          "this executor holds no state of partition "
+              + task.partition()
+              + " of node "
+              + task.nodeId()
+              + " at batch "
+              + time
+              + (times == null ? "" : "; it holds batches " + times.keySet()));
+    }
+    return state;
+  }
+
+  private void keep(List<Integer> key, long time, HashMap<Object, Object> state) {
+    NavigableMap<Long, HashMap<Object, Object>> times =
+        held.computeIfAbsent(key, k -> new ConcurrentSkipListMap<>());
+    times.put(time, state);
+    while (times.size() > KEPT) {
+      times.pollFirstEntry();
+    }
+  }
+
+  private StateNode<?, ?, ?> stateNode(RunStateTask task) {
+    StreamGraph g;
+    synchronized (graphLock) {
+      if (graph == null || graph.zeroTime() != task.zeroTime()) {
+        graph = graphOfZeroTime.apply(task.zeroTime());
+        graph.keepNoHistory();
+      }
+      g = graph;
+    }
+    List<StreamNode<?>> nodes = g.nodes();
+    if (task.nodeId() < 0
+        || task.nodeId() >= nodes.size()
+        || !(nodes.get(task.nodeId()) instanceof StateNode<?, ?, ?> node)) {
+      throw new IllegalStateException(
+          "node "
+              + task.nodeId()
+              + " of this executor's graph is not an updateStateByKey stream; driver and executor"
+              + " must run the same application build and spec");
+    }
+    return node;
+  }
+
+  @Override
+  public void close() {
+    threads.shutdownNow();
+    recoveryRunner.close();
+  }
+}

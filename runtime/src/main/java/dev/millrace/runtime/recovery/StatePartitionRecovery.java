@@ -1,0 +1,136 @@
+package dev.millrace.runtime.recovery;
+
+import dev.millrace.runtime.checkpoint.CheckpointStore;
+import dev.millrace.runtime.checkpoint.Generation;
+import dev.millrace.runtime.checkpoint.LoggedBatch;
+import dev.millrace.runtime.codec.RecordCodec;
+import dev.millrace.runtime.dataset.Dataset;
+import dev.millrace.runtime.dataset.ShuffleDataset;
+import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.stream.InputNode;
+import dev.millrace.runtime.stream.StateNode;
+import dev.millrace.runtime.stream.StatefulNode;
+import dev.millrace.runtime.stream.StreamGraph;
+import dev.millrace.runtime.stream.StreamNode;
+import dev.millrace.streaming.Pair;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rebuilds one partition of an {@code updateStateByKey} state as of a batch, from what the
+ * checkpoint directory holds: the partition's keys of the newest generation, then each batch the
+ * batch log holds after it, replayed from its plan and applied with the update function. What an
+ * executor that takes over a partition of a lost one does; the result equals the state the lost
+ * owner held, because batches are deterministic given their plans.
+ *
+ * <p>Reads the directory only. The graph must keep no history ({@link StreamGraph#keepNoHistory})
+ * and be this process's own: the replayed batches' datasets are put into it and released again.
+ */
+public final class StatePartitionRecovery {
+  private final CheckpointStore store;
+  private final StreamGraph graph;
+  private final TaskRunner runner;
+  private final RecordCodec codec = RecordCodec.standard();
+
+  /**
+   * Recovers partitions of {@code graph}'s state from {@code store}, computing on {@code runner}.
+   */
+  public StatePartitionRecovery(CheckpointStore store, StreamGraph graph, TaskRunner runner) {
+    if (graph.keepsHistory()) {
+      throw new IllegalArgumentException(
+          "a state partition is recovered in a graph that keeps no history of its own");
+    }
+    this.store = store;
+    this.graph = graph;
+    this.runner = runner;
+  }
+
+  /**
+   * Partition {@code partition} of the state of node {@code nodeId} as of batch {@code asOf}.
+   *
+   * @throws CheckpointIncompatibleException if the directory has no generation at or before {@code
+   *     asOf}, or a batch after it has no plan
+   */
+  @SuppressWarnings("unchecked")
+  public HashMap<Object, Object> recover(int nodeId, int partition, long asOf) {
+    List<StatefulNode> stateful = Checkpointer.statefulNodes(graph);
+    StreamNode<?> node = graph.nodes().get(nodeId);
+    int index = stateful.indexOf(node);
+    if (!(node instanceof StateNode<?, ?, ?> state) || index < 0) {
+      throw new IllegalArgumentException(node.name() + " is not an updateStateByKey stream");
+    }
+    Generation generation =
+        store
+            .latestValid()
+            .filter(g -> g.batchTime() <= asOf)
+            .orElseThrow(
+                () ->
+                    new CheckpointIncompatibleException(
+                        "checkpoint directory "
+                            + store.uri()
+                            + " holds no valid generation at or before batch "
+                            + asOf
+                            + ", so partition "
+                            + partition
+                            + " of "
+                            + node.name()
+                            + " cannot be rebuilt"));
+    byte[] bytes = generation.files().get(Checkpointer.stateFile(index));
+    if (bytes == null) {
+      throw new CheckpointIncompatibleException(
+          "checkpoint generation "
+              + generation.batchTime()
+              + " in "
+              + store.uri()
+              + " has no file "
+              + Checkpointer.stateFile(index));
+    }
+    HashMap<Object, Object> current = new HashMap<>();
+    for (Object record : codec.decode(bytes)) {
+      Pair<Object, Object> entry = (Pair<Object, Object>) record;
+      if (state.partitioner().partition(entry.key()) == partition) {
+        current.put(entry.key(), entry.value());
+      }
+    }
+    long expected = generation.batchTime() + graph.batchInterval().milliseconds();
+    List<InputNode<?>> inputs = graph.inputs();
+    for (LoggedBatch batch : store.loggedBatches()) {
+      long time = batch.batchTime();
+      if (time <= generation.batchTime() || time > asOf) {
+        continue;
+      }
+      if (time != expected) {
+        throw new CheckpointIncompatibleException(
+            "the batch log in " + store.uri() + " has no plan for batch " + expected);
+      }
+      expected = time + graph.batchInterval().milliseconds();
+      List<byte[]> plans = BatchPlan.decode(batch.plan(), inputs.size(), time);
+      for (int i = 0; i < inputs.size(); i++) {
+        inputs.get(i).replay(time, plans.get(i));
+      }
+      Dataset<?> updated = state.getOrCompute(time);
+      if (updated != null) {
+        ShuffleDataset<?, ?, ?> grouped = (ShuffleDataset<?, ?, ?>) updated.parents().get(0);
+        runner.prepare(List.of(grouped));
+        current =
+            state.updatePartition(
+                current, (Map<Object, List<Object>>) grouped.partitionMap(partition));
+      }
+      graph.forgetBefore(time + 1);
+    }
+    if (expected <= asOf) {
+      throw new CheckpointIncompatibleException(
+          "the batch log in "
+              + store.uri()
+              + " ends before batch "
+              + asOf
+              + ", so partition "
+              + partition
+              + " of "
+              + node.name()
+              + " cannot be rebuilt as of it");
+    }
+    return current;
+  }
+}
