@@ -6,7 +6,9 @@ import dev.millrace.runtime.dataset.StateUpdateStage;
 import dev.millrace.runtime.dataset.TaskFailedException;
 import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.stream.InputNode;
+import dev.millrace.runtime.stream.StatefulNode;
 import dev.millrace.runtime.stream.StreamGraph;
+import dev.millrace.runtime.stream.StreamNode;
 import dev.millrace.runtime.transport.Message.RunStateTask;
 import dev.millrace.runtime.transport.Message.StateOp;
 import dev.millrace.runtime.transport.Message.StateTaskDone;
@@ -41,12 +43,12 @@ import org.slf4j.LoggerFactory;
  * from the checkpoint directory and the batch log ({@code RESTORE}). So an executor lost at any
  * point costs a rebuild of its partitions, and the batch's state is what it would have been.
  *
- * <p>The state stays here, updated on the local threads, while no executor is registered, when the
- * checkpoint directory could not rebuild it on an executor (an input an executor cannot replay,
- * such as a socket stream's write-ahead log), or when an executor fails a state task the first time
- * the state would move. Once the state lives on executors and all of them are gone, a batch waits
- * up to the task timeout for one to register and then fails, so that the driver's restart restores
- * the state from the checkpoint.
+ * <p>The state stays here, updated on the local threads, while no executor is registered, when an
+ * executor could not rebuild it from the checkpoint directory (its stream reads a window or another
+ * state, or an input an executor cannot replay, such as a socket stream's write-ahead log), or when
+ * an executor fails a state task the first time the state would move. Once the state lives on
+ * executors and all of them are gone, a batch waits up to the task timeout for one to register and
+ * then fails, so that the driver's restart restores the state from the checkpoint.
  */
 public final class DistributedStateRunner implements StateUpdateRunner, ExecutorListener {
   private static final Logger LOG = LoggerFactory.getLogger(DistributedStateRunner.class);
@@ -62,6 +64,7 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
   // What each owner holds: the session and batch of each (node, partition) state it last kept.
   private final Map<List<Integer>, Held> held = new ConcurrentHashMap<>();
   private final Set<Integer> localOnly = ConcurrentHashMap.newKeySet();
+  private final Map<Integer, Boolean> rebuildable = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> completed = new ConcurrentHashMap<>();
 
   /**
@@ -102,7 +105,8 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
     if (!remoteBefore
         && (stage.nodeId() < 0
             || localOnly.contains(stage.nodeId())
-            || !replayableOnExecutors()
+            || !rebuildable.computeIfAbsent(
+                stage.nodeId(), id -> rebuildableElsewhere(graph.nodes().get(id).parents()))
             || registry.executorsReady() == 0)) {
       LOCAL.run(stage, local);
       return;
@@ -126,10 +130,20 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
     stage.ownedElsewhere(r -> fetch(stage.nodeId(), r, stage.batchTime()));
   }
 
-  /** Whether an executor can replay every input's plan, so it can rebuild a lost partition. */
-  private boolean replayableOnExecutors() {
-    for (InputNode<?> input : graph.inputs()) {
-      if (!input.source().replaysAnywhere()) {
+  /**
+   * Whether another process can compute {@code nodes}' batches from their own batch's plans alone,
+   * as {@code RESTORE} does: no state or window among them or their ancestors, and every input
+   * replayable there (files and queues; not a socket stream's write-ahead log).
+   */
+  static boolean rebuildableElsewhere(List<StreamNode<?>> nodes) {
+    for (StreamNode<?> node : nodes) {
+      if (node instanceof StatefulNode) {
+        return false;
+      }
+      if (node instanceof InputNode<?> input && !input.source().replaysAnywhere()) {
+        return false;
+      }
+      if (!rebuildableElsewhere(node.parents())) {
         return false;
       }
     }
