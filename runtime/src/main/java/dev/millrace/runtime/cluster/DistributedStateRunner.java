@@ -164,7 +164,7 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
         if (stage.hasPrevious()) {
           holdPrevious(stage, r, owner);
         }
-        byte[] values = codec.encode(stage.newValues(r));
+        byte[] values = codec.encode(stage.input(r));
         call(
             owner,
             stage,

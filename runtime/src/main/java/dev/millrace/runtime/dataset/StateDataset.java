@@ -214,7 +214,7 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
     }
 
     @Override
-    public List<Object> newValues(int partition) {
+    public List<Object> input(int partition) {
       return flatten(arrived.partitionMap(partition));
     }
 

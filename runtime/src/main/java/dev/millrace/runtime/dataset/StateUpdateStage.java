@@ -35,8 +35,11 @@ public interface StateUpdateStage {
    */
   List<Object> previousPartition(int partition);
 
-  /** The batch's new values of partition {@code partition}, flattened as key, values list, ... */
-  List<Object> newValues(int partition);
+  /**
+   * What the batch brings to partition {@code partition}, in the form the node's {@link
+   * dev.millrace.runtime.stream.PartitionedState#updatePartition} takes.
+   */
+  List<Object> input(int partition);
 
   /** Updates every partition on {@code local}'s threads and keeps the state here. */
   void runLocally(TaskRunner local);

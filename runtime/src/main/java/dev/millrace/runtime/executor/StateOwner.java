@@ -5,7 +5,7 @@ import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.StateDataset;
 import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.recovery.StatePartitionRecovery;
-import dev.millrace.runtime.stream.StateNode;
+import dev.millrace.runtime.stream.PartitionedState;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.stream.StreamNode;
 import dev.millrace.runtime.transport.Message.RunStateTask;
@@ -121,8 +121,7 @@ public final class StateOwner implements AutoCloseable {
   private HashMap<Object, Object> update(RunStateTask task, List<Integer> key) {
     Map<Object, Object> before =
         task.previousTime() < 0 ? Map.of() : state(key, task.previousTime(), task);
-    Map<Object, List<Object>> arrived = StateDataset.unflatten(codec.decode(task.records()));
-    return stateNode(task).updatePartition(before, arrived);
+    return stateNode(task).updatePartition(before, codec.decode(task.records()));
   }
 
   private HashMap<Object, Object> restore(RunStateTask task) {
@@ -171,7 +170,7 @@ public final class StateOwner implements AutoCloseable {
     }
   }
 
-  private StateNode<?, ?, ?> stateNode(RunStateTask task) {
+  private PartitionedState stateNode(RunStateTask task) {
     StreamGraph g;
     synchronized (graphLock) {
       if (graph == null || graph.zeroTime() != task.zeroTime()) {
@@ -183,11 +182,11 @@ public final class StateOwner implements AutoCloseable {
     List<StreamNode<?>> nodes = g.nodes();
     if (task.nodeId() < 0
         || task.nodeId() >= nodes.size()
-        || !(nodes.get(task.nodeId()) instanceof StateNode<?, ?, ?> node)) {
+        || !(nodes.get(task.nodeId()) instanceof PartitionedState node)) {
       throw new IllegalStateException(
           "node "
               + task.nodeId()
-              + " of this executor's graph is not an updateStateByKey stream; driver and executor"
+              + " of this executor's graph has no partitioned state; driver and executor"
               + " must run the same application build and spec");
     }
     return node;

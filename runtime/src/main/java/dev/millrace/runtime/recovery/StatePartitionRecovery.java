@@ -4,25 +4,21 @@ import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.checkpoint.Generation;
 import dev.millrace.runtime.checkpoint.LoggedBatch;
 import dev.millrace.runtime.codec.RecordCodec;
-import dev.millrace.runtime.dataset.Dataset;
-import dev.millrace.runtime.dataset.ShuffleDataset;
 import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.stream.InputNode;
-import dev.millrace.runtime.stream.StateNode;
+import dev.millrace.runtime.stream.PartitionedState;
 import dev.millrace.runtime.stream.StatefulNode;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.stream.StreamNode;
-import dev.millrace.streaming.Pair;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Rebuilds one partition of an {@code updateStateByKey} state as of a batch, from what the
- * checkpoint directory holds: the partition's keys of the newest generation, then each batch the
- * batch log holds after it, replayed from its plan and applied with the update function. What an
- * executor that takes over a partition of a lost one does; the result equals the state the lost
- * owner held, because batches are deterministic given their plans.
+ * Rebuilds one partition of a {@link PartitionedState} as of a batch, from what the checkpoint
+ * directory holds: the partition's part of the newest generation's snapshot, then each batch the
+ * batch log holds after it, replayed from its plan and applied as the running stream applied it.
+ * What an executor that takes over a partition of a lost one does; the result equals the state the
+ * lost owner held, because batches are deterministic given their plans.
  *
  * <p>Reads the directory only. The graph must keep no history ({@link StreamGraph#keepNoHistory})
  * and be this process's own: the replayed batches' datasets are put into it and released again.
@@ -52,13 +48,12 @@ public final class StatePartitionRecovery {
    * @throws CheckpointIncompatibleException if the directory has no generation at or before {@code
    *     asOf}, or a batch after it has no plan
    */
-  @SuppressWarnings("unchecked")
   public HashMap<Object, Object> recover(int nodeId, int partition, long asOf) {
     List<StatefulNode> stateful = Checkpointer.statefulNodes(graph);
     StreamNode<?> node = graph.nodes().get(nodeId);
     int index = stateful.indexOf(node);
-    if (!(node instanceof StateNode<?, ?, ?> state) || index < 0) {
-      throw new IllegalArgumentException(node.name() + " is not an updateStateByKey stream");
+    if (!(node instanceof PartitionedState state) || index < 0) {
+      throw new IllegalArgumentException(node.name() + " is not a partitioned state");
     }
     Generation generation =
         store
@@ -86,13 +81,8 @@ public final class StatePartitionRecovery {
               + " has no file "
               + Checkpointer.stateFile(index));
     }
-    HashMap<Object, Object> current = new HashMap<>();
-    for (Object record : codec.decode(bytes)) {
-      Pair<Object, Object> entry = (Pair<Object, Object>) record;
-      if (state.partitioner().partition(entry.key()) == partition) {
-        current.put(entry.key(), entry.value());
-      }
-    }
+    PartitionedState.Recovery recovery =
+        state.recover(codec.decode(bytes), generation.batchTime(), partition);
     long expected = generation.batchTime() + graph.batchInterval().milliseconds();
     List<InputNode<?>> inputs = graph.inputs();
     for (LoggedBatch batch : store.loggedBatches()) {
@@ -109,14 +99,7 @@ public final class StatePartitionRecovery {
       for (int i = 0; i < inputs.size(); i++) {
         inputs.get(i).replay(time, plans.get(i));
       }
-      Dataset<?> updated = state.getOrCompute(time);
-      if (updated != null) {
-        ShuffleDataset<?, ?, ?> grouped = (ShuffleDataset<?, ?, ?>) updated.parents().get(0);
-        runner.prepare(List.of(grouped));
-        current =
-            state.updatePartition(
-                current, (Map<Object, List<Object>>) grouped.partitionMap(partition));
-      }
+      recovery.replayed(time, runner);
       graph.forgetBefore(time + 1);
     }
     if (expected <= asOf) {
@@ -131,6 +114,6 @@ public final class StatePartitionRecovery {
               + node.name()
               + " cannot be rebuilt as of it");
     }
-    return current;
+    return recovery.state();
   }
 }

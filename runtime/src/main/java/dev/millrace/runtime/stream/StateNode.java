@@ -21,7 +21,8 @@ import java.util.function.BiFunction;
  * {@code updateStateByKey}: the state at each batch time is the update function applied to the
  * previous state and the batch's values, for every key that has either.
  */
-public final class StateNode<K, V, S> extends StreamNode<Pair<K, S>> implements StatefulNode {
+public final class StateNode<K, V, S> extends StreamNode<Pair<K, S>>
+    implements StatefulNode, PartitionedState {
   private final StreamNode<Pair<K, V>> parent;
   private final BiFunction<List<V>, Optional<S>, Optional<S>> update;
   private final HashPartitioner partitioner;
@@ -53,20 +54,52 @@ public final class StateNode<K, V, S> extends StreamNode<Pair<K, S>> implements 
     return 2 * slide().milliseconds();
   }
 
-  /**
-   * One partition's next state from its state {@code before} and the batch's values {@code arrived}
-   * grouped by key: what an executor owning the partition computes.
-   */
+  /** The batch's input is its new values, flattened as key, values list, key, values list... */
+  @Override
   @SuppressWarnings("unchecked")
-  public HashMap<Object, Object> updatePartition(
-      Map<Object, Object> before, Map<Object, List<Object>> arrived) {
+  public HashMap<Object, Object> updatePartition(Map<Object, Object> before, List<Object> input) {
+    Map<K, List<V>> arrived = StateDataset.unflatten(input);
     return (HashMap<Object, Object>)
         (HashMap<?, ?>)
-            StateDataset.updatePartition(
-                (Map<K, S>) (Map<?, ?>) before, (Map<K, List<V>>) (Map<?, ?>) arrived, update);
+            StateDataset.updatePartition((Map<K, S>) (Map<?, ?>) before, arrived, update);
+  }
+
+  /** The snapshot is every key and its state as pairs; each batch after it is grouped again. */
+  @Override
+  @SuppressWarnings("unchecked")
+  public Recovery recover(List<Object> snapshot, long snapshotTime, int partition) {
+    HashMap<Object, Object> initial = new HashMap<>();
+    for (Object record : snapshot) {
+      Pair<Object, Object> entry = (Pair<Object, Object>) record;
+      if (partitioner.partition(entry.key()) == partition) {
+        initial.put(entry.key(), entry.value());
+      }
+    }
+    return new Recovery() {
+      private HashMap<Object, Object> state = initial;
+
+      @Override
+      public void replayed(long time, TaskRunner runner) {
+        if (!isTimeValid(time)) {
+          return;
+        }
+        // Without history the batch's dataset has no previous state: its one parent is the
+        // grouping of the batch's new values.
+        Dataset<?> updated = getOrCompute(time);
+        ShuffleDataset<?, ?, ?> grouped = (ShuffleDataset<?, ?, ?>) updated.parents().get(0);
+        runner.prepare(List.of(grouped));
+        state = updatePartition(state, StateDataset.flatten(grouped.partitionMap(partition)));
+      }
+
+      @Override
+      public HashMap<Object, Object> state() {
+        return state;
+      }
+    };
   }
 
   /** The partitioner of the state. */
+  @Override
   public HashPartitioner partitioner() {
     return partitioner;
   }

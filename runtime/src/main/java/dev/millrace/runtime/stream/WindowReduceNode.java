@@ -4,14 +4,17 @@ import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.HashPartitioner;
 import dev.millrace.runtime.dataset.KeyedDataset;
 import dev.millrace.runtime.dataset.KeyedPartitions;
+import dev.millrace.runtime.dataset.StateDataset;
 import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.dataset.WindowAccumulator;
 import dev.millrace.runtime.dataset.WindowReduceDataset;
 import dev.millrace.streaming.Duration;
 import dev.millrace.streaming.Pair;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.BinaryOperator;
 import java.util.function.Predicate;
 
@@ -20,7 +23,8 @@ import java.util.function.Predicate;
  * one with the leaving batches inverse-reduced out and the entering ones reduced in. Its parent is
  * the per-batch reduction, partitioned like this stream.
  */
-public final class WindowReduceNode<K, V> extends StreamNode<Pair<K, V>> implements StatefulNode {
+public final class WindowReduceNode<K, V> extends StreamNode<Pair<K, V>>
+    implements StatefulNode, PartitionedState {
   private final StreamNode<Pair<K, V>> reducedPerBatch;
   private final Duration length;
   private final Duration slide;
@@ -71,6 +75,7 @@ public final class WindowReduceNode<K, V> extends StreamNode<Pair<K, V>> impleme
   }
 
   /** The partitioner of the window state. */
+  @Override
   public HashPartitioner partitioner() {
     return partitioner;
   }
@@ -171,7 +176,103 @@ public final class WindowReduceNode<K, V> extends StreamNode<Pair<K, V>> impleme
       collect(time - len, time, entering);
     }
     return new WindowReduceDataset<>(
-        previous, leaving, entering, reduce, inverse, filter, partitioner);
+        id(),
+        time,
+        previousTime,
+        previous,
+        leaving,
+        entering,
+        reduce,
+        inverse,
+        filter,
+        partitioner);
+  }
+
+  /**
+   * The input is the leaving and entering per-batch reductions of the partition ({@link
+   * WindowReduceDataset#inputToWire}); the state is the accumulators in wire form.
+   */
+  @Override
+  public HashMap<Object, Object> updatePartition(Map<Object, Object> before, List<Object> input) {
+    List<List<HashMap<Object, Object>>> batches = WindowReduceDataset.inputFromWire(input);
+    return window(before, batches.get(0), batches.get(1));
+  }
+
+  @SuppressWarnings("unchecked")
+  private HashMap<Object, Object> window(
+      Map<Object, Object> before,
+      List<? extends Map<Object, Object>> leaving,
+      List<? extends Map<Object, Object>> entering) {
+    HashMap<K, WindowAccumulator<V>> next =
+        WindowReduceDataset.windowPartition(
+            WindowReduceDataset.<K, V>fromWire(StateDataset.flatten(before)),
+            (List<Map<K, V>>) (List<?>) leaving,
+            (List<Map<K, V>>) (List<?>) entering,
+            reduce,
+            inverse);
+    return StateDataset.unflatten(WindowReduceDataset.toWire(next));
+  }
+
+  /**
+   * The snapshot is the open window and the per-batch reductions still to enter or leave a window
+   * ({@link #snapshot}); each batch after it is reduced again, and each window after it moves as
+   * {@link #compute} moves it.
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public Recovery recover(List<Object> snapshot, long snapshotTime, int partition) {
+    long at = latestTimeAtOrBefore(snapshotTime);
+    HashMap<Object, Object> initial = new HashMap<>();
+    if (isTimeValid(at)) {
+      for (Pair<Object, Object> e : (List<Pair<Object, Object>>) snapshot.get(0)) {
+        if (partitioner.partition(e.key()) == partition) {
+          initial.put(e.key(), e.value());
+        }
+      }
+    }
+    TreeMap<Long, Map<Object, Object>> perBatch = new TreeMap<>();
+    for (int i = 1; i + 1 < snapshot.size(); i += 2) {
+      Map<Object, Object> mine = new HashMap<>();
+      for (Pair<Object, Object> e : (List<Pair<Object, Object>>) snapshot.get(i + 1)) {
+        if (partitioner.partition(e.key()) == partition) {
+          mine.put(e.key(), e.value());
+        }
+      }
+      perBatch.put((Long) snapshot.get(i), mine);
+    }
+    long len = length.milliseconds();
+    long sl = slide.milliseconds();
+    return new Recovery() {
+      private HashMap<Object, Object> state = initial;
+
+      @Override
+      public void replayed(long time, TaskRunner runner) {
+        Dataset<Pair<K, V>> batch = reducedPerBatch.getOrCompute(time);
+        if (batch != null) {
+          runner.prepare(List.of(batch));
+          perBatch.put(
+              time, new HashMap<>(((KeyedDataset<Object, Object>) batch).partitionMap(partition)));
+        }
+        if (!isTimeValid(time)) {
+          return;
+        }
+        boolean overlapping = sl < len && isTimeValid(time - sl);
+        state =
+            overlapping
+                ? window(state, between(time - sl - len, time - len), between(time - sl, time))
+                : window(Map.of(), List.of(), between(time - len, time));
+        perBatch.headMap(time - len, true).clear();
+      }
+
+      private List<Map<Object, Object>> between(long from, long to) {
+        return new ArrayList<>(perBatch.subMap(from, false, to, true).values());
+      }
+
+      @Override
+      public HashMap<Object, Object> state() {
+        return state;
+      }
+    };
   }
 
   /** The per-batch reductions at times in (from, to]. */

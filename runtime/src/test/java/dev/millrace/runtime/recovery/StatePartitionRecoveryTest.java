@@ -6,18 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.dataset.TaskRunner;
-import dev.millrace.runtime.stream.StateNode;
+import dev.millrace.runtime.stream.PartitionedState;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.Durations;
 import dev.millrace.streaming.EngineAccess;
 import dev.millrace.streaming.ManualClock;
 import dev.millrace.streaming.Pair;
+import dev.millrace.streaming.PairDStream;
 import dev.millrace.streaming.StreamingContext;
 import dev.millrace.streaming.StreamingListener;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,21 +46,56 @@ class StatePartitionRecoveryTest {
     runner.close();
   }
 
-  /** Running counts of words over a queue, in {@value #PARTITIONS} partitions. */
-  private static void runningCounts(
-      StreamingContext ssc, Queue<List<String>> words, Map<Long, Map<String, Integer>> totals) {
-    ssc.queueStream(words, true)
-        .mapToPair(w -> Pair.of(w, 1))
-        .updateStateByKey(
-            (List<Integer> ones, Optional<Integer> total) ->
-                Optional.of(total.orElse(0) + ones.size()),
-            PARTITIONS)
-        .foreachBatch(
-            b -> {
-              Map<String, Integer> all = new TreeMap<>();
-              b.collect().forEach(p -> all.put(p.key(), p.value()));
-              totals.put(b.time(), all);
-            });
+  /**
+   * Over a queue of words, in {@value #PARTITIONS} partitions: running counts ({@code totals}),
+   * counts over 3 s sliding by 1 s ({@code windows}) and over 3 s sliding by 2 s ({@code
+   * everyOther}), each kept by batch time.
+   */
+  private static void define(StreamingContext ssc, Queue<List<String>> words, Outputs outputs) {
+    var ones = ssc.queueStream(words, true).mapToPair(w -> Pair.of(w, 1));
+    keep(
+        ones.updateStateByKey(
+            (List<Integer> counts, Optional<Integer> total) ->
+                Optional.of(total.orElse(0) + counts.size()),
+            PARTITIONS),
+        outputs.totals());
+    keep(
+        ones.reduceByKeyAndWindow(
+            Integer::sum,
+            (a, b) -> a - b,
+            Durations.seconds(3),
+            Durations.seconds(1),
+            PARTITIONS,
+            null),
+        outputs.windows());
+    keep(
+        ones.reduceByKeyAndWindow(
+            Integer::sum,
+            (a, b) -> a - b,
+            Durations.seconds(3),
+            Durations.seconds(2),
+            PARTITIONS,
+            null),
+        outputs.everyOther());
+  }
+
+  private static void keep(
+      PairDStream<String, Integer> stream, Map<Long, Map<Object, Object>> into) {
+    stream.foreachBatch(
+        b -> {
+          Map<Object, Object> all = new TreeMap<>();
+          b.collect().forEach(p -> all.put(p.key(), p.value()));
+          into.put(b.time(), all);
+        });
+  }
+
+  private record Outputs(
+      Map<Long, Map<Object, Object>> totals,
+      Map<Long, Map<Object, Object>> windows,
+      Map<Long, Map<Object, Object>> everyOther) {
+    Outputs() {
+      this(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+    }
   }
 
   private StreamingContext context(ManualClock clock) {
@@ -74,15 +109,15 @@ class StatePartitionRecoveryTest {
         .build();
   }
 
-  /** Runs batches 1 s to 7 s, checkpoints at 3 s and 6 s, then stops without a final one. */
-  private long run(Map<Long, Map<String, Integer>> totals) throws InterruptedException {
+  /** Runs batches 1 s to 8 s, checkpoints at 3 s and 6 s, then stops without a final one. */
+  private long run(Outputs outputs) throws InterruptedException {
     Queue<List<String>> words = new ArrayDeque<>();
-    for (int k = 1; k <= 7; k++) {
+    for (int k = 1; k <= 8; k++) {
       words.add(List.of("a", "b" + k % 2, "c" + k % 3, "a", "d" + k));
     }
     ManualClock clock = new ManualClock(0);
     StreamingContext ssc = context(clock);
-    runningCounts(ssc, words, totals);
+    define(ssc, words, outputs);
     List<Long> completed = new CopyOnWriteArrayList<>();
     ssc.addStreamingListener(
         new StreamingListener() {
@@ -92,7 +127,7 @@ class StatePartitionRecoveryTest {
           }
         });
     ssc.start();
-    for (long t = 1000; t <= 7000; t += 1000) {
+    for (long t = 1000; t <= 8000; t += 1000) {
       clock.setTime(t);
       long deadline = System.nanoTime() + 20_000_000_000L;
       while (!completed.contains(t) && System.nanoTime() < deadline) {
@@ -113,7 +148,7 @@ class StatePartitionRecoveryTest {
             .appName("recovery")
             .batchInterval(Durations.seconds(1))
             .build();
-    runningCounts(ssc, new ArrayDeque<>(), new HashMap<>());
+    define(ssc, new ArrayDeque<>(), new Outputs());
     StreamGraph graph = EngineAccess.graph(ssc);
     graph.start(zeroTime);
     graph.keepNoHistory();
@@ -124,45 +159,65 @@ class StatePartitionRecoveryTest {
     return new CheckpointStore(dir.resolve("checkpoint").toString(), new Configuration(), 2);
   }
 
-  private Map<Object, Object> recoverAll(long zeroTime, long asOf) {
-    StreamGraph graph = executorGraph(zeroTime);
-    int node =
-        graph.nodes().stream().filter(n -> n instanceof StateNode).findFirst().orElseThrow().id();
+  /**
+   * Every partition of the {@code which}-th partitioned state of the graph as of {@code asOf}, each
+   * rebuilt in a graph of its own, as the stream shows it (a window's value without its count of
+   * batches).
+   */
+  private Map<Object, Object> recoverAll(long zeroTime, int which, long asOf) {
     Map<Object, Object> all = new TreeMap<>();
     for (int p = 0; p < PARTITIONS; p++) {
+      StreamGraph graph = executorGraph(zeroTime);
+      PartitionedState state =
+          (PartitionedState)
+              graph.nodes().stream()
+                  .filter(n -> n instanceof PartitionedState)
+                  .skip(which)
+                  .findFirst()
+                  .orElseThrow();
       Map<Object, Object> partition =
-          new StatePartitionRecovery(store(), graph, runner).recover(node, p, asOf);
-      for (Object key : partition.keySet()) {
-        assertEquals(
-            p,
-            ((StateNode<?, ?, ?>) graph.nodes().get(node)).partitioner().partition(key),
-            key + " is not in partition " + p);
+          new StatePartitionRecovery(store(), graph, runner).recover(state.id(), p, asOf);
+      for (Map.Entry<Object, Object> e : partition.entrySet()) {
+        assertEquals(p, state.partitioner().partition(e.getKey()), e + " is in partition " + p);
+        all.put(e.getKey(), e.getValue() instanceof Pair<?, ?> acc ? acc.key() : e.getValue());
       }
-      all.putAll(partition);
     }
     return all;
   }
 
   @Test
-  void aPartitionRebuiltFromTheNewestGenerationAndTheLogEqualsTheRunsState() throws Exception {
-    Map<Long, Map<String, Integer>> totals = new ConcurrentHashMap<>();
-    long zeroTime = run(totals);
+  void aStatePartitionRebuiltFromTheNewestGenerationAndTheLogEqualsTheRunsState() throws Exception {
+    Outputs outputs = new Outputs();
+    long zeroTime = run(outputs);
 
-    // Generation 6 s, then batch 7 s replayed from its plan.
-    assertEquals(totals.get(7000L), recoverAll(zeroTime, 7000));
+    // Generation 6 s, then batches 7 s and 8 s replayed from their plans.
+    assertEquals(outputs.totals().get(8000L), recoverAll(zeroTime, 0, 8000));
+    assertEquals(outputs.totals().get(7000L), recoverAll(zeroTime, 0, 7000));
     // Generation 6 s alone.
-    assertEquals(totals.get(6000L), recoverAll(zeroTime, 6000));
+    assertEquals(outputs.totals().get(6000L), recoverAll(zeroTime, 0, 6000));
+  }
+
+  @Test
+  void aWindowPartitionRebuiltFromTheNewestGenerationAndTheLogEqualsTheRunsWindow()
+      throws Exception {
+    Outputs outputs = new Outputs();
+    long zeroTime = run(outputs);
+
+    assertEquals(outputs.windows().get(8000L), recoverAll(zeroTime, 1, 8000));
+    assertEquals(outputs.windows().get(6000L), recoverAll(zeroTime, 1, 6000));
+    // Sliding by 2 s: the window at 8 s leaves batches 5 s and 6 s, kept by generation 6 s.
+    assertEquals(outputs.everyOther().get(8000L), recoverAll(zeroTime, 2, 8000));
   }
 
   @Test
   void aBatchTheLogDoesNotReachCannotBeRebuiltAndSaysWhy() throws Exception {
-    long zeroTime = run(new ConcurrentHashMap<>());
+    long zeroTime = run(new Outputs());
 
     CheckpointIncompatibleException late =
-        assertThrows(CheckpointIncompatibleException.class, () -> recoverAll(zeroTime, 9000));
+        assertThrows(CheckpointIncompatibleException.class, () -> recoverAll(zeroTime, 0, 9000));
     assertTrue(late.getMessage().contains("ends before batch 9000"), late.getMessage());
     CheckpointIncompatibleException early =
-        assertThrows(CheckpointIncompatibleException.class, () -> recoverAll(zeroTime, 5000));
+        assertThrows(CheckpointIncompatibleException.class, () -> recoverAll(zeroTime, 0, 5000));
     assertTrue(
         early.getMessage().contains("no valid generation at or before batch 5000"),
         early.getMessage());
