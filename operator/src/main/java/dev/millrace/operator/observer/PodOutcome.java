@@ -57,7 +57,8 @@ public sealed interface PodOutcome {
       return new NotStarted();
     }
     String phase = status.getPhase();
-    if ("Failed".equals(phase) && NODE_REASONS.contains(status.getReason())) {
+    String podReason = status.getReason() == null ? "" : status.getReason();
+    if ("Failed".equals(phase) && NODE_REASONS.contains(podReason)) {
       return new Ended(ExitReport.infrastructure(status.getReason()));
     }
     Optional<ContainerStatus> main = mainContainer(status.getContainerStatuses());
@@ -67,7 +68,8 @@ public sealed interface PodOutcome {
         return new Ended(exit(state.getTerminated(), null));
       }
       if (state.getWaiting() != null) {
-        String reason = state.getWaiting().getReason();
+        String reason =
+            state.getWaiting().getReason() == null ? "" : state.getWaiting().getReason();
         if (CONFIGURATION_REASONS.contains(reason)) {
           return new Ended(new ExitReport(null, reason, FailureClass.CONFIGURATION));
         }

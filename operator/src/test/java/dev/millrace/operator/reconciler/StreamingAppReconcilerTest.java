@@ -57,6 +57,149 @@ class StreamingAppReconcilerTest {
     assertEquals("1970-01-01T00:01:00Z", status.getBatches().getLastCompletedTime());
   }
 
+  @Test
+  void crashedDriverIsRestartedAfterItsBackoffAsAttemptTwo() {
+    apply(TestingApps.app("crash", 1));
+    awaitPod("crash-driver-1");
+    cluster.run(NAMESPACE, "crash-driver-1");
+    await("phase Starting", WAIT, () -> phase("crash") == Phase.Starting);
+
+    cluster.exit(NAMESPACE, "crash-driver-1", 1);
+    awaitPod("crash-driver-2");
+    StreamingAppStatus status = status("crash");
+    assertEquals(2, status.getDriver().getAttempt());
+    assertEquals(1, status.getRestarts().getTotal());
+    assertEquals(1, status.getDriver().getLastExit().getCode());
+    assertEquals("Application", status.getDriver().getLastExit().getFailureClass());
+    assertTrue(cluster.pod(NAMESPACE, "crash-driver-1").isPresent(), "kept for its logs");
+    assertTrue(cluster.pod(NAMESPACE, "crash-exec-1").isPresent(), "executors outlive drivers");
+  }
+
+  @Test
+  void configurationExitFailsTheAppWithoutAnotherDriver() {
+    apply(TestingApps.app("bad-conf", 0));
+    awaitPod("bad-conf-driver-1");
+    cluster.exit(NAMESPACE, "bad-conf-driver-1", 78);
+    await("phase Failed", WAIT, () -> phase("bad-conf") == Phase.Failed);
+    assertEquals("Configuration", condition("bad-conf", "Degraded").orElseThrow().getReason());
+    assertEquals(
+        List.of("bad-conf-driver-1"),
+        pods("bad-conf").stream().map(p -> p.getMetadata().getName()).toList());
+  }
+
+  @Test
+  void invalidSpecIsDegradedWithOneWarningEventAndNoPods() {
+    StreamingApp app = TestingApps.app("no-image", 1);
+    app.getSpec().setImage(null);
+    apply(app);
+    await(
+        "Degraded InvalidSpec",
+        WAIT,
+        () ->
+            condition("no-image", "Degraded")
+                .filter(c -> "InvalidSpec".equals(c.getReason()))
+                .isPresent());
+    Condition degraded = condition("no-image", "Degraded").orElseThrow();
+    assertEquals("True", degraded.getStatus());
+    assertTrue(degraded.getMessage().contains("spec.image"), degraded.getMessage());
+    await("the Warning Event", WAIT, () -> warnings("no-image", "InvalidSpec") == 1);
+    assertEquals(List.of(), pods("no-image"));
+  }
+
+  @Test
+  void scalingExecutorsAddsOnePodAndLeavesTheDriverAlone() {
+    apply(TestingApps.app("scale", 2));
+    awaitPod("scale-exec-2");
+    cluster.run(NAMESPACE, "scale-driver-1");
+    String driverUid =
+        cluster.pod(NAMESPACE, "scale-driver-1").orElseThrow().getMetadata().getUid();
+
+    edit("scale", a -> a.getSpec().getExecutor().setInstances(3));
+    awaitPod("scale-exec-3");
+    await("desired executors 3", WAIT, () -> status("scale").getExecutors().getDesired() == 3);
+    assertEquals(
+        driverUid, cluster.pod(NAMESPACE, "scale-driver-1").orElseThrow().getMetadata().getUid());
+    assertTrue(cluster.pod(NAMESPACE, "scale-driver-2").isEmpty());
+    assertEquals(1, status("scale").getDriver().getAttempt());
+  }
+
+  @Test
+  void suspendStopsDriverAndExecutorsAndResumeLaunchesTheNextAttempt() {
+    apply(TestingApps.app("pause", 1));
+    awaitPod("pause-exec-1");
+    cluster.run(NAMESPACE, "pause-driver-1");
+    await("phase Starting", WAIT, () -> phase("pause") == Phase.Starting);
+
+    edit("pause", a -> a.getSpec().setSuspend(true));
+    await("phase Suspended", WAIT, () -> phase("pause") == Phase.Suspended);
+    await("no pods", WAIT, () -> pods("pause").isEmpty());
+
+    edit("pause", a -> a.getSpec().setSuspend(false));
+    awaitPod("pause-driver-2");
+    awaitPod("pause-exec-1");
+    assertEquals(Phase.Starting, phase("pause"));
+  }
+
+  @Test
+  void newRestartNonceRestartsTheDriverWithoutCountingAFailure() {
+    apply(TestingApps.app("nonce", 0));
+    awaitPod("nonce-driver-1");
+    cluster.run(NAMESPACE, "nonce-driver-1");
+    await("phase Starting", WAIT, () -> phase("nonce") == Phase.Starting);
+
+    edit("nonce", a -> a.getSpec().setRestartNonce("1"));
+    awaitPod("nonce-driver-2");
+    await("driver 1 gone", WAIT, () -> cluster.pod(NAMESPACE, "nonce-driver-1").isEmpty());
+    assertEquals(0, status("nonce").getRestarts().getInWindow());
+  }
+
+  @Test
+  void deletingTheAppDeletesItsPodsServiceAndConfigMap() {
+    apply(TestingApps.app("gone", 2));
+    awaitPod("gone-exec-2");
+    cluster.run(NAMESPACE, "gone-driver-1");
+
+    cluster.client().resources(StreamingApp.class).inNamespace(NAMESPACE).withName("gone").delete();
+    await("the app gone", WAIT, () -> status("gone") == null);
+    await("its pods gone", WAIT, () -> pods("gone").isEmpty());
+    assertTrue(
+        cluster.client().services().inNamespace(NAMESPACE).withName("gone-driver").get() == null);
+    assertTrue(
+        cluster.client().configMaps().inNamespace(NAMESPACE).withName("gone-spec").get() == null);
+  }
+
+  /**
+   * Changes the spec as a user would, trying again when the operator wrote the status meanwhile.
+   */
+  private static void edit(String name, java.util.function.Consumer<StreamingApp> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        cluster
+            .client()
+            .resources(StreamingApp.class)
+            .inNamespace(NAMESPACE)
+            .withName(name)
+            .edit(
+                a -> {
+                  change.accept(a);
+                  return a;
+                });
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static long warnings(String app, String reason) {
+    return cluster.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(e -> app.equals(e.getInvolvedObject().getName()))
+        .filter(e -> "Warning".equals(e.getType()) && reason.equals(e.getReason()))
+        .count();
+  }
+
   private static void apply(StreamingApp app) {
     cluster.client().resource(app).create();
   }
