@@ -293,16 +293,13 @@ public final class SupervisionStep {
       AppObservation seen,
       List<PodDeletion> deletions,
       List<Pod> creations) {
-    Map<String, ExecutorState> tracked =
-        after.executors().stream()
-            .collect(Collectors.toMap(ExecutorSnapshot::id, ExecutorSnapshot::state));
-    for (Map.Entry<String, ExecutorState> e : tracked.entrySet()) {
-      Pod pod = seen.executors().get(e.getKey());
+    for (ExecutorSnapshot e : after.executors()) {
+      Pod pod = seen.executors().get(e.id());
       boolean ended = pod != null && PodOutcome.of(pod) instanceof PodOutcome.Ended;
-      switch (e.getValue()) {
+      switch (e.state()) {
         case LAUNCHING -> {
           if (pod == null) {
-            creations.add(AppPods.executor(app, e.getKey()));
+            creations.add(AppPods.executor(app, e.id()));
           } else if (ended && !isDeleting(pod)) {
             // The previous run of this id; its name must be free before the new one is created.
             deletions.add(new PodDeletion(pod, Duration.ZERO));
@@ -323,7 +320,8 @@ public final class SupervisionStep {
         }
       }
     }
-    Set<String> known = tracked.keySet();
+    Set<String> known =
+        after.executors().stream().map(ExecutorSnapshot::id).collect(Collectors.toSet());
     for (Map.Entry<String, Pod> e : seen.executors().entrySet()) {
       if (!known.contains(e.getKey()) && !isDeleting(e.getValue())) {
         deletions.add(new PodDeletion(e.getValue(), graceful(app)));
