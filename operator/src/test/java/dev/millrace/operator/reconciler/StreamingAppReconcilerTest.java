@@ -200,6 +200,60 @@ class StreamingAppReconcilerTest {
         .count();
   }
 
+  @Test
+  void stalledDriverIsRestartedAfterMaxBatchDelayAndItsProgressStaysInTheStatus() {
+    StreamingApp app = TestingApps.app("stall", 0);
+    app.getSpec().getHealthCheck().setMaxBatchDelay("2s");
+    apply(app);
+    awaitPod("stall-driver-1");
+    cluster.run(NAMESPACE, "stall-driver-1");
+    cluster.driverStatus.completedBatch("stall", "stall-driver-1", 1, 5_000);
+    await("phase Running", WAIT, () -> phase("stall") == Phase.Running);
+
+    awaitPod("stall-driver-2");
+    StreamingAppStatus status = status("stall");
+    assertEquals("HealthCheck", status.getDriver().getLastExit().getReason());
+    assertEquals("1970-01-01T00:00:05Z", status.getBatches().getLastCompletedTime());
+    assertTrue(cluster.pod(NAMESPACE, "stall-driver-1").isEmpty(), "stopped by deleting its pod");
+  }
+
+  @Test
+  void applicationChangeStopsTheDriverAndTheNextAttemptReadsTheNewSpec() {
+    apply(TestingApps.app("upgrade", 1));
+    awaitPod("upgrade-driver-1");
+    cluster.run(NAMESPACE, "upgrade-driver-1");
+    await("phase Starting", WAIT, () -> phase("upgrade") == Phase.Starting);
+
+    edit("upgrade", a -> a.getSpec().getApplication().getArgs().add("--v2"));
+    awaitPod("upgrade-driver-2");
+    assertTrue(cluster.pod(NAMESPACE, "upgrade-driver-1").isEmpty());
+    assertTrue(
+        cluster
+            .client()
+            .configMaps()
+            .inNamespace(NAMESPACE)
+            .withName("upgrade-spec")
+            .get()
+            .getData()
+            .get("app.yaml")
+            .contains("--v2"));
+    assertEquals(0, status("upgrade").getRestarts().getInWindow());
+  }
+
+  @Test
+  void statelessUpgradeWarnsThatTheCheckpointCannotBeStartedFreshYet() {
+    StreamingApp app = TestingApps.app("stateless", 0);
+    app.getSpec().setUpgradeMode(dev.millrace.crds.UpgradeMode.STATELESS);
+    apply(app);
+    awaitPod("stateless-driver-1");
+    cluster.run(NAMESPACE, "stateless-driver-1");
+
+    edit("stateless", a -> a.getSpec().setImage("example.com/word-count:2"));
+    awaitPod("stateless-driver-2");
+    await(
+        "the Warning Event", WAIT, () -> warnings("stateless", "FreshCheckpointNotSupported") == 1);
+  }
+
   private static void apply(StreamingApp app) {
     cluster.client().resource(app).create();
   }
