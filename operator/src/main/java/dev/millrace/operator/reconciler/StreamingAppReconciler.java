@@ -2,7 +2,6 @@ package dev.millrace.operator.reconciler;
 
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppStatus;
-import dev.millrace.crds.supervision.SupervisorPolicy;
 import dev.millrace.crds.validation.SpecViolation;
 import dev.millrace.crds.validation.StreamingAppValidator;
 import dev.millrace.crds.validation.Target;
@@ -107,13 +106,12 @@ public final class StreamingAppReconciler
   @Override
   public DeleteControl cleanup(StreamingApp app, Context<StreamingApp> context) {
     Instant now = clock.instant();
-    Duration wait =
-        SupervisorPolicy.from(app.getSpec()).gracefulStopTimeout().plus(AppPods.GRACE_MARGIN);
+    Duration grace = podGrace(app);
     Instant deletedAt =
         app.getMetadata().getDeletionTimestamp() == null
             ? now
             : Instant.parse(app.getMetadata().getDeletionTimestamp());
-    boolean waited = !now.isBefore(deletedAt.plus(wait));
+    boolean waited = !now.isBefore(deletedAt.plus(grace));
     List<Pod> liveDrivers =
         cluster.livePods(app).stream()
             .filter(
@@ -125,8 +123,7 @@ public final class StreamingAppReconciler
     if (!liveDrivers.isEmpty() && !waited) {
       for (Pod driver : liveDrivers) {
         if (driver.getMetadata().getDeletionTimestamp() == null) {
-          cluster.deletePod(
-              driver, Duration.ofSeconds(AppPods.terminationGracePeriodSeconds(app.getSpec())));
+          cluster.deletePod(driver, grace);
         }
       }
       LOG.info(
@@ -142,6 +139,20 @@ public final class StreamingAppReconciler
         app.getMetadata().getNamespace(),
         app.getMetadata().getName());
     return DeleteControl.defaultDelete();
+  }
+
+  /**
+   * The pods' termination grace period: {@code gracefulStopTimeout} plus {@link
+   * AppPods#GRACE_MARGIN}, or that of the default timeout if the spec's does not parse, so that an
+   * application with a broken spec can still be deleted.
+   */
+  private static Duration podGrace(StreamingApp app) {
+    try {
+      return Duration.ofSeconds(AppPods.terminationGracePeriodSeconds(app.getSpec()));
+    } catch (IllegalArgumentException e) {
+      return Duration.ofSeconds(
+          AppPods.terminationGracePeriodSeconds(new dev.millrace.crds.StreamingAppSpec()));
+    }
   }
 
   private void reject(

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +35,7 @@ class DriverStormTest {
 
   @Test
   void fiftyAppsWithCrashingDriversGetBoundedRestartsAndNoDuplicateDriver() {
-    List<String> duplicates = new ArrayList<>();
+    List<String> duplicates = Collections.synchronizedList(new ArrayList<>());
     Map<String, Set<Integer>> attempts = new ConcurrentHashMap<>();
     ExecutorService kubelet = Executors.newSingleThreadExecutor();
     try (TestingCluster cluster = new TestingCluster()) {
