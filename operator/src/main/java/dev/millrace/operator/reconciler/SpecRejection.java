@@ -16,13 +16,15 @@ import java.util.stream.Collectors;
 
 /**
  * The status of an application whose spec the validator rejects: condition {@code Degraded} True
- * with reason {@code InvalidSpec} and every violation in its message, everything else kept, and
- * nothing launched or stopped. Pure. A spec fixed later is classified against the last valid spec
- * the operator acted on, which the status still remembers.
+ * with reason {@code InvalidSpec} and every violation in its message. Pure. An application that
+ * never ran gets no pods; one that runs goes on under its last valid spec, which the status still
+ * remembers, and a spec fixed later is classified against that one.
  */
 public final class SpecRejection {
   /** The reason of the Degraded condition and of the Warning Event. */
   public static final String REASON = "InvalidSpec";
+
+  private static final String DEGRADED = "Degraded";
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
@@ -46,35 +48,46 @@ public final class SpecRejection {
         && status.getConditions().stream()
             .anyMatch(
                 c ->
-                    "Degraded".equals(c.getType())
+                    DEGRADED.equals(c.getType())
                         && REASON.equals(c.getReason())
                         && message(violations).equals(c.getMessage()));
   }
 
-  /** {@code app}'s status with the rejection in it. */
+  /**
+   * {@code base} with the rejection in it: its message, and a Degraded condition that keeps its
+   * transition time from {@code previous} while it stays True.
+   *
+   * @param previous the status written last, {@code null} if none
+   * @param base the status the operator would write otherwise: the last one for an application that
+   *     never ran, or the one supervising it under its last valid spec
+   */
   public static StreamingAppStatus status(
-      StreamingApp app, List<SpecViolation> violations, Instant now) {
-    StreamingAppStatus status =
-        app.getStatus() == null ? new StreamingAppStatus() : SERIALIZATION.clone(app.getStatus());
+      StreamingAppStatus previous,
+      StreamingAppStatus base,
+      Long generation,
+      List<SpecViolation> violations,
+      Instant now) {
+    StreamingAppStatus status = base == null ? new StreamingAppStatus() : SERIALIZATION.clone(base);
     if (status.getPhase() == null) {
       status.setPhase(Phase.Pending);
     }
     String message = message(violations);
     status.setMessage(message);
-    status.setObservedGeneration(app.getMetadata().getGeneration());
+    status.setObservedGeneration(generation);
+    Condition before =
+        previous == null
+            ? null
+            : previous.getConditions().stream()
+                .filter(c -> DEGRADED.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
     List<Condition> conditions = new ArrayList<>();
-    boolean degradedSeen = false;
     for (Condition c : status.getConditions()) {
-      if ("Degraded".equals(c.getType())) {
-        conditions.add(degraded(c, message, app.getMetadata().getGeneration(), now));
-        degradedSeen = true;
-      } else {
+      if (!DEGRADED.equals(c.getType())) {
         conditions.add(c);
       }
     }
-    if (!degradedSeen) {
-      conditions.add(degraded(null, message, app.getMetadata().getGeneration(), now));
-    }
+    conditions.add(degraded(before, message, generation, now));
     status.setConditions(conditions);
     return status;
   }
@@ -86,7 +99,7 @@ public final class SpecRejection {
             ? previous.getLastTransitionTime()
             : now.truncatedTo(ChronoUnit.MILLIS).toString();
     return new ConditionBuilder()
-        .withType("Degraded")
+        .withType(DEGRADED)
         .withStatus("True")
         .withReason(REASON)
         .withMessage(message)

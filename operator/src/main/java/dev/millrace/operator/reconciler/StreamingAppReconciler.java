@@ -1,6 +1,7 @@
 package dev.millrace.operator.reconciler;
 
 import dev.millrace.crds.StreamingApp;
+import dev.millrace.crds.StreamingAppSpec;
 import dev.millrace.crds.StreamingAppStatus;
 import dev.millrace.crds.validation.SpecViolation;
 import dev.millrace.crds.validation.StreamingAppValidator;
@@ -15,6 +16,7 @@ import dev.millrace.operator.resource.AppPods;
 import dev.millrace.operator.resource.AppResources;
 import dev.millrace.operator.service.ClusterService;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -55,6 +57,7 @@ public final class StreamingAppReconciler
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamingAppReconciler.class);
   private static final Duration CLEANUP_POLL = Duration.ofSeconds(1);
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private final AppObserver observer;
   private final ClusterService cluster;
@@ -88,16 +91,44 @@ public final class StreamingAppReconciler
   public UpdateControl<StreamingApp> reconcile(StreamingApp app, Context<StreamingApp> context) {
     Instant now = clock.instant();
     List<SpecViolation> violations = StreamingAppValidator.validate(app, Target.KUBERNETES);
-    if (!violations.isEmpty()) {
-      reject(app, context, violations, now);
+    AppMemory memory = AppMemory.of(app.getStatus());
+    boolean newlyRejected =
+        !violations.isEmpty() && !SpecRejection.alreadyReported(app, violations);
+    if (!violations.isEmpty() && memory.lastSpec().isEmpty()) {
+      // Nothing ran yet, so nothing to supervise; the next spec change reconciles again.
+      if (newlyRejected) {
+        writeStatus(
+            app,
+            context,
+            SpecRejection.status(
+                app.getStatus(),
+                app.getStatus(),
+                app.getMetadata().getGeneration(),
+                violations,
+                now));
+        warn(app, violations);
+      }
       return UpdateControl.noUpdate();
     }
-    AppMemory memory = AppMemory.of(app.getStatus());
+    // A rejected change leaves the application running, supervised under its last valid spec.
+    StreamingApp acted = violations.isEmpty() ? app : withSpec(app, memory.lastSpec().get());
     AppObservation seen =
-        observer.observe(app, context.getSecondaryResources(Pod.class), memory.snapshot());
-    Decision decision = SupervisionStep.decide(app, seen, now, pollInterval);
-    writeStatus(app, context, decision.status());
-    carryOut(app, decision);
+        observer.observe(acted, context.getSecondaryResources(Pod.class), memory.snapshot());
+    Decision decision = SupervisionStep.decide(acted, seen, now, pollInterval);
+    StreamingAppStatus status =
+        violations.isEmpty()
+            ? decision.status()
+            : SpecRejection.status(
+                app.getStatus(),
+                decision.status(),
+                app.getMetadata().getGeneration(),
+                violations,
+                now);
+    writeStatus(app, context, status);
+    if (newlyRejected) {
+      warn(app, violations);
+    }
+    carryOut(acted, decision);
     UpdateControl<StreamingApp> control = UpdateControl.noUpdate();
     decision.requeueAfter().ifPresent(control::rescheduleAfter);
     return control;
@@ -150,26 +181,20 @@ public final class StreamingAppReconciler
     try {
       return Duration.ofSeconds(AppPods.terminationGracePeriodSeconds(app.getSpec()));
     } catch (IllegalArgumentException e) {
-      return Duration.ofSeconds(
-          AppPods.terminationGracePeriodSeconds(new dev.millrace.crds.StreamingAppSpec()));
+      return Duration.ofSeconds(AppPods.terminationGracePeriodSeconds(new StreamingAppSpec()));
     }
   }
 
-  private void reject(
-      StreamingApp app,
-      Context<StreamingApp> context,
-      List<SpecViolation> violations,
-      Instant now) {
-    if (SpecRejection.alreadyReported(app, violations)) {
-      return;
-    }
-    LOG.warn(
-        "{}/{}: {}",
-        app.getMetadata().getNamespace(),
-        app.getMetadata().getName(),
-        SpecRejection.message(violations));
-    writeStatus(app, context, SpecRejection.status(app, violations, now));
-    cluster.event(app, "Warning", SpecRejection.REASON, SpecRejection.message(violations));
+  private void warn(StreamingApp app, List<SpecViolation> violations) {
+    String message = SpecRejection.message(violations);
+    LOG.warn("{}/{}: {}", app.getMetadata().getNamespace(), app.getMetadata().getName(), message);
+    cluster.event(app, "Warning", SpecRejection.REASON, message);
+  }
+
+  private static StreamingApp withSpec(StreamingApp app, StreamingAppSpec spec) {
+    StreamingApp copy = SERIALIZATION.clone(app);
+    copy.setSpec(spec);
+    return copy;
   }
 
   /**

@@ -254,6 +254,38 @@ class StreamingAppReconcilerTest {
         "the Warning Event", WAIT, () -> warnings("stateless", "FreshCheckpointNotSupported") == 1);
   }
 
+  @Test
+  void invalidChangeOfARunningAppIsDegradedWhileTheLastValidSpecKeepsItSupervised() {
+    apply(TestingApps.app("broken-later", 0));
+    awaitPod("broken-later-driver-1");
+    cluster.run(NAMESPACE, "broken-later-driver-1");
+    await("phase Starting", WAIT, () -> phase("broken-later") == Phase.Starting);
+
+    edit("broken-later", a -> a.getSpec().setImage(null));
+    await(
+        "Degraded InvalidSpec",
+        WAIT,
+        () ->
+            condition("broken-later", "Degraded")
+                .filter(c -> "InvalidSpec".equals(c.getReason()))
+                .isPresent());
+    await("the Warning Event", WAIT, () -> warnings("broken-later", "InvalidSpec") == 1);
+
+    cluster.exit(NAMESPACE, "broken-later-driver-1", 1);
+    awaitPod("broken-later-driver-2");
+    assertEquals(
+        "example.com/word-count:1",
+        cluster
+            .pod(NAMESPACE, "broken-later-driver-2")
+            .orElseThrow()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getImage());
+    assertEquals("InvalidSpec", condition("broken-later", "Degraded").orElseThrow().getReason());
+    assertEquals(1, warnings("broken-later", "InvalidSpec"));
+  }
+
   private static void apply(StreamingApp app) {
     cluster.client().resource(app).create();
   }
