@@ -101,7 +101,7 @@ public final class SupervisionStep {
             .orElseGet(() -> new Supervisor(policy));
 
     List<SupervisorEvent> events = new ArrayList<>();
-    memory.snapshot().ifPresent(s -> events.addAll(observed(app, s, seen, now)));
+    memory.snapshot().ifPresent(s -> events.addAll(observed(s, seen, now)));
     events.addAll(requested(memory, spec, policy, now));
     events.add(new Tick(now));
 
@@ -136,7 +136,7 @@ public final class SupervisionStep {
   // ---- events
 
   private static List<SupervisorEvent> observed(
-      StreamingApp app, SupervisorSnapshot before, AppObservation seen, Instant now) {
+      SupervisorSnapshot before, AppObservation seen, Instant now) {
     List<SupervisorEvent> events = new ArrayList<>();
     int attempt = before.attempt();
     if (before.driverState() != DriverState.NONE) {

@@ -8,6 +8,7 @@ import dev.millrace.crds.Phase;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.operator.TestingApps;
 import dev.millrace.operator.TestingCluster;
+import io.javaoperatorsdk.operator.Operator;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,31 @@ class SecondOperatorTest {
       assertEquals(List.of("twice-driver-1", "twice-driver-2"), driverPods(cluster));
       assertEquals(2, status(cluster).getDriver().getAttempt());
       assertEquals(List.of("twice-exec-1"), executorPods(cluster));
+    }
+  }
+
+  @Test
+  void aRestartedOperatorContinuesTheRunningAttempt() {
+    try (TestingCluster cluster = new TestingCluster()) {
+      Operator first = cluster.startOperator();
+      cluster.client().resource(TestingApps.app("twice", 2)).create();
+      await("executor 2", WAIT, () -> cluster.pod(NAMESPACE, "twice-exec-2").isPresent());
+      cluster.run(NAMESPACE, "twice-driver-1");
+      cluster.run(NAMESPACE, "twice-exec-1");
+      await("phase Starting", WAIT, () -> phase(cluster) == Phase.Starting);
+      String driverUid =
+          cluster.pod(NAMESPACE, "twice-driver-1").orElseThrow().getMetadata().getUid();
+      first.stop();
+
+      cluster.startOperator();
+      cluster.driverStatus.completedBatch("twice", "twice-driver-1", 1, 1_000);
+      await("phase Running", WAIT, () -> phase(cluster) == Phase.Running);
+
+      assertEquals(
+          driverUid, cluster.pod(NAMESPACE, "twice-driver-1").orElseThrow().getMetadata().getUid());
+      assertEquals(List.of("twice-driver-1"), driverPods(cluster));
+      assertEquals(List.of("twice-exec-1", "twice-exec-2"), executorPods(cluster));
+      assertEquals(1, status(cluster).getDriver().getAttempt());
     }
   }
 
