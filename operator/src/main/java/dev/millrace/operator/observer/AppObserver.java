@@ -57,6 +57,18 @@ public final class AppObserver {
     if (driver == null && driverName != null) {
       driver = cluster.livePod(namespace, driverName).orElse(null);
     }
+    // An ended executor pod in the cache may already be deleted to free its name for the next
+    // run of its id; read live, so that the old run's exit is not reported again for the new one.
+    for (Map.Entry<String, Pod> e : List.copyOf(executors.entrySet())) {
+      if (PodOutcome.of(e.getValue()) instanceof PodOutcome.Ended) {
+        Optional<Pod> live = cluster.livePod(namespace, e.getValue().getMetadata().getName());
+        if (live.isPresent()) {
+          executors.put(e.getKey(), live.get());
+        } else {
+          executors.remove(e.getKey());
+        }
+      }
+    }
     if (snapshot.isPresent()) {
       for (SupervisorSnapshot.ExecutorSnapshot e : snapshot.get().executors()) {
         if (!executors.containsKey(e.id())) {

@@ -1,6 +1,7 @@
 package dev.millrace.operator.observer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.crds.StreamingApp;
@@ -12,6 +13,8 @@ import dev.millrace.operator.TestingApps;
 import dev.millrace.operator.TestingCluster;
 import dev.millrace.operator.resource.AppPods;
 import dev.millrace.operator.service.ClusterService;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -58,6 +61,28 @@ class AppObserverTest {
               .report()
               .orElseThrow()
               .lastCompletedBatchTimeMs());
+    }
+  }
+
+  @Test
+  void endedExecutorInTheCacheIsReadLiveSoItsNextRunIsNotTakenForIt() {
+    try (TestingCluster cluster = new TestingCluster()) {
+      StreamingApp app = TestingApps.app("rerun", 1);
+      AppObserver observer =
+          new AppObserver(
+              new ClusterService(cluster.client(), Clock.systemUTC()), cluster.driverStatus);
+      Pod endedRun = AppPods.executor(app, "exec-1");
+      endedRun.setStatus(new PodStatusBuilder().withPhase("Failed").build());
+      Optional<SupervisorSnapshot> launched = Optional.of(launchedAttemptOne(app));
+
+      assertTrue(
+          observer.observe(app, List.of(endedRun), launched).executors().isEmpty(),
+          "deleted meanwhile");
+      cluster.client().resource(AppPods.executor(app, "exec-1")).create();
+      assertInstanceOf(
+          PodOutcome.NotStarted.class,
+          PodOutcome.of(
+              observer.observe(app, List.of(endedRun), launched).executors().get("exec-1")));
     }
   }
 

@@ -286,6 +286,38 @@ class StreamingAppReconcilerTest {
     assertEquals(1, warnings("broken-later", "InvalidSpec"));
   }
 
+  @Test
+  void crashedExecutorIsReplacedOnceUnderItsNameAndTheDriverStays() {
+    apply(TestingApps.app("exec-crash", 1));
+    awaitPod("exec-crash-exec-1");
+    cluster.run(NAMESPACE, "exec-crash-driver-1");
+    cluster.run(NAMESPACE, "exec-crash-exec-1");
+    String firstRun = uid("exec-crash-exec-1");
+
+    cluster.exit(NAMESPACE, "exec-crash-exec-1", 1);
+    await(
+        "a new exec-1 pod",
+        WAIT,
+        () ->
+            cluster
+                .pod(NAMESPACE, "exec-crash-exec-1")
+                .map(p -> p.getMetadata().getUid())
+                .filter(u -> !u.equals(firstRun))
+                .isPresent());
+    String secondRun = uid("exec-crash-exec-1");
+    cluster.run(NAMESPACE, "exec-crash-exec-1");
+    cluster.driverStatus.completedBatch("exec-crash", "exec-crash-driver-1", 1, 3_000);
+    await("phase Running", WAIT, () -> phase("exec-crash") == Phase.Running);
+
+    assertEquals(secondRun, uid("exec-crash-exec-1"));
+    assertEquals(1, status("exec-crash").getDriver().getAttempt());
+    assertEquals(0, status("exec-crash").getRestarts().getTotal());
+  }
+
+  private static String uid(String pod) {
+    return cluster.pod(NAMESPACE, pod).orElseThrow().getMetadata().getUid();
+  }
+
   private static void apply(StreamingApp app) {
     cluster.client().resource(app).create();
   }
