@@ -287,18 +287,34 @@ public final class SupervisionStep {
                       deletions.add(new PodDeletion(p, graceful(app)));
                     }
                   });
-      case RUNNING, NONE -> {
-        // Nothing to carry out: the pod runs, or the attempt has exited.
+      case NONE ->
+          current
+              .filter(SupervisionStep::holdsOn)
+              .ifPresent(p -> deletions.add(new PodDeletion(p, Duration.ZERO)));
+      case RUNNING -> {
+        // Runs.
       }
     }
     // Keep the previous attempt's ended pod for its logs; older ones go.
     for (Pod old : seen.otherDrivers()) {
-      if (attemptOf(old) < attempt - 1
-          && PodOutcome.of(old) instanceof PodOutcome.Ended
-          && !isDeleting(old)) {
+      boolean ended = PodOutcome.of(old) instanceof PodOutcome.Ended;
+      if (ended && (attemptOf(old) < attempt - 1 || holdsOn(old)) && !isDeleting(old)) {
         deletions.add(new PodDeletion(old, Duration.ZERO));
       }
     }
+  }
+
+  /**
+   * Whether {@code pod} ended as far as the Supervisor is concerned but still holds its node: an
+   * image that cannot be pulled, a configuration the kubelet cannot create. Kept, it would retry
+   * and hold its resources for ever; its Events already tell why.
+   */
+  private static boolean holdsOn(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return PodOutcome.of(pod) instanceof PodOutcome.Ended
+        && !"Failed".equals(phase)
+        && !"Succeeded".equals(phase)
+        && !isDeleting(pod);
   }
 
   private static void planExecutors(

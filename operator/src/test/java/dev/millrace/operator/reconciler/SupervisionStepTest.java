@@ -97,6 +97,58 @@ class SupervisionStepTest {
     assertTrue(decision.creations().isEmpty());
   }
 
+  @Test
+  void aDriverWhoseImageCannotBePulledFailsTheAppAndItsPodIsDeleted() {
+    StreamingApp app = TestingApps.app("wc", 0);
+    app.setStatus(SupervisionStep.decide(app, nothing(), T0, POLL).status());
+    Pod pulling = AppPods.driver(app, 1);
+    pulling.setStatus(
+        new PodStatusBuilder()
+            .withPhase("Pending")
+            .withContainerStatuses(
+                new ContainerStatusBuilder()
+                    .withName("millrace")
+                    .withNewState()
+                    .withNewWaiting()
+                    .withReason("ImagePullBackOff")
+                    .endWaiting()
+                    .endState()
+                    .build())
+            .build());
+
+    Decision decision = SupervisionStep.decide(app, driver(pulling), T0.plusSeconds(5), POLL);
+
+    assertEquals(Phase.Failed, decision.status().getPhase());
+    assertEquals("ImagePullBackOff", decision.status().getDriver().getLastExit().getReason());
+    assertEquals(List.of(new PodDeletion(pulling, Duration.ZERO)), decision.deletions());
+    assertTrue(decision.creations().isEmpty());
+  }
+
+  @Test
+  void aCrashedDriverPodIsKeptForItsLogs() {
+    StreamingApp app = TestingApps.app("wc", 0);
+    app.setStatus(SupervisionStep.decide(app, nothing(), T0, POLL).status());
+    Pod crashed = AppPods.driver(app, 1);
+    crashed.setStatus(
+        new PodStatusBuilder()
+            .withPhase("Failed")
+            .withContainerStatuses(
+                new ContainerStatusBuilder()
+                    .withName("millrace")
+                    .withNewState()
+                    .withNewTerminated()
+                    .withExitCode(78)
+                    .endTerminated()
+                    .endState()
+                    .build())
+            .build());
+
+    Decision decision = SupervisionStep.decide(app, driver(crashed), T0.plusSeconds(5), POLL);
+
+    assertEquals(Phase.Failed, decision.status().getPhase());
+    assertTrue(decision.deletions().isEmpty());
+  }
+
   private static dev.millrace.crds.supervision.SupervisorSnapshot snapshotOf(Decision decision) {
     return AppMemory.of(decision.status()).snapshot().orElseThrow();
   }
