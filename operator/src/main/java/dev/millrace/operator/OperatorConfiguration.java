@@ -4,8 +4,10 @@ import dev.millrace.crds.StreamingApp;
 import dev.millrace.operator.reconciler.StreamingAppReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The one place an {@link Operator} is configured, used by {@link OperatorMain} and by the tests
@@ -32,16 +34,25 @@ public final class OperatorConfiguration {
   /**
    * An operator on {@code client} running {@code reconciler} for the StreamingApps in {@code
    * namespaces}; not started.
+   *
+   * @param leaderElection when present, only the replica holding the Lease reconciles; the others
+   *     wait to take over. Supervision does not depend on it (status written before acting keeps a
+   *     second replica from launching a second driver); it spares the cluster duplicate work.
    */
   public static Operator create(
-      KubernetesClient client, StreamingAppReconciler reconciler, WatchedNamespaces namespaces) {
+      KubernetesClient client,
+      StreamingAppReconciler reconciler,
+      WatchedNamespaces namespaces,
+      Optional<LeaderElectionConfiguration> leaderElection) {
     Operator operator =
         new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withCloseClientOnStop(false)
-                    .withSSABasedCreateUpdateMatchForDependentResources(false)
-                    .withUseSSAToPatchPrimaryResource(false));
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  .withUseSSAToPatchPrimaryResource(false);
+              leaderElection.ifPresent(o::withLeaderElectionConfiguration);
+            });
     operator.<StreamingApp>register(
         reconciler,
         c -> {

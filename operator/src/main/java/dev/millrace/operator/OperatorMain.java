@@ -8,8 +8,10 @@ import dev.millrace.operator.service.ClusterService;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,11 +20,19 @@ import org.slf4j.LoggerFactory;
  * and runs until the JVM is stopped.
  *
  * <p>Settings: {@value WatchedNamespaces#ENV} (comma-separated namespaces, empty for all) or the
- * flag {@code --namespaces a,b}. The Kubernetes connection is fabric8's usual one (in-cluster
+ * flag {@code --namespaces a,b}; {@value #LEADER_ELECTION_ENV}, the namespace of the Lease {@value
+ * #LEASE_NAME} that replicas elect a leader with (unset: no election; each replica's identity is
+ * its {@code HOSTNAME}, the pod name). The Kubernetes connection is fabric8's usual one (in-cluster
  * service account, or {@code ~/.kube/config}).
  */
 public final class OperatorMain {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
+
+  /** The environment variable naming the namespace of the leader-election Lease. */
+  static final String LEADER_ELECTION_ENV = "MILLRACE_LEADER_ELECTION_NAMESPACE";
+
+  /** The leader-election Lease's name. */
+  static final String LEASE_NAME = "millrace-operator";
 
   /** How often a live driver's status endpoint is read. */
   static final Duration STATUS_POLL_INTERVAL = Duration.ofSeconds(10);
@@ -39,7 +49,13 @@ public final class OperatorMain {
         new AppObserver(cluster, new HttpDriverStatusSource(new DriverStatusClient()));
     StreamingAppReconciler reconciler =
         new StreamingAppReconciler(observer, cluster, clock, STATUS_POLL_INTERVAL);
-    Operator operator = OperatorConfiguration.create(client, reconciler, namespaces);
+    String leaseNamespace = System.getenv(LEADER_ELECTION_ENV);
+    Optional<LeaderElectionConfiguration> leaderElection =
+        leaseNamespace == null || leaseNamespace.isBlank()
+            ? Optional.empty()
+            : Optional.of(new LeaderElectionConfiguration(LEASE_NAME, leaseNamespace));
+    Operator operator =
+        OperatorConfiguration.create(client, reconciler, namespaces, leaderElection);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -49,8 +65,11 @@ public final class OperatorMain {
                 },
                 "millrace-operator-shutdown"));
     LOG.info(
-        "millrace operator starting; watching {}",
-        namespaces.isAll() ? "all namespaces" : "namespaces " + namespaces.names());
+        "millrace operator starting; watching {}; {}",
+        namespaces.isAll() ? "all namespaces" : "namespaces " + namespaces.names(),
+        leaderElection.isPresent()
+            ? "leader election with Lease " + leaseNamespace + "/" + LEASE_NAME
+            : "no leader election");
     operator.start();
   }
 

@@ -10,14 +10,21 @@ import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,7 +61,7 @@ public final class TestingCluster implements AutoCloseable {
             new Context(),
             new MockWebServer(),
             new HashMap<>(),
-            new KubernetesCrudDispatcher(),
+            new LeaseAccessGranted(new KubernetesCrudDispatcher()),
             false);
     server.init();
     client = newClient();
@@ -74,6 +81,28 @@ public final class TestingCluster implements AutoCloseable {
 
   /** Starts one more operator, with a client of its own, as a second replica would be. */
   public Operator startOperator() {
+    return startOperator(Optional.empty());
+  }
+
+  /**
+   * Starts one more operator electing a leader as {@code identity} with a Lease of one second, so a
+   * stopped leader is replaced quickly.
+   */
+  public Operator startElectingOperator(String identity) {
+    return startOperator(
+        Optional.of(
+            new LeaderElectionConfiguration(
+                "millrace-operator",
+                TestingApps.NAMESPACE,
+                Duration.ofSeconds(1),
+                Duration.ofMillis(800),
+                Duration.ofMillis(100),
+                identity,
+                null,
+                false)));
+  }
+
+  private Operator startOperator(Optional<LeaderElectionConfiguration> leaderElection) {
     KubernetesClient operatorClient = newClient();
     operatorClients.add(operatorClient);
     Clock clock = Clock.systemUTC();
@@ -82,7 +111,8 @@ public final class TestingCluster implements AutoCloseable {
         new StreamingAppReconciler(
             new AppObserver(cluster, driverStatus), cluster, clock, POLL_INTERVAL);
     Operator operator =
-        OperatorConfiguration.create(operatorClient, reconciler, WatchedNamespaces.all());
+        OperatorConfiguration.create(
+            operatorClient, reconciler, WatchedNamespaces.all(), leaderElection);
     operator.start();
     operators.add(operator);
     return operator;
@@ -145,6 +175,45 @@ public final class TestingCluster implements AutoCloseable {
               p.setStatus(status);
               return p;
             });
+  }
+
+  /**
+   * The CRUD dispatcher, except that it grants every access review: JOSDK reviews its access to
+   * Leases before it elects a leader, and the CRUD mock cannot answer a review.
+   */
+  private static final class LeaseAccessGranted extends Dispatcher {
+    private static final String REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
+    private final KubernetesCrudDispatcher crud;
+
+    LeaseAccessGranted(KubernetesCrudDispatcher crud) {
+      this.crud = crud;
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      if (!"POST".equals(request.getMethod()) || !REVIEWS.equals(request.getPath())) {
+        return crud.dispatch(request);
+      }
+      SelfSubjectRulesReview granted =
+          new SelfSubjectRulesReviewBuilder()
+              .withNewStatus()
+              .addNewResourceRule()
+              .withApiGroups("coordination.k8s.io")
+              .withResources("leases")
+              .withVerbs("*")
+              .endResourceRule()
+              .withIncomplete(false)
+              .endStatus()
+              .build();
+      return new MockResponse()
+          .setResponseCode(201)
+          .setBody(new KubernetesSerialization().asJson(granted));
+    }
+
+    @Override
+    public void shutdown() {
+      crud.shutdown();
+    }
   }
 
   /** Waits up to {@code timeout} for {@code condition}, failing with {@code what}. */
