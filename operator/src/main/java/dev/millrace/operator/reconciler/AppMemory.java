@@ -3,6 +3,7 @@ package dev.millrace.operator.reconciler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.millrace.crds.ReconciliationStatus;
 import dev.millrace.crds.StreamingAppSpec;
@@ -68,35 +69,13 @@ public record AppMemory(
   }
 
   private static boolean sameButClock(SupervisorSnapshot a, SupervisorSnapshot b) {
-    return withClockOf(a, b).equals(a);
+    return withoutClock(a).equals(withoutClock(b));
   }
 
-  private static SupervisorSnapshot withClockOf(SupervisorSnapshot clock, SupervisorSnapshot s) {
-    return new SupervisorSnapshot(
-        clock.now(),
-        s.phase(),
-        s.attempt(),
-        s.driverState(),
-        s.driverLaunchedAt(),
-        s.driverStartedAt(),
-        s.attemptProgressAt(),
-        s.lastProgressAt(),
-        s.lastBatchTime(),
-        s.stopIntent(),
-        s.stopReason(),
-        s.killAt(),
-        s.killSent(),
-        s.nextAttemptAt(),
-        s.nextAttemptReason(),
-        s.freshCheckpointOnNextLaunch(),
-        s.countedFailures(),
-        s.restartsTotal(),
-        s.consecutiveFailures(),
-        s.consecutiveInfrastructureFailures(),
-        s.lastExit(),
-        s.lastRestartNonce(),
-        s.message(),
-        s.executors());
+  private static ObjectNode withoutClock(SupervisorSnapshot snapshot) {
+    ObjectNode tree = JSON.valueToTree(snapshot);
+    tree.remove("now");
+    return tree;
   }
 
   private static String write(Object value) {

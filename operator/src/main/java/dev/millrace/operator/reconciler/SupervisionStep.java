@@ -1,6 +1,7 @@
 package dev.millrace.operator.reconciler;
 
 import dev.millrace.crds.DriverExit;
+import dev.millrace.crds.SpecDurations;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppSpec;
 import dev.millrace.crds.StreamingAppStatus;
@@ -249,7 +250,7 @@ public final class SupervisionStep {
               "driver attempt "
                   + scheduled.attempt()
                   + " starts in "
-                  + scheduled.delay()
+                  + SpecDurations.format(scheduled.delay())
                   + ": "
                   + scheduled.reason()));
     }

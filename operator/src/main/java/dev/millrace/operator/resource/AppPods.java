@@ -2,9 +2,9 @@ package dev.millrace.operator.resource;
 
 import dev.millrace.crds.DriverSpec;
 import dev.millrace.crds.ExecutorSpec;
-import dev.millrace.crds.SpecDurations;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppSpec;
+import dev.millrace.crds.supervision.SupervisorPolicy;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
@@ -93,12 +93,7 @@ public final class AppPods {
 
   /** {@code gracefulStopTimeout} plus {@link #GRACE_MARGIN}, in whole seconds rounded up. */
   public static long terminationGracePeriodSeconds(StreamingAppSpec spec) {
-    Duration graceful =
-        SpecDurations.parse(
-            spec.getGracefulStopTimeout() != null
-                ? spec.getGracefulStopTimeout()
-                : new StreamingAppSpec().getGracefulStopTimeout());
-    Duration total = graceful.plus(GRACE_MARGIN);
+    Duration total = SupervisorPolicy.from(spec).gracefulStopTimeout().plus(GRACE_MARGIN);
     return total.getSeconds() + (total.getNano() > 0 ? 1 : 0);
   }
 
