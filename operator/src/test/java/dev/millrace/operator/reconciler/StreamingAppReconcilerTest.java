@@ -76,7 +76,7 @@ class StreamingAppReconcilerTest {
   }
 
   @Test
-  void configurationExitFailsTheAppWithoutAnotherDriver() {
+  void configurationExitFailsTheAppWithoutAnotherDriverUntilANewRestartNonce() {
     apply(TestingApps.app("bad-conf", 0));
     awaitPod("bad-conf-driver-1");
     cluster.exit(NAMESPACE, "bad-conf-driver-1", 78);
@@ -85,6 +85,10 @@ class StreamingAppReconcilerTest {
     assertEquals(
         List.of("bad-conf-driver-1"),
         pods("bad-conf").stream().map(p -> p.getMetadata().getName()).toList());
+
+    edit("bad-conf", a -> a.getSpec().setRestartNonce("fixed"));
+    awaitPod("bad-conf-driver-2");
+    assertEquals(Phase.Starting, phase("bad-conf"));
   }
 
   @Test
@@ -107,7 +111,7 @@ class StreamingAppReconcilerTest {
   }
 
   @Test
-  void scalingExecutorsAddsOnePodAndLeavesTheDriverAlone() {
+  void scalingExecutorsUpAndDownChangesOnlyExecutorPods() {
     apply(TestingApps.app("scale", 2));
     awaitPod("scale-exec-2");
     cluster.run(NAMESPACE, "scale-driver-1");
@@ -121,6 +125,17 @@ class StreamingAppReconcilerTest {
         driverUid, cluster.pod(NAMESPACE, "scale-driver-1").orElseThrow().getMetadata().getUid());
     assertTrue(cluster.pod(NAMESPACE, "scale-driver-2").isEmpty());
     assertEquals(1, status("scale").getDriver().getAttempt());
+
+    edit("scale", a -> a.getSpec().getExecutor().setInstances(1));
+    await(
+        "executors 2 and 3 gone",
+        WAIT,
+        () ->
+            cluster.pod(NAMESPACE, "scale-exec-2").isEmpty()
+                && cluster.pod(NAMESPACE, "scale-exec-3").isEmpty());
+    assertTrue(cluster.pod(NAMESPACE, "scale-exec-1").isPresent());
+    assertEquals(
+        driverUid, cluster.pod(NAMESPACE, "scale-driver-1").orElseThrow().getMetadata().getUid());
   }
 
   @Test
