@@ -15,7 +15,10 @@ import dev.millrace.operator.resource.AppNames;
 import dev.millrace.operator.resource.AppPods;
 import dev.millrace.operator.resource.AppResources;
 import dev.millrace.operator.service.ClusterService;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -75,16 +78,29 @@ public final class StreamingAppReconciler
     this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
   }
 
+  /**
+   * Informers on the pods, ConfigMaps and Services the operator labels, each mapped to its owning
+   * StreamingApp: a change to any of them reconciles that app, and reconciles read them from the
+   * cache instead of the API server.
+   */
   @Override
   public List<EventSource<?, StreamingApp>> prepareEventSources(
       EventSourceContext<StreamingApp> context) {
-    InformerEventSourceConfiguration<Pod> pods =
-        InformerEventSourceConfiguration.from(Pod.class, StreamingApp.class)
+    return List.of(
+        informer(Pod.class, context),
+        informer(ConfigMap.class, context),
+        informer(Service.class, context));
+  }
+
+  private static <R extends HasMetadata> EventSource<R, StreamingApp> informer(
+      Class<R> type, EventSourceContext<StreamingApp> context) {
+    InformerEventSourceConfiguration<R> configuration =
+        InformerEventSourceConfiguration.from(type, StreamingApp.class)
             .withLabelSelector(AppNames.MANAGED_BY_LABEL + "=" + AppNames.MANAGED_BY)
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(StreamingApp.class))
             .withNamespacesInheritedFromController()
             .build();
-    return List.of(new InformerEventSource<>(pods, context));
+    return new InformerEventSource<>(configuration, context);
   }
 
   @Override
@@ -128,7 +144,7 @@ public final class StreamingAppReconciler
     if (newlyRejected) {
       warn(app, violations);
     }
-    carryOut(acted, decision);
+    carryOut(acted, decision, context);
     UpdateControl<StreamingApp> control = UpdateControl.noUpdate();
     decision.requeueAfter().ifPresent(control::rescheduleAfter);
     return control;
@@ -220,9 +236,19 @@ public final class StreamingAppReconciler
         PrimaryUpdateAndCacheUtils.DEFAULT_RESOURCE_CACHE_POLL_PERIOD_MILLIS);
   }
 
-  private void carryOut(StreamingApp app, Decision decision) {
-    cluster.apply(AppResources.specConfigMap(app));
-    cluster.apply(AppResources.driverService(app));
+  private void carryOut(StreamingApp app, Decision decision, Context<StreamingApp> context) {
+    ConfigMap spec = AppResources.specConfigMap(app);
+    boolean specCurrent =
+        context
+            .getSecondaryResource(ConfigMap.class)
+            .filter(cached -> Objects.equals(cached.getData(), spec.getData()))
+            .isPresent();
+    if (!specCurrent) {
+      cluster.apply(spec);
+    }
+    if (context.getSecondaryResource(Service.class).isEmpty()) {
+      cluster.apply(AppResources.driverService(app));
+    }
     for (PodDeletion deletion : decision.deletions()) {
       cluster.deletePod(deletion.pod(), deletion.grace());
     }
