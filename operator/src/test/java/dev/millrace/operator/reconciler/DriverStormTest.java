@@ -26,20 +26,22 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fifty applications whose every driver crashes as soon as it is created: each is restarted exactly
- * {@code maxRestarts} times and then Failed, and no driver attempt is ever created twice or while
- * another driver of its application still runs.
+ * Fifty applications whose every driver crashes as soon as it is created, supervised by two
+ * operator replicas at once (no leader election): each is restarted exactly {@code maxRestarts}
+ * times and then Failed, and no driver attempt is ever created twice or while another driver of its
+ * application still runs.
  */
 class DriverStormTest {
   private static final int APPS = 50;
 
   @Test
-  void fiftyAppsWithCrashingDriversGetBoundedRestartsAndNoDuplicateDriver() {
+  void fiftyAppsWithCrashingDriversUnderTwoOperatorsGetBoundedRestartsAndNoDuplicateDriver() {
     List<String> duplicates = Collections.synchronizedList(new ArrayList<>());
     Map<String, Set<Integer>> attempts = new ConcurrentHashMap<>();
     ExecutorService kubelet = Executors.newSingleThreadExecutor();
     try (TestingCluster cluster = new TestingCluster()) {
       cluster.startOperator();
+      cluster.startOperator(); // a second replica
       SharedIndexInformer<Pod> informer =
           cluster
               .client()
@@ -71,7 +73,7 @@ class DriverStormTest {
 
       await(
           "every app Failed",
-          Duration.ofSeconds(60),
+          Duration.ofSeconds(120),
           () ->
               cluster
                       .client()
