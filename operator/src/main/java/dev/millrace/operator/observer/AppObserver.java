@@ -50,7 +50,8 @@ public final class AppObserver {
         } else {
           otherDrivers.add(pod);
         }
-      } else if (AppNames.EXECUTOR_ROLE.equals(role)) {
+      } else if (AppNames.EXECUTOR_ROLE.equals(role)
+          && labels.get(AppNames.EXECUTOR_LABEL) != null) {
         executors.put(labels.get(AppNames.EXECUTOR_LABEL), pod);
       }
     }
