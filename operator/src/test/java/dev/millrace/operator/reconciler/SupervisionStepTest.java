@@ -10,6 +10,8 @@ import dev.millrace.operator.TestingApps;
 import dev.millrace.operator.observer.AppObservation;
 import dev.millrace.operator.reconciler.Decision.PodDeletion;
 import dev.millrace.operator.resource.AppPods;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
@@ -101,20 +103,15 @@ class SupervisionStepTest {
   void aDriverWhoseImageCannotBePulledFailsTheAppAndItsPodIsDeleted() {
     StreamingApp app = TestingApps.app("wc", 0);
     app.setStatus(SupervisionStep.decide(app, nothing(), T0, POLL).status());
-    Pod pulling = AppPods.driver(app, 1);
-    pulling.setStatus(
-        new PodStatusBuilder()
-            .withPhase("Pending")
-            .withContainerStatuses(
-                new ContainerStatusBuilder()
-                    .withName("millrace")
-                    .withNewState()
-                    .withNewWaiting()
-                    .withReason("ImagePullBackOff")
-                    .endWaiting()
-                    .endState()
-                    .build())
-            .build());
+    Pod pulling =
+        inState(
+            AppPods.driver(app, 1),
+            "Pending",
+            new ContainerStateBuilder()
+                .withNewWaiting()
+                .withReason("ImagePullBackOff")
+                .endWaiting()
+                .build());
 
     Decision decision = SupervisionStep.decide(app, driver(pulling), T0.plusSeconds(5), POLL);
 
@@ -128,20 +125,15 @@ class SupervisionStepTest {
   void aCrashedDriverPodIsKeptForItsLogs() {
     StreamingApp app = TestingApps.app("wc", 0);
     app.setStatus(SupervisionStep.decide(app, nothing(), T0, POLL).status());
-    Pod crashed = AppPods.driver(app, 1);
-    crashed.setStatus(
-        new PodStatusBuilder()
-            .withPhase("Failed")
-            .withContainerStatuses(
-                new ContainerStatusBuilder()
-                    .withName("millrace")
-                    .withNewState()
-                    .withNewTerminated()
-                    .withExitCode(78)
-                    .endTerminated()
-                    .endState()
-                    .build())
-            .build());
+    Pod crashed =
+        inState(
+            AppPods.driver(app, 1),
+            "Failed",
+            new ContainerStateBuilder()
+                .withNewTerminated()
+                .withExitCode(78)
+                .endTerminated()
+                .build());
 
     Decision decision = SupervisionStep.decide(app, driver(crashed), T0.plusSeconds(5), POLL);
 
@@ -162,17 +154,17 @@ class SupervisionStepTest {
   }
 
   private static Pod running(Pod pod) {
+    return inState(
+        pod, "Running", new ContainerStateBuilder().withNewRunning().endRunning().build());
+  }
+
+  /** {@code pod} in {@code phase}, its main container in {@code state}. */
+  private static Pod inState(Pod pod, String phase, ContainerState state) {
     pod.setStatus(
         new PodStatusBuilder()
-            .withPhase("Running")
+            .withPhase(phase)
             .withContainerStatuses(
-                new ContainerStatusBuilder()
-                    .withName("millrace")
-                    .withNewState()
-                    .withNewRunning()
-                    .endRunning()
-                    .endState()
-                    .build())
+                new ContainerStatusBuilder().withName("millrace").withState(state).build())
             .build());
     return pod;
   }
