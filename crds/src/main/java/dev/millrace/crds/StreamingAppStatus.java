@@ -37,6 +37,10 @@ public class StreamingAppStatus {
   @JsonPropertyDescription("A sentence for humans: what is happening, or what to do.")
   private String message;
 
+  @JsonPropertyDescription(
+      "What a cluster backend remembers between reconciles (last reconciled spec, Supervisor state); absent elsewhere.")
+  private ReconciliationStatus reconciliation;
+
   /** Where the application is in its life. */
   public Phase getPhase() {
     return phase;
@@ -128,6 +132,19 @@ public class StreamingAppStatus {
   }
 
   /**
+   * What a cluster backend remembers between reconciles (last reconciled spec, Supervisor state);
+   * {@code null} where the backend keeps it elsewhere (a local run).
+   */
+  public ReconciliationStatus getReconciliation() {
+    return reconciliation;
+  }
+
+  /** Sets {@link #getReconciliation()}. */
+  public void setReconciliation(ReconciliationStatus reconciliation) {
+    this.reconciliation = reconciliation;
+  }
+
+  /**
    * Equal when every field is, conditions included: a backend need not write a status equal to the
    * one it wrote last.
    */
@@ -142,7 +159,8 @@ public class StreamingAppStatus {
         && Objects.equals(restarts, other.restarts)
         && Objects.equals(lastCheckpoint, other.lastCheckpoint)
         && Objects.equals(batches, other.batches)
-        && Objects.equals(message, other.message);
+        && Objects.equals(message, other.message)
+        && Objects.equals(reconciliation, other.reconciliation);
   }
 
   @Override
@@ -156,6 +174,7 @@ public class StreamingAppStatus {
         restarts,
         lastCheckpoint,
         batches,
-        message);
+        message,
+        reconciliation);
   }
 }

@@ -1,0 +1,83 @@
+package dev.millrace.operator.resource;
+
+import dev.millrace.crds.ExecutorSpec;
+import dev.millrace.crds.StreamingApp;
+import java.util.List;
+
+/**
+ * How a pod starts the engine: the {@code millrace driver} and {@code millrace executor} command
+ * lines of the runtime's launch contract, with the fixed ports and paths every pod of an
+ * application shares.
+ */
+public final class LaunchContract {
+  /** The name of the container that runs the engine, in pods and in pod templates. */
+  public static final String CONTAINER = "millrace";
+
+  /** The driver's status endpoint ({@code /api/v1/status}, {@code /healthz}). */
+  public static final int HTTP_PORT = 4040;
+
+  /**
+   * The port executors register on. Fixed, so that the Service address executors dial stays valid
+   * across driver attempts.
+   */
+  public static final int EXECUTOR_PORT = 7077;
+
+  /** Where the spec ConfigMap is mounted. */
+  public static final String SPEC_DIRECTORY = "/etc/millrace";
+
+  /** The spec file's key in the ConfigMap and its name in {@link #SPEC_DIRECTORY}. */
+  public static final String SPEC_FILE = "app.yaml";
+
+  private LaunchContract() {}
+
+  /** {@code millrace driver --spec … --attempt N --http-port P --executor-port Q}. */
+  public static List<String> driverCommand(int attempt) {
+    return List.of(
+        "millrace",
+        "driver",
+        "--spec",
+        specPath(),
+        "--attempt",
+        String.valueOf(attempt),
+        "--http-port",
+        String.valueOf(HTTP_PORT),
+        "--executor-port",
+        String.valueOf(EXECUTOR_PORT));
+  }
+
+  /**
+   * {@code millrace executor --driver <service>:Q --app NAME --spec … --id ID --cores N --memory
+   * M}: the driver is reached through the headless Service, whichever attempt runs.
+   */
+  public static List<String> executorCommand(StreamingApp app, String executorId) {
+    ExecutorSpec executor = app.getSpec().getExecutor();
+    return List.of(
+        "millrace",
+        "executor",
+        "--driver",
+        driverAddress(app),
+        "--app",
+        app.getMetadata().getName(),
+        "--spec",
+        specPath(),
+        "--id",
+        executorId,
+        "--cores",
+        String.valueOf(executor.getCores()),
+        "--memory",
+        executor.getMemory());
+  }
+
+  /** {@code <app>-driver.<namespace>.svc:7077}. */
+  public static String driverAddress(StreamingApp app) {
+    return AppNames.driverService(app)
+        + "."
+        + app.getMetadata().getNamespace()
+        + ".svc:"
+        + EXECUTOR_PORT;
+  }
+
+  private static String specPath() {
+    return SPEC_DIRECTORY + "/" + SPEC_FILE;
+  }
+}

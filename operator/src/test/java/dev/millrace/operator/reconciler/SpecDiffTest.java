@@ -1,0 +1,86 @@
+package dev.millrace.operator.reconciler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.millrace.crds.StreamingAppSpec;
+import dev.millrace.crds.UpgradeMode;
+import dev.millrace.crds.supervision.SpecChange;
+import dev.millrace.operator.TestingApps;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class SpecDiffTest {
+  @Test
+  void anUnchangedSpecIsNoChange() {
+    assertEquals(Optional.empty(), classify(s -> {}));
+  }
+
+  @Test
+  void suspendAndRestartNonceAreRequestsNotSpecChanges() {
+    assertEquals(
+        Optional.empty(),
+        classify(
+            s -> {
+              s.setSuspend(true);
+              s.setRestartNonce("7");
+            }));
+  }
+
+  @Test
+  void onlyExecutorInstancesScalesInPlace() {
+    assertEquals(
+        Optional.of(SpecChange.SCALE_EXECUTORS), classify(s -> s.getExecutor().setInstances(5)));
+  }
+
+  @Test
+  void restartPolicyOrHealthCheckChangesOnlyThePolicy() {
+    assertEquals(
+        Optional.of(SpecChange.POLICY_ONLY),
+        classify(
+            s -> {
+              s.getRestartPolicy().setMaxRestarts(9);
+              s.getHealthCheck().setMaxBatchDelay("10m");
+            }));
+  }
+
+  @Test
+  void anApplicationChangeRestartsFromTheCheckpoint() {
+    assertEquals(
+        Optional.of(SpecChange.RESTART), classify(s -> s.getApplication().getArgs().add("--fast")));
+  }
+
+  @Test
+  void aResourceChangeRestarts() {
+    assertEquals(Optional.of(SpecChange.RESTART), classify(s -> s.getDriver().setMemory("2Gi")));
+  }
+
+  @Test
+  void anApplicationChangeUnderStatelessRestartsFresh() {
+    assertEquals(
+        Optional.of(SpecChange.RESTART_FRESH),
+        classify(
+            s -> {
+              s.setUpgradeMode(UpgradeMode.STATELESS);
+              s.setImage("example.com/word-count:2");
+            }));
+  }
+
+  @Test
+  void anApplicationChangeWithScalingRestarts() {
+    assertEquals(
+        Optional.of(SpecChange.RESTART),
+        classify(
+            s -> {
+              s.getExecutor().setInstances(4);
+              s.setImage("example.com/word-count:2");
+            }));
+  }
+
+  private static Optional<SpecChange> classify(Consumer<StreamingAppSpec> change) {
+    StreamingAppSpec last = TestingApps.app("diff", 2).getSpec();
+    StreamingAppSpec next = TestingApps.app("diff", 2).getSpec();
+    change.accept(next);
+    return SpecDiff.classify(last, next);
+  }
+}
