@@ -13,6 +13,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param lastHeartbeatMs when the driver last heard from it, epoch milliseconds
  * @param tasksCompleted tasks whose results the driver accepted from it, over all its sessions; 0
  *     from drivers that do not count them
+ * @param statePartitions partitions of keyed state ({@code updateStateByKey}, incremental windows)
+ *     it owns now, over all such streams; 0 while the state is kept in the driver
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ExecutorReport(
@@ -22,4 +24,5 @@ public record ExecutorReport(
     int cores,
     long sessionId,
     long lastHeartbeatMs,
-    long tasksCompleted) {}
+    long tasksCompleted,
+    int statePartitions) {}

@@ -25,7 +25,7 @@ class DriverStatusReportTest {
         617.5,
         1_700_000_050_000L,
         1,
-        List.of(new ExecutorReport("exec-1", "10.0.0.7", 4242, 2, 3, 1_700_000_059_500L, 12)));
+        List.of(new ExecutorReport("exec-1", "10.0.0.7", 4242, 2, 3, 1_700_000_059_500L, 12, 4)));
   }
 
   @Test

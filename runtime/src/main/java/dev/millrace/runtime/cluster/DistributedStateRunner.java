@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -84,19 +83,15 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
     return count == null ? 0 : count.get();
   }
 
-  /** How many state partitions each executor session owns now, by executor id. */
-  public Map<String, Integer> partitionsOwned() {
-    Map<String, Integer> counts = new TreeMap<>();
-    for (ExecutorInfo executor : registry.executors()) {
-      int n = 0;
-      for (long[] sessions : owners.values()) {
-        for (long session : sessions) {
-          n += session == executor.sessionId() ? 1 : 0;
-        }
+  /** How many state partitions, over all states, session {@code sessionId} owns now. */
+  public int partitionsOwned(long sessionId) {
+    int n = 0;
+    for (long[] sessions : owners.values()) {
+      for (long session : sessions) {
+        n += session == sessionId ? 1 : 0;
       }
-      counts.put(executor.executorId(), n);
     }
-    return counts;
+    return n;
   }
 
   @Override

@@ -125,7 +125,8 @@ public final class Driver {
                     e.sessionId(),
                     e.lastHeartbeatAt().toEpochMilli(),
                     (shuffleMaps == null ? 0 : shuffleMaps.tasksCompleted(e.executorId()))
-                        + (stateUpdates == null ? 0 : stateUpdates.tasksCompleted(e.executorId()))))
+                        + (stateUpdates == null ? 0 : stateUpdates.tasksCompleted(e.executorId())),
+                    stateUpdates == null ? 0 : stateUpdates.partitionsOwned(e.sessionId())))
         .toList();
   }
 

@@ -148,22 +148,32 @@ class LocalRunTest {
   }
 
   @Test
-  void executorsRunMapTasksAndAKilledOneIsReplacedWithExactOutputAndAllStopWithTheApp()
+  void executorsRunMapTasksAndOwnTheStateAKilledOneIsReplacedWithExactOutputAndAllStopWithTheApp()
       throws Exception {
     LocalRun run = prepare(writeSpecWithTwoExecutors());
     CompletableFuture<Integer> result = runInBackground(run);
     Map<String, Integer> expected = new TreeMap<>();
     awaitMapTasksOnTwoExecutors(run, expected);
-    ExecutorReport first = executor(run, "exec-1");
+    await(
+        "the running totals' partitions owned by the executors",
+        () -> statePartitions(run, "exec-1") + statePartitions(run, "exec-2") > 0,
+        60_000);
+    // The one that owns state, so that its partitions must be rebuilt elsewhere.
+    String owner = statePartitions(run, "exec-1") > 0 ? "exec-1" : "exec-2";
+    ExecutorReport first = executor(run, owner);
 
     ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
 
     await(
-        "exec-1 replaced",
-        () -> executorsReady(run) == 2 && executor(run, "exec-1").pid() != first.pid(),
+        owner + " replaced",
+        () -> executorsReady(run) == 2 && executor(run, owner).pid() != first.pid(),
         60_000);
     writeInputFiles(4, 8, expected);
     await("every word counted", () -> expected.equals(sumOfSavedCounts()), 60_000);
+    await("the running totals caught up", () -> expected.equals(newestTotals()), 60_000);
+    assertTrue(
+        executorLogs(run).contains("from the checkpoint"),
+        "the killed executor's state partitions were not rebuilt from the checkpoint");
     List<Long> pids =
         run.lastReport().orElseThrow().executors().stream().map(ExecutorReport::pid).toList();
     run.requestStop();
@@ -172,7 +182,8 @@ class LocalRunTest {
       ProcessHandle.of(pid)
           .ifPresent(p -> fail("executor " + pid + " outlived the application: " + p.info()));
     }
-    assertTrue(printed().contains("executor exec-1 exited with code 137 (Killed)"), printed());
+    assertTrue(
+        printed().contains("executor " + owner + " exited with code 137 (Killed)"), printed());
     assertEquals(0, run.view().restartsTotal(), "an executor's death does not restart the driver");
   }
 
@@ -241,6 +252,24 @@ class LocalRunTest {
     return run.lastReport().orElseThrow().executors().stream()
         .mapToLong(ExecutorReport::tasksCompleted)
         .sum();
+  }
+
+  private static int statePartitions(LocalRun run, String id) {
+    return run.lastReport().orElseThrow().executors().stream()
+        .filter(e -> e.id().equals(id))
+        .mapToInt(ExecutorReport::statePartitions)
+        .sum();
+  }
+
+  /** Everything the executors of {@code run} logged. */
+  private static String executorLogs(LocalRun run) throws IOException {
+    StringBuilder all = new StringBuilder();
+    try (Stream<Path> logs = Files.list(run.runDirectory().resolve("logs"))) {
+      for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("exec-")).toList()) {
+        all.append(Files.readString(log));
+      }
+    }
+    return all.toString();
   }
 
   private static int executorsReady(LocalRun run) {
