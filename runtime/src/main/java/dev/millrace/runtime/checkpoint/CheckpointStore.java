@@ -6,6 +6,7 @@ import static dev.millrace.runtime.checkpoint.CheckpointLayout.timeName;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -109,6 +110,37 @@ public final class CheckpointStore {
                 + " may write to its parent.",
             e);
       }
+    }
+  }
+
+  /**
+   * Moves checkpoint directory {@code directoryUri} aside, to a sibling named {@code
+   * <name>.set-aside-<millis>}, so that the next start begins without state and nothing of the old
+   * one is lost: a stateless upgrade.
+   *
+   * @return where it went, or empty if there was no such directory
+   * @throws CheckpointException if the file system refuses the rename
+   */
+  public static Optional<String> setAside(String directoryUri, Configuration conf, Instant now) {
+    Path from = directoryPath(directoryUri);
+    try {
+      FileSystem fs = from.getFileSystem(conf);
+      if (!fs.exists(from)) {
+        return Optional.empty();
+      }
+      Path to = new Path(from.getParent(), from.getName() + ".set-aside-" + now.toEpochMilli());
+      if (!fs.rename(from, to)) {
+        throw new IOException("rename to " + to + " returned false");
+      }
+      return Optional.of(fs.makeQualified(to).toString());
+    } catch (IOException e) {
+      throw new CheckpointException(
+          "cannot move checkpoint directory "
+              + directoryUri
+              + " aside for a stateless start: "
+              + e.getMessage()
+              + ". Check that the parent directory is writable, or move it aside by hand.",
+          e);
     }
   }
 

@@ -38,18 +38,21 @@ public final class Millrace {
                                        run your StreamingApplication class from the classpath
         driver --spec <file> [--attempt N] [--http-port P] [--address-file F]
                [--executor-port E] [--executor-address-file G] [--supervisor-pid PID]
+               [--fresh-checkpoint]
                                        run the StreamingApp in <file> as its driver, as every
                                        backend starts it; serves GET /healthz and /api/v1/status
                                        on port P (default: a free one), whose host:port goes to F;
                                        accepts executors on port E (default: a free one), whose
                                        host:port goes to G; the attempt N is the driver epoch;
-                                       stops gracefully when process PID ends
+                                       stops gracefully when process PID ends; with
+                                       --fresh-checkpoint, first moves the checkpoint aside
         executor --driver <host:port> --app <name> [--spec <file>] [--id exec-1] [--cores N]
                  [--memory 1Gi] [--driver-timeout 5m] [--supervisor-pid PID]
                                        register with the driver at host:port (its executor
                                        address) and heartbeat; re-register when it restarts;
                                        with the driver's spec <file>, run the map side of its
-                                       shuffles; exit 1 when no driver answers for the timeout,
+                                       shuffles and own partitions of its keyed state; exit 1
+                                       when no driver answers for the timeout,
                                        0 when process PID ends
         help                           show this help
 

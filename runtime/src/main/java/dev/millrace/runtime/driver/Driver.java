@@ -4,6 +4,7 @@ import dev.millrace.crds.ApplicationSpec;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppSpec;
 import dev.millrace.crds.launch.ExecutorReport;
+import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.cli.ApplicationRunner;
 import dev.millrace.runtime.cli.ExitCode;
 import dev.millrace.runtime.cluster.DistributedShuffleMapRunner;
@@ -27,8 +28,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -64,6 +67,9 @@ public final class Driver {
     StreamingApp app = SpecLoading.load(options.spec());
     ContextSettings settings = ContextSettings.of(app);
     StreamingAppSpec spec = app.getSpec();
+    if (options.freshCheckpoint()) {
+      startStateless(settings);
+    }
     java.time.Duration taskTimeout =
         toJava(StreamingOptions.EXECUTOR_TASK_TIMEOUT.read(settings.conf()));
     try (Transport transport = new Transport("driver", TransportOptions.defaults());
@@ -107,6 +113,25 @@ public final class Driver {
       } finally {
         server.close();
       }
+    }
+  }
+
+  /** Moves the checkpoint aside: this attempt starts without state, and nothing is deleted. */
+  private static void startStateless(ContextSettings settings) {
+    Optional<String> aside =
+        CheckpointStore.setAside(
+            settings.checkpointDir(),
+            StreamingOptions.hadoopConfiguration(settings.conf()),
+            Instant.now());
+    if (aside.isPresent()) {
+      LOG.info(
+          "starting stateless (--fresh-checkpoint): the previous checkpoint {} was moved to {}",
+          settings.checkpointDir(),
+          aside.get());
+    } else {
+      LOG.info(
+          "starting stateless (--fresh-checkpoint): {} held no checkpoint",
+          settings.checkpointDir());
     }
   }
 

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * How a backend starts a driver: {@code --spec <file> [--attempt N] [--http-port P] [--address-file
- * F] [--supervisor-pid PID] [--executor-port E] [--executor-address-file G]}, the same flags on
- * every backend.
+ * F] [--supervisor-pid PID] [--executor-port E] [--executor-address-file G] [--fresh-checkpoint]},
+ * the same flags on every backend.
  *
  * @param spec the StreamingApp YAML file
  * @param attempt the driver attempt, counted by the backend from 1; reported in the status
@@ -20,6 +20,8 @@ import java.util.List;
  *     the driver passes a fixed port, so that running executors find the restarted driver
  * @param executorAddressFile where to write the executor endpoint's {@code host:port} once it
  *     listens, or null
+ * @param freshCheckpoint move the checkpoint directory aside and start without state ({@code
+ *     upgradeMode: stateless}); only the attempt the Supervisor launches so gets it
  */
 public record DriverOptions(
     Path spec,
@@ -28,7 +30,8 @@ public record DriverOptions(
     Path addressFile,
     Long supervisorPid,
     int executorPort,
-    Path executorAddressFile) {
+    Path executorAddressFile,
+    boolean freshCheckpoint) {
 
   /**
    * Reads the options in {@code args}.
@@ -43,6 +46,7 @@ public record DriverOptions(
     Long supervisorPid = null;
     int executorPort = 0;
     Path executorAddressFile = null;
+    boolean freshCheckpoint = false;
     for (int i = 0; i < args.size(); i++) {
       String option = args.get(i);
       switch (option) {
@@ -55,20 +59,28 @@ public record DriverOptions(
             supervisorPid = (long) number(value(args, i++, option), option, 1, Integer.MAX_VALUE);
         case "--executor-port" -> executorPort = number(value(args, i++, option), option, 0, 65535);
         case "--executor-address-file" -> executorAddressFile = Path.of(value(args, i++, option));
+        case "--fresh-checkpoint" -> freshCheckpoint = true;
         default ->
             throw new UsageException(
                 "unknown driver option "
                     + option
                     + "; the options are --spec <file>, --attempt N, --http-port P,"
-                    + " --address-file F, --supervisor-pid PID, --executor-port E and"
-                    + " --executor-address-file G");
+                    + " --address-file F, --supervisor-pid PID, --executor-port E,"
+                    + " --executor-address-file G and --fresh-checkpoint");
       }
     }
     if (spec == null) {
       throw new UsageException("driver needs --spec <file>, the StreamingApp YAML to run");
     }
     return new DriverOptions(
-        spec, attempt, httpPort, addressFile, supervisorPid, executorPort, executorAddressFile);
+        spec,
+        attempt,
+        httpPort,
+        addressFile,
+        supervisorPid,
+        executorPort,
+        executorAddressFile,
+        freshCheckpoint);
   }
 
   private static String value(List<String> args, int i, String option) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +46,21 @@ abstract class CheckpointStoreScenarios {
     try (FSDataOutputStream out = fs.create(path, true)) {
       out.write(content);
     }
+  }
+
+  @Test
+  void aDirectorySetAsideKeepsItsGenerationsAndTheNextStoreThereStartsEmpty() {
+    String uri = newDirectoryUri();
+    new CheckpointStore(uri, conf(), 2).writeGeneration(5_000, Map.of("state-0", new byte[] {1}));
+
+    String aside = CheckpointStore.setAside(uri, conf(), Instant.ofEpochMilli(42)).orElseThrow();
+
+    assertTrue(aside.endsWith(".set-aside-42"), aside);
+    assertEquals(
+        5_000, new CheckpointStore(aside, conf(), 2).latestValid().orElseThrow().batchTime());
+    assertEquals(Optional.empty(), new CheckpointStore(uri, conf(), 2).latestValid());
+    assertEquals(
+        Optional.empty(), CheckpointStore.setAside(newDirectoryUri(), conf(), Instant.now()));
   }
 
   @Test

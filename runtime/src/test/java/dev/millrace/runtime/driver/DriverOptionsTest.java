@@ -15,7 +15,7 @@ class DriverOptionsTest {
   void theFlagsOfTheLaunchContractAreRead() {
     assertEquals(
         new DriverOptions(
-            Path.of("app.yaml"), 3, 4040, Path.of("/run/driver.address"), 777L, 0, null),
+            Path.of("app.yaml"), 3, 4040, Path.of("/run/driver.address"), 777L, 0, null, true),
         DriverOptions.parse(
             List.of(
                 "--attempt",
@@ -27,9 +27,10 @@ class DriverOptionsTest {
                 "--address-file",
                 "/run/driver.address",
                 "--supervisor-pid",
-                "777")));
+                "777",
+                "--fresh-checkpoint")));
     assertEquals(
-        new DriverOptions(Path.of("app.yaml"), 1, 0, null, null, 0, null),
+        new DriverOptions(Path.of("app.yaml"), 1, 0, null, null, 0, null, false),
         DriverOptions.parse(List.of("--spec", "app.yaml")));
   }
 

@@ -3,20 +3,13 @@ package dev.millrace.runtime.backend.local;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.validation.StreamingAppFiles;
 import dev.millrace.crds.validation.Target;
-import dev.millrace.runtime.config.StreamingOptions;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 
 /**
  * A validated spec made ready for this machine: relative paths (the checkpoint directory, plain jar
@@ -83,33 +76,5 @@ final class LocalApp {
     Path temp = runDirectory.resolve(".spec.yaml.tmp");
     Files.writeString(temp, StreamingAppFiles.toYaml(resource), StandardCharsets.UTF_8);
     Files.move(temp, specFile(), StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  /**
-   * Moves the checkpoint directory aside for a stateless start, keeping it under a new name rather
-   * than deleting anyone's state.
-   */
-  void setCheckpointAside(PrintStream out) {
-    String dir = resource.getSpec().getCheckpoint().getDir();
-    URI uri = dir.contains(":") ? URI.create(dir) : Path.of(dir).toUri();
-    try {
-      Configuration hadoop =
-          StreamingOptions.hadoopConfiguration(resource.getSpec().getApplication().getConf());
-      FileSystem fs = FileSystem.get(uri, hadoop);
-      org.apache.hadoop.fs.Path from = new org.apache.hadoop.fs.Path(uri);
-      if (!fs.exists(from)) {
-        return;
-      }
-      org.apache.hadoop.fs.Path to =
-          new org.apache.hadoop.fs.Path(
-              from.getParent(), from.getName() + ".set-aside-" + Instant.now().toEpochMilli());
-      if (!fs.rename(from, to)) {
-        throw new IOException("rename to " + to + " returned false");
-      }
-      out.println("starting stateless: the previous checkpoint was moved to " + to);
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot move the checkpoint " + dir + " aside for a stateless start", e);
-    }
   }
 }

@@ -54,24 +54,29 @@ final class LocalProcess {
       Path specFile,
       int attempt,
       int executorPort,
+      boolean freshCheckpoint,
       Path runDirectory,
       LocalRunOptions options)
       throws IOException {
     Path addressFile = runDirectory.resolve("driver-" + attempt + ".address");
     Files.deleteIfExists(addressFile);
     List<String> args =
-        List.of(
-            "driver",
-            "--spec",
-            specFile.toString(),
-            "--attempt",
-            String.valueOf(attempt),
-            "--address-file",
-            addressFile.toString(),
-            "--executor-port",
-            String.valueOf(executorPort),
-            "--supervisor-pid",
-            String.valueOf(ProcessHandle.current().pid()));
+        new ArrayList<>(
+            List.of(
+                "driver",
+                "--spec",
+                specFile.toString(),
+                "--attempt",
+                String.valueOf(attempt),
+                "--address-file",
+                addressFile.toString(),
+                "--executor-port",
+                String.valueOf(executorPort),
+                "--supervisor-pid",
+                String.valueOf(ProcessHandle.current().pid())));
+    if (freshCheckpoint) {
+      args.add("--fresh-checkpoint");
+    }
     Map<String, String> env = environment(app.getSpec().getDriver().getEnv());
     env.put("MILLRACE_DRIVER_ATTEMPT", String.valueOf(attempt));
     String name = "driver-" + attempt;

@@ -326,9 +326,6 @@ public final class LocalRun {
   }
 
   private void launch(LaunchDriver launch) {
-    if (launch.freshCheckpoint()) {
-      app.setCheckpointAside(options.out());
-    }
     lastBatchTime = Long.MIN_VALUE;
     lastReport = null;
     Instant at = options.clock().instant();
@@ -340,6 +337,7 @@ public final class LocalRun {
               app.specFile(),
               launch.attempt(),
               executorPort,
+              launch.freshCheckpoint(),
               app.runDirectory(),
               options);
       driver = started;
