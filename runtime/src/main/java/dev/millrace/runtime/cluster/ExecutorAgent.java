@@ -136,7 +136,8 @@ public final class ExecutorAgent implements AutoCloseable {
             identity.memoryBytes(),
             identity.pid(),
             identity.host(),
-            driverEpoch));
+            driverEpoch,
+            identity.applicationFingerprint()));
   }
 
   private void registered(Registered accepted) {
@@ -265,11 +266,15 @@ public final class ExecutorAgent implements AutoCloseable {
         }
       } else if (message instanceof Rejected rejected) {
         LOG.error(
-            "the driver at {}:{} refused executor {}: {}",
+            "the driver at {}:{} refused executor {}{}: {}",
             driverHost,
             driverPort,
             identity.executorId(),
+            rejected.permanent() ? " for good" : "",
             rejected.reason());
+        if (rejected.permanent()) {
+          driverGone.complete(rejected.reason());
+        }
         from.close();
       } else {
         LOG.warn(

@@ -49,6 +49,7 @@ public final class ExecutorRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorRegistry.class);
 
   private final String appName;
+  private final String applicationFingerprint;
   private final long epoch;
   private final Duration heartbeatInterval;
   private final Duration heartbeatTimeout;
@@ -68,12 +69,14 @@ public final class ExecutorRegistry implements AutoCloseable {
       Transport transport,
       int port,
       String appName,
+      String applicationFingerprint,
       long epoch,
       Duration heartbeatInterval,
       Duration heartbeatTimeout,
       Clock clock)
       throws IOException, InterruptedException {
     this.appName = appName;
+    this.applicationFingerprint = applicationFingerprint;
     this.epoch = epoch;
     this.heartbeatInterval = heartbeatInterval;
     this.heartbeatTimeout = heartbeatTimeout;
@@ -91,7 +94,8 @@ public final class ExecutorRegistry implements AutoCloseable {
   /**
    * A registry of the executors of {@code appName} listening on {@code port} (0: a free one), as
    * driver epoch {@code epoch}; executors heartbeat every {@code heartbeatInterval} and are lost
-   * after {@code heartbeatTimeout} of silence, measured on {@code clock}.
+   * after {@code heartbeatTimeout} of silence, measured on {@code clock}. Executors are accepted
+   * whatever spec they were started from.
    *
    * @throws IOException if the port cannot be bound
    * @throws InterruptedException if interrupted while binding the port
@@ -100,6 +104,25 @@ public final class ExecutorRegistry implements AutoCloseable {
       Transport transport,
       int port,
       String appName,
+      long epoch,
+      Duration heartbeatInterval,
+      Duration heartbeatTimeout,
+      Clock clock)
+      throws IOException, InterruptedException {
+    return start(transport, port, appName, null, epoch, heartbeatInterval, heartbeatTimeout, clock);
+  }
+
+  /**
+   * As above, accepting only executors started from a spec whose {@linkplain
+   * dev.millrace.runtime.driver.ApplicationGraphs#fingerprint fingerprint} is {@code
+   * applicationFingerprint} (or from none: they run no task): an executor still running an older
+   * build after an upgrade is refused for good, and its backend starts a new one.
+   */
+  public static ExecutorRegistry start(
+      Transport transport,
+      int port,
+      String appName,
+      String applicationFingerprint,
       long epoch,
       Duration heartbeatInterval,
       Duration heartbeatTimeout,
@@ -117,7 +140,14 @@ public final class ExecutorRegistry implements AutoCloseable {
     }
     ExecutorRegistry registry =
         new ExecutorRegistry(
-            transport, port, appName, epoch, heartbeatInterval, heartbeatTimeout, clock);
+            transport,
+            port,
+            appName,
+            applicationFingerprint,
+            epoch,
+            heartbeatInterval,
+            heartbeatTimeout,
+            clock);
     LOG.info(
         "driver epoch {} accepts executors of '{}' on port {}", epoch, appName, registry.port());
     return registry;
@@ -189,7 +219,27 @@ public final class ExecutorRegistry implements AutoCloseable {
               + "', but this driver runs '"
               + appName
               + "'; start it with --app "
-              + appName);
+              + appName,
+          true);
+      return;
+    }
+    if (applicationFingerprint != null
+        && !request.applicationFingerprint().isEmpty()
+        && !request.applicationFingerprint().equals(applicationFingerprint)) {
+      reject(
+          channel,
+          request,
+          "executor "
+              + request.executorId()
+              + " built its graph from another spec of '"
+              + appName
+              + "' (fingerprint "
+              + request.applicationFingerprint()
+              + ", this driver's is "
+              + applicationFingerprint
+              + "): the application changed since it started, so it must be restarted with the"
+              + " current spec",
+          true);
       return;
     }
     if (request.driverEpochSeen() > epoch) {
@@ -202,7 +252,8 @@ public final class ExecutorRegistry implements AutoCloseable {
               + request.driverEpochSeen()
               + ", newer than this driver's epoch "
               + epoch
-              + ": a newer driver attempt runs, so this one must not get executors");
+              + ": a newer driver attempt runs, so this one must not get executors",
+          false);
       return;
     }
     Instant now = clock.instant();
@@ -239,9 +290,9 @@ public final class ExecutorRegistry implements AutoCloseable {
     listeners.forEach(l -> l.executorAdded(info));
   }
 
-  private void reject(Channel channel, Register request, String reason) {
+  private void reject(Channel channel, Register request, String reason, boolean permanent) {
     LOG.warn("refused executor {}: {}", request.executorId(), reason);
-    channel.writeAndFlush(new Rejected(reason));
+    channel.writeAndFlush(new Rejected(reason, permanent));
   }
 
   private void heartbeat(Channel channel, Heartbeat heartbeat) {

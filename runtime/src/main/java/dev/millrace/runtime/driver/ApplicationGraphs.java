@@ -8,10 +8,15 @@ import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.streaming.EngineAccess;
 import dev.millrace.streaming.StreamingApplication;
 import dev.millrace.streaming.StreamingContext;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The application a spec file names, loaded as the driver loads it (the same jars, main class,
@@ -24,16 +29,52 @@ public final class ApplicationGraphs implements AutoCloseable {
   private final ApplicationCode code;
   private final StreamingApplication main;
   private final List<String> args;
+  private final String fingerprint;
 
   private ApplicationGraphs(
       ContextSettings settings,
       ApplicationCode code,
       StreamingApplication main,
-      List<String> args) {
+      List<String> args,
+      String fingerprint) {
     this.settings = settings;
     this.code = code;
     this.main = main;
     this.args = args;
+    this.fingerprint = fingerprint;
+  }
+
+  /**
+   * What the graph of {@code app} is built from, as a short hash: its name, jars, main class,
+   * arguments, configuration, batch interval, cores and checkpoint directory. A driver accepts only
+   * executors started from a spec with the same fingerprint, so an executor left running across an
+   * application upgrade is refused and restarted with the new spec instead of running old code.
+   * Fields that do not change the graph (executor count, restart policy, suspend) do not count.
+   *
+   * @throws DriverConfigurationException if the spec cannot run
+   */
+  public static String fingerprint(StreamingApp app) {
+    ContextSettings settings = ContextSettings.of(app);
+    ApplicationSpec application =
+        Objects.requireNonNullElseGet(app.getSpec().getApplication(), ApplicationSpec::new);
+    String canonical =
+        String.join(
+            "\n",
+            "name=" + settings.appName(),
+            "master=" + settings.master(),
+            "batchInterval=" + settings.batchInterval().milliseconds(),
+            "checkpoint=" + settings.checkpointDir(),
+            "mainClass=" + application.getMainClass(),
+            "jars=" + Objects.requireNonNullElse(application.getJars(), List.of()),
+            "args=" + Objects.requireNonNullElse(application.getArgs(), List.of()),
+            "conf=" + new TreeMap<>(settings.conf()));
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
   }
 
   /**
@@ -55,7 +96,11 @@ public final class ApplicationGraphs implements AutoCloseable {
             jars, StreamingOptions.hadoopConfiguration(settings.conf()), processName);
     try {
       return new ApplicationGraphs(
-          settings, code, code.instantiate(application.getMainClass()), List.copyOf(args));
+          settings,
+          code,
+          code.instantiate(application.getMainClass()),
+          List.copyOf(args),
+          fingerprint(app));
     } catch (RuntimeException e) {
       code.close();
       throw e;
@@ -65,6 +110,11 @@ public final class ApplicationGraphs implements AutoCloseable {
   /** The application's name, {@code metadata.name}. */
   public String appName() {
     return settings.appName();
+  }
+
+  /** The {@link #fingerprint} of the spec this was loaded from. */
+  public String fingerprint() {
+    return fingerprint;
   }
 
   /** The class loader of the application's classes, for threads that decode its records. */

@@ -73,7 +73,8 @@ public final class Driver {
     java.time.Duration taskTimeout =
         toJava(StreamingOptions.EXECUTOR_TASK_TIMEOUT.read(settings.conf()));
     try (Transport transport = new Transport("driver", TransportOptions.defaults());
-        ExecutorRegistry executors = acceptExecutors(transport, settings)) {
+        ExecutorRegistry executors =
+            acceptExecutors(transport, settings, ApplicationGraphs.fingerprint(app))) {
       AtomicReference<DistributedShuffleMapRunner> shuffleMaps = new AtomicReference<>();
       AtomicReference<DistributedStateRunner> stateUpdates = new AtomicReference<>();
       DriverStatus status =
@@ -159,7 +160,8 @@ public final class Driver {
    * The registry executors register with, as driver epoch {@code --attempt}, its address written to
    * {@code --executor-address-file}.
    */
-  private ExecutorRegistry acceptExecutors(Transport transport, ContextSettings settings)
+  private ExecutorRegistry acceptExecutors(
+      Transport transport, ContextSettings settings, String applicationFingerprint)
       throws InterruptedException {
     ExecutorRegistry registry;
     try {
@@ -168,6 +170,7 @@ public final class Driver {
               transport,
               options.executorPort(),
               settings.appName(),
+              applicationFingerprint,
               options.attempt(),
               toJava(StreamingOptions.EXECUTOR_HEARTBEAT_INTERVAL.read(settings.conf())),
               toJava(StreamingOptions.EXECUTOR_HEARTBEAT_TIMEOUT.read(settings.conf())),

@@ -70,7 +70,7 @@ public final class Executor {
                 transport,
                 options.driverHost(),
                 options.driverPort(),
-                identity(),
+                identity(application),
                 options.driverTimeout(),
                 worker == null ? TaskHandler.NONE : tasks(worker, owner))) {
       agent.driverGone().thenRun(() -> exit.complete(ExitCode.APPLICATION_FAILURE));
@@ -147,7 +147,7 @@ public final class Executor {
     return application;
   }
 
-  private Register identity() {
+  private Register identity(ApplicationGraphs application) {
     return new Register(
         options.executorId(),
         options.app(),
@@ -155,7 +155,8 @@ public final class Executor {
         options.memoryBytes(),
         ProcessHandle.current().pid(),
         hostName(),
-        0);
+        0,
+        application == null ? "" : application.fingerprint());
   }
 
   private static String hostName() {

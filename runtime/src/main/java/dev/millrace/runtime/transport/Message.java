@@ -23,6 +23,8 @@ public sealed interface Message {
    * @param pid the executor's process id
    * @param host the host the executor runs on
    * @param driverEpochSeen the newest driver epoch the executor has been registered with, 0 if none
+   * @param applicationFingerprint the fingerprint of the spec the executor built its graph from, or
+   *     empty if it has none (then it can run no task)
    */
   record Register(
       String executorId,
@@ -31,7 +33,8 @@ public sealed interface Message {
       long memoryBytes,
       long pid,
       String host,
-      long driverEpochSeen)
+      long driverEpochSeen,
+      String applicationFingerprint)
       implements Message {}
 
   /**
@@ -46,8 +49,12 @@ public sealed interface Message {
       long driverEpoch, long sessionId, long heartbeatIntervalMs, long heartbeatTimeoutMs)
       implements Message {}
 
-  /** The driver refused a {@link Register}, for {@code reason}. */
-  record Rejected(String reason) implements Message {}
+  /**
+   * The driver refused a {@link Register}, for {@code reason}. A {@code permanent} refusal (another
+   * application, or another build of it) is the same from any driver at that address: the executor
+   * exits so that its backend starts a new one from the current spec. Otherwise it tries again.
+   */
+  record Rejected(String reason, boolean permanent) implements Message {}
 
   /** An executor is alive, in session {@code sessionId} with driver epoch {@code driverEpoch}. */
   record Heartbeat(String executorId, long sessionId, long driverEpoch, long sequence)

@@ -29,7 +29,7 @@ import java.util.Map;
  */
 public final class MessageCodec {
   /** The protocol version this build speaks, the first byte of every frame. */
-  public static final byte VERSION = 2;
+  public static final byte VERSION = 3;
 
   private static final byte REGISTER = 1;
   private static final byte REGISTERED = 2;
@@ -57,6 +57,7 @@ public final class MessageCodec {
       out.writeLong(m.pid());
       writeString(out, m.host());
       out.writeLong(m.driverEpochSeen());
+      writeString(out, m.applicationFingerprint());
     } else if (message instanceof Registered m) {
       out.writeByte(REGISTERED);
       out.writeLong(m.driverEpoch());
@@ -66,6 +67,7 @@ public final class MessageCodec {
     } else if (message instanceof Rejected m) {
       out.writeByte(REJECTED);
       writeString(out, m.reason());
+      out.writeBoolean(m.permanent());
     } else if (message instanceof Heartbeat m) {
       out.writeByte(HEARTBEAT);
       writeString(out, m.executorId());
@@ -167,10 +169,11 @@ public final class MessageCodec {
                     in.readLong(),
                     in.readLong(),
                     readString(in),
-                    in.readLong());
+                    in.readLong(),
+                    readString(in));
             case REGISTERED ->
                 new Registered(in.readLong(), in.readLong(), in.readLong(), in.readLong());
-            case REJECTED -> new Rejected(readString(in));
+            case REJECTED -> new Rejected(readString(in), in.readBoolean());
             case HEARTBEAT ->
                 new Heartbeat(readString(in), in.readLong(), in.readLong(), in.readLong());
             case HEARTBEAT_ACK -> new HeartbeatAck(in.readLong(), in.readLong());

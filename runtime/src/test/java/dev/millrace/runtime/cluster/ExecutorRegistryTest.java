@@ -1,6 +1,7 @@
 package dev.millrace.runtime.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -40,7 +41,7 @@ class ExecutorRegistryTest {
             transport,
             "127.0.0.1",
             port,
-            new Message.Register(id, app, 2, 1L << 30, 1000, "localhost", 0),
+            new Message.Register(id, app, 2, 1L << 30, 1000, "localhost", 0, ""),
             Duration.ofMinutes(1),
             TaskHandler.NONE);
     agent.start();
@@ -81,10 +82,45 @@ class ExecutorRegistryTest {
   void anExecutorOfAnotherApplicationIsRejectedNamingBothApplications() throws Exception {
     try (ExecutorRegistry registry = registry(0, 1);
         TestingPeer peer = new TestingPeer(transport, registry.port())) {
-      peer.send(new Message.Register("exec-1", "orders", 1, 1, 1, "localhost", 0));
-      String reason = peer.next(Message.Rejected.class).reason();
+      peer.send(new Message.Register("exec-1", "orders", 1, 1, 1, "localhost", 0, ""));
+      Message.Rejected rejected = peer.next(Message.Rejected.class);
+      assertTrue(rejected.permanent(), "another application is refused for good");
+      String reason = rejected.reason();
       assertTrue(reason.contains("'orders'") && reason.contains("'clicks'"), reason);
       assertEquals(0, registry.executorsReady());
+    }
+  }
+
+  @Test
+  void anExecutorBuiltFromAnotherSpecIsRejectedForGoodAndOneWithoutASpecIsAccepted()
+      throws Exception {
+    try (ExecutorRegistry registry =
+            ExecutorRegistry.start(
+                transport, 0, "clicks", "cafe0001", 1, INTERVAL, TIMEOUT, clock);
+        TestingPeer stale = new TestingPeer(transport, registry.port());
+        TestingPeer current = new TestingPeer(transport, registry.port());
+        TestingPeer specless = new TestingPeer(transport, registry.port())) {
+      stale.send(new Message.Register("exec-1", "clicks", 1, 1, 1, "localhost", 0, "0ld0ld00"));
+      Message.Rejected rejected = stale.next(Message.Rejected.class);
+      assertTrue(rejected.permanent(), rejected.toString());
+      assertTrue(
+          rejected.reason().contains("0ld0ld00") && rejected.reason().contains("cafe0001"),
+          rejected.reason());
+
+      current.send(new Message.Register("exec-2", "clicks", 1, 1, 1, "localhost", 0, "cafe0001"));
+      current.next(Message.Registered.class);
+      specless.send(new Message.Register("exec-3", "clicks", 1, 1, 1, "localhost", 0, ""));
+      specless.next(Message.Registered.class);
+      assertEquals(2, registry.executorsReady());
+    }
+  }
+
+  @Test
+  void anAgentRefusedForGoodGivesUpInsteadOfRetrying() throws Exception {
+    try (ExecutorRegistry registry = registry(0, 1);
+        ExecutorAgent agent = agent("exec-1", "orders", registry.port())) {
+      String reason = agent.driverGone().get(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(reason.contains("'orders'"), reason);
     }
   }
 
@@ -92,7 +128,7 @@ class ExecutorRegistryTest {
   void aSilentExecutorIsDeclaredLostAfterTheHeartbeatTimeout() throws Exception {
     try (ExecutorRegistry registry = registry(0, 1);
         TestingPeer peer = new TestingPeer(transport, registry.port())) {
-      peer.send(new Message.Register("exec-1", "clicks", 1, 1, 1, "localhost", 0));
+      peer.send(new Message.Register("exec-1", "clicks", 1, 1, 1, "localhost", 0, ""));
       peer.next(Message.Registered.class);
       clock.advance(TIMEOUT);
       registry.expireSilentExecutors();
@@ -142,8 +178,10 @@ class ExecutorRegistryTest {
           String reason = zombie.next(Message.Lost.class).reason();
           assertTrue(reason.contains("epoch 1") && reason.contains("epoch 2"), reason);
 
-          zombie.send(new Message.Register("exec-3", "clicks", 1, 1, 1, "localhost", 3));
-          String refused = zombie.next(Message.Rejected.class).reason();
+          zombie.send(new Message.Register("exec-3", "clicks", 1, 1, 1, "localhost", 3, ""));
+          Message.Rejected rejection = zombie.next(Message.Rejected.class);
+          assertFalse(rejection.permanent(), "a newer driver may answer the next attempt");
+          String refused = rejection.reason();
           assertTrue(refused.contains("epoch 3"), refused);
         }
         assertNotEquals(0, a.sessionId());
@@ -156,7 +194,7 @@ class ExecutorRegistryTest {
   void aLateTaskResultOfALostSessionIsFencedAndNeverReachesTheStages() throws Exception {
     try (ExecutorRegistry registry = registry(0, 1);
         TestingPeer executor = new TestingPeer(transport, registry.port())) {
-      executor.send(new Message.Register("exec-1", "clicks", 2, 1, 1, "localhost", 0));
+      executor.send(new Message.Register("exec-1", "clicks", 2, 1, 1, "localhost", 0, ""));
       long session = executor.next(Message.Registered.class).sessionId();
       executor.send(new Message.ShuffleMapDone(5, 1, session, List.of(new byte[0]), List.of()));
       log.await("result exec-1 session " + session + " task 5", 5_000);
@@ -183,7 +221,7 @@ class ExecutorRegistryTest {
   void aTaskResultNamingAnotherDriverEpochIsFenced() throws Exception {
     try (ExecutorRegistry registry = registry(0, 2);
         TestingPeer executor = new TestingPeer(transport, registry.port())) {
-      executor.send(new Message.Register("exec-1", "clicks", 2, 1, 1, "localhost", 0));
+      executor.send(new Message.Register("exec-1", "clicks", 2, 1, 1, "localhost", 0, ""));
       long session = executor.next(Message.Registered.class).sessionId();
       executor.send(new Message.TaskFailed(3, 1, session, "from the old driver's task"));
       String reason = executor.next(Message.Lost.class).reason();

@@ -206,6 +206,35 @@ class DistributedWordCountProcessTest {
         .sum();
   }
 
+  @Test
+  void anExecutorStartedFromAnotherSpecOfTheApplicationIsRefusedForGoodAndExits() throws Exception {
+    Path in = Files.createDirectories(work.resolve("in"));
+    Path out = Files.createDirectories(work.resolve("out"));
+    Path spec = spec(in, out);
+    // The same application with other arguments: an older build left running across an upgrade.
+    Path older =
+        new TestingSpec("words", work.resolve("checkpoint").toUri().toString())
+            .mainClass(TestingWordCountApplication.class.getName())
+            .args(in.toString(), work.resolve("old-out").toString())
+            .executors(2)
+            .writeTo(work.resolve("older.yaml"));
+    try (TestingDriverJvm driver = startDriver(spec)) {
+      String address = driver.awaitAddress(work.resolve("address"));
+      String executorAddress = driver.awaitAddress(work.resolve("executor-address"));
+      Process stale = startExecutor(older, executorAddress, "exec-1");
+      startExecutor(spec, executorAddress, "exec-2");
+
+      assertTrue(stale.waitFor(60, TimeUnit.SECONDS), "the stale executor did not exit");
+      assertEquals(1, stale.exitValue());
+      String log = Files.readString(work.resolve("exec-1.log"));
+      assertTrue(log.contains("refused executor exec-1 for good"), log);
+      assertTrue(log.contains("must be restarted with the current spec"), log);
+      DriverStatusReport status = driver.awaitStatus(address, r -> r.executorsReady() == 1);
+      assertEquals("exec-2", status.executors().get(0).id());
+      assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
+    }
+  }
+
   private Path spec(Path in, Path out) {
     return spec(in, out, "60s");
   }

@@ -22,9 +22,10 @@ class MessageCodecTest {
   void everyMessageReadsBackAsWritten() {
     List<Message> messages =
         List.of(
-            new Message.Register("exec-1", "clicks", 4, 1L << 30, 4242, "node-ä.local", 3),
+            new Message.Register(
+                "exec-1", "clicks", 4, 1L << 30, 4242, "node-ä.local", 3, "cafe0001"),
             new Message.Registered(2, 17, 1_000, 10_000),
-            new Message.Rejected("wrong app: 'a' is not 'b'"),
+            new Message.Rejected("wrong app: 'a' is not 'b'", true),
             new Message.Heartbeat("exec-1", 17, 2, Long.MAX_VALUE),
             new Message.HeartbeatAck(2, 99),
             new Message.Lost("session 17 is over"));
