@@ -37,7 +37,11 @@ public final class TestingWordCountApplication implements StreamingApplication {
         .saveAsTextFiles(args[1] + "/" + COUNTS, "txt");
   }
 
-  private static boolean countsWords(String line) {
+  /**
+   * Whether {@code line} holds words to count: false for the {@value #PAUSE} and {@value #HANG}
+   * lines, after holding up the task as they say.
+   */
+  static boolean countsWords(String line) {
     if (line.equals(PAUSE)) {
       sleep(PAUSE_MILLIS);
       return false;
