@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.launch.ExecutorReport;
-import dev.millrace.runtime.executor.TestingExecutorJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -36,39 +34,43 @@ class DistributedStatefulWordsProcessTest {
   private static final long TIMEOUT_MS = 90_000;
   private static final long INTERVAL_MS = 500;
   private static final Pattern OUTPUT = Pattern.compile("(counts|totals|windows)-(\\d+)\\.txt");
-  private static final String[] WORDS = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta"};
 
   // Kept when a test fails, with the processes' logs, for the post-mortem.
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path work;
 
-  private final List<Process> executors = new ArrayList<>();
-  private final TreeMap<String, Long> expected = new TreeMap<>();
-  private int filesWritten;
+  private Path out;
+  private Path spec;
+  private TestingWordFiles files;
 
-  @AfterEach
-  void killExecutors() throws InterruptedException {
-    for (Process executor : executors) {
-      executor.destroyForcibly();
-      executor.waitFor(30, TimeUnit.SECONDS);
-    }
+  @BeforeEach
+  void writeTheSpec() throws IOException {
+    Path in = Files.createDirectories(work.resolve("in"));
+    out = Files.createDirectories(work.resolve("out"));
+    spec =
+        new TestingSpec("words", work.resolve("checkpoint").toUri().toString())
+            .mainClass(TestingStatefulWordsApplication.class.getName())
+            .args(in.toString(), out.toString())
+            .batchInterval(INTERVAL_MS + "ms")
+            .checkpointInterval(3 * INTERVAL_MS + "ms")
+            .executors(3)
+            .conf("millrace.executor.heartbeat-interval", "200ms")
+            .conf("millrace.executor.heartbeat-timeout", "2s")
+            .conf("millrace.executor.task-timeout", "60s")
+            .writeTo(work.resolve("words.yaml"));
+    files = new TestingWordFiles(in);
   }
 
   @Test
   void threeExecutorsRunAWordCountARunningCountAndAWindowedCountExactly() throws Exception {
-    Path in = Files.createDirectories(work.resolve("in"));
-    Path out = Files.createDirectories(work.resolve("out"));
-    Path spec = spec(in, out);
-    try (TestingDriverJvm driver = startDriver(spec)) {
+    try (TestingExecutors executors = new TestingExecutors(work, spec, "words");
+        TestingDriverJvm driver = startDriver()) {
       String address = driver.awaitAddress(work.resolve("address"));
-      String executorAddress = driver.awaitAddress(work.resolve("executor-address"));
-      for (String id : List.of("exec-1", "exec-2", "exec-3")) {
-        startExecutor(spec, executorAddress, id);
-      }
-      awaitReadyToRead(driver, address, 3);
+      startThreeExecutors(executors, driver.awaitAddress(work.resolve("executor-address")));
+      awaitReadyToRead(driver, address);
 
-      writeFiles(in, 15);
-      awaitEverythingCounted(driver, out);
+      writeFiles(15);
+      awaitEverythingCounted(driver);
 
       DriverStatusReport status = driver.awaitStatus(address, r -> r.executorsReady() == 3);
       for (ExecutorReport executor : status.executors()) {
@@ -76,37 +78,33 @@ class DistributedStatefulWordsProcessTest {
       }
       assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
     }
-    assertExactlyWhatOneProcessComputes(out);
+    assertExactlyWhatOneProcessComputes();
   }
 
   @Test
   void aKilledExecutorsTasksMoveAReplacementJoinsAndAllThreeOutputsStayExact() throws Exception {
-    Path in = Files.createDirectories(work.resolve("in"));
-    Path out = Files.createDirectories(work.resolve("out"));
-    Path spec = spec(in, out);
-    try (TestingDriverJvm driver = startDriver(spec)) {
+    try (TestingExecutors executors = new TestingExecutors(work, spec, "words");
+        TestingDriverJvm driver = startDriver()) {
       String address = driver.awaitAddress(work.resolve("address"));
       String executorAddress = driver.awaitAddress(work.resolve("executor-address"));
-      Process doomed = startExecutor(spec, executorAddress, "exec-1");
-      startExecutor(spec, executorAddress, "exec-2");
-      startExecutor(spec, executorAddress, "exec-3");
-      DriverStatusReport first = awaitReadyToRead(driver, address, 3);
+      Process doomed = startThreeExecutors(executors, executorAddress);
+      DriverStatusReport first = awaitReadyToRead(driver, address);
 
-      writeFiles(in, 6);
+      writeFiles(6);
       driver.awaitStatus(address, r -> tasks(r, "exec-1") > 0);
       // Pausing files keep every executor's cores busy with one batch's tasks, so the kill lands
       // mid-task.
       for (int i = 0; i < 6; i++) {
-        writeMarkedFile(in, TestingWordCountApplication.PAUSE);
+        files.writeMarked(TestingWordCountApplication.PAUSE);
       }
       Thread.sleep(TestingWordCountApplication.PAUSE_MILLIS / 2);
       doomed.destroyForcibly();
       driver.awaitStatus(address, r -> r.executorsReady() == 2 && tasks(r, "exec-1") == 0);
-      startExecutor(spec, executorAddress, "exec-4");
+      executors.start(executorAddress, "exec-4");
       driver.awaitStatus(address, r -> r.executorsReady() == 3);
 
-      writeFiles(in, 6);
-      awaitEverythingCounted(driver, out);
+      writeFiles(6);
+      awaitEverythingCounted(driver);
       DriverStatusReport after = driver.awaitStatus(address, r -> tasks(r, "exec-4") > 0);
       assertEquals(
           List.of("exec-2", "exec-3", "exec-4"),
@@ -119,71 +117,77 @@ class DistributedStatefulWordsProcessTest {
           "no task of the killed executor was moved: " + driver.log());
       assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
     }
-    assertExactlyWhatOneProcessComputes(out);
+    assertExactlyWhatOneProcessComputes();
   }
 
   @Test
   void afterADriverKillTheExecutorsReRegisterWithTheNextAttemptAndNoOutputIsLostOrDuplicated()
       throws Exception {
-    Path in = Files.createDirectories(work.resolve("in"));
-    Path out = Files.createDirectories(work.resolve("out"));
-    Path spec = spec(in, out);
-    String executorAddress;
-    try (TestingDriverJvm driver = startDriver(spec)) {
-      String address = driver.awaitAddress(work.resolve("address"));
-      executorAddress = driver.awaitAddress(work.resolve("executor-address"));
-      for (String id : List.of("exec-1", "exec-2", "exec-3")) {
-        startExecutor(spec, executorAddress, id);
+    try (TestingExecutors executors = new TestingExecutors(work, spec, "words")) {
+      String executorAddress;
+      try (TestingDriverJvm driver = startDriver()) {
+        String address = driver.awaitAddress(work.resolve("address"));
+        executorAddress = driver.awaitAddress(work.resolve("executor-address"));
+        startThreeExecutors(executors, executorAddress);
+        awaitReadyToRead(driver, address);
+        writeFiles(6);
+        driver.awaitStatus(address, r -> r.lastCheckpointTimeMs() != null && tasksOf(r) > 0);
+        writeFiles(2);
+        // A pausing file holds up the batch that takes it, so the kill lands while a batch runs.
+        files.writeMarked(TestingWordCountApplication.PAUSE);
+        Thread.sleep(TestingWordCountApplication.PAUSE_MILLIS / 2);
+
+        driver.kill();
       }
-      awaitReadyToRead(driver, address, 3);
-      writeFiles(in, 6);
-      driver.awaitStatus(address, r -> r.lastCheckpointTimeMs() != null && tasksOf(r) > 0);
-      writeFiles(in, 2);
-      // A pausing file holds up the batch that takes it, so the kill lands while a batch runs.
-      writeMarkedFile(in, TestingWordCountApplication.PAUSE);
-      Thread.sleep(TestingWordCountApplication.PAUSE_MILLIS / 2);
+      writeFiles(2);
 
-      driver.kill();
-    }
-    writeFiles(in, 2);
-    Path secondAttempt = Files.createDirectories(work.resolve("attempt-2"));
-    int executorPort =
-        Integer.parseInt(executorAddress.substring(executorAddress.lastIndexOf(':') + 1));
-    try (TestingDriverJvm driver =
-        TestingDriverJvm.startAcceptingExecutors(
-            System.getProperty("java.class.path"), secondAttempt, spec, 2, executorPort)) {
-      String address = driver.awaitAddress(secondAttempt.resolve("address"));
-      DriverStatusReport reRegistered =
-          driver.awaitStatus(
-              address,
-              r -> r.attempt() == 2 && r.executorsReady() == 3 && r.batchesCompleted() >= 1);
-      assertEquals(
-          executors.stream().map(Process::pid).sorted().toList(),
-          reRegistered.executors().stream().map(ExecutorReport::pid).sorted().toList(),
-          "the executors outlived the driver and were not replaced");
+      Path secondAttempt = Files.createDirectories(work.resolve("attempt-2"));
+      int executorPort =
+          Integer.parseInt(executorAddress.substring(executorAddress.lastIndexOf(':') + 1));
+      try (TestingDriverJvm driver =
+          TestingDriverJvm.startAcceptingExecutors(
+              System.getProperty("java.class.path"), secondAttempt, spec, 2, executorPort)) {
+        String address = driver.awaitAddress(secondAttempt.resolve("address"));
+        DriverStatusReport reRegistered =
+            driver.awaitStatus(
+                address,
+                r -> r.attempt() == 2 && r.executorsReady() == 3 && r.batchesCompleted() >= 1);
+        assertEquals(
+            executors.pids(),
+            reRegistered.executors().stream().map(ExecutorReport::pid).sorted().toList(),
+            "the executors outlived the driver and were not replaced");
 
-      writeFiles(in, 6);
-      awaitEverythingCounted(driver, out);
-      DriverStatusReport after =
-          driver.awaitStatus(
-              address, r -> r.executors().stream().allMatch(e -> e.tasksCompleted() > 0));
-      assertEquals(3, after.executorsReady(), after.toString());
-      assertTrue(
-          driver.log().contains("recovered from checkpoint generation"),
-          "attempt 2 did not go on from attempt 1's checkpoint: " + driver.log());
-      assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
+        writeFiles(6);
+        awaitEverythingCounted(driver);
+        DriverStatusReport after =
+            driver.awaitStatus(
+                address, r -> r.executors().stream().allMatch(e -> e.tasksCompleted() > 0));
+        assertEquals(3, after.executorsReady(), after.toString());
+        assertTrue(
+            driver.log().contains("recovered from checkpoint generation"),
+            "attempt 2 did not go on from attempt 1's checkpoint: " + driver.log());
+        assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
+      }
     }
-    assertExactlyWhatOneProcessComputes(out);
+    assertExactlyWhatOneProcessComputes();
+  }
+
+  /** Starts exec-1, exec-2 and exec-3 for the driver at {@code executorAddress}; returns exec-1. */
+  private static Process startThreeExecutors(TestingExecutors executors, String executorAddress)
+      throws IOException {
+    Process first = executors.start(executorAddress, "exec-1");
+    executors.start(executorAddress, "exec-2");
+    executors.start(executorAddress, "exec-3");
+    return first;
   }
 
   /**
-   * Waits for {@code executors} executors and a first batch: executors register before the file
-   * stream starts, and it ignores the files already there.
+   * Waits for three executors and a first batch: executors register before the file stream starts,
+   * and it ignores the files already there.
    */
-  private static DriverStatusReport awaitReadyToRead(
-      TestingDriverJvm driver, String address, int executors) throws InterruptedException {
-    return driver.awaitStatus(
-        address, r -> r.executorsReady() == executors && r.batchesCompleted() >= 1);
+  private static DriverStatusReport awaitReadyToRead(TestingDriverJvm driver, String address)
+      throws InterruptedException {
+    return driver.awaitStatus(address, r -> r.executorsReady() == 3 && r.batchesCompleted() >= 1);
   }
 
   /**
@@ -191,12 +195,12 @@ class DistributedStatefulWordsProcessTest {
    * newest running totals equal them, and the newest window, later than every batch that counted
    * words, is empty again.
    */
-  private void awaitEverythingCounted(TestingDriverJvm driver, Path out) throws Exception {
+  private void awaitEverythingCounted(TestingDriverJvm driver) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
     SavedOutput saved = SavedOutput.read(out);
-    while (!saved.holdsEverything(expected)) {
+    while (!saved.holdsEverything(files.counts())) {
       if (!driver.isAlive() || System.nanoTime() > deadline) {
-        fail("the driver saved " + saved + ", not all of " + expected + "\n" + driver.log());
+        fail("the driver saved " + saved + ", not all of " + files.counts() + "\n" + driver.log());
       }
       Thread.sleep(50);
       saved = SavedOutput.read(out);
@@ -210,7 +214,7 @@ class DistributedStatefulWordsProcessTest {
    * before, without zeros, and (d) every batch time from the first to the last has one complete
    * output of each kind, and nothing else is left in the directory.
    */
-  private void assertExactlyWhatOneProcessComputes(Path out) throws IOException {
+  private void assertExactlyWhatOneProcessComputes() throws IOException {
     try (Stream<Path> entries = Files.list(out)) {
       for (Path entry : entries.toList()) {
         assertTrue(
@@ -220,7 +224,7 @@ class DistributedStatefulWordsProcessTest {
       }
     }
     SavedOutput saved = SavedOutput.read(out);
-    assertEquals(expected, sum(saved.counts().values()), "(a) the batches' counts");
+    assertEquals(files.counts(), sum(saved.counts().values()), "(a) the batches' counts");
 
     List<Long> times = new ArrayList<>(saved.counts().keySet());
     assertTrue(times.size() > 1, "no batches saved: " + saved);
@@ -333,82 +337,16 @@ class DistributedStatefulWordsProcessTest {
     return report.executors().stream().mapToLong(ExecutorReport::tasksCompleted).sum();
   }
 
-  private Path spec(Path in, Path out) {
-    return new TestingSpec("words", work.resolve("checkpoint").toUri().toString())
-        .mainClass(TestingStatefulWordsApplication.class.getName())
-        .args(in.toString(), out.toString())
-        .batchInterval(INTERVAL_MS + "ms")
-        .checkpointInterval(3 * INTERVAL_MS + "ms")
-        .executors(3)
-        .conf("millrace.executor.heartbeat-interval", "200ms")
-        .conf("millrace.executor.heartbeat-timeout", "2s")
-        .conf("millrace.executor.task-timeout", "60s")
-        .writeTo(work.resolve("words.yaml"));
-  }
-
-  private TestingDriverJvm startDriver(Path spec) {
+  private TestingDriverJvm startDriver() {
     return TestingDriverJvm.startAcceptingExecutors(
         System.getProperty("java.class.path"), work, spec);
   }
 
-  private Process startExecutor(Path spec, String driverAddress, String id) throws IOException {
-    Process executor =
-        TestingExecutorJvm.start(
-            work.resolve(id + ".log"),
-            "--driver",
-            driverAddress,
-            "--app",
-            "words",
-            "--spec",
-            spec.toString(),
-            "--id",
-            id,
-            "--cores",
-            "2");
-    executors.add(executor);
-    return executor;
-  }
-
-  /** Writes {@code files} files of words, one every 100 ms, so that they spread over batches. */
-  private void writeFiles(Path in, int files) throws IOException, InterruptedException {
-    for (int i = 0; i < files; i++) {
-      writeFile(in, 400);
+  /** Writes {@code count} files of words, one every 100 ms, so that they spread over batches. */
+  private void writeFiles(int count) throws IOException, InterruptedException {
+    for (int i = 0; i < count; i++) {
+      files.write(400);
       Thread.sleep(100);
     }
-  }
-
-  /** Writes a file of {@code lines} lines of words and adds its words to {@link #expected}. */
-  private void writeFile(Path in, int lines) throws IOException {
-    int file = filesWritten++;
-    List<String> text = new ArrayList<>(lines);
-    for (int i = 0; i < lines; i++) {
-      StringBuilder line = new StringBuilder();
-      for (int w = 0; w <= (i + file) % 7; w++) {
-        String word = WORDS[(i * 31 + w * 7 + file) % WORDS.length] + (i % 13);
-        line.append(word).append(' ');
-        expected.merge(word, 1L, Long::sum);
-      }
-      text.add(line.toString());
-    }
-    moveIntoPlace(in, file, text);
-  }
-
-  /** Writes a file whose first line is {@code marker}, then a few words. */
-  private void writeMarkedFile(Path in, String marker) throws IOException {
-    int file = filesWritten++;
-    List<String> text = new ArrayList<>(List.of(marker));
-    for (int i = 0; i < 20; i++) {
-      String word = WORDS[(i + file) % WORDS.length];
-      text.add(word);
-      expected.merge(word, 1L, Long::sum);
-    }
-    moveIntoPlace(in, file, text);
-  }
-
-  /** Writes {@code text} under a hidden name and renames it into place, as the stream requires. */
-  private static void moveIntoPlace(Path in, int file, List<String> text) throws IOException {
-    Path hidden = in.resolve(".f" + file + ".tmp");
-    Files.write(hidden, text);
-    Files.move(hidden, in.resolve("f" + file + ".txt"), StandardCopyOption.ATOMIC_MOVE);
   }
 }
