@@ -93,15 +93,14 @@ class DistributedStatefulWordsProcessTest {
 
       writeFiles(6);
       driver.awaitStatus(address, r -> tasks(r, "exec-1") > 0);
-      // Pausing files keep every executor's cores busy with one batch's tasks, so the kill lands
-      // mid-task.
+      // Pausing files hold up the tasks reading them, so the kill lands while exec-1 runs one.
       for (int i = 0; i < 6; i++) {
         files.writeMarked(TestingWordCountApplication.PAUSE);
       }
-      Thread.sleep(TestingWordCountApplication.PAUSE_MILLIS / 2);
+      awaitPauseIn(driver, List.of(doomed.pid()));
       doomed.destroyForcibly();
       driver.awaitStatus(address, r -> r.executorsReady() == 2 && tasks(r, "exec-1") == 0);
-      executors.start(executorAddress, "exec-4");
+      executors.start(executorAddress, "exec-4", signallingPauses());
       driver.awaitStatus(address, r -> r.executorsReady() == 3);
 
       writeFiles(6);
@@ -136,7 +135,7 @@ class DistributedStatefulWordsProcessTest {
         writeFiles(2);
         // A pausing file holds up the batch that takes it, so the kill lands while a batch runs.
         files.writeMarked(TestingWordCountApplication.PAUSE);
-        Thread.sleep(TestingWordCountApplication.PAUSE_MILLIS / 2);
+        awaitPauseIn(driver, executors.pids());
 
         driver.kill();
       }
@@ -174,12 +173,33 @@ class DistributedStatefulWordsProcessTest {
   }
 
   /** Starts exec-1, exec-2 and exec-3 for the driver at {@code executorAddress}; returns exec-1. */
-  private static Process startThreeExecutors(TestingExecutors executors, String executorAddress)
+  private Process startThreeExecutors(TestingExecutors executors, String executorAddress)
       throws IOException {
-    Process first = executors.start(executorAddress, "exec-1");
-    executors.start(executorAddress, "exec-2");
-    executors.start(executorAddress, "exec-3");
+    Process first = executors.start(executorAddress, "exec-1", signallingPauses());
+    executors.start(executorAddress, "exec-2", signallingPauses());
+    executors.start(executorAddress, "exec-3", signallingPauses());
     return first;
+  }
+
+  /** An executor environment in which a pause marks its process in {@link #pauses()}. */
+  private Map<String, String> signallingPauses() {
+    return Map.of(TestingWordCountApplication.PAUSED_ENV, pauses().toString());
+  }
+
+  private Path pauses() {
+    return work.resolve("paused");
+  }
+
+  /** Waits until one of the processes {@code pids} is in a pause, or has been. */
+  private void awaitPauseIn(TestingDriverJvm driver, List<Long> pids) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+    while (pids.stream()
+        .noneMatch(pid -> Files.exists(TestingWordCountApplication.pausedMarker(pauses(), pid)))) {
+      if (!driver.isAlive() || System.nanoTime() > deadline) {
+        fail("none of the processes " + pids + " ran a pausing task\n" + driver.log());
+      }
+      Thread.sleep(20);
+    }
   }
 
   /**
