@@ -6,20 +6,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.launch.ExecutorReport;
-import dev.millrace.runtime.executor.TestingExecutorJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -34,42 +29,31 @@ import org.junit.jupiter.api.io.TempDir;
 class DistributedWordCountProcessTest {
   private static final long TIMEOUT_MS = 60_000;
   private static final Pattern OUTPUT = Pattern.compile("counts-(\\d+)\\.txt");
-  private static final String[] WORDS = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta"};
 
   // Kept when a test fails, with the processes' logs, for the post-mortem.
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path work;
-
-  private final List<Process> executors = new ArrayList<>();
-  private final TreeMap<String, Long> expected = new TreeMap<>();
-  private int filesWritten;
-
-  @AfterEach
-  void killExecutors() throws InterruptedException {
-    for (Process executor : executors) {
-      executor.destroyForcibly();
-      executor.waitFor(30, TimeUnit.SECONDS);
-    }
-  }
 
   @Test
   void twoExecutorsRunTheMapTasksOfAWordCountAndTheSavedCountsEqualADirectCount() throws Exception {
     Path in = Files.createDirectories(work.resolve("in"));
     Path out = Files.createDirectories(work.resolve("out"));
     Path spec = spec(in, out);
-    try (TestingDriverJvm driver = startDriver(spec)) {
+    TestingWordFiles files = new TestingWordFiles(in);
+    try (TestingExecutors executors = new TestingExecutors(work, spec, "words");
+        TestingDriverJvm driver = startDriver(spec)) {
       String address = driver.awaitAddress(work.resolve("address"));
       String executorAddress = driver.awaitAddress(work.resolve("executor-address"));
-      startExecutor(spec, executorAddress, "exec-1");
-      startExecutor(spec, executorAddress, "exec-2");
+      executors.start(executorAddress, "exec-1");
+      executors.start(executorAddress, "exec-2");
       awaitReadyToRead(driver, address, 2);
 
       for (int i = 0; i < 12; i++) {
-        writeFile(in, 400);
+        files.write(400);
         Thread.sleep(100);
       }
-      awaitCounts(driver, out);
-      assertEquals(expected, savedCounts(out));
+      awaitCounts(driver, out, files);
+      assertEquals(files.counts(), savedCounts(out));
 
       DriverStatusReport status = driver.awaitStatus(address, r -> r.executorsReady() == 2);
       for (ExecutorReport executor : status.executors()) {
@@ -84,31 +68,33 @@ class DistributedWordCountProcessTest {
     Path in = Files.createDirectories(work.resolve("in"));
     Path out = Files.createDirectories(work.resolve("out"));
     Path spec = spec(in, out);
-    try (TestingDriverJvm driver = startDriver(spec)) {
+    TestingWordFiles files = new TestingWordFiles(in);
+    try (TestingExecutors executors = new TestingExecutors(work, spec, "words");
+        TestingDriverJvm driver = startDriver(spec)) {
       String address = driver.awaitAddress(work.resolve("address"));
       String executorAddress = driver.awaitAddress(work.resolve("executor-address"));
-      Process doomed = startExecutor(spec, executorAddress, "exec-1");
-      startExecutor(spec, executorAddress, "exec-2");
+      Process doomed = executors.start(executorAddress, "exec-1");
+      executors.start(executorAddress, "exec-2");
       awaitReadyToRead(driver, address, 2);
 
       for (int i = 0; i < 6; i++) {
-        writeFile(in, 400);
+        files.write(400);
         Thread.sleep(100);
       }
       driver.awaitStatus(address, r -> tasks(r, "exec-1") > 0 && tasks(r, "exec-2") > 0);
       long survivorBefore = tasks(driver.awaitStatus(address, r -> true), "exec-2");
       // Pausing files keep both executors busy with one batch's tasks, so the kill lands mid-task.
       for (int i = 0; i < 4; i++) {
-        writePausingFile(in);
+        files.writeMarked(TestingWordCountApplication.PAUSE);
       }
       Thread.sleep(TestingWordCountApplication.PAUSE_MILLIS / 2);
       doomed.destroyForcibly();
       for (int i = 0; i < 6; i++) {
-        writeFile(in, 400);
+        files.write(400);
         Thread.sleep(100);
       }
-      awaitCounts(driver, out);
-      assertEquals(expected, savedCounts(out));
+      awaitCounts(driver, out, files);
+      assertEquals(files.counts(), savedCounts(out));
       DriverStatusReport after = driver.awaitStatus(address, r -> r.executorsReady() == 1);
       assertEquals("exec-2", after.executors().get(0).id());
       assertTrue(
@@ -130,27 +116,28 @@ class DistributedWordCountProcessTest {
     long taskTimeoutMs = 2_000;
     long hangMs = 6_000;
     Path spec = spec(in, out, taskTimeoutMs + "ms");
-    try (TestingDriverJvm driver = startDriver(spec)) {
+    TestingWordFiles files = new TestingWordFiles(in);
+    try (TestingExecutors executors = new TestingExecutors(work, spec, "words");
+        TestingDriverJvm driver = startDriver(spec)) {
       String address = driver.awaitAddress(work.resolve("address"));
       String executorAddress = driver.awaitAddress(work.resolve("executor-address"));
-      startExecutor(
-          spec,
+      executors.start(
           executorAddress,
           "exec-1",
           Map.of(TestingWordCountApplication.HANG_ENV, String.valueOf(hangMs)));
       awaitReadyToRead(driver, address, 1);
       for (int i = 0; i < 3; i++) {
-        writeFile(in, 400);
+        files.write(400);
       }
-      awaitCounts(driver, out);
+      awaitCounts(driver, out, files);
       long tasksBefore = tasks(driver.awaitStatus(address, r -> true), "exec-1");
       assertTrue(tasksBefore > 0, "no map task ran on the executor");
 
       long start = System.nanoTime();
-      writeMarkedFile(in, TestingWordCountApplication.HANG);
-      awaitCounts(driver, out);
+      files.writeMarked(TestingWordCountApplication.HANG);
+      awaitCounts(driver, out, files);
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      assertEquals(expected, savedCounts(out));
+      assertEquals(files.counts(), savedCounts(out));
       assertTrue(
           tookMs < taskTimeoutMs + 3_000,
           "the hung task's batch took " + tookMs + " ms with a task timeout of " + taskTimeoutMs);
@@ -161,10 +148,10 @@ class DistributedWordCountProcessTest {
       // The executor answers late; its answer is dropped and it runs later tasks as before.
       Thread.sleep(hangMs);
       for (int i = 0; i < 3; i++) {
-        writeFile(in, 400);
+        files.write(400);
       }
-      awaitCounts(driver, out);
-      assertEquals(expected, savedCounts(out));
+      awaitCounts(driver, out, files);
+      assertEquals(files.counts(), savedCounts(out));
       DriverStatusReport after = driver.awaitStatus(address, r -> r.executorsReady() == 1);
       assertTrue(tasks(after, "exec-1") > tasksBefore, "the executor ran no task after: " + after);
       assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
@@ -178,25 +165,6 @@ class DistributedWordCountProcessTest {
   private static void awaitReadyToRead(TestingDriverJvm driver, String address, int executors)
       throws InterruptedException {
     driver.awaitStatus(address, r -> r.executorsReady() == executors && r.batchesCompleted() >= 1);
-  }
-
-  /** Writes a file whose first line pauses the task reading it, then a few words. */
-  private void writePausingFile(Path in) throws IOException {
-    writeMarkedFile(in, TestingWordCountApplication.PAUSE);
-  }
-
-  /** Writes a file whose first line is {@code marker}, then a few words. */
-  private void writeMarkedFile(Path in, String marker) throws IOException {
-    int file = filesWritten++;
-    List<String> text = new ArrayList<>(List.of(marker));
-    for (int i = 0; i < 20; i++) {
-      String word = WORDS[(i + file) % WORDS.length];
-      text.add(word);
-      expected.merge(word, 1L, Long::sum);
-    }
-    Path hidden = in.resolve(".f" + file + ".tmp");
-    Files.write(hidden, text);
-    Files.move(hidden, in.resolve("f" + file + ".txt"), StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static long tasks(DriverStatusReport report, String executorId) {
@@ -255,54 +223,19 @@ class DistributedWordCountProcessTest {
         System.getProperty("java.class.path"), work, spec);
   }
 
-  private Process startExecutor(Path spec, String driverAddress, String id) throws IOException {
-    return startExecutor(spec, driverAddress, id, Map.of());
-  }
-
-  private Process startExecutor(Path spec, String driverAddress, String id, Map<String, String> env)
-      throws IOException {
-    Process executor =
-        TestingExecutorJvm.start(
-            work.resolve(id + ".log"),
-            env,
-            "--driver",
-            driverAddress,
-            "--app",
-            "words",
-            "--spec",
-            spec.toString(),
-            "--id",
-            id,
-            "--cores",
-            "2");
-    executors.add(executor);
-    return executor;
-  }
-
-  /** Writes a file of {@code lines} lines of words and adds its words to {@link #expected}. */
-  private void writeFile(Path in, int lines) throws IOException {
-    int file = filesWritten++;
-    List<String> text = new ArrayList<>(lines);
-    for (int i = 0; i < lines; i++) {
-      StringBuilder line = new StringBuilder();
-      for (int w = 0; w <= (i + file) % 7; w++) {
-        String word = WORDS[(i * 31 + w * 7 + file) % WORDS.length] + (i % 13);
-        line.append(word).append(' ');
-        expected.merge(word, 1L, Long::sum);
-      }
-      text.add(line.toString());
-    }
-    Path hidden = in.resolve(".f" + file + ".tmp");
-    Files.write(hidden, text);
-    Files.move(hidden, in.resolve("f" + file + ".txt"), StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private void awaitCounts(TestingDriverJvm driver, Path out) throws Exception {
-    long total = expected.values().stream().mapToLong(Long::longValue).sum();
+  private static void awaitCounts(TestingDriverJvm driver, Path out, TestingWordFiles files)
+      throws Exception {
+    long total = files.words();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
     while (savedCounts(out).values().stream().mapToLong(Long::longValue).sum() < total) {
       if (!driver.isAlive() || System.nanoTime() > deadline) {
-        fail("the driver saved " + savedCounts(out) + ", not " + expected + "\n" + driver.log());
+        fail(
+            "the driver saved "
+                + savedCounts(out)
+                + ", not "
+                + files.counts()
+                + "\n"
+                + driver.log());
       }
       Thread.sleep(50);
     }

@@ -56,6 +56,17 @@ final class TestingDriverJvm implements AutoCloseable {
    * executor address to {@code dir/executor-address}.
    */
   static TestingDriverJvm startAcceptingExecutors(String classPath, Path dir, Path spec) {
+    return startAcceptingExecutors(classPath, dir, spec, 1, 0);
+  }
+
+  /**
+   * Starts {@code attempt} of the driver of {@code spec} on {@code classPath}, listening for
+   * executors on {@code executorPort} (0 for any free port), with its log and address files in
+   * {@code dir} as {@link #startAcceptingExecutors(String, Path, Path)} names them: a restarted
+   * driver on the port of the one before is found again by that one's executors.
+   */
+  static TestingDriverJvm startAcceptingExecutors(
+      String classPath, Path dir, Path spec, int attempt, int executorPort) {
     return start(
         classPath,
         dir.resolve("driver.log"),
@@ -63,11 +74,11 @@ final class TestingDriverJvm implements AutoCloseable {
             "--spec",
             spec.toString(),
             "--attempt",
-            "1",
+            String.valueOf(attempt),
             "--address-file",
             dir.resolve("address").toString(),
             "--executor-port",
-            "0",
+            String.valueOf(executorPort),
             "--executor-address-file",
             dir.resolve("executor-address").toString()));
   }
@@ -81,12 +92,12 @@ final class TestingDriverJvm implements AutoCloseable {
     }
   }
 
-  /** Whether the process is still running. */
   /** The driver process's id. */
   long pid() {
     return process.pid();
   }
 
+  /** Whether the process is still running. */
   boolean isAlive() {
     return process.isAlive();
   }
@@ -146,6 +157,14 @@ final class TestingDriverJvm implements AutoCloseable {
       fail("driver " + process.pid() + " did not stop within " + timeoutMillis + " ms of SIGTERM");
     }
     return process.exitValue();
+  }
+
+  /** Sends SIGKILL ({@link Process#destroyForcibly()}) and waits for the process to end. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+      fail("driver " + process.pid() + " did not end within " + TIMEOUT_MS + " ms of SIGKILL");
+    }
   }
 
   /** Kills the process if it is still running. */

@@ -3,6 +3,10 @@ package dev.millrace.runtime.driver;
 import dev.millrace.streaming.Pair;
 import dev.millrace.streaming.StreamingApplication;
 import dev.millrace.streaming.StreamingContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -10,15 +14,18 @@ import java.util.List;
  * The word count the distributed tests run: for the text files appearing in the input directory
  * (argument 1), each batch's count of every word, saved as lines {@code word count} to {@code
  * <output>/counts-T.txt} (argument 2). A line {@value #PAUSE} counts nothing and holds up the task
- * reading it for {@link #PAUSE_MILLIS}, so that a test can kill an executor while it runs a task. A
- * line {@value #HANG} counts nothing and, in a process whose environment sets {@value #HANG_ENV} to
- * a number of milliseconds, holds up its task that long: an executor that heartbeats but does not
- * answer, while the driver, which runs without it, can run the same task at once.
+ * reading it for {@link #PAUSE_MILLIS}, so that a test can kill an executor while it runs a task;
+ * in a process whose environment sets {@value #PAUSED_ENV} to a directory, the pause first creates
+ * the file {@code paused-<pid>} there, so the test knows when. A line {@value #HANG} counts nothing
+ * and, in a process whose environment sets {@value #HANG_ENV} to a number of milliseconds, holds up
+ * its task that long: an executor that heartbeats but does not answer, while the driver, which runs
+ * without it, can run the same task at once.
  */
 public final class TestingWordCountApplication implements StreamingApplication {
   static final String COUNTS = "counts";
   static final String PAUSE = "pause";
   static final long PAUSE_MILLIS = 2_000;
+  static final String PAUSED_ENV = "MILLRACE_TESTING_PAUSED";
   static final String HANG = "hang";
   static final String HANG_ENV = "MILLRACE_TESTING_HANG";
 
@@ -37,8 +44,16 @@ public final class TestingWordCountApplication implements StreamingApplication {
         .saveAsTextFiles(args[1] + "/" + COUNTS, "txt");
   }
 
-  private static boolean countsWords(String line) {
+  /**
+   * Whether {@code line} holds words to count: false for the {@value #PAUSE} and {@value #HANG}
+   * lines, after holding up the task as they say.
+   */
+  static boolean countsWords(String line) {
     if (line.equals(PAUSE)) {
+      String paused = System.getenv(PAUSED_ENV);
+      if (paused != null) {
+        markPaused(Path.of(paused));
+      }
       sleep(PAUSE_MILLIS);
       return false;
     }
@@ -50,6 +65,20 @@ public final class TestingWordCountApplication implements StreamingApplication {
       return false;
     }
     return true;
+  }
+
+  /** The file {@code paused-<pid>} in {@code directory}: this process is in a pause. */
+  static Path pausedMarker(Path directory, long pid) {
+    return directory.resolve("paused-" + pid);
+  }
+
+  private static void markPaused(Path directory) {
+    try {
+      Files.createDirectories(directory);
+      Files.writeString(pausedMarker(directory, ProcessHandle.current().pid()), "");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static void sleep(long millis) {
