@@ -16,6 +16,7 @@ import dev.millrace.runtime.transport.Message.TaskFailed;
 import dev.millrace.runtime.transport.Message.TaskResult;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -239,7 +240,16 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
           long[] current = owners.getOrDefault(nodeId, new long[partitions]);
           List<Long> sessions = new ArrayList<>();
           live.forEach(e -> sessions.add(e.sessionId()));
-          long[] next = StatePartitionAssignment.assign(current, sessions);
+          Map<Long, Integer> otherLoad = new HashMap<>();
+          owners.forEach(
+              (other, assigned) -> {
+                if (other != nodeId) {
+                  for (long session : assigned) {
+                    otherLoad.merge(session, 1, Integer::sum);
+                  }
+                }
+              });
+          long[] next = StatePartitionAssignment.assign(current, sessions, otherLoad);
           owners.put(nodeId, next);
           for (ExecutorInfo e : live) {
             if (e.sessionId() == next[r]) {

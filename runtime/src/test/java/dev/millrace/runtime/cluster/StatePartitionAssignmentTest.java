@@ -17,14 +17,14 @@ class StatePartitionAssignmentTest {
 
   @Test
   void partitionsWithoutAnOwnerAreSpreadEvenlyOverTheLiveSessions() {
-    long[] owners = assign(new long[] {NONE, NONE, NONE, NONE, NONE}, List.of(7L, 9L));
+    long[] owners = assign(new long[] {NONE, NONE, NONE, NONE, NONE}, List.of(7L, 9L), Map.of());
 
     assertEquals(Map.of(7L, 3, 9L, 2), loads(owners));
   }
 
   @Test
   void aLostOwnersPartitionsGoToTheLeastLoadedAndTheOthersStay() {
-    long[] owners = assign(new long[] {1, 2, 3, 1, 2, 3}, List.of(1L, 2L));
+    long[] owners = assign(new long[] {1, 2, 3, 1, 2, 3}, List.of(1L, 2L), Map.of());
 
     assertEquals(1, owners[0]);
     assertEquals(2, owners[1]);
@@ -37,7 +37,7 @@ class StatePartitionAssignmentTest {
   void aJoiningSessionTakesItsShareAndNoMore() {
     long[] before = {1, 1, 1, 2, 2, 2};
 
-    long[] after = assign(before, List.of(1L, 2L, 3L));
+    long[] after = assign(before, List.of(1L, 2L, 3L), Map.of());
 
     assertEquals(Map.of(1L, 2, 2L, 2, 3L, 2), loads(after));
     int moved = 0;
@@ -48,8 +48,17 @@ class StatePartitionAssignmentTest {
   }
 
   @Test
+  void partitionsGoWhereFewestPartitionsOfOtherStatesAre() {
+    // A first state put 2 partitions on session 1 and 1 on session 2; a third session joined.
+    long[] owners =
+        assign(new long[] {NONE, NONE, NONE}, List.of(1L, 2L, 3L), Map.of(1L, 2, 2L, 1));
+
+    assertEquals(Map.of(2L, 1, 3L, 2), loads(owners));
+  }
+
+  @Test
   void withNoLiveSessionNoPartitionHasAnOwner() {
-    assertArrayEquals(new long[] {NONE, NONE}, assign(new long[] {4, 5}, List.of()));
+    assertArrayEquals(new long[] {NONE, NONE}, assign(new long[] {4, 5}, List.of(), Map.of()));
   }
 
   @Test
@@ -67,19 +76,31 @@ class StatePartitionAssignmentTest {
       for (int p = 0; p < partitions; p++) {
         current[p] = random.nextInt(7);
       }
-      long[] next = assign(current, live);
+      Map<Long, Integer> others = new HashMap<>();
+      for (long s = 1; s <= 6; s++) {
+        others.put(s, random.nextInt(4));
+      }
+      long[] next = assign(current, live, others);
 
-      assertArrayEquals(next, assign(current, live), "not deterministic");
-      assertArrayEquals(next, assign(next, live), "an assignment is not its own fixed point");
+      assertArrayEquals(next, assign(current, live, others), "not deterministic");
+      assertArrayEquals(
+          next, assign(next, live, others), "an assignment is not its own fixed point");
       if (live.isEmpty()) {
         continue;
       }
       Map<Long, Integer> loads = loads(next);
       live.forEach(s -> loads.putIfAbsent(s, 0));
       assertTrue(loads.keySet().stream().allMatch(live::contains), loads + " vs " + live);
-      int max = loads.values().stream().max(Integer::compare).orElseThrow();
-      int min = loads.values().stream().min(Integer::compare).orElseThrow();
-      assertTrue(max - min <= 1, "unbalanced: " + loads);
+      Map<Long, Integer> total = new HashMap<>();
+      for (long s : live) {
+        total.put(s, loads.get(s) + others.getOrDefault(s, 0));
+      }
+      int least = total.values().stream().min(Integer::compare).orElseThrow();
+      for (long s : live) {
+        assertTrue(
+            loads.get(s) == 0 || total.get(s) - least <= 1,
+            "session " + s + " keeps partitions while loaded above the least: " + total);
+      }
     }
   }
 

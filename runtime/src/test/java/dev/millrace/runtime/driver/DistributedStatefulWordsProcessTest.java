@@ -62,6 +62,13 @@ class DistributedStatefulWordsProcessTest {
     files = new TestingWordFiles(in);
   }
 
+  /** The running count's 2 partitions and the window's 2 (the driver's 2 cores). */
+  private static final int STATE_PARTITIONS = 4;
+
+  private static int statePartitions(DriverStatusReport report) {
+    return report.executors().stream().mapToInt(ExecutorReport::statePartitions).sum();
+  }
+
   @Test
   void threeExecutorsRunAWordCountARunningCountAndAWindowedCountExactly() throws Exception {
     try (TestingExecutors executors = new TestingExecutors(work, spec, "words");
@@ -76,7 +83,10 @@ class DistributedStatefulWordsProcessTest {
       DriverStatusReport status = driver.awaitStatus(address, r -> r.executorsReady() == 3);
       for (ExecutorReport executor : status.executors()) {
         assertTrue(executor.tasksCompleted() > 0, "no map task ran on " + executor);
+        assertTrue(executor.statePartitions() > 0, "no state partition owned by " + executor);
       }
+      assertEquals(
+          STATE_PARTITIONS, statePartitions(status), "the running count's and the window's");
       assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
     }
     assertExactlyWhatOneProcessComputes();
@@ -105,7 +115,13 @@ class DistributedStatefulWordsProcessTest {
 
       writeFiles(6);
       awaitEverythingCounted(driver);
-      DriverStatusReport after = driver.awaitStatus(address, r -> tasks(r, "exec-4") > 0);
+      DriverStatusReport after =
+          driver.awaitStatus(
+              address,
+              r ->
+                  tasks(r, "exec-4") > 0
+                      && r.executors().stream().allMatch(e -> e.statePartitions() > 0));
+      assertEquals(STATE_PARTITIONS, statePartitions(after), "moved, not lost: " + after);
       assertEquals(
           List.of("exec-2", "exec-3", "exec-4"),
           after.executors().stream().map(ExecutorReport::id).sorted().toList(),

@@ -186,11 +186,13 @@ class DistributedWordCountProcessTest {
             .args(in.toString(), work.resolve("old-out").toString())
             .executors(2)
             .writeTo(work.resolve("older.yaml"));
-    try (TestingDriverJvm driver = startDriver(spec)) {
+    try (TestingExecutors stales = new TestingExecutors(work, older, "words");
+        TestingExecutors executors = new TestingExecutors(work, spec, "words");
+        TestingDriverJvm driver = startDriver(spec)) {
       String address = driver.awaitAddress(work.resolve("address"));
       String executorAddress = driver.awaitAddress(work.resolve("executor-address"));
-      Process stale = startExecutor(older, executorAddress, "exec-1");
-      startExecutor(spec, executorAddress, "exec-2");
+      Process stale = stales.start(executorAddress, "exec-1");
+      executors.start(executorAddress, "exec-2");
 
       assertTrue(stale.waitFor(60, TimeUnit.SECONDS), "the stale executor did not exit");
       assertEquals(1, stale.exitValue());
