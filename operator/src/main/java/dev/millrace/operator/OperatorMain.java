@@ -87,7 +87,14 @@ public final class OperatorMain {
             ? "leader election with Lease " + leaseNamespace + "/" + LEASE_NAME
             : "no leader election",
         monitoring.port());
-    operator.start();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      // The monitoring server's thread would keep a JVM whose operator never started alive,
+      // answering /healthz; exit instead, so the kubelet restarts the container.
+      LOG.error("millrace operator failed to start; exiting", e);
+      System.exit(1);
+    }
   }
 
   private static int monitoringPort(String setting) {
