@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.operator.monitoring.OperatorMetrics;
 import dev.millrace.operator.observer.AppObserver;
+import dev.millrace.operator.observer.DriverStatusSource;
 import dev.millrace.operator.reconciler.StreamingAppReconciler;
 import dev.millrace.operator.service.ClusterService;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -105,7 +106,12 @@ public final class TestingCluster implements AutoCloseable {
 
   /** One more replica without leader election; the caller starts it. */
   public Replica replica() {
-    return replica(Optional.empty());
+    return replica(Optional.empty(), driverStatus);
+  }
+
+  /** One more replica reading drivers' status through {@code statusSource}; not started. */
+  public Replica replica(DriverStatusSource statusSource) {
+    return replica(Optional.empty(), statusSource);
   }
 
   /** One more replica electing a leader as {@code identity}; the caller starts it. */
@@ -120,10 +126,12 @@ public final class TestingCluster implements AutoCloseable {
                 Duration.ofMillis(100),
                 identity,
                 null,
-                false)));
+                false)),
+        driverStatus);
   }
 
-  private Replica replica(Optional<LeaderElectionConfiguration> leaderElection) {
+  private Replica replica(
+      Optional<LeaderElectionConfiguration> leaderElection, DriverStatusSource statusSource) {
     KubernetesClient operatorClient = newClient();
     operatorClients.add(operatorClient);
     Clock clock = Clock.systemUTC();
@@ -131,7 +139,7 @@ public final class TestingCluster implements AutoCloseable {
     OperatorMetrics metrics = new OperatorMetrics();
     StreamingAppReconciler reconciler =
         new StreamingAppReconciler(
-            new AppObserver(cluster, driverStatus), cluster, clock, POLL_INTERVAL, metrics);
+            new AppObserver(cluster, statusSource), cluster, clock, POLL_INTERVAL, metrics);
     Operator operator =
         OperatorConfiguration.create(
             operatorClient, reconciler, WatchedNamespaces.all(), metrics, leaderElection);
