@@ -10,22 +10,18 @@ import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppStatus;
 import dev.millrace.crds.validation.StreamingAppFiles;
 import dev.millrace.examples.FileWordCount;
+import dev.millrace.examples.FileWordCountOutput;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ProcessKubeletEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String APP = "words";
-  private static final Pattern COUNT_LINE = Pattern.compile("\\((.+),(\\d+)\\)");
   private static final List<String> SENTENCES =
       List.of(
           "the quick brown fox jumps over the lazy dog",
@@ -135,7 +130,8 @@ class ProcessKubeletEndToEndTest {
 
   /** Every word written so far is in the saved per-batch counts and the newest totals, once. */
   private boolean exact(Path output) {
-    return savedCounts(output).equals(written) && newestTotals(output).equals(written);
+    return FileWordCountOutput.savedCounts(output).equals(written)
+        && FileWordCountOutput.newestTotals(output).equals(written);
   }
 
   private void writeFiles(Path input, int n) throws IOException {
@@ -153,55 +149,6 @@ class ProcessKubeletEndToEndTest {
       Files.writeString(hidden, text, StandardCharsets.UTF_8);
       Files.move(hidden, input.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
-  }
-
-  private static Map<String, Integer> savedCounts(Path output) {
-    Map<String, Integer> sum = new TreeMap<>();
-    for (Path dir : outputs(output, FileWordCount.COUNTS)) {
-      readCounts(dir).forEach((w, n) -> sum.merge(w, n, Integer::sum));
-    }
-    return sum;
-  }
-
-  private static Map<String, Integer> newestTotals(Path output) {
-    List<Path> dirs = outputs(output, FileWordCount.TOTALS);
-    return dirs.isEmpty() ? Map.of() : readCounts(dirs.get(dirs.size() - 1));
-  }
-
-  /** Complete output directories {@code <name>-T.txt}, oldest batch first. */
-  private static List<Path> outputs(Path output, String name) {
-    Pattern dirName = Pattern.compile(Pattern.quote(name) + "-(\\d+)\\." + FileWordCount.SUFFIX);
-    try (Stream<Path> all = Files.list(output)) {
-      return all.filter(p -> dirName.matcher(p.getFileName().toString()).matches())
-          .filter(p -> Files.exists(p.resolve("_SUCCESS")))
-          .sorted(
-              Comparator.comparing(
-                  p -> {
-                    Matcher m = dirName.matcher(p.getFileName().toString());
-                    return m.matches() ? Long.parseLong(m.group(1)) : -1;
-                  }))
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Map<String, Integer> readCounts(Path dir) {
-    Map<String, Integer> counts = new TreeMap<>();
-    try (Stream<Path> parts = Files.list(dir)) {
-      for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
-        for (String line : Files.readAllLines(part, StandardCharsets.UTF_8)) {
-          Matcher m = COUNT_LINE.matcher(line);
-          if (m.matches()) {
-            counts.merge(m.group(1), Integer.parseInt(m.group(2)), Integer::sum);
-          }
-        }
-      }
-    } catch (IOException e) {
-      // Replaced by a re-run batch while being read: the next poll reads the new one.
-      return Map.of();
-    }
-    return counts;
   }
 
   private static StreamingAppStatus status(TestingCluster cluster) {
