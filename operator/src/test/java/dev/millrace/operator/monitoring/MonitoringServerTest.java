@@ -43,6 +43,19 @@ class MonitoringServerTest {
   }
 
   @Test
+  void onlyGetAndHeadAreAnswered() throws Exception {
+    try (TestingCluster cluster = new TestingCluster();
+        MonitoringServer server = serve(cluster.replica())) {
+      HttpRequest post =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+              .POST(HttpRequest.BodyPublishers.ofString("reset"))
+              .build();
+
+      assertEquals(405, http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+  }
+
+  @Test
   void aStandbyReplicaIsReadyWithoutHoldingTheLease() {
     try (TestingCluster cluster = new TestingCluster()) {
       cluster.startElectingOperator("operator-a");
