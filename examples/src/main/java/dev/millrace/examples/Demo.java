@@ -5,7 +5,6 @@ import dev.millrace.runtime.backend.local.LocalRunOptions;
 import dev.millrace.runtime.cli.ExitCode;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +18,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import sun.misc.Signal;
 
@@ -41,7 +38,6 @@ public final class Demo {
     "windows slide over the stream batch by batch",
     "state survives from one batch to the next",
   };
-  private static final Pattern COUNT_LINE = Pattern.compile("\\((.+),(\\d+)\\)");
   private static final long TIMEOUT_MS = 120_000;
 
   private Demo() {}
@@ -102,7 +98,7 @@ public final class Demo {
     }
     long deadline = System.currentTimeMillis() + TIMEOUT_MS;
     while (!result.isDone()
-        && !expected.equals(savedCounts(output))
+        && !expected.equals(FileWordCountOutput.savedCounts(output))
         && System.currentTimeMillis() < deadline) {
       Thread.sleep(100);
     }
@@ -116,8 +112,8 @@ public final class Demo {
 
   private static int report(
       PrintStream out, Map<String, Integer> expected, Path output, LocalRun run, int code) {
-    Map<String, Integer> saved = savedCounts(output);
-    Map<String, Integer> totals = newestTotals(output);
+    Map<String, Integer> saved = FileWordCountOutput.savedCounts(output);
+    Map<String, Integer> totals = FileWordCountOutput.newestTotals(output);
     long words = expected.values().stream().mapToLong(Integer::intValue).sum();
     if (code != ExitCode.OK.code()) {
       out.println("The run ended with exit code " + code + ": " + run.view().message());
@@ -186,55 +182,6 @@ public final class Demo {
 
   private static long batches(LocalRun run) {
     return run.lastReport().map(r -> r.batchesCompleted()).orElse(0L);
-  }
-
-  private static Map<String, Integer> savedCounts(Path output) {
-    Map<String, Integer> sum = new TreeMap<>();
-    for (Path dir : outputs(output, FileWordCount.COUNTS)) {
-      readCounts(dir).forEach((w, n) -> sum.merge(w, n, Integer::sum));
-    }
-    return sum;
-  }
-
-  private static Map<String, Integer> newestTotals(Path output) {
-    List<Path> dirs = outputs(output, FileWordCount.TOTALS);
-    return dirs.isEmpty() ? Map.of() : readCounts(dirs.get(dirs.size() - 1));
-  }
-
-  /** Complete output directories {@code <name>-T.txt}, oldest batch first. */
-  private static List<Path> outputs(Path output, String name) {
-    Pattern dirName = Pattern.compile(Pattern.quote(name) + "-(\\d+)\\." + FileWordCount.SUFFIX);
-    try (Stream<Path> all = Files.list(output)) {
-      return all.filter(p -> dirName.matcher(p.getFileName().toString()).matches())
-          .filter(p -> Files.exists(p.resolve("_SUCCESS")))
-          .sorted(Comparator.comparing(p -> batchTime(dirName, p)))
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static long batchTime(Pattern dirName, Path dir) {
-    Matcher m = dirName.matcher(dir.getFileName().toString());
-    return m.matches() ? Long.parseLong(m.group(1)) : -1;
-  }
-
-  private static Map<String, Integer> readCounts(Path dir) {
-    Map<String, Integer> counts = new TreeMap<>();
-    try (Stream<Path> parts = Files.list(dir)) {
-      for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
-        for (String line : Files.readAllLines(part, StandardCharsets.UTF_8)) {
-          Matcher m = COUNT_LINE.matcher(line);
-          if (m.matches()) {
-            counts.merge(m.group(1), Integer.parseInt(m.group(2)), Integer::sum);
-          }
-        }
-      }
-    } catch (IOException e) {
-      // Replaced by a re-run batch while being read: the next poll reads the new one.
-      return Map.of();
-    }
-    return counts;
   }
 
   private static long sum(Map<String, Integer> counts) {

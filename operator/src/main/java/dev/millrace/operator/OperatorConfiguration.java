@@ -1,6 +1,7 @@
 package dev.millrace.operator;
 
 import dev.millrace.crds.StreamingApp;
+import dev.millrace.operator.monitoring.OperatorMetrics;
 import dev.millrace.operator.reconciler.StreamingAppReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -35,6 +36,7 @@ public final class OperatorConfiguration {
    * An operator on {@code client} running {@code reconciler} for the StreamingApps in {@code
    * namespaces}; not started.
    *
+   * @param metrics receives JOSDK's reconcile timings and outcomes
    * @param leaderElection when present, only the replica holding the Lease reconciles; the others
    *     wait to take over. Supervision does not depend on it (status written before acting keeps a
    *     second replica from launching a second driver); it spares the cluster duplicate work.
@@ -43,6 +45,7 @@ public final class OperatorConfiguration {
       KubernetesClient client,
       StreamingAppReconciler reconciler,
       WatchedNamespaces namespaces,
+      OperatorMetrics metrics,
       Optional<LeaderElectionConfiguration> leaderElection) {
     Operator operator =
         new Operator(
@@ -50,7 +53,8 @@ public final class OperatorConfiguration {
               o.withKubernetesClient(client)
                   .withCloseClientOnStop(false)
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
-                  .withUseSSAToPatchPrimaryResource(false);
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withMetrics(metrics);
               leaderElection.ifPresent(o::withLeaderElectionConfiguration);
             });
     operator.<StreamingApp>register(

@@ -3,7 +3,9 @@ package dev.millrace.operator;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.millrace.crds.StreamingApp;
+import dev.millrace.operator.monitoring.OperatorMetrics;
 import dev.millrace.operator.observer.AppObserver;
+import dev.millrace.operator.observer.DriverStatusSource;
 import dev.millrace.operator.reconciler.StreamingAppReconciler;
 import dev.millrace.operator.service.ClusterService;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -79,9 +81,17 @@ public final class TestingCluster implements AutoCloseable {
     return client;
   }
 
+  /**
+   * A replica: an operator not started yet, with a client of its own as a second replica would
+   * have, and the metrics it reports to.
+   */
+  public record Replica(Operator operator, OperatorMetrics metrics) {}
+
   /** Starts one more operator, with a client of its own, as a second replica would be. */
   public Operator startOperator() {
-    return startOperator(Optional.empty());
+    Operator operator = replica().operator();
+    operator.start();
+    return operator;
   }
 
   /**
@@ -89,7 +99,24 @@ public final class TestingCluster implements AutoCloseable {
    * stopped leader is replaced quickly.
    */
   public Operator startElectingOperator(String identity) {
-    return startOperator(
+    Operator operator = electingReplica(identity).operator();
+    operator.start();
+    return operator;
+  }
+
+  /** One more replica without leader election; the caller starts it. */
+  public Replica replica() {
+    return replica(Optional.empty(), driverStatus);
+  }
+
+  /** One more replica reading drivers' status through {@code statusSource}; not started. */
+  public Replica replica(DriverStatusSource statusSource) {
+    return replica(Optional.empty(), statusSource);
+  }
+
+  /** One more replica electing a leader as {@code identity}; the caller starts it. */
+  public Replica electingReplica(String identity) {
+    return replica(
         Optional.of(
             new LeaderElectionConfiguration(
                 "millrace-operator",
@@ -99,23 +126,25 @@ public final class TestingCluster implements AutoCloseable {
                 Duration.ofMillis(100),
                 identity,
                 null,
-                false)));
+                false)),
+        driverStatus);
   }
 
-  private Operator startOperator(Optional<LeaderElectionConfiguration> leaderElection) {
+  private Replica replica(
+      Optional<LeaderElectionConfiguration> leaderElection, DriverStatusSource statusSource) {
     KubernetesClient operatorClient = newClient();
     operatorClients.add(operatorClient);
     Clock clock = Clock.systemUTC();
     ClusterService cluster = new ClusterService(operatorClient, clock);
+    OperatorMetrics metrics = new OperatorMetrics();
     StreamingAppReconciler reconciler =
         new StreamingAppReconciler(
-            new AppObserver(cluster, driverStatus), cluster, clock, POLL_INTERVAL);
+            new AppObserver(cluster, statusSource), cluster, clock, POLL_INTERVAL, metrics);
     Operator operator =
         OperatorConfiguration.create(
-            operatorClient, reconciler, WatchedNamespaces.all(), leaderElection);
-    operator.start();
+            operatorClient, reconciler, WatchedNamespaces.all(), metrics, leaderElection);
     operators.add(operator);
-    return operator;
+    return new Replica(operator, metrics);
   }
 
   /** The pod, if it exists. */

@@ -6,6 +6,7 @@ import dev.millrace.crds.StreamingAppStatus;
 import dev.millrace.crds.validation.SpecViolation;
 import dev.millrace.crds.validation.StreamingAppValidator;
 import dev.millrace.crds.validation.Target;
+import dev.millrace.operator.monitoring.OperatorMetrics;
 import dev.millrace.operator.observer.AppObservation;
 import dev.millrace.operator.observer.AppObserver;
 import dev.millrace.operator.observer.PodOutcome;
@@ -66,16 +67,23 @@ public final class StreamingAppReconciler
   private final ClusterService cluster;
   private final Clock clock;
   private final Duration pollInterval;
+  private final OperatorMetrics metrics;
 
   /**
    * @param pollInterval how often a live driver's status endpoint is read
+   * @param metrics told every status a reconcile leaves, for the phase gauge and restart counter
    */
   public StreamingAppReconciler(
-      AppObserver observer, ClusterService cluster, Clock clock, Duration pollInterval) {
+      AppObserver observer,
+      ClusterService cluster,
+      Clock clock,
+      Duration pollInterval,
+      OperatorMetrics metrics) {
     this.observer = Objects.requireNonNull(observer, "observer");
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   /**
@@ -112,16 +120,19 @@ public final class StreamingAppReconciler
         !violations.isEmpty() && !SpecRejection.alreadyReported(app, violations);
     if (!violations.isEmpty() && memory.lastSpec().isEmpty()) {
       // Nothing ran yet, so nothing to supervise; the next spec change reconciles again.
+      StreamingAppStatus status =
+          newlyRejected
+              ? SpecRejection.status(
+                  app.getStatus(),
+                  app.getStatus(),
+                  app.getMetadata().getGeneration(),
+                  violations,
+                  now)
+              : app.getStatus();
+      StreamingAppStatus previous = app.getStatus();
+      writeStatus(app, context, status);
+      metrics.statusWritten(app, previous, status);
       if (newlyRejected) {
-        writeStatus(
-            app,
-            context,
-            SpecRejection.status(
-                app.getStatus(),
-                app.getStatus(),
-                app.getMetadata().getGeneration(),
-                violations,
-                now));
         warn(app, violations);
       }
       return UpdateControl.noUpdate();
@@ -140,7 +151,9 @@ public final class StreamingAppReconciler
                 app.getMetadata().getGeneration(),
                 violations,
                 now);
+    StreamingAppStatus previous = app.getStatus();
     writeStatus(app, context, status);
+    metrics.statusWritten(app, previous, status);
     if (newlyRejected) {
       warn(app, violations);
     }
@@ -214,13 +227,14 @@ public final class StreamingAppReconciler
   }
 
   /**
-   * Writes {@code status} with optimistic locking and puts the result in JOSDK's cache, so the next
-   * reconcile sees it even before the informer does. A conflict is not retried here: the decision
-   * was made from a stale view, so the reconcile fails and runs again from a fresh one.
+   * Writes {@code status} into {@code app} and, with optimistic locking, to the cluster, and puts
+   * the result in JOSDK's cache, so the next reconcile sees it even before the informer does. A
+   * conflict is not retried here: the decision was made from a stale view, so the reconcile fails
+   * and runs again from a fresh one.
    */
   private static void writeStatus(
       StreamingApp app, Context<StreamingApp> context, StreamingAppStatus status) {
-    if (status.equals(app.getStatus())) {
+    if (Objects.equals(status, app.getStatus())) {
       return;
     }
     PrimaryUpdateAndCacheUtils.updateAndCacheResource(
