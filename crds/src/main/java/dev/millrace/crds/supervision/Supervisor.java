@@ -163,6 +163,7 @@ public final class Supervisor {
   private Instant nextAttemptAt;
   private String nextAttemptReason;
   private boolean freshCheckpointOnNextLaunch;
+  private boolean attemptStartsFresh;
   private final Deque<Instant> countedFailures = new ArrayDeque<>();
   private int restartsTotal;
   private int consecutiveFailures;
@@ -299,6 +300,7 @@ public final class Supervisor {
         nextAttemptAt,
         nextAttemptReason,
         freshCheckpointOnNextLaunch,
+        attemptStartsFresh,
         List.copyOf(countedFailures),
         restartsTotal,
         consecutiveFailures,
@@ -341,6 +343,7 @@ public final class Supervisor {
     s.nextAttemptAt = snapshot.nextAttemptAt();
     s.nextAttemptReason = snapshot.nextAttemptReason();
     s.freshCheckpointOnNextLaunch = snapshot.freshCheckpointOnNextLaunch();
+    s.attemptStartsFresh = snapshot.attemptStartsFresh();
     s.countedFailures.addAll(snapshot.countedFailures());
     s.restartsTotal = snapshot.restartsTotal();
     s.consecutiveFailures = snapshot.consecutiveFailures();
@@ -628,6 +631,7 @@ public final class Supervisor {
     attempt++;
     boolean fresh = freshCheckpointOnNextLaunch;
     freshCheckpointOnNextLaunch = false;
+    attemptStartsFresh = fresh;
     driverState = DriverState.LAUNCHING;
     driverLaunchedAt = now;
     driverStartedAt = null;

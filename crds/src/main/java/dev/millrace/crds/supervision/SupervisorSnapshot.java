@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param nextAttemptAt when the next attempt is launched, while waiting for a backoff
  * @param nextAttemptReason why it will be launched
  * @param freshCheckpointOnNextLaunch the next attempt starts with a fresh checkpoint
+ * @param attemptStartsFresh the current attempt was launched with a fresh checkpoint: a backend
+ *     that creates its process later (a pod whose creation is retried) still passes the flag
  * @param countedFailures the times of counted failures that led to a restart, oldest first
  * @param consecutiveFailures counted failures since the last reset (the backoff exponent)
  * @param consecutiveInfrastructureFailures infrastructure failures since the last reset
@@ -45,6 +47,7 @@ public record SupervisorSnapshot(
     Instant nextAttemptAt,
     String nextAttemptReason,
     boolean freshCheckpointOnNextLaunch,
+    boolean attemptStartsFresh,
     List<Instant> countedFailures,
     int restartsTotal,
     int consecutiveFailures,

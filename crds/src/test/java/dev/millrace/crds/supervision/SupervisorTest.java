@@ -621,9 +621,12 @@ class SupervisorTest {
 
     assertTrue(launch.freshCheckpoint());
     assertTrue(launch.reason().contains("upgradeMode: stateless"), launch.reason());
+    assertTrue(
+        supervisor.snapshot().attemptStartsFresh(), "a pod created later still starts fresh");
     exit(110, CRASH);
     LaunchDriver restart = (LaunchDriver) send(new Tick(at(111))).get(0);
     assertFalse(restart.freshCheckpoint(), "only the upgrade's attempt starts fresh");
+    assertFalse(supervisor.snapshot().attemptStartsFresh());
   }
 
   @Test

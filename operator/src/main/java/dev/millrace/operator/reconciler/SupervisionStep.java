@@ -214,20 +214,6 @@ public final class SupervisionStep {
   }
 
   private static Optional<Notice> notice(SupervisorAction action) {
-    if (action instanceof LaunchDriver launch && launch.freshCheckpoint()) {
-      // The driver has no flag for it yet, and the operator cannot clear a checkpoint on HDFS or
-      // S3.
-      return Optional.of(
-          Notice.warning(
-              "FreshCheckpointNotSupported",
-              "launching driver attempt "
-                  + launch.attempt()
-                  + ": "
-                  + launch.reason()
-                  + "; but the operator cannot start it with a fresh checkpoint yet, so it resumes"
-                  + " from spec.checkpoint.dir. To start fresh, point spec.checkpoint.dir at a new"
-                  + " directory"));
-    }
     if (action instanceof LaunchDriver launch) {
       return Optional.of(
           Notice.normal(
@@ -274,7 +260,7 @@ public final class SupervisionStep {
     switch (after.driverState()) {
       case LAUNCHING -> {
         if (current.isEmpty()) {
-          creations.add(AppPods.driver(app, attempt));
+          creations.add(AppPods.driver(app, attempt, after.attemptStartsFresh()));
         }
       }
       case STOPPING ->

@@ -51,8 +51,11 @@ public final class AppPods {
 
   private AppPods() {}
 
-  /** Driver pod {@code <app>-driver-<attempt>}. */
-  public static Pod driver(StreamingApp app, int attempt) {
+  /**
+   * Driver pod {@code <app>-driver-<attempt>}; with {@code freshCheckpoint} it starts without state
+   * ({@code upgradeMode: stateless}).
+   */
+  public static Pod driver(StreamingApp app, int attempt, boolean freshCheckpoint) {
     DriverSpec driver = app.getSpec().getDriver();
     List<EnvVar> env = new ArrayList<>(driver.getEnv());
     env.add(
@@ -63,7 +66,7 @@ public final class AppPods {
             driver.getPodTemplate(),
             AppNames.driverPod(app, attempt),
             AppNames.driverLabels(app, attempt),
-            LaunchContract.driverCommand(attempt),
+            LaunchContract.driverCommand(attempt, freshCheckpoint),
             env,
             driver.getCores(),
             driver.getMemory(),

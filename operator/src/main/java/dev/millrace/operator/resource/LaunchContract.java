@@ -2,6 +2,7 @@ package dev.millrace.operator.resource;
 
 import dev.millrace.crds.ExecutorSpec;
 import dev.millrace.crds.StreamingApp;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,19 +31,29 @@ public final class LaunchContract {
 
   private LaunchContract() {}
 
-  /** {@code millrace driver --spec … --attempt N --http-port P --executor-port Q}. */
-  public static List<String> driverCommand(int attempt) {
-    return List.of(
-        "millrace",
-        "driver",
-        "--spec",
-        specPath(),
-        "--attempt",
-        String.valueOf(attempt),
-        "--http-port",
-        String.valueOf(HTTP_PORT),
-        "--executor-port",
-        String.valueOf(EXECUTOR_PORT));
+  /**
+   * {@code millrace driver --spec … --attempt N --http-port P --executor-port Q
+   * [--fresh-checkpoint]}; with {@code freshCheckpoint} the driver moves the checkpoint aside first
+   * ({@code upgradeMode: stateless}).
+   */
+  public static List<String> driverCommand(int attempt, boolean freshCheckpoint) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "millrace",
+                "driver",
+                "--spec",
+                specPath(),
+                "--attempt",
+                String.valueOf(attempt),
+                "--http-port",
+                String.valueOf(HTTP_PORT),
+                "--executor-port",
+                String.valueOf(EXECUTOR_PORT)));
+    if (freshCheckpoint) {
+      command.add("--fresh-checkpoint");
+    }
+    return List.copyOf(command);
   }
 
   /**

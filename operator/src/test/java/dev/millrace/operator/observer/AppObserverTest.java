@@ -33,7 +33,7 @@ class AppObserverTest {
 
       assertTrue(observer.observe(app, List.of(), launched).driver().isEmpty());
 
-      cluster.client().resource(AppPods.driver(app, 1)).create();
+      cluster.client().resource(AppPods.driver(app, 1, false)).create();
       cluster.client().resource(AppPods.executor(app, "exec-1")).create();
       AppObservation seen = observer.observe(app, List.of(), launched);
       assertEquals("lagging-driver-1", seen.driver().orElseThrow().getMetadata().getName());
@@ -48,7 +48,7 @@ class AppObserverTest {
       AppObserver observer =
           new AppObserver(
               new ClusterService(cluster.client(), Clock.systemUTC()), cluster.driverStatus);
-      cluster.client().resource(AppPods.driver(app, 1)).create();
+      cluster.client().resource(AppPods.driver(app, 1, false)).create();
       cluster.driverStatus.completedBatch("polled", "polled-driver-1", 1, 7_000);
       Optional<SupervisorSnapshot> launched = Optional.of(launchedAttemptOne(app));
 

@@ -3,6 +3,7 @@ package dev.millrace.operator.reconciler;
 import static dev.millrace.operator.TestingApps.NAMESPACE;
 import static dev.millrace.operator.TestingCluster.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.crds.Phase;
@@ -256,17 +257,24 @@ class StreamingAppReconcilerTest {
   }
 
   @Test
-  void statelessUpgradeWarnsThatTheCheckpointCannotBeStartedFreshYet() {
+  void statelessUpgradeStartsOnlyTheNextAttemptWithAFreshCheckpoint() {
     StreamingApp app = TestingApps.app("stateless", 0);
     app.getSpec().setUpgradeMode(dev.millrace.crds.UpgradeMode.STATELESS);
     apply(app);
     awaitPod("stateless-driver-1");
     cluster.run(NAMESPACE, "stateless-driver-1");
+    assertFalse(command("stateless-driver-1").contains("--fresh-checkpoint"));
 
     edit("stateless", a -> a.getSpec().setImage("example.com/word-count:2"));
     awaitPod("stateless-driver-2");
-    await(
-        "the Warning Event", WAIT, () -> warnings("stateless", "FreshCheckpointNotSupported") == 1);
+
+    assertTrue(
+        command("stateless-driver-2").contains("--fresh-checkpoint"),
+        "the upgrade's attempt moves the checkpoint aside: " + command("stateless-driver-2"));
+  }
+
+  private static List<String> command(String pod) {
+    return cluster.pod(NAMESPACE, pod).orElseThrow().getSpec().getContainers().get(0).getCommand();
   }
 
   @Test

@@ -50,7 +50,7 @@ class SupervisionStepTest {
     StreamingApp app = TestingApps.app("wc", 0);
     app.setStatus(SupervisionStep.decide(app, nothing(), T0, POLL).status());
     Decision again =
-        SupervisionStep.decide(app, driver(AppPods.driver(app, 1)), T0.plusSeconds(1), POLL);
+        SupervisionStep.decide(app, driver(AppPods.driver(app, 1, false)), T0.plusSeconds(1), POLL);
     assertEquals(List.of(), again.creations());
   }
 
@@ -60,7 +60,7 @@ class SupervisionStepTest {
     app.setStatus(SupervisionStep.decide(app, nothing(), T0, POLL).status());
     app.setStatus(
         SupervisionStep.decide(
-                app, driver(running(AppPods.driver(app, 1))), T0.plusSeconds(1), POLL)
+                app, driver(running(AppPods.driver(app, 1, false))), T0.plusSeconds(1), POLL)
             .status());
 
     Decision gone = SupervisionStep.decide(app, nothing(), T0.plusSeconds(2), POLL);
@@ -76,7 +76,7 @@ class SupervisionStepTest {
   void aSuspendDeletesTheDriverGracefullyAndKeepsTheExecutorsUntilItHasExited() {
     StreamingApp app = TestingApps.app("wc", 1);
     app.setStatus(SupervisionStep.decide(app, nothing(), T0, POLL).status());
-    Pod driver = running(AppPods.driver(app, 1));
+    Pod driver = running(AppPods.driver(app, 1, false));
     Pod executor = running(AppPods.executor(app, "exec-1"));
     AppObservation seen =
         new AppObservation(
@@ -105,7 +105,7 @@ class SupervisionStepTest {
     app.setStatus(SupervisionStep.decide(app, nothing(), T0, POLL).status());
     Pod pulling =
         inState(
-            AppPods.driver(app, 1),
+            AppPods.driver(app, 1, false),
             "Pending",
             new ContainerStateBuilder()
                 .withNewWaiting()
@@ -127,7 +127,7 @@ class SupervisionStepTest {
     app.setStatus(SupervisionStep.decide(app, nothing(), T0, POLL).status());
     Pod crashed =
         inState(
-            AppPods.driver(app, 1),
+            AppPods.driver(app, 1, false),
             "Failed",
             new ContainerStateBuilder()
                 .withNewTerminated()

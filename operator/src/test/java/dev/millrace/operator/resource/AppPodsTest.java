@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class AppPodsTest {
   @Test
   void driverPodIsNamedAndLabelledByAttemptAndOwnedByTheApp() {
-    Pod pod = AppPods.driver(app(), 3);
+    Pod pod = AppPods.driver(app(), 3, false);
     assertEquals("wc-driver-3", pod.getMetadata().getName());
     assertEquals("apps", pod.getMetadata().getNamespace());
     assertEquals(
@@ -35,7 +35,7 @@ class AppPodsTest {
 
   @Test
   void driverRunsTheLaunchContractWithFixedPortsAndNeverRestartsByItself() {
-    Pod pod = AppPods.driver(app(), 2);
+    Pod pod = AppPods.driver(app(), 2, false);
     Container main = main(pod);
     assertEquals(
         List.of(
@@ -86,7 +86,7 @@ class AppPodsTest {
     StreamingApp app = app();
     app.getSpec().getDriver().setCores(2);
     app.getSpec().getDriver().setMemory("3Gi");
-    Container main = main(AppPods.driver(app, 1));
+    Container main = main(AppPods.driver(app, 1, false));
     assertEquals(new Quantity("2"), main.getResources().getRequests().get("cpu"));
     assertEquals(new Quantity("3Gi"), main.getResources().getRequests().get("memory"));
     assertEquals(new Quantity("3Gi"), main.getResources().getLimits().get("memory"));
@@ -96,7 +96,7 @@ class AppPodsTest {
   void terminationGracePeriodIsLongerThanTheGracefulStopTimeout() {
     StreamingApp app = app();
     app.getSpec().setGracefulStopTimeout("90s");
-    assertEquals(120L, AppPods.driver(app, 1).getSpec().getTerminationGracePeriodSeconds());
+    assertEquals(120L, AppPods.driver(app, 1, false).getSpec().getTerminationGracePeriodSeconds());
     assertEquals(
         120L, AppPods.executor(app, "exec-1").getSpec().getTerminationGracePeriodSeconds());
   }
@@ -133,7 +133,7 @@ class AppPodsTest {
                 .build());
     app.getSpec().getDriver().getEnv().add(new EnvVar("MODE", "spec", null));
 
-    Pod pod = AppPods.driver(app, 1);
+    Pod pod = AppPods.driver(app, 1, false);
 
     assertEquals("data", pod.getMetadata().getLabels().get("team"));
     assertEquals("driver", pod.getMetadata().getLabels().get("millrace.dev/role"));
