@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
@@ -30,9 +29,7 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
   private ShuffleDataset<K, V, List<V>> newValues;
   private final BiFunction<List<V>, Optional<S>, Optional<S>> update;
   private final HashPartitioner partitioner;
-  private volatile HashMap<K, S>[] result;
-  private volatile StateUpdateStage.OwnedPartitions owners;
-  private final Map<Integer, HashMap<K, S>> fetched = new ConcurrentHashMap<>();
+  private final HeldPartitions<K, S> held = new HeldPartitions<>(StateDataset::unflatten);
 
   /**
    * The state of node {@code nodeId} at {@code batchTime} after applying {@code newValues} to
@@ -67,7 +64,7 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
   public static <K, V, S> StateDataset<K, V, S> restored(
       HashMap<K, S>[] partitions, HashPartitioner partitioner) {
     StateDataset<K, V, S> ds = new StateDataset<>(-1, -1, -1, null, null, null, partitioner);
-    ds.result = partitions;
+    ds.held.holdHere(partitions);
     return ds;
   }
 
@@ -120,17 +117,19 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
 
   /** Whether the partitions are kept by the executors that own them rather than here. */
   public boolean isOwnedElsewhere() {
-    return owners != null;
+    return held.isOwnedElsewhere();
   }
 
   @Override
   public boolean isMaterialized() {
-    return result != null || owners != null;
+    return held.isSet();
   }
 
   @Override
   public void materialize(TaskRunner runner) {
-    runner.stateUpdateRunner().run(new Stage(), runner);
+    runner
+        .stateUpdateRunner()
+        .run(new Stage(nodeId, batchTime, previousTime, partitioner.partitions()), runner);
     previous = null;
     newValues = null;
   }
@@ -142,15 +141,7 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
 
   @Override
   public Map<K, S> partitionMap(int p) {
-    HashMap<K, S>[] local = result;
-    if (local != null) {
-      return local[p];
-    }
-    StateUpdateStage.OwnedPartitions remote = owners;
-    if (remote == null) {
-      throw new IllegalStateException("state of node " + nodeId + " read before it was computed");
-    }
-    return fetched.computeIfAbsent(p, partition -> unflatten(remote.fetch(partition)));
+    return held.partition(p, "the state of node " + nodeId);
   }
 
   @Override
@@ -174,28 +165,12 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
   }
 
   /** This batch's update as its runner sees it; valid during {@link #materialize} only. */
-  private final class Stage implements StateUpdateStage {
+  private final class Stage extends StateStage {
     private final KeyedDataset<K, S> before = previous;
     private final ShuffleDataset<K, V, List<V>> arrived = newValues;
 
-    @Override
-    public int nodeId() {
-      return nodeId;
-    }
-
-    @Override
-    public long batchTime() {
-      return batchTime;
-    }
-
-    @Override
-    public long previousTime() {
-      return previousTime;
-    }
-
-    @Override
-    public int partitions() {
-      return partitioner.partitions();
+    Stage(int nodeId, long batchTime, long previousTime, int partitions) {
+      super(nodeId, batchTime, previousTime, partitions);
     }
 
     @Override
@@ -231,12 +206,12 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
                       before == null ? Map.of() : before.partitionMap(r),
                       arrived.partitionMap(r),
                       update));
-      result = next;
+      held.holdHere(next);
     }
 
     @Override
     public void ownedElsewhere(OwnedPartitions partitions) {
-      owners = partitions;
+      held.ownedBy(partitions);
     }
   }
 }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BinaryOperator;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -31,9 +30,8 @@ public final class WindowReduceDataset<K, V> extends Dataset<Pair<K, V>>
   private final BinaryOperator<V> inverse;
   private final Predicate<? super Pair<K, V>> filter;
   private final HashPartitioner partitioner;
-  private volatile HashMap<K, WindowAccumulator<V>>[] result;
-  private volatile StateUpdateStage.OwnedPartitions owners;
-  private final Map<Integer, HashMap<K, WindowAccumulator<V>>> fetched = new ConcurrentHashMap<>();
+  private final HeldPartitions<K, WindowAccumulator<V>> held =
+      new HeldPartitions<>(WindowReduceDataset::fromWire);
 
   /**
    * The window of node {@code nodeId} at {@code batchTime} after {@code previous}, the window at
@@ -77,7 +75,7 @@ public final class WindowReduceDataset<K, V> extends Dataset<Pair<K, V>>
     WindowReduceDataset<K, V> ds =
         new WindowReduceDataset<>(
             -1, -1, -1, null, List.of(), List.of(), reduce, inverse, filter, partitioner);
-    ds.result = partitions;
+    ds.held.holdHere(partitions);
     return ds;
   }
 
@@ -88,17 +86,19 @@ public final class WindowReduceDataset<K, V> extends Dataset<Pair<K, V>>
 
   /** Whether the partitions are kept by the executors that own them rather than here. */
   public boolean isOwnedElsewhere() {
-    return owners != null;
+    return held.isOwnedElsewhere();
   }
 
   @Override
   public boolean isMaterialized() {
-    return result != null || owners != null;
+    return held.isSet();
   }
 
   @Override
   public void materialize(TaskRunner runner) {
-    runner.stateUpdateRunner().run(new Stage(), runner);
+    runner
+        .stateUpdateRunner()
+        .run(new Stage(nodeId, batchTime, previousTime, partitioner.partitions()), runner);
     previous = null;
     leaving = List.of();
     entering = List.of();
@@ -209,15 +209,7 @@ public final class WindowReduceDataset<K, V> extends Dataset<Pair<K, V>>
 
   @Override
   public Map<K, WindowAccumulator<V>> partitionMap(int p) {
-    HashMap<K, WindowAccumulator<V>>[] local = result;
-    if (local != null) {
-      return local[p];
-    }
-    StateUpdateStage.OwnedPartitions remote = owners;
-    if (remote == null) {
-      throw new IllegalStateException("window of node " + nodeId + " read before it was computed");
-    }
-    return fetched.computeIfAbsent(p, partition -> fromWire(remote.fetch(partition)));
+    return held.partition(p, "the window of node " + nodeId);
   }
 
   @Override
@@ -255,29 +247,13 @@ public final class WindowReduceDataset<K, V> extends Dataset<Pair<K, V>>
   }
 
   /** This window's update as its runner sees it; valid during {@link #materialize} only. */
-  private final class Stage implements StateUpdateStage {
+  private final class Stage extends StateStage {
     private final WindowReduceDataset<K, V> before = previous;
     private final List<? extends KeyedDataset<K, V>> out = leaving;
     private final List<? extends KeyedDataset<K, V>> in = entering;
 
-    @Override
-    public int nodeId() {
-      return nodeId;
-    }
-
-    @Override
-    public long batchTime() {
-      return batchTime;
-    }
-
-    @Override
-    public long previousTime() {
-      return previousTime;
-    }
-
-    @Override
-    public int partitions() {
-      return partitioner.partitions();
+    Stage(int nodeId, long batchTime, long previousTime, int partitions) {
+      super(nodeId, batchTime, previousTime, partitions);
     }
 
     @Override
@@ -323,12 +299,12 @@ public final class WindowReduceDataset<K, V> extends Dataset<Pair<K, V>>
                       maps(in, r),
                       reduce,
                       inverse));
-      result = next;
+      held.holdHere(next);
     }
 
     @Override
     public void ownedElsewhere(OwnedPartitions partitions) {
-      owners = partitions;
+      held.ownedBy(partitions);
     }
   }
 }
