@@ -1,7 +1,6 @@
 package dev.millrace.runtime.driver;
 
 import dev.millrace.crds.launch.DriverStatusReport;
-import dev.millrace.runtime.executor.TestingExecutorJvm;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -9,8 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,15 +24,6 @@ class DistributedWordCountBenchmark {
   private static final String[] WORDS = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta"};
 
   @TempDir Path work;
-  private final List<Process> executors = new ArrayList<>();
-
-  @AfterEach
-  void killExecutors() throws InterruptedException {
-    for (Process executor : executors) {
-      executor.destroyForcibly();
-      executor.waitFor(30, TimeUnit.SECONDS);
-    }
-  }
 
   @ParameterizedTest(name = "{0} executors")
   @ValueSource(ints = {0, 1, 2})
@@ -50,25 +38,14 @@ class DistributedWordCountBenchmark {
             .batchInterval("2s")
             .checkpointInterval("2s")
             .writeTo(work.resolve("words.yaml"));
-    try (TestingDriverJvm driver =
-        TestingDriverJvm.startAcceptingExecutors(
-            System.getProperty("java.class.path"), work, spec)) {
+    try (TestingExecutors executors = new TestingExecutors(work, spec, "words");
+        TestingDriverJvm driver =
+            TestingDriverJvm.startAcceptingExecutors(
+                System.getProperty("java.class.path"), work, spec)) {
       String address = driver.awaitAddress(work.resolve("address"));
       String executorAddress = driver.awaitAddress(work.resolve("executor-address"));
       for (int e = 1; e <= executorCount; e++) {
-        executors.add(
-            TestingExecutorJvm.start(
-                work.resolve("exec-" + e + ".log"),
-                "--driver",
-                executorAddress,
-                "--app",
-                "words",
-                "--spec",
-                spec.toString(),
-                "--id",
-                "exec-" + e,
-                "--cores",
-                "2"));
+        executors.start(executorAddress, "exec-" + e);
       }
       driver.awaitStatus(address, r -> r.executorsReady() == executorCount);
       List<Long> millis = new ArrayList<>();
@@ -93,10 +70,10 @@ class DistributedWordCountBenchmark {
       System.out.printf(
           "BENCHMARK driver read %d bytes (rchar) for %d bytes of input%n",
           bytesRead(driver.pid()), inputBytes);
-      for (Process executor : executors) {
+      for (long pid : executors.pids()) {
         System.out.printf(
             "BENCHMARK executor %d read %d bytes (rchar) for %d bytes of input%n",
-            executor.pid(), bytesRead(executor.pid()), inputBytes);
+            pid, bytesRead(pid), inputBytes);
       }
       driver.terminate(60_000);
     }

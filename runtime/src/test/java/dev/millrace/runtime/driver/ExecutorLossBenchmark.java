@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.launch.ExecutorReport;
 import dev.millrace.runtime.backend.local.TestingSupervisedApp;
-import dev.millrace.runtime.executor.TestingExecutorJvm;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -14,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,15 +30,6 @@ class ExecutorLossBenchmark {
   private static final int LINES = 50_000;
 
   @TempDir Path work;
-  private final List<Process> executors = new ArrayList<>();
-
-  @AfterEach
-  void killExecutors() throws InterruptedException {
-    for (Process executor : executors) {
-      executor.destroyForcibly();
-      executor.waitFor(30, TimeUnit.SECONDS);
-    }
-  }
 
   @Test
   void killToFirstCompletedBatch() throws Exception {
@@ -54,14 +43,15 @@ class ExecutorLossBenchmark {
             .batchInterval("500ms")
             .checkpointInterval("2s")
             .writeTo(work.resolve("loss.yaml"));
-    try (TestingDriverJvm driver =
-        TestingDriverJvm.startAcceptingExecutors(
-            System.getProperty("java.class.path"), work, spec)) {
+    try (TestingExecutors executors = new TestingExecutors(work, spec, "loss");
+        TestingDriverJvm driver =
+            TestingDriverJvm.startAcceptingExecutors(
+                System.getProperty("java.class.path"), work, spec)) {
       String address = driver.awaitAddress(work.resolve("address"));
       String executorAddress = driver.awaitAddress(work.resolve("executor-address"));
       int next = 1;
       for (; next <= 2; next++) {
-        executors.add(startExecutor(spec, executorAddress, next));
+        executors.start(executorAddress, "exec-" + next);
       }
       driver.awaitStatus(
           address, r -> r.executorsReady() == 2 && r.lastCompletedBatchTimeMs() != null);
@@ -89,7 +79,7 @@ class ExecutorLossBenchmark {
         writeFile(in, file++);
         driver.awaitStatus(address, r -> r.recordsLastBatch() == LINES);
         millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - kill));
-        executors.add(startExecutor(spec, executorAddress, next++));
+        executors.start(executorAddress, "exec-" + next++);
         driver.awaitStatus(address, r -> r.executorsReady() == 2);
       }
       System.out.printf(
@@ -102,21 +92,6 @@ class ExecutorLossBenchmark {
 
   private static int statePartitions(DriverStatusReport report) {
     return report.executors().stream().mapToInt(ExecutorReport::statePartitions).sum();
-  }
-
-  private Process startExecutor(Path spec, String driverAddress, int n) throws IOException {
-    return TestingExecutorJvm.start(
-        work.resolve("exec-" + n + ".log"),
-        "--driver",
-        driverAddress,
-        "--app",
-        "loss",
-        "--spec",
-        spec.toString(),
-        "--id",
-        "exec-" + n,
-        "--cores",
-        "1");
   }
 
   private static void writeFile(Path in, int round) throws IOException {
