@@ -30,6 +30,7 @@ final class CheckpointLayout {
   static final String GENERATIONS = "generations";
   static final String BATCHES = "batches";
   static final String SOURCES = "sources";
+  static final String STATE_PARTS = "state-parts";
   static final String APP_MANIFEST = "manifest";
   static final String GENERATION_MANIFEST = "_MANIFEST";
   static final String PLAN_SUFFIX = ".plan";

@@ -200,6 +200,70 @@ public final class CheckpointStore {
   }
 
   /**
+   * Writes partition {@code partition} of state node {@code nodeId} for the generation of batch
+   * {@code batchTime}: what the executor owning the partition writes when the driver checkpoints,
+   * before the driver commits the generation that names it by length and CRC32. Replaces a part
+   * already written for the same generation. Parts older than every kept generation are deleted
+   * with them.
+   *
+   * @return its length and CRC32
+   * @throws CheckpointException if it cannot be written
+   */
+  public StatePart writeStatePart(long batchTime, int nodeId, int partition, byte[] bytes) {
+    checkBatchTime(batchTime);
+    Path target = statePartPath(batchTime, nodeId, partition);
+    Path temp = new Path(target.getParent(), CheckpointLayout.tempName(target.getName()));
+    try {
+      mkdirs(target.getParent());
+      writeFile(temp, bytes);
+      moveIntoPlace(temp, target, target.getName());
+    } catch (IOException e) {
+      throw writeFailure("write state partition " + partition + " of node " + nodeId, temp, e);
+    }
+    return new StatePart(bytes.length, GenerationManifest.crc32(bytes));
+  }
+
+  /**
+   * Partition {@code partition} of state node {@code nodeId} for the generation of batch {@code
+   * batchTime}, as {@link #writeStatePart} wrote it.
+   *
+   * @throws CheckpointException if it is missing or does not match {@code expected}
+   */
+  public byte[] readStatePart(long batchTime, int nodeId, int partition, StatePart expected) {
+    Path path = statePartPath(batchTime, nodeId, partition);
+    byte[] bytes;
+    try {
+      bytes = readFile(path);
+    } catch (IOException e) {
+      throw readFailure("state partition " + partition + " of node " + nodeId, path, e);
+    }
+    StatePart found = new StatePart(bytes.length, GenerationManifest.crc32(bytes));
+    if (!found.equals(expected)) {
+      throw new CheckpointException(
+          "state partition file "
+              + path
+              + " is damaged: "
+              + found
+              + ", but generation "
+              + batchTime
+              + " recorded "
+              + expected
+              + ". Restore the checkpoint directory from a backup, or start from an empty one"
+              + " (the state is then lost).");
+    }
+    return bytes;
+  }
+
+  /** The length and CRC32 of a state partition file. */
+  public record StatePart(long length, long crc32) {}
+
+  private Path statePartPath(long batchTime, int nodeId, int partition) {
+    return new Path(
+        new Path(new Path(root, CheckpointLayout.STATE_PARTS), timeName(batchTime)),
+        "node-" + nodeId + "-part-" + partition);
+  }
+
+  /**
    * The newest generation whose manifest exists and whose files all match their recorded length and
    * CRC32. Each newer generation that fails is skipped with one WARN naming the bad file and why.
    *
@@ -332,6 +396,14 @@ public final class CheckpointStore {
     for (FileStatus status : list(generations)) {
       OptionalLong hidden = CheckpointLayout.hiddenTime(status.getPath().getName());
       if (hidden.isPresent() && hidden.getAsLong() < newest) {
+        deleteQuietly(status.getPath());
+      }
+    }
+    long oldestKept = committed.get(Math.min(retainGenerations, committed.size()) - 1).batchTime();
+    Path parts = new Path(root, CheckpointLayout.STATE_PARTS);
+    for (FileStatus status : listIfThere(parts)) {
+      OptionalLong time = CheckpointLayout.generationTime(status.getPath().getName());
+      if (time.isPresent() && time.getAsLong() < oldestKept) {
         deleteQuietly(status.getPath());
       }
     }
@@ -555,6 +627,14 @@ public final class CheckpointStore {
   private byte[] readFile(Path path) throws IOException {
     try (FSDataInputStream in = fs.open(path)) {
       return in.readAllBytes();
+    }
+  }
+
+  private FileStatus[] listIfThere(Path dir) {
+    try {
+      return fs.exists(dir) ? fs.listStatus(dir) : new FileStatus[0];
+    } catch (IOException e) {
+      throw readFailure("the listing", dir, e);
     }
   }
 

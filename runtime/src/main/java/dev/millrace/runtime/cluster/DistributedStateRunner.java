@@ -1,5 +1,6 @@
 package dev.millrace.runtime.cluster;
 
+import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.StateUpdateRunner;
 import dev.millrace.runtime.dataset.StateUpdateStage;
@@ -123,7 +124,22 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
       LOCAL.run(stage, local);
       return;
     }
-    stage.ownedElsewhere(r -> fetch(stage.nodeId(), r, stage.batchTime()));
+    int nodeId = stage.nodeId();
+    long batchTime = stage.batchTime();
+    stage.ownedElsewhere(
+        new StateUpdateStage.OwnedPartitions() {
+          @Override
+          public List<Object> fetch(int r) {
+            return codec.decode(atOwner(nodeId, r, batchTime, StateOp.FETCH, -1));
+          }
+
+          @Override
+          public CheckpointStore.StatePart snapshot(int r, long checkpointTime) {
+            List<Object> part =
+                codec.decode(atOwner(nodeId, r, batchTime, StateOp.SNAPSHOT, checkpointTime));
+            return new CheckpointStore.StatePart((Long) part.get(0), (Long) part.get(1));
+          }
+        });
   }
 
   /**
@@ -206,8 +222,12 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
     held.put(key, new Held(owner.sessionId(), previous));
   }
 
-  /** Partition {@code r} of node {@code nodeId}'s state at {@code time}, from its owner. */
-  private List<Object> fetch(int nodeId, int r, long time) {
+  /**
+   * Runs {@code op} (FETCH, or SNAPSHOT for the generation of {@code checkpointTime}) of partition
+   * {@code r} of node {@code nodeId}'s state at {@code time} at its owner; a lost owner's partition
+   * is rebuilt on another first.
+   */
+  private byte[] atOwner(int nodeId, int r, long time, StateOp op, long checkpointTime) {
     List<Integer> key = List.of(nodeId, r);
     for (int attempt = 1; ; attempt++) {
       Held h = held.get(key);
@@ -220,11 +240,12 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
           callFor(owner, nodeId, r, StateOp.RESTORE, at, -1, new byte[0]);
           held.put(key, new Held(owner.sessionId(), at));
         }
-        return codec.decode(callFor(owner, nodeId, r, StateOp.FETCH, time, -1, new byte[0]));
+        return callFor(owner, nodeId, r, op, time, checkpointTime, new byte[0]);
       } catch (SessionLost e) {
         if (attempt == MAX_ATTEMPTS) {
           throw new TaskFailedException(
-              r, new IllegalStateException("reading state partition " + r + ": " + e.getMessage()));
+              r,
+              new IllegalStateException(op + " of state partition " + r + ": " + e.getMessage()));
         }
       }
     }

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.dataset;
 
+import dev.millrace.runtime.checkpoint.CheckpointStore;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,18 @@ final class HeldPartitions<K, S> {
   /** The partitions are kept by their owners; {@code partitions} reads one. */
   void ownedBy(StateUpdateStage.OwnedPartitions partitions) {
     owners = partitions;
+  }
+
+  /**
+   * Has the owner of partition {@code p} write it into the checkpoint directory for the generation
+   * of batch {@code checkpointTime}.
+   */
+  CheckpointStore.StatePart snapshotOwned(int p, long checkpointTime) {
+    StateUpdateStage.OwnedPartitions remote = owners;
+    if (remote == null) {
+      throw new IllegalStateException("only partitions kept by their owners are written by them");
+    }
+    return remote.snapshot(p, checkpointTime);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.dataset;
 
+import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.streaming.Pair;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -113,6 +114,14 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
       map.put((K) flat.get(i), (V) flat.get(i + 1));
     }
     return map;
+  }
+
+  /**
+   * Has the executor owning partition {@code p} write it into the checkpoint directory for the
+   * generation of batch {@code checkpointTime}; only when {@link #isOwnedElsewhere}.
+   */
+  public CheckpointStore.StatePart snapshotOwned(int p, long checkpointTime) {
+    return held.snapshotOwned(p, checkpointTime);
   }
 
   /** Whether the partitions are kept by the executors that own them rather than here. */

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.dataset;
 
+import dev.millrace.runtime.checkpoint.CheckpointStore;
 import java.util.List;
 
 /**
@@ -56,5 +57,16 @@ public interface StateUpdateStage {
      * @throws TaskFailedException if its owner cannot be reached or lost it
      */
     List<Object> fetch(int partition);
+
+    /**
+     * Has the owner of partition {@code partition} write it, as of the batch, into the checkpoint
+     * directory for the generation of batch {@code checkpointTime} ({@link
+     * dev.millrace.runtime.checkpoint.CheckpointStore#writeStatePart}), as pairs of key and
+     * wire-form value.
+     *
+     * @return the part's length and CRC32, for the generation that names it
+     * @throws TaskFailedException if its owner cannot be reached or lost it
+     */
+    CheckpointStore.StatePart snapshot(int partition, long checkpointTime);
   }
 }

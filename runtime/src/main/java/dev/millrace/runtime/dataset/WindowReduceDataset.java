@@ -1,5 +1,6 @@
 package dev.millrace.runtime.dataset;
 
+import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.streaming.Pair;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -82,6 +83,14 @@ public final class WindowReduceDataset<K, V> extends Dataset<Pair<K, V>>
   private static <V> BinaryOperator<WindowAccumulator<V>> combiner(BinaryOperator<V> reduce) {
     return (a, b) ->
         new WindowAccumulator<>(reduce.apply(a.value(), b.value()), a.batches() + b.batches());
+  }
+
+  /**
+   * Has the executor owning partition {@code p} write it into the checkpoint directory for the
+   * generation of batch {@code checkpointTime}; only when {@link #isOwnedElsewhere}.
+   */
+  public CheckpointStore.StatePart snapshotOwned(int p, long checkpointTime) {
+    return held.snapshotOwned(p, checkpointTime);
   }
 
   /** Whether the partitions are kept by the executors that own them rather than here. */

@@ -12,6 +12,8 @@ import dev.millrace.runtime.transport.Message.RunStateTask;
 import dev.millrace.runtime.transport.Message.StateTaskDone;
 import dev.millrace.runtime.transport.Message.TaskFailed;
 import dev.millrace.runtime.transport.Message.TaskResult;
+import dev.millrace.streaming.Pair;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +106,7 @@ public final class StateOwner implements AutoCloseable {
         case FETCH ->
             answer = codec.encode(StateDataset.flatten(state(key, task.batchTime(), task)));
         case RESTORE -> keep(key, task.batchTime(), restore(task));
+        case SNAPSHOT -> answer = snapshot(task, state(key, task.batchTime(), task));
       }
       return new StateTaskDone(task.taskId(), task.driverEpoch(), task.sessionId(), answer);
     } catch (RuntimeException | LinkageError | StackOverflowError e) {
@@ -124,12 +127,31 @@ public final class StateOwner implements AutoCloseable {
     return stateNode(task).updatePartition(before, codec.decode(task.records()));
   }
 
-  private HashMap<Object, Object> restore(RunStateTask task) {
+  /**
+   * Writes the partition into the checkpoint directory for the generation of batch {@code
+   * task.previousTime()}; answers its length and CRC32.
+   */
+  private byte[] snapshot(RunStateTask task, Map<Object, Object> state) {
+    List<Object> pairs = new ArrayList<>(state.size());
+    state.forEach((k, v) -> pairs.add(Pair.of(k, v)));
+    CheckpointStore.StatePart part =
+        checkpointStore()
+            .writeStatePart(
+                task.previousTime(), task.nodeId(), task.partition(), codec.encode(pairs));
+    return codec.encode(List.of(part.length(), part.crc32()));
+  }
+
+  private CheckpointStore checkpointStore() {
     CheckpointStore store = checkpoint.get();
     if (store == null) {
       throw new IllegalStateException(
-          "the application has no checkpoint directory to rebuild a state partition from");
+          "the application has no checkpoint directory to write or rebuild a state partition");
     }
+    return store;
+  }
+
+  private HashMap<Object, Object> restore(RunStateTask task) {
+    CheckpointStore store = checkpointStore();
     // A graph of its own: the replayed batches must not mix with the tasks' datasets.
     StreamGraph replay = graphOfZeroTime.apply(task.zeroTime());
     replay.keepNoHistory();

@@ -1,10 +1,12 @@
 package dev.millrace.runtime.recovery;
 
 import dev.millrace.runtime.checkpoint.AppManifest;
+import dev.millrace.runtime.checkpoint.CheckpointException;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.checkpoint.CorruptBatchPlanException;
 import dev.millrace.runtime.checkpoint.Generation;
 import dev.millrace.runtime.checkpoint.LoggedBatch;
+import dev.millrace.runtime.checkpoint.StateParts;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.TaskRunner;
@@ -348,7 +350,13 @@ public final class Checkpointer {
       if (bytes == null) {
         throw missingFile(generation, stateFile(i));
       }
-      stateful.get(i).restore(generation.batchTime(), codec.decode(bytes));
+      List<Object> records;
+      try {
+        records = StateParts.resolve(codec.decode(bytes), store, codec, p -> true);
+      } catch (CheckpointException e) {
+        throw new CheckpointIncompatibleException(e.getMessage());
+      }
+      stateful.get(i).restore(generation.batchTime(), records);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.millrace.runtime.recovery;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.checkpoint.Generation;
 import dev.millrace.runtime.checkpoint.LoggedBatch;
+import dev.millrace.runtime.checkpoint.StateParts;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.stream.InputNode;
@@ -81,8 +82,10 @@ public final class StatePartitionRecovery {
               + " has no file "
               + Checkpointer.stateFile(index));
     }
-    PartitionedState.Recovery recovery =
-        state.recover(codec.decode(bytes), generation.batchTime(), partition);
+    // Parts the owners wrote are read for this partition alone.
+    List<Object> snapshot =
+        StateParts.resolve(codec.decode(bytes), store, codec, p -> p == partition);
+    PartitionedState.Recovery recovery = state.recover(snapshot, generation.batchTime(), partition);
     long expected = generation.batchTime() + graph.batchInterval().milliseconds();
     List<InputNode<?>> inputs = graph.inputs();
     for (LoggedBatch batch : store.loggedBatches()) {

@@ -1,5 +1,7 @@
 package dev.millrace.runtime.stream;
 
+import dev.millrace.runtime.checkpoint.CheckpointStore;
+import dev.millrace.runtime.checkpoint.StateParts;
 import dev.millrace.runtime.dataset.Aggregator;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.HashPartitioner;
@@ -69,7 +71,7 @@ public final class StateNode<K, V, S> extends StreamNode<Pair<K, S>>
   @SuppressWarnings("unchecked")
   public Recovery recover(List<Object> snapshot, long snapshotTime, int partition) {
     HashMap<Object, Object> initial = new HashMap<>();
-    for (Object record : snapshot) {
+    for (Object record : pairs(snapshot)) {
       Pair<Object, Object> entry = (Pair<Object, Object>) record;
       if (partitioner.partition(entry.key()) == partition) {
         initial.put(entry.key(), entry.value());
@@ -109,7 +111,11 @@ public final class StateNode<K, V, S> extends StreamNode<Pair<K, S>>
     return operation();
   }
 
-  /** Every key and its state as {@link Pair}s, as of this stream's latest batch at {@code time}. */
+  /**
+   * Every key and its state as {@link Pair}s, as of this stream's latest batch at {@code time};
+   * when executors own the partitions, each owner writes its own ({@link StateParts}) and the
+   * snapshot is one reference to them.
+   */
   @Override
   @SuppressWarnings("unchecked")
   public List<Object> snapshot(long time, TaskRunner runner) {
@@ -119,6 +125,13 @@ public final class StateNode<K, V, S> extends StreamNode<Pair<K, S>>
     }
     Dataset<Pair<K, S>> ds = getOrCompute(at);
     runner.prepare(List.of(ds));
+    if (ds instanceof StateDataset<?, ?, ?> owned && owned.isOwnedElsewhere()) {
+      List<CheckpointStore.StatePart> parts = new ArrayList<>();
+      for (int p = 0; p < partitioner.partitions(); p++) {
+        parts.add(owned.snapshotOwned(p, time));
+      }
+      return List.of(StateParts.reference(time, id(), parts));
+    }
     KeyedDataset<K, S> state = (KeyedDataset<K, S>) ds;
     List<Object> records = new ArrayList<>();
     for (int p = 0; p < partitioner.partitions(); p++) {
@@ -129,13 +142,24 @@ public final class StateNode<K, V, S> extends StreamNode<Pair<K, S>>
     return records;
   }
 
+  /**
+   * The pairs of a snapshot: its records, or the one list its parts were resolved into ({@link
+   * StateParts#resolve}).
+   */
+  @SuppressWarnings("unchecked")
+  private static List<Object> pairs(List<Object> snapshot) {
+    return snapshot.size() == 1 && snapshot.get(0) instanceof List<?> resolved
+        ? (List<Object>) resolved
+        : snapshot;
+  }
+
   /** Installs the state; keys are placed by this build's partitioner, whatever wrote them. */
   @Override
   @SuppressWarnings("unchecked")
   public void restore(long time, List<Object> records) {
     long at = latestTimeAtOrBefore(time);
     if (isTimeValid(at)) {
-      List<Pair<K, S>> pairs = (List<Pair<K, S>>) (List<?>) records;
+      List<Pair<K, S>> pairs = (List<Pair<K, S>>) (List<?>) pairs(records);
       put(at, StateDataset.restored(KeyedPartitions.place(pairs, partitioner), partitioner));
     }
   }

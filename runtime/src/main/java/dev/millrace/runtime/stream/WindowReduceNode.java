@@ -1,5 +1,7 @@
 package dev.millrace.runtime.stream;
 
+import dev.millrace.runtime.checkpoint.CheckpointStore;
+import dev.millrace.runtime.checkpoint.StateParts;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.HashPartitioner;
 import dev.millrace.runtime.dataset.KeyedDataset;
@@ -95,11 +97,21 @@ public final class WindowReduceNode<K, V> extends StreamNode<Pair<K, V>>
   public List<Object> snapshot(long time, TaskRunner runner) {
     long at = latestTimeAtOrBefore(time);
     List<Object> window = new ArrayList<>();
+    Object windowRecord = window;
     if (isTimeValid(at)) {
       Dataset<Pair<K, V>> ds = getOrCompute(at);
       runner.prepare(List.of(ds));
       KeyedDataset<K, WindowAccumulator<V>> acc = (KeyedDataset<K, WindowAccumulator<V>>) ds;
-      for (int p = 0; p < partitioner.partitions(); p++) {
+      if (ds instanceof WindowReduceDataset<?, ?> owned && owned.isOwnedElsewhere()) {
+        // Each owner writes its partition of the open window; the snapshot references them.
+        List<CheckpointStore.StatePart> parts = new ArrayList<>();
+        for (int p = 0; p < partitioner.partitions(); p++) {
+          parts.add(owned.snapshotOwned(p, time));
+        }
+        windowRecord = StateParts.reference(time, id(), parts);
+        acc = null;
+      }
+      for (int p = 0; acc != null && p < partitioner.partitions(); p++) {
         for (Map.Entry<K, WindowAccumulator<V>> e : acc.partitionMap(p).entrySet()) {
           WindowAccumulator<V> a = e.getValue();
           window.add(Pair.of(e.getKey(), Pair.of(a.value(), a.batches())));
@@ -107,7 +119,7 @@ public final class WindowReduceNode<K, V> extends StreamNode<Pair<K, V>>
       }
     }
     List<Object> records = new ArrayList<>();
-    records.add(window);
+    records.add(windowRecord);
     long step = reducedPerBatch.slide().milliseconds();
     for (long t = at - length.milliseconds() + step; t <= time; t += step) {
       Dataset<Pair<K, V>> batch = reducedPerBatch.getOrCompute(t);

@@ -94,6 +94,12 @@ public sealed interface Message {
     /** Answer the state held at {@code batchTime}. */
     FETCH,
     /**
+     * Write the state held at {@code batchTime} into the checkpoint directory, for the generation
+     * of batch {@code previousTime}, as pairs of key and wire-form value, and answer its length and
+     * CRC32.
+     */
+    SNAPSHOT,
+    /**
      * Rebuild the state at {@code batchTime} from the newest checkpoint generation at or before it
      * and the batches the batch log holds after that generation, and keep it.
      */

@@ -29,7 +29,7 @@ import java.util.Map;
  */
 public final class MessageCodec {
   /** The protocol version this build speaks, the first byte of every frame. */
-  public static final byte VERSION = 3;
+  public static final byte VERSION = 4;
 
   private static final byte REGISTER = 1;
   private static final byte REGISTERED = 2;

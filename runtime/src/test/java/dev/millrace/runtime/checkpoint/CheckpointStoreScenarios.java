@@ -3,10 +3,14 @@ package dev.millrace.runtime.checkpoint;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.codec.RecordCodec;
+import dev.millrace.streaming.Pair;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +50,31 @@ abstract class CheckpointStoreScenarios {
     try (FSDataOutputStream out = fs.create(path, true)) {
       out.write(content);
     }
+  }
+
+  @Test
+  void statePartsWrittenByOwnersAreReadBackThroughTheReferenceAndADamagedOneIsRefused()
+      throws IOException {
+    CheckpointStore store = newStore(2);
+    RecordCodec codec = RecordCodec.standard();
+    List<CheckpointStore.StatePart> parts = new ArrayList<>();
+    parts.add(store.writeStatePart(4_000, 7, 0, codec.encode(List.of(Pair.of("a", 1)))));
+    parts.add(
+        store.writeStatePart(4_000, 7, 1, codec.encode(List.of(Pair.of("b", 2), Pair.of("c", 3)))));
+    List<Object> snapshot = List.of(StateParts.reference(4_000, 7, parts), 9L);
+
+    assertEquals(
+        List.of(List.of(Pair.of("a", 1), Pair.of("b", 2), Pair.of("c", 3)), 9L),
+        StateParts.resolve(snapshot, store, codec, p -> true));
+    assertEquals(
+        List.of(List.of(Pair.of("b", 2), Pair.of("c", 3)), 9L),
+        StateParts.resolve(snapshot, store, codec, p -> p == 1));
+
+    store.writeStatePart(4_000, 7, 1, codec.encode(List.of(Pair.of("b", 2))));
+    CheckpointException damaged =
+        assertThrows(
+            CheckpointException.class, () -> StateParts.resolve(snapshot, store, codec, p -> true));
+    assertTrue(damaged.getMessage().contains("is damaged"), damaged.getMessage());
   }
 
   @Test

@@ -65,6 +65,17 @@ class DistributedStatefulWordsProcessTest {
   /** The running count's 2 partitions and the window's 2 (the driver's 2 cores). */
   private static final int STATE_PARTITIONS = 4;
 
+  /** How many state partition files executors wrote into the checkpoint directory. */
+  private long statePartFiles() throws IOException {
+    Path parts = work.resolve("checkpoint").resolve("state-parts");
+    if (!Files.isDirectory(parts)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(parts)) {
+      return files.filter(f -> f.getFileName().toString().matches("node-\\d+-part-\\d+")).count();
+    }
+  }
+
   private static int statePartitions(DriverStatusReport report) {
     return report.executors().stream().mapToInt(ExecutorReport::statePartitions).sum();
   }
@@ -87,6 +98,9 @@ class DistributedStatefulWordsProcessTest {
       }
       assertEquals(
           STATE_PARTITIONS, statePartitions(status), "the running count's and the window's");
+      assertTrue(
+          statePartFiles() > 0,
+          "the executors owning state wrote no part of a checkpoint generation themselves");
       assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
     }
     assertExactlyWhatOneProcessComputes();
