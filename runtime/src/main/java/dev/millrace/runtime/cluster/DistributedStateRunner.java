@@ -208,6 +208,7 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
     if (h != null && h.sessionId() == owner.sessionId() && h.batchTime() == previous) {
       return;
     }
+    ExecutorInfo former = h == null ? null : live(h.sessionId());
     if (stage.previousHeldHere()) {
       call(owner, stage, r, StateOp.SET, previous, -1, codec.encode(stage.previousPartition(r)));
     } else {
@@ -220,6 +221,18 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
       }
     }
     held.put(key, new Held(owner.sessionId(), previous));
+    if (former != null && former.sessionId() != owner.sessionId()) {
+      dropAt(former, stage, r);
+    }
+  }
+
+  /** Has a former owner of partition {@code r} forget it; it is only memory, so failures pass. */
+  private void dropAt(ExecutorInfo former, StateUpdateStage stage, int r) {
+    try {
+      call(former, stage, r, StateOp.DROP, stage.previousTime(), -1, new byte[0]);
+    } catch (SessionLost | RemoteStateFailure e) {
+      LOG.debug("partition {} was not dropped at {}: {}", r, former.executorId(), e.getMessage());
+    }
   }
 
   /**

@@ -107,6 +107,7 @@ public final class StateOwner implements AutoCloseable {
             answer = codec.encode(StateDataset.flatten(state(key, task.batchTime(), task)));
         case RESTORE -> keep(key, task.batchTime(), restore(task));
         case SNAPSHOT -> answer = snapshot(task, state(key, task.batchTime(), task));
+        case DROP -> held.remove(key);
       }
       return new StateTaskDone(task.taskId(), task.driverEpoch(), task.sessionId(), answer);
     } catch (RuntimeException | LinkageError | StackOverflowError e) {

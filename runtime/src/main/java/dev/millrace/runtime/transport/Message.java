@@ -103,7 +103,9 @@ public sealed interface Message {
      * Rebuild the state at {@code batchTime} from the newest checkpoint generation at or before it
      * and the batches the batch log holds after that generation, and keep it.
      */
-    RESTORE
+    RESTORE,
+    /** Forget the partition: it moved to another owner. */
+    DROP
   }
 
   /**
