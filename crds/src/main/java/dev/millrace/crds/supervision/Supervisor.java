@@ -421,6 +421,25 @@ public final class Supervisor {
     }
     switch (intent) {
       case HEALTH_CHECK -> {
+        if (driverStartedAt == null
+            && policy.type() != RestartPolicyType.Never
+            && (exit.failureClass() == FailureClass.INFRASTRUCTURE
+                || exit.failureClass() == FailureClass.REQUESTED)) {
+          // It never started (a pod never scheduled, a container never created) and the backend
+          // saw no failure of its own: the start timeout is the cluster's, not the application's.
+          lastExit = new ExitReport(exit.code(), "StartTimeout", FailureClass.INFRASTRUCTURE);
+          consecutiveInfrastructureFailures++;
+          scheduleRestart(
+              policy.backoffDelay(consecutiveInfrastructureFailures),
+              "driver attempt "
+                  + attempt
+                  + " never started ("
+                  + why
+                  + "), not the application's fault (not counted toward"
+                  + " restartPolicy.maxRestarts); check that the cluster can schedule it",
+              actions);
+          return;
+        }
         lastExit = new ExitReport(exit.code(), "HealthCheck", FailureClass.APPLICATION);
         String stopped = "driver attempt " + attempt + " was stopped by the health check: " + why;
         if (policy.type() == RestartPolicyType.Never) {

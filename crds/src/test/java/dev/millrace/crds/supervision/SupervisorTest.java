@@ -430,6 +430,40 @@ class SupervisorTest {
   }
 
   @Test
+  void aDriverThatNeverRanIsRetriedUncountedWhenTheBackendSawNoFailureOfItsOwn() {
+    supervisor =
+        new Supervisor(
+            policy().maxRestarts(1).startTimeout(Duration.ofMinutes(2)).executors(0).build());
+    send(new Tick(at(0)));
+    send(new Tick(at(120)));
+
+    // The operator deleted the never-scheduled pod: gone, at its request.
+    List<SupervisorAction> actions =
+        exit(121, new ExitReport(null, "Deleted", FailureClass.REQUESTED));
+
+    RestartScheduled restart = (RestartScheduled) actions.get(0);
+    assertTrue(restart.reason().contains("never started"), restart.reason());
+    assertEquals(0, view().restartsInWindow(), "not the application's fault");
+    assertEquals(
+        new ExitReport(null, "StartTimeout", FailureClass.INFRASTRUCTURE),
+        view().lastExit().orElseThrow());
+  }
+
+  @Test
+  void aDriverThatStartedButNeverCompletedABatchCountsAsAFailure() {
+    supervisor =
+        new Supervisor(
+            policy().maxRestarts(1).startTimeout(Duration.ofMinutes(2)).executors(0).build());
+    send(new Tick(at(0)));
+    send(new DriverStarted(at(30), 1));
+    send(new Tick(at(150)));
+
+    exit(151, new ExitReport(null, "Deleted", FailureClass.REQUESTED));
+
+    assertEquals(1, view().restartsInWindow(), "it ran and produced nothing: the application's");
+  }
+
+  @Test
   void driverWithoutAFirstBatchIsStoppedAfterTheStartTimeout() {
     supervisor = new Supervisor(policy().startTimeout(Duration.ofMinutes(2)).executors(0).build());
     send(new Tick(at(0)));

@@ -71,6 +71,8 @@ final class TestingWorld {
   private final Deque<String> trace = new ArrayDeque<>();
 
   private Driver live;
+  // Whether the driver whose exit is being delivered never reported its start.
+  private boolean exitingNeverStarted;
   private int lastLaunchedAttempt;
   private final Map<String, Executor> executors = new LinkedHashMap<>();
 
@@ -214,6 +216,7 @@ final class TestingWorld {
   private void deliverExit(Driver d) {
     ExitReport exit = d.exitReport();
     Expect expect = expectationFor(d, exit);
+    exitingNeverStarted = !d.startReported;
     live = null;
     List<SupervisorAction> actions = send(new DriverExited(now, d.attempt, exit), false, expect);
     SupervisorView view = supervisor.view();
@@ -261,7 +264,16 @@ final class TestingWorld {
       if (d.userEventWhileStopping) {
         return Expect.AMBIGUOUS;
       }
-      return never ? Expect.ENDS : Expect.COUNTED;
+      if (never) {
+        return Expect.ENDS;
+      }
+      // A driver that never reported its start, gone without a failure of its own (a pod never
+      // scheduled): the start timeout is the cluster's fault.
+      boolean neverRan =
+          !d.startReported
+              && (exit.failureClass() == FailureClass.INFRASTRUCTURE
+                  || exit.failureClass() == FailureClass.REQUESTED);
+      return neverRan ? Expect.INFRASTRUCTURE : Expect.COUNTED;
     }
     if (never) {
       return exit.failureClass() == FailureClass.CONFIGURATION
@@ -478,7 +490,19 @@ final class TestingWorld {
     }
   }
 
-  private void restartScheduled(RestartScheduled r, Expect expect) {
+  private void restartScheduled(RestartScheduled r, Expect expected) {
+    // Which path an ambiguous exit took shows in the exit the Supervisor kept: a driver that never
+    // ran and was stopped by the start timeout is the cluster's fault.
+    Expect expect =
+        expected == Expect.AMBIGUOUS
+                && exitingNeverStarted
+                && supervisor
+                    .view()
+                    .lastExit()
+                    .map(e -> e.failureClass() == FailureClass.INFRASTRUCTURE)
+                    .orElse(false)
+            ? Expect.INFRASTRUCTURE
+            : expected;
     check(
         expect == Expect.COUNTED || expect == Expect.AMBIGUOUS || expect == Expect.INFRASTRUCTURE,
         "a restart is scheduled only after a failure, not after " + expect);

@@ -234,6 +234,21 @@ class StreamingAppReconcilerTest {
   }
 
   @Test
+  void aDriverPodNeverScheduledWithinTheStartTimeoutIsReplacedWithoutCountingAFailure() {
+    StreamingApp app = TestingApps.app("unscheduled", 0);
+    app.getSpec().getHealthCheck().setStartTimeout("2s");
+    apply(app);
+    awaitPod("unscheduled-driver-1");
+
+    // The pod stays Pending: no kubelet runs it.
+    awaitPod("unscheduled-driver-2");
+
+    StreamingAppStatus status = status("unscheduled");
+    assertEquals("StartTimeout", status.getDriver().getLastExit().getReason());
+    assertEquals(0, status.getRestarts().getInWindow(), "not the application's fault");
+  }
+
+  @Test
   void applicationChangeStopsTheDriverAndTheNextAttemptReadsTheNewSpec() {
     apply(TestingApps.app("upgrade", 1));
     awaitPod("upgrade-driver-1");
