@@ -280,6 +280,16 @@ public final class CheckpointStore {
   }
 
   /**
+   * Every generation {@link #latestValid} would accept, newest first, each read and verified only
+   * when the iteration reaches it: a recovery that finds more wrong with one (a damaged state part)
+   * falls back to the next.
+   */
+  public Iterable<Generation> validNewestFirst() {
+    List<GenerationDirectory> candidates = generationsNewestFirst();
+    return () -> candidates.stream().map(this::readVerified).flatMap(Optional::stream).iterator();
+  }
+
+  /**
    * The batch time of the oldest committed generation kept: a recovery may fall back as far, so the
    * batch log must keep every batch after it.
    */

@@ -192,23 +192,34 @@ public final class Checkpointer {
 
   private StartPoint recover(AppManifest manifest, long firstBatchTime, boolean coalesce) {
     checkCompatible(manifest);
-    Generation generation =
-        store
-            .latestValid()
-            .orElseThrow(
-                () ->
-                    new CheckpointIncompatibleException(
-                        "checkpoint directory "
-                            + store.uri()
-                            + " has no readable generation (the warnings above name each"
-                            + " damaged file), so the state of '"
-                            + graph.appName()
-                            + "' cannot be restored. Restore the directory from a backup, or"
-                            + " move it aside and start with an empty one: the state is then"
-                            + " lost."));
+    Generation generation = null;
+    List<List<Object>> states = null;
+    for (Generation candidate : store.validNewestFirst()) {
+      try {
+        states = readStates(candidate);
+        generation = candidate;
+        break;
+      } catch (CheckpointException e) {
+        LOG.warn(
+            "checkpoint generation {} in {} cannot be restored ({}); trying an older one",
+            candidate.batchTime(),
+            store.uri(),
+            e.getMessage());
+      }
+    }
+    if (generation == null) {
+      throw new CheckpointIncompatibleException(
+          "checkpoint directory "
+              + store.uri()
+              + " has no readable generation (the warnings above name each damaged file), so the"
+              + " state of '"
+              + graph.appName()
+              + "' cannot be restored. Restore the directory from a backup, or move it aside and"
+              + " start with an empty one: the state is then lost.");
+    }
     long at = generation.batchTime();
     graph.start(manifest.zeroTimeMillis());
-    restoreState(generation);
+    restoreState(generation, states);
     listeners.checkpointCompleted(at);
 
     List<LoggedBatch> logged;
@@ -336,7 +347,25 @@ public final class Checkpointer {
     return "";
   }
 
-  private void restoreState(Generation generation) {
+  /**
+   * Each stateful operator's snapshot records in {@code generation}, parts written by executors
+   * read back.
+   *
+   * @throws CheckpointException if a part is missing or damaged: an older generation may do
+   */
+  private List<List<Object>> readStates(Generation generation) {
+    List<List<Object>> states = new ArrayList<>();
+    for (int i = 0; i < stateful.size(); i++) {
+      byte[] bytes = generation.files().get(stateFile(i));
+      if (bytes == null) {
+        throw missingFile(generation, stateFile(i));
+      }
+      states.add(StateParts.resolve(codec.decode(bytes), store, codec, p -> true));
+    }
+    return states;
+  }
+
+  private void restoreState(Generation generation, List<List<Object>> states) {
     List<Integer> order = new ArrayList<>();
     for (int pass = 0; pass < 2; pass++) {
       for (int i = 0; i < stateful.size(); i++) {
@@ -346,17 +375,7 @@ public final class Checkpointer {
       }
     }
     for (int i : order) {
-      byte[] bytes = generation.files().get(stateFile(i));
-      if (bytes == null) {
-        throw missingFile(generation, stateFile(i));
-      }
-      List<Object> records;
-      try {
-        records = StateParts.resolve(codec.decode(bytes), store, codec, p -> true);
-      } catch (CheckpointException e) {
-        throw new CheckpointIncompatibleException(e.getMessage());
-      }
-      stateful.get(i).restore(generation.batchTime(), records);
+      stateful.get(i).restore(generation.batchTime(), states.get(i));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.recovery;
 
+import dev.millrace.runtime.checkpoint.CheckpointException;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.checkpoint.Generation;
 import dev.millrace.runtime.checkpoint.LoggedBatch;
@@ -13,18 +14,22 @@ import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.stream.StreamNode;
 import java.util.HashMap;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds one partition of a {@link PartitionedState} as of a batch, from what the checkpoint
- * directory holds: the partition's part of the newest generation's snapshot, then each batch the
- * batch log holds after it, replayed from its plan and applied as the running stream applied it.
- * What an executor that takes over a partition of a lost one does; the result equals the state the
- * lost owner held, because batches are deterministic given their plans.
+ * directory holds: the partition's part of the snapshot of the newest generation at or before the
+ * batch that can be read (a damaged part written by an executor falls back to an older one), then
+ * each batch the batch log holds after it, replayed from its plan and applied as the running stream
+ * applied it. What an executor that takes over a partition of a lost one does; the result equals
+ * the state the lost owner held, because batches are deterministic given their plans.
  *
  * <p>Reads the directory only. The graph must keep no history ({@link StreamGraph#keepNoHistory})
  * and be this process's own: the replayed batches' datasets are put into it and released again.
  */
 public final class StatePartitionRecovery {
+  private static final Logger LOG = LoggerFactory.getLogger(StatePartitionRecovery.class);
   private final CheckpointStore store;
   private final StreamGraph graph;
   private final TaskRunner runner;
@@ -56,35 +61,48 @@ public final class StatePartitionRecovery {
     if (!(node instanceof PartitionedState state) || index < 0) {
       throw new IllegalArgumentException(node.name() + " is not a partitioned state");
     }
-    Generation generation =
-        store
-            .latestValid()
-            .filter(g -> g.batchTime() <= asOf)
-            .orElseThrow(
-                () ->
-                    new CheckpointIncompatibleException(
-                        "checkpoint directory "
-                            + store.uri()
-                            + " holds no valid generation at or before batch "
-                            + asOf
-                            + ", so partition "
-                            + partition
-                            + " of "
-                            + node.name()
-                            + " cannot be rebuilt"));
-    byte[] bytes = generation.files().get(Checkpointer.stateFile(index));
-    if (bytes == null) {
-      throw new CheckpointIncompatibleException(
-          "checkpoint generation "
-              + generation.batchTime()
-              + " in "
-              + store.uri()
-              + " has no file "
-              + Checkpointer.stateFile(index));
+    Generation generation = null;
+    List<Object> snapshot = null;
+    for (Generation candidate : store.validNewestFirst()) {
+      if (candidate.batchTime() > asOf) {
+        continue;
+      }
+      byte[] bytes = candidate.files().get(Checkpointer.stateFile(index));
+      if (bytes == null) {
+        throw new CheckpointIncompatibleException(
+            "checkpoint generation "
+                + candidate.batchTime()
+                + " in "
+                + store.uri()
+                + " has no file "
+                + Checkpointer.stateFile(index));
+      }
+      try {
+        // Parts the owners wrote are read for this partition alone.
+        snapshot = StateParts.resolve(codec.decode(bytes), store, codec, p -> p == partition);
+        generation = candidate;
+        break;
+      } catch (CheckpointException e) {
+        LOG.warn(
+            "partition {} of {}: generation {} cannot be used ({}); trying an older one",
+            partition,
+            node.name(),
+            candidate.batchTime(),
+            e.getMessage());
+      }
     }
-    // Parts the owners wrote are read for this partition alone.
-    List<Object> snapshot =
-        StateParts.resolve(codec.decode(bytes), store, codec, p -> p == partition);
+    if (generation == null) {
+      throw new CheckpointIncompatibleException(
+          "checkpoint directory "
+              + store.uri()
+              + " holds no valid generation at or before batch "
+              + asOf
+              + ", so partition "
+              + partition
+              + " of "
+              + node.name()
+              + " cannot be rebuilt");
+    }
     PartitionedState.Recovery recovery = state.recover(snapshot, generation.batchTime(), partition);
     long expected = generation.batchTime() + graph.batchInterval().milliseconds();
     List<InputNode<?>> inputs = graph.inputs();

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.runtime.checkpoint.CheckpointStore;
+import dev.millrace.runtime.checkpoint.Generation;
+import dev.millrace.runtime.checkpoint.StateParts;
+import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.stream.PartitionedState;
 import dev.millrace.runtime.stream.StreamGraph;
+import dev.millrace.runtime.stream.StreamNode;
 import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.Durations;
 import dev.millrace.streaming.EngineAccess;
@@ -18,6 +22,7 @@ import dev.millrace.streaming.StreamingContext;
 import dev.millrace.streaming.StreamingListener;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StatePartitionRecoveryTest {
   private static final int PARTITIONS = 3;
+  private static final RecordCodec CODEC = RecordCodec.standard();
 
   @TempDir Path dir;
   private final TaskRunner runner = new TaskRunner(2, "state-partition-recovery-test");
@@ -113,9 +119,22 @@ class StatePartitionRecoveryTest {
   private long run(Outputs outputs) throws InterruptedException {
     Queue<List<String>> words = new ArrayDeque<>();
     for (int k = 1; k <= 8; k++) {
-      words.add(List.of("a", "b" + k % 2, "c" + k % 3, "a", "d" + k));
+      words.add(words(k));
     }
-    ManualClock clock = new ManualClock(0);
+    return runBatches(words, outputs, 0, 8000);
+  }
+
+  private static List<String> words(int k) {
+    return List.of("a", "b" + k % 2, "c" + k % 3, "a", "d" + k);
+  }
+
+  /**
+   * Runs the application on a clock starting at {@code from}, fresh or recovered from the
+   * checkpoint, until batch {@code to} completes, then stops without a final checkpoint.
+   */
+  private long runBatches(Queue<List<String>> words, Outputs outputs, long from, long to)
+      throws InterruptedException {
+    ManualClock clock = new ManualClock(from);
     StreamingContext ssc = context(clock);
     define(ssc, words, outputs);
     List<Long> completed = new CopyOnWriteArrayList<>();
@@ -127,7 +146,7 @@ class StatePartitionRecoveryTest {
           }
         });
     ssc.start();
-    for (long t = 1000; t <= 8000; t += 1000) {
+    for (long t = from + 1000; t <= to; t += 1000) {
       clock.setTime(t);
       long deadline = System.nanoTime() + 20_000_000_000L;
       while (!completed.contains(t) && System.nanoTime() < deadline) {
@@ -209,6 +228,71 @@ class StatePartitionRecoveryTest {
     assertEquals(outputs.everyOther().get(8000L), recoverAll(zeroTime, 2, 8000));
   }
 
+  /**
+   * Rewrites the newest generation (6 s) as executors owning the running count would have written
+   * it: each partition in a part of its own, the generation holding a reference to them.
+   */
+  private void ownersWroteTheRunningCount(long zeroTime) {
+    CheckpointStore store = store();
+    Generation newest = store.latestValid().orElseThrow();
+    assertEquals(6000, newest.batchTime());
+    PartitionedState state = (PartitionedState) stateNodes(executorGraph(zeroTime)).get(0);
+    List<List<Object>> byPartition = new ArrayList<>();
+    for (int p = 0; p < PARTITIONS; p++) {
+      byPartition.add(new ArrayList<>());
+    }
+    for (Object record : CODEC.decode(newest.files().get("state-0"))) {
+      byPartition.get(state.partitioner().partition(((Pair<?, ?>) record).key())).add(record);
+    }
+    List<CheckpointStore.StatePart> parts = new ArrayList<>();
+    for (int p = 0; p < PARTITIONS; p++) {
+      parts.add(store.writeStatePart(6000, state.id(), p, CODEC.encode(byPartition.get(p))));
+    }
+    Map<String, byte[]> files = new TreeMap<>(newest.files());
+    files.put("state-0", CODEC.encode(List.of(StateParts.reference(6000, state.id(), parts))));
+    store.writeGeneration(6000, files);
+  }
+
+  private void damagePartOne(long zeroTime) {
+    int node = ((PartitionedState) stateNodes(executorGraph(zeroTime)).get(0)).id();
+    store().writeStatePart(6000, node, 1, CODEC.encode(List.of()));
+  }
+
+  private static List<StreamNode<?>> stateNodes(StreamGraph graph) {
+    return graph.nodes().stream().filter(n -> n instanceof PartitionedState).toList();
+  }
+
+  @Test
+  void partsWrittenByOwnersAreReadAndADamagedOneFallsBackToTheOlderGeneration() throws Exception {
+    Outputs outputs = new Outputs();
+    long zeroTime = run(outputs);
+    ownersWroteTheRunningCount(zeroTime);
+
+    assertEquals(outputs.totals().get(8000L), recoverAll(zeroTime, 0, 8000), "from the parts");
+
+    damagePartOne(zeroTime);
+    // Partition 1 comes from generation 3 s and batches 4 s to 8 s instead.
+    assertEquals(outputs.totals().get(8000L), recoverAll(zeroTime, 0, 8000), "after the fall back");
+  }
+
+  @Test
+  void aRestartedDriverFallsBackPastAGenerationWithADamagedPartAndLosesNothing() throws Exception {
+    Outputs first = new Outputs();
+    long zeroTime = run(first);
+    ownersWroteTheRunningCount(zeroTime);
+    damagePartOne(zeroTime);
+
+    Outputs second = new Outputs();
+    Queue<List<String>> next = new ArrayDeque<>(List.of(words(9)));
+    runBatches(next, second, 8000, 9000);
+
+    Map<Object, Object> expected = new TreeMap<>(first.totals().get(8000L));
+    for (String word : words(9)) {
+      expected.merge(word, 1, (a, b) -> (Integer) a + (Integer) b);
+    }
+    assertEquals(expected, second.totals().get(9000L));
+  }
+
   @Test
   void aBatchTheLogDoesNotReachCannotBeRebuiltAndSaysWhy() throws Exception {
     long zeroTime = run(new Outputs());
@@ -216,10 +300,14 @@ class StatePartitionRecoveryTest {
     CheckpointIncompatibleException late =
         assertThrows(CheckpointIncompatibleException.class, () -> recoverAll(zeroTime, 0, 9000));
     assertTrue(late.getMessage().contains("ends before batch 9000"), late.getMessage());
-    CheckpointIncompatibleException early =
-        assertThrows(CheckpointIncompatibleException.class, () -> recoverAll(zeroTime, 0, 5000));
-    assertTrue(
-        early.getMessage().contains("no valid generation at or before batch 5000"),
-        early.getMessage());
+  }
+
+  @Test
+  void aBatchBeforeTheNewestGenerationIsRebuiltFromAnOlderOne() throws Exception {
+    Outputs outputs = new Outputs();
+    long zeroTime = run(outputs);
+
+    // Generation 6 s is newer than batch 5 s: generation 3 s, then batches 4 s and 5 s.
+    assertEquals(outputs.totals().get(5000L), recoverAll(zeroTime, 0, 5000));
   }
 }
