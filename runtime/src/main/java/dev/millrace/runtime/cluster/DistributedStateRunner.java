@@ -109,17 +109,22 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
       return;
     }
     try {
-      local.runTasks(stage.partitions(), r -> update(stage, r));
+      local.runTasks(stage.partitions(), r -> update(stage, r, remoteBefore));
     } catch (TaskFailedException e) {
-      if (remoteBefore || !(e.getCause() instanceof RemoteStateFailure)) {
+      if (remoteBefore) {
         throw e;
       }
-      // The state was still here: keep it here for the rest of this driver's life.
-      localOnly.add(stage.nodeId());
+      // The previous state is still here, so this batch runs here. A task an executor failed
+      // would fail there again: the state stays here for the rest of this driver's life.
+      boolean failedThere = e.getCause() instanceof RemoteStateFailure;
+      if (failedThere) {
+        localOnly.add(stage.nodeId());
+      }
       LOG.info(
-          "the state of {} stays in the driver: {}",
+          "the state of {} {} in the driver: {}",
           graph.nodes().get(stage.nodeId()).name(),
-          e.getCause().getMessage());
+          failedThere ? "stays" : "is updated this batch",
+          e.getCause() == null ? e.toString() : e.getCause().getMessage());
       forget(stage.nodeId());
       LOCAL.run(stage, local);
       return;
@@ -167,11 +172,15 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
     held.keySet().removeIf(key -> key.get(0) == nodeId);
   }
 
-  /** Has partition {@code r}'s owner hold the previous state, then update it. */
-  private void update(StateUpdateStage stage, int r) {
+  /**
+   * Has partition {@code r}'s owner hold the previous state, then update it; with {@code
+   * waitForOwner}, waits for an executor when none is registered, else gives up at once (the driver
+   * can run the batch itself).
+   */
+  private void update(StateUpdateStage stage, int r, boolean waitForOwner) {
     List<Integer> key = List.of(stage.nodeId(), r);
     for (int attempt = 1; ; attempt++) {
-      ExecutorInfo owner = owner(stage.nodeId(), stage.partitions(), r);
+      ExecutorInfo owner = owner(stage.nodeId(), stage.partitions(), r, waitForOwner);
       try {
         if (stage.hasPrevious()) {
           holdPrevious(stage, r, owner);
@@ -248,7 +257,7 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
       try {
         if (owner == null) {
           int partitions = owners.get(nodeId).length;
-          owner = owner(nodeId, partitions, r);
+          owner = owner(nodeId, partitions, r, true);
           long at = h == null ? time : h.batchTime();
           callFor(owner, nodeId, r, StateOp.RESTORE, at, -1, new byte[0]);
           held.put(key, new Held(owner.sessionId(), at));
@@ -264,9 +273,12 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
     }
   }
 
-  /** The live owner of partition {@code r}, assigning owners first; waits while none is live. */
-  private ExecutorInfo owner(int nodeId, int partitions, int r) {
-    long deadline = System.nanoTime() + ownerWait.toNanos();
+  /**
+   * The live owner of partition {@code r}, assigning owners first; while none is live, waits up to
+   * the owner wait if {@code wait}, else fails at once.
+   */
+  private ExecutorInfo owner(int nodeId, int partitions, int r, boolean wait) {
+    long deadline = System.nanoTime() + (wait ? ownerWait.toNanos() : 0);
     while (true) {
       synchronized (owners) {
         List<ExecutorInfo> live = registry.executors();
