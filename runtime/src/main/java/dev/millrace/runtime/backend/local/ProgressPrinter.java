@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * The lines {@code millrace run} prints for humans: one per completed batch it sees (batch time,
@@ -84,8 +85,20 @@ final class ProgressPrinter {
         r.lastCheckpointTimeMs() == null
             ? ""
             : "  checkpoint " + BATCH.format(Instant.ofEpochMilli(r.lastCheckpointTimeMs())),
-        desiredExecutors == 0 ? "" : "  executors " + r.executorsReady() + "/" + desiredExecutors,
+        desiredExecutors == 0
+            ? ""
+            : "  executors " + r.executorsReady() + "/" + desiredExecutors + statePartitions(r),
         view.restartsTotal());
+  }
+
+  /** {@code " (state partitions 2+1+1)"}: how many partitions of keyed state each one owns. */
+  private static String statePartitions(DriverStatusReport r) {
+    if (r.executors().stream().allMatch(e -> e.statePartitions() == 0)) {
+      return "";
+    }
+    return r.executors().stream()
+        .map(e -> String.valueOf(e.statePartitions()))
+        .collect(Collectors.joining("+", " (state partitions ", ")"));
   }
 
   void stopping(StopDriver stop) {

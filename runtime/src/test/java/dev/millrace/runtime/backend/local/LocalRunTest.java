@@ -158,6 +158,10 @@ class LocalRunTest {
         "the running totals' partitions owned by the executors",
         () -> statePartitions(run, "exec-1") + statePartitions(run, "exec-2") > 0,
         60_000);
+    await(
+        "a progress line showing the state partitions",
+        () -> printed().contains("executors 2/2 (state partitions "),
+        60_000);
     // The one that owns state, so that its partitions must be rebuilt elsewhere.
     String owner = statePartitions(run, "exec-1") > 0 ? "exec-1" : "exec-2";
     ExecutorReport first = executor(run, owner);
@@ -419,6 +423,7 @@ class LocalRunTest {
         spec,
         LocalRunOptions.defaults()
             .withRunDirectory(work.resolve("run"))
+            .withProgressInterval(Duration.ofMillis(500))
             .withJvmOptions(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"))
             .withOut(new PrintStream(printed, true, StandardCharsets.UTF_8)));
   }
