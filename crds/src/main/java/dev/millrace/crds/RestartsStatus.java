@@ -1,11 +1,13 @@
 package dev.millrace.crds;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
 import java.util.Objects;
 
 /** Restart counters. */
 public class RestartsStatus {
   @JsonPropertyDescription("Driver restarts since the application was created.")
+  @PrinterColumn(name = "Restarts")
   private Integer total;
 
   @JsonPropertyDescription(

@@ -19,8 +19,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("StreamingApp")
 @Plural("streamingapps")
 @ShortNames("sapp")
-// Phase, Attempt and Last Batch are printer columns on the status fields. The generator orders
-// all columns by JSON path, so kubectl shows Age, Last Batch, Attempt, Phase.
+// Phase, Attempt, Restarts and Last Batch are printer columns on the status fields. The generator
+// orders all columns, class-level ones too, by JSON path, so kubectl shows Age, Last Batch,
+// Attempt, Phase, Restarts.
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
