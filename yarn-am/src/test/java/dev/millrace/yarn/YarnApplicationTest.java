@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.examples.FileWordCountOutput;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +31,7 @@ import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.exceptions.YarnException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -156,6 +162,13 @@ class YarnApplicationTest {
     driver.destroyForcibly();
 
     await("driver attempt 2 running", () -> process("DriverContainer", "2"));
+    // Through the tracking URL; the executor found the new driver through the AM's relay.
+    await(
+        "driver attempt 2 with exec-1 registered, reported through the tracking URL",
+        () ->
+            driverStatus()
+                .filter(s -> s.attempt() == 2)
+                .filter(s -> s.executors().stream().anyMatch(e -> e.id().equals("exec-1"))));
     writeInputFiles(4);
     awaitExactOutput();
   }
@@ -169,6 +182,14 @@ class YarnApplicationTest {
     await(
         "a new executor exec-1",
         () -> process("executor", "exec-1").filter(p -> p.pid() != executor.pid()));
+    await(
+        "the new exec-1 registered with the driver",
+        () ->
+            driverStatus()
+                .filter(
+                    s ->
+                        s.executors().stream()
+                            .anyMatch(e -> e.id().equals("exec-1") && e.pid() != executor.pid())));
     writeInputFiles(4);
     awaitExactOutput();
   }
@@ -243,6 +264,29 @@ class YarnApplicationTest {
                             && expected.equals(FileWordCountOutput.savedCounts(output))));
     assertEquals(expected, FileWordCountOutput.savedCounts(output));
     assertEquals(expected, FileWordCountOutput.newestTotals(output));
+  }
+
+  /** The driver's status, read where the application's tracking URL leads. */
+  private static Optional<DriverStatusReport> driverStatus() {
+    try {
+      String url = yarn().getApplicationReport(application).getOriginalTrackingUrl();
+      HttpResponse<String> response =
+          HttpClient.newBuilder()
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .connectTimeout(Duration.ofSeconds(2))
+              .build()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200
+          ? Optional.of(DriverStatusReport.fromJson(response.body()))
+          : Optional.empty();
+    } catch (IOException | YarnException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
   }
 
   private static Optional<Path> firstOutput() {
