@@ -196,6 +196,26 @@ class YarnApplicationTest {
 
   @Test
   @Order(5)
+  void aRestartedApplicationMasterStartsTheDriverAgainFromItsCheckpoint() throws Exception {
+    ProcessHandle am =
+        await("the ApplicationMaster running", () -> process("ApplicationMaster", null));
+    am.destroyForcibly();
+
+    await(
+        "a second ApplicationMaster attempt",
+        () ->
+            Optional.of(report())
+                .filter(r -> r.getCurrentApplicationAttemptId().getAttemptId() == 2)
+                .filter(r -> r.getYarnApplicationState() == YarnApplicationState.RUNNING));
+    await(
+        "a driver of the second ApplicationMaster with exec-1 registered",
+        () -> driverStatus().filter(s -> !s.executors().isEmpty()));
+    writeInputFiles(4);
+    awaitExactOutput();
+  }
+
+  @Test
+  @Order(6)
   void stopEndsTheApplicationSucceededAndDeletesItsStagingDirectory() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code =
@@ -213,6 +233,16 @@ class YarnApplicationTest {
     assertFalse(
         StagingDirectory.forApplication(cluster.fileSystem(), application.toString()).exists());
     assertEquals(expected, FileWordCountOutput.savedCounts(output));
+  }
+
+  private static ApplicationReport report() {
+    try {
+      return yarn().getApplicationReport(application);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (YarnException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static YarnClient yarn() {
@@ -299,7 +329,7 @@ class YarnApplicationTest {
 
   /**
    * The live process of this machine whose arguments include {@code main} and {@code value}, the
-   * one that follows {@code --attempt} or {@code --id}: a container's JVM.
+   * one that follows {@code --attempt} or {@code --id} (null: any): a container's JVM.
    */
   private static Optional<ProcessHandle> process(String main, String value) {
     return ProcessHandle.allProcesses()
@@ -309,9 +339,8 @@ class YarnApplicationTest {
               List<String> args = List.of(p.info().arguments().orElse(new String[0]));
               int at = Math.max(args.indexOf("--attempt"), args.indexOf("--id"));
               return args.stream().anyMatch(a -> a.endsWith(main))
-                  && at >= 0
-                  && at + 1 < args.size()
-                  && args.get(at + 1).equals(value);
+                  && (value == null
+                      || at >= 0 && at + 1 < args.size() && args.get(at + 1).equals(value));
             })
         .findFirst();
   }
