@@ -104,7 +104,8 @@ class YarnApplicationTest {
 
   @Test
   @Order(2)
-  void aSubmittedWordCountCountsEveryWordExactlyWithItsCheckpointOnHdfs() throws Exception {
+  void aSubmittedWordCountCountsEveryWordExactlyWithItsCheckpointOnHdfsAndShowsItsStatus()
+      throws Exception {
     Path work = cluster.scratch("word-count");
     input = Files.createDirectories(work.resolve("input"));
     output = Files.createDirectories(work.resolve("output"));
@@ -153,6 +154,18 @@ class YarnApplicationTest {
     await("the first batch's output", () -> firstOutput());
     writeInputFiles(4);
     awaitExactOutput();
+
+    ByteArrayOutputStream status = new ByteArrayOutputStream();
+    assertEquals(
+        0,
+        YarnCli.run(
+            List.of("status", application.toString()),
+            cluster.conf(),
+            List.of(),
+            new PrintStream(status, true, StandardCharsets.UTF_8),
+            System.err));
+    String shown = status.toString(StandardCharsets.UTF_8);
+    assertTrue(shown.contains("RUNNING") && shown.contains("driver attempt 1"), shown);
   }
 
   @Test
