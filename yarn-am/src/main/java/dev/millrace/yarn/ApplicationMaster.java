@@ -272,11 +272,13 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
       if (pendingExecutors.remove(stop.executorId())) {
         resourceManager.removeContainerRequest(
             request(launches.executorResource(), EXECUTOR_PRIORITY));
-        handle(
+        // Queued, not handled here: the Supervisor is still returning this event's actions.
+        ExecutorExited exited =
             new ExecutorExited(
                 clock.instant(),
                 stop.executorId(),
-                new ExitReport(null, "NeverStarted", FailureClass.REQUESTED)));
+                new ExitReport(null, "NeverStarted", FailureClass.REQUESTED));
+        work.add(() -> handle(exited));
       }
       running.values().stream()
           .filter(r -> stop.executorId().equals(r.executorId))

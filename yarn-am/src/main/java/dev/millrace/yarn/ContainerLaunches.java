@@ -104,6 +104,10 @@ final class ContainerLaunches {
   private ContainerLaunchContext context(
       long memoryMb, List<String> mainAndArgs, Map<String, String> env) {
     List<String> command = new ArrayList<>();
+    // exec: the JVM itself is the container's process, so that YARN's SIGTERM (a graceful stop)
+    // reaches it alone and its exit code is the container's; a shell in between would die of the
+    // signal (143) and YARN would end the JVM before it has checkpointed.
+    command.add("exec");
     command.add(ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java");
     command.add("-Xmx" + heapMegabytes(memoryMb) + "m");
     for (String arg : mainAndArgs) {
