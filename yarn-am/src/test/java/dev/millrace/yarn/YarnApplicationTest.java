@@ -343,11 +343,15 @@ class YarnApplicationTest {
   }
 
   /**
-   * The live process of this machine whose arguments include {@code main} and {@code value}, the
-   * one that follows {@code --attempt} or {@code --id} (null: any): a container's JVM.
+   * The live process started by this JVM's NodeManager whose arguments include {@code main} and
+   * {@code value}, the one that follows {@code --attempt} or {@code --id} (null: any): a
+   * container's JVM.
    */
   private static Optional<ProcessHandle> process(String main, String value) {
-    return ProcessHandle.allProcesses()
+    // Descendants only: the NodeManager in this JVM starts the containers, and other processes of
+    // the machine (another test run's executors) must never be touched.
+    return ProcessHandle.current()
+        .descendants()
         .filter(ProcessHandle::isAlive)
         .filter(
             p -> {
