@@ -1,0 +1,159 @@
+package dev.millrace.yarn;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The ApplicationMaster's small HTTP endpoint, its tracking URL:
+ *
+ * <ul>
+ *   <li>{@code GET /} and {@code GET /api/v1/status}: a redirect to the current driver's status
+ *       ({@code /api/v1/status} of the driver), or 503 while no driver is up;
+ *   <li>{@code GET /supervisor}: one line, what the Supervisor knows ({@code millrace status});
+ *   <li>{@code POST /stop}: a graceful stop ({@code millrace stop});
+ *   <li>{@code POST /driver?attempt=N&status=host:port&executors=host:port}: a driver container
+ *       says where attempt N listens ({@link DriverContainer}).
+ * </ul>
+ *
+ * Requests only hand their work to the ApplicationMaster through {@link Listener}.
+ */
+final class AmEndpoint implements AutoCloseable {
+  /** What the endpoint asks of the ApplicationMaster; called on the endpoint's thread. */
+  interface Listener {
+    /** A graceful stop was requested. */
+    void stopRequested();
+
+    /**
+     * Driver {@code attempt} serves its status at {@code status} and executors at {@code
+     * executors}.
+     */
+    void driverListening(int attempt, String status, String executors);
+  }
+
+  private final HttpServer server;
+
+  private AmEndpoint(HttpServer server) {
+    this.server = server;
+  }
+
+  /**
+   * Listens on a free port of all interfaces.
+   *
+   * @param driverStatus the current driver's status {@code host:port}, if one is up
+   * @param supervisor the Supervisor's state in one line
+   */
+  static AmEndpoint start(
+      Listener listener, Supplier<Optional<String>> driverStatus, Supplier<String> supervisor)
+      throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(0), 16);
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            if (method.equals("GET") && (path.equals("/") || path.equals("/api/v1/status"))) {
+              Optional<String> driver = driverStatus.get();
+              if (driver.isEmpty()) {
+                reply(exchange, 503, "no driver is up yet: " + supervisor.get() + "\n");
+              } else {
+                exchange
+                    .getResponseHeaders()
+                    .add("Location", "http://" + driver.get() + "/api/v1/status");
+                reply(exchange, 307, "");
+              }
+            } else if (method.equals("GET") && path.equals("/supervisor")) {
+              reply(exchange, 200, supervisor.get() + "\n");
+            } else if (method.equals("POST") && path.equals("/stop")) {
+              listener.stopRequested();
+              reply(exchange, 202, "stopping gracefully\n");
+            } else if (method.equals("POST") && path.equals("/driver")) {
+              Map<String, String> query = query(exchange.getRequestURI());
+              try {
+                listener.driverListening(
+                    Integer.parseInt(query.get("attempt")),
+                    require(query, "status"),
+                    require(query, "executors"));
+                reply(exchange, 204, "");
+              } catch (IllegalArgumentException e) {
+                reply(exchange, 400, e.getMessage() + "\n");
+              }
+            } else {
+              reply(
+                  exchange,
+                  404,
+                  "not found: "
+                      + method
+                      + " "
+                      + path
+                      + "; try GET /, GET /supervisor or POST /stop\n");
+            }
+          }
+        });
+    server.setExecutor(
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread thread = new Thread(r, "am-endpoint");
+              thread.setDaemon(true);
+              return thread;
+            }));
+    server.start();
+    return new AmEndpoint(server);
+  }
+
+  /** The port it listens on. */
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+
+  private static String require(Map<String, String> query, String name) {
+    String value = query.get(name);
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException("missing query parameter " + name);
+    }
+    return value;
+  }
+
+  private static Map<String, String> query(URI uri) {
+    Map<String, String> values = new LinkedHashMap<>();
+    String raw = uri.getRawQuery();
+    if (raw == null) {
+      return values;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        values.put(
+            pair.substring(0, eq),
+            java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return values;
+  }
+
+  private static void reply(HttpExchange exchange, int code, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+    exchange.sendResponseHeaders(code, bytes.length == 0 ? -1 : bytes.length);
+    if (bytes.length > 0) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+}

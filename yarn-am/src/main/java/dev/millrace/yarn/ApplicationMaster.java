@@ -1,0 +1,493 @@
+package dev.millrace.yarn;
+
+import dev.millrace.crds.Phase;
+import dev.millrace.crds.StreamingApp;
+import dev.millrace.crds.launch.DriverStatusClient;
+import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.crds.supervision.ExitReport;
+import dev.millrace.crds.supervision.FailureClass;
+import dev.millrace.crds.supervision.Supervisor;
+import dev.millrace.crds.supervision.SupervisorAction;
+import dev.millrace.crds.supervision.SupervisorAction.KillDriver;
+import dev.millrace.crds.supervision.SupervisorAction.LaunchDriver;
+import dev.millrace.crds.supervision.SupervisorAction.LaunchExecutor;
+import dev.millrace.crds.supervision.SupervisorAction.StopDriver;
+import dev.millrace.crds.supervision.SupervisorAction.StopExecutor;
+import dev.millrace.crds.supervision.SupervisorEvent;
+import dev.millrace.crds.supervision.SupervisorEvent.BatchCompleted;
+import dev.millrace.crds.supervision.SupervisorEvent.DriverExited;
+import dev.millrace.crds.supervision.SupervisorEvent.DriverStarted;
+import dev.millrace.crds.supervision.SupervisorEvent.ExecutorExited;
+import dev.millrace.crds.supervision.SupervisorEvent.ExecutorStarted;
+import dev.millrace.crds.supervision.SupervisorEvent.StopRequested;
+import dev.millrace.crds.supervision.SupervisorEvent.Tick;
+import dev.millrace.crds.supervision.SupervisorPolicy;
+import dev.millrace.crds.supervision.SupervisorView;
+import dev.millrace.crds.validation.StreamingAppFiles;
+import dev.millrace.crds.validation.Target;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.yarn.api.ApplicationConstants;
+import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.ContainerStatus;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.NodeReport;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.api.records.SignalContainerCommand;
+import org.apache.hadoop.yarn.api.records.UpdatedContainer;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
+import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.exceptions.YarnException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ApplicationMaster of a StreamingApp on YARN: {@code ApplicationMaster --staging <dir>}, in a
+ * container holding the staged jars and the spec ({@code app.yaml}). It registers with a tracking
+ * URL that leads to the driver's status, requests a driver container and {@code executor.instances}
+ * executor containers, launches them, and supervises them with the {@link Supervisor}: the
+ * Supervisor decides, this class carries its decisions out and feeds it container exits, batch
+ * progress and stop requests. It unregisters SUCCEEDED after a graceful stop, FAILED when the
+ * Supervisor gives up, and deletes the staging directory.
+ *
+ * <p>All supervision runs on the thread that calls {@link #run()}; YARN's callback threads and the
+ * HTTP endpoint only queue work for it.
+ */
+public final class ApplicationMaster implements AmEndpoint.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(ApplicationMaster.class);
+  private static final Priority DRIVER_PRIORITY = Priority.newInstance(0);
+  private static final Priority EXECUTOR_PRIORITY = Priority.newInstance(1);
+  private static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
+
+  private final StreamingApp app;
+  private final ContainerLaunches launches;
+  private final YarnConfiguration conf;
+  private final Clock clock = Clock.systemUTC();
+  private final Supervisor supervisor;
+  private final DriverStatusClient statusClient = new DriverStatusClient();
+  private final BlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
+  private final String host;
+
+  // Owned by the thread in run().
+  private AMRMClientAsync<ContainerRequest> resourceManager;
+  private NMClientAsync nodeManagers;
+  private YarnClient yarn;
+  private DriverRelay relay;
+  private AmEndpoint endpoint;
+  private Integer pendingDriverAttempt;
+  private boolean freshCheckpoint;
+  private final Queue<String> pendingExecutors = new ArrayDeque<>();
+  private final Map<ContainerId, Running> running = new HashMap<>();
+  private int driverAttempt;
+  private long lastBatchTime = Long.MIN_VALUE;
+  private volatile String driverStatusAddress;
+  private volatile SupervisorView view;
+
+  /** A container this AM launched: the driver (attempt > 0) or an executor. */
+  private static final class Running {
+    final Container container;
+    final int attempt;
+    final String executorId;
+    boolean endRequested;
+
+    Running(Container container, int attempt, String executorId) {
+      this.container = container;
+      this.attempt = attempt;
+      this.executorId = executorId;
+    }
+
+    boolean isDriver() {
+      return executorId == null;
+    }
+  }
+
+  ApplicationMaster(StreamingApp app, ContainerLaunches launches, YarnConfiguration conf) {
+    this.app = app;
+    this.launches = launches;
+    this.conf = conf;
+    this.supervisor = new Supervisor(SupervisorPolicy.from(app.getSpec()));
+    this.view = supervisor.view();
+    String nmHost = System.getenv(ApplicationConstants.Environment.NM_HOST.name());
+    this.host = nmHost == null ? "localhost" : nmHost;
+  }
+
+  /** Reads the staged spec and runs the ApplicationMaster; exits 0 when it has unregistered. */
+  public static void main(String[] args) throws Exception {
+    if (args.length != 2 || !args[0].equals("--staging")) {
+      System.err.println("usage: ApplicationMaster --staging <staging directory URI>");
+      System.exit(78);
+    }
+    YarnConfiguration conf = new YarnConfiguration();
+    StreamingApp app =
+        StreamingAppFiles.readValid(Path.of(StagingDirectory.SPEC_NAME), Target.YARN);
+    StagingDirectory staging =
+        StagingDirectory.existing(
+            FileSystem.get(java.net.URI.create(args[1]), conf),
+            new org.apache.hadoop.fs.Path(args[1]));
+    ContainerLaunches launches = new ContainerLaunches(app, staging.localResources());
+    ApplicationMaster am = new ApplicationMaster(app, launches, conf);
+    boolean succeeded = am.run();
+    staging.delete();
+    System.exit(succeeded ? 0 : 1);
+  }
+
+  /** Supervises until the application ends; true if it Succeeded. */
+  boolean run() throws IOException, YarnException, InterruptedException {
+    relay = DriverRelay.start();
+    endpoint =
+        AmEndpoint.start(this, () -> Optional.ofNullable(driverStatusAddress), this::describe);
+    yarn = YarnClient.createYarnClient();
+    yarn.init(conf);
+    yarn.start();
+    nodeManagers = NMClientAsync.createNMClientAsync(new NodeManagerCallbacks());
+    nodeManagers.init(conf);
+    nodeManagers.start();
+    resourceManager = AMRMClientAsync.createAMRMClientAsync(500, new ResourceManagerCallbacks());
+    resourceManager.init(conf);
+    resourceManager.start();
+    String trackingUrl = "http://" + host + ":" + endpoint.port() + "/";
+    resourceManager.registerApplicationMaster(host, endpoint.port(), trackingUrl);
+    LOG.info(
+        "{} registered; tracking URL {}; executors reach the driver through {}:{}",
+        app.getMetadata().getName(),
+        trackingUrl,
+        host,
+        relay.port());
+    try {
+      handle(new Tick(clock.instant()));
+      Instant nextPoll = clock.instant();
+      while (!view.terminal()) {
+        Instant now = clock.instant();
+        Instant poll = nextPoll;
+        Instant wakeUp = supervisor.nextDeadline().filter(d -> d.isBefore(poll)).orElse(poll);
+        Runnable task =
+            work.poll(Math.max(0, Duration.between(now, wakeUp).toMillis()), TimeUnit.MILLISECONDS);
+        if (task != null) {
+          task.run();
+        }
+        if (!clock.instant().isBefore(nextPoll)) {
+          pollStatus();
+          nextPoll = clock.instant().plus(POLL_INTERVAL);
+        }
+        handle(new Tick(clock.instant()));
+      }
+      boolean succeeded = view.phase() == Phase.Succeeded;
+      for (Running container : running.values()) {
+        nodeManagers.stopContainerAsync(
+            container.container.getId(), container.container.getNodeId());
+      }
+      resourceManager.unregisterApplicationMaster(
+          succeeded ? FinalApplicationStatus.SUCCEEDED : FinalApplicationStatus.FAILED,
+          view.message(),
+          null);
+      LOG.info("{} ended {}: {}", app.getMetadata().getName(), view.phase(), view.message());
+      return succeeded;
+    } finally {
+      relay.close();
+      endpoint.close();
+      resourceManager.stop();
+      nodeManagers.stop();
+      yarn.stop();
+    }
+  }
+
+  private String describe() {
+    SupervisorView v = view;
+    return v.phase() + ", driver attempt " + v.attempt() + ": " + v.message();
+  }
+
+  @Override
+  public void stopRequested() {
+    work.add(() -> handle(new StopRequested(clock.instant())));
+  }
+
+  @Override
+  public void driverListening(int attempt, String status, String executors) {
+    work.add(
+        () -> {
+          if (attempt != driverAttempt || !runsDriver(attempt)) {
+            return;
+          }
+          driverStatusAddress = status;
+          int colon = executors.lastIndexOf(':');
+          relay.retarget(
+              new InetSocketAddress(
+                  executors.substring(0, colon), Integer.parseInt(executors.substring(colon + 1))));
+        });
+  }
+
+  private boolean runsDriver(int attempt) {
+    return running.values().stream().anyMatch(r -> r.isDriver() && r.attempt == attempt);
+  }
+
+  private void handle(SupervisorEvent event) {
+    for (SupervisorAction action : supervisor.on(event)) {
+      carryOut(action);
+    }
+    view = supervisor.view();
+  }
+
+  private void carryOut(SupervisorAction action) {
+    LOG.info("{}", action);
+    if (action instanceof LaunchDriver launch) {
+      driverAttempt = launch.attempt();
+      pendingDriverAttempt = launch.attempt();
+      freshCheckpoint = launch.freshCheckpoint();
+      resourceManager.addContainerRequest(request(launches.driverResource(), DRIVER_PRIORITY));
+    } else if (action instanceof LaunchExecutor launch) {
+      pendingExecutors.add(launch.executorId());
+      resourceManager.addContainerRequest(request(launches.executorResource(), EXECUTOR_PRIORITY));
+    } else if (action instanceof StopDriver stop) {
+      driverContainer(stop.attempt())
+          .ifPresent(
+              driver -> {
+                driver.endRequested = true;
+                signalGracefulShutdown(driver);
+              });
+    } else if (action instanceof KillDriver kill) {
+      driverContainer(kill.attempt()).ifPresent(this::stopContainer);
+    } else if (action instanceof StopExecutor stop) {
+      if (pendingExecutors.remove(stop.executorId())) {
+        resourceManager.removeContainerRequest(
+            request(launches.executorResource(), EXECUTOR_PRIORITY));
+        // Queued, not handled here: the Supervisor is still returning this event's actions.
+        ExecutorExited exited =
+            new ExecutorExited(
+                clock.instant(),
+                stop.executorId(),
+                new ExitReport(null, "NeverStarted", FailureClass.REQUESTED));
+        work.add(() -> handle(exited));
+      }
+      running.values().stream()
+          .filter(r -> stop.executorId().equals(r.executorId))
+          .findFirst()
+          .ifPresent(this::stopContainer);
+    }
+  }
+
+  private Optional<Running> driverContainer(int attempt) {
+    return running.values().stream().filter(r -> r.isDriver() && r.attempt == attempt).findFirst();
+  }
+
+  private void stopContainer(Running container) {
+    container.endRequested = true;
+    nodeManagers.stopContainerAsync(container.container.getId(), container.container.getNodeId());
+  }
+
+  /**
+   * SIGTERM to the driver (YARN's {@code GRACEFUL_SHUTDOWN}), without the SIGKILL that a container
+   * stop sends 250 ms later: the driver finishes its batch and checkpoints; the Supervisor's grace
+   * period bounds it with a {@link KillDriver}.
+   */
+  private void signalGracefulShutdown(Running driver) {
+    try {
+      yarn.signalToContainer(driver.container.getId(), SignalContainerCommand.GRACEFUL_SHUTDOWN);
+    } catch (YarnException | IOException e) {
+      LOG.warn(
+          "cannot signal driver container {}: {}; stopping it",
+          driver.container.getId(),
+          e.toString());
+      stopContainer(driver);
+    }
+  }
+
+  private static ContainerRequest request(Resource resource, Priority priority) {
+    return new ContainerRequest(resource, null, null, priority);
+  }
+
+  private void allocated(Container container) {
+    int priority = container.getPriority().getPriority();
+    if (priority == DRIVER_PRIORITY.getPriority() && pendingDriverAttempt != null) {
+      int attempt = pendingDriverAttempt;
+      pendingDriverAttempt = null;
+      resourceManager.removeContainerRequest(request(launches.driverResource(), DRIVER_PRIORITY));
+      running.put(container.getId(), new Running(container, attempt, null));
+      driverStatusAddress = null;
+      lastBatchTime = Long.MIN_VALUE;
+      relay.retarget(null);
+      launch(
+          container,
+          launches.driver(attempt, freshCheckpoint, host + ":" + endpoint.port(), container));
+    } else if (priority == EXECUTOR_PRIORITY.getPriority() && !pendingExecutors.isEmpty()) {
+      String id = pendingExecutors.poll();
+      resourceManager.removeContainerRequest(
+          request(launches.executorResource(), EXECUTOR_PRIORITY));
+      running.put(container.getId(), new Running(container, 0, id));
+      launch(container, launches.executor(id, host + ":" + relay.port()));
+    } else {
+      // YARN may allocate more than was asked: give the extra back.
+      resourceManager.releaseAssignedContainer(container.getId());
+    }
+  }
+
+  private void launch(Container container, ContainerLaunchContext context) {
+    LOG.info(
+        "launching {} in {} on {}",
+        name(running.get(container.getId())),
+        container.getId(),
+        container.getNodeId());
+    nodeManagers.startContainerAsync(container, context);
+  }
+
+  private static String name(Running r) {
+    return r.isDriver() ? "driver attempt " + r.attempt : "executor " + r.executorId;
+  }
+
+  private void started(ContainerId id) {
+    Running r = running.get(id);
+    if (r == null) {
+      return;
+    }
+    handle(
+        r.isDriver()
+            ? new DriverStarted(clock.instant(), r.attempt)
+            : new ExecutorStarted(clock.instant(), r.executorId));
+  }
+
+  private void startFailed(ContainerId id, Throwable t) {
+    resourceManager.releaseAssignedContainer(id);
+    ended(id, new ExitReport(null, "LaunchFailed: " + t.getMessage(), FailureClass.APPLICATION));
+  }
+
+  private void ended(ContainerId id, ExitReport exit) {
+    Running r = running.remove(id);
+    if (r == null) {
+      return; // an extra container given back
+    }
+    LOG.info("{} in {} ended: {}", name(r), id, exit.describe());
+    if (r.isDriver()) {
+      if (r.attempt == driverAttempt) {
+        driverStatusAddress = null;
+        relay.retarget(null);
+      }
+      handle(new DriverExited(clock.instant(), r.attempt, exit));
+    } else {
+      handle(new ExecutorExited(clock.instant(), r.executorId, exit));
+    }
+  }
+
+  private void completed(ContainerStatus status) {
+    Running r = running.get(status.getContainerId());
+    boolean requested = r != null && r.endRequested;
+    ExitReport exit = ContainerExits.classify(status.getExitStatus(), requested);
+    if (r != null && !status.getDiagnostics().isBlank()) {
+      LOG.info("{} diagnostics: {}", name(r), status.getDiagnostics().strip());
+    }
+    ended(status.getContainerId(), exit);
+  }
+
+  private void pollStatus() {
+    String address = driverStatusAddress;
+    if (address == null) {
+      return;
+    }
+    Optional<DriverStatusReport> report = statusClient.poll(address);
+    if (report.isEmpty() || report.get().attempt() != driverAttempt) {
+      return;
+    }
+    Long batchTime = report.get().lastCompletedBatchTimeMs();
+    if (batchTime != null && batchTime > lastBatchTime) {
+      lastBatchTime = batchTime;
+      handle(new BatchCompleted(clock.instant(), Instant.ofEpochMilli(batchTime)));
+    }
+  }
+
+  /** Hands the ResourceManager's callbacks to the supervision thread. */
+  private final class ResourceManagerCallbacks extends AMRMClientAsync.AbstractCallbackHandler {
+    @Override
+    public void onContainersCompleted(List<ContainerStatus> statuses) {
+      List<ContainerStatus> copy = new ArrayList<>(statuses);
+      work.add(() -> copy.forEach(ApplicationMaster.this::completed));
+    }
+
+    @Override
+    public void onContainersAllocated(List<Container> containers) {
+      List<Container> copy = new ArrayList<>(containers);
+      work.add(() -> copy.forEach(ApplicationMaster.this::allocated));
+    }
+
+    @Override
+    public void onContainersUpdated(List<UpdatedContainer> containers) {}
+
+    @Override
+    public void onShutdownRequest() {
+      LOG.warn("the ResourceManager asks this ApplicationMaster to shut down; stopping gracefully");
+      stopRequested();
+    }
+
+    @Override
+    public void onNodesUpdated(List<NodeReport> updatedNodes) {}
+
+    @Override
+    public float getProgress() {
+      return 0;
+    }
+
+    @Override
+    public void onError(Throwable e) {
+      LOG.error("the ResourceManager client failed; stopping gracefully", e);
+      stopRequested();
+    }
+  }
+
+  /** Hands the NodeManagers' callbacks to the supervision thread. */
+  private final class NodeManagerCallbacks extends NMClientAsync.AbstractCallbackHandler {
+    @Override
+    public void onContainerStarted(ContainerId id, Map<String, ByteBuffer> allServiceResponse) {
+      work.add(() -> started(id));
+    }
+
+    @Override
+    public void onContainerStatusReceived(ContainerId id, ContainerStatus status) {}
+
+    @Override
+    public void onContainerStopped(ContainerId id) {}
+
+    @Override
+    public void onStartContainerError(ContainerId id, Throwable t) {
+      work.add(() -> startFailed(id, t));
+    }
+
+    @Override
+    public void onContainerResourceIncreased(ContainerId id, Resource resource) {}
+
+    @Override
+    public void onContainerResourceUpdated(ContainerId id, Resource resource) {}
+
+    @Override
+    public void onGetContainerStatusError(ContainerId id, Throwable t) {}
+
+    @Override
+    public void onIncreaseContainerResourceError(ContainerId id, Throwable t) {}
+
+    @Override
+    public void onUpdateContainerResourceError(ContainerId id, Throwable t) {}
+
+    @Override
+    public void onStopContainerError(ContainerId id, Throwable t) {
+      LOG.warn("cannot stop container {}: {}", id, t.toString());
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package dev.millrace.yarn;
+
+import dev.millrace.crds.DriverSpec;
+import dev.millrace.crds.ExecutorSpec;
+import dev.millrace.crds.SpecMemory;
+import dev.millrace.crds.StreamingApp;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.yarn.api.ApplicationConstants;
+import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.Resource;
+
+/**
+ * The launch contexts of an application's containers: the ApplicationMaster, each driver attempt
+ * and each executor, all with the staged jars and spec localized, the class path {@code <container
+ * dir>/*}, and the spec's resources and environment.
+ */
+final class ContainerLaunches {
+  /** The ApplicationMaster's container: it only supervises. */
+  static final int AM_MEMORY_MB = 512;
+
+  private final StreamingApp app;
+  private final Map<String, LocalResource> resources;
+
+  ContainerLaunches(StreamingApp app, Map<String, LocalResource> resources) {
+    this.app = app;
+    this.resources = Map.copyOf(resources);
+  }
+
+  /** The resource of a driver container: {@code spec.driver.memory} and {@code cores}. */
+  Resource driverResource() {
+    DriverSpec driver = app.getSpec().getDriver();
+    return Resource.newInstance(megabytes(driver.getMemory()), driver.getCores());
+  }
+
+  /** The resource of an executor container: {@code spec.executor.memory} and {@code cores}. */
+  Resource executorResource() {
+    ExecutorSpec executor = app.getSpec().getExecutor();
+    return Resource.newInstance(megabytes(executor.getMemory()), executor.getCores());
+  }
+
+  /** The ApplicationMaster, supervising the application staged in {@code stagingUri}. */
+  ContainerLaunchContext applicationMaster(String stagingUri) {
+    return context(
+        AM_MEMORY_MB,
+        List.of(ApplicationMaster.class.getName(), "--staging", stagingUri),
+        Map.of());
+  }
+
+  /**
+   * Driver {@code attempt} in {@code container}; it tells the AM at {@code amAddress} where it
+   * listens.
+   */
+  ContainerLaunchContext driver(
+      int attempt, boolean freshCheckpoint, String amAddress, Container container) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                DriverContainer.class.getName(),
+                "--am",
+                amAddress,
+                "--host",
+                container.getNodeId().getHost(),
+                "--",
+                "--spec",
+                StagingDirectory.SPEC_NAME,
+                "--attempt",
+                String.valueOf(attempt)));
+    if (freshCheckpoint) {
+      args.add("--fresh-checkpoint");
+    }
+    Map<String, String> env = environment(app.getSpec().getDriver().getEnv());
+    env.put("MILLRACE_DRIVER_ATTEMPT", String.valueOf(attempt));
+    return context(megabytes(app.getSpec().getDriver().getMemory()), args, env);
+  }
+
+  /** Executor {@code executorId}, registering with the driver through {@code driverAddress}. */
+  ContainerLaunchContext executor(String executorId, String driverAddress) {
+    ExecutorSpec executor = app.getSpec().getExecutor();
+    List<String> args =
+        List.of(
+            "dev.millrace.runtime.cli.Millrace",
+            "executor",
+            "--driver",
+            driverAddress,
+            "--app",
+            app.getMetadata().getName(),
+            "--spec",
+            StagingDirectory.SPEC_NAME,
+            "--id",
+            executorId,
+            "--cores",
+            String.valueOf(executor.getCores()),
+            "--memory",
+            executor.getMemory());
+    return context(megabytes(executor.getMemory()), args, environment(executor.getEnv()));
+  }
+
+  private ContainerLaunchContext context(
+      long memoryMb, List<String> mainAndArgs, Map<String, String> env) {
+    List<String> command = new ArrayList<>();
+    // exec: the JVM itself is the container's process, so that YARN's SIGTERM (a graceful stop)
+    // reaches it alone and its exit code is the container's; a shell in between would die of the
+    // signal (143) and YARN would end the JVM before it has checkpointed.
+    command.add("exec");
+    command.add(ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java");
+    command.add("-Xmx" + heapMegabytes(memoryMb) + "m");
+    for (String arg : mainAndArgs) {
+      command.add(quoted(arg));
+    }
+    command.add("1>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stdout");
+    command.add("2>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stderr");
+    Map<String, String> environment = new LinkedHashMap<>(env);
+    // In the environment, not on the command line, where the shell would expand the '*': the JVM
+    // reads every jar of the container's directory.
+    environment.put(
+        ApplicationConstants.Environment.CLASSPATH.name(),
+        ApplicationConstants.Environment.PWD.$$() + "/*");
+    return ContainerLaunchContext.newInstance(
+        resources, environment, List.of(String.join(" ", command)), null, null, null);
+  }
+
+  /** Single-quoted for the container's shell, so that no argument is split or expanded. */
+  private static String quoted(String arg) {
+    return "'" + arg.replace("'", "'\\''") + "'";
+  }
+
+  private static Map<String, String> environment(List<EnvVar> vars) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (EnvVar var : vars) {
+      env.put(var.getName(), var.getValue() == null ? "" : var.getValue());
+    }
+    return env;
+  }
+
+  /** {@code memory} in mebibytes, rounded up: the container's size. */
+  static int megabytes(String memory) {
+    return (int) ((SpecMemory.bytes(memory) + (1 << 20) - 1) >> 20);
+  }
+
+  /**
+   * The heap for a container of {@code memoryMb}: three quarters, leaving room for metaspace,
+   * thread stacks and direct buffers within the container's limit (as {@code millrace run} sizes
+   * its processes).
+   */
+  private static long heapMegabytes(long memoryMb) {
+    return Math.max(64, memoryMb * 3 / 4);
+  }
+}

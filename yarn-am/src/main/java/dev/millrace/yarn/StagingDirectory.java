@@ -1,0 +1,169 @@
+package dev.millrace.yarn;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.LocalResourceType;
+import org.apache.hadoop.yarn.api.records.LocalResourceVisibility;
+import org.apache.hadoop.yarn.api.records.URL;
+
+/**
+ * An application's files on the cluster's file system, {@code <home>/.millrace-staging/<app id>/}:
+ * {@code lib/} with the Millrace class path (directories packed into jars) and the Hadoop client
+ * configuration as a jar, {@code app-jars/} with the application's {@code file://} jars, and the
+ * spec as {@code app.yaml}. Every container localizes {@code lib/} and the spec; the
+ * ApplicationMaster deletes the directory when the application ends.
+ */
+final class StagingDirectory {
+  /** The spec's name in the staging directory and in every container's working directory. */
+  static final String SPEC_NAME = "app.yaml";
+
+  private static final String LIB = "lib";
+  private static final String APP_JARS = "app-jars";
+
+  private final FileSystem fs;
+  private final org.apache.hadoop.fs.Path dir;
+
+  private StagingDirectory(FileSystem fs, org.apache.hadoop.fs.Path dir) {
+    this.fs = fs;
+    this.dir = fs.makeQualified(dir);
+  }
+
+  /** The staging directory of application {@code appId} under the user's home. */
+  static StagingDirectory forApplication(FileSystem fs, String appId) {
+    return new StagingDirectory(
+        fs, new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ".millrace-staging/" + appId));
+  }
+
+  /** A directory staged before, as the ApplicationMaster finds it. */
+  static StagingDirectory existing(FileSystem fs, org.apache.hadoop.fs.Path dir) {
+    return new StagingDirectory(fs, dir);
+  }
+
+  /** Its fully qualified URI, e.g. {@code hdfs://nn:8020/user/me/.millrace-staging/app_1_0001}. */
+  String uri() {
+    return dir.toString();
+  }
+
+  /** Whether it exists. */
+  boolean exists() throws IOException {
+    return fs.exists(dir);
+  }
+
+  /**
+   * Uploads {@code classPath} (jars as they are, directories packed into jars) and {@code conf} as
+   * the {@code *-site.xml} files of a jar, so that every container's Hadoop clients find this
+   * cluster.
+   */
+  void stageClassPath(List<Path> classPath, Configuration conf) throws IOException {
+    fs.mkdirs(new org.apache.hadoop.fs.Path(dir, LIB));
+    ByteArrayOutputStream xml = new ByteArrayOutputStream();
+    conf.writeXml(xml);
+    // As each *-site.xml: a YarnConfiguration reads yarn-default.xml after core-site.xml, so the
+    // cluster's addresses must come in the file read last.
+    byte[] site = xml.toByteArray();
+    write(
+        lib(0, "hadoop-conf.jar"),
+        jarOf(Map.of("core-site.xml", site, "hdfs-site.xml", site, "yarn-site.xml", site)));
+    int index = 1;
+    for (Path entry : classPath) {
+      if (Files.isDirectory(entry)) {
+        write(lib(index++, entry.getFileName() + ".jar"), jarOf(entry));
+      } else if (Files.isRegularFile(entry)) {
+        fs.copyFromLocalFile(
+            new org.apache.hadoop.fs.Path(entry.toUri()),
+            lib(index++, entry.getFileName().toString()));
+      }
+    }
+  }
+
+  /** Uploads an application jar from this machine; returns its URI on the cluster. */
+  String stageApplicationJar(int index, Path jar) throws IOException {
+    org.apache.hadoop.fs.Path target =
+        new org.apache.hadoop.fs.Path(dir, APP_JARS + "/" + index + "-" + jar.getFileName());
+    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(jar.toUri()), target);
+    return target.toString();
+  }
+
+  /** Writes the spec every container runs. */
+  void stageSpec(String yaml) throws IOException {
+    write(
+        new org.apache.hadoop.fs.Path(dir, SPEC_NAME),
+        yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** What every container localizes: each jar of {@code lib/} by its name, and the spec. */
+  Map<String, LocalResource> localResources() throws IOException {
+    Map<String, LocalResource> resources = new LinkedHashMap<>();
+    for (FileStatus jar : fs.listStatus(new org.apache.hadoop.fs.Path(dir, LIB))) {
+      resources.put(jar.getPath().getName(), resource(jar));
+    }
+    resources.put(
+        SPEC_NAME, resource(fs.getFileStatus(new org.apache.hadoop.fs.Path(dir, SPEC_NAME))));
+    return resources;
+  }
+
+  /** Deletes it and everything in it. */
+  void delete() throws IOException {
+    fs.delete(dir, true);
+  }
+
+  private static LocalResource resource(FileStatus file) {
+    return LocalResource.newInstance(
+        URL.fromPath(file.getPath()),
+        LocalResourceType.FILE,
+        LocalResourceVisibility.APPLICATION,
+        file.getLen(),
+        file.getModificationTime());
+  }
+
+  // Numbered, so that two jars of one name (two 'classes' directories) stay apart.
+  private org.apache.hadoop.fs.Path lib(int index, String name) {
+    return new org.apache.hadoop.fs.Path(dir, LIB + "/" + String.format("%03d-%s", index, name));
+  }
+
+  private void write(org.apache.hadoop.fs.Path path, byte[] bytes) throws IOException {
+    try (FSDataOutputStream out = fs.create(path, true)) {
+      out.write(bytes);
+    }
+  }
+
+  private static byte[] jarOf(Map<String, byte[]> entries) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (JarOutputStream jar = new JarOutputStream(bytes)) {
+      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+        jar.putNextEntry(new JarEntry(e.getKey()));
+        jar.write(e.getValue());
+        jar.closeEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  private static byte[] jarOf(Path directory) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (JarOutputStream jar = new JarOutputStream(bytes);
+        Stream<Path> files = Files.walk(directory)) {
+      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+        String name = directory.relativize(file).toString().replace('\\', '/');
+        jar.putNextEntry(new JarEntry(name));
+        Files.copy(file, (OutputStream) jar);
+        jar.closeEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+}

@@ -1,0 +1,170 @@
+package dev.millrace.yarn;
+
+import dev.millrace.crds.validation.InvalidSpecException;
+import dev.millrace.runtime.cli.ExitCode;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+
+/**
+ * {@code millrace submit|status|stop} for {@code --master yarn}: its own main, so that the runtime
+ * never depends on YARN; {@code bin/millrace} hands these commands to it. The Hadoop configuration
+ * comes from the class path ({@code HADOOP_CONF_DIR} on it), as for every Hadoop client.
+ */
+public final class YarnCli {
+  private static final String USAGE =
+      """
+      usage: millrace submit --master yarn [--queue Q] [--wait] app.yaml
+                                       validate the StreamingApp, stage it and the Millrace jars
+                                       on the cluster's file system, start its ApplicationMaster;
+                                       prints the application id; --wait follows it to the end
+             millrace status <application id>
+                                       its YARN state and what its supervisor knows
+             millrace stop <application id> [--wait]
+                                       stop it gracefully: the driver finishes its batch and
+                                       checkpoints, the application ends SUCCEEDED
+      """;
+
+  private YarnCli() {}
+
+  /** Runs the command with the cluster of the class path's configuration; exits with its code. */
+  public static void main(String[] args) {
+    List<Path> classPath = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!entry.isEmpty()) {
+        classPath.add(Path.of(entry));
+      }
+    }
+    System.exit(
+        run(Arrays.asList(args), new YarnConfiguration(), classPath, System.out, System.err));
+  }
+
+  /**
+   * Runs {@code args} against the cluster of {@code conf}; {@code classPath} is what containers run
+   * (the Millrace runtime and this module).
+   */
+  static int run(
+      List<String> args,
+      YarnConfiguration conf,
+      List<Path> classPath,
+      PrintStream out,
+      PrintStream err) {
+    if (args.isEmpty() || args.get(0).equals("help")) {
+      out.print(USAGE);
+      return args.isEmpty() ? ExitCode.BAD_CONFIGURATION.code() : ExitCode.OK.code();
+    }
+    String command = args.get(0);
+    List<String> rest = args.subList(1, args.size());
+    try (YarnSubmitter client = new YarnSubmitter(conf, classPath, out)) {
+      return switch (command) {
+        case "submit" -> submit(client, rest, err);
+        case "status" -> {
+          client.printStatus(applicationId(rest, "status"));
+          yield ExitCode.OK.code();
+        }
+        case "stop" -> {
+          ApplicationId id = applicationId(rest, "stop");
+          client.requestStop(id);
+          yield rest.contains("--wait") ? exitCode(client.await(id, Duration.ofDays(365))) : 0;
+        }
+        default -> usage(err, "unknown command '" + command + "'");
+      };
+    } catch (InvalidSpecException e) {
+      err.println("millrace: " + e.getMessage());
+      err.println("millrace: nothing was staged or submitted; fix the spec and submit again");
+      return ExitCode.BAD_CONFIGURATION.code();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      err.println("millrace: " + e.getMessage());
+      return ExitCode.BAD_CONFIGURATION.code();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ExitCode.APPLICATION_FAILURE.code();
+    } catch (Exception e) {
+      err.println(
+          "millrace: cannot reach the YARN cluster or its file system: "
+              + e
+              + "; check that HADOOP_CONF_DIR is on the class path and the ResourceManager"
+              + " ("
+              + conf.get(YarnConfiguration.RM_ADDRESS)
+              + ") is up");
+      return ExitCode.APPLICATION_FAILURE.code();
+    }
+  }
+
+  private static int submit(YarnSubmitter client, List<String> args, PrintStream err)
+      throws Exception {
+    String master = null;
+    String queue = null;
+    boolean wait = false;
+    Path spec = null;
+    for (int i = 0; i < args.size(); i++) {
+      switch (args.get(i)) {
+        case "--master" -> master = value(args, i++);
+        case "--queue" -> queue = value(args, i++);
+        case "--wait" -> wait = true;
+        default -> {
+          if (args.get(i).startsWith("--") || spec != null) {
+            return usage(err, "submit does not take '" + args.get(i) + "'");
+          }
+          spec = Path.of(args.get(i));
+        }
+      }
+    }
+    if (!"yarn".equals(master)) {
+      return usage(
+          err,
+          "submit needs --master yarn (got "
+              + master
+              + "); to run on this machine use 'millrace run app.yaml'");
+    }
+    if (spec == null) {
+      return usage(err, "submit needs the StreamingApp spec, e.g. submit --master yarn app.yaml");
+    }
+    ApplicationId id = client.submit(spec, queue);
+    return wait ? exitCode(client.await(id, Duration.ofDays(365))) : ExitCode.OK.code();
+  }
+
+  private static int exitCode(FinalApplicationStatus status) {
+    return status == FinalApplicationStatus.SUCCEEDED
+        ? ExitCode.OK.code()
+        : ExitCode.APPLICATION_FAILURE.code();
+  }
+
+  private static ApplicationId applicationId(List<String> args, String command) {
+    if (args.isEmpty()) {
+      throw new IllegalArgumentException(
+          command
+              + " needs an application id, e.g. "
+              + command
+              + " application_1700000000000_0001");
+    }
+    try {
+      return ApplicationId.fromString(args.get(0));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "'"
+              + args.get(0)
+              + "' is not a YARN application id such as application_1700000000000_0001");
+    }
+  }
+
+  private static String value(List<String> args, int i) {
+    if (i + 1 >= args.size()) {
+      throw new IllegalArgumentException(args.get(i) + " needs a value");
+    }
+    return args.get(i + 1);
+  }
+
+  private static int usage(PrintStream err, String problem) {
+    err.println("millrace: " + problem);
+    err.print(USAGE);
+    return ExitCode.BAD_CONFIGURATION.code();
+  }
+}

@@ -1,0 +1,392 @@
+package dev.millrace.yarn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.examples.FileWordCountOutput;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.exceptions.YarnException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code millrace submit --master yarn} end to end on a real (in-process) HDFS and YARN: the word
+ * count example with its checkpoint on HDFS, its driver and executor in YARN containers. One
+ * application goes through the ordered tests (submitted, its driver killed, its executor killed,
+ * stopped), so that the class starts the clusters and the application once.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
+class YarnApplicationTest {
+  @RegisterExtension static final TestingYarnCluster cluster = new TestingYarnCluster();
+
+  private static final String[] WORDS = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"
+  };
+  private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+  private static final Map<String, Integer> expected = new TreeMap<>();
+  private static Path input;
+  private static Path output;
+  private static ApplicationId application;
+  private static int filesWritten;
+  private static YarnClient yarnClient;
+
+  @Test
+  @Order(1)
+  void aSpecThatIsNotValidForYarnIsRefusedBeforeAnythingIsStaged() throws IOException {
+    Path work = cluster.scratch("bad");
+    Path spec = work.resolve("bad.yaml");
+    Files.writeString(
+        spec,
+        """
+        apiVersion: millrace.dev/v1alpha1
+        kind: StreamingApp
+        metadata:
+          name: bad-app
+        spec:
+          application:
+            mainClass: dev.millrace.examples.FileWordCount
+            jars: [/opt/app/app.jar]
+          batchInterval: 1s
+          checkpoint:
+            dir: /tmp/ckpt
+        """);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        YarnCli.run(
+            List.of("submit", "--master", "yarn", spec.toString()),
+            cluster.conf(),
+            TestingYarnCluster.containerClassPath(),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertEquals(78, code);
+    String message = err.toString(StandardCharsets.UTF_8);
+    assertTrue(message.contains("spec.application.jars[0]"), message);
+    assertTrue(message.contains("nothing was staged"), message);
+    FileSystem fs = cluster.fileSystem();
+    assertFalse(
+        fs.exists(new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ".millrace-staging")),
+        "a staging directory was created for a refused spec");
+  }
+
+  @Test
+  @Order(2)
+  void aSubmittedWordCountCountsEveryWordExactlyWithItsCheckpointOnHdfsAndShowsItsStatus()
+      throws Exception {
+    Path work = cluster.scratch("word-count");
+    input = Files.createDirectories(work.resolve("input"));
+    output = Files.createDirectories(work.resolve("output"));
+    Path spec = work.resolve("word-count.yaml");
+    Files.writeString(
+        spec,
+        """
+        apiVersion: millrace.dev/v1alpha1
+        kind: StreamingApp
+        metadata:
+          name: word-count
+        spec:
+          application:
+            mainClass: dev.millrace.examples.FileWordCount
+            args: [%s, %s]
+          batchInterval: 1s
+          checkpoint:
+            dir: %s/checkpoints/word-count
+            interval: 1s
+          driver:
+            cores: 1
+            memory: 512Mi
+          executor:
+            instances: 1
+            cores: 1
+            memory: 512Mi
+          restartPolicy:
+            type: Always
+            maxRestarts: 5
+            window: 10m
+            backoff: {initial: 1s, max: 5s, multiplier: 2.0}
+          gracefulStopTimeout: 30s
+        """
+            .formatted(input, output, cluster.hdfsUri()));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (YarnSubmitter client =
+        new YarnSubmitter(
+            cluster.conf(),
+            TestingYarnCluster.containerClassPath(),
+            new PrintStream(out, true, StandardCharsets.UTF_8))) {
+      application = client.submit(spec, null);
+    }
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains(application.toString()));
+
+    // The file stream ignores files that were there before it started.
+    await("the first batch's output", () -> firstOutput());
+    writeInputFiles(4);
+    awaitExactOutput();
+
+    ByteArrayOutputStream status = new ByteArrayOutputStream();
+    assertEquals(
+        0,
+        YarnCli.run(
+            List.of("status", application.toString()),
+            cluster.conf(),
+            List.of(),
+            new PrintStream(status, true, StandardCharsets.UTF_8),
+            System.err));
+    String shown = status.toString(StandardCharsets.UTF_8);
+    assertTrue(shown.contains("RUNNING") && shown.contains("driver attempt 1"), shown);
+  }
+
+  @Test
+  @Order(3)
+  void aKilledDriverIsRestartedAndRecoversFromItsHdfsCheckpoint() throws Exception {
+    ProcessHandle driver = await("driver attempt 1 running", () -> process("DriverContainer", "1"));
+    driver.destroyForcibly();
+
+    await("driver attempt 2 running", () -> process("DriverContainer", "2"));
+    // Through the tracking URL; the executor found the new driver through the AM's relay.
+    await(
+        "driver attempt 2 with exec-1 registered, reported through the tracking URL",
+        () ->
+            driverStatus()
+                .filter(s -> s.attempt() == 2)
+                .filter(s -> s.executors().stream().anyMatch(e -> e.id().equals("exec-1"))));
+    writeInputFiles(4);
+    awaitExactOutput();
+  }
+
+  @Test
+  @Order(4)
+  void aKilledExecutorIsReplacedAndNoWordIsLostOrCountedTwice() throws Exception {
+    ProcessHandle executor = await("executor exec-1 running", () -> process("executor", "exec-1"));
+    executor.destroyForcibly();
+
+    await(
+        "a new executor exec-1",
+        () -> process("executor", "exec-1").filter(p -> p.pid() != executor.pid()));
+    await(
+        "the new exec-1 registered with the driver",
+        () ->
+            driverStatus()
+                .filter(
+                    s ->
+                        s.executors().stream()
+                            .anyMatch(e -> e.id().equals("exec-1") && e.pid() != executor.pid())));
+    writeInputFiles(4);
+    awaitExactOutput();
+  }
+
+  @Test
+  @Order(5)
+  void aRestartedApplicationMasterStartsTheDriverAgainFromItsCheckpoint() throws Exception {
+    ProcessHandle am =
+        await("the ApplicationMaster running", () -> process("ApplicationMaster", null));
+    am.destroyForcibly();
+
+    await(
+        "a second ApplicationMaster attempt",
+        () ->
+            Optional.of(report())
+                .filter(r -> r.getCurrentApplicationAttemptId().getAttemptId() == 2)
+                .filter(r -> r.getYarnApplicationState() == YarnApplicationState.RUNNING));
+    await(
+        "a driver of the second ApplicationMaster with exec-1 registered",
+        () -> driverStatus().filter(s -> !s.executors().isEmpty()));
+    writeInputFiles(4);
+    awaitExactOutput();
+  }
+
+  @Test
+  @Order(6)
+  void stopEndsTheDriverGracefullyAndTheApplicationSucceededAndDeletesItsStagingDirectory()
+      throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code =
+        YarnCli.run(
+            List.of("stop", application.toString(), "--wait"),
+            cluster.conf(),
+            List.of(),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            System.err);
+
+    assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
+    String shown = out.toString(StandardCharsets.UTF_8);
+    assertTrue(shown.contains(FinalApplicationStatus.SUCCEEDED.name()), shown);
+    // Exit 0: the driver stopped on SIGTERM and checkpointed, not killed after the grace period.
+    assertTrue(shown.contains("exited with code 0"), shown);
+    assertFalse(
+        StagingDirectory.forApplication(cluster.fileSystem(), application.toString()).exists());
+    assertEquals(expected, FileWordCountOutput.savedCounts(output));
+  }
+
+  private static ApplicationReport report() {
+    try {
+      return yarn().getApplicationReport(application);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (YarnException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static YarnClient yarn() {
+    if (yarnClient == null) {
+      yarnClient = YarnClient.createYarnClient();
+      yarnClient.init(cluster.conf());
+      yarnClient.start();
+    }
+    return yarnClient;
+  }
+
+  @AfterAll
+  static void stopClient() {
+    if (yarnClient != null) {
+      yarnClient.stop();
+    }
+  }
+
+  /**
+   * Writes {@code n} more files into the input directory, adding their words to {@code expected}.
+   */
+  private static void writeInputFiles(int n) throws IOException, InterruptedException {
+    for (int i = 0; i < n; i++) {
+      int f = filesWritten++;
+      StringBuilder text = new StringBuilder();
+      for (int line = 0; line < 20; line++) {
+        String word = WORDS[(f * 7 + line * 3) % WORDS.length];
+        String other = WORDS[(f + line) % WORDS.length];
+        text.append(word).append(' ').append(other).append('\n');
+        expected.merge(word, 1, Integer::sum);
+        expected.merge(other, 1, Integer::sum);
+      }
+      Path hidden = input.resolve(".f" + f + ".tmp");
+      Files.writeString(hidden, text);
+      Files.move(hidden, input.resolve("f" + f + ".txt"), StandardCopyOption.ATOMIC_MOVE);
+      Thread.sleep(200);
+    }
+  }
+
+  /** Waits until both outputs hold exactly the words written: none lost, none counted twice. */
+  private static void awaitExactOutput() throws Exception {
+    await(
+        "output with every word counted once: " + expected,
+        () ->
+            Optional.of(true)
+                .filter(
+                    ok ->
+                        expected.equals(FileWordCountOutput.newestTotals(output))
+                            && expected.equals(FileWordCountOutput.savedCounts(output))));
+    assertEquals(expected, FileWordCountOutput.savedCounts(output));
+    assertEquals(expected, FileWordCountOutput.newestTotals(output));
+  }
+
+  /** The driver's status, read where the application's tracking URL leads. */
+  private static Optional<DriverStatusReport> driverStatus() {
+    try {
+      String url = yarn().getApplicationReport(application).getOriginalTrackingUrl();
+      HttpResponse<String> response =
+          HttpClient.newBuilder()
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .connectTimeout(Duration.ofSeconds(2))
+              .build()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200
+          ? Optional.of(DriverStatusReport.fromJson(response.body()))
+          : Optional.empty();
+    } catch (IOException | YarnException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<Path> firstOutput() {
+    try (Stream<Path> files = Files.list(output)) {
+      return files.filter(p -> Files.exists(p.resolve("_SUCCESS"))).findFirst();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The live process started by this JVM's NodeManager whose arguments include {@code main} and
+   * {@code value}, the one that follows {@code --attempt} or {@code --id} (null: any): a
+   * container's JVM.
+   */
+  private static Optional<ProcessHandle> process(String main, String value) {
+    // Descendants only: the NodeManager in this JVM starts the containers, and other processes of
+    // the machine (another test run's executors) must never be touched.
+    return ProcessHandle.current()
+        .descendants()
+        .filter(ProcessHandle::isAlive)
+        .filter(
+            p -> {
+              List<String> args = List.of(p.info().arguments().orElse(new String[0]));
+              int at = Math.max(args.indexOf("--attempt"), args.indexOf("--id"));
+              return args.stream().anyMatch(a -> a.endsWith(main))
+                  && (value == null
+                      || at >= 0 && at + 1 < args.size() && args.get(at + 1).equals(value));
+            })
+        .findFirst();
+  }
+
+  private static <T> T await(String what, Supplier<Optional<T>> condition) throws Exception {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (application != null) {
+        ApplicationReport report = yarn().getApplicationReport(application);
+        if (report.getYarnApplicationState() == YarnApplicationState.FINISHED
+            || report.getYarnApplicationState() == YarnApplicationState.FAILED
+            || report.getYarnApplicationState() == YarnApplicationState.KILLED) {
+          throw new AssertionError(
+              "the application ended "
+                  + report.getFinalApplicationStatus()
+                  + " while waiting for "
+                  + what
+                  + ": "
+                  + report.getDiagnostics());
+        }
+      }
+      Optional<T> value = condition.get();
+      if (value.isPresent()) {
+        return value.get();
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("not within " + PATIENCE.toSeconds() + " s: " + what);
+  }
+}

@@ -1,0 +1,46 @@
+package dev.millrace.yarn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.junit.jupiter.api.Test;
+
+/** The command line's own refusals, which need no cluster. */
+class YarnCliTest {
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return YarnCli.run(
+        List.of(args),
+        new YarnConfiguration(),
+        List.of(),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void submitWithoutMasterYarnPointsToMillraceRun() {
+    assertEquals(78, run("submit", "app.yaml"));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("millrace run app.yaml"), err::toString);
+  }
+
+  @Test
+  void aStatusOfSomethingThatIsNoApplicationIdShowsWhatOneLooksLike() {
+    assertEquals(78, run("status", "word-count"));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("application_1700000000000_0001"),
+        err::toString);
+  }
+
+  @Test
+  void anUnknownCommandIsRefusedWithTheUsage() {
+    assertEquals(78, run("kill", "application_1700000000000_0001"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage:"), err::toString);
+  }
+}
