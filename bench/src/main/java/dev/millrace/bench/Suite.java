@@ -20,10 +20,16 @@ import java.util.concurrent.TimeUnit;
  * <p>System properties: {@code bench.cp.millrace} and {@code bench.cp.spark}, the classpaths of the
  * two kinds of child (bench/run sets them); {@code bench.repeats} (default 3), {@code
  * bench.intervals} (milliseconds, default {@code 1000,200}), {@code bench.workloads} (default all),
- * {@code bench.docs} (default {@code docs}).
+ * {@code bench.docs} (default {@code docs}); {@code bench.recovery.only=true} appends only the
+ * recovery measurement to an existing raw file.
  */
 public final class Suite {
   private static final long CHILD_LIMIT_MINUTES = 6;
+
+  /** Batches a driver completes before it is killed: past Millrace's first checkpoint (10). */
+  private static final int RECOVERY_BATCHES_BEFORE_KILL = 15;
+
+  private static final long RECOVERY_INTERVAL_MS = 200;
 
   /** The JVM flags Spark 3.5 needs on Java 17, given to both engines' children alike. */
   private static final List<String> ADD_OPENS =
@@ -55,6 +61,10 @@ public final class Suite {
   public static void main(String[] args) throws Exception {
     Path docs = Path.of(System.getProperty("bench.docs", "docs"));
     int repeats = Integer.getInteger("bench.repeats", 3);
+    if (Boolean.getBoolean("bench.recovery.only")) {
+      recoveryOnly(docs, repeats);
+      return;
+    }
     List<Long> intervals = new ArrayList<>();
     for (String s : System.getProperty("bench.intervals", "1000,200").split(",")) {
       intervals.add(Long.parseLong(s.trim()));
@@ -92,6 +102,28 @@ public final class Suite {
           }
         }
       }
+      for (int repeat = 1; repeat <= repeats; repeat++) {
+        for (String engine : List.of("spark", "millrace")) {
+          suite.recovery(repeat, engine, RECOVERY_INTERVAL_MS);
+        }
+      }
+    }
+    Report.write(rawFile, docs);
+  }
+
+  /** Only the recovery measurement, appended to an existing raw file, then the report. */
+  private static void recoveryOnly(Path docs, int repeats) throws Exception {
+    Path rawFile = docs.resolve("benchmarks-raw.csv");
+    try (PrintWriter raw =
+        new PrintWriter(
+            Files.newBufferedWriter(
+                rawFile, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND))) {
+      Suite suite = new Suite(required("bench.cp.millrace"), required("bench.cp.spark"), raw);
+      for (int repeat = 1; repeat <= repeats; repeat++) {
+        for (String engine : List.of("spark", "millrace")) {
+          suite.recovery(repeat, engine, RECOVERY_INTERVAL_MS);
+        }
+      }
     }
     Report.write(rawFile, docs);
   }
@@ -99,27 +131,13 @@ public final class Suite {
   private void child(
       int repeat, String engine, String workload, long interval, String main, String... args)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xms2g");
-    command.add("-Xmx2g");
-    for (String open : ADD_OPENS) {
-      command.add("--add-opens=" + open + "=ALL-UNNAMED");
-    }
-    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-    command.add("-cp");
-    command.add(engine.equals("spark") ? sparkClasspath : millraceClasspath);
-    command.add(main);
+    List<String> command = command(engine, main);
     command.addAll(List.of(args));
     String load = load1();
     System.out.printf(
         "%s repeat %d %s %s %d ms (load %s)%n",
         Instant.now(), repeat, engine, workload, interval, load);
-    Process process =
-        new ProcessBuilder(command)
-            .redirectError(
-                ProcessBuilder.Redirect.appendTo(Path.of("bench/target/children.log").toFile()))
-            .start();
+    Process process = start(command);
     List<String> lines = new ArrayList<>();
     try (BufferedReader out =
         new BufferedReader(
@@ -142,6 +160,85 @@ public final class Suite {
       System.out.println("  " + line);
     }
     raw.flush();
+  }
+
+  private List<String> command(String engine, String main) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xms2g");
+    command.add("-Xmx2g");
+    for (String open : ADD_OPENS) {
+      command.add("--add-opens=" + open + "=ALL-UNNAMED");
+    }
+    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    command.add("-cp");
+    command.add(engine.equals("spark") ? sparkClasspath : millraceClasspath);
+    command.add(main);
+    return command;
+  }
+
+  private static Process start(List<String> command) throws IOException {
+    return new ProcessBuilder(command)
+        .redirectError(
+            ProcessBuilder.Redirect.appendTo(Path.of("bench/target/children.log").toFile()))
+        .start();
+  }
+
+  /**
+   * SIGKILLs a driver that has checkpointed, restarts it on the same checkpoint directory, and
+   * records the time from launching the new JVM to its first completed batch.
+   */
+  private void recovery(int repeat, String engine, long intervalMs)
+      throws IOException, InterruptedException {
+    Path checkpoint = Files.createTempDirectory("millrace-bench-recovery-ckpt");
+    Path input = Files.createTempDirectory("millrace-bench-recovery-in");
+    String load = load1();
+    System.out.printf(
+        "%s repeat %d %s recovery %d ms (load %s)%n",
+        Instant.now(), repeat, engine, intervalMs, load);
+    List<String> command = command(engine, "dev.millrace.bench.Recovery");
+    command.addAll(
+        List.of(engine, checkpoint.toString(), input.toString(), Long.toString(intervalMs)));
+    long firstLaunch = System.currentTimeMillis();
+    Process first = start(command);
+    long firstBatch = readUntil(first, RECOVERY_BATCHES_BEFORE_KILL);
+    first.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no last checkpoint
+    first.waitFor();
+    long relaunch = System.currentTimeMillis();
+    Process second = start(command);
+    long recovered = readUntil(second, 1);
+    second.destroyForcibly();
+    second.waitFor();
+    String prefix =
+        String.join(
+            ",", Integer.toString(repeat), engine, "RECOVERY", Long.toString(intervalMs), load);
+    List<String> lines = new ArrayList<>();
+    lines.add("launch_to_first_batch_ms," + (firstBatch < 0 ? "failed" : firstBatch - firstLaunch));
+    lines.add("restart_to_first_batch_ms," + (recovered < 0 ? "failed" : recovered - relaunch));
+    for (String line : lines) {
+      raw.println(prefix + "," + line);
+      System.out.println("  " + line);
+    }
+    raw.flush();
+  }
+
+  /**
+   * Reads the child's output until it reports {@code batches} completed batches; returns when its
+   * first batch completed (epoch ms), or -1 if it ended before.
+   */
+  private static long readUntil(Process process, int batches) throws IOException {
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    long first = -1;
+    for (String line; (line = out.readLine()) != null; ) {
+      String[] f = line.split(",");
+      if (f[0].equals("first_batch_epoch_ms")) {
+        first = Long.parseLong(f[1]);
+      } else if (f[0].equals("batches") && Integer.parseInt(f[1]) >= batches) {
+        return first;
+      }
+    }
+    return -1;
   }
 
   private static String load1() throws IOException {
