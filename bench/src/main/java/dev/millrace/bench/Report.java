@@ -24,6 +24,7 @@ import org.knowm.xchart.CategoryChartBuilder;
 public final class Report {
   private static final String[] ENGINES = {"spark", "millrace"};
   private static final long RECOVERY_INTERVAL = 200;
+  private static final String HAND_WRITTEN = "<!-- hand-written below: kept by Report -->";
 
   /** (repeat, engine, workload, interval, metric) → value, plus the load of each child. */
   private final Map<String, String> values = new LinkedHashMap<>();
@@ -356,7 +357,17 @@ public final class Report {
           .append(" |\n");
     }
     md.append("\n");
-    Files.writeString(docs.resolve("benchmarks.md"), md.toString(), StandardCharsets.UTF_8);
+    Path file = docs.resolve("benchmarks.md");
+    // The reading of a run is written by hand below the marker; regenerating keeps it, and its
+    // figures must then be checked against the new tables.
+    if (Files.exists(file)) {
+      String previous = Files.readString(file, StandardCharsets.UTF_8);
+      int at = previous.indexOf(HAND_WRITTEN);
+      if (at >= 0) {
+        md.append(previous.substring(at));
+      }
+    }
+    Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
     plots(docs);
   }
 
@@ -422,7 +433,7 @@ public final class Report {
         Millrace, when it checkpoints, writes each queue batch's lines into its batch log so the
         batch can be replayed (Spark's queue stream cannot be recovered at all).
       - **Engines.** Millrace `local[2]` (2 task threads); Spark 3.5 `local[2]`, UI off, Spark's own
-        dependency versions. Each measurement is a fresh child JVM (`-Xmx2g`, same flags for both)
+        dependency versions (3.5.6). Each measurement is a fresh child JVM (`-Xmx2g`, same flags for both)
         running one engine and one workload, so JIT, GC and class loading do not leak between them.
       - **Workloads.** (1) stateless: `flatMap(split) → mapToPair(w, 1) → reduceByKey(+) →
         count`; (2) running count: the same reduced per batch, then `updateStateByKey(sum)`,
