@@ -2,7 +2,6 @@ package dev.millrace.bench;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * kept topped up, so it never runs dry and the n-th completed batch is the n-th entry (both engines
  * run one batch at a time, in order).
  *
- * <p>Usage: {@code Measurement millrace|spark STATELESS|RUNNING|WINDOWED <intervalMs>}
+ * <p>Usage: {@code Measurement millrace|spark STATELESS|RUNNING|WINDOWED <intervalMs>
+ * <checkpointDir>}
  */
 public final class Measurement {
   private static final int QUEUED_AHEAD = 4;
@@ -33,9 +33,10 @@ public final class Measurement {
     String engineName = args[0];
     Workload workload = Workload.valueOf(args[1]);
     long intervalMs = Long.parseLong(args[2]);
+    String checkpoint = args[3];
     PrintStream out = System.out;
     try {
-      new Measurement().run(engineName, workload, intervalMs, out);
+      new Measurement().run(engineName, workload, intervalMs, checkpoint, out);
     } finally {
       out.flush();
       // Neither engine needs an orderly stop here; halting keeps a stuck shutdown from stalling.
@@ -43,7 +44,8 @@ public final class Measurement {
     }
   }
 
-  private void run(String engineName, Workload workload, long intervalMs, PrintStream out)
+  private void run(
+      String engineName, Workload workload, long intervalMs, String checkpoint, PrintStream out)
       throws Exception {
     Plan plan = Plan.forInterval(intervalMs);
     Corpus corpus = Corpus.standard();
@@ -51,7 +53,7 @@ public final class Measurement {
     for (Plan.Entry entry : plan.batches()) {
       inputs.add(corpus.nextBatch(entry.words()));
     }
-    Path checkpointDir = Files.createTempDirectory("millrace-bench-ckpt");
+    Path checkpointDir = Path.of(checkpoint);
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long jvmUptimeAtStart = ManagementFactory.getRuntimeMXBean().getUptime();

@@ -89,6 +89,8 @@ public final class Suite {
             List<String> engines =
                 repeat % 2 == 1 ? List.of("spark", "millrace") : List.of("millrace", "spark");
             for (String engine : engines) {
+              // The stateful workloads' checkpoints (batch log included) reach hundreds of MB.
+              Path checkpoint = Files.createTempDirectory("millrace-bench-ckpt");
               suite.child(
                   repeat,
                   engine,
@@ -97,7 +99,9 @@ public final class Suite {
                   "dev.millrace.bench.Measurement",
                   engine,
                   workload.name(),
-                  Long.toString(interval));
+                  Long.toString(interval),
+                  checkpoint.toString());
+              deleteRecursively(checkpoint);
             }
           }
         }
@@ -209,6 +213,8 @@ public final class Suite {
     long recovered = readUntil(second, 1);
     second.destroyForcibly();
     second.waitFor();
+    deleteRecursively(checkpoint);
+    deleteRecursively(input);
     String prefix =
         String.join(
             ",", Integer.toString(repeat), engine, "RECOVERY", Long.toString(intervalMs), load);
@@ -239,6 +245,14 @@ public final class Suite {
       }
     }
     return -1;
+  }
+
+  private static void deleteRecursively(Path root) throws IOException {
+    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   private static String load1() throws IOException {
