@@ -176,6 +176,18 @@ public final class Report {
     return false;
   }
 
+  /** One row per workload and interval: Spark, Millrace, Spark ÷ Millrace per repeat. */
+  private void lowerIsBetterRows(StringBuilder md, String metric, String unit) {
+    for (String w : workloads) {
+      for (long i : intervals) {
+        md.append("| ").append(title(w)).append(" | ").append(i).append(" ms | ");
+        md.append(spread(series("spark", w, i, metric), unit, 1, "%.0f")).append(" | ");
+        md.append(spread(series("millrace", w, i, metric), unit, 1, "%.0f")).append(" | ");
+        md.append(ratio(ratios(w, i, metric, true))).append(" |\n");
+      }
+    }
+  }
+
   private void render(Path docs) throws IOException {
     StringBuilder md = new StringBuilder();
     double minLoad = loads.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
@@ -290,16 +302,7 @@ public final class Report {
             + " higher is better for Millrace.\n\n");
     md.append("| workload | interval | Spark ms | Millrace ms | Spark ÷ Millrace |\n");
     md.append("|---|---|---|---|---|\n");
-    for (String w : workloads) {
-      for (long i : intervals) {
-        md.append("| ").append(title(w)).append(" | ").append(i).append(" ms | ");
-        md.append(spread(series("spark", w, i, "cpu_ms_per_million_words"), "", 1, "%.0f"))
-            .append(" | ");
-        md.append(spread(series("millrace", w, i, "cpu_ms_per_million_words"), "", 1, "%.0f"))
-            .append(" | ");
-        md.append(ratio(ratios(w, i, "cpu_ms_per_million_words", true))).append(" |\n");
-      }
-    }
+    lowerIsBetterRows(md, "cpu_ms_per_million_words", "");
 
     md.append("\n## Engine start → first batch completed\n\n");
     md.append(
@@ -308,16 +311,7 @@ public final class Report {
             + " so the interval is part of it. Ratio: Spark ÷ Millrace.\n\n");
     md.append("| workload | interval | Spark | Millrace | Spark ÷ Millrace |\n");
     md.append("|---|---|---|---|---|\n");
-    for (String w : workloads) {
-      for (long i : intervals) {
-        md.append("| ").append(title(w)).append(" | ").append(i).append(" ms | ");
-        md.append(spread(series("spark", w, i, "start_to_first_batch_ms"), " ms", 1, "%.0f"))
-            .append(" | ");
-        md.append(spread(series("millrace", w, i, "start_to_first_batch_ms"), " ms", 1, "%.0f"))
-            .append(" | ");
-        md.append(ratio(ratios(w, i, "start_to_first_batch_ms", true))).append(" |\n");
-      }
-    }
+    lowerIsBetterRows(md, "start_to_first_batch_ms", " ms");
     double[] sparkRecovery =
         series("spark", "RECOVERY", RECOVERY_INTERVAL, "restart_to_first_batch_ms");
     double[] millraceRecovery =
