@@ -262,7 +262,7 @@ public final class Report {
                 + " with %s batches per run the p99 is close to the run's maximum."
                 + " Ratio: Spark ÷ Millrace, higher is better for Millrace.%n%n",
             Plan.FIXED_RATE,
-            "8 (1 s) or 30 (200 ms)"));
+            "8 (1 s batches) or 30 (shorter batches)"));
     md.append(
         "| workload | interval | Spark p50 | Millrace p50 | p50 Spark ÷ Millrace | Spark p99 |"
             + " Millrace p99 | p99 Spark ÷ Millrace |\n");
