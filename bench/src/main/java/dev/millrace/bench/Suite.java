@@ -1,0 +1,278 @@
+package dev.millrace.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs every measurement, each in a child JVM of its own (so JIT, GC and class loading never leak
+ * between engines), appends each figure to {@code docs/benchmarks-raw.csv} with the machine's load
+ * at that moment, then writes the report.
+ *
+ * <p>System properties: {@code bench.cp.millrace} and {@code bench.cp.spark}, the classpaths of the
+ * two kinds of child (bench/run sets them); {@code bench.repeats} (default 3), {@code
+ * bench.intervals} (milliseconds, default {@code 1000,200}), {@code bench.workloads} (default all),
+ * {@code bench.docs} (default {@code docs}); {@code bench.recovery.only=true} appends only the
+ * recovery measurement to an existing raw file.
+ */
+public final class Suite {
+  private static final long CHILD_LIMIT_MINUTES = 6;
+
+  /** Batches a driver completes before it is killed: past Millrace's first checkpoint (10). */
+  private static final int RECOVERY_BATCHES_BEFORE_KILL = 15;
+
+  private static final long RECOVERY_INTERVAL_MS = 200;
+
+  /** The JVM flags Spark 3.5 needs on Java 17, given to both engines' children alike. */
+  private static final List<String> ADD_OPENS =
+      List.of(
+          "java.base/java.lang",
+          "java.base/java.lang.invoke",
+          "java.base/java.lang.reflect",
+          "java.base/java.io",
+          "java.base/java.net",
+          "java.base/java.nio",
+          "java.base/java.util",
+          "java.base/java.util.concurrent",
+          "java.base/java.util.concurrent.atomic",
+          "java.base/sun.nio.ch",
+          "java.base/sun.nio.cs",
+          "java.base/sun.security.action",
+          "java.base/sun.util.calendar");
+
+  private final String millraceClasspath;
+  private final String sparkClasspath;
+  private final PrintWriter raw;
+
+  private Suite(String millraceClasspath, String sparkClasspath, PrintWriter raw) {
+    this.millraceClasspath = millraceClasspath;
+    this.sparkClasspath = sparkClasspath;
+    this.raw = raw;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path docs = Path.of(System.getProperty("bench.docs", "docs"));
+    int repeats = Integer.getInteger("bench.repeats", 3);
+    if (Boolean.getBoolean("bench.recovery.only")) {
+      recoveryOnly(docs, repeats);
+      return;
+    }
+    List<Long> intervals = new ArrayList<>();
+    for (String s : System.getProperty("bench.intervals", "1000,200").split(",")) {
+      intervals.add(Long.parseLong(s.trim()));
+    }
+    List<Workload> workloads = new ArrayList<>();
+    for (String s :
+        System.getProperty("bench.workloads", "STATELESS,RUNNING,WINDOWED").split(",")) {
+      workloads.add(Workload.valueOf(s.trim()));
+    }
+    Files.createDirectories(docs);
+    Path rawFile = docs.resolve("benchmarks-raw.csv");
+    try (PrintWriter raw =
+        new PrintWriter(Files.newBufferedWriter(rawFile, StandardCharsets.UTF_8))) {
+      raw.println("# " + Instant.now() + " " + machine());
+      raw.println("repeat,engine,workload,interval_ms,load1_before,metric,value");
+      Suite suite = new Suite(required("bench.cp.millrace"), required("bench.cp.spark"), raw);
+      for (int repeat = 1; repeat <= repeats; repeat++) {
+        suite.child(repeat, "baseline", "-", 0, "dev.millrace.bench.Baseline");
+        for (long interval : intervals) {
+          for (Workload workload : workloads) {
+            // Alternate which engine goes first, so a drift in the box's load hits both alike.
+            List<String> engines =
+                repeat % 2 == 1 ? List.of("spark", "millrace") : List.of("millrace", "spark");
+            for (String engine : engines) {
+              // The stateful workloads' checkpoints (batch log included) reach hundreds of MB.
+              Path checkpoint = Files.createTempDirectory("millrace-bench-ckpt");
+              suite.child(
+                  repeat,
+                  engine,
+                  workload.name(),
+                  interval,
+                  "dev.millrace.bench.Measurement",
+                  engine,
+                  workload.name(),
+                  Long.toString(interval),
+                  checkpoint.toString());
+              deleteRecursively(checkpoint);
+            }
+          }
+        }
+      }
+      for (int repeat = 1; repeat <= repeats; repeat++) {
+        for (String engine : List.of("spark", "millrace")) {
+          suite.recovery(repeat, engine, RECOVERY_INTERVAL_MS);
+        }
+      }
+    }
+    Report.write(rawFile, docs);
+  }
+
+  /** Only the recovery measurement, appended to an existing raw file, then the report. */
+  private static void recoveryOnly(Path docs, int repeats) throws Exception {
+    Path rawFile = docs.resolve("benchmarks-raw.csv");
+    try (PrintWriter raw =
+        new PrintWriter(
+            Files.newBufferedWriter(
+                rawFile, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND))) {
+      Suite suite = new Suite(required("bench.cp.millrace"), required("bench.cp.spark"), raw);
+      for (int repeat = 1; repeat <= repeats; repeat++) {
+        for (String engine : List.of("spark", "millrace")) {
+          suite.recovery(repeat, engine, RECOVERY_INTERVAL_MS);
+        }
+      }
+    }
+    Report.write(rawFile, docs);
+  }
+
+  private void child(
+      int repeat, String engine, String workload, long interval, String main, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = command(engine, main);
+    command.addAll(List.of(args));
+    String load = load1();
+    System.out.printf(
+        "%s repeat %d %s %s %d ms (load %s)%n",
+        Instant.now(), repeat, engine, workload, interval, load);
+    Process process = start(command);
+    List<String> lines = new ArrayList<>();
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = out.readLine()) != null; ) {
+        lines.add(line);
+      }
+    }
+    if (!process.waitFor(CHILD_LIMIT_MINUTES, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      lines.add("failed,timeout");
+    } else if (process.exitValue() != 0) {
+      lines.add("failed,exit " + process.exitValue());
+    }
+    for (String line : lines) {
+      String row =
+          String.join(
+              ",", Integer.toString(repeat), engine, workload, Long.toString(interval), load, line);
+      raw.println(row);
+      System.out.println("  " + line);
+    }
+    raw.flush();
+  }
+
+  private List<String> command(String engine, String main) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xms2g");
+    command.add("-Xmx2g");
+    for (String open : ADD_OPENS) {
+      command.add("--add-opens=" + open + "=ALL-UNNAMED");
+    }
+    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    command.add("-cp");
+    command.add(engine.equals("spark") ? sparkClasspath : millraceClasspath);
+    command.add(main);
+    return command;
+  }
+
+  private static Process start(List<String> command) throws IOException {
+    return new ProcessBuilder(command)
+        .redirectError(
+            ProcessBuilder.Redirect.appendTo(Path.of("bench/target/children.log").toFile()))
+        .start();
+  }
+
+  /**
+   * SIGKILLs a driver that has checkpointed, restarts it on the same checkpoint directory, and
+   * records the time from launching the new JVM to its first completed batch.
+   */
+  private void recovery(int repeat, String engine, long intervalMs)
+      throws IOException, InterruptedException {
+    Path checkpoint = Files.createTempDirectory("millrace-bench-recovery-ckpt");
+    Path input = Files.createTempDirectory("millrace-bench-recovery-in");
+    String load = load1();
+    System.out.printf(
+        "%s repeat %d %s recovery %d ms (load %s)%n",
+        Instant.now(), repeat, engine, intervalMs, load);
+    List<String> command = command(engine, "dev.millrace.bench.Recovery");
+    command.addAll(
+        List.of(engine, checkpoint.toString(), input.toString(), Long.toString(intervalMs)));
+    long firstLaunch = System.currentTimeMillis();
+    Process first = start(command);
+    long firstBatch = readUntil(first, RECOVERY_BATCHES_BEFORE_KILL);
+    first.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no last checkpoint
+    first.waitFor();
+    long relaunch = System.currentTimeMillis();
+    Process second = start(command);
+    long recovered = readUntil(second, 1);
+    second.destroyForcibly();
+    second.waitFor();
+    deleteRecursively(checkpoint);
+    deleteRecursively(input);
+    String prefix =
+        String.join(
+            ",", Integer.toString(repeat), engine, "RECOVERY", Long.toString(intervalMs), load);
+    List<String> lines = new ArrayList<>();
+    lines.add("launch_to_first_batch_ms," + (firstBatch < 0 ? "failed" : firstBatch - firstLaunch));
+    lines.add("restart_to_first_batch_ms," + (recovered < 0 ? "failed" : recovered - relaunch));
+    for (String line : lines) {
+      raw.println(prefix + "," + line);
+      System.out.println("  " + line);
+    }
+    raw.flush();
+  }
+
+  /**
+   * Reads the child's output until it reports {@code batches} completed batches; returns when its
+   * first batch completed (epoch ms), or -1 if it ended before.
+   */
+  private static long readUntil(Process process, int batches) throws IOException {
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    long first = -1;
+    for (String line; (line = out.readLine()) != null; ) {
+      String[] f = line.split(",");
+      if (f[0].equals("first_batch_epoch_ms")) {
+        first = Long.parseLong(f[1]);
+      } else if (f[0].equals("batches") && Integer.parseInt(f[1]) >= batches) {
+        return first;
+      }
+    }
+    return -1;
+  }
+
+  private static void deleteRecursively(Path root) throws IOException {
+    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private static String load1() throws IOException {
+    return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+  }
+
+  private static String machine() throws IOException {
+    return Runtime.getRuntime().availableProcessors()
+        + " cores, java "
+        + System.getProperty("java.version")
+        + ", loadavg "
+        + Files.readString(Path.of("/proc/loadavg")).trim();
+  }
+
+  private static String required(String property) {
+    String value = System.getProperty(property);
+    if (value == null) {
+      throw new IllegalArgumentException(
+          "system property " + property + " is not set; run the benchmarks with bench/run");
+    }
+    return value;
+  }
+}
