@@ -4,6 +4,7 @@ import dev.millrace.crds.DriverSpec;
 import dev.millrace.crds.ExecutorSpec;
 import dev.millrace.crds.SpecMemory;
 import dev.millrace.crds.StreamingApp;
+import dev.millrace.crds.launch.LaunchArguments;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,22 +83,10 @@ final class ContainerLaunches {
   /** Executor {@code executorId}, registering with the driver through {@code driverAddress}. */
   ContainerLaunchContext executor(String executorId, String driverAddress) {
     ExecutorSpec executor = app.getSpec().getExecutor();
-    List<String> args =
-        List.of(
-            "dev.millrace.runtime.cli.Millrace",
-            "executor",
-            "--driver",
-            driverAddress,
-            "--app",
-            app.getMetadata().getName(),
-            "--spec",
-            StagingDirectory.SPEC_NAME,
-            "--id",
-            executorId,
-            "--cores",
-            String.valueOf(executor.getCores()),
-            "--memory",
-            executor.getMemory());
+    List<String> args = new ArrayList<>();
+    args.add("dev.millrace.runtime.cli.Millrace");
+    args.addAll(
+        LaunchArguments.executor(app, executorId, driverAddress, StagingDirectory.SPEC_NAME));
     return context(megabytes(executor.getMemory()), args, environment(executor.getEnv()));
   }
 

@@ -1,7 +1,7 @@
 package dev.millrace.operator.resource;
 
-import dev.millrace.crds.ExecutorSpec;
 import dev.millrace.crds.StreamingApp;
+import dev.millrace.crds.launch.LaunchArguments;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,22 +37,15 @@ public final class LaunchContract {
    * ({@code upgradeMode: stateless}).
    */
   public static List<String> driverCommand(int attempt, boolean freshCheckpoint) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "millrace",
-                "driver",
-                "--spec",
-                specPath(),
-                "--attempt",
-                String.valueOf(attempt),
-                "--http-port",
-                String.valueOf(HTTP_PORT),
-                "--executor-port",
-                String.valueOf(EXECUTOR_PORT)));
-    if (freshCheckpoint) {
-      command.add("--fresh-checkpoint");
-    }
+    List<String> command = new ArrayList<>();
+    command.add("millrace");
+    command.addAll(LaunchArguments.driver(specPath(), attempt, freshCheckpoint));
+    command.addAll(
+        List.of(
+            "--http-port",
+            String.valueOf(HTTP_PORT),
+            "--executor-port",
+            String.valueOf(EXECUTOR_PORT)));
     return List.copyOf(command);
   }
 
@@ -61,22 +54,10 @@ public final class LaunchContract {
    * M}: the driver is reached through the headless Service, whichever attempt runs.
    */
   public static List<String> executorCommand(StreamingApp app, String executorId) {
-    ExecutorSpec executor = app.getSpec().getExecutor();
-    return List.of(
-        "millrace",
-        "executor",
-        "--driver",
-        driverAddress(app),
-        "--app",
-        app.getMetadata().getName(),
-        "--spec",
-        specPath(),
-        "--id",
-        executorId,
-        "--cores",
-        String.valueOf(executor.getCores()),
-        "--memory",
-        executor.getMemory());
+    List<String> command = new ArrayList<>();
+    command.add("millrace");
+    command.addAll(LaunchArguments.executor(app, executorId, driverAddress(app), specPath()));
+    return List.copyOf(command);
   }
 
   /** {@code <app>-driver.<namespace>.svc:7077}. */

@@ -3,6 +3,7 @@ package dev.millrace.runtime.backend.local;
 import dev.millrace.crds.ExecutorSpec;
 import dev.millrace.crds.SpecMemory;
 import dev.millrace.crds.StreamingApp;
+import dev.millrace.crds.launch.LaunchArguments;
 import dev.millrace.crds.supervision.ExitReport;
 import dev.millrace.crds.supervision.FailureClass;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -60,23 +61,15 @@ final class LocalProcess {
       throws IOException {
     Path addressFile = runDirectory.resolve("driver-" + attempt + ".address");
     Files.deleteIfExists(addressFile);
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "driver",
-                "--spec",
-                specFile.toString(),
-                "--attempt",
-                String.valueOf(attempt),
-                "--address-file",
-                addressFile.toString(),
-                "--executor-port",
-                String.valueOf(executorPort),
-                "--supervisor-pid",
-                String.valueOf(ProcessHandle.current().pid())));
-    if (freshCheckpoint) {
-      args.add("--fresh-checkpoint");
-    }
+    List<String> args = LaunchArguments.driver(specFile.toString(), attempt, freshCheckpoint);
+    args.addAll(
+        List.of(
+            "--address-file",
+            addressFile.toString(),
+            "--executor-port",
+            String.valueOf(executorPort),
+            "--supervisor-pid",
+            String.valueOf(ProcessHandle.current().pid())));
     Map<String, String> env = environment(app.getSpec().getDriver().getEnv());
     env.put("MILLRACE_DRIVER_ATTEMPT", String.valueOf(attempt));
     String name = "driver-" + attempt;
@@ -101,22 +94,9 @@ final class LocalProcess {
       throws IOException {
     ExecutorSpec executor = app.getSpec().getExecutor();
     List<String> args =
-        List.of(
-            "executor",
-            "--driver",
-            "127.0.0.1:" + executorPort,
-            "--app",
-            app.getMetadata().getName(),
-            "--spec",
-            specFile.toString(),
-            "--id",
-            executorId,
-            "--cores",
-            String.valueOf(executor.getCores()),
-            "--memory",
-            executor.getMemory(),
-            "--supervisor-pid",
-            String.valueOf(ProcessHandle.current().pid()));
+        LaunchArguments.executor(app, executorId, "127.0.0.1:" + executorPort, specFile.toString());
+    args.add("--supervisor-pid");
+    args.add(String.valueOf(ProcessHandle.current().pid()));
     Process process =
         start(
             executorId,

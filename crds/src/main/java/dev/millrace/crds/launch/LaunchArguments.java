@@ -1,0 +1,55 @@
+package dev.millrace.crds.launch;
+
+import dev.millrace.crds.ExecutorSpec;
+import dev.millrace.crds.StreamingApp;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The arguments of the launch contract, built in one place for every backend: {@code millrace
+ * driver …} and {@code millrace executor …} (see the runtime's {@code DriverOptions} and {@code
+ * ExecutorOptions}). A backend adds what is its own (ports, address files, a supervisor's pid).
+ */
+public final class LaunchArguments {
+  private LaunchArguments() {}
+
+  /**
+   * {@code driver --spec <specPath> --attempt N [--fresh-checkpoint]}: attempt {@code attempt} of
+   * the driver of the spec at {@code specPath}, moving the checkpoint aside first if {@code
+   * freshCheckpoint}.
+   */
+  public static List<String> driver(String specPath, int attempt, boolean freshCheckpoint) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("driver", "--spec", specPath, "--attempt", String.valueOf(attempt)));
+    if (freshCheckpoint) {
+      args.add("--fresh-checkpoint");
+    }
+    return args;
+  }
+
+  /**
+   * {@code executor --driver <driverAddress> --app NAME --spec <specPath> --id ID --cores N
+   * --memory M}: executor {@code executorId} of {@code app}, with the spec's executor cores and
+   * memory.
+   */
+  public static List<String> executor(
+      StreamingApp app, String executorId, String driverAddress, String specPath) {
+    ExecutorSpec executor = app.getSpec().getExecutor();
+    return new ArrayList<>(
+        List.of(
+            "executor",
+            "--driver",
+            driverAddress,
+            "--app",
+            app.getMetadata().getName(),
+            "--spec",
+            specPath,
+            "--id",
+            executorId,
+            "--cores",
+            String.valueOf(executor.getCores()),
+            "--memory",
+            executor.getMemory()));
+  }
+}
