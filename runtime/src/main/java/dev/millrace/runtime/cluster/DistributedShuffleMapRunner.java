@@ -154,6 +154,8 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
     private final Deque<Integer> pending = new ArrayDeque<>();
     private final Map<Long, Attempt> mine = new HashMap<>();
     private final Map<Long, Integer> busyBySession = new HashMap<>();
+    // The graph's streams, copied once per stage rather than once per task result.
+    private final List<StreamNode<?>> nodes = graph.nodes();
     private int done;
 
     StageRun(ShuffleMapStage stage, Map<Integer, byte[]> plans, TaskRunner local) {
@@ -328,7 +330,6 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
     /** Hands the input counts the executor made to the batch's inputs in the driver. */
     private void countInputs(ShuffleMapDone output) {
       long time = stage.id().batchTime();
-      List<StreamNode<?>> nodes = graph.nodes();
       for (InputRecords counted : output.inputRecords()) {
         int node = counted.inputNode();
         if (node >= 0

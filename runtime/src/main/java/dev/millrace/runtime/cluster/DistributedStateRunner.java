@@ -108,6 +108,10 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
       LOCAL.run(stage, local);
       return;
     }
+    // Once a batch: owners for orphaned partitions, and a share for executors that joined.
+    synchronized (owners) {
+      assign(stage.nodeId(), stage.partitions());
+    }
     try {
       local.runTasks(stage.partitions(), r -> update(stage, r, remoteBefore));
     } catch (TaskFailedException e) {
@@ -274,34 +278,22 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
   }
 
   /**
-   * The live owner of partition {@code r}, assigning owners first; while none is live, waits up to
-   * the owner wait if {@code wait}, else fails at once.
+   * The live owner of partition {@code r}; owners are assigned again only when it has none (its
+   * owner was lost). While no executor is live, waits up to the owner wait if {@code wait}, else
+   * fails at once.
    */
   private ExecutorInfo owner(int nodeId, int partitions, int r, boolean wait) {
     long deadline = System.nanoTime() + (wait ? ownerWait.toNanos() : 0);
     while (true) {
       synchronized (owners) {
-        List<ExecutorInfo> live = registry.executors();
-        if (!live.isEmpty()) {
-          long[] current = owners.getOrDefault(nodeId, new long[partitions]);
-          List<Long> sessions = new ArrayList<>();
-          live.forEach(e -> sessions.add(e.sessionId()));
-          Map<Long, Integer> otherLoad = new HashMap<>();
-          owners.forEach(
-              (other, assigned) -> {
-                if (other != nodeId) {
-                  for (long session : assigned) {
-                    otherLoad.merge(session, 1, Integer::sum);
-                  }
-                }
-              });
-          long[] next = StatePartitionAssignment.assign(current, sessions, otherLoad);
-          owners.put(nodeId, next);
-          for (ExecutorInfo e : live) {
-            if (e.sessionId() == next[r]) {
-              return e;
-            }
-          }
+        long[] current = owners.get(nodeId);
+        ExecutorInfo owner = current == null ? null : live(current[r]);
+        if (owner == null) {
+          long[] next = assign(nodeId, partitions);
+          owner = next == null ? null : live(next[r]);
+        }
+        if (owner != null) {
+          return owner;
         }
       }
       if (System.nanoTime() > deadline) {
@@ -323,6 +315,33 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
         throw new TaskFailedException(r, e);
       }
     }
+  }
+
+  /**
+   * Assigns the partitions of node {@code nodeId} over the live executors, balanced with the other
+   * states' partitions; null, and nothing changed, while none is live. Callers hold {@code owners}.
+   */
+  private long[] assign(int nodeId, int partitions) {
+    List<ExecutorInfo> live = registry.executors();
+    if (live.isEmpty()) {
+      return null;
+    }
+    List<Long> sessions = new ArrayList<>();
+    live.forEach(e -> sessions.add(e.sessionId()));
+    Map<Long, Integer> otherLoad = new HashMap<>();
+    owners.forEach(
+        (other, assigned) -> {
+          if (other != nodeId) {
+            for (long session : assigned) {
+              otherLoad.merge(session, 1, Integer::sum);
+            }
+          }
+        });
+    long[] next =
+        StatePartitionAssignment.assign(
+            owners.getOrDefault(nodeId, new long[partitions]), sessions, otherLoad);
+    owners.put(nodeId, next);
+    return next;
   }
 
   private ExecutorInfo live(long sessionId) {
