@@ -1,6 +1,7 @@
 package dev.millrace.runtime.dataset;
 
 import dev.millrace.streaming.Pair;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,26 @@ public final class KeyedPartitions<K, V> extends Dataset<Pair<K, V>>
   private KeyedPartitions(HashMap<K, V>[] partitions, HashPartitioner partitioner) {
     this.partitions = partitions;
     this.partitioner = partitioner;
+  }
+
+  /** A map flattened as key, value, key, value..., in its iteration order. */
+  public static List<Object> flatten(Map<?, ?> map) {
+    List<Object> flat = new ArrayList<>(2 * map.size());
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      flat.add(e.getKey());
+      flat.add(e.getValue());
+    }
+    return flat;
+  }
+
+  /** The map of a {@link #flatten flattened} one. */
+  @SuppressWarnings("unchecked")
+  public static <K, V> HashMap<K, V> unflatten(List<Object> flat) {
+    HashMap<K, V> map = new HashMap<>(Math.max(16, flat.size() * 2 / 3));
+    for (int i = 0; i + 1 < flat.size(); i += 2) {
+      map.put((K) flat.get(i), (V) flat.get(i + 1));
+    }
+    return map;
   }
 
   /**

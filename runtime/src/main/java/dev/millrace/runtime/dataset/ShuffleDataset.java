@@ -136,12 +136,7 @@ public final class ShuffleDataset<K, V, C> extends Dataset<Pair<K, C>>
   public static List<List<Object>> keysAndCombiners(Map<?, ?>[] mapOutput) {
     List<List<Object>> out = new ArrayList<>(mapOutput.length);
     for (Map<?, ?> bucket : mapOutput) {
-      List<Object> flat = new ArrayList<>(2 * bucket.size());
-      for (Map.Entry<?, ?> e : bucket.entrySet()) {
-        flat.add(e.getKey());
-        flat.add(e.getValue());
-      }
-      out.add(flat);
+      out.add(KeyedPartitions.flatten(bucket));
     }
     return out;
   }
@@ -157,12 +152,7 @@ public final class ShuffleDataset<K, V, C> extends Dataset<Pair<K, C>>
     }
     HashMap<K, C>[] maps = new HashMap[n];
     for (int r = 0; r < n; r++) {
-      List<Object> flat = keysAndCombiners.get(r);
-      HashMap<K, C> map = new HashMap<>();
-      for (int i = 0; i + 1 < flat.size(); i += 2) {
-        map.put((K) flat.get(i), (C) flat.get(i + 1));
-      }
-      maps[r] = map;
+      maps[r] = KeyedPartitions.unflatten(keysAndCombiners.get(r));
     }
     return maps;
   }

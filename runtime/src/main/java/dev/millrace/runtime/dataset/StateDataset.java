@@ -2,7 +2,6 @@ package dev.millrace.runtime.dataset;
 
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.streaming.Pair;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,7 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
   private ShuffleDataset<K, V, List<V>> newValues;
   private final BiFunction<List<V>, Optional<S>, Optional<S>> update;
   private final HashPartitioner partitioner;
-  private final HeldPartitions<K, S> held = new HeldPartitions<>(StateDataset::unflatten);
+  private final HeldPartitions<K, S> held = new HeldPartitions<>(KeyedPartitions::unflatten);
 
   /**
    * The state of node {@code nodeId} at {@code batchTime} after applying {@code newValues} to
@@ -94,26 +93,6 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
       }
     }
     return after;
-  }
-
-  /** A map flattened as key, value, key, value..., in its iteration order. */
-  public static List<Object> flatten(Map<?, ?> map) {
-    List<Object> flat = new ArrayList<>(2 * map.size());
-    for (Map.Entry<?, ?> e : map.entrySet()) {
-      flat.add(e.getKey());
-      flat.add(e.getValue());
-    }
-    return flat;
-  }
-
-  /** The map of a {@link #flatten flattened} one. */
-  @SuppressWarnings("unchecked")
-  public static <K, V> HashMap<K, V> unflatten(List<Object> flat) {
-    HashMap<K, V> map = new HashMap<>(Math.max(16, flat.size() * 2 / 3));
-    for (int i = 0; i + 1 < flat.size(); i += 2) {
-      map.put((K) flat.get(i), (V) flat.get(i + 1));
-    }
-    return map;
   }
 
   /**
@@ -194,12 +173,12 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
 
     @Override
     public List<Object> previousPartition(int partition) {
-      return before == null ? List.of() : flatten(before.partitionMap(partition));
+      return before == null ? List.of() : KeyedPartitions.flatten(before.partitionMap(partition));
     }
 
     @Override
     public List<Object> input(int partition) {
-      return flatten(arrived.partitionMap(partition));
+      return KeyedPartitions.flatten(arrived.partitionMap(partition));
     }
 
     @Override

@@ -189,7 +189,7 @@ public final class WindowReduceDataset<K, V> extends Dataset<Pair<K, V>>
     for (List<? extends Map<?, ?>> batches : List.of(leaving, entering)) {
       input.add(batches.size());
       for (Map<?, ?> batch : batches) {
-        input.add(StateDataset.flatten(batch));
+        input.add(KeyedPartitions.flatten(batch));
       }
     }
     return input;
@@ -204,7 +204,7 @@ public final class WindowReduceDataset<K, V> extends Dataset<Pair<K, V>>
       int count = (Integer) input.get(i++);
       List<HashMap<K, V>> batches = new ArrayList<>(count);
       for (int b = 0; b < count; b++) {
-        batches.add(StateDataset.unflatten((List<Object>) input.get(i++)));
+        batches.add(KeyedPartitions.unflatten((List<Object>) input.get(i++)));
       }
       both.add(batches);
     }

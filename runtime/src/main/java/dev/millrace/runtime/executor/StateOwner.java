@@ -2,7 +2,7 @@ package dev.millrace.runtime.executor;
 
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.codec.RecordCodec;
-import dev.millrace.runtime.dataset.StateDataset;
+import dev.millrace.runtime.dataset.KeyedPartitions;
 import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.recovery.StatePartitionRecovery;
 import dev.millrace.runtime.stream.PartitionedState;
@@ -101,10 +101,10 @@ public final class StateOwner implements AutoCloseable {
       List<Integer> key = List.of(task.nodeId(), task.partition());
       switch (task.op()) {
         case SET ->
-            keep(key, task.batchTime(), StateDataset.unflatten(codec.decode(task.records())));
+            keep(key, task.batchTime(), KeyedPartitions.unflatten(codec.decode(task.records())));
         case UPDATE -> keep(key, task.batchTime(), update(task, key));
         case FETCH ->
-            answer = codec.encode(StateDataset.flatten(state(key, task.batchTime(), task)));
+            answer = codec.encode(KeyedPartitions.flatten(state(key, task.batchTime(), task)));
         case RESTORE -> keep(key, task.batchTime(), restore(task));
         case SNAPSHOT -> answer = snapshot(task, state(key, task.batchTime(), task));
         case DROP -> held.remove(key);

@@ -60,7 +60,7 @@ public final class StateNode<K, V, S> extends StreamNode<Pair<K, S>>
   @Override
   @SuppressWarnings("unchecked")
   public HashMap<Object, Object> updatePartition(Map<Object, Object> before, List<Object> input) {
-    Map<K, List<V>> arrived = StateDataset.unflatten(input);
+    Map<K, List<V>> arrived = KeyedPartitions.unflatten(input);
     return (HashMap<Object, Object>)
         (HashMap<?, ?>)
             StateDataset.updatePartition((Map<K, S>) (Map<?, ?>) before, arrived, update);
@@ -90,7 +90,7 @@ public final class StateNode<K, V, S> extends StreamNode<Pair<K, S>>
         Dataset<?> updated = getOrCompute(time);
         ShuffleDataset<?, ?, ?> grouped = (ShuffleDataset<?, ?, ?>) updated.parents().get(0);
         runner.prepare(List.of(grouped));
-        state = updatePartition(state, StateDataset.flatten(grouped.partitionMap(partition)));
+        state = updatePartition(state, KeyedPartitions.flatten(grouped.partitionMap(partition)));
       }
 
       @Override

@@ -6,7 +6,6 @@ import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.HashPartitioner;
 import dev.millrace.runtime.dataset.KeyedDataset;
 import dev.millrace.runtime.dataset.KeyedPartitions;
-import dev.millrace.runtime.dataset.StateDataset;
 import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.dataset.WindowAccumulator;
 import dev.millrace.runtime.dataset.WindowReduceDataset;
@@ -217,12 +216,12 @@ public final class WindowReduceNode<K, V> extends StreamNode<Pair<K, V>>
       List<? extends Map<Object, Object>> entering) {
     HashMap<K, WindowAccumulator<V>> next =
         WindowReduceDataset.windowPartition(
-            WindowReduceDataset.<K, V>fromWire(StateDataset.flatten(before)),
+            WindowReduceDataset.<K, V>fromWire(KeyedPartitions.flatten(before)),
             (List<Map<K, V>>) (List<?>) leaving,
             (List<Map<K, V>>) (List<?>) entering,
             reduce,
             inverse);
-    return StateDataset.unflatten(WindowReduceDataset.toWire(next));
+    return KeyedPartitions.unflatten(WindowReduceDataset.toWire(next));
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
+import java.util.function.LongConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,11 +124,7 @@ class TextFileDatasetTest {
   void computesAPartitionFromItsOwnSplitAloneAndCountsIt() throws IOException {
     Path first = file("1\n2\n");
     Path second = file("3\n");
-    TextFileDataset ds =
-        new TextFileDataset(
-            "files",
-            List.of(first, second),
-            List.of(new FileSplit(first, 0, 4), new FileSplit(second, 0, 2)));
+    TextFileDataset ds = twoFiles(first, second, lines -> {});
     Files.delete(first);
 
     assertEquals(List.of("3"), ds.collectPartition(1));
@@ -139,12 +136,7 @@ class TextFileDatasetTest {
     Path first = file("1\n2\n");
     Path second = file("3\n");
     List<Long> told = new ArrayList<>();
-    TextFileDataset ds =
-        new TextFileDataset(
-            "files",
-            List.of(first, second),
-            List.of(new FileSplit(first, 0, 4), new FileSplit(second, 0, 2)),
-            told::add);
+    TextFileDataset ds = twoFiles(first, second, told::add);
 
     assertEquals(List.of("1", "2"), ds.collectPartition(0));
     Files.delete(first);
@@ -161,12 +153,7 @@ class TextFileDatasetTest {
     Path first = file("1\n2\n");
     Path second = file("3\n");
     List<Long> told = new ArrayList<>();
-    TextFileDataset ds =
-        new TextFileDataset(
-            "files",
-            List.of(first, second),
-            List.of(new FileSplit(first, 0, 4), new FileSplit(second, 0, 2)),
-            told::add);
+    TextFileDataset ds = twoFiles(first, second, told::add);
     Files.delete(first);
     Files.delete(second);
 
@@ -193,6 +180,17 @@ class TextFileDatasetTest {
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("deleted before the batch read it"), e.getMessage());
     assertEquals(Map.of(), ds.countedPartitions());
+  }
+
+  /**
+   * {@code first} ("1\n2\n") and {@code second} ("3\n"), a split each, telling {@code onCounted}.
+   */
+  private static TextFileDataset twoFiles(Path first, Path second, LongConsumer onCounted) {
+    return new TextFileDataset(
+        "files",
+        List.of(first, second),
+        List.of(new FileSplit(first, 0, 4), new FileSplit(second, 0, 2)),
+        onCounted);
   }
 
   private List<String> read(Path file, List<FileSplit> splits) {
