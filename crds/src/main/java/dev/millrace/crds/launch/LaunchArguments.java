@@ -35,12 +35,27 @@ public final class LaunchArguments {
    */
   public static List<String> executor(
       StreamingApp app, String executorId, String driverAddress, String specPath) {
+    return executor(app, executorId, "--driver", driverAddress, specPath);
+  }
+
+  /**
+   * As {@link #executor(StreamingApp, String, String, String)}, finding the driver with {@code
+   * --driver-address-file <addressFile>}: the URI of a file each driver attempt rewrites with where
+   * it listens.
+   */
+  public static List<String> executorFindingDriverIn(
+      StreamingApp app, String executorId, String addressFile, String specPath) {
+    return executor(app, executorId, "--driver-address-file", addressFile, specPath);
+  }
+
+  private static List<String> executor(
+      StreamingApp app, String executorId, String driverOption, String driver, String specPath) {
     ExecutorSpec executor = app.getSpec().getExecutor();
     return new ArrayList<>(
         List.of(
             "executor",
-            "--driver",
-            driverAddress,
+            driverOption,
+            driver,
             "--app",
             app.getMetadata().getName(),
             "--spec",

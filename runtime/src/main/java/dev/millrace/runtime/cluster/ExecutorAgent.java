@@ -15,8 +15,12 @@ import dev.millrace.runtime.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +36,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExecutorAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorAgent.class);
+  private static final Executor LOCATING =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "locate-driver");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final Transport transport;
   private final EventLoop loop;
-  private final String driverHost;
-  private final int driverPort;
+  private final DriverLocator driver;
   private final Register identity;
   private final Duration driverTimeout;
   private final TaskHandler tasks;
@@ -44,6 +54,7 @@ public final class ExecutorAgent implements AutoCloseable {
   private final CompletableFuture<String> driverGone = new CompletableFuture<>();
 
   private Channel channel;
+  private String driverAddress;
   private ScheduledFuture<?> heartbeats;
   private ScheduledFuture<?> watchdog;
   private long sequence;
@@ -54,21 +65,19 @@ public final class ExecutorAgent implements AutoCloseable {
 
   /**
    * An agent for the executor {@code identity} describes ({@link Register#driverEpochSeen} is
-   * ignored), for the driver at {@code driverHost:driverPort}, giving up after {@code
-   * driverTimeout} without an answer, running the tasks of its current session with {@code tasks}.
-   * Nothing happens before {@link #start}.
+   * ignored), for the driver {@code driver} locates (asked before each connection attempt), giving
+   * up after {@code driverTimeout} without an answer, running the tasks of its current session with
+   * {@code tasks}. Nothing happens before {@link #start}.
    */
   public ExecutorAgent(
       Transport transport,
-      String driverHost,
-      int driverPort,
+      DriverLocator driver,
       Register identity,
       Duration driverTimeout,
       TaskHandler tasks) {
     this.transport = transport;
     this.loop = transport.nextLoop();
-    this.driverHost = driverHost;
-    this.driverPort = driverPort;
+    this.driver = driver;
     this.identity = identity;
     this.driverTimeout = driverTimeout;
     this.tasks = tasks;
@@ -106,16 +115,41 @@ public final class ExecutorAgent implements AutoCloseable {
     if (closed) {
       return;
     }
+    if (driver.immediate()) {
+      connectTo(locateNow());
+    } else {
+      // May read a remote file: never on the event loop.
+      CompletableFuture.supplyAsync(this::locateNow, LOCATING)
+          .thenAccept(address -> loop.execute(() -> connectTo(address)));
+    }
+  }
+
+  /** The driver's address, or null (logged) if it cannot be known now. */
+  private InetSocketAddress locateNow() {
+    try {
+      return driver.locate();
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot locate the driver ({}): {}", driver, e.toString());
+      return null;
+    }
+  }
+
+  private void connectTo(InetSocketAddress address) {
+    if (closed) {
+      return;
+    }
+    if (address == null) {
+      reconnectLater();
+      return;
+    }
+    driverAddress = address.getHostString() + ":" + address.getPort();
     transport
-        .connect(loop, driverHost, driverPort, new Handler())
+        .connect(loop, address.getHostString(), address.getPort(), new Handler())
         .addListener(
             connecting -> {
               if (!connecting.isSuccess()) {
                 LOG.debug(
-                    "cannot reach the driver at {}:{}: {}",
-                    driverHost,
-                    driverPort,
-                    connecting.cause().getMessage());
+                    "cannot reach the driver at {}: {}", address, connecting.cause().getMessage());
                 reconnectLater();
               }
             });
@@ -156,11 +190,10 @@ public final class ExecutorAgent implements AutoCloseable {
         loop.scheduleWithFixedDelay(
             this::heartbeat, 0, accepted.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
     LOG.info(
-        "executor {} registered with driver epoch {} at {}:{} as session {}",
+        "executor {} registered with driver epoch {} at {} as session {}",
         identity.executorId(),
         driverEpoch,
-        driverHost,
-        driverPort,
+        driverAddress,
         sessionId);
   }
 
@@ -200,9 +233,7 @@ public final class ExecutorAgent implements AutoCloseable {
     if (silentNanos > driverTimeout.toNanos() && !driverGone.isDone()) {
       String reason =
           "no driver at "
-              + driverHost
-              + ":"
-              + driverPort
+              + (driverAddress == null ? driver.toString() : driverAddress)
               + " has answered for "
               + TimeUnit.NANOSECONDS.toMillis(silentNanos)
               + " ms (driver timeout "
@@ -266,9 +297,8 @@ public final class ExecutorAgent implements AutoCloseable {
         }
       } else if (message instanceof Rejected rejected) {
         LOG.error(
-            "the driver at {}:{} refused executor {}{}: {}",
-            driverHost,
-            driverPort,
+            "the driver at {} refused executor {}{}: {}",
+            driverAddress,
             identity.executorId(),
             rejected.permanent() ? " for good" : "",
             rejected.reason());
@@ -293,10 +323,9 @@ public final class ExecutorAgent implements AutoCloseable {
       channel = null;
       if (!closed) {
         LOG.info(
-            "executor {} lost its connection to the driver at {}:{}; reconnecting",
+            "executor {} lost its connection to the driver at {}; reconnecting",
             identity.executorId(),
-            driverHost,
-            driverPort);
+            driverAddress);
         dropSession();
         reconnectLater();
       }

@@ -68,8 +68,7 @@ public final class Executor {
         ExecutorAgent agent =
             new ExecutorAgent(
                 transport,
-                options.driverHost(),
-                options.driverPort(),
+                options.driver(),
                 identity(application),
                 options.driverTimeout(),
                 worker == null ? TaskHandler.NONE : tasks(worker, owner))) {

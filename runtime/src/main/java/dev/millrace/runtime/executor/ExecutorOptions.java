@@ -3,18 +3,24 @@ package dev.millrace.runtime.executor;
 import dev.millrace.crds.SpecDurations;
 import dev.millrace.crds.SpecMemory;
 import dev.millrace.runtime.cli.UsageException;
+import dev.millrace.runtime.cluster.DriverLocator;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 
 /**
- * How a backend starts an executor: {@code --driver <host:port> --app <name> [--spec <file>] [--id
- * ID] [--cores N] [--memory 1Gi] [--driver-timeout 5m] [--supervisor-pid PID]}, the same flags on
- * every backend. {@code --spec} is the spec file the driver reads: without it the executor
- * registers but cannot run tasks.
+ * How a backend starts an executor: {@code --driver <host:port> | --driver-address-file <uri> --app
+ * <name> [--spec <file>] [--id ID] [--cores N] [--memory 1Gi] [--driver-timeout 5m]
+ * [--supervisor-pid PID]}, the same flags on every backend. {@code --spec} is the spec file the
+ * driver reads: without it the executor registers but cannot run tasks. {@code
+ * --driver-address-file} names a file on any Hadoop file system holding the driver's {@code
+ * host:port}, read again before every connection attempt, for backends where a restarted driver
+ * listens elsewhere.
  *
- * @param driverHost the host of the driver's executor endpoint
- * @param driverPort its port
+ * @param driver where the driver's executor endpoint is
  * @param app the application's name; a driver of another application rejects the executor
  * @param executorId the executor's id, stable across its re-registrations
  * @param cores task slots offered to the driver
@@ -25,8 +31,7 @@ import java.util.List;
  *     process ends, so a supervisor that dies never leaves executors behind
  */
 public record ExecutorOptions(
-    String driverHost,
-    int driverPort,
+    DriverLocator driver,
     String app,
     String executorId,
     int cores,
@@ -45,6 +50,7 @@ public record ExecutorOptions(
    */
   public static ExecutorOptions parse(List<String> args) {
     String driver = null;
+    String addressFile = null;
     String app = null;
     String id = "exec-" + ProcessHandle.current().pid();
     int cores = Runtime.getRuntime().availableProcessors();
@@ -58,6 +64,7 @@ public record ExecutorOptions(
       try {
         switch (option) {
           case "--driver" -> driver = value;
+          case "--driver-address-file" -> addressFile = value;
           case "--app" -> app = value;
           case "--id" -> id = value;
           case "--cores" -> cores = Integer.parseInt(value);
@@ -69,7 +76,8 @@ public record ExecutorOptions(
               throw new UsageException(
                   "unknown executor option "
                       + option
-                      + "; the options are --driver <host:port>, --app <name>, --spec <file>,"
+                      + "; the options are --driver <host:port> or --driver-address-file <uri>,"
+                      + " --app <name>, --spec <file>,"
                       + " --id ID, --cores N, --memory 1Gi, --driver-timeout 5m and"
                       + " --supervisor-pid PID");
         }
@@ -77,10 +85,20 @@ public record ExecutorOptions(
         throw new UsageException(option + " cannot take '" + value + "': " + e.getMessage());
       }
     }
-    if (driver == null || app == null) {
+    if ((driver == null) == (addressFile == null) || app == null) {
       throw new UsageException(
-          "executor needs --driver <host:port> (the driver's executor address) and --app <name>");
+          "executor needs either --driver <host:port> (the driver's executor address) or"
+              + " --driver-address-file <uri> (a file holding it), and --app <name>");
     }
+    DriverLocator locator = driver != null ? fixedLocator(driver) : fileLocator(addressFile);
+    if (cores < 1) {
+      throw new UsageException("--cores must be at least 1, got " + cores);
+    }
+    return new ExecutorOptions(
+        locator, app, id, cores, memoryBytes, driverTimeout, spec, supervisorPid);
+  }
+
+  private static DriverLocator fixedLocator(String driver) {
     int colon = driver.lastIndexOf(':');
     int port;
     try {
@@ -92,19 +110,25 @@ public record ExecutorOptions(
       throw new UsageException(
           "--driver takes host:port, e.g. 10.0.0.7:7077, got '" + driver + "'");
     }
-    if (cores < 1) {
-      throw new UsageException("--cores must be at least 1, got " + cores);
+    return DriverLocator.at(driver.substring(0, colon), port);
+  }
+
+  private static DriverLocator fileLocator(String uri) {
+    URI parsed;
+    try {
+      parsed = new URI(uri);
+    } catch (URISyntaxException e) {
+      throw new UsageException(
+          "--driver-address-file takes a file URI such as hdfs://nn:8020/apps/a/driver.address,"
+              + " got '"
+              + uri
+              + "': "
+              + e.getMessage());
     }
-    return new ExecutorOptions(
-        driver.substring(0, colon),
-        port,
-        app,
-        id,
-        cores,
-        memoryBytes,
-        driverTimeout,
-        spec,
-        supervisorPid);
+    if (parsed.getScheme() == null) {
+      parsed = Path.of(uri).toAbsolutePath().toUri();
+    }
+    return DriverLocator.inFile(parsed, new Configuration());
   }
 
   private static long pid(String value) {

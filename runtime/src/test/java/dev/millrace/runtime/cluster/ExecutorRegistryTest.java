@@ -9,11 +9,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.millrace.runtime.transport.Message;
 import dev.millrace.runtime.transport.Transport;
 import dev.millrace.runtime.transport.TransportOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ExecutorRegistryTest {
   private static final Duration INTERVAL = Duration.ofMillis(50);
@@ -36,11 +41,18 @@ class ExecutorRegistryTest {
   }
 
   private ExecutorAgent agent(String id, String app, int port) {
+    return agent(id, app, DriverLocator.at("127.0.0.1", port));
+  }
+
+  private ExecutorAgent agent(String id, DriverLocator driver) {
+    return agent(id, "clicks", driver);
+  }
+
+  private ExecutorAgent agent(String id, String app, DriverLocator driver) {
     ExecutorAgent agent =
         new ExecutorAgent(
             transport,
-            "127.0.0.1",
-            port,
+            driver,
             new Message.Register(id, app, 2, 1L << 30, 1000, "localhost", 0, ""),
             Duration.ofMinutes(1),
             TaskHandler.NONE);
@@ -186,6 +198,29 @@ class ExecutorRegistryTest {
         }
         assertNotEquals(0, a.sessionId());
         assertEquals(2, second.executorsReady());
+      }
+    }
+  }
+
+  @Test
+  void anAgentFollowsItsAddressFileToARestartedDriverOnAnotherPort(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("driver.address");
+    ExecutorRegistry first = registry(0, 1);
+    Files.writeString(file, "127.0.0.1:" + first.port() + "\n");
+    try (ExecutorAgent agent =
+        agent("exec-1", DriverLocator.inFile(file.toUri(), new Configuration()))) {
+      awaitTrue(() -> first.executorsReady() == 1, "the executor with the first driver");
+      first.close();
+
+      try (ExecutorRegistry second = registry(0, 2)) {
+        // Written as a backend publishes it: complete, then moved over the old one.
+        Path next = dir.resolve(".driver.address.tmp");
+        Files.writeString(next, "127.0.0.1:" + second.port());
+        Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        awaitTrue(
+            () -> second.executorsReady() == 1 && agent.driverEpoch() == 2,
+            "the executor found the second driver on port " + second.port() + " through the file");
       }
     }
   }

@@ -31,6 +31,29 @@ class ExecutorOptionsTest {
     assertTrue(message.contains("--supervisor-pid cannot take '0'"), message);
   }
 
+  @Test
+  void theDriverIsGivenEitherByAddressOrByAnAddressFileNeverBoth() {
+    assertEquals("10.0.0.7:7077", ExecutorOptions.parse(REQUIRED).driver().toString());
+    ExecutorOptions inFile =
+        ExecutorOptions.parse(
+            List.of("--driver-address-file", "hdfs://nn:8020/apps/a/driver", "--app", "a"));
+    assertEquals("the address in hdfs://nn:8020/apps/a/driver", inFile.driver().toString());
+    String both =
+        assertThrows(
+                UsageException.class,
+                () ->
+                    ExecutorOptions.parse(
+                        concat(REQUIRED, List.of("--driver-address-file", "/tmp/driver"))))
+            .getMessage();
+    assertTrue(both.contains("either --driver <host:port>"), both);
+    String badPort =
+        assertThrows(
+                UsageException.class,
+                () -> ExecutorOptions.parse(List.of("--driver", "nohost", "--app", "a")))
+            .getMessage();
+    assertTrue(badPort.contains("--driver takes host:port"), badPort);
+  }
+
   private static List<String> concat(List<String> a, List<String> b) {
     return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
   }
