@@ -5,10 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -20,9 +17,7 @@ import java.util.function.Supplier;
  *   <li>{@code GET /} and {@code GET /api/v1/status}: a redirect to the current driver's status
  *       ({@code /api/v1/status} of the driver), or 503 while no driver is up;
  *   <li>{@code GET /supervisor}: one line, what the Supervisor knows ({@code millrace status});
- *   <li>{@code POST /stop}: a graceful stop ({@code millrace stop});
- *   <li>{@code POST /driver?attempt=N&status=host:port&executors=host:port}: a driver container
- *       says where attempt N listens ({@link DriverContainer}).
+ *   <li>{@code POST /stop}: a graceful stop ({@code millrace stop}).
  * </ul>
  *
  * Requests only hand their work to the ApplicationMaster through {@link Listener}.
@@ -32,12 +27,6 @@ final class AmEndpoint implements AutoCloseable {
   interface Listener {
     /** A graceful stop was requested. */
     void stopRequested();
-
-    /**
-     * Driver {@code attempt} serves its status at {@code status} and executors at {@code
-     * executors}.
-     */
-    void driverListening(int attempt, String status, String executors);
   }
 
   private final HttpServer server;
@@ -77,17 +66,6 @@ final class AmEndpoint implements AutoCloseable {
             } else if (method.equals("POST") && path.equals("/stop")) {
               listener.stopRequested();
               reply(exchange, 202, "stopping gracefully\n");
-            } else if (method.equals("POST") && path.equals("/driver")) {
-              Map<String, String> query = query(exchange.getRequestURI());
-              try {
-                listener.driverListening(
-                    Integer.parseInt(query.get("attempt")),
-                    require(query, "status"),
-                    require(query, "executors"));
-                reply(exchange, 204, "");
-              } catch (IllegalArgumentException e) {
-                reply(exchange, 400, e.getMessage() + "\n");
-              }
             } else {
               reply(
                   exchange,
@@ -119,31 +97,6 @@ final class AmEndpoint implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
-  }
-
-  private static String require(Map<String, String> query, String name) {
-    String value = query.get(name);
-    if (value == null || value.isEmpty()) {
-      throw new IllegalArgumentException("missing query parameter " + name);
-    }
-    return value;
-  }
-
-  private static Map<String, String> query(URI uri) {
-    Map<String, String> values = new LinkedHashMap<>();
-    String raw = uri.getRawQuery();
-    if (raw == null) {
-      return values;
-    }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        values.put(
-            pair.substring(0, eq),
-            java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-    return values;
   }
 
   private static void reply(HttpExchange exchange, int code, String body) throws IOException {

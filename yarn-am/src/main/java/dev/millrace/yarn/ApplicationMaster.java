@@ -4,6 +4,7 @@ import dev.millrace.crds.Phase;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.launch.DriverStatusClient;
 import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.crds.supervision.DriverState;
 import dev.millrace.crds.supervision.ExitReport;
 import dev.millrace.crds.supervision.FailureClass;
 import dev.millrace.crds.supervision.Supervisor;
@@ -22,12 +23,16 @@ import dev.millrace.crds.supervision.SupervisorEvent.ExecutorStarted;
 import dev.millrace.crds.supervision.SupervisorEvent.StopRequested;
 import dev.millrace.crds.supervision.SupervisorEvent.Tick;
 import dev.millrace.crds.supervision.SupervisorPolicy;
+import dev.millrace.crds.supervision.SupervisorSnapshot;
+import dev.millrace.crds.supervision.SupervisorSnapshot.ExecutorSnapshot;
+import dev.millrace.crds.supervision.SupervisorSnapshot.ExecutorState;
 import dev.millrace.crds.supervision.SupervisorView;
 import dev.millrace.crds.validation.StreamingAppFiles;
 import dev.millrace.crds.validation.Target;
+import dev.millrace.yarn.AmLedger.Role;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,15 +40,18 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.ApplicationConstants;
+import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
 import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
@@ -72,6 +80,16 @@ import org.slf4j.LoggerFactory;
  * progress and stop requests. It unregisters SUCCEEDED after a graceful stop, FAILED when the
  * Supervisor gives up, and deletes the staging directory.
  *
+ * <p>An ApplicationMaster that dies takes nothing with it. The application is submitted with {@code
+ * keepContainersAcrossApplicationAttempts}, so its driver and executors keep running, and each
+ * attempt keeps an {@link AmLedger} in the staging directory: the Supervisor's snapshot and which
+ * container runs what. The next attempt reads it, adopts the containers YARN hands it from the
+ * previous attempts, and continues the same supervision; a container it cannot place is released,
+ * and what the ledger says runs but YARN no longer has ended while no ApplicationMaster watched,
+ * which is not the application's fault. Executors find the driver, and this class finds the
+ * driver's status, through the addresses the driver container publishes in the staging directory
+ * ({@link DriverContainer}), never through this process.
+ *
  * <p>All supervision runs on the thread that calls {@link #run()}; YARN's callback threads and the
  * HTTP endpoint only queue work for it.
  */
@@ -81,11 +99,15 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
   private static final Priority EXECUTOR_PRIORITY = Priority.newInstance(1);
   private static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
 
+  /** How often the ledger is rewritten when only clocks and batch progress have changed. */
+  private static final Duration LEDGER_PROGRESS_INTERVAL = Duration.ofSeconds(10);
+
   private final StreamingApp app;
   private final ContainerLaunches launches;
+  private final StagingDirectory staging;
   private final YarnConfiguration conf;
   private final Clock clock = Clock.systemUTC();
-  private final Supervisor supervisor;
+  private final SupervisorPolicy policy;
   private final DriverStatusClient statusClient = new DriverStatusClient();
   private final BlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
   private final String host;
@@ -94,8 +116,10 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
   private AMRMClientAsync<ContainerRequest> resourceManager;
   private NMClientAsync nodeManagers;
   private YarnClient yarn;
-  private DriverRelay relay;
   private AmEndpoint endpoint;
+  private Supervisor supervisor;
+  private AmLedger written;
+  private Instant writtenAt = Instant.MIN;
   private Integer pendingDriverAttempt;
   private boolean freshCheckpoint;
   private final Queue<String> pendingExecutors = new ArrayDeque<>();
@@ -105,29 +129,37 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
   private volatile String driverStatusAddress;
   private volatile SupervisorView view;
 
-  /** A container this AM launched: the driver (attempt > 0) or an executor. */
+  /** A container this AM launched or adopted: a driver attempt or an executor. */
   private static final class Running {
     final Container container;
+    final Role role;
     final int attempt;
     final String executorId;
     boolean endRequested;
 
-    Running(Container container, int attempt, String executorId) {
+    Running(Container container, Role role) {
       this.container = container;
-      this.attempt = attempt;
-      this.executorId = executorId;
+      this.role = role;
+      this.attempt = role.driverAttempt();
+      this.executorId = role.executorId();
     }
 
     boolean isDriver() {
-      return executorId == null;
+      return role.isDriver();
     }
   }
 
-  ApplicationMaster(StreamingApp app, ContainerLaunches launches, YarnConfiguration conf) {
+  ApplicationMaster(
+      StreamingApp app,
+      ContainerLaunches launches,
+      StagingDirectory staging,
+      YarnConfiguration conf) {
     this.app = app;
     this.launches = launches;
+    this.staging = staging;
     this.conf = conf;
-    this.supervisor = new Supervisor(SupervisorPolicy.from(app.getSpec()));
+    this.policy = SupervisorPolicy.from(app.getSpec());
+    this.supervisor = new Supervisor(policy);
     this.view = supervisor.view();
     String nmHost = System.getenv(ApplicationConstants.Environment.NM_HOST.name());
     this.host = nmHost == null ? "localhost" : nmHost;
@@ -147,7 +179,7 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
             FileSystem.get(java.net.URI.create(args[1]), conf),
             new org.apache.hadoop.fs.Path(args[1]));
     ContainerLaunches launches = new ContainerLaunches(app, staging.localResources());
-    ApplicationMaster am = new ApplicationMaster(app, launches, conf);
+    ApplicationMaster am = new ApplicationMaster(app, launches, staging, conf);
     boolean succeeded = am.run();
     staging.delete();
     System.exit(succeeded ? 0 : 1);
@@ -155,7 +187,6 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
 
   /** Supervises until the application ends; true if it Succeeded. */
   boolean run() throws IOException, YarnException, InterruptedException {
-    relay = DriverRelay.start();
     endpoint =
         AmEndpoint.start(this, () -> Optional.ofNullable(driverStatusAddress), this::describe);
     yarn = YarnClient.createYarnClient();
@@ -168,15 +199,14 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
     resourceManager.init(conf);
     resourceManager.start();
     String trackingUrl = "http://" + host + ":" + endpoint.port() + "/";
-    resourceManager.registerApplicationMaster(host, endpoint.port(), trackingUrl);
-    LOG.info(
-        "{} registered; tracking URL {}; executors reach the driver through {}:{}",
-        app.getMetadata().getName(),
-        trackingUrl,
-        host,
-        relay.port());
+    RegisterApplicationMasterResponse registration =
+        resourceManager.registerApplicationMaster(host, endpoint.port(), trackingUrl);
+    LOG.info("{} registered; tracking URL {}", app.getMetadata().getName(), trackingUrl);
     try {
+      adopt(registration.getContainersFromPreviousAttempts());
+      pollStatus();
       handle(new Tick(clock.instant()));
+      keepLedger();
       Instant nextPoll = clock.instant();
       while (!view.terminal()) {
         Instant now = clock.instant();
@@ -192,6 +222,7 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
           nextPoll = clock.instant().plus(POLL_INTERVAL);
         }
         handle(new Tick(clock.instant()));
+        keepLedger();
       }
       boolean succeeded = view.phase() == Phase.Succeeded;
       for (Running container : running.values()) {
@@ -205,7 +236,6 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
       LOG.info("{} ended {}: {}", app.getMetadata().getName(), view.phase(), view.message());
       return succeeded;
     } finally {
-      relay.close();
       endpoint.close();
       resourceManager.stop();
       nodeManagers.stop();
@@ -221,21 +251,6 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
   @Override
   public void stopRequested() {
     work.add(() -> handle(new StopRequested(clock.instant())));
-  }
-
-  @Override
-  public void driverListening(int attempt, String status, String executors) {
-    work.add(
-        () -> {
-          if (attempt != driverAttempt || !runsDriver(attempt)) {
-            return;
-          }
-          driverStatusAddress = status;
-          int colon = executors.lastIndexOf(':');
-          relay.retarget(
-              new InetSocketAddress(
-                  executors.substring(0, colon), Integer.parseInt(executors.substring(colon + 1))));
-        });
   }
 
   private boolean runsDriver(int attempt) {
@@ -323,19 +338,17 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
       int attempt = pendingDriverAttempt;
       pendingDriverAttempt = null;
       resourceManager.removeContainerRequest(request(launches.driverResource(), DRIVER_PRIORITY));
-      running.put(container.getId(), new Running(container, attempt, null));
+      running.put(container.getId(), new Running(container, Role.driver(attempt)));
       driverStatusAddress = null;
       lastBatchTime = Long.MIN_VALUE;
-      relay.retarget(null);
-      launch(
-          container,
-          launches.driver(attempt, freshCheckpoint, host + ":" + endpoint.port(), container));
+      launch(container, launches.driver(attempt, freshCheckpoint, staging.uri(), container));
     } else if (priority == EXECUTOR_PRIORITY.getPriority() && !pendingExecutors.isEmpty()) {
       String id = pendingExecutors.poll();
       resourceManager.removeContainerRequest(
           request(launches.executorResource(), EXECUTOR_PRIORITY));
-      running.put(container.getId(), new Running(container, 0, id));
-      launch(container, launches.executor(id, host + ":" + relay.port()));
+      running.put(container.getId(), new Running(container, Role.executor(id)));
+      launch(
+          container, launches.executor(id, staging.uri(StagingDirectory.DRIVER_EXECUTORS_ADDRESS)));
     } else {
       // YARN may allocate more than was asked: give the extra back.
       resourceManager.releaseAssignedContainer(container.getId());
@@ -345,14 +358,10 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
   private void launch(Container container, ContainerLaunchContext context) {
     LOG.info(
         "launching {} in {} on {}",
-        name(running.get(container.getId())),
+        running.get(container.getId()).role,
         container.getId(),
         container.getNodeId());
     nodeManagers.startContainerAsync(container, context);
-  }
-
-  private static String name(Running r) {
-    return r.isDriver() ? "driver attempt " + r.attempt : "executor " + r.executorId;
   }
 
   private void started(ContainerId id) {
@@ -376,11 +385,10 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
     if (r == null) {
       return; // an extra container given back
     }
-    LOG.info("{} in {} ended: {}", name(r), id, exit.describe());
+    LOG.info("{} in {} ended: {}", r.role, id, exit.describe());
     if (r.isDriver()) {
       if (r.attempt == driverAttempt) {
         driverStatusAddress = null;
-        relay.retarget(null);
       }
       handle(new DriverExited(clock.instant(), r.attempt, exit));
     } else {
@@ -393,24 +401,166 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
     boolean requested = r != null && r.endRequested;
     ExitReport exit = ContainerExits.classify(status.getExitStatus(), requested);
     if (r != null && !status.getDiagnostics().isBlank()) {
-      LOG.info("{} diagnostics: {}", name(r), status.getDiagnostics().strip());
+      LOG.info("{} diagnostics: {}", r.role, status.getDiagnostics().strip());
     }
     ended(status.getContainerId(), exit);
   }
 
+  /**
+   * Reads the current driver's progress into the Supervisor. Its status address is the one its
+   * container published; one that does not answer for the current attempt (the previous driver's,
+   * not yet replaced) is read again on the next poll.
+   */
   private void pollStatus() {
+    if (!runsDriver(driverAttempt)) {
+      return;
+    }
     String address = driverStatusAddress;
     if (address == null) {
-      return;
+      address = published(StagingDirectory.DRIVER_STATUS_ADDRESS).orElse(null);
+      if (address == null) {
+        return;
+      }
     }
     Optional<DriverStatusReport> report = statusClient.poll(address);
     if (report.isEmpty() || report.get().attempt() != driverAttempt) {
+      driverStatusAddress = null;
       return;
     }
+    driverStatusAddress = address;
     Long batchTime = report.get().lastCompletedBatchTimeMs();
     if (batchTime != null && batchTime > lastBatchTime) {
       lastBatchTime = batchTime;
       handle(new BatchCompleted(clock.instant(), Instant.ofEpochMilli(batchTime)));
+    }
+  }
+
+  private Optional<String> published(String name) {
+    try {
+      return staging.read(name).map(b -> new String(b, StandardCharsets.UTF_8).strip());
+    } catch (IOException e) {
+      LOG.warn("cannot read {}: {}", staging.uri(name), e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Continues where the previous attempts left off: restores the Supervisor from the ledger and
+   * adopts the containers YARN kept for this attempt. A container the ledger does not place (or
+   * places in an attempt long gone) is released; a driver or executor the Supervisor counts as live
+   * that YARN no longer has ended while no ApplicationMaster watched: not the application's fault,
+   * so not counted toward its restarts.
+   */
+  private void adopt(List<Container> previous) {
+    Optional<AmLedger> ledger = readLedger();
+    if (ledger.isEmpty()) {
+      for (Container container : previous) {
+        LOG.warn("releasing {}: no ledger says what it runs", container.getId());
+        resourceManager.releaseAssignedContainer(container.getId());
+      }
+      return;
+    }
+    SupervisorSnapshot snapshot = ledger.get().supervisor();
+    supervisor = Supervisor.restore(policy, snapshot);
+    view = supervisor.view();
+    driverAttempt = snapshot.attempt();
+    freshCheckpoint = snapshot.attemptStartsFresh();
+    lastBatchTime =
+        snapshot.lastBatchTime() == null ? Long.MIN_VALUE : snapshot.lastBatchTime().toEpochMilli();
+    Set<String> tracked = new HashSet<>();
+    for (ExecutorSnapshot executor : snapshot.executors()) {
+      tracked.add(executor.id());
+    }
+    for (Container container : previous) {
+      Role role = ledger.get().containers().get(container.getId().toString());
+      boolean current =
+          role != null
+              && (role.isDriver()
+                  ? role.driverAttempt() == driverAttempt
+                  : tracked.contains(role.executorId()));
+      if (current) {
+        LOG.info("adopted {} in {}", role, container.getId());
+        running.put(container.getId(), new Running(container, role));
+      } else {
+        LOG.warn(
+            "releasing {} from a previous attempt: {}",
+            container.getId(),
+            role == null ? "the ledger does not place it" : role + " is no longer supervised");
+        resourceManager.releaseAssignedContainer(container.getId());
+      }
+    }
+    Instant now = clock.instant();
+    ExitReport lost =
+        new ExitReport(null, "EndedWhileNoApplicationMasterRan", FailureClass.INFRASTRUCTURE);
+    if (snapshot.driverState() != DriverState.NONE) {
+      handle(
+          runsDriver(driverAttempt)
+              ? new DriverStarted(now, driverAttempt)
+              : new DriverExited(now, driverAttempt, lost));
+    }
+    for (ExecutorSnapshot executor : snapshot.executors()) {
+      if (executor.state() == ExecutorState.WAITING) {
+        continue;
+      }
+      boolean adopted = running.values().stream().anyMatch(r -> executor.id().equals(r.executorId));
+      handle(
+          adopted
+              ? new ExecutorStarted(now, executor.id())
+              : new ExecutorExited(now, executor.id(), lost));
+    }
+    LOG.info(
+        "continued from the ledger of a previous attempt: driver attempt {}, {} of {} containers"
+            + " adopted; {}",
+        driverAttempt,
+        running.size(),
+        ledger.get().containers().size(),
+        view.message());
+  }
+
+  private Optional<AmLedger> readLedger() {
+    try {
+      Optional<byte[]> bytes = staging.read(StagingDirectory.LEDGER);
+      if (bytes.isPresent()) {
+        return Optional.of(AmLedger.fromJson(bytes.get()));
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      LOG.warn(
+          "cannot read the ledger {} ({}); starting supervision afresh: the driver restarts from"
+              + " its checkpoint",
+          staging.uri(StagingDirectory.LEDGER),
+          e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Writes the ledger when what it says has changed, and at least every {@link
+   * #LEDGER_PROGRESS_INTERVAL} while only batch progress moves. A write that fails is tried again
+   * on the next turn; the application runs on meanwhile.
+   */
+  private void keepLedger() {
+    Map<String, Role> roles = new HashMap<>();
+    running.forEach((id, r) -> roles.put(id.toString(), r.role));
+    AmLedger now = new AmLedger(supervisor.snapshot(), roles);
+    Instant time = clock.instant();
+    boolean due =
+        written == null
+            || !now.sameButProgress(written)
+            || !time.isBefore(writtenAt.plus(LEDGER_PROGRESS_INTERVAL));
+    if (!due) {
+      return;
+    }
+    try {
+      staging.publish(StagingDirectory.LEDGER, now.toJson());
+      written = now;
+      writtenAt = time;
+    } catch (IOException e) {
+      LOG.warn(
+          "cannot write the ledger {}: {}; a restarted ApplicationMaster would restart the driver"
+              + " from its checkpoint instead of adopting it",
+          staging.uri(StagingDirectory.LEDGER),
+          e.toString());
     }
   }
 

@@ -54,17 +54,17 @@ final class ContainerLaunches {
   }
 
   /**
-   * Driver {@code attempt} in {@code container}; it tells the AM at {@code amAddress} where it
-   * listens.
+   * Driver {@code attempt} in {@code container}; it publishes where it listens in the staging
+   * directory at {@code stagingUri}.
    */
   ContainerLaunchContext driver(
-      int attempt, boolean freshCheckpoint, String amAddress, Container container) {
+      int attempt, boolean freshCheckpoint, String stagingUri, Container container) {
     List<String> args =
         new ArrayList<>(
             List.of(
                 DriverContainer.class.getName(),
-                "--am",
-                amAddress,
+                "--staging",
+                stagingUri,
                 "--host",
                 container.getNodeId().getHost(),
                 "--",
@@ -80,13 +80,17 @@ final class ContainerLaunches {
     return context(megabytes(app.getSpec().getDriver().getMemory()), args, env);
   }
 
-  /** Executor {@code executorId}, registering with the driver through {@code driverAddress}. */
-  ContainerLaunchContext executor(String executorId, String driverAddress) {
+  /**
+   * Executor {@code executorId}, finding the current driver attempt in the address file at {@code
+   * driverAddressFile} (each attempt rewrites it).
+   */
+  ContainerLaunchContext executor(String executorId, String driverAddressFile) {
     ExecutorSpec executor = app.getSpec().getExecutor();
     List<String> args = new ArrayList<>();
     args.add("dev.millrace.runtime.cli.Millrace");
     args.addAll(
-        LaunchArguments.executor(app, executorId, driverAddress, StagingDirectory.SPEC_NAME));
+        LaunchArguments.executorFindingDriverIn(
+            app, executorId, driverAddressFile, StagingDirectory.SPEC_NAME));
     return context(megabytes(executor.getMemory()), args, environment(executor.getEnv()));
   }
 
@@ -99,6 +103,7 @@ final class ContainerLaunches {
     command.add("exec");
     command.add(ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java");
     command.add("-Xmx" + heapMegabytes(memoryMb) + "m");
+    command.add(ContainerMain.class.getName());
     for (String arg : mainAndArgs) {
       command.add(quoted(arg));
     }

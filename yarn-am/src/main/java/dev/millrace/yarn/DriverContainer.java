@@ -2,28 +2,24 @@ package dev.millrace.yarn;
 
 import dev.millrace.runtime.cli.Millrace;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The main of a driver container: {@code DriverContainer --am host:port --host H -- <driver
+ * The main of a driver container: {@code DriverContainer --staging <uri> --host H -- <driver
  * options>}. Runs {@code millrace driver} in this process as every backend starts it, with address
- * files in the container's directory, and tells the ApplicationMaster where this attempt listens as
- * soon as the driver has written them: the AM cannot read the container's files, and only the
- * driver knows the ports it picked.
+ * files in the container's directory, and publishes where this attempt listens in the application's
+ * staging directory as soon as the driver has written them: only the driver knows the ports it
+ * picked, and the executors and the ApplicationMaster (whichever attempt of it runs) read them
+ * there. Publishing never depends on the ApplicationMaster being up.
  */
 public final class DriverContainer {
   private static final Logger LOG = LoggerFactory.getLogger(DriverContainer.class);
@@ -36,12 +32,13 @@ public final class DriverContainer {
   public static void main(String[] args) {
     List<String> all = Arrays.asList(args);
     int separator = all.indexOf("--");
-    if (separator < 0 || all.indexOf("--am") != 0 || all.indexOf("--host") != 2) {
+    if (separator < 0 || all.indexOf("--staging") != 0 || all.indexOf("--host") != 2) {
       System.err.println(
-          "usage: DriverContainer --am <host:port> --host <this host> -- <driver options>");
+          "usage: DriverContainer --staging <staging directory URI> --host <this host> -- <driver"
+              + " options>");
       System.exit(78);
     }
-    String am = all.get(1);
+    String staging = all.get(1);
     String host = all.get(3);
     List<String> driver = new ArrayList<>(List.of("driver"));
     driver.addAll(all.subList(separator + 1, all.size()));
@@ -52,9 +49,9 @@ public final class DriverContainer {
             "--executor-address-file",
             EXECUTOR_ADDRESS.toString()));
     int attempt = attempt(driver);
-    Thread reporter = new Thread(() -> report(am, host, attempt), "report-driver-address");
-    reporter.setDaemon(true);
-    reporter.start();
+    Thread publisher = new Thread(() -> publish(staging, host, attempt), "publish-driver-address");
+    publisher.setDaemon(true);
+    publisher.start();
     Millrace.main(driver.toArray(String[]::new));
   }
 
@@ -63,47 +60,38 @@ public final class DriverContainer {
     return i < 0 ? 1 : Integer.parseInt(driver.get(i + 1));
   }
 
-  /** Waits for both address files, then posts them to the AM (retrying while it is busy). */
-  private static void report(String am, String host, int attempt) {
+  /** Waits for both address files, then publishes them (retrying while HDFS is unavailable). */
+  private static void publish(String stagingUri, String host, int attempt) {
     try {
-      String status = awaitPort(STATUS_ADDRESS);
-      String executors = awaitPort(EXECUTOR_ADDRESS);
-      URI uri =
-          URI.create(
-              "http://"
-                  + am
-                  + "/driver?attempt="
-                  + attempt
-                  + "&status="
-                  + URLEncoder.encode(host + ":" + status, StandardCharsets.UTF_8)
-                  + "&executors="
-                  + URLEncoder.encode(host + ":" + executors, StandardCharsets.UTF_8));
-      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      for (int tries = 0; tries < 30; tries++) {
+      String status = host + ":" + awaitPort(STATUS_ADDRESS);
+      String executors = host + ":" + awaitPort(EXECUTOR_ADDRESS);
+      for (int tries = 0; tries < 60; tries++) {
         try {
-          HttpResponse<String> response =
-              client.send(
-                  HttpRequest.newBuilder(uri)
-                      .POST(HttpRequest.BodyPublishers.noBody())
-                      .timeout(Duration.ofSeconds(5))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-          if (response.statusCode() / 100 == 2) {
-            LOG.info(
-                "told the ApplicationMaster at {} where driver attempt {} listens", am, attempt);
-            return;
-          }
-          LOG.warn("the ApplicationMaster at {} answered {}", am, response.statusCode());
+          org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(stagingUri);
+          StagingDirectory staging =
+              StagingDirectory.existing(dir.getFileSystem(new Configuration()), dir);
+          staging.publish(
+              StagingDirectory.DRIVER_STATUS_ADDRESS, status.getBytes(StandardCharsets.UTF_8));
+          staging.publish(
+              StagingDirectory.DRIVER_EXECUTORS_ADDRESS,
+              executors.getBytes(StandardCharsets.UTF_8));
+          LOG.info(
+              "driver attempt {} published its addresses (status {}, executors {}) in {}",
+              attempt,
+              status,
+              executors,
+              stagingUri);
+          return;
         } catch (IOException e) {
-          LOG.warn("cannot reach the ApplicationMaster at {}: {}", am, e.toString());
+          LOG.warn("cannot publish the driver's addresses in {}: {}", stagingUri, e.toString());
         }
         Thread.sleep(1000);
       }
       LOG.error(
-          "could not tell the ApplicationMaster at {} where driver attempt {} listens; executors"
-              + " cannot reach this driver",
-          am,
-          attempt);
+          "could not publish where driver attempt {} listens in {}; executors cannot reach this"
+              + " driver: check that HDFS is reachable from this node",
+          attempt,
+          stagingUri);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -1,6 +1,7 @@
 package dev.millrace.yarn;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -8,13 +9,18 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.yarn.api.records.LocalResource;
 import org.apache.hadoop.yarn.api.records.LocalResourceType;
 import org.apache.hadoop.yarn.api.records.LocalResourceVisibility;
@@ -26,10 +32,25 @@ import org.apache.hadoop.yarn.api.records.URL;
  * configuration as a jar, {@code app-jars/} with the application's {@code file://} jars, and the
  * spec as {@code app.yaml}. Every container localizes {@code lib/} and the spec; the
  * ApplicationMaster deletes the directory when the application ends.
+ *
+ * <p>While the application runs it also holds what its processes publish for each other: {@code
+ * driver/executors.address} and {@code driver/status.address}, where the current driver attempt
+ * listens (executors and the ApplicationMaster read them), and {@code am/ledger.json}, what the
+ * ApplicationMaster leaves for its next attempt ({@link AmLedger}). Each is replaced whole, by a
+ * rename, so that a reader never sees half of one.
  */
 final class StagingDirectory {
   /** The spec's name in the staging directory and in every container's working directory. */
   static final String SPEC_NAME = "app.yaml";
+
+  /** Where the current driver attempt accepts executors: {@code host:port}. */
+  static final String DRIVER_EXECUTORS_ADDRESS = "driver/executors.address";
+
+  /** Where the current driver attempt serves its status: {@code host:port}. */
+  static final String DRIVER_STATUS_ADDRESS = "driver/status.address";
+
+  /** The ApplicationMaster's ledger. */
+  static final String LEDGER = "am/ledger.json";
 
   private static final String LIB = "lib";
   private static final String APP_JARS = "app-jars";
@@ -114,6 +135,40 @@ final class StagingDirectory {
     resources.put(
         SPEC_NAME, resource(fs.getFileStatus(new org.apache.hadoop.fs.Path(dir, SPEC_NAME))));
     return resources;
+  }
+
+  /** The fully qualified URI of {@code name} in it. */
+  String uri(String name) {
+    return new org.apache.hadoop.fs.Path(dir, name).toString();
+  }
+
+  /**
+   * Replaces {@code name} with {@code bytes} at once: written beside it, then renamed over it, so
+   * that a reader sees the old content or the new, never a part.
+   */
+  void publish(String name, byte[] bytes) throws IOException {
+    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(dir, name);
+    org.apache.hadoop.fs.Path written =
+        new org.apache.hadoop.fs.Path(
+            target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+    write(written, bytes);
+    try {
+      FileContext.getFileContext(fs.getUri(), fs.getConf())
+          .rename(written, target, Options.Rename.OVERWRITE);
+    } catch (IOException e) {
+      fs.delete(written, false);
+      throw e;
+    }
+  }
+
+  /** The content of {@code name}, or empty if there is no such file. */
+  Optional<byte[]> read(String name) throws IOException {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir, name);
+    try (FSDataInputStream in = fs.open(path)) {
+      return Optional.of(in.readAllBytes());
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    }
   }
 
   /** Deletes it and everything in it. */

@@ -19,6 +19,7 @@ import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.LogAggregationContext;
 import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
@@ -35,6 +36,9 @@ final class YarnSubmitter implements AutoCloseable {
   private static final EnumSet<YarnApplicationState> ENDED =
       EnumSet.of(
           YarnApplicationState.FINISHED, YarnApplicationState.FAILED, YarnApplicationState.KILLED);
+
+  /** ApplicationMaster failures older than this do not count toward the cluster's maximum. */
+  static final Duration AM_FAILURES_VALIDITY = Duration.ofMinutes(10);
 
   private final YarnConfiguration conf;
   private final List<Path> classPath;
@@ -81,10 +85,18 @@ final class YarnSubmitter implements AutoCloseable {
       }
       context.setResource(Resource.newInstance(ContainerLaunches.AM_MEMORY_MB, 1));
       context.setAMContainerSpec(launches.applicationMaster(staging.uri()));
-      // A second AM attempt starts the driver again from its checkpoint; the first one's
-      // containers end with it (adopting them is not done yet).
-      context.setMaxAppAttempts(2);
-      context.setAttemptFailuresValidityInterval(Duration.ofMinutes(10).toMillis());
+      // An ApplicationMaster that dies is started again, as often as the cluster allows
+      // (yarn.resourcemanager.am.max-attempts) within AM_FAILURES_VALIDITY; the driver and
+      // executors keep running meanwhile and the next attempt adopts them.
+      context.setKeepContainersAcrossApplicationAttempts(true);
+      context.setMaxAppAttempts(
+          conf.getInt(
+              YarnConfiguration.RM_AM_MAX_ATTEMPTS, YarnConfiguration.DEFAULT_RM_AM_MAX_ATTEMPTS));
+      context.setAttemptFailuresValidityInterval(AM_FAILURES_VALIDITY.toMillis());
+      // With rolling log aggregation on, the NodeManagers upload each rolled log while the
+      // application runs (and everything when it ends).
+      context.setLogAggregationContext(
+          LogAggregationContext.newInstance(null, null, RollingLog.ROLLED_PATTERN, null));
       yarn.submitApplication(context);
     } catch (IOException | YarnException | RuntimeException e) {
       staging.delete();

@@ -111,6 +111,24 @@ final class TestingYarnCluster implements BeforeAllCallback, AfterAllCallback {
     return FileSystem.get(conf);
   }
 
+  /**
+   * The lines of the logs named {@code name} ({@code stderr.log}, …) of every container the
+   * NodeManager ran, that contain {@code text}.
+   */
+  List<String> containerLogLines(String name, String text) throws IOException {
+    List<String> lines = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(yarn.getTestWorkDir().toPath())) {
+      for (Path log : files.filter(p -> p.getFileName().toString().equals(name)).toList()) {
+        try (Stream<String> all = Files.lines(log)) {
+          all.filter(line -> line.contains(text)).forEach(lines::add);
+        } catch (java.io.UncheckedIOException | IOException e) {
+          // a container's directory removed while walking
+        }
+      }
+    }
+    return lines;
+  }
+
   /** A scratch directory of this machine, deleted with the clusters. */
   Path scratch(String name) throws IOException {
     return Files.createDirectories(base.resolve(name));

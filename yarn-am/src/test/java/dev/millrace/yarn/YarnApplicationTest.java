@@ -57,6 +57,7 @@ class YarnApplicationTest {
   private static final Duration PATIENCE = Duration.ofSeconds(90);
 
   private static final Map<String, Integer> expected = new TreeMap<>();
+  private static Path spec;
   private static Path input;
   private static Path output;
   private static ApplicationId application;
@@ -109,7 +110,7 @@ class YarnApplicationTest {
     Path work = cluster.scratch("word-count");
     input = Files.createDirectories(work.resolve("input"));
     output = Files.createDirectories(work.resolve("output"));
-    Path spec = work.resolve("word-count.yaml");
+    spec = work.resolve("word-count.yaml");
     Files.writeString(
         spec,
         """
@@ -166,6 +167,12 @@ class YarnApplicationTest {
             System.err));
     String shown = status.toString(StandardCharsets.UTF_8);
     assertTrue(shown.contains("RUNNING") && shown.contains("driver attempt 1"), shown);
+    // Every container logs into a rolling file in its log directory.
+    assertFalse(
+        cluster
+            .containerLogLines("stderr.log", "driver attempt 1 published its addresses")
+            .isEmpty());
+    assertFalse(cluster.containerLogLines("stderr.log", "registered; tracking URL").isEmpty());
   }
 
   @Test
@@ -175,7 +182,7 @@ class YarnApplicationTest {
     driver.destroyForcibly();
 
     await("driver attempt 2 running", () -> process("DriverContainer", "2"));
-    // Through the tracking URL; the executor found the new driver through the AM's relay.
+    // Through the tracking URL; the executor found the new driver in its published address.
     await(
         "driver attempt 2 with exec-1 registered, reported through the tracking URL",
         () ->
@@ -209,7 +216,11 @@ class YarnApplicationTest {
 
   @Test
   @Order(5)
-  void aRestartedApplicationMasterStartsTheDriverAgainFromItsCheckpoint() throws Exception {
+  void aRestartedApplicationMasterAdoptsTheRunningDriverAndExecutorAndTheAppNeverStops()
+      throws Exception {
+    ProcessHandle driver = await("driver attempt 2 running", () -> process("DriverContainer", "2"));
+    ProcessHandle executor = await("executor exec-1 running", () -> process("executor", "exec-1"));
+    long batchesBefore = driverStatus().orElseThrow().batchesCompleted();
     ProcessHandle am =
         await("the ApplicationMaster running", () -> process("ApplicationMaster", null));
     am.destroyForcibly();
@@ -220,11 +231,34 @@ class YarnApplicationTest {
             Optional.of(report())
                 .filter(r -> r.getCurrentApplicationAttemptId().getAttemptId() == 2)
                 .filter(r -> r.getYarnApplicationState() == YarnApplicationState.RUNNING));
+    String supervisor =
+        await(
+            "the second attempt supervising driver attempt 2",
+            () -> supervisorLine().filter(line -> line.contains("driver attempt 2")));
+    assertTrue(supervisor.startsWith("Running"), supervisor);
     await(
-        "a driver of the second ApplicationMaster with exec-1 registered",
-        () -> driverStatus().filter(s -> !s.executors().isEmpty()));
+        "driver attempt 2 with the same exec-1, through the second attempt's tracking URL",
+        () ->
+            driverStatus()
+                .filter(s -> s.attempt() == 2)
+                .filter(
+                    s ->
+                        s.executors().stream()
+                            .anyMatch(e -> e.id().equals("exec-1") && e.pid() == executor.pid())));
     writeInputFiles(4);
     awaitExactOutput();
+
+    assertEquals(
+        1,
+        cluster
+            .containerLogLines("stderr.log", "driver attempt 2, 2 of 2 containers adopted")
+            .size());
+    // Adopted, not restarted: the same processes ran throughout and no other one was started.
+    assertTrue(driver.isAlive(), "driver attempt 2 was restarted");
+    assertTrue(executor.isAlive(), "exec-1 was restarted");
+    assertEquals(driver.pid(), process("DriverContainer", null).orElseThrow().pid());
+    assertEquals(executor.pid(), process("executor", null).orElseThrow().pid());
+    assertTrue(driverStatus().orElseThrow().batchesCompleted() > batchesBefore);
   }
 
   @Test
@@ -248,6 +282,50 @@ class YarnApplicationTest {
     assertFalse(
         StagingDirectory.forApplication(cluster.fileSystem(), application.toString()).exists());
     assertEquals(expected, FileWordCountOutput.savedCounts(output));
+  }
+
+  @Test
+  @Order(7)
+  void resubmittingTheSameSpecContinuesFromTheFinalCheckpoint() throws Exception {
+    Map<String, Integer> before = FileWordCountOutput.newestTotals(output);
+    assertEquals(expected, before);
+    try (YarnSubmitter client =
+        new YarnSubmitter(
+            cluster.conf(),
+            TestingYarnCluster.containerClassPath(),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+      application = client.submit(spec, null);
+    }
+    await(
+        "the resubmitted driver completing batches",
+        () -> driverStatus().filter(s -> s.batchesCompleted() > 0));
+    writeInputFiles(4);
+    // The totals go on from those of the stopped application: its state came from the final
+    // checkpoint. A fresh start would count only the new files.
+    awaitExactOutput();
+    // Ended at once: the resubmitted driver may still be computing the batches of the time it was
+    // stopped (empty ones, as Spark Streaming does), which a graceful stop would wait for.
+    yarn().killApplication(application);
+  }
+
+  /** What the ApplicationMaster's Supervisor says, from {@code /supervisor}. */
+  private static Optional<String> supervisorLine() {
+    try {
+      String url = yarn().getApplicationReport(application).getOriginalTrackingUrl();
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url + "supervisor"))
+                      .timeout(Duration.ofSeconds(2))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 ? Optional.of(response.body().strip()) : Optional.empty();
+    } catch (IOException | YarnException | IllegalArgumentException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
   }
 
   private static ApplicationReport report() {
@@ -326,7 +404,8 @@ class YarnApplicationTest {
       return response.statusCode() == 200
           ? Optional.of(DriverStatusReport.fromJson(response.body()))
           : Optional.empty();
-    } catch (IOException | YarnException e) {
+    } catch (IOException | YarnException | IllegalArgumentException e) {
+      // IllegalArgumentException: no tracking URL before the ApplicationMaster registers.
       return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
