@@ -275,6 +275,9 @@ public final class TextFileSource implements InputSource<String> {
   /**
    * Resumes watching: names in the snapshot or in a replayed plan are not taken again, and every
    * other file in the directory, including those that arrived while the driver was down, is new.
+   *
+   * @throws UncheckedIOException naming the directory if it exists but cannot be listed, or its
+   *     file system cannot be reached
    */
   @Override
   public void recover(long nextBatchTime, byte[] snapshot, List<byte[]> plansSince) {
@@ -301,6 +304,7 @@ public final class TextFileSource implements InputSource<String> {
         known.add(f.name());
       }
     }
+    list(); // fails here, naming the directory, if its file system cannot be reached
     tracker = NewFileTracker.remembering(known);
     LOG.info(
         "text file stream '{}' resumes watching {}; {} names already taken or ignored",
