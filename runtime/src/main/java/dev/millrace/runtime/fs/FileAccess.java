@@ -66,6 +66,8 @@ public interface FileAccess {
   /**
    * {@code location} as this access names it: a {@code file:} URI becomes its local path; others
    * are unchanged.
+   *
+   * @throws IllegalArgumentException naming {@code location} if it is not a valid local path
    */
   String normalize(String location);
 

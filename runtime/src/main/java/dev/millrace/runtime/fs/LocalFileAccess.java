@@ -8,6 +8,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -27,7 +28,13 @@ final class LocalFileAccess implements FileAccess {
   @Override
   public String normalize(String location) {
     if (FileAccess.scheme(location) == null) {
-      return location;
+      try {
+        Path.of(location);
+      } catch (InvalidPathException e) {
+        throw new IllegalArgumentException(
+            "'" + location + "' is not a valid local path (" + e.getMessage() + ")", e);
+      }
+      return location; // as given: a prefix ending in '/' names "<dir>/-T", as it always has
     }
     try {
       // file:/x, file:///x and file://localhost/x all name /x.

@@ -71,6 +71,14 @@ class FileAccessTest {
   }
 
   @Test
+  void anInvalidLocalPathIsRefusedNamingIt() {
+    FileAccess local = FileAccess.forLocation("in\0put", conf, "input");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> local.normalize("in\0put"));
+    assertTrue(e.getMessage().contains("is not a valid local path"), e.getMessage());
+  }
+
+  @Test
   void anEmptyLocationIsRefused() {
     IllegalArgumentException e =
         assertThrows(
