@@ -165,6 +165,9 @@ class TextFilesHdfsTest {
     files.createDirectory(dir + "/sub");
     assertThrows(FileAlreadyExistsException.class, () -> files.rename(dir + "/a", dir + "/sub"));
     assertThrows(FileAlreadyExistsException.class, () -> files.createDirectory(dir + "/sub"));
+    files.createDirectory(dir + "/sub2");
+    assertThrows(FileAlreadyExistsException.class, () -> files.rename(dir + "/sub2", dir + "/sub"));
+    files.deleteRecursively(dir + "/sub2");
 
     try (InputStream i = files.open(dir + "/a", 4)) {
       assertEquals("456789", new String(i.readAllBytes(), StandardCharsets.US_ASCII));

@@ -110,8 +110,9 @@ public interface FileAccess {
 
   /**
    * Renames {@code from} to {@code to} in one atomic step. Callers make sure {@code to} does not
-   * exist: on a Hadoop file system this fails when it does (rather than moving {@code from} into
-   * it), locally an existing empty directory would be replaced.
+   * exist: on a Hadoop file system this fails with {@link java.nio.file.FileAlreadyExistsException}
+   * when it does (rather than moving {@code from} into it; on HDFS in the same name node
+   * operation), locally an existing empty directory would be replaced.
    */
   void rename(String from, String to) throws IOException;
 

@@ -12,7 +12,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.hdfs.DistributedFileSystem;
 
 /**
  * Files on a Hadoop {@link FileSystem} ({@code hdfs://}, {@code s3a://}, …), opened on first use
@@ -166,14 +168,37 @@ final class HadoopFileAccess implements FileAccess {
 
   @Override
   public void rename(String from, String to) throws IOException {
-    // FileSystem.rename moves 'from' into 'to' when 'to' is a directory, and reports most failures
-    // by returning false.
-    if (exists(to)) {
-      throw new FileAlreadyExistsException(from, to, "the target of the rename exists");
+    FileSystem opened = fs();
+    Path source = new Path(from);
+    Path target = new Path(to);
+    if (opened instanceof DistributedFileSystem hdfs) {
+      // One name node operation that refuses an existing target: no window between check and move.
+      try {
+        hdfs.rename(source, target, Options.Rename.NONE);
+      } catch (IOException e) {
+        // A file onto a directory fails with another message; both mean the target exists.
+        if (e instanceof org.apache.hadoop.fs.FileAlreadyExistsException || hdfs.exists(target)) {
+          throw exists(from, to, e);
+        }
+        throw e;
+      }
+      return;
     }
-    if (!fs().rename(new Path(from), new Path(to))) {
+    // FileSystem.rename moves 'from' into 'to' when 'to' is a directory, and reports most failures
+    // by returning false. Only one writer renames to a batch's name, so check, then rename.
+    if (opened.exists(target)) {
+      throw exists(from, to, null);
+    }
+    if (!opened.rename(source, target)) {
       throw new IOException("renaming " + from + " to " + to + " failed");
     }
+  }
+
+  private static FileAlreadyExistsException exists(String from, String to, Exception cause) {
+    FileAlreadyExistsException e =
+        new FileAlreadyExistsException(from, to, "the target of the rename exists");
+    e.initCause(cause);
+    return e;
   }
 
   @Override
