@@ -17,7 +17,8 @@ import java.util.Optional;
  * <output>/counts-T.txt}, and running totals over all batches ({@code updateStateByKey}) to {@code
  * <output>/totals-T.txt}. Both outputs are exactly-once under supervision: the file source replays
  * its recorded plans after a crash, the totals resume from the checkpoint, and a re-run batch
- * replaces its output directory.
+ * replaces its output directory. Both directories may be local paths or Hadoop file system URIs
+ * ({@code hdfs://namenode:8020/words/in hdfs://namenode:8020/words/out}).
  *
  * <pre>
  *   bin/millrace run examples/apps/file-word-count.yaml   # supervised, from a spec
@@ -36,18 +37,19 @@ public final class FileWordCount implements StreamingApplication {
   @Override
   public void define(StreamingContext ssc, String[] args) {
     Args.require(args, 2, "FileWordCount <input directory> <output directory>");
-    Path output = Path.of(args[1]);
+    // Not Path.of: it would turn hdfs://nn:8020/out into hdfs:/nn:8020/out.
+    String output = args[1].endsWith("/") ? args[1] : args[1] + "/";
     createIfLocal(args[0]);
     PairDStream<String, Integer> ones =
         ssc.textFileStream(args[0])
             .flatMap(line -> Arrays.asList(line.split(" ")))
             .filter(word -> !word.isEmpty())
             .mapToPair(word -> Pair.of(word, 1));
-    ones.reduceByKey(Integer::sum).saveAsTextFiles(output.resolve(COUNTS).toString(), SUFFIX);
+    ones.reduceByKey(Integer::sum).saveAsTextFiles(output + COUNTS, SUFFIX);
     ones.updateStateByKey(
             (List<Integer> values, Optional<Integer> total) ->
                 Optional.of(total.orElse(0) + values.size()))
-        .saveAsTextFiles(output.resolve(TOTALS).toString(), SUFFIX);
+        .saveAsTextFiles(output + TOTALS, SUFFIX);
   }
 
   /** Creates a local input directory, so a first run need not prepare it. */

@@ -274,14 +274,19 @@ public class DStream<T> {
   /**
    * Writes every batch as text to the directory {@code prefix-TIME_IN_MS[.suffix]}, one {@code
    * part-NNNNN} file per partition and a {@code _SUCCESS} marker. Each batch appears atomically,
-   * and writing a batch again replaces it with the same content.
+   * and writing a batch again replaces it with the same content. {@code prefix} is a local path or
+   * a URI of any Hadoop file system, such as {@code hdfs://namenode:8020/out/counts}, opened as
+   * {@link StreamingContext#textFileStream} opens its directory.
    *
    * @param suffix appended after a dot; null or empty for none
    */
   public void saveAsTextFiles(String prefix, String suffix) {
     Objects.requireNonNull(prefix, "prefix");
     dev.millrace.runtime.sink.TextFileBatchWriter writer =
-        new dev.millrace.runtime.sink.TextFileBatchWriter(prefix, suffix);
+        new dev.millrace.runtime.sink.TextFileBatchWriter(
+            prefix,
+            suffix,
+            dev.millrace.runtime.config.StreamingOptions.hadoopConfiguration(ssc.conf()));
     output("saveAsTextFiles", (ds, time) -> writer.write(ds, time, ssc.runner()));
   }
 

@@ -238,13 +238,23 @@ public final class StreamingContext implements AutoCloseable {
    * millrace.file.max-files-per-batch} files and, with backpressure, about as many lines as the
    * estimated rate times the batch interval, but always at least one file; files held back are read
    * by the next batches in modification-time order.
+   *
+   * <p>{@code directory} is a local path or a URI of any Hadoop file system, such as {@code
+   * hdfs://namenode:8020/in} or {@code file:///in}, opened with the Hadoop configuration on the
+   * classpath ({@code HADOOP_CONF_DIR}) and this context's {@code millrace.hadoop.*} settings. On
+   * HDFS, write a file elsewhere and {@code hdfs dfs -mv} it in.
+   *
+   * @throws IllegalArgumentException if {@code directory} is not a valid path or URI, or no Hadoop
+   *     file system is known for its scheme; a file system that cannot be reached fails {@link
+   *     #start()}
    */
   public DStream<String> textFileStream(String directory) {
     Objects.requireNonNull(directory, "directory");
     return input(
         "textFileStream",
         new dev.millrace.runtime.source.TextFileSource(
-            java.nio.file.Path.of(directory),
+            directory,
+            StreamingOptions.hadoopConfiguration(conf),
             defaultPartitions,
             appName + "-files",
             StreamingOptions.FILE_MAX_FILES_PER_BATCH.read(conf)));

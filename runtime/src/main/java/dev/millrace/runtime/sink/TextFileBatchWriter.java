@@ -3,18 +3,15 @@ package dev.millrace.runtime.sink;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.TaskFailedException;
 import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.fs.FileAccess;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * to a hidden name, the new one moved in, and the old one deleted, so readers see either the old or
  * the new output, never a mix. Hidden leftovers of an earlier attempt at the same batch that
  * crashed mid-way are deleted first.
+ *
+ * <p>The prefix is a local path or a URI of any Hadoop file system ({@code
+ * hdfs://nn:8020/out/counts}, {@code file:///out/counts}); local paths and {@code file:} URIs are
+ * written with {@code java.nio}, other schemes through their Hadoop file system, whose rename is
+ * atomic on HDFS but refuses an existing target: the earlier output is moved aside first there too.
+ * On object stores such as S3, whose renames copy, a batch's directory does not appear atomically.
  */
 public final class TextFileBatchWriter {
   private static final Logger LOG = LoggerFactory.getLogger(TextFileBatchWriter.class);
@@ -40,21 +43,42 @@ public final class TextFileBatchWriter {
 
   private final String prefix;
   private final String suffix;
+  private final FileAccess fs;
 
-  /** A writer to {@code prefix-T[.suffix]}; {@code suffix} may be null or empty for none. */
+  /**
+   * A writer to {@code prefix-T[.suffix]}; {@code suffix} may be null or empty for none. A URI
+   * prefix is opened with Hadoop's default configuration.
+   */
   public TextFileBatchWriter(String prefix, String suffix) {
+    this(prefix, suffix, null);
+  }
+
+  /**
+   * A writer to {@code prefix-T[.suffix]}, {@code prefix} being a local path or a Hadoop file
+   * system URI opened with {@code hadoop} (null for Hadoop's defaults).
+   *
+   * @throws IllegalArgumentException if {@code prefix} is empty, not a valid path or URI, or names
+   *     a scheme no Hadoop file system is known for
+   */
+  public TextFileBatchWriter(String prefix, String suffix, Configuration hadoop) {
     if (prefix == null || prefix.isEmpty()) {
       throw new IllegalArgumentException(
           "saveAsTextFiles needs a path prefix such as /data/out/counts, got '" + prefix + "'");
     }
-    this.prefix = prefix;
+    this.fs =
+        FileAccess.forLocation(
+            prefix, hadoop == null ? new Configuration() : hadoop, "the saveAsTextFiles prefix");
+    this.prefix = fs.normalize(prefix);
     this.suffix = suffix;
   }
 
-  /** The directory the batch of {@code time} is written to: {@code prefix-time[.suffix]}. */
-  public static Path outputPath(String prefix, String suffix, long time) {
+  /**
+   * The directory the batch of {@code time} is written to: {@code prefix-time[.suffix]}, a local
+   * path or a URI as the prefix is.
+   */
+  public static String outputPath(String prefix, String suffix, long time) {
     String name = prefix + "-" + time;
-    return Path.of(suffix == null || suffix.isEmpty() ? name : name + "." + suffix);
+    return suffix == null || suffix.isEmpty() ? name : name + "." + suffix;
   }
 
   /**
@@ -68,21 +92,21 @@ public final class TextFileBatchWriter {
    */
   public void write(Dataset<?> data, long time, TaskRunner runner) {
     runner.prepare(List.of(data));
-    Path target = outputPath(prefix, suffix, time).toAbsolutePath();
-    Path parent = target.getParent();
-    String name = target.getFileName().toString();
-    Path temp = parent.resolve("." + name + ".tmp-" + UUID.randomUUID());
+    String target = fs.absolute(outputPath(prefix, suffix, time));
+    String parent = fs.parent(target);
+    String name = fs.name(target);
+    String temp = fs.resolve(parent, "." + name + ".tmp-" + UUID.randomUUID());
     try {
-      Files.createDirectories(parent);
+      fs.createDirectories(parent);
       deleteLeftovers(parent, name);
-      Files.createDirectory(temp);
+      fs.createDirectory(temp);
       int partitions = data.numPartitions();
-      runner.runTasks(partitions, p -> writePartition(data, p, temp.resolve(partFileName(p))));
-      Files.createFile(temp.resolve(SUCCESS_MARKER));
+      runner.runTasks(partitions, p -> writePartition(data, p, fs.resolve(temp, partFileName(p))));
+      fs.create(fs.resolve(temp, SUCCESS_MARKER)).close();
       moveIntoPlace(temp, target);
     } catch (IOException e) {
       deleteQuietly(temp);
-      throw new WriteFailure(e, target);
+      throw failure(e, target);
     } catch (TaskFailedException e) {
       deleteQuietly(temp);
       // A file system failure is reported as such; anything else is the data's own failure.
@@ -101,8 +125,12 @@ public final class TextFileBatchWriter {
     return String.format("part-%05d", p);
   }
 
-  private static void writePartition(Dataset<?> data, int partition, Path file) {
-    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+  private void writePartition(Dataset<?> data, int partition, String file) {
+    // A reporting encoder, as Files.newBufferedWriter uses: a string that is not valid UTF-16
+    // fails the write instead of being written with replacement characters.
+    try (BufferedWriter out =
+        new BufferedWriter(
+            new OutputStreamWriter(fs.create(file), StandardCharsets.UTF_8.newEncoder()))) {
       data.compute(
           partition,
           record -> {
@@ -110,86 +138,75 @@ public final class TextFileBatchWriter {
               out.write(String.valueOf(record));
               out.write('\n');
             } catch (IOException e) {
-              throw new WriteFailure(e, file);
+              throw failure(e, file);
             }
           });
     } catch (IOException e) {
-      throw new WriteFailure(e, file);
+      throw failure(e, file);
     }
   }
 
-  private static void moveIntoPlace(Path temp, Path target) throws IOException {
-    if (!Files.exists(target)) {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+  private void moveIntoPlace(String temp, String target) throws IOException {
+    if (!fs.exists(target)) {
+      fs.rename(temp, target);
       return;
     }
-    Path old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID());
-    Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+    String old = fs.resolve(fs.parent(target), "." + fs.name(target) + ".old-" + UUID.randomUUID());
+    fs.rename(target, old);
     try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      fs.rename(temp, target);
     } catch (IOException e) {
       // Put the earlier output back so a failed rerun does not lose what the batch wrote before.
       try {
-        Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+        fs.rename(old, target);
       } catch (IOException restoreFailure) {
         e.addSuppressed(restoreFailure);
       }
       throw e;
     }
-    deleteRecursively(old);
+    fs.deleteRecursively(old);
     LOG.info("replaced earlier output {} with the output of the batch run again", target);
   }
 
   /** Temp and set-aside directories of an attempt at this batch that died before cleaning up. */
-  private static void deleteLeftovers(Path parent, String name) throws IOException {
+  private void deleteLeftovers(String parent, String name) throws IOException {
     String tempPrefix = "." + name + ".tmp-";
     String oldPrefix = "." + name + ".old-";
-    try (DirectoryStream<Path> siblings =
-        Files.newDirectoryStream(
-            parent,
-            p -> {
-              String n = p.getFileName().toString();
-              return n.startsWith(tempPrefix) || n.startsWith(oldPrefix);
-            })) {
-      for (Path leftover : siblings) {
+    for (String sibling : fs.names(parent)) {
+      if (sibling.startsWith(tempPrefix) || sibling.startsWith(oldPrefix)) {
+        String leftover = fs.resolve(parent, sibling);
         LOG.info("deleting {} left by an earlier attempt that did not complete", leftover);
-        deleteRecursively(leftover);
+        fs.deleteRecursively(leftover);
       }
     }
   }
 
-  private static void deleteRecursively(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
-
-  private static void deleteQuietly(Path root) {
+  private void deleteQuietly(String root) {
     try {
-      deleteRecursively(root);
+      fs.deleteRecursively(root);
     } catch (IOException e) {
       LOG.warn("could not delete incomplete output {}: {}; delete it by hand", root, e.toString());
     }
+  }
+
+  private WriteFailure failure(IOException cause, String path) {
+    return new WriteFailure(cause, path, fs.parent(path), fs.advice(path));
   }
 
   /** The file system refused a write or a move; distinct from a failure computing the data. */
   private static final class WriteFailure extends UncheckedIOException {
     private static final long serialVersionUID = 1L;
 
-    WriteFailure(IOException cause, Path path) {
+    WriteFailure(IOException cause, String path, String parent, String advice) {
       super(
           "cannot write text output "
               + path
               + ": "
               + cause
               + "; check that "
-              + path.getParent()
-              + " is writable by this process and its file system has free space",
+              + parent
+              + " is writable by this process and its file system has free space"
+              + advice,
           cause);
     }
   }

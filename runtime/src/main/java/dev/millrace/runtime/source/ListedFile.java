@@ -1,12 +1,7 @@
 package dev.millrace.runtime.source;
 
-import java.nio.file.Path;
-
-/** A regular file seen in a monitored directory, as it was when listed. */
-record ListedFile(Path path, long modifiedMillis, long sizeBytes) {
-
-  /** The file's name within its directory. */
-  String name() {
-    return path.getFileName().toString();
-  }
-}
+/**
+ * A regular file seen in a monitored directory, as it was when listed: its location (a local path
+ * or a Hadoop file system URI) and its name within the directory.
+ */
+record ListedFile(String path, String name, long modifiedMillis, long sizeBytes) {}

@@ -2,14 +2,11 @@ package dev.millrace.runtime.source;
 
 import dev.millrace.runtime.dataset.CountedInput;
 import dev.millrace.runtime.dataset.Dataset;
+import dev.millrace.runtime.fs.FileAccess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,16 +33,17 @@ public final class TextFileDataset extends Dataset<String> implements CountedInp
   private static final long UNCOUNTED = -1;
 
   private final String streamName;
-  private final List<Path> files;
+  private final FileAccess fs;
+  private final List<String> files;
   private final List<FileSplit> splits;
   private final LongConsumer onCounted;
   private final AtomicReferenceArray<List<String>> read;
   private final AtomicLongArray counts;
   private final AtomicInteger uncounted;
 
-  /** The lines of {@code files}, to be read as {@code splits}. */
-  TextFileDataset(String streamName, List<Path> files, List<FileSplit> splits) {
-    this(streamName, files, splits, lines -> {});
+  /** The lines of {@code files}, to be read through {@code fs} as {@code splits}. */
+  TextFileDataset(String streamName, FileAccess fs, List<String> files, List<FileSplit> splits) {
+    this(streamName, fs, files, splits, lines -> {});
   }
 
   /**
@@ -53,8 +51,13 @@ public final class TextFileDataset extends Dataset<String> implements CountedInp
    * counted, here or elsewhere.
    */
   TextFileDataset(
-      String streamName, List<Path> files, List<FileSplit> splits, LongConsumer onCounted) {
+      String streamName,
+      FileAccess fs,
+      List<String> files,
+      List<FileSplit> splits,
+      LongConsumer onCounted) {
     this.streamName = streamName;
+    this.fs = fs;
     this.files = List.copyOf(files);
     this.splits = List.copyOf(splits);
     this.onCounted = onCounted;
@@ -66,8 +69,8 @@ public final class TextFileDataset extends Dataset<String> implements CountedInp
     this.uncounted = new AtomicInteger(this.splits.size());
   }
 
-  /** The files of this batch, in the order their lines are read. */
-  public List<Path> files() {
+  /** The files of this batch (local paths or URIs), in the order their lines are read. */
+  public List<String> files() {
     return files;
   }
 
@@ -169,8 +172,7 @@ public final class TextFileDataset extends Dataset<String> implements CountedInp
     // A split starting mid-file begins after the first '\n' at or after start-1: the line that
     // contains byte start-1 started in the previous split, which reads it to its end.
     long from = split.start() == 0 ? 0 : split.start() - 1;
-    try (SeekableByteChannel channel = Files.newByteChannel(split.file());
-        InputStream in = Channels.newInputStream(channel.position(from))) {
+    try (InputStream in = fs.open(split.file(), from)) {
       Utf8LineReader reader = new Utf8LineReader(in, from);
       if (split.start() > 0) {
         reader.skipLine();
@@ -203,7 +205,8 @@ public final class TextFileDataset extends Dataset<String> implements CountedInp
               + streamName
               + "': "
               + e
-              + "; check that the file is readable by this process",
+              + "; check that the file is readable by this process"
+              + fs.advice(split.file()),
           e);
     }
   }

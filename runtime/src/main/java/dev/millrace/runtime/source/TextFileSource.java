@@ -2,22 +2,21 @@ package dev.millrace.runtime.source;
 
 import dev.millrace.runtime.backpressure.RateLimit;
 import dev.millrace.runtime.dataset.Dataset;
+import dev.millrace.runtime.fs.FileAccess;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +44,12 @@ import org.slf4j.LoggerFactory;
  *   <li>The last batch of a graceful stop takes no new files.
  * </ul>
  *
+ * <p>The directory is a local path or a URI of any Hadoop file system ({@code hdfs://nn:8020/in},
+ * {@code file:///in}, {@code s3a://bucket/in}); local paths and {@code file:} URIs are read with
+ * {@code java.nio}, other schemes through their Hadoop file system. {@link #start} fails, naming
+ * the URI, when the file system cannot be reached. Modification times are the file system's: on
+ * HDFS, a rename keeps the time the file was last written.
+ *
  * <p>A directory that does not exist is treated as empty, with one warning until it appears; the
  * source never creates it. When it appears, every file in it is new.
  *
@@ -59,7 +64,8 @@ import org.slf4j.LoggerFactory;
 public final class TextFileSource implements InputSource<String> {
   private static final Logger LOG = LoggerFactory.getLogger(TextFileSource.class);
 
-  private final Path directory;
+  private final String directory;
+  private final FileAccess fs;
   private final int partitions;
   private final String streamName;
   private final int maxFilesPerBatch;
@@ -80,6 +86,28 @@ public final class TextFileSource implements InputSource<String> {
 
   /** A source as above whose batches take at most {@code maxFilesPerBatch} files each. */
   public TextFileSource(Path directory, int partitions, String streamName, int maxFilesPerBatch) {
+    this(
+        directory == null ? null : directory.toString(),
+        null,
+        partitions,
+        streamName,
+        maxFilesPerBatch);
+  }
+
+  /**
+   * A source watching {@code directory}, a local path or a Hadoop file system URI opened with
+   * {@code hadoop} (which may be null for a local path), taking at most {@code maxFilesPerBatch}
+   * files a batch.
+   *
+   * @throws IllegalArgumentException if {@code directory} is not a valid path or URI, or no Hadoop
+   *     file system is known for its scheme
+   */
+  public TextFileSource(
+      String directory,
+      Configuration hadoop,
+      int partitions,
+      String streamName,
+      int maxFilesPerBatch) {
     if (directory == null) {
       throw new IllegalArgumentException(
           "text file stream '" + streamName + "' needs a directory to watch, got null");
@@ -91,7 +119,12 @@ public final class TextFileSource implements InputSource<String> {
               + "' needs at least 1 partition per batch, got "
               + partitions);
     }
-    this.directory = directory;
+    this.fs =
+        FileAccess.forLocation(
+            directory,
+            hadoop == null ? new Configuration() : hadoop,
+            "the input directory of text file stream '" + streamName + "'");
+    this.directory = fs.normalize(directory);
     this.partitions = partitions;
     this.streamName = streamName;
     if (maxFilesPerBatch < 1) {
@@ -105,17 +138,18 @@ public final class TextFileSource implements InputSource<String> {
     this.maxFilesPerBatch = maxFilesPerBatch;
   }
 
-  /**
-   * Lists the directory and remembers its files as not to be read.
-   *
-   * @throws UncheckedIOException if the directory exists but cannot be listed
-   */
   /** A plan names files that any process with the same file system can read. */
   @Override
   public boolean replaysAnywhere() {
     return true;
   }
 
+  /**
+   * Lists the directory and remembers its files as not to be read.
+   *
+   * @throws UncheckedIOException naming the directory if it exists but cannot be listed, or its
+   *     file system cannot be reached
+   */
   @Override
   public void start(long firstBatchTime) {
     List<ListedFile> existing = list();
@@ -156,6 +190,7 @@ public final class TextFileSource implements InputSource<String> {
     long bytes = files.stream().mapToLong(ListedFile::sizeBytes).sum();
     return new TextFileDataset(
         streamName,
+        fs,
         files.stream().map(ListedFile::path).toList(),
         SplitPlanner.plan(files, partitions),
         lines -> lineSizes.observe(bytes, lines));
@@ -203,7 +238,8 @@ public final class TextFileSource implements InputSource<String> {
         throw new IOException("file count " + count + " is impossible");
       }
       for (int i = 0; i < count; i++) {
-        files.add(new ListedFile(directory.resolve(in.readUTF()), in.readLong(), in.readLong()));
+        String name = in.readUTF();
+        files.add(new ListedFile(fs.resolve(directory, name), name, in.readLong(), in.readLong()));
       }
       if (in.available() > 0) {
         throw new IOException(in.available() + " bytes follow the last file");
@@ -239,6 +275,9 @@ public final class TextFileSource implements InputSource<String> {
   /**
    * Resumes watching: names in the snapshot or in a replayed plan are not taken again, and every
    * other file in the directory, including those that arrived while the driver was down, is new.
+   *
+   * @throws UncheckedIOException naming the directory if it exists but cannot be listed, or its
+   *     file system cannot be reached
    */
   @Override
   public void recover(long nextBatchTime, byte[] snapshot, List<byte[]> plansSince) {
@@ -265,6 +304,7 @@ public final class TextFileSource implements InputSource<String> {
         known.add(f.name());
       }
     }
+    list(); // fails here, naming the directory, if its file system cannot be reached
     tracker = NewFileTracker.remembering(known);
     LOG.info(
         "text file stream '{}' resumes watching {}; {} names already taken or ignored",
@@ -292,18 +332,12 @@ public final class TextFileSource implements InputSource<String> {
   public void stop() {}
 
   private List<ListedFile> list() {
-    List<ListedFile> files = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
-      for (Path entry : entries) {
-        BasicFileAttributes attributes;
-        try {
-          attributes = Files.readAttributes(entry, BasicFileAttributes.class);
-        } catch (NoSuchFileException e) {
-          continue; // renamed or deleted since listed: a later listing sees it as it is then
-        }
-        if (attributes.isRegularFile()) {
-          files.add(
-              new ListedFile(entry, attributes.lastModifiedTime().toMillis(), attributes.size()));
+    List<ListedFile> listed = new ArrayList<>();
+    try {
+      for (FileAccess.Entry entry : fs.list(directory)) {
+        if (entry.regularFile()) {
+          listed.add(
+              new ListedFile(entry.location(), entry.name(), entry.modifiedMillis(), entry.size()));
         }
       }
     } catch (NoSuchFileException e) {
@@ -324,13 +358,14 @@ public final class TextFileSource implements InputSource<String> {
               + streamName
               + "': "
               + e
-              + "; check that it is a directory readable by this process",
+              + "; check that it is a directory readable by this process"
+              + fs.advice(directory),
           e);
     }
     if (warnedMissing) {
       warnedMissing = false;
       LOG.info("input directory {} of text file stream '{}' now exists", directory, streamName);
     }
-    return files;
+    return listed;
   }
 }

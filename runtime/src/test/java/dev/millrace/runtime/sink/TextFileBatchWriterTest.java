@@ -35,14 +35,13 @@ class TextFileBatchWriterTest {
   @Test
   void namesBatchDirectoryPrefixDashTimeDotSuffix() {
     assertEquals(
-        Path.of("/out/counts-1000.txt"),
-        TextFileBatchWriter.outputPath("/out/counts", "txt", 1000));
+        "/out/counts-1000.txt", TextFileBatchWriter.outputPath("/out/counts", "txt", 1000));
   }
 
   @Test
   void namesBatchDirectoryWithoutDotWhenSuffixIsNullOrEmpty() {
-    assertEquals(Path.of("counts-5"), TextFileBatchWriter.outputPath("counts", null, 5));
-    assertEquals(Path.of("counts-5"), TextFileBatchWriter.outputPath("counts", "", 5));
+    assertEquals("counts-5", TextFileBatchWriter.outputPath("counts", null, 5));
+    assertEquals("counts-5", TextFileBatchWriter.outputPath("counts", "", 5));
   }
 
   @Test

@@ -39,7 +39,7 @@ class FileBatchBudgetTest {
 
   private static List<ListedFile> files(int n) {
     return IntStream.range(0, n)
-        .mapToObj(i -> new ListedFile(Path.of("in", "f" + i), i, 100))
+        .mapToObj(i -> new ListedFile(Path.of("in", "f" + i).toString(), "f" + i, i, 100))
         .toList();
   }
 }

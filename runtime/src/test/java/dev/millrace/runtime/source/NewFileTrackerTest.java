@@ -2,7 +2,6 @@ package dev.millrace.runtime.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +35,6 @@ class NewFileTrackerTest {
   }
 
   private static ListedFile file(String name, long modified) {
-    return new ListedFile(Path.of("/in", name), modified, 1);
+    return new ListedFile("/in/" + name, name, modified, 1);
   }
 }

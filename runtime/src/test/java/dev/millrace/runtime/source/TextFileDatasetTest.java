@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.fs.FileAccess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class TextFileDatasetTest {
+  private static final FileAccess LOCAL = FileAccess.local();
   @TempDir Path dir;
   private final TaskRunner runner = new TaskRunner(2, "test");
 
@@ -49,7 +51,9 @@ class TextFileDatasetTest {
     List<String> expected = Files.readAllLines(file, StandardCharsets.UTF_8);
 
     for (long cut = 0; cut <= size; cut++) {
-      List<FileSplit> splits = List.of(new FileSplit(file, 0, cut), new FileSplit(file, cut, size));
+      List<FileSplit> splits =
+          List.of(
+              new FileSplit(file.toString(), 0, cut), new FileSplit(file.toString(), cut, size));
       assertEquals(expected, read(file, splits), "split at byte " + cut + " of " + size);
     }
   }
@@ -71,7 +75,7 @@ class TextFileDatasetTest {
       Long previous = null;
       for (long cut : cuts) {
         if (previous != null) {
-          splits.add(new FileSplit(file, previous, cut));
+          splits.add(new FileSplit(file.toString(), previous, cut));
         }
         previous = cut;
       }
@@ -88,11 +92,12 @@ class TextFileDatasetTest {
     TextFileDataset ds =
         new TextFileDataset(
             "files",
-            List.of(first, second),
+            LOCAL,
+            List.of(first.toString(), second.toString()),
             List.of(
-                new FileSplit(first, 0, 4),
-                new FileSplit(first, 4, 8),
-                new FileSplit(second, 0, 2)));
+                new FileSplit(first.toString(), 0, 4),
+                new FileSplit(first.toString(), 4, 8),
+                new FileSplit(second.toString(), 0, 2)));
 
     assertEquals(3, ds.numPartitions());
     assertEquals(List.of("1", "2"), ds.collectPartition(0));
@@ -103,7 +108,7 @@ class TextFileDatasetTest {
 
   @Test
   void emptyBatchHasOneEmptyPartition() {
-    TextFileDataset ds = new TextFileDataset("files", List.of(), List.of());
+    TextFileDataset ds = new TextFileDataset("files", LOCAL, List.of(), List.of());
 
     assertEquals(1, ds.numPartitions());
     assertEquals(List.of(), ds.collectPartition(0));
@@ -114,7 +119,8 @@ class TextFileDatasetTest {
   void readsItsFilesWhenComputedNotWhenCreated() throws IOException {
     Path file = dir.resolve("written-after-planning.txt");
     TextFileDataset ds =
-        new TextFileDataset("lazy", List.of(file), List.of(new FileSplit(file, 0, 2)));
+        new TextFileDataset(
+            "lazy", LOCAL, List.of(file.toString()), List.of(new FileSplit(file.toString(), 0, 2)));
     Files.writeString(file, "a\n");
 
     assertEquals(List.of("a"), runner.collect(ds));
@@ -172,7 +178,11 @@ class TextFileDatasetTest {
   void namesInputFileDeletedBeforeItsBatchRan() throws IOException {
     Path file = file("gone\n");
     TextFileDataset ds =
-        new TextFileDataset("files", List.of(file), List.of(new FileSplit(file, 0, 5)));
+        new TextFileDataset(
+            "files",
+            LOCAL,
+            List.of(file.toString()),
+            List.of(new FileSplit(file.toString(), 0, 5)));
     Files.delete(file);
 
     UncheckedIOException e = assertThrows(UncheckedIOException.class, ds::size);
@@ -188,13 +198,14 @@ class TextFileDatasetTest {
   private static TextFileDataset twoFiles(Path first, Path second, LongConsumer onCounted) {
     return new TextFileDataset(
         "files",
-        List.of(first, second),
-        List.of(new FileSplit(first, 0, 4), new FileSplit(second, 0, 2)),
+        LOCAL,
+        List.of(first.toString(), second.toString()),
+        List.of(new FileSplit(first.toString(), 0, 4), new FileSplit(second.toString(), 0, 2)),
         onCounted);
   }
 
   private List<String> read(Path file, List<FileSplit> splits) {
-    return runner.collect(new TextFileDataset("files", List.of(file), splits));
+    return runner.collect(new TextFileDataset("files", LOCAL, List.of(file.toString()), splits));
   }
 
   private Path file(String text) throws IOException {
