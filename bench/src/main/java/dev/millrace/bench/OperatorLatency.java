@@ -37,8 +37,9 @@ import java.util.function.BooleanSupplier;
  *
  * <p>System properties: {@code bench.cp.operator} (the operator's runtime classpath; bench/run sets
  * it), {@code bench.repeats} (3), {@code bench.operator.apps} (100), {@code
- * bench.operator.failures} (60), {@code bench.operator.failingApps} (5), {@code bench.docs} ({@code
- * docs}), {@code bench.operator.logs} ({@code bench/target}).
+ * bench.operator.failures} (200: at 100 or fewer, the nearest-rank p99 is the maximum), {@code
+ * bench.operator.failingApps} (5), {@code bench.docs} ({@code docs}), {@code bench.operator.logs}
+ * ({@code bench/target}).
  */
 public final class OperatorLatency {
   /** The smallest restart backoff the spec accepts: durations must be longer than 0. */
@@ -78,18 +79,30 @@ public final class OperatorLatency {
   }
 
   public static void main(String[] args) throws Exception {
-    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     String classpath = System.getProperty("bench.cp.operator");
     if (classpath == null || classpath.isBlank()) {
       throw new IllegalArgumentException(
           "set -Dbench.cp.operator to the operator's runtime classpath (bench/run operator does)");
     }
-    int repeats = Integer.getInteger("bench.repeats", 3);
-    int apps = Integer.getInteger("bench.operator.apps", 100);
-    int failures = Integer.getInteger("bench.operator.failures", 60);
-    int failingApps = Math.min(apps, Integer.getInteger("bench.operator.failingApps", 5));
-    Path docs = Path.of(System.getProperty("bench.docs", "docs"));
-    Path logs = Path.of(System.getProperty("bench.operator.logs", "bench/target"));
+    measure(
+        classpath,
+        Integer.getInteger("bench.repeats", 3),
+        Integer.getInteger("bench.operator.apps", 100),
+        Integer.getInteger("bench.operator.failures", 200),
+        Integer.getInteger("bench.operator.failingApps", 5),
+        Path.of(System.getProperty("bench.docs", "docs")),
+        Path.of(System.getProperty("bench.operator.logs", "bench/target")));
+  }
+
+  /**
+   * Runs {@code repeats} repeats of the operator on {@code classpath} and writes {@link
+   * OperatorReport#RAW} and the report into {@code docs}, the operator's logs into {@code logs}.
+   */
+  static void measure(
+      String classpath, int repeats, int apps, int failures, int failingApps, Path docs, Path logs)
+      throws Exception {
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+    int failing = Math.min(apps, failingApps);
     Files.createDirectories(docs);
     Files.createDirectories(logs);
     Path rawFile = docs.resolve(OperatorReport.RAW);
@@ -101,13 +114,12 @@ public final class OperatorLatency {
           Instant.now(),
           apps,
           failures,
-          failingApps,
+          failing,
           BACKOFF,
           Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.version"));
       raw.println(OperatorReport.COLUMNS);
-      OperatorLatency bench =
-          new OperatorLatency(classpath, apps, failures, failingApps, logs, raw);
+      OperatorLatency bench = new OperatorLatency(classpath, apps, failures, failing, logs, raw);
       for (int repeat = 1; repeat <= repeats; repeat++) {
         bench.run(repeat);
       }

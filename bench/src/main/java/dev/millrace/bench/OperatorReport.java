@@ -114,6 +114,27 @@ public final class OperatorReport {
     return md.toString();
   }
 
+  /** The failure latencies of every repeat taken together, as one more row. */
+  private String pooled(String metric) {
+    long[] micros =
+        values.values().stream()
+            .flatMap(m -> m.getOrDefault(metric, List.of()).stream())
+            .mapToLong(x -> Math.round(x * 1000))
+            .toArray();
+    if (micros.length == 0) {
+      return "";
+    }
+    return String.format(
+        Locale.ROOT,
+        "| driver failure → next driver pod, all %d failures of all repeats together | |%s"
+            + " p50 %.0f ms, p99 %.0f ms, max %.0f ms |\n",
+        micros.length,
+        " |".repeat(values.size()),
+        Measurement.percentile(micros, 50) / 1000.0,
+        Measurement.percentile(micros, 99) / 1000.0,
+        Measurement.percentile(micros, 100) / 1000.0);
+  }
+
   private void render(Path file) throws IOException {
     String failures = "failure_to_next_pod_ms";
     String perApp = "create_to_running_ms";
@@ -180,6 +201,7 @@ public final class OperatorReport {
             1,
             "%.0f",
             r -> percentile(r, failures, 100)));
+    md.append(pooled(failures));
     md.append(
         row("failures measured", "≥ 50", "", 1, "%.0f", r -> (double) of(r, failures).size()));
     md.append(
