@@ -130,7 +130,7 @@ public final class OperatorLatency {
   private void run(int repeat) throws Exception {
     System.out.printf("operator benchmark, repeat %d: load %s%n", repeat, load());
     try (TestingCluster cluster = new TestingCluster();
-        SimulatedKubelet kubelet = new SimulatedKubelet(cluster.client(), TestingApps.NAMESPACE);
+        SimulatedKubelet kubelet = new SimulatedKubelet(cluster, TestingApps.NAMESPACE);
         AppPhases phases = new AppPhases(cluster);
         OperatorProcess operator =
             OperatorProcess.start(

@@ -3,17 +3,15 @@ package dev.millrace.bench;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.operator.TestingCluster;
 import dev.millrace.operator.resource.AppNames;
 import dev.millrace.operator.resource.LaunchContract;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -38,20 +36,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * address a request was sent to, which driver the operator asked for.
  */
 final class SimulatedKubelet implements AutoCloseable {
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
-
-  private final KubernetesClient client;
+  private final TestingCluster cluster;
+  private final String namespace;
   private final Watch watch;
   private final HttpServer statusServer;
   private final ExecutorService nodes = Executors.newFixedThreadPool(4);
   private final AtomicInteger addresses = new AtomicInteger();
   private final Map<String, Long> createdAtNanos = new ConcurrentHashMap<>();
   private final Map<String, DriverStatusReport> reportsByAddress = new ConcurrentHashMap<>();
-  private final Map<String, Pod> runningByName = new ConcurrentHashMap<>();
+  private final Map<String, Pod> running = new ConcurrentHashMap<>();
 
   /** Watches the pods of {@code namespace} and serves the drivers' status endpoint. */
-  SimulatedKubelet(KubernetesClient client, String namespace) throws IOException {
-    this.client = client;
+  SimulatedKubelet(TestingCluster cluster, String namespace) throws IOException {
+    this.cluster = cluster;
+    this.namespace = namespace;
     try {
       statusServer = HttpServer.create(new InetSocketAddress(LaunchContract.HTTP_PORT), 100);
     } catch (IOException e) {
@@ -67,7 +65,8 @@ final class SimulatedKubelet implements AutoCloseable {
     statusServer.setExecutor(Executors.newFixedThreadPool(2));
     statusServer.start();
     watch =
-        client
+        cluster
+            .client()
             .pods()
             .inNamespace(namespace)
             .watch(
@@ -98,7 +97,7 @@ final class SimulatedKubelet implements AutoCloseable {
 
   /** Whether pod {@code name} has been marked Running. */
   boolean running(String name) {
-    return runningByName.containsKey(name);
+    return running.containsKey(name);
   }
 
   /**
@@ -106,16 +105,13 @@ final class SimulatedKubelet implements AutoCloseable {
    * the status write was sent.
    */
   long fail(String name) {
-    Pod pod = runningByName.remove(name);
+    Pod pod = running.remove(name);
     if (pod == null) {
       throw new IllegalStateException("pod " + name + " is not running");
     }
-    Pod failed = SERIALIZATION.clone(pod);
-    failed.setStatus(
-        new PodStatusBuilder()
+    pod.setStatus(
+        new PodStatusBuilder(pod.getStatus())
             .withPhase("Failed")
-            .withPodIP(pod.getStatus().getPodIP())
-            .withStartTime(pod.getStatus().getStartTime())
             .withContainerStatuses(
                 new ContainerStatusBuilder()
                     .withName(LaunchContract.CONTAINER)
@@ -128,8 +124,9 @@ final class SimulatedKubelet implements AutoCloseable {
                     .endState()
                     .build())
             .build());
+    // One request: the pod as this kubelet last wrote it carries its resourceVersion.
     long before = System.nanoTime();
-    client.resource(failed).updateStatus();
+    cluster.client().resource(pod).updateStatus();
     return before;
   }
 
@@ -157,32 +154,13 @@ final class SimulatedKubelet implements AutoCloseable {
               0,
               List.of()));
     }
-    Pod running = SERIALIZATION.clone(pod);
-    running.setStatus(runningStatus(address));
     try {
-      runningByName.put(pod.getMetadata().getName(), client.resource(running).updateStatus());
+      running.put(
+          pod.getMetadata().getName(),
+          cluster.run(namespace, pod.getMetadata().getName(), address));
     } catch (RuntimeException e) {
       // Deleted meanwhile: nothing to run.
     }
-  }
-
-  private static PodStatus runningStatus(String address) {
-    String now = Instant.now().toString();
-    return new PodStatusBuilder()
-        .withPhase("Running")
-        .withPodIP(address)
-        .withStartTime(now)
-        .withContainerStatuses(
-            new ContainerStatusBuilder()
-                .withName(LaunchContract.CONTAINER)
-                .withReady(true)
-                .withNewState()
-                .withNewRunning()
-                .withStartedAt(now)
-                .endRunning()
-                .endState()
-                .build())
-        .build();
   }
 
   private void answerStatus(HttpExchange exchange) throws IOException {
