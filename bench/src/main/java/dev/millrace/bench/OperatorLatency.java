@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +33,7 @@ import java.util.function.BooleanSupplier;
  * fresh server and operator: the operator's heap idle; {@code apps} StreamingApps created at once
  * until every one is Running, and the heap then; then {@code failures} driver failures, one at a
  * time, round-robin over the first {@code failingApps} apps, each timed from the failed pod status
- * being sent to the next attempt's driver pod being seen created. Appends to {@code
+ * being sent to the next attempt's driver pod being seen created. Writes {@code
  * <docs>/benchmarks-operator-raw.csv} and writes {@code <docs>/benchmarks-operator.md}.
  *
  * <p>System properties: {@code bench.cp.operator} (the operator's runtime classpath; bench/run sets
@@ -180,7 +181,7 @@ public final class OperatorLatency {
       record(repeat, "heap_at_apps_bytes", operator.heapUsedAfterGc());
 
       int[] attempts = new int[failingApps];
-      java.util.Arrays.fill(attempts, 1);
+      Arrays.fill(attempts, 1);
       for (int i = 0; i < failures; i++) {
         int which = i % failingApps;
         StreamingApp app = created.get(which);

@@ -90,11 +90,6 @@ final class SimulatedKubelet implements AutoCloseable {
     return createdAtNanos.get(name);
   }
 
-  /** Pods seen created so far. */
-  int podsCreated() {
-    return createdAtNanos.size();
-  }
-
   /** Whether pod {@code name} has been marked Running. */
   boolean running(String name) {
     return running.containsKey(name);
