@@ -24,7 +24,7 @@ import org.knowm.xchart.CategoryChartBuilder;
 public final class Report {
   private static final String[] ENGINES = {"spark", "millrace"};
   private static final long RECOVERY_INTERVAL = 200;
-  private static final String HAND_WRITTEN = "<!-- hand-written below: kept by Report -->";
+  static final String HAND_WRITTEN = "<!-- hand-written below: kept by Report -->";
 
   /** (repeat, engine, workload, interval, metric) → value, plus the load of each child. */
   private final Map<String, String> values = new LinkedHashMap<>();
@@ -134,7 +134,7 @@ public final class Report {
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
-  private static String spread(double[] xs, String unit, double scale, String format) {
+  static String spread(double[] xs, String unit, double scale, String format) {
     if (xs.length == 0) {
       return "n/a";
     }

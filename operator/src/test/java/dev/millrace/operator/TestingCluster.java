@@ -154,12 +154,17 @@ public final class TestingCluster implements AutoCloseable {
 
   /** The kubelet started the pod's containers. */
   public void run(String namespace, String name) {
-    setStatus(
+    run(namespace, name, "10.0.0.1");
+  }
+
+  /** The kubelet started the pod's containers; the pod's address is {@code podIP}. */
+  public Pod run(String namespace, String name, String podIP) {
+    return setStatus(
         namespace,
         name,
         new PodStatusBuilder()
             .withPhase("Running")
-            .withPodIP("10.0.0.1")
+            .withPodIP(podIP)
             .withStartTime(Instant.now().toString())
             .withContainerStatuses(
                 new ContainerStatusBuilder()
@@ -194,8 +199,8 @@ public final class TestingCluster implements AutoCloseable {
             .build());
   }
 
-  private void setStatus(String namespace, String name, PodStatus status) {
-    client
+  private Pod setStatus(String namespace, String name, PodStatus status) {
+    return client
         .pods()
         .inNamespace(namespace)
         .withName(name)
