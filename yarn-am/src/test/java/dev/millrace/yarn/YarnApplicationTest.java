@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.examples.FileWordCountOutput;
 import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -17,14 +18,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
@@ -42,9 +42,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code millrace submit --master yarn} end to end on a real (in-process) HDFS and YARN: the word
- * count example with its checkpoint on HDFS, its driver and executor in YARN containers. One
- * application goes through the ordered tests (submitted, its driver killed, its executor killed,
- * stopped), so that the class starts the clusters and the application once.
+ * count example with its input, output and checkpoint on HDFS, its driver and executor in YARN
+ * containers. One application goes through the ordered tests (submitted, its driver killed, its
+ * executor killed, its ApplicationMaster killed, stopped, resubmitted), so that the class starts
+ * the clusters once.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -58,8 +59,9 @@ class YarnApplicationTest {
 
   private static final Map<String, Integer> expected = new TreeMap<>();
   private static Path spec;
-  private static Path input;
-  private static Path output;
+  // On HDFS: hdfs://localhost:port/word-count/input and …/output.
+  private static String input;
+  private static String output;
   private static ApplicationId application;
   private static int filesWritten;
   private static YarnClient yarnClient;
@@ -105,11 +107,12 @@ class YarnApplicationTest {
 
   @Test
   @Order(2)
-  void aSubmittedWordCountCountsEveryWordExactlyWithItsCheckpointOnHdfsAndShowsItsStatus()
+  void aSubmittedWordCountReadsAndWritesHdfsCountsEveryWordExactlyAndShowsItsStatus()
       throws Exception {
     Path work = cluster.scratch("word-count");
-    input = Files.createDirectories(work.resolve("input"));
-    output = Files.createDirectories(work.resolve("output"));
+    input = cluster.hdfsUri() + "/word-count/input";
+    output = cluster.hdfsUri() + "/word-count/output";
+    cluster.fileSystem().mkdirs(new org.apache.hadoop.fs.Path(input));
     spec = work.resolve("word-count.yaml");
     Files.writeString(
         spec,
@@ -125,7 +128,7 @@ class YarnApplicationTest {
           batchInterval: 1s
           checkpoint:
             dir: %s/checkpoints/word-count
-            interval: 1s
+            interval: 5s
           driver:
             cores: 1
             memory: 512Mi
@@ -358,6 +361,7 @@ class YarnApplicationTest {
    * Writes {@code n} more files into the input directory, adding their words to {@code expected}.
    */
   private static void writeInputFiles(int n) throws IOException, InterruptedException {
+    FileSystem fs = cluster.fileSystem();
     for (int i = 0; i < n; i++) {
       int f = filesWritten++;
       StringBuilder text = new StringBuilder();
@@ -368,9 +372,14 @@ class YarnApplicationTest {
         expected.merge(word, 1, Integer::sum);
         expected.merge(other, 1, Integer::sum);
       }
-      Path hidden = input.resolve(".f" + f + ".tmp");
-      Files.writeString(hidden, text);
-      Files.move(hidden, input.resolve("f" + f + ".txt"), StandardCopyOption.ATOMIC_MOVE);
+      // Written under a hidden name, then renamed into the watched directory in one step.
+      org.apache.hadoop.fs.Path hidden = new org.apache.hadoop.fs.Path(input, ".f" + f + ".tmp");
+      try (var out = fs.create(hidden, false)) {
+        out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+      }
+      if (!fs.rename(hidden, new org.apache.hadoop.fs.Path(input, "f" + f + ".txt"))) {
+        throw new IOException("cannot rename " + hidden + " into " + input);
+      }
       Thread.sleep(200);
     }
   }
@@ -413,9 +422,17 @@ class YarnApplicationTest {
     }
   }
 
-  private static Optional<Path> firstOutput() {
-    try (Stream<Path> files = Files.list(output)) {
-      return files.filter(p -> Files.exists(p.resolve("_SUCCESS"))).findFirst();
+  private static Optional<String> firstOutput() {
+    try {
+      FileSystem fs = cluster.fileSystem();
+      for (FileStatus dir : fs.listStatus(new org.apache.hadoop.fs.Path(output))) {
+        if (fs.exists(new org.apache.hadoop.fs.Path(dir.getPath(), "_SUCCESS"))) {
+          return Optional.of(dir.getPath().toString());
+        }
+      }
+      return Optional.empty();
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
