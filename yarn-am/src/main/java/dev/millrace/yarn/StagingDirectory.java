@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,10 +64,28 @@ final class StagingDirectory {
     this.dir = fs.makeQualified(dir);
   }
 
+  private static final String ROOT = ".millrace-staging";
+
   /** The staging directory of application {@code appId} under the user's home. */
   static StagingDirectory forApplication(FileSystem fs, String appId) {
     return new StagingDirectory(
-        fs, new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ".millrace-staging/" + appId));
+        fs, new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ROOT + "/" + appId));
+  }
+
+  /** The names (application ids) of every staging directory under the user's home. */
+  static List<String> applicationIds(FileSystem fs) throws IOException {
+    List<String> ids = new ArrayList<>();
+    try {
+      for (FileStatus dir :
+          fs.listStatus(new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ROOT))) {
+        if (dir.isDirectory()) {
+          ids.add(dir.getPath().getName());
+        }
+      }
+    } catch (FileNotFoundException e) {
+      // nothing was ever staged
+    }
+    return ids;
   }
 
   /** A directory staged before, as the ApplicationMaster finds it. */

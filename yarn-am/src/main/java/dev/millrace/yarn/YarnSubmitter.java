@@ -25,6 +25,7 @@ import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.client.api.YarnClientApplication;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException;
 import org.apache.hadoop.yarn.exceptions.YarnException;
 
 /**
@@ -69,6 +70,7 @@ final class YarnSubmitter implements AutoCloseable {
    */
   ApplicationId submit(Path specFile, String queue) throws IOException, YarnException {
     StreamingApp app = StreamingAppFiles.readValid(specFile, Target.YARN);
+    removeEndedStagingDirectories();
     YarnClientApplication application = yarn.createApplication();
     ApplicationSubmissionContext context = application.getApplicationSubmissionContext();
     ApplicationId id = context.getApplicationId();
@@ -108,6 +110,37 @@ final class YarnSubmitter implements AutoCloseable {
         app.getMetadata().getName(), id, report.getQueue(), staging.uri());
     out.printf("tracking URL: %s%n", report.getTrackingUrl());
     return id;
+  }
+
+  /**
+   * Deletes the staging directories of this user's applications that have ended: an application
+   * killed from outside ({@code yarn application -kill}, or its last ApplicationMaster attempt
+   * failing) leaves its directory behind, since only a running ApplicationMaster deletes it. Run by
+   * every {@code submit}; returns the ids whose directories it deleted.
+   */
+  List<String> removeEndedStagingDirectories() throws IOException, YarnException {
+    FileSystem fs = FileSystem.get(conf);
+    List<String> removed = new ArrayList<>();
+    for (String name : StagingDirectory.applicationIds(fs)) {
+      ApplicationId id;
+      try {
+        id = ApplicationId.fromString(name);
+      } catch (IllegalArgumentException e) {
+        continue; // not one of ours
+      }
+      boolean ended;
+      try {
+        ended = ENDED.contains(yarn.getApplicationReport(id).getYarnApplicationState());
+      } catch (ApplicationNotFoundException e) {
+        ended = true; // the ResourceManager no longer remembers it
+      }
+      if (ended) {
+        StagingDirectory.forApplication(fs, name).delete();
+        removed.add(name);
+        out.printf("removed the staging directory of %s, which has ended%n", name);
+      }
+    }
+    return removed;
   }
 
   /** Replaces each {@code file://} jar of the spec by its staged copy. */

@@ -311,6 +311,29 @@ class YarnApplicationTest {
     yarn().killApplication(application);
   }
 
+  @Test
+  @Order(8)
+  void theNextSubmitRemovesTheStagingDirectoryAKilledApplicationLeftBehind() throws Exception {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (report().getYarnApplicationState() != YarnApplicationState.KILLED) {
+      assertTrue(System.nanoTime() < deadline, "the resubmitted application was not killed");
+      Thread.sleep(200);
+    }
+    // Killed from outside, its ApplicationMaster could not delete it.
+    assertTrue(
+        StagingDirectory.forApplication(cluster.fileSystem(), application.toString()).exists());
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (YarnSubmitter client =
+        new YarnSubmitter(
+            cluster.conf(), List.of(), new PrintStream(out, true, StandardCharsets.UTF_8))) {
+      assertEquals(List.of(application.toString()), client.removeEndedStagingDirectories());
+    }
+    assertFalse(
+        StagingDirectory.forApplication(cluster.fileSystem(), application.toString()).exists());
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("which has ended"));
+  }
+
   /** What the ApplicationMaster's Supervisor says, from {@code /supervisor}. */
   private static Optional<String> supervisorLine() {
     try {
