@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.millrace.runtime.checkpoint.TestingHdfs;
 import dev.millrace.runtime.cluster.RemoteMapInputs;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.ShuffleId;
@@ -20,9 +21,9 @@ import dev.millrace.streaming.EngineAccess;
 import dev.millrace.streaming.Pair;
 import dev.millrace.streaming.StreamingContext;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -30,15 +31,25 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ShuffleMapWorkerTest {
+  @RegisterExtension static final TestingHdfs HDFS = new TestingHdfs();
   private static final long ZERO = 10_000;
   private static final long T = ZERO + 1_000;
 
   @TempDir Path dir;
+
+  /** Where the text file stream reads: {@link #dir}, or a directory on HDFS. */
+  private String in;
+
   private final TaskRunner runner = new TaskRunner(2, "shuffle-map-worker-test");
 
   @AfterEach
@@ -46,10 +57,15 @@ class ShuffleMapWorkerTest {
     runner.close();
   }
 
-  /** A word count over the text files of {@link #dir}, two partitions. */
+  @BeforeEach
+  void readLocally() {
+    in = dir.toString();
+  }
+
+  /** A word count over the text files of {@link #in}, two partitions. */
   private StreamGraph graph(long zeroTime) {
     StreamingContext ssc = new StreamingContext("local[2]", "words", Durations.seconds(1));
-    ssc.textFileStream(dir.toString())
+    ssc.textFileStream(in)
         .flatMap(l -> Arrays.asList(l.split(" ")))
         .mapToPair(w -> Pair.of(w, 1))
         .reduceByKey(Integer::sum)
@@ -59,10 +75,10 @@ class ShuffleMapWorkerTest {
     return graph;
   }
 
-  /** A running count of the words of the text files of {@link #dir}, two partitions. */
+  /** A running count of the words of the text files of {@link #in}, two partitions. */
   private StreamGraph runningCount(long zeroTime) {
     StreamingContext ssc = new StreamingContext("local[2]", "words", Durations.seconds(1));
-    ssc.textFileStream(dir.toString())
+    ssc.textFileStream(in)
         .flatMap(l -> Arrays.asList(l.split(" ")))
         .mapToPair(w -> Pair.of(w, 1))
         .updateStateByKey(
@@ -109,11 +125,22 @@ class ShuffleMapWorkerTest {
 
   @Test
   void mapTaskReadsOnlyTheSplitOfItsOwnPartition() throws Exception {
+    assertMapTaskReadsOnlyItsSplit();
+  }
+
+  /** The plan names the file by its hdfs:// URI, and the executor's own graph opens it there. */
+  @Test
+  void mapTaskReadsItsSplitOfAnHdfsFile() throws Exception {
+    in = HDFS.uri() + "/executor/in";
+    assertMapTaskReadsOnlyItsSplit();
+  }
+
+  private void assertMapTaskReadsOnlyItsSplit() throws Exception {
     StreamGraph driver = graph(ZERO);
     for (InputNode<?> input : driver.inputs()) {
       input.source().start(T);
     }
-    Path first = write("1.txt", "a b a\n");
+    org.apache.hadoop.fs.Path first = write("1.txt", "a b a\n");
     write("2.txt", "b c c\n");
     for (InputNode<?> input : driver.inputs()) {
       input.plan(T, false);
@@ -124,7 +151,7 @@ class ShuffleMapWorkerTest {
     assertNotNull(plans);
     assertEquals(2, stage.mapTasks());
     // Map partition 1 is the second file's split: the task cannot read the first file, it is gone.
-    Files.delete(first);
+    files().delete(first, false);
 
     TaskResult result;
     try (ShuffleMapWorker worker =
@@ -152,15 +179,37 @@ class ShuffleMapWorkerTest {
     return seen[0];
   }
 
-  private Path write(String name, String text) throws IOException {
+  private org.apache.hadoop.fs.Path write(String name, String text) throws IOException {
     return write(name, text, T);
   }
 
-  /** A file the batch at {@code batchTime} takes. */
-  private Path write(String name, String text, long batchTime) throws IOException {
-    Path file = Files.writeString(dir.resolve(name), text);
-    Files.setLastModifiedTime(file, FileTime.fromMillis(batchTime - 100));
+  /**
+   * A file in {@link #in} the batch at {@code batchTime} takes: written beside it, given its
+   * modification time, then renamed in.
+   */
+  private org.apache.hadoop.fs.Path write(String name, String text, long batchTime)
+      throws IOException {
+    FileSystem fs = files();
+    org.apache.hadoop.fs.Path directory = new org.apache.hadoop.fs.Path(in);
+    org.apache.hadoop.fs.Path written =
+        new org.apache.hadoop.fs.Path(directory.getParent(), "." + name + ".tmp");
+    try (OutputStream out = fs.create(written, false)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    fs.setTimes(written, batchTime - 100, -1);
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(directory, name);
+    fs.mkdirs(directory);
+    if (!fs.rename(written, file)) {
+      throw new IOException("cannot rename " + written + " to " + file);
+    }
     return file;
+  }
+
+  /** The file system of {@link #in}: HDFS, or this machine's. */
+  private FileSystem files() throws IOException {
+    return in.startsWith("hdfs:")
+        ? new org.apache.hadoop.fs.Path(in).getFileSystem(HDFS.conf())
+        : FileSystem.getLocal(HDFS.conf());
   }
 
   private static Map<Object, Object> combiners(ShuffleMapDone done) {
