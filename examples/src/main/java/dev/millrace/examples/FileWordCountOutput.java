@@ -1,5 +1,6 @@
 package dev.millrace.examples;
 
+import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.fs.FileAccess;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.hadoop.conf.Configuration;
 
 /**
  * Reads what {@link FileWordCount} saved in its output directory, a local path or a Hadoop file
@@ -55,7 +55,8 @@ public final class FileWordCountOutput {
   }
 
   private static FileAccess access(String output) {
-    return FileAccess.forLocation(output, new Configuration(), "the word count's output");
+    return FileAccess.forLocation(
+        output, StreamingOptions.hadoopConfiguration(), "the word count's output");
   }
 
   /** Complete output directories {@code <name>-T.txt}, oldest batch first. */

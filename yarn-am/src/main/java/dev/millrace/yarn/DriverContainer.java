@@ -1,6 +1,7 @@
 package dev.millrace.yarn;
 
 import dev.millrace.runtime.cli.Millrace;
+import dev.millrace.runtime.config.StreamingOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +69,8 @@ public final class DriverContainer {
         try {
           org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(stagingUri);
           StagingDirectory staging =
-              StagingDirectory.existing(dir.getFileSystem(new Configuration()), dir);
+              StagingDirectory.existing(
+                  dir.getFileSystem(StreamingOptions.hadoopConfiguration()), dir);
           staging.publish(
               StagingDirectory.DRIVER_STATUS_ADDRESS, status.getBytes(StandardCharsets.UTF_8));
           staging.publish(

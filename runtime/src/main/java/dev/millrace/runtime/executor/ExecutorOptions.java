@@ -4,12 +4,12 @@ import dev.millrace.crds.SpecDurations;
 import dev.millrace.crds.SpecMemory;
 import dev.millrace.runtime.cli.UsageException;
 import dev.millrace.runtime.cluster.DriverLocator;
+import dev.millrace.runtime.config.StreamingOptions;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 
 /**
  * How a backend starts an executor: {@code --driver <host:port> | --driver-address-file <uri> --app
@@ -128,7 +128,7 @@ public record ExecutorOptions(
     if (parsed.getScheme() == null) {
       parsed = Path.of(uri).toAbsolutePath().toUri();
     }
-    return DriverLocator.inFile(parsed, new Configuration());
+    return DriverLocator.inFile(parsed, StreamingOptions.hadoopConfiguration());
   }
 
   private static long pid(String value) {

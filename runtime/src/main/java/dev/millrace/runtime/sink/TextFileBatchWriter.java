@@ -1,5 +1,6 @@
 package dev.millrace.runtime.sink;
 
+import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.TaskFailedException;
 import dev.millrace.runtime.dataset.TaskRunner;
@@ -67,7 +68,9 @@ public final class TextFileBatchWriter {
     }
     this.fs =
         FileAccess.forLocation(
-            prefix, hadoop == null ? new Configuration() : hadoop, "the saveAsTextFiles prefix");
+            prefix,
+            hadoop == null ? StreamingOptions.hadoopConfiguration() : hadoop,
+            "the saveAsTextFiles prefix");
     this.prefix = fs.normalize(prefix);
     this.suffix = suffix;
   }

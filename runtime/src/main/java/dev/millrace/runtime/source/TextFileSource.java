@@ -1,6 +1,7 @@
 package dev.millrace.runtime.source;
 
 import dev.millrace.runtime.backpressure.RateLimit;
+import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.fs.FileAccess;
 import java.io.ByteArrayInputStream;
@@ -122,7 +123,7 @@ public final class TextFileSource implements InputSource<String> {
     this.fs =
         FileAccess.forLocation(
             directory,
-            hadoop == null ? new Configuration() : hadoop,
+            hadoop == null ? StreamingOptions.hadoopConfiguration() : hadoop,
             "the input directory of text file stream '" + streamName + "'");
     this.directory = fs.normalize(directory);
     this.partitions = partitions;
