@@ -1,11 +1,16 @@
 package dev.millrace.operator.reconciler;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.millrace.crds.StreamingAppSpec;
 import dev.millrace.crds.UpgradeMode;
 import dev.millrace.crds.supervision.SpecChange;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -26,6 +31,8 @@ import java.util.Optional;
  */
 public final class SpecDiff {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper CANONICAL =
+      new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   private SpecDiff() {}
 
@@ -34,25 +41,19 @@ public final class SpecDiff {
     ObjectNode before = tree(last);
     ObjectNode after = tree(next);
     for (ObjectNode t : new ObjectNode[] {before, after}) {
-      t.remove("suspend");
-      t.remove("restartNonce");
+      withoutRequests(t);
     }
     if (before.equals(after)) {
       return Optional.empty();
     }
     for (ObjectNode t : new ObjectNode[] {before, after}) {
-      if (t.get("executor") instanceof ObjectNode executor) {
-        executor.remove("instances");
-      }
+      withoutInstances(t);
     }
     if (before.equals(after)) {
       return Optional.of(SpecChange.SCALE_EXECUTORS);
     }
     for (ObjectNode t : new ObjectNode[] {before, after}) {
-      t.remove("restartPolicy");
-      t.remove("healthCheck");
-      t.remove("gracefulStopTimeout");
-      t.remove("upgradeMode");
+      withoutPolicy(t);
     }
     if (before.equals(after)) {
       return Optional.of(SpecChange.POLICY_ONLY);
@@ -62,6 +63,43 @@ public final class SpecDiff {
         next.getUpgradeMode() == UpgradeMode.STATELESS
             ? SpecChange.RESTART_FRESH
             : SpecChange.RESTART);
+  }
+
+  /**
+   * A short hash of the part of {@code spec} whose change restarts the application ({@link
+   * SpecChange#RESTART}): two specs have the same hash exactly when changing one into the other
+   * restarts nothing. Stamped on every pod, it tells the pods built from an earlier spec.
+   */
+  public static String restartHash(StreamingAppSpec spec) {
+    ObjectNode t = tree(spec);
+    withoutRequests(t);
+    withoutInstances(t);
+    withoutPolicy(t);
+    try {
+      // Through plain maps written in key order: the same content always gives the same bytes.
+      byte[] canonical = CANONICAL.writeValueAsBytes(CANONICAL.treeToValue(t, Object.class));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical), 0, 6);
+    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException("cannot hash a StreamingApp spec", e);
+    }
+  }
+
+  private static void withoutRequests(ObjectNode t) {
+    t.remove("suspend");
+    t.remove("restartNonce");
+  }
+
+  private static void withoutInstances(ObjectNode t) {
+    if (t.get("executor") instanceof ObjectNode executor) {
+      executor.remove("instances");
+    }
+  }
+
+  private static void withoutPolicy(ObjectNode t) {
+    t.remove("restartPolicy");
+    t.remove("healthCheck");
+    t.remove("gracefulStopTimeout");
+    t.remove("upgradeMode");
   }
 
   private static ObjectNode tree(StreamingAppSpec spec) {

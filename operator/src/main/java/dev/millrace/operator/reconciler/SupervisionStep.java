@@ -333,7 +333,11 @@ public final class SupervisionStep {
           }
         }
         case RUNNING -> {
-          // Runs.
+          if (pod != null && !isDeleting(pod) && upgraded(app, after, seen, pod)) {
+            // Built from the spec before an upgrade (its resources, image or template); the
+            // upgrade's driver attempt runs, so it is replaced by one built from the new spec.
+            deletions.add(new PodDeletion(pod, graceful(app)));
+          }
         }
       }
     }
@@ -344,6 +348,26 @@ public final class SupervisionStep {
         deletions.add(new PodDeletion(e.getValue(), graceful(app)));
       }
     }
+  }
+
+  /**
+   * Whether executor pod {@code executor} was built from a spec older than the one the current
+   * driver attempt's pod was built from, and that is the current spec: the application was
+   * restarted for an upgrade, and its old driver has checkpointed and gone.
+   */
+  private static boolean upgraded(
+      StreamingApp app, SupervisorSnapshot after, AppObservation seen, Pod executor) {
+    String current = SpecDiff.restartHash(app.getSpec());
+    return seen.driver()
+            .filter(d -> attemptOf(d) == after.attempt() && !isDeleting(d))
+            .filter(d -> current.equals(specHash(d)))
+            .isPresent()
+        && !current.equals(specHash(executor));
+  }
+
+  private static String specHash(Pod pod) {
+    Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(AppNames.SPEC_HASH_ANNOTATION);
   }
 
   private static Duration graceful(StreamingApp app) {

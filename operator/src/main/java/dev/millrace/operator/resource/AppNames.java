@@ -32,6 +32,12 @@ public final class AppNames {
    */
   public static final String EXECUTOR_LABEL = "millrace.dev/executor";
 
+  /**
+   * The annotation of every pod holding {@code SpecDiff.restartHash} of the spec it was built from:
+   * an executor whose hash is not the current driver's predates an upgrade and is replaced.
+   */
+  public static final String SPEC_HASH_ANNOTATION = "millrace.dev/spec-hash";
+
   /** The {@link #ROLE_LABEL} of driver pods. */
   public static final String DRIVER_ROLE = "driver";
 

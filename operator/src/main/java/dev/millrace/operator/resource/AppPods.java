@@ -5,6 +5,7 @@ import dev.millrace.crds.ExecutorSpec;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppSpec;
 import dev.millrace.crds.supervision.SupervisorPolicy;
+import dev.millrace.operator.reconciler.SpecDiff;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
@@ -120,7 +121,12 @@ public final class AppPods {
     }
     mergedLabels.putAll(labels);
     ObjectMeta metadata = AppResources.metadata(app, name, mergedLabels);
-    metadata.setAnnotations(templateMeta.getAnnotations());
+    Map<String, String> annotations = new LinkedHashMap<>();
+    if (templateMeta.getAnnotations() != null) {
+      annotations.putAll(templateMeta.getAnnotations());
+    }
+    annotations.put(AppNames.SPEC_HASH_ANNOTATION, SpecDiff.restartHash(app.getSpec()));
+    metadata.setAnnotations(annotations);
 
     PodSpec spec = template.getSpec() == null ? new PodSpec() : template.getSpec();
     spec.setRestartPolicy("Never");

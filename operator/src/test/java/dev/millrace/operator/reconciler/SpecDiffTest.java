@@ -1,11 +1,14 @@
 package dev.millrace.operator.reconciler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.millrace.crds.StreamingAppSpec;
 import dev.millrace.crds.UpgradeMode;
 import dev.millrace.crds.supervision.SpecChange;
 import dev.millrace.operator.TestingApps;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -75,6 +78,30 @@ class SpecDiffTest {
               s.getExecutor().setInstances(4);
               s.setImage("example.com/word-count:2");
             }));
+  }
+
+  @Test
+  void theRestartHashChangesExactlyWithWhatRestartsTheApplication() {
+    String base = restartHash(s -> {});
+    assertEquals(base, restartHash(s -> s.getExecutor().setInstances(7)));
+    assertEquals(base, restartHash(s -> s.setSuspend(true)));
+    assertEquals(base, restartHash(s -> s.getRestartPolicy().setMaxRestarts(9)));
+    assertNotEquals(base, restartHash(s -> s.getExecutor().setMemory("3Gi")));
+    assertNotEquals(base, restartHash(s -> s.setImage("example.com/other:1")));
+    // Map order is not content.
+    Map<String, String> ab = new LinkedHashMap<>(Map.of("a", "1"));
+    ab.put("b", "2");
+    Map<String, String> ba = new LinkedHashMap<>(Map.of("b", "2"));
+    ba.put("a", "1");
+    assertEquals(
+        restartHash(s -> s.getApplication().setConf(ab)),
+        restartHash(s -> s.getApplication().setConf(ba)));
+  }
+
+  private static String restartHash(Consumer<StreamingAppSpec> change) {
+    StreamingAppSpec spec = TestingApps.app("diff", 2).getSpec();
+    change.accept(spec);
+    return SpecDiff.restartHash(spec);
   }
 
   private static Optional<SpecChange> classify(Consumer<StreamingAppSpec> change) {

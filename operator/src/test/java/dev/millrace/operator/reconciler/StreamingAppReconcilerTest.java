@@ -272,6 +272,45 @@ class StreamingAppReconcilerTest {
   }
 
   @Test
+  void executorResourceChangeRestartsTheAppAndReplacesItsExecutorsOnceTheNewDriverRuns() {
+    apply(TestingApps.app("resize", 1));
+    awaitPod("resize-driver-1");
+    awaitPod("resize-exec-1");
+    cluster.run(NAMESPACE, "resize-driver-1");
+    cluster.run(NAMESPACE, "resize-exec-1");
+    String oldUid = cluster.pod(NAMESPACE, "resize-exec-1").orElseThrow().getMetadata().getUid();
+    assertFalse("3Gi".equals(executorMemory()));
+
+    edit("resize", a -> a.getSpec().getExecutor().setMemory("3Gi"));
+    awaitPod("resize-driver-2");
+    await(
+        "resize-exec-1 built again with 3Gi",
+        WAIT,
+        () ->
+            cluster
+                .pod(NAMESPACE, "resize-exec-1")
+                .filter(p -> !p.getMetadata().getUid().equals(oldUid))
+                .filter(p -> "3Gi".equals(executorMemory()))
+                .isPresent());
+    assertEquals(0, status("resize").getRestarts().getInWindow());
+  }
+
+  private static String executorMemory() {
+    return cluster
+        .pod(NAMESPACE, "resize-exec-1")
+        .map(
+            p ->
+                p.getSpec()
+                    .getContainers()
+                    .get(0)
+                    .getResources()
+                    .getLimits()
+                    .get("memory")
+                    .toString())
+        .orElse(null);
+  }
+
+  @Test
   void statelessUpgradeStartsOnlyTheNextAttemptWithAFreshCheckpoint() {
     StreamingApp app = TestingApps.app("stateless", 0);
     app.getSpec().setUpgradeMode(dev.millrace.crds.UpgradeMode.STATELESS);
