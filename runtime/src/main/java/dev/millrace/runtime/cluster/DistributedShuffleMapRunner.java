@@ -13,6 +13,7 @@ import dev.millrace.runtime.stream.StreamNode;
 import dev.millrace.runtime.transport.Message.InputRecords;
 import dev.millrace.runtime.transport.Message.RunShuffleMap;
 import dev.millrace.runtime.transport.Message.ShuffleMapDone;
+import dev.millrace.runtime.transport.Message.StateTaskDone;
 import dev.millrace.runtime.transport.Message.TaskFailed;
 import dev.millrace.runtime.transport.Message.TaskResult;
 import java.time.Duration;
@@ -107,6 +108,9 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
 
   @Override
   public void taskResult(ExecutorInfo executor, TaskResult result) {
+    if (result instanceof StateTaskDone) {
+      return; // a state task's answer, for the state runner
+    }
     if (overdue.remove(result.taskId()) != null) {
       LOG.debug(
           "dropped the late answer of task {} from executor {}: it ran in the driver",
