@@ -366,9 +366,19 @@ public final class Measurement {
           step = (int) next[0];
           fillerDueSince = -1;
         } else {
-          // Wait up to half an interval for the next step to be decided before falling back on a
-          // filler: the queue's next batch is taken an interval after the last one at the
-          // earliest, so the step's own batch can still go next.
+          // While a batch is still queued, wait up to half an interval for the next step to be
+          // decided before falling back on a filler, so the step's own batch can go next; never
+          // leave the queue empty (an engine catching up after a stall takes batches back to
+          // back, and one taken from an empty queue would shift the mapping by order).
+          if (engine.queued() == 0) {
+            fillerDueSince = -1;
+            batch = corpus.nextBatch(plan.words(Plan.FILLER_RATE));
+            engine.offer(batch);
+            offeredStep.add(FILLER);
+            wordsFed += (long) batch.size() * Corpus.WORDS_PER_LINE;
+            notifyAll();
+            continue;
+          }
           long now = System.nanoTime();
           if (fillerDueSince < 0) {
             fillerDueSince = now;

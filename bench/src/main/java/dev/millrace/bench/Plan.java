@@ -45,7 +45,7 @@ public record Plan(long intervalMs, int warmup, int fixed, int perStep, int queu
   public static Plan forInterval(long intervalMs) {
     if (intervalMs >= 1000) {
       // Enough batches for a median without making a 1 s run take minutes on a shared box.
-      return new Plan(intervalMs, 4, 8, 2, 1);
+      return new Plan(intervalMs, 4, 8, 2, 2);
     }
     // At least 1 s of warm-up and 2 s of measured batches, so that a growing scheduling delay
     // shows at short intervals; at least 15 and 30 batches at the longer ones.

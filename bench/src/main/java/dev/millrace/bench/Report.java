@@ -640,7 +640,7 @@ public final class Report {
         filler batches of 10 k words/s keep the queue from running dry until the next step is
         decided (and let a backlog drain); the search's batches are cut by the feeder as it goes.
         Processing times, scheduling delays and batch times are the engines' own `BatchInfo`s
-        from a `StreamingListener`. The queue is kept 1 batch (1 s), 2 batches (200/100 ms) or
+        from a `StreamingListener`. The queue is kept at least 2 batches (1 s, 200 ms, 100 ms) or
         200 ms worth ahead, so batches map to what was fed by order; each child reports
         `queue_dry_batches` (batches completed beyond those taken from the queue), 0 in a valid
         run.
