@@ -10,9 +10,13 @@ import java.util.List;
  */
 public interface Engine {
 
-  /** Called on the engine's batch thread when a batch completed, with its processing time. */
+  /**
+   * Called on the engine's batch thread when a batch completed, with its processing time, its
+   * scheduling delay (queued → processing started) and its end-to-end delay (batch time →
+   * completed), from the engine's own batch information.
+   */
   interface BatchCompleted {
-    void completed(long processingMillis);
+    void completed(long processingMillis, long schedulingMillis, long endToEndMillis);
   }
 
   /**

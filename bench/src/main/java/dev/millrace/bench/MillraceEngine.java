@@ -61,7 +61,10 @@ public final class MillraceEngine implements Engine {
         new StreamingListener() {
           @Override
           public void onBatchCompleted(BatchInfo batch) {
-            listener.completed(batch.processingDelay());
+            listener.completed(
+                batch.processingDelay(),
+                batch.schedulingDelay(),
+                batch.processingEndTime() - batch.batchTime());
           }
         });
     ssc.start();

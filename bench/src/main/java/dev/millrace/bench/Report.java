@@ -32,7 +32,14 @@ public final class Report {
   private final List<Double> loads = new ArrayList<>();
   private final List<String> failures = new ArrayList<>();
   private final List<Integer> repeats = new ArrayList<>();
+
+  /** The intervals with a rate search, in the order run. */
   private final List<Long> intervals = new ArrayList<>();
+
+  /** Every interval measured at the fixed rate (probes included), longest first. */
+  private final List<Long> fixedIntervals = new ArrayList<>();
+
+  private final Map<Integer, List<Double>> loadsByRepeat = new TreeMap<>();
   private final List<String> workloads = new ArrayList<>();
   private String header = "";
 
@@ -64,22 +71,28 @@ public final class Report {
       if (!repeats.contains(repeat)) {
         repeats.add(repeat);
       }
-      if (interval > 0 && !f[2].equals("RECOVERY") && !intervals.contains(interval)) {
+      String metric = f[5];
+      boolean measurement = interval > 0 && !f[2].equals("RECOVERY");
+      if (measurement && metric.equals("search_steps") && !intervals.contains(interval)) {
         intervals.add(interval);
+      }
+      if (measurement && metric.equals("stable") && !fixedIntervals.contains(interval)) {
+        fixedIntervals.add(interval);
+        fixedIntervals.sort(java.util.Comparator.reverseOrder());
       }
       if (!f[2].equals("-") && !f[2].equals("RECOVERY") && !workloads.contains(f[2])) {
         workloads.add(f[2]);
       }
-      String metric = f[5];
       if (metric.equals("jvm_uptime_before_engine_ms")
-          || metric.equals("restart_to_first_batch_ms")) {
+          || metric.equals("restart_to_first_batch_ms")
+          || (f[1].equals("baseline") && metric.equals("words_per_s"))) {
         loads.add(Double.parseDouble(f[4]));
+        loadsByRepeat
+            .computeIfAbsent(f[2].equals("RECOVERY") ? 0 : repeat, k -> new ArrayList<>())
+            .add(Double.parseDouble(f[4]));
       }
       if (metric.equals("failed")) {
         failures.add(line);
-      }
-      if (f[1].equals("baseline") && metric.equals("words_per_s")) {
-        loads.add(Double.parseDouble(f[4]));
       }
       values.put(key(repeat, f[1], f[2], interval, metric), f[6]);
     }
@@ -111,10 +124,11 @@ public final class Report {
       if (s != null && m != null) {
         double sv = Double.parseDouble(s);
         double mv = Double.parseDouble(m);
-        // A ladder whose first step failed sustains "less than the first step": the ratio is then
-        // a lower bound taken against that step, flagged by the caller.
+        // A search whose lowest step failed sustains "less than the lowest step": the ratio is
+        // then a lower bound taken against that step, flagged by the caller.
         if (!sparkOverMillrace && sv == 0 && metric.equals("max_sustained_words_per_s")) {
-          sv = Plan.LADDER_START;
+          String lowest = values.get(key(r, "spark", workload, interval, "search_lowest_rate"));
+          sv = lowest == null ? Plan.SEARCH_START : Double.parseDouble(lowest);
         }
         double ratio = sparkOverMillrace ? sv / mv : mv / sv;
         if (Double.isFinite(ratio)) {
@@ -180,12 +194,91 @@ public final class Report {
   private void lowerIsBetterRows(StringBuilder md, String metric, String unit) {
     for (String w : workloads) {
       for (long i : intervals) {
+        if (series("spark", w, i, metric).length + series("millrace", w, i, metric).length == 0) {
+          continue;
+        }
         md.append("| ").append(title(w)).append(" | ").append(i).append(" ms | ");
         md.append(spread(series("spark", w, i, metric), unit, 1, "%.0f")).append(" | ");
         md.append(spread(series("millrace", w, i, metric), unit, 1, "%.0f")).append(" | ");
         md.append(ratio(ratios(w, i, metric, true))).append(" |\n");
       }
     }
+  }
+
+  /** Per repeat, the smallest interval with a stable verdict; NaN where none was stable. */
+  private double[] smallestStable(String engine, String workload) {
+    List<Double> out = new ArrayList<>();
+    for (int r : repeats) {
+      double best = Double.NaN;
+      boolean any = false;
+      for (long i : fixedIntervals) {
+        String v = values.get(key(r, engine, workload, i, "stable"));
+        if (v != null) {
+          any = true;
+          if (v.equals("true") && !(best <= i)) {
+            best = i;
+          }
+        }
+      }
+      if (any) {
+        out.add(best);
+      }
+    }
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  private static double[] finite(double[] xs) {
+    return Arrays.stream(xs).filter(Double::isFinite).toArray();
+  }
+
+  private static String unstableNote(double[] xs) {
+    long none = Arrays.stream(xs).filter(x -> !Double.isFinite(x)).count();
+    return none == 0 ? "" : "; " + none + " run(s) stable at no interval tried";
+  }
+
+  private String verdict(String engine, String workload, long interval) {
+    int runs = 0;
+    int stable = 0;
+    List<Double> p50 = new ArrayList<>();
+    List<Double> growth = new ArrayList<>();
+    for (int r : repeats) {
+      String v = values.get(key(r, engine, workload, interval, "stable"));
+      if (v == null) {
+        continue;
+      }
+      runs++;
+      stable += v.equals("true") ? 1 : 0;
+      p50.add(Double.parseDouble(values.get(key(r, engine, workload, interval, "fixed_p50_ms"))));
+      growth.add(
+          Double.parseDouble(
+                  values.get(key(r, engine, workload, interval, "fixed_sched_last_third_ms")))
+              - Double.parseDouble(
+                  values.get(key(r, engine, workload, interval, "fixed_sched_first_third_ms"))));
+    }
+    if (runs == 0) {
+      return "not probed";
+    }
+    return String.format(
+        Locale.ROOT,
+        "%d/%d (p50 %.0f ms, growth %.0f ms)",
+        stable,
+        runs,
+        median(p50.stream().mapToDouble(Double::doubleValue).toArray()),
+        median(growth.stream().mapToDouble(Double::doubleValue).toArray()));
+  }
+
+  private String loadsPerRepeat() {
+    List<String> parts = new ArrayList<>();
+    loadsByRepeat.forEach(
+        (r, ls) ->
+            parts.add(
+                String.format(
+                    Locale.ROOT,
+                    "%s %.2f–%.2f",
+                    r == 0 ? "recovery" : "repeat " + r,
+                    ls.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                    ls.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN))));
+    return parts.isEmpty() ? "" : " (" + String.join("; ", parts) + ")";
   }
 
   private void render(Path docs) throws IOException {
@@ -200,10 +293,11 @@ public final class Report {
     md.append(
         String.format(
             Locale.ROOT,
-            "- Machine: shared, 2 cores; 1-minute load average before each child JVM ranged"
-                + " %.2f–%.2f (another engineer's YARN tests ran at the same time).%n",
+            "- Machine: shared, 2 cores; 1-minute load average (`/proc/loadavg`) before each child"
+                + " JVM ranged %.2f–%.2f%s.%n",
             minLoad,
-            maxLoad));
+            maxLoad,
+            loadsPerRepeat()));
     md.append("- Repeats: ")
         .append(repeats.size())
         .append(
@@ -219,8 +313,12 @@ public final class Report {
 
     md.append("## Maximum sustainable throughput\n\n");
     md.append(
-        "Words per second of the highest ladder step whose median processing time stayed below the"
-            + " batch interval (steps double from 50 k/s; ≥ marks a run that passed the top step; 0 means even the first step's median reached the interval, and a ratio marked > is then taken against 50 k/s, a lower bound)."
+        "Words per second of the highest search step whose median processing time stayed below the"
+            + " batch interval: doubling from 100 k/s, then three geometric bisections between the"
+            + " last sustained and the first unsustained rate, so each figure is within 9 % below the"
+            + " rate where the engine stopped keeping up (≥ marks a run that passed the top step,"
+            + " 204.8 M/s; 0 means even the lowest step tried, 12.5 k/s, failed, and a ratio marked >"
+            + " is then taken against it, a lower bound)."
             + " Ratio: Millrace ÷ Spark, higher is better for Millrace; target ≥ 3×.\n\n");
     md.append("| workload | interval | Spark words/s | Millrace words/s | Millrace ÷ Spark |\n");
     md.append("|---|---|---|---|---|\n");
@@ -259,16 +357,24 @@ public final class Report {
             Locale.ROOT,
             "At %,d words/s, chosen low so that both engines would sustain it (runs where one did"
                 + " not are listed under the table). After warm-up batches; nearest-rank p50/p99 per run, summarised over repeats;"
-                + " with %s batches per run the p99 is close to the run's maximum."
+                + " with %s batches per run the p99 is close to the run's maximum. Rows at"
+                + " intervals below the searched ones come from the stability probes (below), which"
+                + " run only while the engine was stable at the next longer interval."
                 + " Ratio: Spark ÷ Millrace, higher is better for Millrace.%n%n",
             Plan.FIXED_RATE,
-            "8 (1 s batches) or 30 (shorter batches)"));
+            "8 (1 s batches), 30 (200 ms, 100 ms) or 2 s worth (40 at 50 ms, 100 at 20 ms, 200 at"
+                + " 10 ms)"));
     md.append(
         "| workload | interval | Spark p50 | Millrace p50 | p50 Spark ÷ Millrace | Spark p99 |"
             + " Millrace p99 | p99 Spark ÷ Millrace |\n");
     md.append("|---|---|---|---|---|---|---|---|\n");
     for (String w : workloads) {
-      for (long i : intervals) {
+      for (long i : fixedIntervals) {
+        if (series("spark", w, i, "fixed_p50_ms").length
+                + series("millrace", w, i, "fixed_p50_ms").length
+            == 0) {
+          continue;
+        }
         md.append("| ").append(title(w)).append(" | ").append(i).append(" ms | ");
         md.append(spread(series("spark", w, i, "fixed_p50_ms"), " ms", 1, "%.0f")).append(" | ");
         md.append(spread(series("millrace", w, i, "fixed_p50_ms"), " ms", 1, "%.0f")).append(" | ");
@@ -280,7 +386,7 @@ public final class Report {
     }
     List<String> over = new ArrayList<>();
     for (String w : workloads) {
-      for (long i : intervals) {
+      for (long i : fixedIntervals) {
         for (String e : ENGINES) {
           for (double p50 : series(e, w, i, "fixed_p50_ms")) {
             if (p50 >= i) {
@@ -295,20 +401,110 @@ public final class Report {
         .append(".\n");
     md.append("\n![latency](bench-latency.png)\n\n");
 
+    md.append("### End-to-end delay at the fixed rate\n\n");
+    md.append(
+        "Batch time → batch completed (the engine's scheduling delay plus its processing time), the"
+            + " same batches as above; a record waits on average another half interval in the queue"
+            + " before its batch time, alike for both engines and not included. A backlog left"
+            + " from the engine's first batches (JIT, class loading) that the warm-up did not drain"
+            + " shows here and not in the processing time. Ratio: Spark ÷ Millrace.\n\n");
+    md.append(
+        "| workload | interval | Spark p50 | Millrace p50 | p50 Spark ÷ Millrace | Spark p99 |"
+            + " Millrace p99 | p99 Spark ÷ Millrace |\n");
+    md.append("|---|---|---|---|---|---|---|---|\n");
+    for (String w : workloads) {
+      for (long i : fixedIntervals) {
+        if (series("spark", w, i, "fixed_e2e_p50_ms").length
+                + series("millrace", w, i, "fixed_e2e_p50_ms").length
+            == 0) {
+          continue;
+        }
+        md.append("| ").append(title(w)).append(" | ").append(i).append(" ms | ");
+        for (String q : List.of("fixed_e2e_p50_ms", "fixed_e2e_p99_ms")) {
+          md.append(spread(series("spark", w, i, q), " ms", 1, "%.0f")).append(" | ");
+          md.append(spread(series("millrace", w, i, q), " ms", 1, "%.0f")).append(" | ");
+          md.append(ratio(ratios(w, i, q, true))).append(" |");
+          md.append(q.endsWith("p50_ms") ? " " : "\n");
+        }
+      }
+    }
+
+    md.append("\n## Smallest stable batch interval\n\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "At the fixed rate (%,d words/s), a run is **stable** when the median processing time of"
+                + " its measured batches is below the interval **and** the scheduling delay does"
+                + " not grow: the median scheduling delay of the last third of the measured batches"
+                + " exceeds that of the first third by less than one interval. The searched"
+                + " intervals give a verdict from their fixed-rate batches; below the smallest of"
+                + " them, probes of 50, 20 and 10 ms (a child JVM each, fixed-rate batches only) run"
+                + " in that order, only if the engine was stable at the smallest searched interval,"
+                + " until one is not stable. Smallest stable interval per repeat,"
+                + " summarised over repeats; ratio Spark ÷ Millrace, higher is better for"
+                + " Millrace; target ≤ 50 ms.%n%n",
+            Plan.FIXED_RATE));
+    md.append("| workload | Spark | Millrace | Spark ÷ Millrace |\n|---|---|---|---|\n");
+    for (String w : workloads) {
+      double[] s = smallestStable("spark", w);
+      double[] m = smallestStable("millrace", w);
+      List<Double> rs = new ArrayList<>();
+      for (int k = 0; k < Math.min(s.length, m.length); k++) {
+        rs.add(s[k] / m[k]);
+      }
+      md.append("| ")
+          .append(title(w))
+          .append(" | ")
+          .append(spread(finite(s), " ms", 1, "%.0f"))
+          .append(unstableNote(s))
+          .append(" | ")
+          .append(spread(finite(m), " ms", 1, "%.0f"))
+          .append(unstableNote(m))
+          .append(" | ")
+          .append(ratio(finite(rs.stream().mapToDouble(Double::doubleValue).toArray())))
+          .append(" |\n");
+    }
+    md.append(
+        "\nVerdicts per interval: stable runs / runs, then the medians over runs of the p50"
+            + " processing time and of the growth of the scheduling delay (last third − first"
+            + " third).\n\n");
+    md.append("| workload | interval | Spark | Millrace |\n|---|---|---|---|\n");
+    for (String w : workloads) {
+      for (long i : fixedIntervals) {
+        md.append("| ").append(title(w)).append(" | ").append(i).append(" ms | ");
+        md.append(verdict("spark", w, i)).append(" | ");
+        md.append(verdict("millrace", w, i)).append(" |\n");
+      }
+    }
+    md.append("\n");
+
     md.append("## CPU per million words\n\n");
     md.append(
         "Process CPU time (all threads, `OperatingSystemMXBean.getProcessCpuTime`) over the rate"
-            + " ladder divided by the words fed in it, per engine JVM. Ratio: Spark ÷ Millrace,"
-            + " higher is better for Millrace.\n\n");
+            + " search divided by the words fed in it (filler batches included), per engine JVM."
+            + " Each engine's search ends where that engine stops keeping up, so this mixes"
+            + " per-record and per-batch cost. Ratio: Spark ÷ Millrace, higher is better for"
+            + " Millrace.\n\n");
     md.append("| workload | interval | Spark ms | Millrace ms | Spark ÷ Millrace |\n");
     md.append("|---|---|---|---|---|\n");
     lowerIsBetterRows(md, "cpu_ms_per_million_words", "");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%nThe same over the fixed-rate batches only (%,d words/s, a rate both engines run;"
+                + " at this rate the per-batch cost dominates):%n%n",
+            Plan.FIXED_RATE));
+    md.append("| workload | interval | Spark ms | Millrace ms | Spark ÷ Millrace |\n");
+    md.append("|---|---|---|---|---|\n");
+    lowerIsBetterRows(md, "fixed_cpu_ms_per_million_words", "");
 
     md.append("\n## Engine start → first batch completed\n\n");
     md.append(
         "From constructing the engine's context (SparkContext included for Spark) in a fresh JVM"
-            + " to the first batch's completion; the first batch is due one interval after start,"
-            + " so the interval is part of it. Ratio: Spark ÷ Millrace.\n\n");
+            + " to the first batch's completion. Both engines put batch times on multiples of the"
+            + " interval on the clock, so the first batch is due somewhere between 0 and one"
+            + " interval after start, and that wait is part of the figure. Ratio: Spark ÷"
+            + " Millrace.\n\n");
     md.append("| workload | interval | Spark | Millrace | Spark ÷ Millrace |\n");
     md.append("|---|---|---|---|---|\n");
     lowerIsBetterRows(md, "start_to_first_batch_ms", " ms");
@@ -435,12 +631,22 @@ public final class Report {
         and `checkpoint(10 × interval)`, because metadata checkpointing refuses a queue stream);
         (3) windowed: `reduceByKeyAndWindow(+, −, 10 batches, 1 batch)`, zero counts dropped
         (Spark: filter function), checkpointed every 10 batches.
-      - **Per child JVM.** A 1 000-word first batch (start → first batch), warm-up batches at the
-        fixed rate (4 at 1 s, 15 at 200 ms), measured batches at the fixed rate (8 / 30), then the
-        ladder: 2 (1 s) or 5 (200 ms) batches per step, doubling the rate from 50 k words/s until
-        a step's median processing time reaches the interval. Processing times are the engines'
-        own `BatchInfo` processing delays from a `StreamingListener`. The queue is kept 4 batches
-        ahead so it never runs dry and batches map to the plan by order.
+      - **Per child JVM.** The corpus, a 1 000-word first batch and the warm-up and fixed-rate
+        batches are built first, then a full collection (`System.gc()`, awaited through the
+        collectors' counts) clears the garbage of building them before the engine is created, for
+        both engines alike. Then: the first batch (start → first batch), warm-up batches at the
+        fixed rate (4 at 1 s, 15 at 200/100 ms, 1 s worth at shorter intervals), measured batches
+        at the fixed rate (8 at 1 s, 30 at 200/100 ms, 2 s worth at shorter intervals), then the
+        rate search: 2 (1 s) or 5 (shorter) batches per step, doubling from 100 k words/s while a
+        step's median processing time stays below the interval, then three geometric bisections
+        between the last sustained and the first unsustained rate. Between steps, unmeasured
+        filler batches of 10 k words/s keep the queue from running dry until the next step is
+        decided (and let a backlog drain); the search's batches are cut by the feeder as it goes.
+        Processing times, scheduling delays and batch times are the engines' own `BatchInfo`s
+        from a `StreamingListener`. The queue is kept at least 2 batches (1 s, 200 ms, 100 ms) or
+        200 ms worth ahead, so batches map to what was fed by order; each child reports
+        `queue_dry_batches` (batches completed beyond those taken from the queue), 0 in a valid
+        run.
       - **Physical limit.** `Baseline`: one thread, `String.split` + `HashMap.merge`, 5 warm-up and
         10 measured passes over the corpus, in its own JVM.
       """;

@@ -92,7 +92,11 @@ public final class SparkEngine implements Engine {
         new StreamingListener() {
           @Override
           public void onBatchCompleted(StreamingListenerBatchCompleted completed) {
-            listener.completed((Long) completed.batchInfo().processingDelay().get());
+            org.apache.spark.streaming.scheduler.BatchInfo info = completed.batchInfo();
+            listener.completed(
+                (Long) info.processingDelay().get(),
+                (Long) info.schedulingDelay().get(),
+                (Long) info.processingEndTime().get() - info.batchTime().milliseconds());
           }
         });
     ssc.start();

@@ -19,9 +19,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>System properties: {@code bench.cp.millrace} and {@code bench.cp.spark}, the classpaths of the
  * two kinds of child (bench/run sets them); {@code bench.repeats} (default 3), {@code
- * bench.intervals} (milliseconds, default {@code 1000,200}), {@code bench.workloads} (default all),
- * {@code bench.docs} (default {@code docs}); {@code bench.recovery.only=true} appends only the
- * recovery measurement to an existing raw file.
+ * bench.intervals} (milliseconds, default {@code 1000,200,100}), {@code bench.probe.intervals}
+ * (milliseconds, default {@code 50,20,10}: the stability probes below the smallest of the
+ * intervals, tried in order per engine and workload until one is not stable), {@code
+ * bench.workloads} (default all), {@code bench.docs} (default {@code docs}); {@code
+ * bench.recovery.only=true} appends only the recovery measurement to an existing raw file.
  */
 public final class Suite {
   private static final long CHILD_LIMIT_MINUTES = 6;
@@ -66,9 +68,16 @@ public final class Suite {
       return;
     }
     List<Long> intervals = new ArrayList<>();
-    for (String s : System.getProperty("bench.intervals", "1000,200").split(",")) {
+    for (String s : System.getProperty("bench.intervals", "1000,200,100").split(",")) {
       intervals.add(Long.parseLong(s.trim()));
     }
+    List<Long> probes = new ArrayList<>();
+    for (String s : System.getProperty("bench.probe.intervals", "50,20,10").split(",")) {
+      if (!s.isBlank()) {
+        probes.add(Long.parseLong(s.trim()));
+      }
+    }
+    long smallest = intervals.stream().mapToLong(Long::longValue).min().orElseThrow();
     List<Workload> workloads = new ArrayList<>();
     for (String s :
         System.getProperty("bench.workloads", "STATELESS,RUNNING,WINDOWED").split(",")) {
@@ -81,6 +90,7 @@ public final class Suite {
       raw.println("# " + Instant.now() + " " + machine());
       raw.println("repeat,engine,workload,interval_ms,load1_before,metric,value");
       Suite suite = new Suite(required("bench.cp.millrace"), required("bench.cp.spark"), raw);
+      java.util.Map<String, Boolean> stableAtSmallest = new java.util.HashMap<>();
       for (int repeat = 1; repeat <= repeats; repeat++) {
         suite.child(repeat, "baseline", "-", 0, "dev.millrace.bench.Baseline");
         for (long interval : intervals) {
@@ -89,22 +99,32 @@ public final class Suite {
             List<String> engines =
                 repeat % 2 == 1 ? List.of("spark", "millrace") : List.of("millrace", "spark");
             for (String engine : engines) {
-              // The stateful workloads' checkpoints (batch log included) reach hundreds of MB.
-              Path checkpoint = Files.createTempDirectory("millrace-bench-ckpt");
-              suite.child(
-                  repeat,
-                  engine,
-                  workload.name(),
-                  interval,
-                  "dev.millrace.bench.Measurement",
-                  engine,
-                  workload.name(),
-                  Long.toString(interval),
-                  checkpoint.toString());
-              deleteRecursively(checkpoint);
+              List<String> lines = suite.measure(repeat, engine, workload, interval, "full");
+              if (interval == smallest) {
+                stableAtSmallest.put(engine + "|" + workload, lines.contains("stable,true"));
+              }
             }
           }
         }
+        // The smallest stable interval: below the smallest of the intervals, probe shorter ones at
+        // the fixed rate until one is not stable (nor are shorter ones then tried).
+        for (Workload workload : workloads) {
+          List<String> engines =
+              repeat % 2 == 1 ? List.of("spark", "millrace") : List.of("millrace", "spark");
+          for (String engine : engines) {
+            if (!stableAtSmallest.getOrDefault(engine + "|" + workload, false)) {
+              continue;
+            }
+            for (long probe : probes) {
+              if (!suite
+                  .measure(repeat, engine, workload, probe, "fixed")
+                  .contains("stable,true")) {
+                break;
+              }
+            }
+          }
+        }
+        stableAtSmallest.clear();
       }
       for (int repeat = 1; repeat <= repeats; repeat++) {
         for (String engine : List.of("spark", "millrace")) {
@@ -132,7 +152,30 @@ public final class Suite {
     Report.write(rawFile, docs);
   }
 
-  private void child(
+  /** One Measurement child; returns its output lines. */
+  private List<String> measure(
+      int repeat, String engine, Workload workload, long interval, String mode)
+      throws IOException, InterruptedException {
+    // The stateful workloads' checkpoints (batch log included) reach hundreds of MB.
+    Path checkpoint = Files.createTempDirectory("millrace-bench-ckpt");
+    try {
+      return child(
+          repeat,
+          engine,
+          workload.name(),
+          interval,
+          "dev.millrace.bench.Measurement",
+          engine,
+          workload.name(),
+          Long.toString(interval),
+          checkpoint.toString(),
+          mode);
+    } finally {
+      deleteRecursively(checkpoint);
+    }
+  }
+
+  private List<String> child(
       int repeat, String engine, String workload, long interval, String main, String... args)
       throws IOException, InterruptedException {
     List<String> command = command(engine, main);
@@ -164,6 +207,7 @@ public final class Suite {
       System.out.println("  " + line);
     }
     raw.flush();
+    return lines;
   }
 
   private List<String> command(String engine, String main) {

@@ -18,13 +18,8 @@ import java.util.Locale;
 
 /**
  * Encode+decode throughput of the codec candidates against Java serialization, on word-count pairs
- * and small user records. Not a test: run its main with the test class path, e.g.
- *
- * <pre>
- * mvn -B -ntp -q -pl runtime test-compile dependency:build-classpath -Dmdep.outputFile=target/cp
- * java -Xmx4g -cp runtime/target/classes:runtime/target/test-classes:$(cat runtime/target/cp) \
- *     dev.millrace.runtime.codec.RecordCodecBenchmark
- * </pre>
+ * and small user records. Run on demand with {@code bench/run codec} (a 4 GB heap); it lives in the
+ * codec's package, as it did among the runtime's tests.
  */
 public final class RecordCodecBenchmark {
   private static final int WARMUP_ROUNDS = 3;

@@ -1,7 +1,5 @@
 package dev.millrace.runtime.driver;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.launch.ExecutorReport;
 import dev.millrace.runtime.backend.local.TestingSupervisedApp;
@@ -13,8 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How long a SIGKILLed executor holds the application up: a driver with two executors runs a word
@@ -22,17 +18,32 @@ import org.junit.jupiter.api.io.TempDir;
  * owns state, writes a batch of input, and measures from the kill to the first batch that completes
  * with that input counted, which includes moving the dead executor's map tasks and rebuilding its
  * state partitions from the checkpoint; the same measure without a kill is printed beside it. A
- * replacement executor is started after each round. Not part of the build's tests; run it with
- * {@code mvn -pl runtime surefire:test -Dtest=ExecutorLossBenchmark} and read what it prints.
+ * replacement executor is started after each round. Run on demand with {@code bench/run
+ * executor-loss} and read what it prints. It lives in the runtime's package to use the runtime's
+ * test utilities (the runtime's test-jar), whose driver and executor JVMs run on this JVM's class
+ * path.
  */
-class ExecutorLossBenchmark {
+public final class ExecutorLossBenchmark {
   private static final int ROUNDS = 5;
   private static final int LINES = 50_000;
 
-  @TempDir Path work;
+  private final Path work;
 
-  @Test
-  void killToFirstCompletedBatch() throws Exception {
+  private ExecutorLossBenchmark(Path work) {
+    this.work = work;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path work = Files.createTempDirectory("millrace-bench-executor-loss");
+    try {
+      new ExecutorLossBenchmark(work).killToFirstCompletedBatch();
+    } finally {
+      TestingTempDirs.delete(work);
+    }
+    System.exit(0);
+  }
+
+  private void killToFirstCompletedBatch() throws Exception {
     Path in = Files.createDirectories(work.resolve("in"));
     Path out = Files.createDirectories(work.resolve("out"));
     Path spec =
@@ -86,7 +97,10 @@ class ExecutorLossBenchmark {
           "BENCHMARK executor SIGKILL to the first batch completed with new input (500 ms batches,"
               + " %d lines): %s ms; without a kill, file written to its batch completed: %s ms%n",
           LINES, millis, baseline);
-      assertEquals(0, driver.terminate(60_000), driver.log());
+      int exit = driver.terminate(60_000);
+      if (exit != 0) {
+        throw new IllegalStateException("the driver exited with " + exit + ":\n" + driver.log());
+      }
     }
   }
 

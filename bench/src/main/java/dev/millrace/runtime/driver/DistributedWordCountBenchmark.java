@@ -8,26 +8,43 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The processing time of word count batches of one large file each, with no executor and with two:
- * what showed that executors reading only their map partitions' splits pays. Not part of the
- * build's tests (its name does not end in Test); run it with {@code mvn -pl runtime surefire:test
- * -Dtest=DistributedWordCountBenchmark} and read the times it prints.
+ * what showed that executors reading only their map partitions' splits pays. Run on demand with
+ * {@code bench/run distributed} (0, 1 and 2 executors, or the counts given as arguments) and read
+ * the times it prints. It lives in the runtime's package to use the runtime's test utilities
+ * (TestingSpec, TestingDriverJvm, TestingExecutors: the runtime's test-jar), whose driver and
+ * executor JVMs run on this JVM's class path.
  */
-class DistributedWordCountBenchmark {
+public final class DistributedWordCountBenchmark {
   private static final int BATCHES = 5;
   private static final int LINES_PER_BATCH = 400_000;
   private static final String[] WORDS = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta"};
 
-  @TempDir Path work;
+  private final Path work;
 
-  @ParameterizedTest(name = "{0} executors")
-  @ValueSource(ints = {0, 1, 2})
-  void processingTimePerBatch(int executorCount) throws Exception {
+  private DistributedWordCountBenchmark(Path work) {
+    this.work = work;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int[] counts =
+        args.length == 0
+            ? new int[] {0, 1, 2}
+            : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+    for (int executorCount : counts) {
+      Path work = Files.createTempDirectory("millrace-bench-distributed");
+      try {
+        new DistributedWordCountBenchmark(work).processingTimePerBatch(executorCount);
+      } finally {
+        TestingTempDirs.delete(work);
+      }
+    }
+    System.exit(0);
+  }
+
+  private void processingTimePerBatch(int executorCount) throws Exception {
     Path in = Files.createDirectories(work.resolve("in"));
     Path out = Files.createDirectories(work.resolve("out"));
     Path spec =

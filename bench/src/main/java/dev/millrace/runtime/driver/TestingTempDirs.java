@@ -1,0 +1,23 @@
+package dev.millrace.runtime.driver;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Deletes the benchmarks' work directories, as JUnit's {@code @TempDir} did. */
+final class TestingTempDirs {
+  private TestingTempDirs() {}
+
+  static void delete(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
