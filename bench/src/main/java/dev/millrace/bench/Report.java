@@ -103,6 +103,31 @@ public final class Report {
   }
 
   /** The metric over the repeats, skipping repeats that did not produce it. */
+  /**
+   * A table of both engines' {@code p50} and {@code p99} metrics at the fixed rate, with Spark ÷
+   * Millrace ratios, one row per workload and fixed interval that has figures.
+   */
+  private void latencyTable(StringBuilder md, String p50, String p99) {
+    md.append(
+        "| workload | interval | Spark p50 | Millrace p50 | p50 Spark ÷ Millrace | Spark p99 |"
+            + " Millrace p99 | p99 Spark ÷ Millrace |\n");
+    md.append("|---|---|---|---|---|---|---|---|\n");
+    for (String w : workloads) {
+      for (long i : fixedIntervals) {
+        if (series("spark", w, i, p50).length + series("millrace", w, i, p50).length == 0) {
+          continue;
+        }
+        md.append("| ").append(title(w)).append(" | ").append(i).append(" ms |");
+        for (String q : List.of(p50, p99)) {
+          md.append(' ').append(spread(series("spark", w, i, q), " ms", 1, "%.0f")).append(" | ");
+          md.append(spread(series("millrace", w, i, q), " ms", 1, "%.0f")).append(" | ");
+          md.append(ratio(ratios(w, i, q, true))).append(" |");
+        }
+        md.append('\n');
+      }
+    }
+  }
+
   private double[] series(String engine, String workload, long interval, String metric) {
     List<Double> out = new ArrayList<>();
     for (int r : repeats) {
@@ -364,26 +389,7 @@ public final class Report {
             Plan.FIXED_RATE,
             "8 (1 s batches), 30 (200 ms, 100 ms) or 2 s worth (40 at 50 ms, 100 at 20 ms, 200 at"
                 + " 10 ms)"));
-    md.append(
-        "| workload | interval | Spark p50 | Millrace p50 | p50 Spark ÷ Millrace | Spark p99 |"
-            + " Millrace p99 | p99 Spark ÷ Millrace |\n");
-    md.append("|---|---|---|---|---|---|---|---|\n");
-    for (String w : workloads) {
-      for (long i : fixedIntervals) {
-        if (series("spark", w, i, "fixed_p50_ms").length
-                + series("millrace", w, i, "fixed_p50_ms").length
-            == 0) {
-          continue;
-        }
-        md.append("| ").append(title(w)).append(" | ").append(i).append(" ms | ");
-        md.append(spread(series("spark", w, i, "fixed_p50_ms"), " ms", 1, "%.0f")).append(" | ");
-        md.append(spread(series("millrace", w, i, "fixed_p50_ms"), " ms", 1, "%.0f")).append(" | ");
-        md.append(ratio(ratios(w, i, "fixed_p50_ms", true))).append(" | ");
-        md.append(spread(series("spark", w, i, "fixed_p99_ms"), " ms", 1, "%.0f")).append(" | ");
-        md.append(spread(series("millrace", w, i, "fixed_p99_ms"), " ms", 1, "%.0f")).append(" | ");
-        md.append(ratio(ratios(w, i, "fixed_p99_ms", true))).append(" |\n");
-      }
-    }
+    latencyTable(md, "fixed_p50_ms", "fixed_p99_ms");
     List<String> over = new ArrayList<>();
     for (String w : workloads) {
       for (long i : fixedIntervals) {
@@ -408,26 +414,7 @@ public final class Report {
             + " before its batch time, alike for both engines and not included. A backlog left"
             + " from the engine's first batches (JIT, class loading) that the warm-up did not drain"
             + " shows here and not in the processing time. Ratio: Spark ÷ Millrace.\n\n");
-    md.append(
-        "| workload | interval | Spark p50 | Millrace p50 | p50 Spark ÷ Millrace | Spark p99 |"
-            + " Millrace p99 | p99 Spark ÷ Millrace |\n");
-    md.append("|---|---|---|---|---|---|---|---|\n");
-    for (String w : workloads) {
-      for (long i : fixedIntervals) {
-        if (series("spark", w, i, "fixed_e2e_p50_ms").length
-                + series("millrace", w, i, "fixed_e2e_p50_ms").length
-            == 0) {
-          continue;
-        }
-        md.append("| ").append(title(w)).append(" | ").append(i).append(" ms | ");
-        for (String q : List.of("fixed_e2e_p50_ms", "fixed_e2e_p99_ms")) {
-          md.append(spread(series("spark", w, i, q), " ms", 1, "%.0f")).append(" | ");
-          md.append(spread(series("millrace", w, i, q), " ms", 1, "%.0f")).append(" | ");
-          md.append(ratio(ratios(w, i, q, true))).append(" |");
-          md.append(q.endsWith("p50_ms") ? " " : "\n");
-        }
-      }
-    }
+    latencyTable(md, "fixed_e2e_p50_ms", "fixed_e2e_p99_ms");
 
     md.append("\n## Smallest stable batch interval\n\n");
     md.append(
