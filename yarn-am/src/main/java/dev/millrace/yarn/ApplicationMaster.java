@@ -133,19 +133,19 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
   private static final class Running {
     final Container container;
     final Role role;
-    final int attempt;
-    final String executorId;
     boolean endRequested;
 
     Running(Container container, Role role) {
       this.container = container;
       this.role = role;
-      this.attempt = role.driverAttempt();
-      this.executorId = role.executorId();
     }
 
     boolean isDriver() {
       return role.isDriver();
+    }
+
+    boolean runsDriver(int attempt) {
+      return role.isDriver() && role.driverAttempt() == attempt;
     }
   }
 
@@ -254,7 +254,7 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
   }
 
   private boolean runsDriver(int attempt) {
-    return running.values().stream().anyMatch(r -> r.isDriver() && r.attempt == attempt);
+    return running.values().stream().anyMatch(r -> r.runsDriver(attempt));
   }
 
   private void handle(SupervisorEvent event) {
@@ -296,14 +296,14 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
         work.add(() -> handle(exited));
       }
       running.values().stream()
-          .filter(r -> stop.executorId().equals(r.executorId))
+          .filter(r -> stop.executorId().equals(r.role.executorId()))
           .findFirst()
           .ifPresent(this::stopContainer);
     }
   }
 
   private Optional<Running> driverContainer(int attempt) {
-    return running.values().stream().filter(r -> r.isDriver() && r.attempt == attempt).findFirst();
+    return running.values().stream().filter(r -> r.runsDriver(attempt)).findFirst();
   }
 
   private void stopContainer(Running container) {
@@ -371,8 +371,8 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
     }
     handle(
         r.isDriver()
-            ? new DriverStarted(clock.instant(), r.attempt)
-            : new ExecutorStarted(clock.instant(), r.executorId));
+            ? new DriverStarted(clock.instant(), r.role.driverAttempt())
+            : new ExecutorStarted(clock.instant(), r.role.executorId()));
   }
 
   private void startFailed(ContainerId id, Throwable t) {
@@ -387,12 +387,12 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
     }
     LOG.info("{} in {} ended: {}", r.role, id, exit.describe());
     if (r.isDriver()) {
-      if (r.attempt == driverAttempt) {
+      if (r.runsDriver(driverAttempt)) {
         driverStatusAddress = null;
       }
-      handle(new DriverExited(clock.instant(), r.attempt, exit));
+      handle(new DriverExited(clock.instant(), r.role.driverAttempt(), exit));
     } else {
-      handle(new ExecutorExited(clock.instant(), r.executorId, exit));
+      handle(new ExecutorExited(clock.instant(), r.role.executorId(), exit));
     }
   }
 
@@ -502,7 +502,8 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
       if (executor.state() == ExecutorState.WAITING) {
         continue;
       }
-      boolean adopted = running.values().stream().anyMatch(r -> executor.id().equals(r.executorId));
+      boolean adopted =
+          running.values().stream().anyMatch(r -> executor.id().equals(r.role.executorId()));
       handle(
           adopted
               ? new ExecutorStarted(now, executor.id())
