@@ -310,6 +310,8 @@ public final class SupervisionStep {
       AppObservation seen,
       List<PodDeletion> deletions,
       List<Pod> creations) {
+    String current = SpecDiff.restartHash(app.getSpec());
+    boolean upgraded = upgradeDriverRuns(after, seen, current);
     for (ExecutorSnapshot e : after.executors()) {
       Pod pod = seen.executors().get(e.id());
       boolean ended = pod != null && PodOutcome.of(pod) instanceof PodOutcome.Ended;
@@ -333,7 +335,7 @@ public final class SupervisionStep {
           }
         }
         case RUNNING -> {
-          if (pod != null && !isDeleting(pod) && upgraded(app, after, seen, pod)) {
+          if (upgraded && pod != null && !isDeleting(pod) && !current.equals(specHash(pod))) {
             // Built from the spec before an upgrade (its resources, image or template); the
             // upgrade's driver attempt runs, so it is replaced by one built from the new spec.
             deletions.add(new PodDeletion(pod, graceful(app)));
@@ -351,18 +353,16 @@ public final class SupervisionStep {
   }
 
   /**
-   * Whether executor pod {@code executor} was built from a spec older than the one the current
-   * driver attempt's pod was built from, and that is the current spec: the application was
-   * restarted for an upgrade, and its old driver has checkpointed and gone.
+   * Whether the application was restarted for an upgrade and that upgrade's driver attempt runs
+   * (its old driver has checkpointed and gone): the current attempt's pod was built from the
+   * current spec, whose {@link SpecDiff#restartHash} is {@code current}.
    */
-  private static boolean upgraded(
-      StreamingApp app, SupervisorSnapshot after, AppObservation seen, Pod executor) {
-    String current = SpecDiff.restartHash(app.getSpec());
+  private static boolean upgradeDriverRuns(
+      SupervisorSnapshot after, AppObservation seen, String current) {
     return seen.driver()
-            .filter(d -> attemptOf(d) == after.attempt() && !isDeleting(d))
-            .filter(d -> current.equals(specHash(d)))
-            .isPresent()
-        && !current.equals(specHash(executor));
+        .filter(d -> attemptOf(d) == after.attempt() && !isDeleting(d))
+        .filter(d -> current.equals(specHash(d)))
+        .isPresent();
   }
 
   private static String specHash(Pod pod) {
