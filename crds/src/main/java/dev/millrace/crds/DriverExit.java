@@ -12,7 +12,7 @@ public class DriverExit {
   private String reason;
 
   @JsonPropertyDescription(
-      "How the Supervisor classified it: Application, Infrastructure, Configuration, IncompatibleCheckpoint, Requested or Finished.")
+      "How the Supervisor classified it: Application, Infrastructure, Configuration, IncompatibleCheckpoint, DamagedCheckpoint, MissingInput, CheckpointInUse, Requested or Finished.")
   private String failureClass;
 
   @JsonPropertyDescription("When (RFC 3339).")
@@ -40,7 +40,8 @@ public class DriverExit {
 
   /**
    * How the Supervisor classified it: {@code Application}, {@code Infrastructure}, {@code
-   * Configuration}, {@code IncompatibleCheckpoint}, {@code Requested} or {@code Finished}.
+   * Configuration}, {@code IncompatibleCheckpoint}, {@code DamagedCheckpoint}, {@code
+   * MissingInput}, {@code CheckpointInUse}, {@code Requested} or {@code Finished}.
    */
   public String getFailureClass() {
     return failureClass;

@@ -45,12 +45,12 @@ import java.util.Objects;
  * </table>
  *
  * {@code Degraded} is True when the application is Failed, with the reason of the last exit: {@code
- * Configuration}, {@code IncompatibleCheckpoint}, {@code Infrastructure} (only under {@code
- * restartPolicy.type: Never}), or {@code RestartLimit} when the application itself failed and the
- * restart policy allows no further attempt (more than {@code maxRestarts} counted failures within
- * the window, or type {@code Never}). Otherwise it is True with reason {@code Restarting} while
- * counted failures are within the window of an application that has not ended, and False with
- * reason {@code Healthy}.
+ * Configuration}, {@code IncompatibleCheckpoint}, {@code DamagedCheckpoint}, {@code MissingInput},
+ * {@code CheckpointInUse}, {@code Infrastructure} (only under {@code restartPolicy.type: Never}),
+ * or {@code RestartLimit} when the application itself failed and the restart policy allows no
+ * further attempt (more than {@code maxRestarts} counted failures within the window, or type {@code
+ * Never}). Otherwise it is True with reason {@code Restarting} while counted failures are within
+ * the window of an application that has not ended, and False with reason {@code Healthy}.
  */
 public final class StatusProjection {
   private static final String READY = "Ready";
@@ -221,7 +221,13 @@ public final class StatusProjection {
     }
     FailureClass failure = view.lastExit().get().failureClass();
     return switch (failure) {
-      case CONFIGURATION, INCOMPATIBLE_CHECKPOINT, INFRASTRUCTURE -> failure.statusValue();
+      case CONFIGURATION,
+              INCOMPATIBLE_CHECKPOINT,
+              DAMAGED_CHECKPOINT,
+              MISSING_INPUT,
+              CHECKPOINT_IN_USE,
+              INFRASTRUCTURE ->
+          failure.statusValue();
       case APPLICATION, FINISHED, REQUESTED -> "RestartLimit";
     };
   }

@@ -76,8 +76,10 @@ import java.util.Optional;
  *   <li>{@link FailureClass#INFRASTRUCTURE}, and {@link FailureClass#REQUESTED} when the request
  *       came from elsewhere (someone deleted the pod): restarted after a backoff of its own
  *       consecutive counter, never counted.
- *   <li>{@link FailureClass#CONFIGURATION} and {@link FailureClass#INCOMPATIBLE_CHECKPOINT}: never
- *       restarted; {@link GiveUp} says what to do.
+ *   <li>The classes a restart cannot help ({@link FailureClass#restartCannotHelp()}: {@link
+ *       FailureClass#CONFIGURATION}, {@link FailureClass#INCOMPATIBLE_CHECKPOINT}, {@link
+ *       FailureClass#DAMAGED_CHECKPOINT}, {@link FailureClass#MISSING_INPUT}, {@link
+ *       FailureClass#CHECKPOINT_IN_USE}): never restarted; {@link GiveUp} says what to do.
  * </ul>
  *
  * <h2>Bounded restarts</h2>
@@ -495,7 +497,11 @@ public final class Supervisor {
             exited + ", not the application's fault (not counted toward restartPolicy.maxRestarts)",
             actions);
       }
-      case CONFIGURATION, INCOMPATIBLE_CHECKPOINT ->
+      case CONFIGURATION,
+              INCOMPATIBLE_CHECKPOINT,
+              DAMAGED_CHECKPOINT,
+              MISSING_INPUT,
+              CHECKPOINT_IN_USE ->
           giveUp(exited + ". " + remedy(failure), actions);
     }
   }
@@ -972,6 +978,18 @@ public final class Supervisor {
           "The checkpoint was written by an incompatible build of the application: set"
               + " upgradeMode: stateless to start with a fresh checkpoint (its state is lost), or"
               + " restore the previous build";
+      case DAMAGED_CHECKPOINT ->
+          "A checkpoint file the recovery needs is damaged, or the checkpoint directory was"
+              + " deleted while the driver ran, and every restart would meet it again: the driver"
+              + " log names the file and what to do with it";
+      case MISSING_INPUT ->
+          "The recovery needs input that was deleted (the driver log names the file): restore"
+              + " it, or let textFileStream's cleanSource remove input instead of deleting it by"
+              + " hand";
+      case CHECKPOINT_IN_USE ->
+          "Another driver holds the checkpoint directory (the driver log names its host, pid and"
+              + " since when): stop it, or point this application at its own checkpoint"
+              + " directory, then set a new restartNonce";
       case INFRASTRUCTURE ->
           "The cluster ended it, not the application: set a new restartNonce to run it again, or"
               + " use restartPolicy.type OnFailure to restart after such exits";

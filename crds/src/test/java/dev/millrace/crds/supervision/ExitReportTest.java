@@ -10,6 +10,9 @@ class ExitReportTest {
     assertEquals(FailureClass.FINISHED, FailureClass.ofExitCode(0));
     assertEquals(FailureClass.INCOMPATIBLE_CHECKPOINT, FailureClass.ofExitCode(65));
     assertEquals(FailureClass.CONFIGURATION, FailureClass.ofExitCode(78));
+    assertEquals(FailureClass.MISSING_INPUT, FailureClass.ofExitCode(66));
+    assertEquals(FailureClass.DAMAGED_CHECKPOINT, FailureClass.ofExitCode(74));
+    assertEquals(FailureClass.CHECKPOINT_IN_USE, FailureClass.ofExitCode(75));
     assertEquals(FailureClass.APPLICATION, FailureClass.ofExitCode(1));
     assertEquals(FailureClass.APPLICATION, FailureClass.ofExitCode(137));
     assertEquals(FailureClass.APPLICATION, FailureClass.ofExitCode(-1));
@@ -20,6 +23,21 @@ class ExitReportTest {
     assertEquals("Application", FailureClass.APPLICATION.statusValue());
     assertEquals("IncompatibleCheckpoint", FailureClass.INCOMPATIBLE_CHECKPOINT.statusValue());
     assertEquals("Requested", FailureClass.REQUESTED.statusValue());
+    assertEquals("DamagedCheckpoint", FailureClass.DAMAGED_CHECKPOINT.statusValue());
+    assertEquals("MissingInput", FailureClass.MISSING_INPUT.statusValue());
+    assertEquals("CheckpointInUse", FailureClass.CHECKPOINT_IN_USE.statusValue());
+  }
+
+  @Test
+  void onlyTheApplicationsOwnCrashesAndTheClustersAreWorthARestart() {
+    for (FailureClass failure : FailureClass.values()) {
+      boolean restartable =
+          failure == FailureClass.APPLICATION
+              || failure == FailureClass.INFRASTRUCTURE
+              || failure == FailureClass.FINISHED
+              || failure == FailureClass.REQUESTED;
+      assertEquals(!restartable, failure.restartCannotHelp(), failure.name());
+    }
   }
 
   @Test

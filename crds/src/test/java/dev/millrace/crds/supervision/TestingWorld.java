@@ -276,16 +276,18 @@ final class TestingWorld {
       return neverRan ? Expect.INFRASTRUCTURE : Expect.COUNTED;
     }
     if (never) {
-      return exit.failureClass() == FailureClass.CONFIGURATION
-              || exit.failureClass() == FailureClass.INCOMPATIBLE_CHECKPOINT
-          ? Expect.BLOCKS
-          : Expect.ENDS;
+      return exit.failureClass().restartCannotHelp() ? Expect.BLOCKS : Expect.ENDS;
     }
     return switch (exit.failureClass()) {
       case APPLICATION -> Expect.COUNTED;
       case FINISHED -> policy.type() == RestartPolicyType.Always ? Expect.COUNTED : Expect.FINISHED;
       case INFRASTRUCTURE, REQUESTED -> Expect.INFRASTRUCTURE;
-      case CONFIGURATION, INCOMPATIBLE_CHECKPOINT -> Expect.BLOCKS;
+      case CONFIGURATION,
+              INCOMPATIBLE_CHECKPOINT,
+              DAMAGED_CHECKPOINT,
+              MISSING_INPUT,
+              CHECKPOINT_IN_USE ->
+          Expect.BLOCKS;
     };
   }
 
@@ -704,7 +706,13 @@ final class TestingWorld {
     } else if (r < 90) {
       return ExitReport.ofExitCode(FailureClass.CONFIGURATION_EXIT_CODE);
     } else if (r < 95) {
-      return ExitReport.ofExitCode(FailureClass.INCOMPATIBLE_CHECKPOINT_EXIT_CODE);
+      int[] checkpointCodes = {
+        FailureClass.INCOMPATIBLE_CHECKPOINT_EXIT_CODE,
+        FailureClass.DAMAGED_CHECKPOINT_EXIT_CODE,
+        FailureClass.MISSING_INPUT_EXIT_CODE,
+        FailureClass.CHECKPOINT_IN_USE_EXIT_CODE
+      };
+      return ExitReport.ofExitCode(checkpointCodes[random.nextInt(checkpointCodes.length)]);
     }
     return new ExitReport(143, "Terminated", FailureClass.REQUESTED);
   }

@@ -22,8 +22,9 @@ import java.util.Set;
  *       NodeShutdown}, {@code NodeLost}, {@code Terminated}) ended through no fault of the
  *       application: {@link FailureClass#INFRASTRUCTURE}.
  *   <li>A terminated main container ended with its exit code, classified by {@link
- *       FailureClass#ofExitCode} (0 finished, 78 configuration, 65 incompatible checkpoint, else a
- *       crash), with the kubelet's reason ({@code OOMKilled}, {@code Error}, {@code Completed}).
+ *       FailureClass#ofExitCode} (0 finished, 78 configuration, 65/66/74/75 a checkpoint a restart
+ *       cannot resume, else a crash), with the kubelet's reason ({@code OOMKilled}, {@code Error},
+ *       {@code Completed}).
  *   <li>{@code CrashLoopBackOff} (only if a pod template overrode {@code restartPolicy: Never})
  *       ended with the last exit code and reason {@code CrashLoopBackOff}.
  *   <li>{@code ImagePullBackOff}, {@code ErrImagePull}, {@code InvalidImageName} and {@code

@@ -17,6 +17,21 @@ public enum ExitCode {
    * upgradeMode: stateless} or restore the previous build.
    */
   CHECKPOINT_INCOMPATIBLE(FailureClass.INCOMPATIBLE_CHECKPOINT_EXIT_CODE),
+  /**
+   * A recovery needs input that is gone (a file a logged batch took was deleted): restore it, or
+   * let the source remove input only once a checkpoint covers it.
+   */
+  INPUT_MISSING(FailureClass.MISSING_INPUT_EXIT_CODE),
+  /**
+   * A checkpoint file the recovery needs is damaged and nothing older stands in for it, or the
+   * checkpoint directory vanished under the running driver: the log names the file and the way out.
+   */
+  CHECKPOINT_DAMAGED(FailureClass.DAMAGED_CHECKPOINT_EXIT_CODE),
+  /**
+   * Another driver holds the checkpoint directory, or took it over from this one: run one driver
+   * per checkpoint directory.
+   */
+  CHECKPOINT_IN_USE(FailureClass.CHECKPOINT_IN_USE_EXIT_CODE),
   /** The command line, spec or configuration is invalid: fix it; restarting cannot help. */
   BAD_CONFIGURATION(FailureClass.CONFIGURATION_EXIT_CODE);
 

@@ -217,6 +217,9 @@ final class LocalProcess {
         switch (code) {
           case 0 -> "Completed";
           case FailureClass.INCOMPATIBLE_CHECKPOINT_EXIT_CODE -> "IncompatibleCheckpoint";
+          case FailureClass.DAMAGED_CHECKPOINT_EXIT_CODE -> "DamagedCheckpoint";
+          case FailureClass.MISSING_INPUT_EXIT_CODE -> "MissingInput";
+          case FailureClass.CHECKPOINT_IN_USE_EXIT_CODE -> "CheckpointInUse";
           case FailureClass.CONFIGURATION_EXIT_CODE -> "BadConfiguration";
           case SIGKILL_EXIT -> "Killed";
           case SIGTERM_EXIT -> "Terminated";

@@ -138,7 +138,8 @@ public final class LocalRun {
 
   /**
    * Supervises the application until it ends: stopped on request or finished (exit 0), or given up
-   * (1, or 65/78 when the driver reported an incompatible checkpoint or a bad configuration).
+   * (1, or the driver's own code when a restart cannot help: 65, 66, 74, 75 or 78, see {@link
+   * ExitCode}).
    */
   public int run() throws InterruptedException {
     if (app.resource().getSpec().isSuspend()) {
@@ -467,12 +468,16 @@ public final class LocalRun {
       return ExitCode.OK.code();
     }
     FailureClass last = view.lastExit().map(ExitReport::failureClass).orElse(null);
-    if (last == FailureClass.CONFIGURATION) {
-      return ExitCode.BAD_CONFIGURATION.code();
+    if (last == null) {
+      return ExitCode.APPLICATION_FAILURE.code();
     }
-    if (last == FailureClass.INCOMPATIBLE_CHECKPOINT) {
-      return ExitCode.CHECKPOINT_INCOMPATIBLE.code();
-    }
-    return ExitCode.APPLICATION_FAILURE.code();
+    return switch (last) {
+      case CONFIGURATION -> ExitCode.BAD_CONFIGURATION.code();
+      case INCOMPATIBLE_CHECKPOINT -> ExitCode.CHECKPOINT_INCOMPATIBLE.code();
+      case DAMAGED_CHECKPOINT -> ExitCode.CHECKPOINT_DAMAGED.code();
+      case MISSING_INPUT -> ExitCode.INPUT_MISSING.code();
+      case CHECKPOINT_IN_USE -> ExitCode.CHECKPOINT_IN_USE.code();
+      case APPLICATION, INFRASTRUCTURE, FINISHED, REQUESTED -> ExitCode.APPLICATION_FAILURE.code();
+    };
   }
 }
