@@ -34,6 +34,10 @@ public class StreamingAppStatus {
   @JsonPropertyDescription("Batch progress reported by the driver.")
   private BatchesStatus batches = new BatchesStatus();
 
+  @JsonPropertyDescription(
+      "The input streams as the driver reports them: connection, outage, last error, counts.")
+  private List<InputStatus> inputs = new ArrayList<>();
+
   @JsonPropertyDescription("A sentence for humans: what is happening, or what to do.")
   private String message;
 
@@ -121,6 +125,16 @@ public class StreamingAppStatus {
     this.batches = batches;
   }
 
+  /** The input streams as the driver reports them: connection, outage, last error, counts. */
+  public List<InputStatus> getInputs() {
+    return inputs;
+  }
+
+  /** Sets {@link #getInputs()}. */
+  public void setInputs(List<InputStatus> inputs) {
+    this.inputs = inputs;
+  }
+
   /** A sentence for humans: what is happening, or what to do. */
   public String getMessage() {
     return message;
@@ -159,6 +173,7 @@ public class StreamingAppStatus {
         && Objects.equals(restarts, other.restarts)
         && Objects.equals(lastCheckpoint, other.lastCheckpoint)
         && Objects.equals(batches, other.batches)
+        && Objects.equals(inputs, other.inputs)
         && Objects.equals(message, other.message)
         && Objects.equals(reconciliation, other.reconciliation);
   }
@@ -174,6 +189,7 @@ public class StreamingAppStatus {
         restarts,
         lastCheckpoint,
         batches,
+        inputs,
         message,
         reconciliation);
   }

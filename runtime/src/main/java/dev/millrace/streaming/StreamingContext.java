@@ -12,6 +12,7 @@ import dev.millrace.runtime.scheduler.BatchScheduler;
 import dev.millrace.runtime.scheduler.ListenerBus;
 import dev.millrace.runtime.source.InputSource;
 import dev.millrace.runtime.source.QueueSource;
+import dev.millrace.runtime.source.ReceiverSettings;
 import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.stream.StreamNode;
@@ -213,6 +214,13 @@ public final class StreamingContext implements AutoCloseable {
    * most the estimated rate times the batch interval and the receiver reads no faster than that
    * rate, nor than {@code millrace.receiver.max-rate}; it stops reading rather than drop lines, so
    * TCP slows the server down.
+   *
+   * <p>A line longer than {@code millrace.receiver.max-line-bytes} (1 MiB by default) is dropped as
+   * it streams past, counted in the input's status and logged with a WARN. The receiver runs on a
+   * thread of the driver; if it fails (other than by losing the connection) it starts again after a
+   * backoff, and if it fails more than {@code millrace.receiver.max-restarts} times within {@code
+   * millrace.receiver.restart-window}, the next batch fails with its error and the context stops,
+   * so that a supervisor restarts the driver instead of the stream going quiet for ever.
    */
   public DStream<String> socketTextStream(String host, int port) {
     Objects.requireNonNull(host, "host");
@@ -227,7 +235,7 @@ public final class StreamingContext implements AutoCloseable {
             port,
             defaultPartitions,
             appName + "-" + host + ":" + port,
-            StreamingOptions.RECEIVER_MAX_RATE.read(conf)));
+            ReceiverSettings.of(conf)));
   }
 
   /**

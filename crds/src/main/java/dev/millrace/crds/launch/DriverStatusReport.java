@@ -27,6 +27,10 @@ import java.util.List;
  * @param executorsReady executor processes registered with the driver (0: tasks run in the driver)
  * @param executors those executors, in the order they registered; empty when none, and when read
  *     from a driver that does not list them
+ * @param inputs the input streams, in the order the graph defines them; empty before the graph is
+ *     defined, and when read from a driver that does not list them
+ * @param fallingBehind set while the batches cannot keep up with the batch interval, else {@code
+ *     null}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DriverStatusReport(
@@ -43,11 +47,54 @@ public record DriverStatusReport(
     double recordsPerSecond,
     Long lastCheckpointTimeMs,
     int executorsReady,
-    List<ExecutorReport> executors) {
+    List<ExecutorReport> executors,
+    List<InputReport> inputs,
+    FallingBehindReport fallingBehind) {
 
-  /** Copies the executor list; a report without one (an older driver) lists none. */
+  /** Copies the lists; a report without one (an older driver) lists none. */
   public DriverStatusReport {
     executors = executors == null ? List.of() : List.copyOf(executors);
+    inputs = inputs == null ? List.of() : List.copyOf(inputs);
+  }
+
+  /** A report without inputs, not falling behind. */
+  public DriverStatusReport(
+      String app,
+      int attempt,
+      String state,
+      long startTimeMs,
+      Long lastCompletedBatchTimeMs,
+      Long processingDelayMs,
+      Long schedulingDelayMs,
+      Long totalDelayMs,
+      long batchesCompleted,
+      long recordsLastBatch,
+      double recordsPerSecond,
+      Long lastCheckpointTimeMs,
+      int executorsReady,
+      List<ExecutorReport> executors) {
+    this(
+        app,
+        attempt,
+        state,
+        startTimeMs,
+        lastCompletedBatchTimeMs,
+        processingDelayMs,
+        schedulingDelayMs,
+        totalDelayMs,
+        batchesCompleted,
+        recordsLastBatch,
+        recordsPerSecond,
+        lastCheckpointTimeMs,
+        executorsReady,
+        executors,
+        List.of(),
+        null);
+  }
+
+  /** The inputs whose outage has lasted too long: the application is not Ready while any is. */
+  public List<InputReport> unhealthyInputs() {
+    return inputs.stream().filter(i -> !i.healthy()).toList();
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();

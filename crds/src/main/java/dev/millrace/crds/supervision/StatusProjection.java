@@ -5,16 +5,21 @@ import dev.millrace.crds.CheckpointStatus;
 import dev.millrace.crds.DriverExit;
 import dev.millrace.crds.DriverStatus;
 import dev.millrace.crds.ExecutorsStatus;
+import dev.millrace.crds.InputStatus;
 import dev.millrace.crds.Phase;
 import dev.millrace.crds.RestartsStatus;
 import dev.millrace.crds.StreamingAppStatus;
 import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.crds.launch.FallingBehindReport;
+import dev.millrace.crds.launch.InputReport;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * The StreamingApp status every backend writes, built from what it knows: the {@link Supervisor}'s
@@ -27,7 +32,9 @@ import java.util.Objects;
  * {@code lastCheckpoint} and {@code batches} come from the driver's report only when it belongs to
  * the current attempt and has them; otherwise they are kept from the previous status, so the last
  * known progress stays visible while a driver restarts. {@code executors.ready} counts only while
- * the current attempt's driver is live (executors register with a driver, not with the app).
+ * the current attempt's driver is live (executors register with a driver, not with the app). {@code
+ * inputs} come from the report; without one they are kept from the previous status while the driver
+ * is live, and cleared once it is not (they describe a driver's connections).
  *
  * <h2>Conditions</h2>
  *
@@ -38,7 +45,9 @@ import java.util.Objects;
  * <table>
  *   <caption>Conditions by phase</caption>
  *   <tr><th>Phase</th><th>Ready</th><th>Progressing</th></tr>
- *   <tr><td>Running</td><td>True {@code Running}</td><td>False {@code Stable}</td></tr>
+ *   <tr><td>Running</td><td>True {@code Running}, or False {@code InputOutage} while an input's
+ *       outage has lasted longer than {@code healthCheck.maxInputOutage} (the message names each
+ *       such input, since when, and its last error)</td><td>False {@code Stable}</td></tr>
  *   <tr><td>Pending, Starting, Restarting, Suspending, Upgrading</td>
  *       <td>False, the phase</td><td>True, the phase</td></tr>
  *   <tr><td>Suspended, Succeeded, Failed</td><td>False, the phase</td><td>False, the phase</td></tr>
@@ -50,7 +59,9 @@ import java.util.Objects;
  * or {@code RestartLimit} when the application itself failed and the restart policy allows no
  * further attempt (more than {@code maxRestarts} counted failures within the window, or type {@code
  * Never}). Otherwise it is True with reason {@code Restarting} while counted failures are within
- * the window of an application that has not ended, and False with reason {@code Healthy}.
+ * the window of an application that has not ended; otherwise True with reason {@code FallingBehind}
+ * while the driver reports that its batches cannot keep up with the batch interval (the message
+ * gives the figures), and False with reason {@code Healthy}.
  */
 public final class StatusProjection {
   private static final String READY = "Ready";
@@ -96,11 +107,13 @@ public final class StatusProjection {
     status.setRestarts(restarts(view));
     status.setLastCheckpoint(lastCheckpoint(previous, report));
     status.setBatches(batches(previous, report));
+    status.setInputs(inputs(previous, view, report));
+    FallingBehindReport fallingBehind = report == null ? null : report.fallingBehind();
     status.setConditions(
         List.of(
-            condition(previous, READY, ready(view), observedGeneration, now),
+            condition(previous, READY, ready(view, status.getInputs()), observedGeneration, now),
             condition(previous, PROGRESSING, progressing(view), observedGeneration, now),
-            condition(previous, DEGRADED, degraded(view), observedGeneration, now)));
+            condition(previous, DEGRADED, degraded(view, fallingBehind), observedGeneration, now)));
     return status;
   }
 
@@ -174,13 +187,88 @@ public final class StatusProjection {
     return status;
   }
 
+  private static List<InputStatus> inputs(
+      StreamingAppStatus previous, SupervisorView view, DriverStatusReport report) {
+    List<InputStatus> inputs = new ArrayList<>();
+    if (report != null) {
+      for (InputReport input : report.inputs()) {
+        inputs.add(inputStatus(input));
+      }
+    } else if (previous != null
+        && previous.getInputs() != null
+        && view.driverState() != DriverState.NONE) {
+      for (InputStatus known : previous.getInputs()) {
+        inputs.add(copy(known));
+      }
+    }
+    return inputs;
+  }
+
+  private static InputStatus inputStatus(InputReport input) {
+    InputStatus status = new InputStatus();
+    status.setName(input.name());
+    status.setSource(input.source());
+    status.setConnected(input.connected());
+    status.setHealthy(input.healthy());
+    status.setOutageSince(input.outageSinceMs() == null ? null : rfc3339(input.outageSinceMs()));
+    status.setLastError(input.lastError());
+    status.setLastErrorTime(
+        input.lastErrorTimeMs() == null ? null : rfc3339(input.lastErrorTimeMs()));
+    status.setRecordsReceived(input.recordsReceived());
+    status.setBytesReceived(input.bytesReceived());
+    status.setLinesDropped(input.linesDropped());
+    status.setReceiverRestarts(input.receiverRestarts());
+    return status;
+  }
+
+  private static InputStatus copy(InputStatus known) {
+    InputStatus status = new InputStatus();
+    status.setName(known.getName());
+    status.setSource(known.getSource());
+    status.setConnected(known.getConnected());
+    status.setHealthy(known.getHealthy());
+    status.setOutageSince(known.getOutageSince());
+    status.setLastError(known.getLastError());
+    status.setLastErrorTime(known.getLastErrorTime());
+    status.setRecordsReceived(known.getRecordsReceived());
+    status.setBytesReceived(known.getBytesReceived());
+    status.setLinesDropped(known.getLinesDropped());
+    status.setReceiverRestarts(known.getReceiverRestarts());
+    return status;
+  }
+
   // ---- conditions
 
   /** A condition's status, reason and message, before its times are stamped. */
   private record Verdict(boolean status, String reason, String message) {}
 
-  private static Verdict ready(SupervisorView view) {
+  private static Verdict ready(SupervisorView view, List<InputStatus> inputs) {
+    List<InputStatus> out =
+        inputs.stream().filter(i -> Boolean.FALSE.equals(i.getHealthy())).toList();
+    if (view.phase() == Phase.Running && !out.isEmpty()) {
+      return new Verdict(
+          false,
+          "InputOutage",
+          out.stream().map(StatusProjection::describeOutage).collect(Collectors.joining("; "))
+              + ". Batches run without this input until it is back: check that what it reads is up"
+              + " and reachable (spec.healthCheck.maxInputOutage sets how long an outage may last"
+              + " before the application is not Ready)");
+    }
     return new Verdict(view.phase() == Phase.Running, view.phase().name(), view.message());
+  }
+
+  private static String describeOutage(InputStatus input) {
+    String name =
+        input.getSource() == null
+            ? input.getName()
+            : input.getName() + " (" + input.getSource() + ")";
+    String state = Boolean.FALSE.equals(input.getConnected()) ? "disconnected" : "failing";
+    return "input "
+        + name
+        + " has been "
+        + state
+        + (input.getOutageSince() == null ? "" : " since " + input.getOutageSince())
+        + (input.getLastError() == null ? "" : ", last error: " + input.getLastError());
   }
 
   private static Verdict progressing(SupervisorView view) {
@@ -192,7 +280,7 @@ public final class StatusProjection {
     };
   }
 
-  private static Verdict degraded(SupervisorView view) {
+  private static Verdict degraded(SupervisorView view, FallingBehindReport fallingBehind) {
     if (view.phase() == Phase.Failed) {
       return new Verdict(true, failedReason(view), view.message());
     }
@@ -208,6 +296,16 @@ public final class StatusProjection {
               + lastExit
               + ". The driver log says why it failed; the count clears after a stable run of"
               + " restartPolicy.resetAfter");
+    }
+    if (!view.terminal() && fallingBehind != null) {
+      return new Verdict(
+          true,
+          "FallingBehind",
+          "the batches cannot keep up with the batch interval: "
+              + fallingBehind.describe()
+              + ". Every batch waits longer than the one before; make processing faster (more"
+              + " executors or parallelism), lengthen spec.batchInterval, or lower the input rate"
+              + " (millrace.backpressure.enabled, millrace.receiver.max-rate)");
     }
     return new Verdict(
         false,

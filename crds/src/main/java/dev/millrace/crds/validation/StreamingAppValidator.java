@@ -448,6 +448,14 @@ public final class StreamingAppValidator {
               + " gets restarted");
     }
     positiveDuration("spec.healthCheck.startTimeout", healthCheck.getStartTimeout());
+    positiveDuration("spec.healthCheck.maxInputOutage", healthCheck.getMaxInputOutage());
+    Integer fallingBehind = healthCheck.getFallingBehindBatches();
+    if (fallingBehind != null && fallingBehind < 2) {
+      add(
+          "spec.healthCheck.fallingBehindBatches",
+          fallingBehind.toString(),
+          "must be at least 2: a delay grows only from one batch to the next");
+    }
   }
 
   /** Adds a violation and returns false if {@code value} is null. */

@@ -71,4 +71,49 @@ class DriverStatusReportTest {
         assertThrows(IllegalArgumentException.class, () -> DriverStatusReport.fromJson("<html>"));
     assertTrue(e.getMessage().startsWith("not a driver status report"), e.getMessage());
   }
+
+  @Test
+  void inputsAndFallingBehindSurviveTheRoundTripAndAnOlderDriverReportsNone() {
+    DriverStatusReport plain = running();
+    DriverStatusReport full =
+        new DriverStatusReport(
+            plain.app(),
+            plain.attempt(),
+            plain.state(),
+            plain.startTimeMs(),
+            plain.lastCompletedBatchTimeMs(),
+            plain.processingDelayMs(),
+            plain.schedulingDelayMs(),
+            plain.totalDelayMs(),
+            plain.batchesCompleted(),
+            plain.recordsLastBatch(),
+            plain.recordsPerSecond(),
+            plain.lastCheckpointTimeMs(),
+            plain.executorsReady(),
+            plain.executors(),
+            List.of(
+                new InputReport(
+                    "socketTextStream#0",
+                    "localhost:9999",
+                    false,
+                    1_700_000_001_000L,
+                    false,
+                    "java.net.ConnectException: Connection refused",
+                    1_700_000_059_000L,
+                    10L,
+                    200L,
+                    3,
+                    1),
+                new InputReport(
+                    "textFileStream#1", "/in", null, null, true, null, null, null, 0L, 0, 0)),
+            new FallingBehindReport(1_700_000_000_000L, 12, 9_000, 1_800, 1_000));
+
+    assertEquals(full, DriverStatusReport.fromJson(full.toJson()));
+    assertEquals(List.of(full.inputs().get(0)), full.unhealthyInputs());
+
+    DriverStatusReport older =
+        DriverStatusReport.fromJson(plain.toJson().replace(",\"inputs\":[]", ""));
+    assertEquals(List.of(), older.inputs());
+    assertNull(older.fallingBehind());
+  }
 }

@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.millrace.crds.InputStatus;
 import dev.millrace.crds.Phase;
 import dev.millrace.crds.RestartPolicyType;
 import dev.millrace.crds.StreamingAppStatus;
 import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.crds.launch.FallingBehindReport;
+import dev.millrace.crds.launch.InputReport;
 import dev.millrace.crds.supervision.SupervisorAction.GiveUp;
 import dev.millrace.crds.supervision.SupervisorAction.LaunchDriver;
 import dev.millrace.crds.supervision.SupervisorAction.StopDriver;
@@ -383,5 +386,134 @@ class StatusProjectionTest {
         new ObjectMapper()
             .writeValueAsString(status)
             .contains("\"nextAttemptTime\":\"" + rfc3339(11) + "\""));
+  }
+
+  /** Attempt 1's report at 2s, with {@code inputs} and {@code fallingBehind}. */
+  private static DriverStatusReport reportWith(
+      List<InputReport> inputs, FallingBehindReport fallingBehind) {
+    DriverStatusReport plain = report(1, 1, 2L);
+    return new DriverStatusReport(
+        plain.app(),
+        plain.attempt(),
+        plain.state(),
+        plain.startTimeMs(),
+        plain.lastCompletedBatchTimeMs(),
+        plain.processingDelayMs(),
+        plain.schedulingDelayMs(),
+        plain.totalDelayMs(),
+        plain.batchesCompleted(),
+        plain.recordsLastBatch(),
+        plain.recordsPerSecond(),
+        plain.lastCheckpointTimeMs(),
+        plain.executorsReady(),
+        plain.executors(),
+        inputs,
+        fallingBehind);
+  }
+
+  private static InputReport socket(boolean healthy, Boolean connected) {
+    return new InputReport(
+        "socketTextStream#0",
+        "localhost:9999",
+        connected,
+        healthy && Boolean.TRUE.equals(connected) ? null : at(1).toEpochMilli(),
+        healthy,
+        "java.net.ConnectException: Connection refused",
+        at(2).toEpochMilli(),
+        40L,
+        4_096L,
+        2,
+        1);
+  }
+
+  @Test
+  void theInputsAreWrittenAsTheDriverReportsThem() {
+    running(policy());
+
+    StreamingAppStatus status =
+        project(
+            null,
+            new DriverObservation(
+                "wordcount-driver-1", at(1), null, reportWith(List.of(socket(true, true)), null)),
+            at(3));
+
+    InputStatus input = status.getInputs().get(0);
+    assertEquals("socketTextStream#0", input.getName());
+    assertEquals("localhost:9999", input.getSource());
+    assertEquals(Boolean.TRUE, input.getConnected());
+    assertEquals(Boolean.TRUE, input.getHealthy());
+    assertNull(input.getOutageSince());
+    assertEquals("java.net.ConnectException: Connection refused", input.getLastError());
+    assertEquals(rfc3339(2), input.getLastErrorTime());
+    assertEquals(40L, input.getRecordsReceived());
+    assertEquals(4_096L, input.getBytesReceived());
+    assertEquals(2L, input.getLinesDropped());
+    assertEquals(1, input.getReceiverRestarts());
+    assertCondition(status, "Ready", "True", "Running");
+  }
+
+  @Test
+  void anInputOutTooLongMakesARunningAppNotReadyNamingTheInputAndItsError() {
+    running(policy());
+
+    StreamingAppStatus status =
+        project(
+            null,
+            new DriverObservation(
+                "wordcount-driver-1", at(1), null, reportWith(List.of(socket(false, false)), null)),
+            at(3));
+
+    assertEquals(Phase.Running, status.getPhase());
+    assertCondition(status, "Ready", "False", "InputOutage");
+    String message = condition(status, "Ready").getMessage();
+    assertTrue(
+        message.contains("socketTextStream#0 (localhost:9999) has been disconnected since"),
+        message);
+    assertTrue(message.contains("Connection refused"), message);
+    assertEquals(rfc3339(1), status.getInputs().get(0).getOutageSince());
+    assertCondition(status, "Progressing", "False", "Stable");
+    assertCondition(status, "Degraded", "False", "Healthy");
+  }
+
+  @Test
+  void withoutAReportTheInputsAreKeptWhileTheDriverIsLiveAndDroppedOnceItIsNot() {
+    running(policy());
+    StreamingAppStatus out =
+        project(
+            null,
+            new DriverObservation(
+                "wordcount-driver-1", at(1), null, reportWith(List.of(socket(false, false)), null)),
+            at(3));
+
+    StreamingAppStatus pollFailed =
+        project(out, new DriverObservation("wordcount-driver-1", at(1), null, null), at(4));
+    assertEquals(out.getInputs(), pollFailed.getInputs());
+    assertCondition(pollFailed, "Ready", "False", "InputOutage");
+
+    send(new DriverExited(at(5), 1, CRASH));
+    StreamingAppStatus exited = project(pollFailed, firstDriverExited(5, null), at(5));
+    assertEquals(List.of(), exited.getInputs());
+  }
+
+  @Test
+  void batchesFallingBehindMakeTheAppDegradedWithTheFigures() {
+    running(policy());
+    FallingBehindReport behind =
+        new FallingBehindReport(at(1).toEpochMilli(), 10, 12_300, 2_400, 1_000);
+
+    StreamingAppStatus status =
+        project(
+            null,
+            new DriverObservation("wordcount-driver-1", at(1), null, reportWith(List.of(), behind)),
+            at(3));
+
+    assertCondition(status, "Ready", "True", "Running");
+    assertCondition(status, "Degraded", "True", "FallingBehind");
+    String message = condition(status, "Degraded").getMessage();
+    assertTrue(message.contains("scheduling delay 12.3 s, grown over 10 batches"), message);
+    assertTrue(message.contains("processing takes 2.4 s per 1.0 s batch"), message);
+
+    StreamingAppStatus caughtUp = project(status, firstDriverRunning(), at(4));
+    assertCondition(caughtUp, "Degraded", "False", "Healthy");
   }
 }

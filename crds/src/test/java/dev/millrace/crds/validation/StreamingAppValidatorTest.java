@@ -657,6 +657,26 @@ class StreamingAppValidatorTest {
   }
 
   @Test
+  void maxInputOutageIsLongerThanZero() {
+    assertViolation(
+        app -> app.getSpec().getHealthCheck().setMaxInputOutage("0s"),
+        "spec.healthCheck.maxInputOutage",
+        "0s",
+        "must be longer than 0");
+  }
+
+  @Test
+  void fallingBehindIsJudgedOverAtLeastTwoBatches() {
+    assertNoViolation(
+        app -> app.getSpec().getHealthCheck().setFallingBehindBatches(2), Target.KUBERNETES);
+    assertViolation(
+        app -> app.getSpec().getHealthCheck().setFallingBehindBatches(1),
+        "spec.healthCheck.fallingBehindBatches",
+        "1",
+        "must be at least 2: a delay grows only from one batch to the next");
+  }
+
+  @Test
   void startTimeoutIsLongerThanZero() {
     assertViolation(
         app -> app.getSpec().getHealthCheck().setStartTimeout("0s"),

@@ -94,6 +94,35 @@ public final class StreamingOptions {
               + " the sender, rather than drop anything; a number or unlimited.",
           text -> text.equals(UNLIMITED) ? Double.POSITIVE_INFINITY : positiveRate(text));
 
+  /** The longest line a socket stream's receiver keeps. */
+  public static final ConfigOption<Integer> RECEIVER_MAX_LINE_BYTES =
+      new ConfigOption<>(
+          "millrace.receiver.max-line-bytes",
+          1 << 20,
+          "Longest line, in bytes, a socket stream's receiver keeps; a longer one is skipped as it"
+              + " streams past (never held in memory), counted in the input's status and logged"
+              + " with a WARN naming the input.",
+          StreamingOptions::positiveInt);
+
+  /** How often a failed receiver thread is started again before the driver gives up. */
+  public static final ConfigOption<Integer> RECEIVER_MAX_RESTARTS =
+      new ConfigOption<>(
+          "millrace.receiver.max-restarts",
+          5,
+          "How many times a receiver thread that failed (an unexpected error, not a lost"
+              + " connection) is started again within millrace.receiver.restart-window; one more"
+              + " failure stops the driver with the error, so its supervisor restarts it.",
+          StreamingOptions::nonNegativeInt);
+
+  /** The sliding window {@link #RECEIVER_MAX_RESTARTS} counts failures in. */
+  public static final ConfigOption<Duration> RECEIVER_RESTART_WINDOW =
+      new ConfigOption<>(
+          "millrace.receiver.restart-window",
+          Durations.minutes(1),
+          "The sliding window in which millrace.receiver.max-restarts counts a receiver's"
+              + " failures; older failures do not count.",
+          Durations::parse);
+
   /** A fixed ceiling on how many new files one batch of a file stream takes. */
   public static final ConfigOption<Integer> FILE_MAX_FILES_PER_BATCH =
       new ConfigOption<>(
@@ -141,6 +170,9 @@ public final class StreamingOptions {
         BACKPRESSURE_ENABLED,
         BACKPRESSURE_INITIAL_RATE,
         RECEIVER_MAX_RATE,
+        RECEIVER_MAX_LINE_BYTES,
+        RECEIVER_MAX_RESTARTS,
+        RECEIVER_RESTART_WINDOW,
         FILE_MAX_FILES_PER_BATCH,
         EXECUTOR_HEARTBEAT_INTERVAL,
         EXECUTOR_HEARTBEAT_TIMEOUT,
@@ -236,6 +268,14 @@ public final class StreamingOptions {
     int n = Integer.parseInt(text);
     if (n < 1) {
       throw new IllegalArgumentException("must be at least 1");
+    }
+    return n;
+  }
+
+  private static Integer nonNegativeInt(String text) {
+    int n = Integer.parseInt(text);
+    if (n < 0) {
+      throw new IllegalArgumentException("must be 0 or more");
     }
     return n;
   }

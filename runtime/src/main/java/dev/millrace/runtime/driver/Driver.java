@@ -1,6 +1,8 @@
 package dev.millrace.runtime.driver;
 
 import dev.millrace.crds.ApplicationSpec;
+import dev.millrace.crds.HealthCheckSpec;
+import dev.millrace.crds.SpecDurations;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppSpec;
 import dev.millrace.crds.launch.ExecutorReport;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,13 +80,23 @@ public final class Driver {
             acceptExecutors(transport, settings, ApplicationGraphs.fingerprint(app))) {
       AtomicReference<DistributedShuffleMapRunner> shuffleMaps = new AtomicReference<>();
       AtomicReference<DistributedStateRunner> stateUpdates = new AtomicReference<>();
+      AtomicReference<StreamGraph> graph = new AtomicReference<>();
+      HealthCheckSpec healthCheck =
+          Objects.requireNonNullElseGet(spec.getHealthCheck(), HealthCheckSpec::new);
       DriverStatus status =
           new DriverStatus(
               settings.appName(),
               options.attempt(),
               startTimeMs,
               settings.batchInterval().milliseconds(),
-              () -> reports(executors.executors(), shuffleMaps.get(), stateUpdates.get()));
+              () -> reports(executors.executors(), shuffleMaps.get(), stateUpdates.get()),
+              () -> graph.get() == null ? List.of() : graph.get().inputs(),
+              SpecDurations.parse(Objects.requireNonNullElse(healthCheck.getMaxInputOutage(), "1m"))
+                  .toMillis(),
+              Objects.requireNonNullElse(
+                  healthCheck.getFallingBehindBatches(),
+                  DriverStatus.DEFAULT_FALLING_BEHIND_BATCHES),
+              System::currentTimeMillis);
       StatusServer server = serve(status);
       try {
         ExitCode exit =
@@ -91,18 +104,19 @@ public final class Driver {
                 spec,
                 settings,
                 status,
-                graph -> {
+                graph::set,
+                defined -> {
                   DistributedShuffleMapRunner runner =
-                      new DistributedShuffleMapRunner(graph, executors, taskTimeout);
+                      new DistributedShuffleMapRunner(defined, executors, taskTimeout);
                   shuffleMaps.set(runner);
                   return runner;
                 },
-                graph -> {
+                defined -> {
                   // Once the state lives on executors and all are gone, a batch waits as long as
                   // for a task's answer before the driver gives up and restarts from the
                   // checkpoint.
                   DistributedStateRunner runner =
-                      new DistributedStateRunner(graph, executors, taskTimeout);
+                      new DistributedStateRunner(defined, executors, taskTimeout);
                   stateUpdates.set(runner);
                   return runner;
                 });
@@ -256,14 +270,15 @@ public final class Driver {
   }
 
   /**
-   * Runs the application; the map side of its shuffles runs through the runner {@code shuffleMaps}
-   * makes of its graph, and its states through the one {@code stateUpdates} makes, on executors
-   * when they are registered.
+   * Runs the application; its graph, once defined, goes to {@code defined}; the map side of its
+   * shuffles runs through the runner {@code shuffleMaps} makes of its graph, and its states through
+   * the one {@code stateUpdates} makes, on executors when they are registered.
    */
   private ExitCode runApplication(
       StreamingAppSpec spec,
       ContextSettings settings,
       DriverStatus status,
+      Consumer<StreamGraph> defined,
       Function<StreamGraph, ShuffleMapRunner> shuffleMaps,
       Function<StreamGraph, StateUpdateRunner> stateUpdates)
       throws InterruptedException {
@@ -283,6 +298,7 @@ public final class Driver {
       thread.setContextClassLoader(code.classLoader());
       try {
         StreamingContext ssc = define(code.instantiate(application.getMainClass()), settings, args);
+        defined.accept(EngineAccess.graph(ssc));
         EngineAccess.distributeShuffleMaps(ssc, shuffleMaps);
         EngineAccess.distributeStateUpdates(ssc, stateUpdates);
         ssc.addStreamingListener(status);

@@ -3,14 +3,21 @@ package dev.millrace.runtime.driver;
 import dev.millrace.crds.launch.DriverState;
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.launch.ExecutorReport;
+import dev.millrace.crds.launch.FallingBehindReport;
+import dev.millrace.crds.launch.InputReport;
 import dev.millrace.runtime.cli.ApplicationRunner;
 import dev.millrace.runtime.cli.ExitCode;
+import dev.millrace.runtime.source.SourceStatus;
+import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.StreamingListener;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a driver tells its supervisor: its state, and the progress of its batches and checkpoints,
@@ -18,17 +25,29 @@ import java.util.function.Supplier;
  * second are those of the last {@value #RECENT_BATCHES} completed batches over the batch time they
  * cover.
  *
+ * <p>Each input is listed with what its source says of itself, and judged unhealthy once its outage
+ * has lasted longer than {@code healthCheck.maxInputOutage}; the batches are judged {@link
+ * FallingBehind} over {@code healthCheck.fallingBehindBatches}. Both verdicts are logged when they
+ * change (WARN when they go wrong, INFO when they are right again), so a log shows them too.
+ *
  * <p>Updated by the engine's threads and read by the status endpoint's: every access holds the
  * object's lock, and each is short.
  */
 final class DriverStatus implements StreamingListener, ApplicationRunner.Lifecycle {
+  private static final Logger LOG = LoggerFactory.getLogger(DriverStatus.class);
   static final int RECENT_BATCHES = 10;
+  static final long DEFAULT_MAX_INPUT_OUTAGE_MS = 60_000;
+  static final int DEFAULT_FALLING_BEHIND_BATCHES = 10;
 
   private final String app;
   private final int attempt;
   private final long startTimeMs;
   private final long batchIntervalMs;
   private final Supplier<List<ExecutorReport>> executors;
+  private final Supplier<List<InputNode<?>>> inputs;
+  private final long maxInputOutageMs;
+  private final LongSupplier clock;
+  private final FallingBehind fallingBehind;
   private final Deque<Long> recentRecords = new ArrayDeque<>(RECENT_BATCHES);
 
   private DriverState state = DriverState.STARTING;
@@ -36,6 +55,7 @@ final class DriverStatus implements StreamingListener, ApplicationRunner.Lifecyc
   private long batchesCompleted;
   private long recentRecordsSum;
   private Long lastCheckpointTimeMs;
+  private List<String> unhealthyInputs = List.of();
 
   /**
    * The status of attempt {@code attempt} of {@code app}, started at {@code startTimeMs}, cutting
@@ -48,7 +68,38 @@ final class DriverStatus implements StreamingListener, ApplicationRunner.Lifecyc
       long startTimeMs,
       long batchIntervalMs,
       Supplier<List<ExecutorReport>> executors) {
+    this(
+        app,
+        attempt,
+        startTimeMs,
+        batchIntervalMs,
+        executors,
+        List::of,
+        DEFAULT_MAX_INPUT_OUTAGE_MS,
+        DEFAULT_FALLING_BEHIND_BATCHES,
+        System::currentTimeMillis);
+  }
+
+  /**
+   * As above, listing the input streams {@code inputs} gives (none until the graph is defined), an
+   * input unhealthy once its outage has lasted more than {@code maxInputOutageMs} on {@code clock}
+   * (epoch milliseconds), and falling behind judged over {@code fallingBehindBatches}.
+   */
+  DriverStatus(
+      String app,
+      int attempt,
+      long startTimeMs,
+      long batchIntervalMs,
+      Supplier<List<ExecutorReport>> executors,
+      Supplier<List<InputNode<?>>> inputs,
+      long maxInputOutageMs,
+      int fallingBehindBatches,
+      LongSupplier clock) {
     this.executors = executors;
+    this.inputs = inputs;
+    this.maxInputOutageMs = maxInputOutageMs;
+    this.clock = clock;
+    this.fallingBehind = new FallingBehind(batchIntervalMs, fallingBehindBatches);
     this.app = app;
     this.attempt = attempt;
     this.startTimeMs = startTimeMs;
@@ -88,6 +139,22 @@ final class DriverStatus implements StreamingListener, ApplicationRunner.Lifecyc
     long records = Math.max(0, batch.numRecords());
     recentRecords.addLast(records);
     recentRecordsSum += records;
+    if (fallingBehind.completed(batch)) {
+      FallingBehindReport behind = fallingBehind.report();
+      if (behind != null) {
+        LOG.warn(
+            "'{}' is falling behind: {}. Make processing faster (more executors or parallelism),"
+                + " lengthen the batch interval, or lower the input rate",
+            app,
+            behind.describe());
+      } else {
+        LOG.info(
+            "'{}' keeps up again: batch {} waited {} ms, less than the batch interval",
+            app,
+            batch.batchTime(),
+            batch.schedulingDelay());
+      }
+    }
   }
 
   @Override
@@ -108,6 +175,7 @@ final class DriverStatus implements StreamingListener, ApplicationRunner.Lifecyc
             ? 0.0
             : recentRecordsSum * 1000.0 / (recentRecords.size() * batchIntervalMs);
     List<ExecutorReport> executors = this.executors.get();
+    List<InputReport> inputReports = inputReports();
     return new DriverStatusReport(
         app,
         attempt,
@@ -122,6 +190,54 @@ final class DriverStatus implements StreamingListener, ApplicationRunner.Lifecyc
         recordsPerSecond,
         lastCheckpointTimeMs,
         executors.size(),
-        executors);
+        executors,
+        inputReports,
+        fallingBehind.report());
+  }
+
+  private List<InputReport> inputReports() {
+    long now = clock.getAsLong();
+    List<InputReport> reports =
+        inputs.get().stream()
+            .map(
+                node -> {
+                  SourceStatus s = node.source().status();
+                  boolean healthy =
+                      s.outageSinceMs() == null || now - s.outageSinceMs() <= maxInputOutageMs;
+                  return new InputReport(
+                      node.name(),
+                      s.description(),
+                      s.connected(),
+                      s.outageSinceMs(),
+                      healthy,
+                      s.lastError(),
+                      s.lastErrorTimeMs(),
+                      s.recordsReceived(),
+                      s.bytesReceived(),
+                      s.linesDropped(),
+                      s.receiverRestarts());
+                })
+            .toList();
+    logHealthChanges(reports);
+    return reports;
+  }
+
+  private void logHealthChanges(List<InputReport> reports) {
+    List<String> unhealthy = reports.stream().filter(r -> !r.healthy()).map(r -> r.name()).toList();
+    for (InputReport r : reports) {
+      boolean was = unhealthyInputs.contains(r.name());
+      if (!r.healthy() && !was) {
+        LOG.warn(
+            "input {} has been unable to deliver for more than {} ms ({}; last error: {}): the"
+                + " application is not Ready until it is back",
+            r.describe(),
+            maxInputOutageMs,
+            Boolean.FALSE.equals(r.connected()) ? "disconnected" : "failing",
+            r.lastError());
+      } else if (r.healthy() && was) {
+        LOG.info("input {} delivers again", r.describe());
+      }
+    }
+    unhealthyInputs = unhealthy;
   }
 }

@@ -108,4 +108,11 @@ public interface InputSource<T> {
    * delete is the source's to log and retry, never the caller's to handle.
    */
   default void checkpointCommitted(byte[] snapshot) {}
+
+  /**
+   * Where this source reads, and how it is doing now (connection, outage, errors, counts), for the
+   * driver's status. Called from the status endpoint's threads at any time, before {@link #start}
+   * too; it must be cheap and never block on I/O.
+   */
+  SourceStatus status();
 }

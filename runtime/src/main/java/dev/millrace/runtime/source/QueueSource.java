@@ -111,4 +111,10 @@ public final class QueueSource<T> implements InputSource<T> {
   /** Continues with whatever the queue holds; lists taken before the failure are not in it. */
   @Override
   public void recover(long nextBatchTime, byte[] snapshot, List<byte[]> plansSince) {}
+
+  /** A queue in this process: nothing to report but that. */
+  @Override
+  public SourceStatus status() {
+    return SourceStatus.described("an in-memory queue");
+  }
 }

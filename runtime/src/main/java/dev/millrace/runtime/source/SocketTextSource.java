@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,11 +29,25 @@ import org.slf4j.LoggerFactory;
  * #take} hands over everything received since the previous one (up to the rate limit below), in
  * arrival order. A line ends at {@code '\n'}, and a {@code '\r'} before it is dropped.
  *
- * <p>The receiver never gives up: when the server refuses the connection, closes it or the
- * connection fails, it logs one warning for the outage and reconnects, waiting 100 ms before the
- * first attempt and doubling the wait up to 2 s, until {@link #stop}. Lines the server sent but the
- * receiver had not read when a connection broke are lost; the receiver holds no acknowledgement
+ * <p>The receiver never gives up on the server: when the server refuses the connection, closes it
+ * or the connection fails, it logs one warning for the outage and reconnects, waiting 100 ms before
+ * the first attempt and doubling the wait up to 2 s, until {@link #stop}. Lines the server sent but
+ * the receiver had not read when a connection broke are lost; the receiver holds no acknowledgement
  * protocol with the server.
+ *
+ * <p>A line longer than {@link ReceiverSettings#maxLineBytes()} is skipped as it streams past,
+ * never held in memory: dropping it costs one line, while failing the receiver would only reconnect
+ * to a server that sends on after the line (or, resending it, would loop for ever); each drop is
+ * counted in {@link #status()} and logged with a WARN naming the stream (the first at once, then at
+ * most one summary a minute).
+ *
+ * <p>The receiver survives its own failures too: an unexpected error on its thread (anything but a
+ * lost connection, e.g. an {@link OutOfMemoryError}) is logged with its stack trace and the thread
+ * starts again after a backoff ({@link ReceiverRestarts}). When it fails more than {@link
+ * ReceiverSettings#maxRestarts()} times within {@link ReceiverSettings#restartWindowMillis()}, the
+ * next {@link #take} throws a {@link ReceiverFailedException} with the cause, which fails the batch
+ * and stops the driver, so that its supervisor restarts it rather than a dead input passing for a
+ * quiet one.
  *
  * <p>Rate: the receiver reads at most {@code maxRate} lines per second, and, under backpressure, no
  * faster than the latest {@link RateLimit}; when it is ahead it stops reading, so the socket's
@@ -62,19 +77,27 @@ public final class SocketTextSource implements InputSource<String> {
   private static final int MAX_GROUP_LINES = 4096;
   private static final long MAX_GROUP_CHARS = 1L << 20;
   private static final long MAX_GROUP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final long DROP_WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final String host;
   private final int port;
   private final int partitions;
   private final String streamName;
   private final long walSegmentBytes;
-  private final double maxRate;
+  private final ReceiverSettings settings;
   private final TokenBucket intake;
+  private final ReceiverHealth health;
+  private final ReceiverRestarts restarts;
   private volatile RateLimit rateLimit;
+  private volatile ReceiverFailedException fatal;
 
   private WriteAheadLog log; // set by useCheckpoint, before start or recover
   // Created on the generator's thread before the receiver starts, then owned by the receiver.
   private WalWriter writer;
+  // Receiver thread only: the sequence number after the last line handed to the buffer.
+  private long publishedSeq;
+  private long droppedSinceWarning;
+  private long lastDropWarningNanos;
 
   // Generator thread only: the log position of the next take, and the latest take's range.
   private long nextTakeSeq;
@@ -96,7 +119,7 @@ public final class SocketTextSource implements InputSource<String> {
    * and naming its thread and log lines after {@code streamName}.
    */
   public SocketTextSource(String host, int port, int partitions, String streamName) {
-    this(host, port, partitions, streamName, Double.POSITIVE_INFINITY);
+    this(host, port, partitions, streamName, ReceiverSettings.defaults());
   }
 
   /**
@@ -105,7 +128,13 @@ public final class SocketTextSource implements InputSource<String> {
    */
   public SocketTextSource(
       String host, int port, int partitions, String streamName, double maxRate) {
-    this(host, port, partitions, streamName, maxRate, DEFAULT_SEGMENT_BYTES);
+    this(host, port, partitions, streamName, ReceiverSettings.defaults().withMaxRate(maxRate));
+  }
+
+  /** A source as above whose receiver follows {@code settings}. */
+  public SocketTextSource(
+      String host, int port, int partitions, String streamName, ReceiverSettings settings) {
+    this(host, port, partitions, streamName, settings, DEFAULT_SEGMENT_BYTES);
   }
 
   /** As the public constructor, rolling write-ahead log segments at {@code walSegmentBytes}. */
@@ -114,7 +143,7 @@ public final class SocketTextSource implements InputSource<String> {
       int port,
       int partitions,
       String streamName,
-      double maxRate,
+      ReceiverSettings settings,
       long walSegmentBytes) {
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException(
@@ -146,17 +175,10 @@ public final class SocketTextSource implements InputSource<String> {
     this.partitions = partitions;
     this.streamName = streamName;
     this.walSegmentBytes = walSegmentBytes;
-    if (!(maxRate > 0)) {
-      throw new IllegalArgumentException(
-          "socket text stream '"
-              + streamName
-              + "' was given a maximum rate of "
-              + maxRate
-              + " lines per second; use a positive rate, or leave millrace.receiver.max-rate unset"
-              + " for no limit");
-    }
-    this.maxRate = maxRate;
-    this.intake = new TokenBucket(maxRate);
+    this.settings = settings;
+    this.intake = new TokenBucket(settings.maxRate());
+    this.health = new ReceiverHealth(host + ":" + port, System::currentTimeMillis);
+    this.restarts = new ReceiverRestarts(settings.maxRestarts(), settings.restartWindowMillis());
   }
 
   /**
@@ -193,6 +215,7 @@ public final class SocketTextSource implements InputSource<String> {
       long end = endOfEarlierLog();
       openWriter(end);
       nextTakeSeq = end;
+      publishedSeq = end;
     }
     startReceiver();
   }
@@ -283,6 +306,10 @@ public final class SocketTextSource implements InputSource<String> {
    */
   @Override
   public Dataset<String> take(long batchTime, boolean lastBatch) {
+    ReceiverFailedException failure = fatal;
+    if (failure != null && !lastBatch) {
+      throw failure;
+    }
     RateLimit limit = rateLimit;
     long most = lastBatch || limit == null ? Long.MAX_VALUE : limit.recordsPerBatch();
     List<String> lines;
@@ -356,12 +383,104 @@ public final class SocketTextSource implements InputSource<String> {
     return receivedLines.get();
   }
 
+  /** The connection, errors and counts of this stream now; safe from any thread. */
+  @Override
+  public SourceStatus status() {
+    return health.status();
+  }
+
   private void receive() {
     try {
-      receiveUntilStopped();
+      while (!receiveUntilStoppedOrFailed()) {
+        // The receiver failed and its restart budget allows another attempt after the backoff.
+      }
     } finally {
       closeWriter();
     }
+  }
+
+  /**
+   * Receives until stopped (true), or until an unexpected error on this thread: then false if the
+   * receiver is to start again, and true, with {@link #fatal} set for the next take, if it has
+   * failed too often or cannot go on in place.
+   */
+  private boolean receiveUntilStoppedOrFailed() {
+    try {
+      receiveUntilStopped();
+      return true;
+    } catch (RuntimeException | Error e) {
+      if (isStopped()) {
+        return true;
+      }
+      return !restartAfter(e);
+    }
+  }
+
+  /** Handles a failure of the receiver thread; true if it starts again after the backoff. */
+  private boolean restartAfter(Throwable failure) {
+    String error = failure.toString();
+    if (writer != null) {
+      // A block may have been cut short: the next append starts a new segment at the same number.
+      writer.abandon();
+      if (writer.nextSeq() != publishedSeq) {
+        // Lines were acknowledged (logged) but never reached the buffer, so the buffer no longer
+        // holds exactly the lines after nextTakeSeq: only a recovery from the log can restore it.
+        return giveUp(
+            failure,
+            "it failed between logging "
+                + (writer.nextSeq() - publishedSeq)
+                + " received lines and handing them to batches, which only a restart can repair:"
+                + " the restarted driver reads them back from the write-ahead log");
+      }
+    }
+    OptionalLong delay = restarts.failed(System.currentTimeMillis());
+    if (delay.isEmpty()) {
+      return giveUp(
+          failure,
+          "it failed "
+              + restarts.failuresInWindow()
+              + " times within "
+              + restarts.windowMillis()
+              + " ms, more than millrace.receiver.max-restarts="
+              + restarts.maxRestarts()
+              + " allows");
+    }
+    health.receiverRestarting(error);
+    LOG.error(
+        "the receiver of socket text stream '{}' ({}:{}) failed; starting it again in {} ms"
+            + " (failure {} within {} ms, at most {} restarts)",
+        streamName,
+        host,
+        port,
+        delay.getAsLong(),
+        restarts.failuresInWindow(),
+        restarts.windowMillis(),
+        restarts.maxRestarts(),
+        failure);
+    return !awaitStop(delay.getAsLong());
+  }
+
+  private boolean giveUp(Throwable failure, String why) {
+    health.failing(failure.toString());
+    fatal =
+        new ReceiverFailedException(
+            "the receiver of socket text stream '"
+                + streamName
+                + "' ("
+                + host
+                + ":"
+                + port
+                + ") stopped: "
+                + why
+                + "; last error: "
+                + failure
+                + ". The driver stops so that its supervisor restarts it from the checkpoint. If"
+                + " this repeats, the error above says what to fix (an OutOfMemoryError: give the"
+                + " driver more memory or lower millrace.receiver.max-line-bytes and"
+                + " millrace.receiver.max-rate)",
+            failure);
+    LOG.error("{}", fatal.getMessage(), failure);
+    return false;
   }
 
   private void receiveUntilStopped() {
@@ -379,6 +498,7 @@ public final class SocketTextSource implements InputSource<String> {
       try (connection) {
         connection.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
         backoff.reset();
+        health.connected();
         LOG.info(
             inOutage
                 ? "socket text stream '{}' reconnected to {}:{}"
@@ -395,6 +515,7 @@ public final class SocketTextSource implements InputSource<String> {
       if (isStopped()) {
         return;
       }
+      health.disconnected(failure);
       if (!inOutage) {
         inOutage = true;
         LOG.warn(
@@ -413,9 +534,10 @@ public final class SocketTextSource implements InputSource<String> {
     }
   }
 
-  private void readLines(InputStream in) throws IOException {
+  private void readLines(InputStream socketIn) throws IOException {
+    InputStream in = new Counted(socketIn, health);
     if (writer == null) {
-      Utf8LineReader reader = new Utf8LineReader(in, 0);
+      Utf8LineReader reader = boundedReader(in);
       String line;
       while ((line = reader.readLine()) != null) {
         if (paceOrStop(null)) {
@@ -425,12 +547,12 @@ public final class SocketTextSource implements InputSource<String> {
           buffer.add(line);
         }
         receivedLines.incrementAndGet();
+        health.received(1);
       }
       return;
     }
     LineGroup group = new LineGroup();
-    Utf8LineReader reader =
-        new Utf8LineReader(new FlushBeforeWait(in, () -> logAndPublish(group)), 0);
+    Utf8LineReader reader = boundedReader(new FlushBeforeWait(in, () -> logAndPublish(group)));
     try {
       String line;
       while ((line = reader.readLine()) != null) {
@@ -447,6 +569,63 @@ public final class SocketTextSource implements InputSource<String> {
     }
   }
 
+  private Utf8LineReader boundedReader(InputStream in) {
+    return new Utf8LineReader(in, 0, settings.maxLineBytes(), this::dropped);
+  }
+
+  /** A line of {@code length} bytes was longer than the bound and skipped. */
+  private void dropped(long length) {
+    health.lineDropped();
+    droppedSinceWarning++;
+    long now = System.nanoTime();
+    boolean first = lastDropWarningNanos == 0;
+    if (first || now - lastDropWarningNanos >= DROP_WARNING_INTERVAL_NANOS) {
+      LOG.warn(
+          "socket text stream '{}' ({}:{}) dropped {} {} longer than millrace.receiver.max-line-bytes"
+              + "={} bytes (the {} was {} bytes){}; raise the setting if such lines are expected,"
+              + " or fix the sender",
+          streamName,
+          host,
+          port,
+          droppedSinceWarning,
+          droppedSinceWarning == 1 ? "line" : "lines",
+          settings.maxLineBytes(),
+          first ? "line" : "last",
+          length,
+          first ? "" : " since the previous warning");
+      lastDropWarningNanos = now == 0 ? 1 : now;
+      droppedSinceWarning = 0;
+    }
+  }
+
+  /** Counts the bytes read from the connection into the input's health. */
+  private static final class Counted extends FilterInputStream {
+    private final ReceiverHealth health;
+
+    Counted(InputStream in, ReceiverHealth health) {
+      super(in);
+      this.health = health;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      if (b >= 0) {
+        health.read(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        health.read(n);
+      }
+      return n;
+    }
+  }
+
   /** Acknowledges the group's lines (logs them) and hands them to the next take. */
   private void logAndPublish(LineGroup group) {
     if (group.lines.isEmpty()) {
@@ -459,7 +638,9 @@ public final class SocketTextSource implements InputSource<String> {
     synchronized (bufferLock) {
       buffer.addAll(lines);
     }
+    publishedSeq = writer.nextSeq();
     receivedLines.addAndGet(lines.size());
+    health.received(lines.size());
   }
 
   /** Appends {@code lines} to the log, retrying until it works; false if stopped first. */
@@ -470,6 +651,7 @@ public final class SocketTextSource implements InputSource<String> {
       try {
         writer.append(lines);
         if (failedBefore) {
+          health.recovered();
           LOG.info(
               "socket text stream '{}' writes its write-ahead log {} again",
               streamName,
@@ -480,6 +662,7 @@ public final class SocketTextSource implements InputSource<String> {
         writer.abandon();
         if (!failedBefore) {
           failedBefore = true;
+          health.failing("cannot write the write-ahead log: " + e);
           LOG.warn(
               "socket text stream '{}' cannot write {} received lines to its write-ahead log {}"
                   + " ({}); it reads nothing more from {}:{} and no batch sees these lines until"
@@ -601,7 +784,7 @@ public final class SocketTextSource implements InputSource<String> {
   /** Paces the receiver to the limit (or the fixed maximum rate, if lower) from now on. */
   @Override
   public void updateRateLimit(RateLimit limit) {
-    RateLimit effective = limit.atMost(maxRate);
+    RateLimit effective = limit.atMost(settings.maxRate());
     rateLimit = effective;
     intake.setRate(effective.recordsPerSecond());
   }
@@ -719,6 +902,7 @@ public final class SocketTextSource implements InputSource<String> {
     }
     nextTakeSeq = position;
     openWriter(read.endSeq());
+    publishedSeq = read.endSeq();
     LOG.info(
         "socket text stream '{}' recovered its write-ahead log {}: batch {} takes from record {},"
             + " starting with {} lines received before the restart",

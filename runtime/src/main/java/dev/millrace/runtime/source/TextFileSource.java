@@ -76,6 +76,12 @@ public final class TextFileSource implements InputSource<String> {
   private boolean warnedMissing;
   private TextFileDataset lastTaken;
   private List<ListedFile> lastTakenFiles = List.of();
+  // Written on the generator thread, read by the status endpoint's: guarded by statusLock.
+  private final Object statusLock = new Object();
+  private long bytesTaken;
+  private Long missingSinceMs;
+  private String lastError;
+  private Long lastErrorTimeMs;
 
   /**
    * A source watching {@code directory}, reading each batch with about {@code partitions} tasks,
@@ -182,6 +188,10 @@ public final class TextFileSource implements InputSource<String> {
     List<ListedFile> taken =
         lastBatch ? List.of() : tracker.select(list(), batchTime, budget()::filesToTake);
     LOG.debug("text file stream '{}' batch {} takes {}", streamName, batchTime, taken);
+    long bytes = taken.stream().mapToLong(ListedFile::sizeBytes).sum();
+    synchronized (statusLock) {
+      bytesTaken += bytes;
+    }
     lastTakenFiles = taken;
     lastTaken = dataset(taken);
     return lastTaken;
@@ -328,6 +338,18 @@ public final class TextFileSource implements InputSource<String> {
         lineSizes.bytesPerLine());
   }
 
+  /**
+   * The directory, the bytes of the files taken so far, and an outage while the directory does not
+   * exist.
+   */
+  @Override
+  public SourceStatus status() {
+    synchronized (statusLock) {
+      return new SourceStatus(
+          directory, null, missingSinceMs, lastError, lastErrorTimeMs, null, bytesTaken, 0, 0);
+    }
+  }
+
   /** Nothing to release: files are read by the batches' tasks. */
   @Override
   public void stop() {}
@@ -344,6 +366,12 @@ public final class TextFileSource implements InputSource<String> {
     } catch (NoSuchFileException e) {
       if (!warnedMissing) {
         warnedMissing = true;
+        long now = System.currentTimeMillis();
+        synchronized (statusLock) {
+          missingSinceMs = now;
+          lastError = "input directory " + directory + " does not exist";
+          lastErrorTimeMs = now;
+        }
         LOG.warn(
             "input directory {} of text file stream '{}' does not exist; its batches are empty"
                 + " until it is created",
@@ -365,6 +393,9 @@ public final class TextFileSource implements InputSource<String> {
     }
     if (warnedMissing) {
       warnedMissing = false;
+      synchronized (statusLock) {
+        missingSinceMs = null;
+      }
       LOG.info("input directory {} of text file stream '{}' now exists", directory, streamName);
     }
     return listed;

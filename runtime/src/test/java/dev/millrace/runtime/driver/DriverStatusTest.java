@@ -1,13 +1,21 @@
 package dev.millrace.runtime.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.crds.launch.DriverState;
 import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.crds.launch.InputReport;
 import dev.millrace.runtime.cli.ExitCode;
+import dev.millrace.runtime.source.SourceStatus;
+import dev.millrace.runtime.stream.InputNode;
+import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.streaming.BatchInfo;
+import dev.millrace.streaming.Durations;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class DriverStatusTest {
@@ -65,5 +73,57 @@ class DriverStatusTest {
     assertEquals(DriverState.STOPPING, early.state());
     early.ended(ExitCode.CHECKPOINT_INCOMPATIBLE);
     assertEquals(DriverState.FAILED, early.state());
+  }
+
+  @Test
+  void anInputIsUnhealthyOnceItsOutageHasLastedLongerThanTheLimit() {
+    AtomicLong now = new AtomicLong(100_000);
+    TestingStatusSource socket =
+        new TestingStatusSource(
+            new SourceStatus(
+                "localhost:9999",
+                false,
+                90_000L,
+                "java.net.ConnectException: Connection refused",
+                99_000L,
+                12L,
+                340L,
+                1,
+                0));
+    StreamGraph graph = new StreamGraph("clicks", Durations.seconds(1));
+    InputNode<String> input = new InputNode<>(graph, "socketTextStream", socket);
+    DriverStatus watched =
+        new DriverStatus(
+            "clicks", 1, 0, 1_000, List::of, () -> List.of(input), 10_000, 10, now::get);
+
+    InputReport atTheLimit = watched.report().inputs().get(0);
+    assertEquals(input.name(), atTheLimit.name());
+    assertEquals("localhost:9999", atTheLimit.source());
+    assertEquals(Boolean.FALSE, atTheLimit.connected());
+    assertTrue(atTheLimit.healthy(), "an outage of exactly the limit is still allowed");
+    assertEquals(12L, atTheLimit.recordsReceived());
+    assertEquals(340L, atTheLimit.bytesReceived());
+    assertEquals(1, atTheLimit.linesDropped());
+
+    now.set(100_001);
+    InputReport past = watched.report().inputs().get(0);
+    assertFalse(past.healthy());
+    assertEquals(List.of(past), watched.report().unhealthyInputs());
+
+    socket.set(new SourceStatus("localhost:9999", true, null, null, null, 20L, 500L, 1, 0));
+    assertTrue(watched.report().inputs().get(0).healthy());
+  }
+
+  @Test
+  void batchesThatCannotKeepUpAreReportedAsFallingBehind() {
+    DriverStatus slow =
+        new DriverStatus("clicks", 1, 0, 1_000, List::of, List::of, 60_000, 3, () -> 0);
+    for (int k = 1; k <= 3; k++) {
+      long time = k * 1_000L;
+      long wait = 600L * k;
+      slow.onBatchCompleted(new BatchInfo(time, time, time + wait, time + wait + 1_600, 5));
+    }
+    assertEquals(1_800, slow.report().fallingBehind().schedulingDelayMs());
+    assertNull(status.report().fallingBehind(), "a driver without batches keeps up");
   }
 }

@@ -255,6 +255,62 @@ class SocketTextSourceTest {
     assertTrue(e.getMessage().contains("got 0"), e.getMessage());
   }
 
+  @Test
+  void aLineLongerThanTheBoundIsDroppedCountedAndTheLinesAroundItArrive() throws Exception {
+    ServerSocket server = listen(0);
+    source =
+        new SocketTextSource(
+            LOOPBACK,
+            server.getLocalPort(),
+            1,
+            "bounded",
+            ReceiverSettings.defaults().withMaxLineBytes(1024));
+    source.start(0);
+    OutputStream out = accept(server);
+
+    send(out, "before\n" + "x".repeat(300_000) + "\nafter\n");
+    awaitReceived(2);
+
+    assertEquals(List.of("before", "after"), records(source.take(1000, false)));
+    SourceStatus status = source.status();
+    assertEquals(1, status.linesDropped());
+    assertEquals(2L, status.recordsReceived());
+    assertEquals(7 + 300_001 + 6, status.bytesReceived());
+    assertEquals(Boolean.TRUE, status.connected());
+  }
+
+  @Test
+  void theStatusShowsTheOutageFromTheStartUntilConnectedAndFromTheLossOfTheConnection()
+      throws Exception {
+    ServerSocket probe = listen(0);
+    int port = probe.getLocalPort();
+    probe.close();
+    source = startSource(port, 1, "outage");
+
+    awaitTrue(
+        () -> source.status().lastError() != null,
+        () -> "no connection error reported: " + source.status());
+    SourceStatus refused = source.status();
+    assertEquals(Boolean.FALSE, refused.connected());
+    assertTrue(refused.outageSinceMs() != null, refused.toString());
+    assertTrue(refused.lastError().contains("Connection refused"), refused.lastError());
+    assertEquals(LOOPBACK + ":" + port, refused.description());
+
+    ServerSocket server = listen(port);
+    Socket connection = server.accept();
+    awaitTrue(
+        () -> Boolean.TRUE.equals(source.status().connected()),
+        () -> "not connected: " + source.status());
+    assertEquals(null, source.status().outageSinceMs());
+    assertEquals(refused.lastError(), source.status().lastError(), "the last error is kept");
+
+    connection.close();
+    awaitTrue(
+        () -> source.status().outageSinceMs() != null,
+        () -> "the lost connection is no outage: " + source.status());
+    assertEquals(Boolean.FALSE, source.status().connected());
+  }
+
   private SocketTextSource startSource(int port, int partitions, String name) {
     SocketTextSource s = new SocketTextSource(LOOPBACK, port, partitions, name);
     s.start(0);

@@ -64,7 +64,7 @@ abstract class SocketWriteAheadLogScenarios {
             server.port(),
             2,
             name,
-            Double.POSITIVE_INFINITY,
+            ReceiverSettings.defaults(),
             segmentBytes);
     sources.add(source);
     source.useCheckpoint(store, SOURCE_ID);

@@ -28,7 +28,7 @@ public final class TestingCrashingDriver {
             Integer.parseInt(args[1]),
             2,
             "killed",
-            Double.POSITIVE_INFINITY,
+            ReceiverSettings.defaults(),
             16 * 1024);
     source.useCheckpoint(store, SOURCE_ID);
     source.start(0);

@@ -47,6 +47,43 @@ class Utf8LineReaderTest {
   }
 
   @Test
+  void skipsLinesLongerThanTheBoundAndReportsTheirLengths() throws IOException {
+    String longLine = "y".repeat(200_000);
+    List<Long> skipped = new ArrayList<>();
+    Utf8LineReader reader =
+        new Utf8LineReader(
+            new ByteArrayInputStream(
+                ("fits\n" + longLine + "\n12345\n123456\ntail " + longLine)
+                    .getBytes(StandardCharsets.UTF_8)),
+            0,
+            5,
+            skipped::add);
+
+    List<String> read = new ArrayList<>();
+    String line;
+    while ((line = reader.readLine()) != null) {
+      read.add(line);
+    }
+
+    assertEquals(List.of("fits", "12345"), read);
+    assertEquals(List.of(200_000L, 6L, 5L + 200_000L), skipped);
+  }
+
+  @Test
+  void aBoundedReaderKeepsCountingOffsetsThroughSkippedLines() throws IOException {
+    Utf8LineReader reader =
+        new Utf8LineReader(
+            new ByteArrayInputStream("toolong\nok\n".getBytes(StandardCharsets.UTF_8)),
+            10,
+            3,
+            length -> {});
+
+    assertEquals("ok", reader.readLine());
+    assertEquals(10 + 11, reader.position());
+    assertNull(reader.readLine());
+  }
+
+  @Test
   void tracksByteOffsetOfEachLineStartFromTheGivenStartOffset() throws IOException {
     Utf8LineReader reader = reader("\u00e9\nab\r\n", 10);
 

@@ -257,6 +257,7 @@ public final class LocalRun {
     if (next.equals(status)) {
       return;
     }
+    progress.conditions(status, next);
     status = next;
     app.resource().setStatus(next);
     try {

@@ -1,7 +1,9 @@
 package dev.millrace.runtime.backend.local;
 
 import dev.millrace.crds.SpecDurations;
+import dev.millrace.crds.StreamingAppStatus;
 import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.crds.launch.InputReport;
 import dev.millrace.crds.supervision.SupervisorAction.GiveUp;
 import dev.millrace.crds.supervision.SupervisorAction.KillDriver;
 import dev.millrace.crds.supervision.SupervisorAction.LaunchDriver;
@@ -10,17 +12,23 @@ import dev.millrace.crds.supervision.SupervisorAction.RestartScheduled;
 import dev.millrace.crds.supervision.SupervisorAction.StopDriver;
 import dev.millrace.crds.supervision.SupervisorEvent.ExecutorExited;
 import dev.millrace.crds.supervision.SupervisorView;
+import io.fabric8.kubernetes.api.model.Condition;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * The lines {@code millrace run} prints for humans: one per completed batch it sees (batch time,
- * records, delays, restarts), and one per supervision event (launch, exit, restart, give up).
+ * records, delays, restarts, and each input: where it reads, connected or not and since when, what
+ * it received, lines dropped), one per supervision event (launch, exit, restart, give up), and one
+ * when the application stops or starts being Ready because of an input, or starts or stops falling
+ * behind.
  */
 final class ProgressPrinter {
   private static final DateTimeFormatter CLOCK =
@@ -74,7 +82,7 @@ final class ProgressPrinter {
     lastBatchLine = now;
     line(
         "attempt %d  %-8s batch %s  %,d records  processing %s  scheduling %s  %,.0f records/s%s"
-            + "%s  restarts %d",
+            + "%s  restarts %d%s",
         r.attempt(),
         view.phase(),
         BATCH.format(Instant.ofEpochMilli(r.lastCompletedBatchTimeMs())),
@@ -88,7 +96,105 @@ final class ProgressPrinter {
         desiredExecutors == 0
             ? ""
             : "  executors " + r.executorsReady() + "/" + desiredExecutors + statePartitions(r),
-        view.restartsTotal());
+        view.restartsTotal(),
+        inputs(r, now));
+  }
+
+  /**
+   * {@code " input localhost:9999 connected, 1,204 lines, 61 KiB"}, one part per input; an input in
+   * an outage shows how long and its last error instead.
+   */
+  private static String inputs(DriverStatusReport r, Instant now) {
+    StringBuilder line = new StringBuilder();
+    for (InputReport input : r.inputs()) {
+      line.append("  input ").append(input.source() == null ? input.name() : input.source());
+      if (input.outageSinceMs() != null) {
+        line.append(Boolean.FALSE.equals(input.connected()) ? " DISCONNECTED" : " FAILING")
+            .append(" for ")
+            .append(
+                SpecDurations.format(
+                    Duration.ofSeconds(
+                        Math.max(
+                            0,
+                            Duration.between(Instant.ofEpochMilli(input.outageSinceMs()), now)
+                                .toSeconds()))));
+        if (input.lastError() != null) {
+          line.append(" (").append(input.lastError()).append(')');
+        }
+      } else if (Boolean.TRUE.equals(input.connected())) {
+        line.append(" connected");
+      }
+      if (input.recordsReceived() != null) {
+        line.append(String.format(Locale.ROOT, ", %,d lines", input.recordsReceived()));
+      }
+      if (input.bytesReceived() != null) {
+        line.append(", ").append(bytes(input.bytesReceived()));
+      }
+      if (input.linesDropped() > 0) {
+        line.append(String.format(Locale.ROOT, ", %,d too long dropped", input.linesDropped()));
+      }
+      if (input.receiverRestarts() > 0) {
+        line.append(
+            String.format(Locale.ROOT, ", receiver restarted %d×", input.receiverRestarts()));
+      }
+    }
+    return line.toString();
+  }
+
+  private static String bytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    if (n < 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.0f KiB", n / 1024.0);
+    }
+    return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+  }
+
+  /**
+   * A line when the application stops being Ready because an input is out, or is Ready again; and
+   * when it starts or stops falling behind.
+   */
+  void conditions(StreamingAppStatus before, StreamingAppStatus after) {
+    Optional<Condition> readyBefore = condition(before, "Ready");
+    Optional<Condition> readyAfter = condition(after, "Ready");
+    boolean outBefore = hasReason(readyBefore, INPUT_OUTAGE);
+    boolean outAfter = hasReason(readyAfter, INPUT_OUTAGE);
+    if (outAfter && !(outBefore && sameMessage(readyBefore, readyAfter))) {
+      line("not Ready: %s", readyAfter.get().getMessage());
+    } else if (outBefore && !outAfter && hasStatus(readyAfter, "True")) {
+      line("Ready again: every input delivers");
+    }
+    boolean behindBefore = hasReason(condition(before, "Degraded"), FALLING_BEHIND);
+    boolean behindAfter = hasReason(condition(after, "Degraded"), FALLING_BEHIND);
+    if (behindAfter && !behindBefore) {
+      line("falling behind: %s", condition(after, "Degraded").get().getMessage());
+    } else if (behindBefore && !behindAfter) {
+      line("keeps up again with the batch interval");
+    }
+  }
+
+  private static final String INPUT_OUTAGE = "InputOutage";
+  private static final String FALLING_BEHIND = "FallingBehind";
+
+  private static Optional<Condition> condition(StreamingAppStatus status, String type) {
+    if (status == null || status.getConditions() == null) {
+      return Optional.empty();
+    }
+    return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  private static boolean hasReason(Optional<Condition> condition, String reason) {
+    return condition.map(c -> reason.equals(c.getReason())).orElse(false);
+  }
+
+  private static boolean hasStatus(Optional<Condition> condition, String status) {
+    return condition.map(c -> status.equals(c.getStatus())).orElse(false);
+  }
+
+  // An outage's message names its inputs; the same inputs out again do not need a new line.
+  private static boolean sameMessage(Optional<Condition> a, Optional<Condition> b) {
+    return Objects.equals(a.map(Condition::getMessage), b.map(Condition::getMessage));
   }
 
   /** {@code " (state partitions 2+1+1)"}: how many partitions of keyed state each one owns. */

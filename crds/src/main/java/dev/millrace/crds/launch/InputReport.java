@@ -1,0 +1,42 @@
+package dev.millrace.crds.launch;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * One input stream of a driver, as its status endpoint lists it.
+ *
+ * @param name the stream's name in the graph, e.g. {@code socketTextStream#0}
+ * @param source where it reads, e.g. {@code localhost:9999} or a directory
+ * @param connected whether its connection is open; {@code null} for inputs without one (files)
+ * @param outageSinceMs since when (epoch milliseconds) it has been unable to deliver (not
+ *     connected, failing); {@code null} while it delivers normally
+ * @param healthy false once its outage has lasted longer than the spec's {@code
+ *     healthCheck.maxInputOutage}: the application is then not Ready
+ * @param lastError the newest error it met, even if it recovered since; {@code null} if none
+ * @param lastErrorTimeMs when that error happened, epoch milliseconds
+ * @param recordsReceived records received since the driver started, {@code null} where the input
+ *     does not count them itself (files are read by tasks)
+ * @param bytesReceived bytes read (sockets) or taken (files) since the driver started, {@code null}
+ *     if unknown
+ * @param linesDropped lines dropped for being longer than {@code millrace.receiver.max-line-bytes}
+ * @param receiverRestarts times its receiver thread failed and started again
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record InputReport(
+    String name,
+    String source,
+    Boolean connected,
+    Long outageSinceMs,
+    boolean healthy,
+    String lastError,
+    Long lastErrorTimeMs,
+    Long recordsReceived,
+    Long bytesReceived,
+    long linesDropped,
+    int receiverRestarts) {
+
+  /** For messages: {@code socketTextStream#0 (localhost:9999)}. */
+  public String describe() {
+    return source == null || source.isBlank() ? name : name + " (" + source + ")";
+  }
+}

@@ -1,0 +1,37 @@
+package dev.millrace.runtime.source;
+
+/**
+ * What an input says about itself now, for the driver's status report: where it reads, whether it
+ * is connected, whether (and since when) it is failing to deliver, its last error and its counts.
+ *
+ * @param description where the input reads from, e.g. {@code localhost:9999} or a directory URI
+ * @param connected whether a connection is open now; {@code null} for inputs without one (files,
+ *     queues)
+ * @param outageSinceMs since when (epoch milliseconds) the input has been unable to deliver: not
+ *     connected since it started or since its connection broke, or failing to log or receive what
+ *     it reads; {@code null} while it delivers normally (a quiet input is not an outage)
+ * @param lastError the newest error the input met, even if it has recovered since; {@code null} if
+ *     none
+ * @param lastErrorTimeMs when {@code lastError} happened, epoch milliseconds; {@code null} if none
+ * @param recordsReceived records the input has received since it started; {@code null} where it
+ *     does not count them itself (files are read by tasks)
+ * @param bytesReceived bytes the input has read or taken since it started; {@code null} if unknown
+ * @param linesDropped lines dropped because they were longer than the receiver's bound
+ * @param receiverRestarts times the input's receiver thread failed and was started again
+ */
+public record SourceStatus(
+    String description,
+    Boolean connected,
+    Long outageSinceMs,
+    String lastError,
+    Long lastErrorTimeMs,
+    Long recordsReceived,
+    Long bytesReceived,
+    long linesDropped,
+    int receiverRestarts) {
+
+  /** The status of an input that has nothing to say but where it reads. */
+  public static SourceStatus described(String description) {
+    return new SourceStatus(description, null, null, null, null, null, null, 0, 0);
+  }
+}
