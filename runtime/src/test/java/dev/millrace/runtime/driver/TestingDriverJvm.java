@@ -35,7 +35,13 @@ final class TestingDriverJvm implements AutoCloseable {
 
   /** Starts {@code millrace driver args} on {@code classPath}, logging to {@code log}. */
   static TestingDriverJvm start(String classPath, Path log, List<String> args) {
-    List<String> command = TestingJvm.command(classPath, Millrace.class);
+    return start(classPath, List.of(), log, args);
+  }
+
+  /** As {@link #start(String, Path, List)}, the JVM started with {@code jvmOptions}. */
+  static TestingDriverJvm start(
+      String classPath, List<String> jvmOptions, Path log, List<String> args) {
+    List<String> command = TestingJvm.command(classPath, Millrace.class, jvmOptions);
     command.add("driver");
     command.addAll(args);
     try {

@@ -125,7 +125,12 @@ final class ProgressPrinter {
         line.append(" connected");
       }
       if (input.recordsReceived() != null) {
-        line.append(String.format(Locale.ROOT, ", %,d lines", input.recordsReceived()));
+        line.append(
+            String.format(
+                Locale.ROOT,
+                ", %,d %s",
+                input.recordsReceived(),
+                input.recordsReceived() == 1 ? "line" : "lines"));
       }
       if (input.bytesReceived() != null) {
         line.append(", ").append(bytes(input.bytesReceived()));

@@ -18,6 +18,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,6 +89,80 @@ class LocalRunTest {
     assertEquals(1, status.getRestarts().getTotal());
     assertEquals(2, status.getDriver().getAttempt());
     assertNotNull(status.getBatches().getLastCompletedTime(), "the last batch progress is kept");
+  }
+
+  @Test
+  void anInputOutLongerThanMaxInputOutageMakesTheAppNotReadyUntilItIsBack() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    Path spec = writeSpec("socket", "127.0.0.1:" + port, "", "healthCheck: {maxInputOutage: 1s}");
+    LocalRun run = prepare(spec);
+    CompletableFuture<Integer> result = runInBackground(run);
+
+    await(
+        "Ready False with reason InputOutage",
+        () -> readyReason(run).equals("InputOutage"),
+        60_000);
+    StreamingAppStatus out = statusFile(run);
+    Condition notReady = condition(out, "Ready");
+    assertEquals("False", notReady.getStatus());
+    assertTrue(
+        notReady.getMessage().contains("(127.0.0.1:" + port + ") has been disconnected since"),
+        notReady.getMessage());
+    assertTrue(notReady.getMessage().contains("Connection refused"), notReady.getMessage());
+    assertEquals(Phase.Running, out.getPhase(), "the driver runs on, its batches empty");
+    assertEquals(Boolean.FALSE, out.getInputs().get(0).getConnected());
+    assertEquals(Boolean.FALSE, out.getInputs().get(0).getHealthy());
+    await("the console saying why", () -> printed().contains("not Ready: input"), 10_000);
+
+    try (ServerSocket server = new ServerSocket()) {
+      server.setReuseAddress(true);
+      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      server.setSoTimeout(30_000);
+      try (Socket connection = server.accept()) {
+        connection.getOutputStream().write("alpha beta\nbeta\n".getBytes(StandardCharsets.UTF_8));
+        connection.getOutputStream().flush();
+        await("Ready again", () -> readyReason(run).equals("Running"), 30_000);
+        await(
+            "the lines counted",
+            () -> Map.of("alpha", 1, "beta", 2).equals(sumOfSavedCounts()),
+            30_000);
+        StreamingAppStatus back = statusFile(run);
+        assertEquals(Boolean.TRUE, back.getInputs().get(0).getConnected());
+        assertEquals(null, back.getInputs().get(0).getOutageSince());
+        assertTrue(printed().contains("Ready again: every input delivers"), printed());
+        await(
+            "a progress line showing the input",
+            () -> printed().contains("input 127.0.0.1:" + port + " connected, 2 lines"),
+            30_000);
+        run.requestStop();
+        assertEquals(ExitCode.OK.code(), result.get(60, TimeUnit.SECONDS), printed());
+      }
+    }
+  }
+
+  @Test
+  void batchesThatCannotKeepUpMakeTheAppDegradedFallingBehindWithTheFigures() throws Exception {
+    Path spec = writeSpec("slow", "healthCheck: {fallingBehindBatches: 3}");
+    LocalRun run = prepare(spec);
+    CompletableFuture<Integer> result = runInBackground(run);
+
+    await(
+        "Degraded with reason FallingBehind",
+        () -> statusReason(run, "Degraded").equals("FallingBehind"),
+        60_000);
+    Condition degraded = condition(statusFile(run), "Degraded");
+    assertEquals("True", degraded.getStatus());
+    assertTrue(
+        degraded.getMessage().contains("grown over")
+            && degraded.getMessage().contains("per 200 ms batch"),
+        degraded.getMessage());
+    assertCondition(statusFile(run), "Ready", "True");
+    await("the console saying so", () -> printed().contains("falling behind: "), 10_000);
+    run.requestStop();
+    assertEquals(ExitCode.OK.code(), result.get(60, TimeUnit.SECONDS), printed());
   }
 
   @Test
@@ -451,7 +529,11 @@ class LocalRunTest {
 
   /** A spec of {@code mode} with {@code conf} entries and {@code extra} spec fields. */
   private Path writeSpec(String mode, String conf, String extra) throws IOException {
-    Path input = Files.createDirectories(work.resolve("input"));
+    return writeSpec(mode, Files.createDirectories(work.resolve("input")).toString(), conf, extra);
+  }
+
+  /** As above, reading {@code input}: a directory, or {@code host:port} for mode socket. */
+  private Path writeSpec(String mode, String input, String conf, String extra) throws IOException {
     Path output = Files.createDirectories(work.resolve("output"));
     String yaml =
         """
@@ -568,6 +650,30 @@ class LocalRunTest {
       }
       Thread.sleep(50);
     }
+  }
+
+  private static String readyReason(LocalRun run) {
+    return statusReason(run, "Ready");
+  }
+
+  /** The reason of condition {@code type} in the status last written, "" before one. */
+  private static String statusReason(LocalRun run, String type) {
+    return run.status()
+        .flatMap(s -> s.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst())
+        .map(Condition::getReason)
+        .orElse("");
+  }
+
+  private static Condition condition(StreamingAppStatus status, String type) {
+    return status.getConditions().stream()
+        .filter(c -> c.getType().equals(type))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static void assertCondition(StreamingAppStatus status, String type, String expected) {
+    assertEquals(
+        expected, condition(status, type).getStatus(), type + " " + condition(status, type));
   }
 
   private String printed() {

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.backend.local;
 
+import dev.millrace.streaming.DStream;
 import dev.millrace.streaming.PairDStream;
 import dev.millrace.streaming.StreamingApplication;
 import dev.millrace.streaming.StreamingContext;
@@ -22,7 +23,11 @@ import java.util.Optional;
  *   <li>{@code crash}: its first batch fails, on every start;
  *   <li>{@code hang-once}: like {@code count}, but the first driver to see a batch with input
  *       blocks in its output forever (a marker file in the output directory records that it
- *       happened, so the next attempt does not).
+ *       happened, so the next attempt does not);
+ *   <li>{@code socket}: like {@code count}, reading the lines of the TCP server at {@code
+ *       host:port} given in place of the input directory;
+ *   <li>{@code slow}: like {@code count}, but every batch takes 500 ms more, longer than the tests'
+ *       batch interval, so the batches fall behind.
  * </ul>
  */
 public final class TestingSupervisedApp implements StreamingApplication {
@@ -36,8 +41,14 @@ public final class TestingSupervisedApp implements StreamingApplication {
     String mode = args[0];
     String input = args[1];
     Path output = Path.of(args[2]);
+    DStream<String> lines =
+        mode.equals("socket")
+            ? ssc.socketTextStream(
+                input.substring(0, input.lastIndexOf(':')),
+                Integer.parseInt(input.substring(input.lastIndexOf(':') + 1)))
+            : ssc.textFileStream(input);
     PairDStream<String, Integer> ones =
-        ssc.textFileStream(input)
+        lines
             .flatMap(line -> Arrays.asList(line.split(" ")))
             .filter(word -> !word.isEmpty())
             .mapToPair(word -> dev.millrace.streaming.Pair.of(word, 1));
@@ -47,6 +58,9 @@ public final class TestingSupervisedApp implements StreamingApplication {
             throw new IllegalStateException("TestingSupervisedApp crashes on purpose");
           });
     }
+    if (mode.equals("slow")) {
+      ones.foreachBatch(b -> sleep(500));
+    }
     if (mode.equals("hang-once")) {
       ones.count().foreachBatch(b -> hangOnceIfData(b.collect().get(0), output));
     }
@@ -55,6 +69,14 @@ public final class TestingSupervisedApp implements StreamingApplication {
             (List<Integer> values, Optional<Integer> total) ->
                 Optional.of(total.orElse(0) + values.size()))
         .saveAsTextFiles(output.resolve(TOTALS).toString(), SUFFIX);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void hangOnceIfData(long records, Path output) {
