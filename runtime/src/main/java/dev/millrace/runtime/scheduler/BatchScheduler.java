@@ -170,8 +170,10 @@ public final class BatchScheduler {
     }
     lastGenerated = time;
     BatchInfo info = new BatchInfo(time, clock.millis(), -1, -1, -1);
-    queue.add(new QueuedBatch(info, inputs, positions, false));
+    // Before the batch is queued: the processor may take it and complete it at once, and a
+    // listener must never hear of a batch's completion before its submission.
     listeners.submitted(info);
+    queue.add(new QueuedBatch(info, inputs, positions, false));
   }
 
   private void processLoop() {
