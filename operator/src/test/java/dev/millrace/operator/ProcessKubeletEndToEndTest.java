@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.crds.InputStatus;
 import dev.millrace.crds.Phase;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppStatus;
@@ -74,6 +75,17 @@ class ProcessKubeletEndToEndTest {
       assertEquals(2, status.getDriver().getAttempt());
       assertEquals(137, status.getDriver().getLastExit().getCode());
       assertEquals(1, status.getRestarts().getTotal());
+      await(
+          kubelet,
+          "the file input with what attempt 2 took, in the status",
+          () ->
+              status(cluster).getInputs().size() == 1
+                  && status(cluster).getInputs().get(0).getBytesReceived() > 0);
+      InputStatus fileInput = status(cluster).getInputs().get(0);
+      assertEquals("textFileStream#0", fileInput.getName());
+      assertEquals(input.toString(), fileInput.getSource());
+      assertEquals(Boolean.TRUE, fileInput.getHealthy());
+      assertEquals(null, fileInput.getConnected(), "a file input has no connection");
 
       Process executor = kubelet.process(NAMESPACE, APP + "-exec-1").orElseThrow();
       executor.destroyForcibly();
