@@ -3,9 +3,9 @@ package dev.millrace.runtime.source;
 import java.util.function.LongSupplier;
 
 /**
- * The live record of one receiving input's connection, errors and counts: its receiver thread
- * writes it, the status endpoint reads {@link #status} from another thread. Every method holds the
- * object's lock and is short.
+ * The live record of one receiving input's connection and errors: its receiver thread writes it on
+ * each connection, loss or failure (never per line), the status endpoint reads {@link #status} from
+ * another thread. Every method holds the object's lock and is short.
  *
  * <p>An <em>outage</em> starts when the input stops being able to deliver (not connected yet, a
  * connection lost, a write-ahead log it cannot write, a receiver that failed) and ends when it is
@@ -21,9 +21,6 @@ final class ReceiverHealth {
   private Long outageSinceMs;
   private String lastError;
   private Long lastErrorTimeMs;
-  private long records;
-  private long bytes;
-  private long linesDropped;
   private int receiverRestarts;
 
   /**
@@ -70,23 +67,8 @@ final class ReceiverHealth {
     startOutage();
   }
 
-  /** {@code count} records were received. */
-  synchronized void received(long count) {
-    records += count;
-  }
-
-  /** {@code count} bytes were read from the connection. */
-  synchronized void read(long count) {
-    bytes += count;
-  }
-
-  /** A line longer than the receiver's bound was dropped. */
-  synchronized void lineDropped() {
-    linesDropped++;
-  }
-
-  /** The input as it stands now. */
-  synchronized SourceStatus status() {
+  /** The input as it stands now, with the counts its receiver keeps itself. */
+  synchronized SourceStatus status(long records, long bytes, long linesDropped) {
     return new SourceStatus(
         description,
         connected,

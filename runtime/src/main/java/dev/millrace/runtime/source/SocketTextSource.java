@@ -107,6 +107,8 @@ public final class SocketTextSource implements InputSource<String> {
   private final Object bufferLock = new Object();
   private List<String> buffer = new ArrayList<>(); // guarded by bufferLock
   private final AtomicLong receivedLines = new AtomicLong();
+  private final AtomicLong receivedBytes = new AtomicLong();
+  private final AtomicLong droppedLines = new AtomicLong();
 
   private final Object connectionLock = new Object();
   private boolean stopped; // guarded by connectionLock
@@ -386,7 +388,7 @@ public final class SocketTextSource implements InputSource<String> {
   /** The connection, errors and counts of this stream now; safe from any thread. */
   @Override
   public SourceStatus status() {
-    return health.status();
+    return health.status(receivedLines.get(), receivedBytes.get(), droppedLines.get());
   }
 
   private void receive() {
@@ -535,7 +537,7 @@ public final class SocketTextSource implements InputSource<String> {
   }
 
   private void readLines(InputStream socketIn) throws IOException {
-    InputStream in = new Counted(socketIn, health);
+    InputStream in = new Counted(socketIn, receivedBytes);
     if (writer == null) {
       Utf8LineReader reader = boundedReader(in);
       String line;
@@ -547,7 +549,6 @@ public final class SocketTextSource implements InputSource<String> {
           buffer.add(line);
         }
         receivedLines.incrementAndGet();
-        health.received(1);
       }
       return;
     }
@@ -575,7 +576,7 @@ public final class SocketTextSource implements InputSource<String> {
 
   /** A line of {@code length} bytes was longer than the bound and skipped. */
   private void dropped(long length) {
-    health.lineDropped();
+    droppedLines.incrementAndGet();
     droppedSinceWarning++;
     long now = System.nanoTime();
     boolean first = lastDropWarningNanos == 0;
@@ -598,20 +599,20 @@ public final class SocketTextSource implements InputSource<String> {
     }
   }
 
-  /** Counts the bytes read from the connection into the input's health. */
+  /** Counts the bytes read from the connection. */
   private static final class Counted extends FilterInputStream {
-    private final ReceiverHealth health;
+    private final AtomicLong bytes;
 
-    Counted(InputStream in, ReceiverHealth health) {
+    Counted(InputStream in, AtomicLong bytes) {
       super(in);
-      this.health = health;
+      this.bytes = bytes;
     }
 
     @Override
     public int read() throws IOException {
       int b = in.read();
       if (b >= 0) {
-        health.read(1);
+        bytes.incrementAndGet();
       }
       return b;
     }
@@ -620,7 +621,7 @@ public final class SocketTextSource implements InputSource<String> {
     public int read(byte[] b, int off, int len) throws IOException {
       int n = in.read(b, off, len);
       if (n > 0) {
-        health.read(n);
+        bytes.addAndGet(n);
       }
       return n;
     }
@@ -640,7 +641,6 @@ public final class SocketTextSource implements InputSource<String> {
     }
     publishedSeq = writer.nextSeq();
     receivedLines.addAndGet(lines.size());
-    health.received(lines.size());
   }
 
   /** Appends {@code lines} to the log, retrying until it works; false if stopped first. */
