@@ -4,6 +4,7 @@ import dev.millrace.crds.DriverSpec;
 import dev.millrace.crds.ExecutorSpec;
 import dev.millrace.crds.SpecMemory;
 import dev.millrace.crds.StreamingApp;
+import dev.millrace.crds.launch.JvmHeap;
 import dev.millrace.crds.launch.LaunchArguments;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import org.apache.hadoop.yarn.api.records.Resource;
  */
 final class ContainerLaunches {
   /** The ApplicationMaster's container: it only supervises. */
-  static final int AM_MEMORY_MB = 512;
+  static final String AM_MEMORY = "512Mi";
 
   private final StreamingApp app;
   private final Map<String, LocalResource> resources;
@@ -48,9 +49,7 @@ final class ContainerLaunches {
   /** The ApplicationMaster, supervising the application staged in {@code stagingUri}. */
   ContainerLaunchContext applicationMaster(String stagingUri) {
     return context(
-        AM_MEMORY_MB,
-        List.of(ApplicationMaster.class.getName(), "--staging", stagingUri),
-        Map.of());
+        AM_MEMORY, List.of(ApplicationMaster.class.getName(), "--staging", stagingUri), Map.of());
   }
 
   /**
@@ -77,7 +76,7 @@ final class ContainerLaunches {
     }
     Map<String, String> env = environment(app.getSpec().getDriver().getEnv());
     env.put("MILLRACE_DRIVER_ATTEMPT", String.valueOf(attempt));
-    return context(megabytes(app.getSpec().getDriver().getMemory()), args, env);
+    return context(app.getSpec().getDriver().getMemory(), args, env);
   }
 
   /**
@@ -91,18 +90,19 @@ final class ContainerLaunches {
     args.addAll(
         LaunchArguments.executorFindingDriverIn(
             app, executorId, driverAddressFile, StagingDirectory.SPEC_NAME));
-    return context(megabytes(executor.getMemory()), args, environment(executor.getEnv()));
+    return context(executor.getMemory(), args, environment(executor.getEnv()));
   }
 
+  /** A container of {@code memory} running {@code mainAndArgs} with a heap by {@link JvmHeap}. */
   private ContainerLaunchContext context(
-      long memoryMb, List<String> mainAndArgs, Map<String, String> env) {
+      String memory, List<String> mainAndArgs, Map<String, String> env) {
     List<String> command = new ArrayList<>();
     // exec: the JVM itself is the container's process, so that YARN's SIGTERM (a graceful stop)
     // reaches it alone and its exit code is the container's; a shell in between would die of the
     // signal (143) and YARN would end the JVM before it has checkpointed.
     command.add("exec");
     command.add(ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java");
-    command.add("-Xmx" + heapMegabytes(memoryMb) + "m");
+    command.add(JvmHeap.option(memory));
     command.add(ContainerMain.class.getName());
     for (String arg : mainAndArgs) {
       command.add(quoted(arg));
@@ -135,14 +135,5 @@ final class ContainerLaunches {
   /** {@code memory} in mebibytes, rounded up: the container's size. */
   static int megabytes(String memory) {
     return (int) ((SpecMemory.bytes(memory) + (1 << 20) - 1) >> 20);
-  }
-
-  /**
-   * The heap for a container of {@code memoryMb}: three quarters, leaving room for metaspace,
-   * thread stacks and direct buffers within the container's limit (as {@code millrace run} sizes
-   * its processes).
-   */
-  private static long heapMegabytes(long memoryMb) {
-    return Math.max(64, memoryMb * 3 / 4);
   }
 }

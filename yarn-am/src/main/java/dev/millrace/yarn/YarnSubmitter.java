@@ -85,7 +85,8 @@ final class YarnSubmitter implements AutoCloseable {
       if (queue != null) {
         context.setQueue(queue);
       }
-      context.setResource(Resource.newInstance(ContainerLaunches.AM_MEMORY_MB, 1));
+      context.setResource(
+          Resource.newInstance(ContainerLaunches.megabytes(ContainerLaunches.AM_MEMORY), 1));
       context.setAMContainerSpec(launches.applicationMaster(staging.uri()));
       // An ApplicationMaster that dies is started again, as often as the cluster allows
       // (yarn.resourcemanager.am.max-attempts) within AM_FAILURES_VALIDITY; the driver and

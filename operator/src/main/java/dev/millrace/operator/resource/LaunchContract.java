@@ -29,6 +29,13 @@ public final class LaunchContract {
   /** The spec file's key in the ConfigMap and its name in {@link #SPEC_DIRECTORY}. */
   public static final String SPEC_FILE = "app.yaml";
 
+  /**
+   * The environment variable with the JVM's heap size, e.g. {@code 640m}: the runtime image's
+   * {@code millrace} command starts the JVM with {@code -Xmx} of it. Set from the pod's memory by
+   * {@link dev.millrace.crds.launch.JvmHeap}, the rule every backend sizes heaps with.
+   */
+  public static final String HEAP_VARIABLE = "MILLRACE_HEAP";
+
   private LaunchContract() {}
 
   /**

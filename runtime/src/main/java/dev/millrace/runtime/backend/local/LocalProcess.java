@@ -1,8 +1,8 @@
 package dev.millrace.runtime.backend.local;
 
 import dev.millrace.crds.ExecutorSpec;
-import dev.millrace.crds.SpecMemory;
 import dev.millrace.crds.StreamingApp;
+import dev.millrace.crds.launch.JvmHeap;
 import dev.millrace.crds.launch.LaunchArguments;
 import dev.millrace.crds.supervision.ExitReport;
 import dev.millrace.crds.supervision.FailureClass;
@@ -121,7 +121,7 @@ final class LocalProcess {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(options.jvmOptions());
-    command.add("-Xmx" + heapMegabytes(memory) + "m");
+    command.add(JvmHeap.option(memory));
     command.add("-cp");
     command.add(options.classPath());
     command.add("dev.millrace.runtime.cli.Millrace");
@@ -144,14 +144,6 @@ final class LocalProcess {
       env.put(var.getName(), var.getValue() == null ? "" : var.getValue());
     }
     return env;
-  }
-
-  /**
-   * The heap for a container of {@code memory}: three quarters, leaving room for metaspace, thread
-   * stacks and direct buffers, as a container's memory limit would require.
-   */
-  static long heapMegabytes(String memory) {
-    return Math.max(64, SpecMemory.bytes(memory) * 3 / 4 / (1 << 20));
   }
 
   /** {@code driver-<attempt>} or the executor's id. */

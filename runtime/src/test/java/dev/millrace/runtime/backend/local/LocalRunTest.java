@@ -65,6 +65,11 @@ class LocalRunTest {
     writeInputFiles(0, 6, expected);
     await("three completed batches", () -> batchesOf(run) >= 3, 60_000);
     long firstPid = driverPid(run);
+    // driver.memory 256Mi: the heap is half of it, the rest left for the JVM (JvmHeap).
+    // From /proc: ProcessHandle.Info leaves out the arguments of a command line this long.
+    List<String> arguments =
+        List.of(Files.readString(Path.of("/proc/" + firstPid + "/cmdline")).split("\0"));
+    assertTrue(arguments.contains("-Xmx128m"), "the driver's heap");
     ProcessHandle.of(firstPid).orElseThrow().destroyForcibly();
     await(
         "driver attempt 2 completing batches",

@@ -1,0 +1,75 @@
+package dev.millrace.yarn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.millrace.crds.StreamingApp;
+import dev.millrace.crds.validation.StreamingAppFiles;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.NodeId;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.junit.jupiter.api.Test;
+
+/** The containers' command lines, built from a spec without a cluster. */
+class ContainerLaunchesTest {
+  private static final String STAGING = "hdfs://nn:8020/user/me/.millrace-staging/app_1_0001";
+
+  @Test
+  void everyContainerGetsTheHeapOfItsMemoryByTheOneRule() {
+    ContainerLaunches launches = launches("");
+
+    assertTrue(command(launches.applicationMaster(STAGING)).contains(" -Xmx256m "));
+    assertTrue(command(launches.driver(1, false, STAGING, container())).contains(" -Xmx640m "));
+    assertTrue(
+        command(launches.executor("exec-1", STAGING + "/driver/executors.address"))
+            .contains(" -Xmx3687m "));
+    assertEquals(Resource.newInstance(1024, 2), launches.driverResource());
+    assertEquals(Resource.newInstance(4096, 1), launches.executorResource());
+  }
+
+  static ContainerLaunches launches(String yarn) {
+    StreamingApp app =
+        StreamingAppFiles.parse(
+            """
+            apiVersion: millrace.dev/v1alpha1
+            kind: StreamingApp
+            metadata: {name: clicks}
+            spec:
+              application: {mainClass: a.B}
+              batchInterval: 1s
+              checkpoint: {dir: hdfs://nn:8020/ckpt}
+              driver: {cores: 2, memory: 1Gi}
+              executor: {instances: 1, memory: 4Gi}
+            %s
+            """
+                .formatted(yarn),
+            "test");
+    return new ContainerLaunches(app, Map.of());
+  }
+
+  static String command(ContainerLaunchContext context) {
+    List<String> commands = context.getCommands();
+    assertEquals(1, commands.size(), commands.toString());
+    return commands.get(0);
+  }
+
+  static Container container() {
+    ContainerId id =
+        ContainerId.newContainerId(
+            ApplicationAttemptId.newInstance(ApplicationId.newInstance(1, 1), 1), 2);
+    return Container.newInstance(
+        id,
+        NodeId.newInstance("node-7", 45454),
+        "node-7:8042",
+        Resource.newInstance(1024, 2),
+        Priority.newInstance(0),
+        null);
+  }
+}
