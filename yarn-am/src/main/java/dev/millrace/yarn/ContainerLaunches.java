@@ -70,7 +70,10 @@ final class ContainerLaunches {
                 "--spec",
                 StagingDirectory.SPEC_NAME,
                 "--attempt",
-                String.valueOf(attempt)));
+                String.valueOf(attempt),
+                // Every interface: executors and the ApplicationMaster run on other hosts.
+                "--bind-address",
+                "0.0.0.0"));
     if (freshCheckpoint) {
       args.add("--fresh-checkpoint");
     }

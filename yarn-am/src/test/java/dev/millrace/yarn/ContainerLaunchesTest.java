@@ -34,6 +34,14 @@ class ContainerLaunchesTest {
     assertEquals(Resource.newInstance(4096, 1), launches.executorResource());
   }
 
+  @Test
+  void theDriverListensOnEveryInterfaceForExecutorsAndTheApplicationMasterOnOtherHosts() {
+    String driver = command(launches("").driver(2, false, STAGING, container()));
+
+    assertTrue(driver.contains(" '--bind-address' '0.0.0.0' "), driver);
+    assertTrue(driver.contains(" '--host' 'node-7' "), driver);
+  }
+
   static ContainerLaunches launches(String yarn) {
     StreamingApp app =
         StreamingAppFiles.parse(

@@ -39,9 +39,10 @@ public final class LaunchContract {
   private LaunchContract() {}
 
   /**
-   * {@code millrace driver --spec … --attempt N --http-port P --executor-port Q
-   * [--fresh-checkpoint]}; with {@code freshCheckpoint} the driver moves the checkpoint aside first
-   * ({@code upgradeMode: stateless}).
+   * {@code millrace driver --spec … --attempt N [--fresh-checkpoint] --bind-address 0.0.0.0
+   * --http-port P --executor-port Q}; with {@code freshCheckpoint} the driver moves the checkpoint
+   * aside first ({@code upgradeMode: stateless}). On every interface of the pod: executors reach it
+   * through the Service and the operator and kubelet probes through the pod's IP.
    */
   public static List<String> driverCommand(int attempt, boolean freshCheckpoint) {
     List<String> command = new ArrayList<>();
@@ -49,6 +50,8 @@ public final class LaunchContract {
     command.addAll(LaunchArguments.driver(specPath(), attempt, freshCheckpoint));
     command.addAll(
         List.of(
+            "--bind-address",
+            "0.0.0.0",
             "--http-port",
             String.valueOf(HTTP_PORT),
             "--executor-port",

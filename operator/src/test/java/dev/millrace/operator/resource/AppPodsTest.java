@@ -45,6 +45,8 @@ class AppPodsTest {
             "/etc/millrace/app.yaml",
             "--attempt",
             "2",
+            "--bind-address",
+            "0.0.0.0",
             "--http-port",
             "4040",
             "--executor-port",

@@ -46,7 +46,7 @@ final class LocalProcess {
 
   /**
    * Starts attempt {@code attempt} of the application's driver, reading the spec in {@code
-   * specFile} and listening for executors on {@code executorPort}.
+   * specFile} and listening for executors on {@code executorPort}, on the options' bind address.
    *
    * @throws IOException if the process cannot be started
    */
@@ -66,6 +66,8 @@ final class LocalProcess {
         List.of(
             "--address-file",
             addressFile.toString(),
+            "--bind-address",
+            options.bindAddress(),
             "--executor-port",
             String.valueOf(executorPort),
             "--supervisor-pid",
@@ -80,7 +82,7 @@ final class LocalProcess {
 
   /**
    * Starts executor {@code executorId} of the application, registering with the driver on {@code
-   * executorPort} of this machine.
+   * executorPort} of this machine, at the address the driver listens on.
    *
    * @throws IOException if the process cannot be started
    */
@@ -94,7 +96,8 @@ final class LocalProcess {
       throws IOException {
     ExecutorSpec executor = app.getSpec().getExecutor();
     List<String> args =
-        LaunchArguments.executor(app, executorId, "127.0.0.1:" + executorPort, specFile.toString());
+        LaunchArguments.executor(
+            app, executorId, options.driverHost() + ":" + executorPort, specFile.toString());
     args.add("--supervisor-pid");
     args.add(String.valueOf(ProcessHandle.current().pid()));
     Process process =

@@ -12,12 +12,14 @@ import dev.millrace.crds.StreamingAppStatus;
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.launch.ExecutorReport;
 import dev.millrace.runtime.cli.ExitCode;
+import dev.millrace.runtime.transport.ListeningSockets;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,6 +169,15 @@ class LocalRunTest {
         "a progress line showing the state partitions",
         () -> printed().contains("executors 2/2 (state partitions "),
         60_000);
+    // The driver listens on loopback only, and its executors found it there; they listen on
+    // nothing.
+    List<InetSocketAddress> listening = ListeningSockets.of(driverPid(run));
+    assertEquals(2, listening.size(), listening.toString());
+    assertTrue(
+        listening.stream().allMatch(a -> a.getAddress().isLoopbackAddress()), listening.toString());
+    for (ExecutorReport executor : run.lastReport().orElseThrow().executors()) {
+      assertEquals(List.of(), ListeningSockets.of(executor.pid()), executor.id() + " listens");
+    }
     // The one that owns state, so that its partitions must be rebuilt elsewhere.
     String owner = statePartitions(run, "exec-1") > 0 ? "exec-1" : "exec-2";
     ExecutorReport first = executor(run, owner);
