@@ -4,6 +4,7 @@ import dev.millrace.crds.DriverSpec;
 import dev.millrace.crds.ExecutorSpec;
 import dev.millrace.crds.SpecMemory;
 import dev.millrace.crds.StreamingApp;
+import dev.millrace.crds.YarnSpec;
 import dev.millrace.crds.launch.JvmHeap;
 import dev.millrace.crds.launch.LaunchArguments;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -20,12 +21,10 @@ import org.apache.hadoop.yarn.api.records.Resource;
 /**
  * The launch contexts of an application's containers: the ApplicationMaster, each driver attempt
  * and each executor, all with the staged jars and spec localized, the class path {@code <container
- * dir>/*}, and the spec's resources and environment.
+ * dir>/*}, the spec's resources and environment, a heap by {@link JvmHeap}, and the Java of {@code
+ * spec.yarn.javaHome} (the NodeManager's {@code JAVA_HOME} without it).
  */
 final class ContainerLaunches {
-  /** The ApplicationMaster's container: it only supervises. */
-  static final String AM_MEMORY = "512Mi";
-
   private final StreamingApp app;
   private final Map<String, LocalResource> resources;
 
@@ -46,10 +45,33 @@ final class ContainerLaunches {
     return Resource.newInstance(megabytes(executor.getMemory()), executor.getCores());
   }
 
+  /**
+   * The resource of the ApplicationMaster's container: {@code spec.yarn.amMemory} and one core (it
+   * only supervises).
+   */
+  Resource applicationMasterResource() {
+    return Resource.newInstance(megabytes(applicationMasterMemory()), 1);
+  }
+
   /** The ApplicationMaster, supervising the application staged in {@code stagingUri}. */
   ContainerLaunchContext applicationMaster(String stagingUri) {
     return context(
-        AM_MEMORY, List.of(ApplicationMaster.class.getName(), "--staging", stagingUri), Map.of());
+        applicationMasterMemory(),
+        List.of(ApplicationMaster.class.getName(), "--staging", stagingUri),
+        Map.of());
+  }
+
+  private String applicationMasterMemory() {
+    YarnSpec yarn = app.getSpec().getYarn();
+    return yarn == null || yarn.getAmMemory() == null
+        ? YarnSpec.DEFAULT_AM_MEMORY
+        : yarn.getAmMemory();
+  }
+
+  /** {@code spec.yarn.javaHome}, or null for the NodeManager's. */
+  private String javaHome() {
+    YarnSpec yarn = app.getSpec().getYarn();
+    return yarn == null ? null : yarn.getJavaHome();
   }
 
   /**
@@ -104,7 +126,13 @@ final class ContainerLaunches {
     // reaches it alone and its exit code is the container's; a shell in between would die of the
     // signal (143) and YARN would end the JVM before it has checkpointed.
     command.add("exec");
-    command.add(ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java");
+    String javaHome = javaHome();
+    // The NodeManager's JAVA_HOME is often an older Java than 17; spec.yarn.javaHome names one on
+    // every host, and JAVA_HOME says it to whatever the JVM starts.
+    command.add(
+        javaHome == null
+            ? ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java"
+            : quoted(javaHome + "/bin/java"));
     command.add(JvmHeap.option(memory));
     command.add(ContainerMain.class.getName());
     for (String arg : mainAndArgs) {
@@ -113,6 +141,9 @@ final class ContainerLaunches {
     command.add("1>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stdout");
     command.add("2>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stderr");
     Map<String, String> environment = new LinkedHashMap<>(env);
+    if (javaHome != null) {
+      environment.put(ApplicationConstants.Environment.JAVA_HOME.name(), javaHome);
+    }
     // In the environment, not on the command line, where the shell would expand the '*': the JVM
     // reads every jar of the container's directory.
     environment.put(

@@ -2,6 +2,7 @@ package dev.millrace.yarn;
 
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.validation.StreamingAppFiles;
+import dev.millrace.crds.validation.StreamingAppValidator;
 import dev.millrace.crds.validation.Target;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,7 +21,6 @@ import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.api.records.LogAggregationContext;
-import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.client.api.YarnClientApplication;
@@ -62,14 +62,21 @@ final class YarnSubmitter implements AutoCloseable {
   }
 
   /**
-   * Validates the spec in {@code specFile} for YARN, stages it with the class path and its {@code
-   * file://} jars, and submits its ApplicationMaster to {@code queue} (null: the default).
+   * Validates the spec of {@code options} for YARN, with the fields its flags replace, stages it
+   * with the class path and its {@code file://} jars, and submits its ApplicationMaster to the
+   * queue of {@code options} (null: the default).
    *
    * @throws dev.millrace.crds.validation.InvalidSpecException before anything is staged, if the
    *     spec is not valid for YARN
    */
-  ApplicationId submit(Path specFile, String queue) throws IOException, YarnException {
-    StreamingApp app = StreamingAppFiles.readValid(specFile, Target.YARN);
+  ApplicationId submit(SubmitOptions options) throws IOException, YarnException {
+    StreamingApp app = StreamingAppFiles.readValid(options.spec(), Target.YARN);
+    if (options.overridesSpec()) {
+      options.applyTo(app);
+      StreamingAppValidator.requireValid(
+          app, Target.YARN, options.spec() + " with --java-home and --am-memory applied");
+    }
+    String queue = options.queue();
     removeEndedStagingDirectories();
     YarnClientApplication application = yarn.createApplication();
     ApplicationSubmissionContext context = application.getApplicationSubmissionContext();
@@ -85,8 +92,7 @@ final class YarnSubmitter implements AutoCloseable {
       if (queue != null) {
         context.setQueue(queue);
       }
-      context.setResource(
-          Resource.newInstance(ContainerLaunches.megabytes(ContainerLaunches.AM_MEMORY), 1));
+      context.setResource(launches.applicationMasterResource());
       context.setAMContainerSpec(launches.applicationMaster(staging.uri()));
       // An ApplicationMaster that dies is started again, as often as the cluster allows
       // (yarn.resourcemanager.am.max-attempts) within AM_FAILURES_VALIDITY; the driver and

@@ -1,6 +1,7 @@
 package dev.millrace.yarn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.crds.StreamingApp;
@@ -40,6 +41,36 @@ class ContainerLaunchesTest {
 
     assertTrue(driver.contains(" '--bind-address' '0.0.0.0' "), driver);
     assertTrue(driver.contains(" '--host' 'node-7' "), driver);
+  }
+
+  @Test
+  void withoutAJavaHomeEveryContainerRunsTheJavaOfTheNodeManager() {
+    ContainerLaunches launches = launches("");
+    for (ContainerLaunchContext context :
+        List.of(
+            launches.applicationMaster(STAGING),
+            launches.driver(1, false, STAGING, container()),
+            launches.executor("exec-1", STAGING + "/driver/executors.address"))) {
+      assertTrue(command(context).startsWith("exec {{JAVA_HOME}}/bin/java "), command(context));
+      assertFalse(context.getEnvironment().containsKey("JAVA_HOME"));
+    }
+    assertEquals(Resource.newInstance(512, 1), launches.applicationMasterResource());
+  }
+
+  @Test
+  void theSpecsJavaHomeRunsTheApplicationMasterTheDriverAndTheExecutors() {
+    ContainerLaunches launches = launches("  yarn: {javaHome: /opt/java/jdk 17, amMemory: 1Gi}");
+    for (ContainerLaunchContext context :
+        List.of(
+            launches.applicationMaster(STAGING),
+            launches.driver(1, false, STAGING, container()),
+            launches.executor("exec-1", STAGING + "/driver/executors.address"))) {
+      assertTrue(
+          command(context).startsWith("exec '/opt/java/jdk 17/bin/java' "), command(context));
+      assertEquals("/opt/java/jdk 17", context.getEnvironment().get("JAVA_HOME"));
+    }
+    assertEquals(Resource.newInstance(1024, 1), launches.applicationMasterResource());
+    assertTrue(command(launches.applicationMaster(STAGING)).contains(" -Xmx640m "));
   }
 
   static ContainerLaunches launches(String yarn) {
