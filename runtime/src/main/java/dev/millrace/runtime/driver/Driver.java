@@ -1,6 +1,7 @@
 package dev.millrace.runtime.driver;
 
 import dev.millrace.crds.ApplicationSpec;
+import dev.millrace.crds.ExecutorSpec;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppSpec;
 import dev.millrace.crds.launch.ExecutorReport;
@@ -327,6 +328,14 @@ public final class Driver {
       thread.setContextClassLoader(code.classLoader());
       try {
         StreamingContext ssc = define(code.instantiate(application.getMainClass()), settings, args);
+        ExecutorSpec executors =
+            Objects.requireNonNullElseGet(spec.getExecutor(), ExecutorSpec::new);
+        StateOwnership.executorsWithoutState(
+                Objects.requireNonNullElse(executors.getInstances(), 0),
+                Objects.requireNonNullElse(executors.getCores(), 1),
+                StateOwnership.partitionedStates(EngineAccess.graph(ssc)),
+                ssc.defaultParallelism())
+            .ifPresent(LOG::warn);
         EngineAccess.distributeShuffleMaps(ssc, shuffleMaps);
         EngineAccess.distributeStateUpdates(ssc, stateUpdates);
         ssc.addStreamingListener(status);

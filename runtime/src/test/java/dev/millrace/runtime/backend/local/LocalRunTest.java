@@ -178,6 +178,12 @@ class LocalRunTest {
     for (ExecutorReport executor : run.lastReport().orElseThrow().executors()) {
       assertEquals(List.of(), ListeningSockets.of(executor.pid()), executor.id() + " listens");
     }
+    // driver.cores 1, so the running totals have 1 partition: the driver says the second
+    // executor owns none and what to set.
+    assertTrue(
+        Files.readString(run.runDirectory().resolve("logs/driver-1.log"))
+            .contains("1 executor owns no state and only runs map tasks"),
+        "the driver's warning");
     // The one that owns state, so that its partitions must be rebuilt elsewhere.
     String owner = statePartitions(run, "exec-1") > 0 ? "exec-1" : "exec-2";
     ExecutorReport first = executor(run, owner);
