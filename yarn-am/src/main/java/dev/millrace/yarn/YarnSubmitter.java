@@ -19,6 +19,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.api.records.LogAggregationContext;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
@@ -86,6 +87,8 @@ final class YarnSubmitter implements AutoCloseable {
       staging.stageClassPath(classPath, conf);
       stageApplicationJars(app, staging);
       staging.stageSpec(StreamingAppFiles.toYaml(app));
+      StopToken stopToken = StopToken.generate();
+      staging.writeStopToken(stopToken);
       ContainerLaunches launches = new ContainerLaunches(app, staging.localResources());
       context.setApplicationName(app.getMetadata().getName());
       context.setApplicationType("MILLRACE");
@@ -93,7 +96,9 @@ final class YarnSubmitter implements AutoCloseable {
         context.setQueue(queue);
       }
       context.setResource(launches.applicationMasterResource());
-      context.setAMContainerSpec(launches.applicationMaster(staging.uri()));
+      ContainerLaunchContext applicationMaster = launches.applicationMaster(staging.uri());
+      applicationMaster.setTokens(stopToken.credentials());
+      context.setAMContainerSpec(applicationMaster);
       // An ApplicationMaster that dies is started again, as often as the cluster allows
       // (yarn.resourcemanager.am.max-attempts) within AM_FAILURES_VALIDITY; the driver and
       // executors keep running meanwhile and the next attempt adopts them.
@@ -215,10 +220,12 @@ final class YarnSubmitter implements AutoCloseable {
   }
 
   /**
-   * Asks the application's ApplicationMaster to stop it gracefully: the driver gets SIGTERM,
-   * finishes its batch and checkpoints, and the application ends SUCCEEDED.
+   * Asks the application's ApplicationMaster to stop it gracefully, with the stop token its submit
+   * kept in the staging directory: the driver gets SIGTERM, finishes its batch and checkpoints, and
+   * the application ends SUCCEEDED.
    *
-   * @throws IllegalStateException if the application is not running
+   * @throws IllegalStateException if the application is not running, or its stop token cannot be
+   *     read
    */
   void requestStop(ApplicationId id) throws IOException, YarnException, InterruptedException {
     ApplicationReport report = yarn.getApplicationReport(id);
@@ -232,9 +239,29 @@ final class YarnSubmitter implements AutoCloseable {
               + id
               + "'");
     }
+    StagingDirectory staging = StagingDirectory.forApplication(FileSystem.get(conf), id.toString());
+    StopToken token;
+    try {
+      token = staging.readStopToken();
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot read the stop token of "
+              + id
+              + " in "
+              + staging.uri(StagingDirectory.STOP_TOKEN)
+              + " ("
+              + e.getMessage()
+              + "); only the user who submitted it can stop it gracefully: run 'millrace stop "
+              + id
+              + "' as that user, or end it at once with 'yarn application -kill "
+              + id
+              + "'",
+          e);
+    }
     HttpResponse<String> response =
         http.send(
             HttpRequest.newBuilder(amUri(report, "stop"))
+                .header("Authorization", "Bearer " + token.value())
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .timeout(Duration.ofSeconds(5))
                 .build(),

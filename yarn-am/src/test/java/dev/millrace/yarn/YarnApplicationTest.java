@@ -304,6 +304,37 @@ class YarnApplicationTest {
 
   @Test
   @Order(7)
+  void aStopWithoutTheApplicationsTokenIsRefusedAndTheApplicationRunsOn() throws Exception {
+    StagingDirectory staging =
+        StagingDirectory.forApplication(cluster.fileSystem(), application.toString());
+    FileStatus token =
+        cluster
+            .fileSystem()
+            .getFileStatus(new org.apache.hadoop.fs.Path(staging.uri(StagingDirectory.STOP_TOKEN)));
+    assertEquals("rw-------", token.getPermission().toString(), "the staged stop token");
+    String secret = staging.readStopToken().value();
+    // Handed over in the container's credentials: not on its command line, not in its environment.
+    long am =
+        await("the ApplicationMaster running", () -> process("ApplicationMaster", null)).pid();
+    assertFalse(Files.readString(Path.of("/proc/" + am + "/cmdline")).contains(secret));
+    assertFalse(Files.readString(Path.of("/proc/" + am + "/environ")).contains(secret));
+    long batchesBefore = driverStatus().orElseThrow().batchesCompleted();
+
+    HttpResponse<String> anonymous = postStop(null);
+    HttpResponse<String> guessed = postStop(StopToken.generate().value());
+
+    assertEquals(401, anonymous.statusCode(), anonymous.body());
+    assertTrue(anonymous.body().contains("millrace stop <application id>"), anonymous.body());
+    assertEquals(403, guessed.statusCode(), guessed.body());
+    await(
+        "batches after the refused stops",
+        () -> driverStatus().filter(s -> s.batchesCompleted() > batchesBefore + 2));
+    assertEquals(YarnApplicationState.RUNNING, report().getYarnApplicationState());
+    assertTrue(supervisorLine().orElseThrow().startsWith("Running"));
+  }
+
+  @Test
+  @Order(8)
   void stopEndsTheDriverGracefullyAndTheApplicationSucceededAndDeletesItsStagingDirectory()
       throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -326,7 +357,7 @@ class YarnApplicationTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void resubmittingTheSameSpecContinuesFromTheFinalCheckpoint() throws Exception {
     Map<String, Integer> before = FileWordCountOutput.newestTotals(output);
     assertEquals(expected, before);
@@ -350,7 +381,7 @@ class YarnApplicationTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void theNextSubmitRemovesTheStagingDirectoryAKilledApplicationLeftBehind() throws Exception {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (report().getYarnApplicationState() != YarnApplicationState.KILLED) {
@@ -370,6 +401,19 @@ class YarnApplicationTest {
     assertFalse(
         StagingDirectory.forApplication(cluster.fileSystem(), application.toString()).exists());
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("which has ended"));
+  }
+
+  /** {@code POST /stop} to the ApplicationMaster, with {@code token} as a bearer if not null. */
+  private static HttpResponse<String> postStop(String token) throws Exception {
+    String url = yarn().getApplicationReport(application).getOriginalTrackingUrl();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url + "stop"))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(5));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** What the ApplicationMaster's Supervisor says, from {@code /supervisor}. */
