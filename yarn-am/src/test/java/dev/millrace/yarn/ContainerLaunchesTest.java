@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.millrace.crds.StreamingApp;
-import dev.millrace.crds.validation.StreamingAppFiles;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
@@ -24,7 +22,7 @@ class ContainerLaunchesTest {
 
   @Test
   void everyContainerGetsTheHeapOfItsMemoryByTheOneRule() {
-    ContainerLaunches launches = launches("");
+    ContainerLaunches launches = launches();
 
     assertTrue(command(launches.applicationMaster(STAGING)).contains(" -Xmx256m "));
     assertTrue(command(launches.driver(1, false, STAGING, container())).contains(" -Xmx640m "));
@@ -37,7 +35,7 @@ class ContainerLaunchesTest {
 
   @Test
   void theDriverListensOnEveryInterfaceForExecutorsAndTheApplicationMasterOnOtherHosts() {
-    String driver = command(launches("").driver(2, false, STAGING, container()));
+    String driver = command(launches().driver(2, false, STAGING, container()));
 
     assertTrue(driver.contains(" '--bind-address' '0.0.0.0' "), driver);
     assertTrue(driver.contains(" '--host' 'node-7' "), driver);
@@ -45,7 +43,7 @@ class ContainerLaunchesTest {
 
   @Test
   void withoutAJavaHomeEveryContainerRunsTheJavaOfTheNodeManager() {
-    ContainerLaunches launches = launches("");
+    ContainerLaunches launches = launches();
     for (ContainerLaunchContext context :
         List.of(
             launches.applicationMaster(STAGING),
@@ -59,7 +57,7 @@ class ContainerLaunchesTest {
 
   @Test
   void theSpecsJavaHomeRunsTheApplicationMasterTheDriverAndTheExecutors() {
-    ContainerLaunches launches = launches("  yarn: {javaHome: /opt/java/jdk 17, amMemory: 1Gi}");
+    ContainerLaunches launches = launches("yarn: {javaHome: /opt/java/jdk 17, amMemory: 1Gi}");
     for (ContainerLaunchContext context :
         List.of(
             launches.applicationMaster(STAGING),
@@ -73,24 +71,13 @@ class ContainerLaunchesTest {
     assertTrue(command(launches.applicationMaster(STAGING)).contains(" -Xmx640m "));
   }
 
-  static ContainerLaunches launches(String yarn) {
-    StreamingApp app =
-        StreamingAppFiles.parse(
-            """
-            apiVersion: millrace.dev/v1alpha1
-            kind: StreamingApp
-            metadata: {name: clicks}
-            spec:
-              application: {mainClass: a.B}
-              batchInterval: 1s
-              checkpoint: {dir: hdfs://nn:8020/ckpt}
-              driver: {cores: 2, memory: 1Gi}
-              executor: {instances: 1, memory: 4Gi}
-            %s
-            """
-                .formatted(yarn),
-            "test");
-    return new ContainerLaunches(app, Map.of());
+  /** Launches of a 1Gi driver with 2 cores and one 4Gi executor, with {@code more} fields. */
+  static ContainerLaunches launches(String... more) {
+    List<String> fields =
+        new java.util.ArrayList<>(
+            List.of("driver: {cores: 2, memory: 1Gi}", "executor: {instances: 1, memory: 4Gi}"));
+    fields.addAll(List.of(more));
+    return new ContainerLaunches(TestingSpecs.app(fields.toArray(String[]::new)), Map.of());
   }
 
   static String command(ContainerLaunchContext context) {

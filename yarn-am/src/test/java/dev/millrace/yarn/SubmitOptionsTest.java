@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.crds.StreamingApp;
-import dev.millrace.crds.validation.StreamingAppFiles;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,7 +36,7 @@ class SubmitOptionsTest {
 
   @Test
   void theJavaHomeAndApplicationMasterMemoryFlagsReplaceTheSpecsFields() {
-    StreamingApp app = app("  yarn: {javaHome: /usr/lib/jvm/java-11, amMemory: 768Mi}");
+    StreamingApp app = TestingSpecs.app("yarn: {javaHome: /usr/lib/jvm/java-11, amMemory: 768Mi}");
 
     new SubmitOptions(Path.of("app.yaml"), null, "/opt/jdk-17", null, false).applyTo(app);
 
@@ -47,7 +46,7 @@ class SubmitOptionsTest {
 
   @Test
   void withoutTheFlagsTheSpecIsKept() {
-    StreamingApp app = app("");
+    StreamingApp app = TestingSpecs.app();
     SubmitOptions options = SubmitOptions.of(Path.of("app.yaml"));
 
     options.applyTo(app);
@@ -68,21 +67,5 @@ class SubmitOptionsTest {
   private static String message(String... args) {
     return assertThrows(IllegalArgumentException.class, () -> SubmitOptions.parse(List.of(args)))
         .getMessage();
-  }
-
-  private static StreamingApp app(String yarn) {
-    return StreamingAppFiles.parse(
-        """
-        apiVersion: millrace.dev/v1alpha1
-        kind: StreamingApp
-        metadata: {name: clicks}
-        spec:
-          application: {mainClass: a.B}
-          batchInterval: 1s
-          checkpoint: {dir: hdfs://nn:8020/ckpt}
-        %s
-        """
-            .formatted(yarn),
-        "test");
   }
 }

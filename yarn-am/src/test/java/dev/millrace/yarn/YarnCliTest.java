@@ -46,17 +46,7 @@ class YarnCliTest {
   void aJavaHomeFlagThatIsNoAbsolutePathIsRefusedBeforeAnythingIsStaged(@TempDir Path dir)
       throws IOException {
     Path spec = dir.resolve("app.yaml");
-    Files.writeString(
-        spec,
-        """
-        apiVersion: millrace.dev/v1alpha1
-        kind: StreamingApp
-        metadata: {name: clicks}
-        spec:
-          application: {mainClass: a.B}
-          batchInterval: 1s
-          checkpoint: {dir: hdfs://nn:8020/ckpt}
-        """);
+    Files.writeString(spec, TestingSpecs.yaml());
 
     assertEquals(
         78,
