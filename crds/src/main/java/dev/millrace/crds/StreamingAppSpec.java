@@ -38,6 +38,10 @@ public class StreamingAppSpec {
   @JsonPropertyDescription("The executor processes; none runs tasks in the driver.")
   private ExecutorSpec executor = new ExecutorSpec();
 
+  @JsonPropertyDescription(
+      "YARN only: the containers' Java home and the ApplicationMaster's memory; ignored elsewhere.")
+  private YarnSpec yarn = new YarnSpec();
+
   @JsonPropertyDescription("When and how fast a stopped driver is restarted.")
   private RestartPolicySpec restartPolicy = new RestartPolicySpec();
 
@@ -134,6 +138,16 @@ public class StreamingAppSpec {
   /** Sets {@link #getExecutor()}. */
   public void setExecutor(ExecutorSpec executor) {
     this.executor = executor;
+  }
+
+  /** YARN only: the containers' Java home and the ApplicationMaster's memory. */
+  public YarnSpec getYarn() {
+    return yarn;
+  }
+
+  /** Sets {@link #getYarn()}. */
+  public void setYarn(YarnSpec yarn) {
+    this.yarn = yarn;
   }
 
   /** When and how fast a stopped driver is restarted. */

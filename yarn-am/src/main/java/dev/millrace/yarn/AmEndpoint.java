@@ -17,7 +17,9 @@ import java.util.function.Supplier;
  *   <li>{@code GET /} and {@code GET /api/v1/status}: a redirect to the current driver's status
  *       ({@code /api/v1/status} of the driver), or 503 while no driver is up;
  *   <li>{@code GET /supervisor}: one line, what the Supervisor knows ({@code millrace status});
- *   <li>{@code POST /stop}: a graceful stop ({@code millrace stop}).
+ *   <li>{@code POST /stop}: a graceful stop ({@code millrace stop}), for callers that present the
+ *       application's {@link StopToken} as {@code Authorization: Bearer <token>}: 401 without one,
+ *       403 with another, and the application runs on.
  * </ul>
  *
  * Requests only hand their work to the ApplicationMaster through {@link Listener}.
@@ -29,6 +31,14 @@ final class AmEndpoint implements AutoCloseable {
     void stopRequested();
   }
 
+  private static final String BEARER = "Bearer ";
+
+  private static final String REFUSED =
+      "refused: POST /stop needs the application's stop token (Authorization: Bearer <token>),"
+          + " which 'millrace stop <application id>' run by the user who submitted the"
+          + " application reads from its staging directory; 'yarn application -kill <application"
+          + " id>' ends it at once";
+
   private final HttpServer server;
 
   private AmEndpoint(HttpServer server) {
@@ -36,13 +46,18 @@ final class AmEndpoint implements AutoCloseable {
   }
 
   /**
-   * Listens on a free port of all interfaces.
+   * Listens on a free port of all interfaces: the ResourceManager's proxy and {@code millrace
+   * status|stop} reach it from other hosts.
    *
+   * @param stopToken what a caller of {@code POST /stop} must present; empty refuses every caller
    * @param driverStatus the current driver's status {@code host:port}, if one is up
    * @param supervisor the Supervisor's state in one line
    */
   static AmEndpoint start(
-      Listener listener, Supplier<Optional<String>> driverStatus, Supplier<String> supervisor)
+      Listener listener,
+      Optional<StopToken> stopToken,
+      Supplier<Optional<String>> driverStatus,
+      Supplier<String> supervisor)
       throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(0), 16);
     server.createContext(
@@ -64,8 +79,24 @@ final class AmEndpoint implements AutoCloseable {
             } else if (method.equals("GET") && path.equals("/supervisor")) {
               reply(exchange, 200, supervisor.get() + "\n");
             } else if (method.equals("POST") && path.equals("/stop")) {
-              listener.stopRequested();
-              reply(exchange, 202, "stopping gracefully\n");
+              String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+              if (authorization == null || !authorization.startsWith(BEARER)) {
+                exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"millrace\"");
+                reply(exchange, 401, REFUSED + "; it presented none\n");
+              } else if (stopToken.isEmpty()
+                  || !stopToken.get().matches(authorization.substring(BEARER.length()))) {
+                reply(
+                    exchange,
+                    403,
+                    REFUSED
+                        + (stopToken.isEmpty()
+                            ? "; this ApplicationMaster was given none, so it refuses every"
+                                + " stop\n"
+                            : "; it presented another\n"));
+              } else {
+                listener.stopRequested();
+                reply(exchange, 202, "stopping gracefully\n");
+              }
             } else {
               reply(
                   exchange,

@@ -187,8 +187,16 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
 
   /** Supervises until the application ends; true if it Succeeded. */
   boolean run() throws IOException, YarnException, InterruptedException {
+    Optional<StopToken> stopToken = StopToken.ofThisContainer();
+    if (stopToken.isEmpty()) {
+      LOG.warn(
+          "this container's credentials hold no stop token (submitted by an older millrace?), so"
+              + " POST /stop refuses every caller: end the application with 'yarn application"
+              + " -kill'");
+    }
     endpoint =
-        AmEndpoint.start(this, () -> Optional.ofNullable(driverStatusAddress), this::describe);
+        AmEndpoint.start(
+            this, stopToken, () -> Optional.ofNullable(driverStatusAddress), this::describe);
     yarn = YarnClient.createYarnClient();
     yarn.init(conf);
     yarn.start();

@@ -4,6 +4,8 @@ import dev.millrace.crds.DriverSpec;
 import dev.millrace.crds.ExecutorSpec;
 import dev.millrace.crds.SpecMemory;
 import dev.millrace.crds.StreamingApp;
+import dev.millrace.crds.YarnSpec;
+import dev.millrace.crds.launch.JvmHeap;
 import dev.millrace.crds.launch.LaunchArguments;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
@@ -19,12 +21,10 @@ import org.apache.hadoop.yarn.api.records.Resource;
 /**
  * The launch contexts of an application's containers: the ApplicationMaster, each driver attempt
  * and each executor, all with the staged jars and spec localized, the class path {@code <container
- * dir>/*}, and the spec's resources and environment.
+ * dir>/*}, the spec's resources and environment, a heap by {@link JvmHeap}, and the Java of {@code
+ * spec.yarn.javaHome} (the NodeManager's {@code JAVA_HOME} without it).
  */
 final class ContainerLaunches {
-  /** The ApplicationMaster's container: it only supervises. */
-  static final int AM_MEMORY_MB = 512;
-
   private final StreamingApp app;
   private final Map<String, LocalResource> resources;
 
@@ -45,12 +45,33 @@ final class ContainerLaunches {
     return Resource.newInstance(megabytes(executor.getMemory()), executor.getCores());
   }
 
+  /**
+   * The resource of the ApplicationMaster's container: {@code spec.yarn.amMemory} and one core (it
+   * only supervises).
+   */
+  Resource applicationMasterResource() {
+    return Resource.newInstance(megabytes(applicationMasterMemory()), 1);
+  }
+
   /** The ApplicationMaster, supervising the application staged in {@code stagingUri}. */
   ContainerLaunchContext applicationMaster(String stagingUri) {
     return context(
-        AM_MEMORY_MB,
+        applicationMasterMemory(),
         List.of(ApplicationMaster.class.getName(), "--staging", stagingUri),
         Map.of());
+  }
+
+  private String applicationMasterMemory() {
+    YarnSpec yarn = app.getSpec().getYarn();
+    return yarn == null || yarn.getAmMemory() == null
+        ? YarnSpec.DEFAULT_AM_MEMORY
+        : yarn.getAmMemory();
+  }
+
+  /** {@code spec.yarn.javaHome}, or null for the NodeManager's. */
+  private String javaHome() {
+    YarnSpec yarn = app.getSpec().getYarn();
+    return yarn == null ? null : yarn.getJavaHome();
   }
 
   /**
@@ -71,13 +92,16 @@ final class ContainerLaunches {
                 "--spec",
                 StagingDirectory.SPEC_NAME,
                 "--attempt",
-                String.valueOf(attempt)));
+                String.valueOf(attempt),
+                // Every interface: executors and the ApplicationMaster run on other hosts.
+                "--bind-address",
+                "0.0.0.0"));
     if (freshCheckpoint) {
       args.add("--fresh-checkpoint");
     }
     Map<String, String> env = environment(app.getSpec().getDriver().getEnv());
     env.put("MILLRACE_DRIVER_ATTEMPT", String.valueOf(attempt));
-    return context(megabytes(app.getSpec().getDriver().getMemory()), args, env);
+    return context(app.getSpec().getDriver().getMemory(), args, env);
   }
 
   /**
@@ -91,18 +115,25 @@ final class ContainerLaunches {
     args.addAll(
         LaunchArguments.executorFindingDriverIn(
             app, executorId, driverAddressFile, StagingDirectory.SPEC_NAME));
-    return context(megabytes(executor.getMemory()), args, environment(executor.getEnv()));
+    return context(executor.getMemory(), args, environment(executor.getEnv()));
   }
 
+  /** A container of {@code memory} running {@code mainAndArgs} with a heap by {@link JvmHeap}. */
   private ContainerLaunchContext context(
-      long memoryMb, List<String> mainAndArgs, Map<String, String> env) {
+      String memory, List<String> mainAndArgs, Map<String, String> env) {
     List<String> command = new ArrayList<>();
     // exec: the JVM itself is the container's process, so that YARN's SIGTERM (a graceful stop)
     // reaches it alone and its exit code is the container's; a shell in between would die of the
     // signal (143) and YARN would end the JVM before it has checkpointed.
     command.add("exec");
-    command.add(ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java");
-    command.add("-Xmx" + heapMegabytes(memoryMb) + "m");
+    String javaHome = javaHome();
+    // The NodeManager's JAVA_HOME is often an older Java than 17; spec.yarn.javaHome names one on
+    // every host, and JAVA_HOME says it to whatever the JVM starts.
+    command.add(
+        javaHome == null
+            ? ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java"
+            : quoted(javaHome + "/bin/java"));
+    command.add(JvmHeap.option(memory));
     command.add(ContainerMain.class.getName());
     for (String arg : mainAndArgs) {
       command.add(quoted(arg));
@@ -110,6 +141,9 @@ final class ContainerLaunches {
     command.add("1>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stdout");
     command.add("2>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stderr");
     Map<String, String> environment = new LinkedHashMap<>(env);
+    if (javaHome != null) {
+      environment.put(ApplicationConstants.Environment.JAVA_HOME.name(), javaHome);
+    }
     // In the environment, not on the command line, where the shell would expand the '*': the JVM
     // reads every jar of the container's directory.
     environment.put(
@@ -135,14 +169,5 @@ final class ContainerLaunches {
   /** {@code memory} in mebibytes, rounded up: the container's size. */
   static int megabytes(String memory) {
     return (int) ((SpecMemory.bytes(memory) + (1 << 20) - 1) >> 20);
-  }
-
-  /**
-   * The heap for a container of {@code memoryMb}: three quarters, leaving room for metaspace,
-   * thread stacks and direct buffers within the container's limit (as {@code millrace run} sizes
-   * its processes).
-   */
-  private static long heapMegabytes(long memoryMb) {
-    return Math.max(64, memoryMb * 3 / 4);
   }
 }

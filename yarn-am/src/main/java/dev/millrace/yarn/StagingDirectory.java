@@ -22,6 +22,7 @@ import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.yarn.api.records.LocalResource;
 import org.apache.hadoop.yarn.api.records.LocalResourceType;
 import org.apache.hadoop.yarn.api.records.LocalResourceVisibility;
@@ -32,7 +33,8 @@ import org.apache.hadoop.yarn.api.records.URL;
  * {@code lib/} with the Millrace class path (directories packed into jars) and the Hadoop client
  * configuration as a jar, {@code app-jars/} with the application's {@code file://} jars, and the
  * spec as {@code app.yaml}. Every container localizes {@code lib/} and the spec; the
- * ApplicationMaster deletes the directory when the application ends.
+ * ApplicationMaster deletes the directory when the application ends. {@code am/stop-token} holds
+ * the application's {@link StopToken}, readable by the submitting user alone.
  *
  * <p>While the application runs it also holds what its processes publish for each other: {@code
  * driver/executors.address} and {@code driver/status.address}, where the current driver attempt
@@ -52,6 +54,12 @@ final class StagingDirectory {
 
   /** The ApplicationMaster's ledger. */
   static final String LEDGER = "am/ledger.json";
+
+  /** The client's copy of the application's stop token. */
+  static final String STOP_TOKEN = "am/stop-token";
+
+  /** Read and written by the submitting user alone. */
+  static final FsPermission OWNER_ONLY = new FsPermission((short) 0600);
 
   private static final String LIB = "lib";
   private static final String APP_JARS = "app-jars";
@@ -127,6 +135,39 @@ final class StagingDirectory {
             new org.apache.hadoop.fs.Path(entry.toUri()),
             lib(index++, entry.getFileName().toString()));
       }
+    }
+  }
+
+  /**
+   * Keeps {@code token} for {@code millrace stop}, in a file only the submitting user can read: it
+   * is created with that permission, so it is never readable by others, even for a moment.
+   */
+  void writeStopToken(StopToken token) throws IOException {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir, STOP_TOKEN);
+    try (FSDataOutputStream out =
+        fs.create(
+            path,
+            OWNER_ONLY,
+            false,
+            4096,
+            fs.getDefaultReplication(path),
+            fs.getDefaultBlockSize(path),
+            null)) {
+      out.write(token.value().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    // A file system that ignores the permission at creation (the local one) gets it now.
+    fs.setPermission(path, OWNER_ONLY);
+  }
+
+  /**
+   * The application's stop token.
+   *
+   * @throws IOException if it cannot be read: another user's application, or one submitted by an
+   *     older client
+   */
+  StopToken readStopToken() throws IOException {
+    try (FSDataInputStream in = fs.open(new org.apache.hadoop.fs.Path(dir, STOP_TOKEN))) {
+      return StopToken.of(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
     }
   }
 

@@ -21,10 +21,15 @@ import org.apache.hadoop.yarn.conf.YarnConfiguration;
 public final class YarnCli {
   private static final String USAGE =
       """
-      usage: millrace submit --master yarn [--queue Q] [--wait] app.yaml
+      usage: millrace submit --master yarn [--queue Q] [--java-home DIR] [--am-memory M]
+                             [--wait] app.yaml
                                        validate the StreamingApp, stage it and the Millrace jars
                                        on the cluster's file system, start its ApplicationMaster;
-                                       prints the application id; --wait follows it to the end
+                                       prints the application id; --wait follows it to the end;
+                                       --java-home: the Java 17+ home on every NodeManager host
+                                       that runs the containers (spec.yarn.javaHome; default the
+                                       NodeManager's JAVA_HOME); --am-memory: the
+                                       ApplicationMaster's memory (spec.yarn.amMemory, 512Mi)
              millrace status <application id>
                                        its YARN state and what its supervisor knows
              millrace stop <application id> [--wait]
@@ -100,35 +105,14 @@ public final class YarnCli {
 
   private static int submit(YarnSubmitter client, List<String> args, PrintStream err)
       throws Exception {
-    String master = null;
-    String queue = null;
-    boolean wait = false;
-    Path spec = null;
-    for (int i = 0; i < args.size(); i++) {
-      switch (args.get(i)) {
-        case "--master" -> master = value(args, i++);
-        case "--queue" -> queue = value(args, i++);
-        case "--wait" -> wait = true;
-        default -> {
-          if (args.get(i).startsWith("--") || spec != null) {
-            return usage(err, "submit does not take '" + args.get(i) + "'");
-          }
-          spec = Path.of(args.get(i));
-        }
-      }
+    SubmitOptions options;
+    try {
+      options = SubmitOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
     }
-    if (!"yarn".equals(master)) {
-      return usage(
-          err,
-          "submit needs --master yarn (got "
-              + master
-              + "); to run on this machine use 'millrace run app.yaml'");
-    }
-    if (spec == null) {
-      return usage(err, "submit needs the StreamingApp spec, e.g. submit --master yarn app.yaml");
-    }
-    ApplicationId id = client.submit(spec, queue);
-    return wait ? exitCode(client.await(id, Duration.ofDays(365))) : ExitCode.OK.code();
+    ApplicationId id = client.submit(options);
+    return options.await() ? exitCode(client.await(id, Duration.ofDays(365))) : ExitCode.OK.code();
   }
 
   private static int exitCode(FinalApplicationStatus status) {
@@ -153,13 +137,6 @@ public final class YarnCli {
               + args.get(0)
               + "' is not a YARN application id such as application_1700000000000_0001");
     }
-  }
-
-  private static String value(List<String> args, int i) {
-    if (i + 1 >= args.size()) {
-      throw new IllegalArgumentException(args.get(i) + " needs a value");
-    }
-    return args.get(i + 1);
   }
 
   private static int usage(PrintStream err, String problem) {

@@ -2,6 +2,7 @@ package dev.millrace.yarn;
 
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.validation.StreamingAppFiles;
+import dev.millrace.crds.validation.StreamingAppValidator;
 import dev.millrace.crds.validation.Target;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,9 +19,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.api.records.LogAggregationContext;
-import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.client.api.YarnClientApplication;
@@ -62,14 +63,21 @@ final class YarnSubmitter implements AutoCloseable {
   }
 
   /**
-   * Validates the spec in {@code specFile} for YARN, stages it with the class path and its {@code
-   * file://} jars, and submits its ApplicationMaster to {@code queue} (null: the default).
+   * Validates the spec of {@code options} for YARN, with the fields its flags replace, stages it
+   * with the class path and its {@code file://} jars, and submits its ApplicationMaster to the
+   * queue of {@code options} (null: the default).
    *
    * @throws dev.millrace.crds.validation.InvalidSpecException before anything is staged, if the
    *     spec is not valid for YARN
    */
-  ApplicationId submit(Path specFile, String queue) throws IOException, YarnException {
-    StreamingApp app = StreamingAppFiles.readValid(specFile, Target.YARN);
+  ApplicationId submit(SubmitOptions options) throws IOException, YarnException {
+    StreamingApp app = StreamingAppFiles.readValid(options.spec(), Target.YARN);
+    if (options.overridesSpec()) {
+      options.applyTo(app);
+      StreamingAppValidator.requireValid(
+          app, Target.YARN, options.spec() + " with --java-home and --am-memory applied");
+    }
+    String queue = options.queue();
     removeEndedStagingDirectories();
     YarnClientApplication application = yarn.createApplication();
     ApplicationSubmissionContext context = application.getApplicationSubmissionContext();
@@ -79,14 +87,18 @@ final class YarnSubmitter implements AutoCloseable {
       staging.stageClassPath(classPath, conf);
       stageApplicationJars(app, staging);
       staging.stageSpec(StreamingAppFiles.toYaml(app));
+      StopToken stopToken = StopToken.generate();
+      staging.writeStopToken(stopToken);
       ContainerLaunches launches = new ContainerLaunches(app, staging.localResources());
       context.setApplicationName(app.getMetadata().getName());
       context.setApplicationType("MILLRACE");
       if (queue != null) {
         context.setQueue(queue);
       }
-      context.setResource(Resource.newInstance(ContainerLaunches.AM_MEMORY_MB, 1));
-      context.setAMContainerSpec(launches.applicationMaster(staging.uri()));
+      context.setResource(launches.applicationMasterResource());
+      ContainerLaunchContext applicationMaster = launches.applicationMaster(staging.uri());
+      applicationMaster.setTokens(stopToken.credentials());
+      context.setAMContainerSpec(applicationMaster);
       // An ApplicationMaster that dies is started again, as often as the cluster allows
       // (yarn.resourcemanager.am.max-attempts) within AM_FAILURES_VALIDITY; the driver and
       // executors keep running meanwhile and the next attempt adopts them.
@@ -208,10 +220,12 @@ final class YarnSubmitter implements AutoCloseable {
   }
 
   /**
-   * Asks the application's ApplicationMaster to stop it gracefully: the driver gets SIGTERM,
-   * finishes its batch and checkpoints, and the application ends SUCCEEDED.
+   * Asks the application's ApplicationMaster to stop it gracefully, with the stop token its submit
+   * kept in the staging directory: the driver gets SIGTERM, finishes its batch and checkpoints, and
+   * the application ends SUCCEEDED.
    *
-   * @throws IllegalStateException if the application is not running
+   * @throws IllegalStateException if the application is not running, or its stop token cannot be
+   *     read
    */
   void requestStop(ApplicationId id) throws IOException, YarnException, InterruptedException {
     ApplicationReport report = yarn.getApplicationReport(id);
@@ -225,9 +239,29 @@ final class YarnSubmitter implements AutoCloseable {
               + id
               + "'");
     }
+    StagingDirectory staging = StagingDirectory.forApplication(FileSystem.get(conf), id.toString());
+    StopToken token;
+    try {
+      token = staging.readStopToken();
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot read the stop token of "
+              + id
+              + " in "
+              + staging.uri(StagingDirectory.STOP_TOKEN)
+              + " ("
+              + e.getMessage()
+              + "); only the user who submitted it can stop it gracefully: run 'millrace stop "
+              + id
+              + "' as that user, or end it at once with 'yarn application -kill "
+              + id
+              + "'",
+          e);
+    }
     HttpResponse<String> response =
         http.send(
             HttpRequest.newBuilder(amUri(report, "stop"))
+                .header("Authorization", "Bearer " + token.value())
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .timeout(Duration.ofSeconds(5))
                 .build(),

@@ -11,7 +11,6 @@ import dev.millrace.crds.supervision.SupervisorEvent.DriverStarted;
 import dev.millrace.crds.supervision.SupervisorEvent.ExecutorStarted;
 import dev.millrace.crds.supervision.SupervisorEvent.Tick;
 import dev.millrace.crds.supervision.SupervisorPolicy;
-import dev.millrace.crds.validation.StreamingAppFiles;
 import dev.millrace.yarn.AmLedger.Role;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,20 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class AmLedgerTest {
   private static final SupervisorPolicy POLICY =
-      SupervisorPolicy.from(
-          StreamingAppFiles.parse(
-                  """
-                  apiVersion: millrace.dev/v1alpha1
-                  kind: StreamingApp
-                  metadata: {name: clicks}
-                  spec:
-                    application: {mainClass: a.B}
-                    batchInterval: 1s
-                    checkpoint: {dir: hdfs://nn:8020/ckpt}
-                    executor: {instances: 2}
-                  """,
-                  "test")
-              .getSpec());
+      SupervisorPolicy.from(TestingSpecs.app("executor: {instances: 2}").getSpec());
   private static final Instant T0 = Instant.parse("2026-11-21T05:00:00Z");
 
   @Test

@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
@@ -59,6 +61,7 @@ class YarnApplicationTest {
 
   private static final Map<String, Integer> expected = new TreeMap<>();
   private static Path spec;
+  private static Path javaHome;
   // On HDFS: hdfs://localhost:port/word-count/input and …/output.
   private static String input;
   private static String output;
@@ -144,13 +147,25 @@ class YarnApplicationTest {
           gracefulStopTimeout: 30s
         """
             .formatted(input, output, cluster.hdfsUri()));
+    // A Java home whose bin/java notes each start in a file and then runs this JVM's Java, as
+    // --java-home would name a Java 17 on every NodeManager host.
+    javaHome = cluster.scratch("java-home");
+    Path java = Files.createDirectories(javaHome.resolve("bin")).resolve("java");
+    Files.writeString(
+        java,
+        "#!/bin/sh\necho \"$$ $*\" >> %s\nexec %s \"$@\"\n"
+            .formatted(
+                javaHome.resolve("started"),
+                Path.of(System.getProperty("java.home"), "bin", "java")));
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (YarnSubmitter client =
         new YarnSubmitter(
             cluster.conf(),
             TestingYarnCluster.containerClassPath(),
             new PrintStream(out, true, StandardCharsets.UTF_8))) {
-      application = client.submit(spec, null);
+      application =
+          client.submit(new SubmitOptions(spec, null, javaHome.toString(), "640Mi", false));
     }
     assertTrue(out.toString(StandardCharsets.UTF_8).contains(application.toString()));
 
@@ -180,6 +195,29 @@ class YarnApplicationTest {
 
   @Test
   @Order(3)
+  void theApplicationMasterDriverAndExecutorRunTheJavaOfTheJavaHomeFlagAndTheAmItsMemory()
+      throws Exception {
+    List<String> started = Files.readAllLines(javaHome.resolve("started"));
+    // The wrapper execs Java, so its pid is the container's JVM.
+    for (String main : List.of("ApplicationMaster", "DriverContainer", "executor")) {
+      long pid = await(main + " running", () -> process(main, null)).pid();
+      assertTrue(
+          started.stream().anyMatch(line -> line.startsWith(pid + " ") && line.contains(main)),
+          main + " (pid " + pid + ") was not started by " + javaHome + "/bin/java: " + started);
+    }
+    // --am-memory 640Mi: a 640 MiB container whose heap leaves 320 MiB for the rest of the JVM.
+    assertTrue(
+        started.stream().anyMatch(l -> l.contains("ApplicationMaster") && l.contains(" -Xmx320m ")),
+        started.toString());
+    ContainerId am =
+        yarn()
+            .getApplicationAttemptReport(report().getCurrentApplicationAttemptId())
+            .getAMContainerId();
+    assertEquals(640, yarn().getContainerReport(am).getAllocatedResource().getMemorySize());
+  }
+
+  @Test
+  @Order(4)
   void aKilledDriverIsRestartedAndRecoversFromItsHdfsCheckpoint() throws Exception {
     ProcessHandle driver = await("driver attempt 1 running", () -> process("DriverContainer", "1"));
     driver.destroyForcibly();
@@ -197,7 +235,7 @@ class YarnApplicationTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aKilledExecutorIsReplacedAndNoWordIsLostOrCountedTwice() throws Exception {
     ProcessHandle executor = await("executor exec-1 running", () -> process("executor", "exec-1"));
     executor.destroyForcibly();
@@ -218,7 +256,7 @@ class YarnApplicationTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aRestartedApplicationMasterAdoptsTheRunningDriverAndExecutorAndTheAppNeverStops()
       throws Exception {
     ProcessHandle driver = await("driver attempt 2 running", () -> process("DriverContainer", "2"));
@@ -265,7 +303,38 @@ class YarnApplicationTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
+  void aStopWithoutTheApplicationsTokenIsRefusedAndTheApplicationRunsOn() throws Exception {
+    StagingDirectory staging =
+        StagingDirectory.forApplication(cluster.fileSystem(), application.toString());
+    FileStatus token =
+        cluster
+            .fileSystem()
+            .getFileStatus(new org.apache.hadoop.fs.Path(staging.uri(StagingDirectory.STOP_TOKEN)));
+    assertEquals("rw-------", token.getPermission().toString(), "the staged stop token");
+    String secret = staging.readStopToken().value();
+    // Handed over in the container's credentials: not on its command line, not in its environment.
+    long am =
+        await("the ApplicationMaster running", () -> process("ApplicationMaster", null)).pid();
+    assertFalse(Files.readString(Path.of("/proc/" + am + "/cmdline")).contains(secret));
+    assertFalse(Files.readString(Path.of("/proc/" + am + "/environ")).contains(secret));
+    long batchesBefore = driverStatus().orElseThrow().batchesCompleted();
+
+    HttpResponse<String> anonymous = postStop(null);
+    HttpResponse<String> guessed = postStop(StopToken.generate().value());
+
+    assertEquals(401, anonymous.statusCode(), anonymous.body());
+    assertTrue(anonymous.body().contains("millrace stop <application id>"), anonymous.body());
+    assertEquals(403, guessed.statusCode(), guessed.body());
+    await(
+        "batches after the refused stops",
+        () -> driverStatus().filter(s -> s.batchesCompleted() > batchesBefore + 2));
+    assertEquals(YarnApplicationState.RUNNING, report().getYarnApplicationState());
+    assertTrue(supervisorLine().orElseThrow().startsWith("Running"));
+  }
+
+  @Test
+  @Order(8)
   void stopEndsTheDriverGracefullyAndTheApplicationSucceededAndDeletesItsStagingDirectory()
       throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -288,7 +357,7 @@ class YarnApplicationTest {
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void resubmittingTheSameSpecContinuesFromTheFinalCheckpoint() throws Exception {
     Map<String, Integer> before = FileWordCountOutput.newestTotals(output);
     assertEquals(expected, before);
@@ -297,7 +366,7 @@ class YarnApplicationTest {
             cluster.conf(),
             TestingYarnCluster.containerClassPath(),
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
-      application = client.submit(spec, null);
+      application = client.submit(SubmitOptions.of(spec));
     }
     await(
         "the resubmitted driver completing batches",
@@ -312,7 +381,7 @@ class YarnApplicationTest {
   }
 
   @Test
-  @Order(8)
+  @Order(10)
   void theNextSubmitRemovesTheStagingDirectoryAKilledApplicationLeftBehind() throws Exception {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (report().getYarnApplicationState() != YarnApplicationState.KILLED) {
@@ -332,6 +401,19 @@ class YarnApplicationTest {
     assertFalse(
         StagingDirectory.forApplication(cluster.fileSystem(), application.toString()).exists());
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("which has ended"));
+  }
+
+  /** {@code POST /stop} to the ApplicationMaster, with {@code token} as a bearer if not null. */
+  private static HttpResponse<String> postStop(String token) throws Exception {
+    String url = yarn().getApplicationReport(application).getOriginalTrackingUrl();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url + "stop"))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(5));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** What the ApplicationMaster's Supervisor says, from {@code /supervisor}. */

@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line's own refusals, which need no cluster. */
 class YarnCliTest {
@@ -36,6 +40,30 @@ class YarnCliTest {
     assertTrue(
         err.toString(StandardCharsets.UTF_8).contains("application_1700000000000_0001"),
         err::toString);
+  }
+
+  @Test
+  void aJavaHomeFlagThatIsNoAbsolutePathIsRefusedBeforeAnythingIsStaged(@TempDir Path dir)
+      throws IOException {
+    Path spec = dir.resolve("app.yaml");
+    Files.writeString(spec, TestingSpecs.yaml());
+
+    assertEquals(
+        78,
+        run(
+            "submit",
+            "--master",
+            "yarn",
+            "--java-home",
+            "jdk-17",
+            "--am-memory",
+            "1Gi",
+            "" + spec));
+
+    String message = err.toString(StandardCharsets.UTF_8);
+    assertTrue(message.contains("with --java-home and --am-memory applied"), message);
+    assertTrue(message.contains("spec.yarn.javaHome: jdk-17 must be an absolute path"), message);
+    assertTrue(message.contains("nothing was staged"), message);
   }
 
   @Test

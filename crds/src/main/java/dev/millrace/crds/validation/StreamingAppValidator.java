@@ -13,6 +13,7 @@ import dev.millrace.crds.SpecDurations;
 import dev.millrace.crds.SpecMemory;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppSpec;
+import dev.millrace.crds.YarnSpec;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.net.URI;
@@ -147,6 +148,7 @@ public final class StreamingAppValidator {
     checkCheckpoint(spec.getCheckpoint(), batchInterval);
     checkDriver(spec.getDriver());
     checkExecutor(spec.getExecutor());
+    checkYarn(spec.getYarn());
     checkRestartPolicy(spec.getRestartPolicy());
     checkHealthCheck(spec.getHealthCheck(), batchInterval);
     present("spec.upgradeMode", spec.getUpgradeMode());
@@ -350,6 +352,21 @@ public final class StreamingAppValidator {
     atLeast("spec.executor.cores", executor.getCores(), 1);
     memory("spec.executor.memory", executor.getMemory());
     checkEnv("spec.executor.env", executor.getEnv());
+  }
+
+  private void checkYarn(YarnSpec yarn) {
+    if (!present("spec.yarn", yarn)) {
+      return;
+    }
+    String javaHome = yarn.getJavaHome();
+    if (javaHome != null && (!javaHome.startsWith("/") || javaHome.contains("\n"))) {
+      add(
+          "spec.yarn.javaHome",
+          shown(javaHome),
+          "must be an absolute path, the same on every NodeManager host, of a Java 17 or newer"
+              + " home: its bin/java runs the containers, e.g. /usr/lib/jvm/java-17-openjdk");
+    }
+    memory("spec.yarn.amMemory", yarn.getAmMemory());
   }
 
   private void checkEnv(String field, List<EnvVar> env) {

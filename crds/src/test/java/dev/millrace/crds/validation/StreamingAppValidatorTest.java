@@ -737,6 +737,42 @@ class StreamingAppValidatorTest {
         Target.LOCAL);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"java-17", "~/jdk17", "./jdk", "C:\\jdk17"})
+  void yarnJavaHomeIsAnAbsolutePath(String javaHome) {
+    assertViolation(
+        app -> app.getSpec().getYarn().setJavaHome(javaHome),
+        "spec.yarn.javaHome",
+        javaHome,
+        "must be an absolute path, the same on every NodeManager host, of a Java 17 or newer home");
+  }
+
+  @Test
+  void yarnJavaHomeAndApplicationMasterMemoryMayBeSetAndAreIgnoredElsewhere() {
+    for (Target target : Target.values()) {
+      assertNoViolation(
+          app -> {
+            app.getSpec().getYarn().setJavaHome("/usr/lib/jvm/java-17-openjdk-amd64");
+            app.getSpec().getYarn().setAmMemory("1Gi");
+          },
+          target);
+    }
+  }
+
+  @Test
+  void yarnApplicationMasterMemoryIsAMemorySizeOfAtLeast256Mi() {
+    assertViolation(
+        app -> app.getSpec().getYarn().setAmMemory("128Mi"),
+        "spec.yarn.amMemory",
+        "128Mi",
+        "must be at least 256Mi");
+    assertViolation(
+        app -> app.getSpec().getYarn().setAmMemory("1 gig"),
+        "spec.yarn.amMemory",
+        "1 gig",
+        "must be a memory size");
+  }
+
   private static EnvVar env(String name, String value) {
     return new EnvVar(name, value, null);
   }

@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * Classifies a spec change against the last reconciled spec, for {@link
  * dev.millrace.crds.supervision.SupervisorEvent.SpecChanged}. {@code suspend} and {@code
- * restartNonce} are requests of their own, not spec changes, and are ignored here. Pure.
+ * restartNonce} are requests of their own, not spec changes, and {@code yarn} is for YARN only
+ * (pods take Java from the image and have no ApplicationMaster): all are ignored here. Pure.
  *
  * <ul>
  *   <li>nothing else changed: empty
@@ -87,6 +88,7 @@ public final class SpecDiff {
   private static void withoutRequests(ObjectNode t) {
     t.remove("suspend");
     t.remove("restartNonce");
+    t.remove("yarn");
   }
 
   private static void withoutInstances(ObjectNode t) {

@@ -4,6 +4,7 @@ import dev.millrace.crds.DriverSpec;
 import dev.millrace.crds.ExecutorSpec;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppSpec;
+import dev.millrace.crds.launch.JvmHeap;
 import dev.millrace.crds.supervision.SupervisorPolicy;
 import dev.millrace.operator.reconciler.SpecDiff;
 import io.fabric8.kubernetes.api.model.Container;
@@ -37,11 +38,12 @@ import java.util.Map;
  * LaunchContract#CONTAINER} (added if the template has none) the operator sets the image, the
  * command, the ports, the spec mount, {@code cpu} and {@code memory} (requests and limits, from the
  * spec), and the environment (the template's, then the spec's, then the operator's, a later name
- * winning). On the pod it sets the name, namespace, owner, labels (the template's plus the
- * operator's), {@code restartPolicy: Never} (the Supervisor restarts, not the kubelet), the service
- * account when the spec names one, and a {@code terminationGracePeriodSeconds} of at least {@code
- * gracefulStopTimeout} plus {@link #GRACE_MARGIN}, so that the kubelet never cuts a graceful stop
- * short of what the spec allows.
+ * winning; the operator's are the driver attempt and {@link LaunchContract#HEAP_VARIABLE}, the heap
+ * for the pod's memory). On the pod it sets the name, namespace, owner, labels (the template's plus
+ * the operator's), {@code restartPolicy: Never} (the Supervisor restarts, not the kubelet), the
+ * service account when the spec names one, and a {@code terminationGracePeriodSeconds} of at least
+ * {@code gracefulStopTimeout} plus {@link #GRACE_MARGIN}, so that the kubelet never cuts a graceful
+ * stop short of what the spec allows.
  */
 public final class AppPods {
   /** How much longer than {@code gracefulStopTimeout} the kubelet waits before SIGKILL. */
@@ -162,7 +164,13 @@ public final class AppPods {
     }
     main.setCommand(command);
     main.setArgs(List.of());
-    main.setEnv(mergedEnv(main.getEnv(), specEnv));
+    List<EnvVar> env = new ArrayList<>(specEnv);
+    env.add(
+        new EnvVarBuilder()
+            .withName(LaunchContract.HEAP_VARIABLE)
+            .withValue(JvmHeap.mebibytes(memory) + "m")
+            .build());
+    main.setEnv(mergedEnv(main.getEnv(), env));
     main.setPorts(mergedPorts(main.getPorts(), ports));
     main.setResources(resources(main.getResources(), cores, memory));
     List<VolumeMount> mounts = new ArrayList<>();

@@ -29,12 +29,20 @@ public final class LaunchContract {
   /** The spec file's key in the ConfigMap and its name in {@link #SPEC_DIRECTORY}. */
   public static final String SPEC_FILE = "app.yaml";
 
+  /**
+   * The environment variable with the JVM's heap size, e.g. {@code 640m}: the runtime image's
+   * {@code millrace} command starts the JVM with {@code -Xmx} of it. Set from the pod's memory by
+   * {@link dev.millrace.crds.launch.JvmHeap}, the rule every backend sizes heaps with.
+   */
+  public static final String HEAP_VARIABLE = "MILLRACE_HEAP";
+
   private LaunchContract() {}
 
   /**
-   * {@code millrace driver --spec … --attempt N --http-port P --executor-port Q
-   * [--fresh-checkpoint]}; with {@code freshCheckpoint} the driver moves the checkpoint aside first
-   * ({@code upgradeMode: stateless}).
+   * {@code millrace driver --spec … --attempt N [--fresh-checkpoint] --bind-address 0.0.0.0
+   * --http-port P --executor-port Q}; with {@code freshCheckpoint} the driver moves the checkpoint
+   * aside first ({@code upgradeMode: stateless}). On every interface of the pod: executors reach it
+   * through the Service and the operator and kubelet probes through the pod's IP.
    */
   public static List<String> driverCommand(int attempt, boolean freshCheckpoint) {
     List<String> command = new ArrayList<>();
@@ -42,6 +50,8 @@ public final class LaunchContract {
     command.addAll(LaunchArguments.driver(specPath(), attempt, freshCheckpoint));
     command.addAll(
         List.of(
+            "--bind-address",
+            "0.0.0.0",
             "--http-port",
             String.valueOf(HTTP_PORT),
             "--executor-port",

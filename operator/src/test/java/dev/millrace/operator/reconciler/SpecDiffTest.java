@@ -31,6 +31,17 @@ class SpecDiffTest {
   }
 
   @Test
+  void whatOnlyYarnUsesChangesNothingOnKubernetes() {
+    Consumer<StreamingAppSpec> yarnOnly =
+        s -> {
+          s.getYarn().setJavaHome("/opt/jdk-17");
+          s.getYarn().setAmMemory("2Gi");
+        };
+    assertEquals(Optional.empty(), classify(yarnOnly));
+    assertEquals(restartHash(s -> {}), restartHash(yarnOnly));
+  }
+
+  @Test
   void onlyExecutorInstancesScalesInPlace() {
     assertEquals(
         Optional.of(SpecChange.SCALE_EXECUTORS), classify(s -> s.getExecutor().setInstances(5)));

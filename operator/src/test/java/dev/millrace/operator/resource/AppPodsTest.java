@@ -45,6 +45,8 @@ class AppPodsTest {
             "/etc/millrace/app.yaml",
             "--attempt",
             "2",
+            "--bind-address",
+            "0.0.0.0",
             "--http-port",
             "4040",
             "--executor-port",
@@ -90,6 +92,10 @@ class AppPodsTest {
     assertEquals(new Quantity("2"), main.getResources().getRequests().get("cpu"));
     assertEquals(new Quantity("3Gi"), main.getResources().getRequests().get("memory"));
     assertEquals(new Quantity("3Gi"), main.getResources().getLimits().get("memory"));
+    // The image's millrace command starts the JVM with -Xmx of it: 3 GiB less 384 MiB.
+    assertEquals("2688m", env(main, "MILLRACE_HEAP"));
+    app.getSpec().getExecutor().setMemory("512Mi");
+    assertEquals("256m", env(main(AppPods.executor(app, "exec-1")), "MILLRACE_HEAP"));
   }
 
   @Test

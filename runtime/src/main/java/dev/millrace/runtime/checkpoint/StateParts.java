@@ -45,6 +45,35 @@ public final class StateParts {
     return resolved;
   }
 
+  /**
+   * {@code records} with every top-level {@link #reference} replaced by the records of part {@code
+   * partition}, for a reader whose state has {@code partitions} partitions. A reference with
+   * another number of parts was written before the partition count changed (a restart with another
+   * {@code millrace.default.parallelism}): the keys of {@code partition} lie in parts of other
+   * numbers there, so every part is read and the caller keeps the keys its partitioner places in
+   * {@code partition}.
+   *
+   * @throws CheckpointException if a part that is read is missing or damaged
+   */
+  public static List<Object> resolvePartition(
+      List<Object> records,
+      CheckpointStore store,
+      RecordCodec codec,
+      int partition,
+      int partitions) {
+    List<Object> resolved = new ArrayList<>(records.size());
+    for (Object record : records) {
+      if (isReference(record)) {
+        List<?> reference = (List<?>) record;
+        boolean samePartitioning = ((List<?>) reference.get(3)).size() / 2 == partitions;
+        resolved.add(read(reference, store, codec, p -> !samePartitioning || p == partition));
+      } else {
+        resolved.add(record);
+      }
+    }
+    return resolved;
+  }
+
   private static boolean isReference(Object record) {
     return record instanceof List<?> list && !list.isEmpty() && MARKER.equals(list.get(0));
   }

@@ -27,21 +27,25 @@ public final class Millrace {
       usage: millrace <command> [options]
 
       commands:
-        run app.yaml [--run-dir DIR]   run and supervise a StreamingApp spec with driver
+        run app.yaml [--run-dir DIR] [--bind-address A]
+                                       run and supervise a StreamingApp spec with driver
                                        processes on this machine: restarts from the checkpoint
-                                       per its restartPolicy; Ctrl-C stops it gracefully
+                                       per its restartPolicy; Ctrl-C stops it gracefully; the
+                                       driver listens on A (default 127.0.0.1: this machine only)
         demo [--files N]               a supervised word count that writes its own input, is
                                        killed with SIGKILL once and recovers with exact output
         example <Name> [options] [--] [args]
                                        run an example, e.g. NetworkWordCount localhost 9999
         app <class> [options] [--] [args]
                                        run your StreamingApplication class from the classpath
-        driver --spec <file> [--attempt N] [--http-port P] [--address-file F]
-               [--executor-port E] [--executor-address-file G] [--supervisor-pid PID]
-               [--fresh-checkpoint]
+        driver --spec <file> [--attempt N] [--bind-address A] [--http-port P]
+               [--address-file F] [--executor-port E] [--executor-address-file G]
+               [--supervisor-pid PID] [--fresh-checkpoint]
                                        run the StreamingApp in <file> as its driver, as every
-                                       backend starts it; serves GET /healthz and /api/v1/status
-                                       on port P (default: a free one), whose host:port goes to F;
+                                       backend starts it; listens on address A only (default
+                                       127.0.0.1; 0.0.0.0 for every interface); serves GET
+                                       /healthz and /api/v1/status on port P (default: a free
+                                       one), whose host:port goes to F;
                                        accepts executors on port E (default: a free one), whose
                                        host:port goes to G; the attempt N is the driver epoch;
                                        stops gracefully when process PID ends; with

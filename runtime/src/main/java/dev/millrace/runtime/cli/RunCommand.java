@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import sun.misc.Signal;
 
 /**
- * {@code millrace run app.yaml [--run-dir DIR]}: the local backend. Ctrl-C or SIGTERM stops the
- * application gracefully (final checkpoint); a second one kills the driver at once.
+ * {@code millrace run app.yaml [--run-dir DIR] [--bind-address A]}: the local backend. Ctrl-C or
+ * SIGTERM stops the application gracefully (final checkpoint); a second one kills the driver at
+ * once.
  */
 final class RunCommand {
   private RunCommand() {}
@@ -21,6 +22,7 @@ final class RunCommand {
   static int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
     Path spec = null;
     Path runDirectory = null;
+    LocalRunOptions options = LocalRunOptions.defaults().withOut(out);
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       if (a.equals("--run-dir")) {
@@ -28,9 +30,17 @@ final class RunCommand {
           throw new UsageException("--run-dir needs a directory");
         }
         runDirectory = Path.of(args.get(++i));
+      } else if (a.equals("--bind-address")) {
+        if (i + 1 >= args.size()) {
+          throw new UsageException(
+              "--bind-address needs an address of this machine, e.g. 0.0.0.0 for every interface");
+        }
+        options = options.withBindAddress(args.get(++i));
       } else if (a.startsWith("--")) {
         throw new UsageException(
-            "unknown option " + a + " for run; usage: millrace run app.yaml [--run-dir DIR]");
+            "unknown option "
+                + a
+                + " for run; usage: millrace run app.yaml [--run-dir DIR] [--bind-address A]");
       } else if (spec == null) {
         spec = Path.of(a);
       } else {
@@ -45,9 +55,7 @@ final class RunCommand {
     }
     LocalRun run;
     try {
-      run =
-          LocalRun.prepare(
-              spec, LocalRunOptions.defaults().withRunDirectory(runDirectory).withOut(out));
+      run = LocalRun.prepare(spec, options.withRunDirectory(runDirectory));
     } catch (InvalidSpecException e) {
       err.println(e.getMessage());
       return ExitCode.BAD_CONFIGURATION.code();

@@ -67,7 +67,7 @@ public final class ExecutorRegistry implements AutoCloseable {
 
   private ExecutorRegistry(
       Transport transport,
-      int port,
+      InetSocketAddress address,
       String appName,
       String applicationFingerprint,
       long epoch,
@@ -81,7 +81,7 @@ public final class ExecutorRegistry implements AutoCloseable {
     this.heartbeatInterval = heartbeatInterval;
     this.heartbeatTimeout = heartbeatTimeout;
     this.clock = clock;
-    this.server = transport.listen(port, new Handler());
+    this.server = transport.listen(address, new Handler());
     long checkMillis =
         Math.max(10, Math.min(heartbeatInterval.toMillis(), heartbeatTimeout.toMillis() / 4));
     this.expiry =
@@ -92,24 +92,25 @@ public final class ExecutorRegistry implements AutoCloseable {
   }
 
   /**
-   * A registry of the executors of {@code appName} listening on {@code port} (0: a free one), as
-   * driver epoch {@code epoch}; executors heartbeat every {@code heartbeatInterval} and are lost
-   * after {@code heartbeatTimeout} of silence, measured on {@code clock}. Executors are accepted
-   * whatever spec they were started from.
+   * A registry of the executors of {@code appName} listening on {@code address} (port 0: a free
+   * one), as driver epoch {@code epoch}; executors heartbeat every {@code heartbeatInterval} and
+   * are lost after {@code heartbeatTimeout} of silence, measured on {@code clock}. Executors are
+   * accepted whatever spec they were started from.
    *
-   * @throws IOException if the port cannot be bound
+   * @throws IOException if the address cannot be bound
    * @throws InterruptedException if interrupted while binding the port
    */
   public static ExecutorRegistry start(
       Transport transport,
-      int port,
+      InetSocketAddress address,
       String appName,
       long epoch,
       Duration heartbeatInterval,
       Duration heartbeatTimeout,
       Clock clock)
       throws IOException, InterruptedException {
-    return start(transport, port, appName, null, epoch, heartbeatInterval, heartbeatTimeout, clock);
+    return start(
+        transport, address, appName, null, epoch, heartbeatInterval, heartbeatTimeout, clock);
   }
 
   /**
@@ -120,7 +121,7 @@ public final class ExecutorRegistry implements AutoCloseable {
    */
   public static ExecutorRegistry start(
       Transport transport,
-      int port,
+      InetSocketAddress address,
       String appName,
       String applicationFingerprint,
       long epoch,
@@ -141,7 +142,7 @@ public final class ExecutorRegistry implements AutoCloseable {
     ExecutorRegistry registry =
         new ExecutorRegistry(
             transport,
-            port,
+            address,
             appName,
             applicationFingerprint,
             epoch,
@@ -149,7 +150,10 @@ public final class ExecutorRegistry implements AutoCloseable {
             heartbeatTimeout,
             clock);
     LOG.info(
-        "driver epoch {} accepts executors of '{}' on port {}", epoch, appName, registry.port());
+        "driver epoch {} accepts executors of '{}' on {}",
+        epoch,
+        appName,
+        registry.server.localAddress());
     return registry;
   }
 

@@ -20,7 +20,12 @@ public final class StreamingOptions {
       new ConfigOption<>(
           "millrace.default.parallelism",
           null,
-          "Partitions of keyed operations that do not name a count; defaults to the N of local[N].",
+          "Partitions of keyed operations that do not name a count; defaults to the N of local[N]"
+              + " (spec.driver.cores). With executors, which own the partitions of keyed state,"
+              + " set it to at least executor.instances × executor.cores: the driver warns when"
+              + " executors would own none. It is not derived from the executor count, which"
+              + " changes in place, while the partition count is part of the graph every process"
+              + " rebuilds.",
           StreamingOptions::positiveInt);
 
   /** How long a graceful stop may take before processing is interrupted. */

@@ -1,6 +1,7 @@
 package dev.millrace.runtime.driver;
 
 import dev.millrace.crds.ApplicationSpec;
+import dev.millrace.crds.ExecutorSpec;
 import dev.millrace.crds.HealthCheckSpec;
 import dev.millrace.crds.SpecDurations;
 import dev.millrace.crds.StreamingApp;
@@ -24,7 +25,10 @@ import dev.millrace.streaming.StreamingApplication;
 import dev.millrace.streaming.StreamingContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,9 +79,10 @@ public final class Driver {
     }
     java.time.Duration taskTimeout =
         toJava(StreamingOptions.EXECUTOR_TASK_TIMEOUT.read(settings.conf()));
+    InetAddress bindAddress = bindAddress();
     try (Transport transport = new Transport("driver", TransportOptions.defaults());
         ExecutorRegistry executors =
-            acceptExecutors(transport, settings, ApplicationGraphs.fingerprint(app))) {
+            acceptExecutors(transport, bindAddress, settings, ApplicationGraphs.fingerprint(app))) {
       AtomicReference<DistributedShuffleMapRunner> shuffleMaps = new AtomicReference<>();
       AtomicReference<DistributedStateRunner> stateUpdates = new AtomicReference<>();
       AtomicReference<StreamGraph> graph = new AtomicReference<>();
@@ -97,7 +102,7 @@ public final class Driver {
                   healthCheck.getFallingBehindBatches(),
                   DriverStatus.DEFAULT_FALLING_BEHIND_BATCHES),
               System::currentTimeMillis);
-      StatusServer server = serve(status);
+      StatusServer server = serve(bindAddress, status);
       try {
         ExitCode exit =
             runApplication(
@@ -171,18 +176,51 @@ public final class Driver {
   }
 
   /**
-   * The registry executors register with, as driver epoch {@code --attempt}, its address written to
-   * {@code --executor-address-file}.
+   * The address of {@code --bind-address}.
+   *
+   * @throws DriverConfigurationException if it names no address
+   */
+  private InetAddress bindAddress() {
+    try {
+      return InetAddress.getByName(options.bindAddress());
+    } catch (UnknownHostException e) {
+      throw new DriverConfigurationException(
+          "--bind-address "
+              + options.bindAddress()
+              + " is not an address: give an IP address of this machine, 0.0.0.0 for every"
+              + " interface, or leave it out to listen on "
+              + DriverOptions.LOOPBACK
+              + " only",
+          e);
+    }
+  }
+
+  /**
+   * {@code host:port} of something listening on {@code bound}, as a process of this machine reaches
+   * it: the loopback address if it listens on every interface.
+   */
+  private static String reachable(InetAddress bound, int port) {
+    InetAddress host = bound.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bound;
+    String text = host.getHostAddress();
+    return (host instanceof Inet6Address ? "[" + text + "]" : text) + ":" + port;
+  }
+
+  /**
+   * The registry executors register with, as driver epoch {@code --attempt}, listening on {@code
+   * bindAddress}, its address written to {@code --executor-address-file}.
    */
   private ExecutorRegistry acceptExecutors(
-      Transport transport, ContextSettings settings, String applicationFingerprint)
+      Transport transport,
+      InetAddress bindAddress,
+      ContextSettings settings,
+      String applicationFingerprint)
       throws InterruptedException {
     ExecutorRegistry registry;
     try {
       registry =
           ExecutorRegistry.start(
               transport,
-              options.executorPort(),
+              new InetSocketAddress(bindAddress, options.executorPort()),
               settings.appName(),
               applicationFingerprint,
               options.attempt(),
@@ -193,14 +231,17 @@ public final class Driver {
       throw new DriverConfigurationException(e.getMessage(), e);
     } catch (IOException e) {
       throw new DriverConfigurationException(
-          "executors cannot register on port "
+          "executors cannot register on "
+              + options.bindAddress()
+              + " port "
               + options.executorPort()
               + ": "
               + e.getMessage()
-              + "; choose a free --executor-port",
+              + "; choose a free --executor-port and an address of this machine for"
+              + " --bind-address",
           e);
     }
-    String address = InetAddress.getLoopbackAddress().getHostAddress() + ":" + registry.port();
+    String address = reachable(bindAddress, registry.port());
     if (options.executorAddressFile() != null) {
       try {
         writeAtomically(options.executorAddressFile(), address);
@@ -221,25 +262,29 @@ public final class Driver {
     return java.time.Duration.ofMillis(duration.milliseconds());
   }
 
-  private StatusServer serve(DriverStatus status) {
+  private StatusServer serve(InetAddress bindAddress, DriverStatus status) {
     StatusServer server;
     try {
-      server = StatusServer.start(options.httpPort(), status);
+      server = StatusServer.start(new InetSocketAddress(bindAddress, options.httpPort()), status);
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "the status endpoint cannot listen on port "
+          "the status endpoint cannot listen on "
+              + options.bindAddress()
+              + " port "
               + options.httpPort()
               + ": "
               + e.getMessage()
-              + (options.httpPort() == 0 ? "" : "; choose a free port or --http-port 0"),
+              + (options.httpPort() == 0 ? "" : "; choose a free port or --http-port 0")
+              + "; --bind-address must be an address of this machine",
           e);
     }
     // For a supervisor on this machine; one elsewhere knows the driver's host and asks its port.
-    String address = InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.port();
+    String address = reachable(bindAddress, server.port());
     LOG.info(
-        "driver attempt {} serves its status at http://{}/api/v1/status",
+        "driver attempt {} serves its status at http://{}/api/v1/status (listening on {})",
         options.attempt(),
-        address);
+        address,
+        server.address());
     if (options.addressFile() != null) {
       try {
         writeAtomically(options.addressFile(), address);
@@ -299,6 +344,14 @@ public final class Driver {
       try {
         StreamingContext ssc = define(code.instantiate(application.getMainClass()), settings, args);
         defined.accept(EngineAccess.graph(ssc));
+        ExecutorSpec executors =
+            Objects.requireNonNullElseGet(spec.getExecutor(), ExecutorSpec::new);
+        StateOwnership.executorsWithoutState(
+                Objects.requireNonNullElse(executors.getInstances(), 0),
+                Objects.requireNonNullElse(executors.getCores(), 1),
+                StateOwnership.partitionedStates(EngineAccess.graph(ssc)),
+                ssc.defaultParallelism())
+            .ifPresent(LOG::warn);
         EngineAccess.distributeShuffleMaps(ssc, shuffleMaps);
         EngineAccess.distributeStateUpdates(ssc, stateUpdates);
         ssc.addStreamingListener(status);

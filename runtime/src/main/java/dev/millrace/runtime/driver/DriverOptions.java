@@ -5,12 +5,16 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * How a backend starts a driver: {@code --spec <file> [--attempt N] [--http-port P] [--address-file
- * F] [--supervisor-pid PID] [--executor-port E] [--executor-address-file G] [--fresh-checkpoint]},
- * the same flags on every backend.
+ * How a backend starts a driver: {@code --spec <file> [--attempt N] [--bind-address A] [--http-port
+ * P] [--address-file F] [--supervisor-pid PID] [--executor-port E] [--executor-address-file G]
+ * [--fresh-checkpoint]}, the same flags on every backend.
  *
  * @param spec the StreamingApp YAML file
  * @param attempt the driver attempt, counted by the backend from 1; reported in the status
+ * @param bindAddress the address the status endpoint and the executor port listen on: {@value
+ *     #LOOPBACK} unless the backend says otherwise, so that a driver on a developer's machine is
+ *     not reachable from the network; a backend whose executors or supervisor run on other hosts
+ *     (pods, YARN containers) passes {@code 0.0.0.0}
  * @param httpPort the port of the status endpoint; 0 picks a free one
  * @param addressFile where to write the endpoint's {@code host:port} once it listens, or null
  * @param supervisorPid a local supervisor's process id, or null: the driver stops gracefully when
@@ -26,12 +30,16 @@ import java.util.List;
 public record DriverOptions(
     Path spec,
     int attempt,
+    String bindAddress,
     int httpPort,
     Path addressFile,
     Long supervisorPid,
     int executorPort,
     Path executorAddressFile,
     boolean freshCheckpoint) {
+
+  /** Where a driver listens unless told otherwise: this machine only. */
+  public static final String LOOPBACK = "127.0.0.1";
 
   /**
    * Reads the options in {@code args}.
@@ -41,6 +49,7 @@ public record DriverOptions(
   public static DriverOptions parse(List<String> args) {
     Path spec = null;
     int attempt = 1;
+    String bindAddress = LOOPBACK;
     int httpPort = 0;
     Path addressFile = null;
     Long supervisorPid = null;
@@ -53,6 +62,7 @@ public record DriverOptions(
         case "--spec" -> spec = Path.of(value(args, i++, option));
         case "--attempt" ->
             attempt = number(value(args, i++, option), option, 1, Integer.MAX_VALUE);
+        case "--bind-address" -> bindAddress = value(args, i++, option);
         case "--http-port" -> httpPort = number(value(args, i++, option), option, 0, 65535);
         case "--address-file" -> addressFile = Path.of(value(args, i++, option));
         case "--supervisor-pid" ->
@@ -64,7 +74,8 @@ public record DriverOptions(
             throw new UsageException(
                 "unknown driver option "
                     + option
-                    + "; the options are --spec <file>, --attempt N, --http-port P,"
+                    + "; the options are --spec <file>, --attempt N, --bind-address A,"
+                    + " --http-port P,"
                     + " --address-file F, --supervisor-pid PID, --executor-port E,"
                     + " --executor-address-file G and --fresh-checkpoint");
       }
@@ -75,6 +86,7 @@ public record DriverOptions(
     return new DriverOptions(
         spec,
         attempt,
+        bindAddress,
         httpPort,
         addressFile,
         supervisorPid,

@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The driver's HTTP endpoint, on every interface: {@code GET /healthz} answers 200 {@code ok} while
- * the driver is starting or running and 503 otherwise; {@code GET /api/v1/status} answers the
- * {@link DriverStatus} report as JSON; anything else is 404.
+ * The driver's HTTP endpoint, on the address its backend chose ({@code --bind-address}): {@code GET
+ * /healthz} answers 200 {@code ok} while the driver is starting or running and 503 otherwise;
+ * {@code GET /api/v1/status} answers the {@link DriverStatus} report as JSON; anything else is 404.
  */
 final class StatusServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
@@ -33,12 +33,12 @@ final class StatusServer implements AutoCloseable {
   }
 
   /**
-   * Serves {@code status} on {@code port}, 0 for a free one.
+   * Serves {@code status} on {@code address}, port 0 for a free one.
    *
-   * @throws IOException if the port cannot be bound
+   * @throws IOException if the address cannot be bound
    */
-  static StatusServer start(int port, DriverStatus status) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+  static StatusServer start(InetSocketAddress address, DriverStatus status) throws IOException {
+    HttpServer server = HttpServer.create(address, 0);
     AtomicInteger ids = new AtomicInteger();
     ExecutorService threads =
         Executors.newFixedThreadPool(
@@ -90,6 +90,11 @@ final class StatusServer implements AutoCloseable {
   /** The port the endpoint listens on. */
   int port() {
     return server.getAddress().getPort();
+  }
+
+  /** The address and port the endpoint listens on. */
+  InetSocketAddress address() {
+    return server.getAddress();
   }
 
   /** Stops serving at once. */

@@ -78,8 +78,11 @@ public final class StatePartitionRecovery {
                 + Checkpointer.stateFile(index));
       }
       try {
-        // Parts the owners wrote are read for this partition alone.
-        snapshot = StateParts.resolve(codec.decode(bytes), store, codec, p -> p == partition);
+        // Parts the owners wrote are read for this partition alone, unless they were written
+        // with another partition count.
+        snapshot =
+            StateParts.resolvePartition(
+                codec.decode(bytes), store, codec, partition, state.partitioner().partitions());
         generation = candidate;
         break;
       } catch (CheckpointException e) {

@@ -56,13 +56,15 @@ public final class Transport implements AutoCloseable {
   }
 
   /**
-   * Listens on {@code port} of every interface (0 picks a free port) and hands each accepted
-   * connection to {@code handler}; returns the listening channel, whose close stops listening.
+   * Listens on {@code address} (port 0 picks a free port; the wildcard address every interface) and
+   * hands each accepted connection to {@code handler}; returns the listening channel, whose close
+   * stops listening.
    *
-   * @throws IOException if the port cannot be bound
+   * @throws IOException if the address cannot be bound
    * @throws InterruptedException if interrupted while binding
    */
-  public Channel listen(int port, MessageHandler handler) throws IOException, InterruptedException {
+  public Channel listen(InetSocketAddress address, MessageHandler handler)
+      throws IOException, InterruptedException {
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)
@@ -73,10 +75,10 @@ public final class Transport implements AutoCloseable {
             .childOption(ChannelOption.SO_KEEPALIVE, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
             .childHandler(initializer(handler));
-    ChannelFuture bound = bootstrap.bind(new InetSocketAddress(port)).await();
+    ChannelFuture bound = bootstrap.bind(address).await();
     if (!bound.isSuccess()) {
       throw new IOException(
-          "cannot listen on port " + port + ": " + bound.cause().getMessage(), bound.cause());
+          "cannot listen on " + address + ": " + bound.cause().getMessage(), bound.cause());
     }
     return bound.channel();
   }

@@ -61,6 +61,35 @@ class MillraceTest {
   }
 
   @Test
+  void runTakesTheAddressItsDriverListensOnAndSaysWhatOneLooksLike() {
+    assertEquals(78, run("run", "app.yaml", "--bind-address"));
+    assertTrue(err().contains("--bind-address needs an address"), err());
+    assertEquals(78, run("run", "app.yaml", "--bind"));
+    assertTrue(err().contains("[--bind-address A]"), err());
+  }
+
+  @Test
+  void aDriverWhoseBindAddressIsNoAddressIsABadConfiguration(@TempDir Path dir)
+      throws java.io.IOException {
+    Path spec = dir.resolve("app.yaml");
+    java.nio.file.Files.writeString(
+        spec,
+        """
+        apiVersion: millrace.dev/v1alpha1
+        kind: StreamingApp
+        metadata: {name: lines}
+        spec:
+          application: {mainClass: a.B}
+          batchInterval: 1s
+          checkpoint: {dir: %s}
+        """
+            .formatted(dir.resolve("checkpoint")));
+    assertEquals(
+        78, run("driver", "--spec", spec.toString(), "--bind-address", "no-such-host.invalid"));
+    assertTrue(err().contains("--bind-address no-such-host.invalid is not an address"), err());
+  }
+
+  @Test
   void aClassThatIsNoApplicationIsRefused() {
     assertEquals(78, run("app", "java.util.ArrayList"));
     assertTrue(err().contains("neither a StreamingApplication nor a class with a main"), err());

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.millrace.runtime.transport.Message;
 import dev.millrace.runtime.transport.Transport;
 import dev.millrace.runtime.transport.TransportOptions;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,7 +37,14 @@ class ExecutorRegistryTest {
 
   private ExecutorRegistry registry(int port, long epoch) throws Exception {
     ExecutorRegistry registry =
-        ExecutorRegistry.start(transport, port, "clicks", epoch, INTERVAL, TIMEOUT, clock);
+        ExecutorRegistry.start(
+            transport,
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+            "clicks",
+            epoch,
+            INTERVAL,
+            TIMEOUT,
+            clock);
     registry.addListener(log);
     return registry;
   }
@@ -108,7 +117,14 @@ class ExecutorRegistryTest {
       throws Exception {
     try (ExecutorRegistry registry =
             ExecutorRegistry.start(
-                transport, 0, "clicks", "cafe0001", 1, INTERVAL, TIMEOUT, clock);
+                transport,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                "clicks",
+                "cafe0001",
+                1,
+                INTERVAL,
+                TIMEOUT,
+                clock);
         TestingPeer stale = new TestingPeer(transport, registry.port());
         TestingPeer current = new TestingPeer(transport, registry.port());
         TestingPeer specless = new TestingPeer(transport, registry.port())) {

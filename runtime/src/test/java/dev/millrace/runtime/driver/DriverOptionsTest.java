@@ -15,13 +15,23 @@ class DriverOptionsTest {
   void theFlagsOfTheLaunchContractAreRead() {
     assertEquals(
         new DriverOptions(
-            Path.of("app.yaml"), 3, 4040, Path.of("/run/driver.address"), 777L, 0, null, true),
+            Path.of("app.yaml"),
+            3,
+            "0.0.0.0",
+            4040,
+            Path.of("/run/driver.address"),
+            777L,
+            0,
+            null,
+            true),
         DriverOptions.parse(
             List.of(
                 "--attempt",
                 "3",
                 "--spec",
                 "app.yaml",
+                "--bind-address",
+                "0.0.0.0",
                 "--http-port",
                 "4040",
                 "--address-file",
@@ -30,8 +40,17 @@ class DriverOptionsTest {
                 "777",
                 "--fresh-checkpoint")));
     assertEquals(
-        new DriverOptions(Path.of("app.yaml"), 1, 0, null, null, 0, null, false),
+        new DriverOptions(Path.of("app.yaml"), 1, "127.0.0.1", 0, null, null, 0, null, false),
         DriverOptions.parse(List.of("--spec", "app.yaml")));
+  }
+
+  @Test
+  void aDriverListensOnLoopbackUnlessItsBackendSaysOtherwise() {
+    assertEquals("127.0.0.1", DriverOptions.parse(List.of("--spec", "a.yaml")).bindAddress());
+    assertEquals(
+        "10.0.0.7",
+        DriverOptions.parse(List.of("--spec", "a.yaml", "--bind-address", "10.0.0.7"))
+            .bindAddress());
   }
 
   @Test

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.millrace.crds.launch.DriverStatusClient;
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.runtime.executor.TestingExecutorJvm;
+import dev.millrace.runtime.transport.ListeningSockets;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -148,6 +150,13 @@ class DriverProcessTest {
         DriverStatusReport withExecutor = driver.awaitStatus(address, r -> r.executorsReady() == 1);
         assertEquals("exec-1", withExecutor.executors().get(0).id());
         assertEquals(executor.pid(), withExecutor.executors().get(0).pid());
+        // Without --bind-address both servers, status and executors, are on loopback only.
+        List<InetSocketAddress> listening = ListeningSockets.of(driver.pid());
+        assertEquals(2, listening.size(), listening.toString());
+        assertTrue(
+            listening.stream().allMatch(a -> a.getAddress().isLoopbackAddress()),
+            listening.toString());
+        assertEquals(List.of(), ListeningSockets.of(executor.pid()), "an executor listens");
 
         executor.destroyForcibly();
 
@@ -156,6 +165,43 @@ class DriverProcessTest {
       } finally {
         executor.destroyForcibly();
       }
+      assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
+    }
+  }
+
+  @Test
+  void aDriverToldToBindEveryInterfaceListensOnThemAndIsReachedOnLoopbackFromThisMachine()
+      throws Exception {
+    Path spec =
+        new TestingSpec("lines", work.resolve("checkpoint").toUri().toString())
+            .jar(applicationJar().toUri().toString())
+            .args(work.resolve("in").toString(), work.resolve("out").toString())
+            .writeTo(work.resolve("app.yaml"));
+    Files.createDirectories(work.resolve("in"));
+    try (TestingDriverJvm driver =
+        TestingDriverJvm.start(
+            applicationFreeClassPath(),
+            work.resolve("driver.log"),
+            List.of(
+                "--spec",
+                spec.toString(),
+                "--bind-address",
+                "0.0.0.0",
+                "--address-file",
+                work.resolve("address").toString(),
+                "--executor-address-file",
+                work.resolve("executor-address").toString()))) {
+      String address = driver.awaitAddress(work.resolve("address"));
+      String executors = driver.awaitAddress(work.resolve("executor-address"));
+      driver.awaitStatus(address, r -> r.state().equals("RUNNING"));
+
+      assertTrue(address.startsWith("127.0.0.1:"), address);
+      assertTrue(executors.startsWith("127.0.0.1:"), executors);
+      List<InetSocketAddress> listening = ListeningSockets.of(driver.pid());
+      assertEquals(2, listening.size(), listening.toString());
+      assertTrue(
+          listening.stream().allMatch(a -> a.getAddress().isAnyLocalAddress()),
+          listening.toString());
       assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
     }
   }

@@ -10,6 +10,8 @@ import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.runtime.cli.ExitCode;
 import dev.millrace.streaming.Durations;
 import dev.millrace.streaming.StreamingContext;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,7 +77,7 @@ class StatusServerTest {
 
   @Test
   void theStatusFollowsTheBatchesCheckpointsAndStopOfARunningContext() throws Exception {
-    server = StatusServer.start(0, status);
+    server = StatusServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), status);
     // Seven records in every batch, for longer than the test runs.
     Queue<List<Integer>> queue = new ConcurrentLinkedQueue<>();
     IntStream.range(0, 1_000).forEach(i -> queue.add(List.of(1, 2, 3, 4, 5, 6, 7)));
@@ -126,7 +128,7 @@ class StatusServerTest {
 
   @Test
   void healthIsOkWhileStartingAndRunningAndUnavailableOnceStoppingOrStopped() throws Exception {
-    server = StatusServer.start(0, status);
+    server = StatusServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), status);
     assertEquals(200, get("/healthz").statusCode());
     assertEquals("ok\n", get("/healthz").body());
     status.started();
@@ -142,7 +144,7 @@ class StatusServerTest {
 
   @Test
   void anyOtherPathIsNotFound() throws Exception {
-    server = StatusServer.start(0, status);
+    server = StatusServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), status);
     assertEquals(404, get("/").statusCode());
     assertEquals(404, get("/api/v1/status/extra").statusCode());
     assertEquals(

@@ -10,6 +10,8 @@ import dev.millrace.runtime.cluster.ExecutorRegistry;
 import dev.millrace.runtime.transport.Transport;
 import dev.millrace.runtime.transport.TransportOptions;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,7 +33,7 @@ class ExecutorProcessTest {
         ExecutorRegistry registry =
             ExecutorRegistry.start(
                 transport,
-                0,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 "clicks",
                 1,
                 Duration.ofMillis(200),

@@ -58,12 +58,18 @@ class StatePartitionRecoveryTest {
    * everyOther}), each kept by batch time.
    */
   private static void define(StreamingContext ssc, Queue<List<String>> words, Outputs outputs) {
+    define(ssc, words, outputs, PARTITIONS);
+  }
+
+  /** As above, with the states in {@code partitions} partitions. */
+  private static void define(
+      StreamingContext ssc, Queue<List<String>> words, Outputs outputs, int partitions) {
     var ones = ssc.queueStream(words, true).mapToPair(w -> Pair.of(w, 1));
     keep(
         ones.updateStateByKey(
             (List<Integer> counts, Optional<Integer> total) ->
                 Optional.of(total.orElse(0) + counts.size()),
-            PARTITIONS),
+            partitions),
         outputs.totals());
     keep(
         ones.reduceByKeyAndWindow(
@@ -71,7 +77,7 @@ class StatePartitionRecoveryTest {
             (a, b) -> a - b,
             Durations.seconds(3),
             Durations.seconds(1),
-            PARTITIONS,
+            partitions,
             null),
         outputs.windows());
     keep(
@@ -80,7 +86,7 @@ class StatePartitionRecoveryTest {
             (a, b) -> a - b,
             Durations.seconds(3),
             Durations.seconds(2),
-            PARTITIONS,
+            partitions,
             null),
         outputs.everyOther());
   }
@@ -161,13 +167,18 @@ class StatePartitionRecoveryTest {
 
   /** The same application's graph, defined again as an executor would: no history. */
   private static StreamGraph executorGraph(long zeroTime) {
+    return executorGraph(zeroTime, PARTITIONS);
+  }
+
+  /** As above, its states in {@code partitions} partitions. */
+  private static StreamGraph executorGraph(long zeroTime, int partitions) {
     StreamingContext ssc =
         StreamingContext.builder()
             .master("local[2]")
             .appName("recovery")
             .batchInterval(Durations.seconds(1))
             .build();
-    define(ssc, new ArrayDeque<>(), new Outputs());
+    define(ssc, new ArrayDeque<>(), new Outputs(), partitions);
     StreamGraph graph = EngineAccess.graph(ssc);
     graph.start(zeroTime);
     graph.keepNoHistory();
@@ -184,9 +195,14 @@ class StatePartitionRecoveryTest {
    * batches).
    */
   private Map<Object, Object> recoverAll(long zeroTime, int which, long asOf) {
+    return recoverAll(zeroTime, which, asOf, PARTITIONS);
+  }
+
+  /** As above, by a build whose states have {@code partitions} partitions. */
+  private Map<Object, Object> recoverAll(long zeroTime, int which, long asOf, int partitions) {
     Map<Object, Object> all = new TreeMap<>();
-    for (int p = 0; p < PARTITIONS; p++) {
-      StreamGraph graph = executorGraph(zeroTime);
+    for (int p = 0; p < partitions; p++) {
+      StreamGraph graph = executorGraph(zeroTime, partitions);
       PartitionedState state =
           (PartitionedState)
               graph.nodes().stream()
@@ -273,6 +289,19 @@ class StatePartitionRecoveryTest {
     damagePartOne(zeroTime);
     // Partition 1 comes from generation 3 s and batches 4 s to 8 s instead.
     assertEquals(outputs.totals().get(8000L), recoverAll(zeroTime, 0, 8000), "after the fall back");
+  }
+
+  @Test
+  void partsWrittenByOwnersOfAnotherPartitionCountAreReadWholeByABuildWithMoreOrFewer()
+      throws Exception {
+    Outputs outputs = new Outputs();
+    long zeroTime = run(outputs);
+    ownersWroteTheRunningCount(zeroTime);
+
+    // The application restarted with millrace.default.parallelism raised or lowered: its keys
+    // lie in other parts than the ones of the same numbers.
+    assertEquals(outputs.totals().get(8000L), recoverAll(zeroTime, 0, 8000, PARTITIONS + 2));
+    assertEquals(outputs.totals().get(8000L), recoverAll(zeroTime, 0, 8000, PARTITIONS - 1));
   }
 
   @Test

@@ -10,6 +10,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.DataOutputStream;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
 import java.util.Map;
@@ -117,7 +119,9 @@ class MessageCodecTest {
   @Test
   void aConnectionSendingAnotherProtocolVersionIsClosed() throws Exception {
     try (Transport transport = new Transport("test", TransportOptions.defaults())) {
-      var server = transport.listen(0, (channel, message) -> {});
+      var server =
+          transport.listen(
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), (channel, message) -> {});
       int port = ((java.net.InetSocketAddress) server.localAddress()).getPort();
       try (Socket socket = new Socket("127.0.0.1", port)) {
         socket.setSoTimeout(5_000);

@@ -1,8 +1,8 @@
 package dev.millrace.runtime.backend.local;
 
 import dev.millrace.crds.ExecutorSpec;
-import dev.millrace.crds.SpecMemory;
 import dev.millrace.crds.StreamingApp;
+import dev.millrace.crds.launch.JvmHeap;
 import dev.millrace.crds.launch.LaunchArguments;
 import dev.millrace.crds.supervision.ExitReport;
 import dev.millrace.crds.supervision.FailureClass;
@@ -46,7 +46,7 @@ final class LocalProcess {
 
   /**
    * Starts attempt {@code attempt} of the application's driver, reading the spec in {@code
-   * specFile} and listening for executors on {@code executorPort}.
+   * specFile} and listening for executors on {@code executorPort}, on the options' bind address.
    *
    * @throws IOException if the process cannot be started
    */
@@ -66,6 +66,8 @@ final class LocalProcess {
         List.of(
             "--address-file",
             addressFile.toString(),
+            "--bind-address",
+            options.bindAddress(),
             "--executor-port",
             String.valueOf(executorPort),
             "--supervisor-pid",
@@ -80,7 +82,7 @@ final class LocalProcess {
 
   /**
    * Starts executor {@code executorId} of the application, registering with the driver on {@code
-   * executorPort} of this machine.
+   * executorPort} of this machine, at the address the driver listens on.
    *
    * @throws IOException if the process cannot be started
    */
@@ -94,7 +96,8 @@ final class LocalProcess {
       throws IOException {
     ExecutorSpec executor = app.getSpec().getExecutor();
     List<String> args =
-        LaunchArguments.executor(app, executorId, "127.0.0.1:" + executorPort, specFile.toString());
+        LaunchArguments.executor(
+            app, executorId, options.driverHost() + ":" + executorPort, specFile.toString());
     args.add("--supervisor-pid");
     args.add(String.valueOf(ProcessHandle.current().pid()));
     Process process =
@@ -121,7 +124,7 @@ final class LocalProcess {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(options.jvmOptions());
-    command.add("-Xmx" + heapMegabytes(memory) + "m");
+    command.add(JvmHeap.option(memory));
     command.add("-cp");
     command.add(options.classPath());
     command.add("dev.millrace.runtime.cli.Millrace");
@@ -144,14 +147,6 @@ final class LocalProcess {
       env.put(var.getName(), var.getValue() == null ? "" : var.getValue());
     }
     return env;
-  }
-
-  /**
-   * The heap for a container of {@code memory}: three quarters, leaving room for metaspace, thread
-   * stacks and direct buffers, as a container's memory limit would require.
-   */
-  static long heapMegabytes(String memory) {
-    return Math.max(64, SpecMemory.bytes(memory) * 3 / 4 / (1 << 20));
   }
 
   /** {@code driver-<attempt>} or the executor's id. */

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.backend.local;
 
+import dev.millrace.runtime.driver.DriverOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,6 +14,9 @@ import java.util.List;
  *     means {@code .millrace/<app name>} in the working directory
  * @param classPath the class path of the driver JVMs (the runtime and the application)
  * @param jvmOptions extra options for the driver JVMs, before the heap size taken from the spec
+ * @param bindAddress the address the driver listens on for its status and its executors: {@value
+ *     DriverOptions#LOOPBACK} by default, so that nothing of a development run is reachable from
+ *     the network; {@code 0.0.0.0} or an address of this machine opens it to other hosts
  * @param pollInterval how often the driver's status endpoint is read
  * @param progressInterval at most one batch progress line per this long (events always print)
  * @param out where progress lines go
@@ -22,6 +26,7 @@ public record LocalRunOptions(
     Path runDirectory,
     String classPath,
     List<String> jvmOptions,
+    String bindAddress,
     Duration pollInterval,
     Duration progressInterval,
     PrintStream out,
@@ -33,6 +38,7 @@ public record LocalRunOptions(
         null,
         System.getProperty("java.class.path"),
         List.of(),
+        DriverOptions.LOOPBACK,
         Duration.ofMillis(500),
         Duration.ofSeconds(5),
         System.out,
@@ -42,7 +48,14 @@ public record LocalRunOptions(
   /** These options with {@code runDirectory}. */
   public LocalRunOptions withRunDirectory(Path runDirectory) {
     return new LocalRunOptions(
-        runDirectory, classPath, jvmOptions, pollInterval, progressInterval, out, clock);
+        runDirectory,
+        classPath,
+        jvmOptions,
+        bindAddress,
+        pollInterval,
+        progressInterval,
+        out,
+        clock);
   }
 
   /** These options with {@code jvmOptions}. */
@@ -51,6 +64,20 @@ public record LocalRunOptions(
         runDirectory,
         classPath,
         List.copyOf(jvmOptions),
+        bindAddress,
+        pollInterval,
+        progressInterval,
+        out,
+        clock);
+  }
+
+  /** These options with the driver listening on {@code bindAddress}. */
+  public LocalRunOptions withBindAddress(String bindAddress) {
+    return new LocalRunOptions(
+        runDirectory,
+        classPath,
+        jvmOptions,
+        bindAddress,
         pollInterval,
         progressInterval,
         out,
@@ -60,12 +87,36 @@ public record LocalRunOptions(
   /** These options printing a batch line at most every {@code progressInterval}. */
   public LocalRunOptions withProgressInterval(Duration progressInterval) {
     return new LocalRunOptions(
-        runDirectory, classPath, jvmOptions, pollInterval, progressInterval, out, clock);
+        runDirectory,
+        classPath,
+        jvmOptions,
+        bindAddress,
+        pollInterval,
+        progressInterval,
+        out,
+        clock);
   }
 
   /** These options printing to {@code out}. */
   public LocalRunOptions withOut(PrintStream out) {
     return new LocalRunOptions(
-        runDirectory, classPath, jvmOptions, pollInterval, progressInterval, out, clock);
+        runDirectory,
+        classPath,
+        jvmOptions,
+        bindAddress,
+        pollInterval,
+        progressInterval,
+        out,
+        clock);
+  }
+
+  /**
+   * Where an executor on this machine finds a driver listening on {@link #bindAddress}: that
+   * address, or the loopback one when the driver listens on every interface.
+   */
+  String driverHost() {
+    return bindAddress.equals("0.0.0.0") || bindAddress.equals("::")
+        ? DriverOptions.LOOPBACK
+        : bindAddress;
   }
 }

@@ -12,6 +12,7 @@ import dev.millrace.crds.StreamingAppStatus;
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.launch.ExecutorReport;
 import dev.millrace.runtime.cli.ExitCode;
+import dev.millrace.runtime.transport.ListeningSockets;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.ByteArrayOutputStream;
@@ -69,6 +70,11 @@ class LocalRunTest {
     writeInputFiles(0, 6, expected);
     await("three completed batches", () -> batchesOf(run) >= 3, 60_000);
     long firstPid = driverPid(run);
+    // driver.memory 256Mi: the heap is half of it, the rest left for the JVM (JvmHeap).
+    // From /proc: ProcessHandle.Info leaves out the arguments of a command line this long.
+    List<String> arguments =
+        List.of(Files.readString(Path.of("/proc/" + firstPid + "/cmdline")).split("\0"));
+    assertTrue(arguments.contains("-Xmx128m"), "the driver's heap");
     ProcessHandle.of(firstPid).orElseThrow().destroyForcibly();
     await(
         "driver attempt 2 completing batches",
@@ -240,6 +246,21 @@ class LocalRunTest {
         "a progress line showing the state partitions",
         () -> printed().contains("executors 2/2 (state partitions "),
         60_000);
+    // The driver listens on loopback only, and its executors found it there; they listen on
+    // nothing.
+    List<InetSocketAddress> listening = ListeningSockets.of(driverPid(run));
+    assertEquals(2, listening.size(), listening.toString());
+    assertTrue(
+        listening.stream().allMatch(a -> a.getAddress().isLoopbackAddress()), listening.toString());
+    for (ExecutorReport executor : run.lastReport().orElseThrow().executors()) {
+      assertEquals(List.of(), ListeningSockets.of(executor.pid()), executor.id() + " listens");
+    }
+    // driver.cores 1, so the running totals have 1 partition: the driver says the second
+    // executor owns none and what to set.
+    assertTrue(
+        Files.readString(run.runDirectory().resolve("logs/driver-1.log"))
+            .contains("1 executor owns no state and only runs map tasks"),
+        "the driver's warning");
     // The one that owns state, so that its partitions must be rebuilt elsewhere.
     String owner = statePartitions(run, "exec-1") > 0 ? "exec-1" : "exec-2";
     ExecutorReport first = executor(run, owner);

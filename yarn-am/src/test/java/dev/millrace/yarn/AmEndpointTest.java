@@ -1,0 +1,117 @@
+package dev.millrace.yarn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The ApplicationMaster's endpoint on a real port, without YARN. */
+class AmEndpointTest {
+  private final AtomicInteger stops = new AtomicInteger();
+  private final StopToken token = StopToken.generate();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private AmEndpoint endpoint;
+
+  @AfterEach
+  void close() {
+    if (endpoint != null) {
+      endpoint.close();
+    }
+  }
+
+  @Test
+  void aStopWithoutTheTokenIsRefusedWith401AndSaysWhatToRun() throws Exception {
+    start(Optional.of(token));
+
+    HttpResponse<String> response = stop(null);
+
+    assertEquals(401, response.statusCode());
+    assertEquals(
+        "Bearer realm=\"millrace\"", response.headers().firstValue("WWW-Authenticate").get());
+    assertTrue(response.body().contains("millrace stop <application id>"), response.body());
+    assertTrue(response.body().contains("yarn application -kill"), response.body());
+    assertEquals(0, stops.get(), "the application was asked to stop");
+  }
+
+  @Test
+  void aStopWithAnotherTokenIsRefusedWith403() throws Exception {
+    start(Optional.of(token));
+
+    HttpResponse<String> response = stop(StopToken.generate().value());
+
+    assertEquals(403, response.statusCode());
+    assertTrue(response.body().contains("it presented another"), response.body());
+    assertEquals(401, stop(null, "Basic " + token.value()).statusCode());
+    assertEquals(0, stops.get(), "the application was asked to stop");
+  }
+
+  @Test
+  void aStopWithTheTokenStopsGracefully() throws Exception {
+    start(Optional.of(token));
+
+    HttpResponse<String> response = stop(token.value());
+
+    assertEquals(202, response.statusCode());
+    assertEquals("stopping gracefully\n", response.body());
+    assertEquals(1, stops.get());
+  }
+
+  @Test
+  void anApplicationMasterGivenNoTokenRefusesEveryStop() throws Exception {
+    start(Optional.empty());
+
+    HttpResponse<String> response = stop(token.value());
+
+    assertEquals(403, response.statusCode());
+    assertTrue(response.body().contains("was given none"), response.body());
+    assertEquals(0, stops.get());
+  }
+
+  @Test
+  void whatItReportsNeedsNoToken() throws Exception {
+    start(Optional.of(token));
+
+    HttpResponse<String> supervisor = get("/supervisor");
+
+    assertEquals(200, supervisor.statusCode());
+    assertEquals("Running, driver attempt 1\n", supervisor.body());
+  }
+
+  private void start(Optional<StopToken> stopToken) throws IOException {
+    endpoint =
+        AmEndpoint.start(
+            stops::incrementAndGet, stopToken, Optional::empty, () -> "Running, driver attempt 1");
+  }
+
+  private HttpResponse<String> stop(String token) throws Exception {
+    return stop(token, token == null ? null : "Bearer " + token);
+  }
+
+  private HttpResponse<String> stop(String token, String authorization) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + "/stop"))
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.noBody());
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
