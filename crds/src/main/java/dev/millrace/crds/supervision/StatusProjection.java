@@ -248,7 +248,7 @@ public final class StatusProjection {
     if (view.phase() == Phase.Running && !out.isEmpty()) {
       return new Verdict(
           false,
-          "InputOutage",
+          StatusChanges.INPUT_OUTAGE,
           out.stream().map(StatusProjection::describeOutage).collect(Collectors.joining("; "))
               + ". Batches run without this input until it is back: check that what it reads is up"
               + " and reachable (spec.healthCheck.maxInputOutage sets how long an outage may last"
@@ -300,7 +300,7 @@ public final class StatusProjection {
     if (!view.terminal() && fallingBehind != null) {
       return new Verdict(
           true,
-          "FallingBehind",
+          StatusChanges.FALLING_BEHIND,
           "the batches cannot keep up with the batch interval: "
               + fallingBehind.describe()
               + ". Every batch waits longer than the one before; make processing faster (more"

@@ -4,6 +4,7 @@ import dev.millrace.crds.SpecDurations;
 import dev.millrace.crds.StreamingAppStatus;
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.launch.InputReport;
+import dev.millrace.crds.supervision.StatusChanges;
 import dev.millrace.crds.supervision.SupervisorAction.GiveUp;
 import dev.millrace.crds.supervision.SupervisorAction.KillDriver;
 import dev.millrace.crds.supervision.SupervisorAction.LaunchDriver;
@@ -12,15 +13,12 @@ import dev.millrace.crds.supervision.SupervisorAction.RestartScheduled;
 import dev.millrace.crds.supervision.SupervisorAction.StopDriver;
 import dev.millrace.crds.supervision.SupervisorEvent.ExecutorExited;
 import dev.millrace.crds.supervision.SupervisorView;
-import io.fabric8.kubernetes.api.model.Condition;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -161,45 +159,9 @@ final class ProgressPrinter {
    * when it starts or stops falling behind.
    */
   void conditions(StreamingAppStatus before, StreamingAppStatus after) {
-    Optional<Condition> readyBefore = condition(before, "Ready");
-    Optional<Condition> readyAfter = condition(after, "Ready");
-    boolean outBefore = hasReason(readyBefore, INPUT_OUTAGE);
-    boolean outAfter = hasReason(readyAfter, INPUT_OUTAGE);
-    if (outAfter && !(outBefore && sameMessage(readyBefore, readyAfter))) {
-      line("not Ready: %s", readyAfter.get().getMessage());
-    } else if (outBefore && !outAfter && hasStatus(readyAfter, "True")) {
-      line("Ready again: every input delivers");
+    for (StatusChanges.Change change : StatusChanges.between(before, after)) {
+      line("%s", change.sentence());
     }
-    boolean behindBefore = hasReason(condition(before, "Degraded"), FALLING_BEHIND);
-    boolean behindAfter = hasReason(condition(after, "Degraded"), FALLING_BEHIND);
-    if (behindAfter && !behindBefore) {
-      line("falling behind: %s", condition(after, "Degraded").get().getMessage());
-    } else if (behindBefore && !behindAfter) {
-      line("keeps up again with the batch interval");
-    }
-  }
-
-  private static final String INPUT_OUTAGE = "InputOutage";
-  private static final String FALLING_BEHIND = "FallingBehind";
-
-  private static Optional<Condition> condition(StreamingAppStatus status, String type) {
-    if (status == null || status.getConditions() == null) {
-      return Optional.empty();
-    }
-    return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
-  }
-
-  private static boolean hasReason(Optional<Condition> condition, String reason) {
-    return condition.map(c -> reason.equals(c.getReason())).orElse(false);
-  }
-
-  private static boolean hasStatus(Optional<Condition> condition, String status) {
-    return condition.map(c -> status.equals(c.getStatus())).orElse(false);
-  }
-
-  // An outage's message names its inputs; the same inputs out again do not need a new line.
-  private static boolean sameMessage(Optional<Condition> a, Optional<Condition> b) {
-    return Objects.equals(a.map(Condition::getMessage), b.map(Condition::getMessage));
   }
 
   /** {@code " (state partitions 2+1+1)"}: how many partitions of keyed state each one owns. */
