@@ -35,6 +35,8 @@ final class LocalProcess {
   private final Process process;
   private final Path log;
   private final Path addressFile;
+  // Set before the first signal this supervisor sends, read by the JDK's exit callback thread.
+  private volatile boolean signalled;
 
   private LocalProcess(String name, int attempt, Process process, Path log, Path addressFile) {
     this.name = name;
@@ -193,26 +195,31 @@ final class LocalProcess {
 
   /** Completes with how the process ended, on a thread of the JDK's. */
   CompletableFuture<ExitReport> onExit() {
-    return process.onExit().thenApply(p -> classify(p.exitValue()));
+    return process.onExit().thenApply(p -> classify(p.exitValue(), signalled));
   }
 
   /** Asks the driver to stop gracefully: SIGTERM. */
   void terminate() {
+    signalled = true;
     process.destroy();
   }
 
   /** Ends the driver and every process it started: SIGKILL. */
   void kill() {
+    signalled = true;
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
   }
 
   /**
    * How a local driver's exit code reads to the Supervisor: the launch contract's codes, and the
-   * signals that end a process on this machine (a SIGKILL nobody here sent is the kernel's OOM
-   * killer or a user: the application's failure).
+   * signals that end a process on this machine. A SIGTERM or SIGKILL death is {@link
+   * FailureClass#REQUESTED} if this supervisor had signalled the process (a JVM still starting has
+   * no SIGTERM handler yet and dies of it); one nobody here sent is the kernel's OOM killer or a
+   * user: the application's failure. Any other code keeps its meaning even after a signal: a driver
+   * that exits 1 while stopping failed.
    */
-  static ExitReport classify(int code) {
+  static ExitReport classify(int code, boolean signalled) {
     String reason =
         switch (code) {
           case 0 -> "Completed";
@@ -225,6 +232,10 @@ final class LocalProcess {
           case SIGTERM_EXIT -> "Terminated";
           default -> "Error";
         };
-    return new ExitReport(code, reason, FailureClass.ofExitCode(code));
+    boolean bySignal = code == SIGKILL_EXIT || code == SIGTERM_EXIT;
+    return new ExitReport(
+        code,
+        reason,
+        bySignal && signalled ? FailureClass.REQUESTED : FailureClass.ofExitCode(code));
   }
 }

@@ -121,6 +121,23 @@ class LocalRunTest {
   }
 
   @Test
+  void aDriverWhoseLastBatchBreaksWhileStoppingIsReportedFailedNotSucceeded() throws Exception {
+    LocalRun run = prepare(writeSpec("break-on-stop", "gracefulStopTimeout: 30s"));
+    CompletableFuture<Integer> result = runInBackground(run);
+    await("the first batch", () -> batchesOf(run) >= 1, 60_000);
+
+    run.requestStop();
+
+    assertEquals(ExitCode.APPLICATION_FAILURE.code(), result.get(60, TimeUnit.SECONDS), printed());
+    assertEquals(Phase.Failed, run.view().phase(), printed());
+    assertEquals(1, run.view().lastExit().orElseThrow().code(), printed());
+    assertTrue(printed().contains("exited with code 1 (Error) while stopping"), printed());
+    assertFalse(printed().contains("Succeeded"), printed());
+    assertEquals(0, run.view().restartsTotal(), "a stop is never followed by a restart");
+    assertEquals(Phase.Failed, statusFile(run).getPhase());
+  }
+
+  @Test
   void hungDriverIsRestartedByTheHealthCheck() throws Exception {
     Path spec =
         writeSpec(

@@ -22,7 +22,10 @@ import java.util.Optional;
  *   <li>{@code crash}: its first batch fails, on every start;
  *   <li>{@code hang-once}: like {@code count}, but the first driver to see a batch with input
  *       blocks in its output forever (a marker file in the output directory records that it
- *       happened, so the next attempt does not).
+ *       happened, so the next attempt does not);
+ *   <li>{@code break-on-stop}: like {@code count}, but every batch takes 300 ms in its output, and
+ *       one that finds a graceful stop under way (SIGTERM) fails, as a last batch whose Hadoop
+ *       {@code chmod} a terminal's Ctrl-C killed did.
  * </ul>
  */
 public final class TestingSupervisedApp implements StreamingApplication {
@@ -47,6 +50,9 @@ public final class TestingSupervisedApp implements StreamingApplication {
             throw new IllegalStateException("TestingSupervisedApp crashes on purpose");
           });
     }
+    if (mode.equals("break-on-stop")) {
+      ones.count().foreachBatch(b -> breakIfStopping());
+    }
     if (mode.equals("hang-once")) {
       ones.count().foreachBatch(b -> hangOnceIfData(b.collect().get(0), output));
     }
@@ -55,6 +61,20 @@ public final class TestingSupervisedApp implements StreamingApplication {
             (List<Integer> values, Optional<Integer> total) ->
                 Optional.of(total.orElse(0) + values.size()))
         .saveAsTextFiles(output.resolve(TOTALS).toString(), SUFFIX);
+  }
+
+  private static void breakIfStopping() {
+    try {
+      // Long enough that a batch is always under way when the stop arrives.
+      Thread.sleep(300);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // The thread the driver's SIGTERM handler starts to stop gracefully.
+    if (Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals("millrace-signal-stop"))) {
+      throw new IllegalStateException("TestingSupervisedApp's last batch breaks while stopping");
+    }
   }
 
   private static void hangOnceIfData(long records, Path output) {
