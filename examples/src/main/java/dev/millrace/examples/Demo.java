@@ -3,6 +3,7 @@ package dev.millrace.examples;
 import dev.millrace.runtime.backend.local.LocalRun;
 import dev.millrace.runtime.backend.local.LocalRunOptions;
 import dev.millrace.runtime.cli.ExitCode;
+import dev.millrace.streaming.ConfigurationException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -201,13 +202,18 @@ public final class Demo {
       return 24;
     }
     if (args.length == 2 && args[0].equals("--files")) {
-      int n = Integer.parseInt(args[1]);
+      int n;
+      try {
+        n = Integer.parseInt(args[1]);
+      } catch (NumberFormatException e) {
+        throw new ConfigurationException("--files takes a number, got '" + args[1] + "'");
+      }
       if (n < 6) {
-        throw new IllegalArgumentException("--files must be at least 6, got " + n);
+        throw new ConfigurationException("--files must be at least 6, got " + n);
       }
       return n;
     }
-    throw new IllegalArgumentException(
+    throw new ConfigurationException(
         "unknown demo arguments " + List.of(args) + "; usage: millrace demo [--files N]");
   }
 

@@ -6,6 +6,7 @@ import dev.millrace.runtime.driver.DriverOptions;
 import dev.millrace.runtime.executor.Executor;
 import dev.millrace.runtime.executor.ExecutorOptions;
 import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
+import dev.millrace.streaming.ConfigurationException;
 import dev.millrace.streaming.StreamingApplication;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
@@ -96,14 +97,18 @@ public final class Millrace {
             throw new UsageException(
                 "unknown command '" + command + "'; run 'millrace help' to see the commands");
       };
-    } catch (UsageException
-        | DriverConfigurationException
-        | IllegalArgumentException
-        | IllegalStateException e) {
+    } catch (UsageException | DriverConfigurationException | ConfigurationException e) {
+      // Only Millrace's own checks, and an application's explicit ConfigurationException, are a
+      // bad configuration: a supervisor never restarts it.
       err.println("millrace: " + e.getMessage());
       return ExitCode.BAD_CONFIGURATION.code();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return ExitCode.APPLICATION_FAILURE.code();
+    } catch (RuntimeException | LinkageError e) {
+      // Whatever else fails, the application's code above all, may work on the next attempt.
+      err.println("millrace: " + args.get(0) + " failed: " + e);
+      e.printStackTrace(err);
       return ExitCode.APPLICATION_FAILURE.code();
     }
   }
@@ -146,11 +151,16 @@ public final class Millrace {
         System.err.println("millrace: " + className + " cannot resume: " + cause.getMessage());
         return ExitCode.CHECKPOINT_INCOMPATIBLE;
       }
-      if (cause instanceof IllegalArgumentException || cause instanceof UsageException) {
+      if (cause instanceof ConfigurationException || cause instanceof UsageException) {
         throw new UsageException(cause.getMessage());
       }
-      System.err.println("millrace: " + className + " failed: " + cause);
-      return ExitCode.APPLICATION_FAILURE;
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(className + ".main failed", cause);
     } catch (IllegalAccessException e) {
       throw new UsageException(className + ".main is not public");
     }

@@ -94,6 +94,23 @@ class MillraceTest {
   }
 
   @Test
+  void anExceptionFromAnApplicationsDefineIsAFailureWithItsStackTraceNotABadConfiguration() {
+    assertEquals(1, run("app", TestingUnreachableApplication.class.getName()));
+    assertTrue(
+        err().contains("millrace: app failed: java.lang.IllegalStateException: cannot reach"),
+        err());
+    assertTrue(
+        err().contains("\tat " + TestingUnreachableApplication.class.getName() + ".define("),
+        err());
+  }
+
+  @Test
+  void aConfigurationExceptionFromAnApplicationsDefineIsABadConfiguration() {
+    assertEquals(78, run("app", TestingRefusingApplication.class.getName()));
+    assertTrue(err().contains("millrace: usage: TestingRefusingApplication <port>"), err());
+  }
+
+  @Test
   void anInvalidMasterForAnApplicationIsABadConfiguration() {
     assertEquals(78, run("app", TestingApplication.class.getName(), "--master", "yarn"));
     assertTrue(err().contains("master 'yarn' is not supported"), err());
@@ -121,6 +138,25 @@ class MillraceTest {
             "millrace.checkpoint.dir=" + dir);
 
     assertEquals(65, code);
+  }
+
+  /** An application whose configuration service is down. */
+  public static final class TestingUnreachableApplication
+      implements dev.millrace.streaming.StreamingApplication {
+    @Override
+    public void define(dev.millrace.streaming.StreamingContext ssc, String[] args) {
+      throw new IllegalStateException("cannot reach the config service");
+    }
+  }
+
+  /** An application that refuses its arguments as a bad configuration. */
+  public static final class TestingRefusingApplication
+      implements dev.millrace.streaming.StreamingApplication {
+    @Override
+    public void define(dev.millrace.streaming.StreamingContext ssc, String[] args) {
+      throw new dev.millrace.streaming.ConfigurationException(
+          "usage: TestingRefusingApplication <port>");
+    }
   }
 
   /** A valid application for the CLI to load. */
