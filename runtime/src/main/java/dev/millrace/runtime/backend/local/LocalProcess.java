@@ -7,14 +7,17 @@ import dev.millrace.crds.launch.LaunchArguments;
 import dev.millrace.crds.supervision.ExitReport;
 import dev.millrace.crds.supervision.FailureClass;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -29,6 +32,17 @@ final class LocalProcess {
   private static final int SIGKILL_EXIT = 128 + 9;
 
   private static final int SIGTERM_EXIT = 128 + 15;
+
+  /**
+   * {@code setsid} (util-linux), which starts a driver or executor in a session and process group
+   * of its own, so that a terminal's Ctrl-C reaches only {@code millrace run}, which stops them
+   * with one SIGTERM, and not them nor what they fork (Hadoop's {@code chmod}, which a SIGINT
+   * killed mid-batch). The JDK cannot call setsid(2) itself. Without it (macOS), they stay in
+   * {@code millrace run}'s group: a Ctrl-C reaches them directly too, and they stop gracefully on
+   * it. A child of the JDK is never a process group leader, so setsid execs the JVM in place (no
+   * fork): the pid started is the JVM's.
+   */
+  static final Optional<Path> SETSID = findOnPath("setsid");
 
   private final String name;
   private final int attempt;
@@ -121,6 +135,7 @@ final class LocalProcess {
     Path log = log(runDirectory, name);
     Files.createDirectories(log.getParent());
     List<String> command = new ArrayList<>();
+    SETSID.ifPresent(setsid -> command.add(setsid.toString()));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(options.jvmOptions());
     command.add("-Xmx" + heapMegabytes(memory) + "m");
@@ -134,6 +149,15 @@ final class LocalProcess {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
     return builder.start();
+  }
+
+  private static Optional<Path> findOnPath(String program) {
+    String path = Objects.requireNonNullElse(System.getenv("PATH"), "/usr/bin:/bin");
+    return Arrays.stream(path.split(File.pathSeparator))
+        .filter(dir -> !dir.isEmpty())
+        .map(dir -> Path.of(dir, program))
+        .filter(Files::isExecutable)
+        .findFirst();
   }
 
   private static Path log(Path runDirectory, String name) {

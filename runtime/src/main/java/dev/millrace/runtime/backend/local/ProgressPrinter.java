@@ -45,6 +45,11 @@ final class ProgressPrinter {
     out.printf(
         "millrace run: supervising %s (checkpoint %s, run directory %s)%n",
         app, local.resource().getSpec().getCheckpoint().getDir(), local.runDirectory());
+    if (LocalProcess.SETSID.isEmpty()) {
+      out.println(
+          "millrace run: setsid (util-linux) is not installed, so the driver shares this"
+              + " terminal's process group: Ctrl-C reaches it directly too");
+    }
   }
 
   void launched(LocalProcess driver, LaunchDriver launch) {

@@ -2,9 +2,11 @@ package dev.millrace.runtime.backend.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.millrace.crds.Phase;
 import dev.millrace.crds.StreamingApp;
@@ -29,6 +31,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -407,6 +410,62 @@ class LocalRunTest {
     }
   }
 
+  @Test
+  void ctrlCInATerminalReachesOnlyMillraceRunWhichStopsTheDriverOnceAndReportsTheTruth()
+      throws Exception {
+    assumeTrue(LocalProcess.SETSID.isPresent(), "setsid (util-linux) is not installed");
+    Path spec =
+        writeSpec("count", "gracefulStopTimeout: 20s\n  executor: {instances: 1, memory: 256Mi}");
+    Path runDirectory = work.resolve("run");
+    // As a terminal starts a command: the leader of a process group of its own, the group that
+    // Ctrl-C's SIGINT goes to.
+    Process supervisor = startMillraceRun(spec, runDirectory, LocalProcess.SETSID.get().toString());
+    try {
+      await(
+          "a completed batch",
+          () -> !outputDirectories(TestingSupervisedApp.COUNTS).isEmpty(),
+          60_000);
+      long driverPid = Long.parseLong(Files.readString(runDirectory.resolve("driver.pid")).trim());
+      await("an executor process", () -> executorOf(supervisor, driverPid) != null, 60_000);
+      long executorPid = executorOf(supervisor, driverPid).pid();
+      long group = processGroup(supervisor.pid());
+      assertEquals(supervisor.pid(), group, "millrace run leads its own process group");
+      assertNotEquals(group, processGroup(driverPid), "the driver is in the terminal's group");
+      assertNotEquals(group, processGroup(executorPid), "the executor is in the terminal's group");
+
+      Process ctrlC = new ProcessBuilder("kill", "-INT", "--", "-" + group).inheritIO().start();
+      assertEquals(0, ctrlC.waitFor(), "kill -INT -" + group);
+
+      assertTrue(supervisor.waitFor(60, TimeUnit.SECONDS), "millrace run did not stop");
+      String log = Files.readString(work.resolve("supervisor.log"));
+      assertEquals(ExitCode.OK.code(), supervisor.exitValue(), log);
+      assertTrue(log.contains("driver attempt 1 exited with code 0 (Completed)"), log);
+      assertTrue(log.contains("supervised Succeeded: stopped on request"), log);
+      assertFalse(log.contains("exec-1 exited with code 130"), "SIGINT reached the executor");
+      String driverLog = Files.readString(runDirectory.resolve("logs/driver-1.log"));
+      assertEquals(
+          List.of("stop requested by SIGTERM"),
+          Pattern.compile("stop requested by SIG[A-Z]+")
+              .matcher(driverLog)
+              .results()
+              .map(MatchResult::group)
+              .toList(),
+          "the driver got exactly one graceful stop, SIGTERM from millrace run:\n" + driverLog);
+      assertFalse(driverLog.contains("SIGINT"), driverLog);
+      assertTrue(driverLog.contains("wrote its final checkpoint"), driverLog);
+    } finally {
+      supervisor.destroyForcibly();
+    }
+  }
+
+  /** The process group of process {@code pid}, from {@code /proc/<pid>/stat}. */
+  private static long processGroup(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+    // pid (comm) state ppid pgrp session …; comm may hold spaces and parentheses.
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[2]);
+  }
+
   /**
    * The process other than its driver {@code driverPid} that {@code supervisor} started, its one
    * executor; null before it has started it.
@@ -415,12 +474,16 @@ class LocalRunTest {
     return supervisor.descendants().filter(p -> p.pid() != driverPid).findFirst().orElse(null);
   }
 
-  /** {@code millrace run} as a process of its own, printing to {@code supervisor.log}. */
-  private Process startMillraceRun(Path spec, Path runDirectory) throws IOException {
-    List<String> command =
-        new java.util.ArrayList<>(
-            dev.millrace.streaming.TestingJvm.command(
-                System.getProperty("java.class.path"), dev.millrace.runtime.cli.Millrace.class));
+  /**
+   * {@code millrace run} as a process of its own, printing to {@code supervisor.log}, its command
+   * after {@code prefix} (e.g. {@code setsid}).
+   */
+  private Process startMillraceRun(Path spec, Path runDirectory, String... prefix)
+      throws IOException {
+    List<String> command = new java.util.ArrayList<>(List.of(prefix));
+    command.addAll(
+        dev.millrace.streaming.TestingJvm.command(
+            System.getProperty("java.class.path"), dev.millrace.runtime.cli.Millrace.class));
     command.addAll(List.of("run", spec.toString(), "--run-dir", runDirectory.toString()));
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
