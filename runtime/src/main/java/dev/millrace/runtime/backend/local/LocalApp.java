@@ -1,8 +1,12 @@
 package dev.millrace.runtime.backend.local;
 
 import dev.millrace.crds.StreamingApp;
+import dev.millrace.crds.validation.InvalidSpecException;
+import dev.millrace.crds.validation.SpecViolation;
 import dev.millrace.crds.validation.StreamingAppFiles;
 import dev.millrace.crds.validation.Target;
+import dev.millrace.runtime.driver.ApplicationCode;
+import dev.millrace.runtime.driver.DriverConfigurationException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A validated spec made ready for this machine: relative paths (the checkpoint directory, plain jar
@@ -28,14 +33,25 @@ final class LocalApp {
   /**
    * Reads and validates {@code specFile}; {@code runDirectory} {@code null} means {@code
    * .millrace/<name>} in the working directory.
+   *
+   * @throws InvalidSpecException if the spec is not valid, or names a jar on this machine that is
+   *     not there
    */
   static LocalApp load(Path specFile, Path runDirectory) {
     StreamingApp app = StreamingAppFiles.readValid(specFile, Target.LOCAL);
     Path base = specFile.toAbsolutePath().getParent();
     app.getSpec().getCheckpoint().setDir(resolve(base, app.getSpec().getCheckpoint().getDir()));
     List<String> jars = new ArrayList<>();
-    for (String jar : app.getSpec().getApplication().getJars()) {
-      jars.add(resolve(base, jar));
+    List<SpecViolation> missing = new ArrayList<>();
+    List<String> written = app.getSpec().getApplication().getJars();
+    for (int i = 0; i < written.size(); i++) {
+      String jar = resolve(base, written.get(i));
+      jars.add(jar);
+      missingJar(specFile, i, written.get(i), jar).ifPresent(missing::add);
+    }
+    if (!missing.isEmpty()) {
+      // Refused before any JVM starts, rather than by every driver attempt in turn.
+      throw new InvalidSpecException(specFile.toString(), missing);
     }
     app.getSpec().getApplication().setJars(jars);
     Path dir =
@@ -43,6 +59,30 @@ final class LocalApp {
             ? runDirectory.toAbsolutePath()
             : Path.of(".millrace", app.getMetadata().getName()).toAbsolutePath();
     return new LocalApp(app, dir);
+  }
+
+  /** A violation if jar {@code index}, {@code resolved} from {@code written}, is not a file. */
+  private static Optional<SpecViolation> missingJar(
+      Path specFile, int index, String written, String resolved) {
+    Optional<Path> local;
+    try {
+      local = ApplicationCode.localPathOf(resolved);
+    } catch (DriverConfigurationException e) {
+      return Optional.of(
+          new SpecViolation("spec.application.jars[" + index + "]", written, e.getMessage()));
+    }
+    if (local.isEmpty() || Files.isRegularFile(local.get())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new SpecViolation(
+            "spec.application.jars[" + index + "]",
+            written,
+            "is not a file on this machine (looked for "
+                + local.get()
+                + ", relative paths are read from the folder of "
+                + specFile.getFileName()
+                + "); build the jar (e.g. mvn package) or correct the path"));
   }
 
   /** {@code location} as written if it has a scheme, else a path resolved against {@code base}. */

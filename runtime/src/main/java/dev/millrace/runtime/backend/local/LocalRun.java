@@ -78,6 +78,8 @@ public final class LocalRun {
   // Fixed for the whole run, so executors find every driver attempt at the same address.
   private int executorPort;
   private long lastBatchTime = Long.MIN_VALUE;
+  // The attempt whose status address was printed last.
+  private int announcedAttempt;
   private volatile DriverStatusReport lastReport;
   private volatile SupervisorView view;
   private volatile boolean killRequested;
@@ -101,7 +103,8 @@ public final class LocalRun {
   /**
    * Reads, validates and resolves the spec in {@code specFile}; nothing is started yet.
    *
-   * @throws dev.millrace.crds.validation.InvalidSpecException if the spec is not valid
+   * @throws dev.millrace.crds.validation.InvalidSpecException if the spec is not valid, or names a
+   *     jar on this machine that is not there
    */
   public static LocalRun prepare(Path specFile, LocalRunOptions options) {
     return new LocalRun(LocalApp.load(specFile, options.runDirectory()), options);
@@ -222,12 +225,14 @@ public final class LocalRun {
 
   private void handle(SupervisorEvent event) {
     if (event instanceof ExecutorExited exited) {
-      progress.executorExited(exited);
+      LocalProcess executor = executors.get(exited.executorId());
+      progress.executorExited(exited, executor == null ? null : executor.log());
     }
     if (event instanceof DriverExited exited
         && driver != null
         && exited.attempt() == driver.attempt()) {
       lastExitTime = exited.at();
+      progress.driverExited(exited.attempt(), exited.exit(), driver.log());
     }
     List<SupervisorAction> actions = supervisor.on(event);
     for (SupervisorAction action : actions) {
@@ -367,7 +372,12 @@ public final class LocalRun {
     if (current == null || !current.isAlive()) {
       return;
     }
-    Optional<DriverStatusReport> report = current.statusAddress().flatMap(statusClient::poll);
+    Optional<String> address = current.statusAddress();
+    if (address.isPresent() && announcedAttempt != current.attempt()) {
+      announcedAttempt = current.attempt();
+      progress.statusAddress(current.attempt(), address.get());
+    }
+    Optional<DriverStatusReport> report = address.flatMap(statusClient::poll);
     if (report.isEmpty() || report.get().attempt() != current.attempt()) {
       return;
     }

@@ -83,6 +83,16 @@ class LocalRunTest {
     assertEquals(expected, sumOfSavedCounts(), "per-batch counts after the stop");
     assertEquals(expected, newestTotals(), "running totals restored from the checkpoint");
     assertTrue(printed().contains("code 137 (Killed)"), printed());
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      assertTrue(
+          Pattern.compile(
+                  "driver attempt "
+                      + attempt
+                      + " status: http://127\\.0\\.0\\.1:\\d+/api/v1/status")
+              .matcher(printed())
+              .find(),
+          "the status URL of attempt " + attempt + " is printed: " + printed());
+    }
     StreamingAppStatus status = statusFile(run);
     assertEquals(Phase.Succeeded, status.getPhase());
     assertEquals(1, status.getRestarts().getTotal());
@@ -121,6 +131,15 @@ class LocalRunTest {
         Files.readString(run.runDirectory().resolve("logs/driver-1.log"))
             .contains("crashes on purpose"),
         "the driver log says why it failed");
+    assertTrue(
+        Pattern.compile(
+                "driver attempt 1 exited with code 1 \\(Error\\): .*ERROR .*crashes on purpose.*"
+                    + " \\(full log: "
+                    + Pattern.quote(run.runDirectory().resolve("logs/driver-1.log").toString())
+                    + "\\)")
+            .matcher(printed())
+            .find(),
+        "the console says why the driver failed and where its log is: " + printed());
   }
 
   @Test
@@ -333,6 +352,35 @@ class LocalRunTest {
     String message = err.toString(StandardCharsets.UTF_8);
     assertEquals(ExitCode.BAD_CONFIGURATION.code(), code, message);
     assertTrue(message.contains("spec.executor.instances"), message);
+    assertFalse(Files.exists(runDirectory), "nothing was started or written");
+  }
+
+  @Test
+  void aLocalJarThatIsNotThereIsRefusedNamingItBeforeAnyProcessStarts() throws Exception {
+    Path spec = writeSpec("count", "");
+    Files.writeString(
+        spec,
+        Files.readString(spec)
+            .replace(
+                "    mainClass:",
+                "    jars: [build/my-app.jar, hdfs://nn:8020/apps/lib.jar]\n    mainClass:"));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Path runDirectory = work.resolve("run");
+
+    int code =
+        dev.millrace.runtime.cli.TestingCli.run(
+            List.of("run", spec.toString(), "--run-dir", runDirectory.toString()),
+            new PrintStream(printed, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    String message = err.toString(StandardCharsets.UTF_8);
+    assertEquals(ExitCode.BAD_CONFIGURATION.code(), code, message);
+    assertTrue(
+        message.contains(
+            "spec.application.jars[0]: build/my-app.jar is not a file on this machine (looked for "
+                + work.resolve("build/my-app.jar")),
+        message);
+    assertFalse(message.contains("lib.jar"), "a jar to fetch is the driver's to check: " + message);
     assertFalse(Files.exists(runDirectory), "nothing was started or written");
   }
 
