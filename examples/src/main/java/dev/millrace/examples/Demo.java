@@ -124,7 +124,10 @@ public final class Demo {
       out.printf(
           "MISMATCH: wrote %,d words; the per-batch counts add up to %,d and the running totals"
               + " to %,d. Logs: %s%n",
-          words, sum(saved), sum(totals), run.runDirectory().resolve("logs"));
+          words,
+          sum(saved),
+          sum(totals),
+          run.logDirectory().orElse(run.runDirectory().resolve("logs")));
       return ExitCode.APPLICATION_FAILURE.code();
     }
     out.printf(

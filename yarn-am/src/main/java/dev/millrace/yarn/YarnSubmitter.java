@@ -3,6 +3,7 @@ package dev.millrace.yarn;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.validation.StreamingAppFiles;
 import dev.millrace.crds.validation.Target;
+import dev.millrace.runtime.logs.RollingLog;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;

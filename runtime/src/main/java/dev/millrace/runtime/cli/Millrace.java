@@ -5,13 +5,16 @@ import dev.millrace.runtime.driver.DriverConfigurationException;
 import dev.millrace.runtime.driver.DriverOptions;
 import dev.millrace.runtime.executor.Executor;
 import dev.millrace.runtime.executor.ExecutorOptions;
+import dev.millrace.runtime.logs.LogLimits;
 import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
 import dev.millrace.streaming.ConfigurationException;
 import dev.millrace.streaming.StreamingApplication;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -70,10 +73,37 @@ public final class Millrace {
 
   private Millrace() {}
 
+  /**
+   * A system property naming a file this process logs into, rolled at the {@link LogLimits} of its
+   * environment: how {@code millrace run} starts its drivers and executors.
+   */
+  public static final String LOG_FILE_PROPERTY = "millrace.log.file";
+
   /** Runs the command and exits with its code. */
   public static void main(String[] args) {
+    String logFile = System.getProperty(LOG_FILE_PROPERTY);
+    if (logFile != null) {
+      logInto(Path.of(logFile));
+    }
     int code = run(Arrays.asList(args), System.out, System.err);
     System.exit(code);
+  }
+
+  /**
+   * Sends {@code System.out} and {@code System.err} into {@code file}, rolled. The process's own
+   * standard output and error go to the same file, for what the JVM writes before this runs.
+   */
+  private static void logInto(Path file) {
+    PrintStream log;
+    try {
+      log = LogLimits.of(System.getenv()).open(file.getParent(), file.getFileName().toString());
+    } catch (IOException | ConfigurationException e) {
+      System.err.println("millrace: cannot log into " + file + ": " + e.getMessage());
+      System.exit(ExitCode.BAD_CONFIGURATION.code());
+      return;
+    }
+    System.setOut(log);
+    System.setErr(log);
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err) {

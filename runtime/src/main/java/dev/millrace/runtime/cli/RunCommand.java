@@ -12,15 +12,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 import sun.misc.Signal;
 
 /**
- * {@code millrace run app.yaml [--run-dir DIR]}: the local backend. Ctrl-C or SIGTERM stops the
- * application gracefully (final checkpoint); a second one kills the driver at once.
+ * {@code millrace run app.yaml [--run-dir DIR] [--keep-runs N]}: the local backend. Ctrl-C or
+ * SIGTERM stops the application gracefully (final checkpoint); a second one kills the driver at
+ * once.
  */
 final class RunCommand {
+  static final String USAGE = "millrace run app.yaml [--run-dir DIR] [--keep-runs N]";
+
   private RunCommand() {}
+
+  /** The value of {@code --keep-runs}: a count from 1. */
+  private static int keptRuns(String value) {
+    if (value == null || !value.matches("[0-9]{1,9}") || Integer.parseInt(value) < 1) {
+      throw new UsageException(
+          "--keep-runs takes how many runs' logs to keep, at least 1, got " + value);
+    }
+    return Integer.parseInt(value);
+  }
 
   static int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
     Path spec = null;
     Path runDirectory = null;
+    int keptRuns = LocalRunOptions.DEFAULT_KEPT_RUNS;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       if (a.equals("--run-dir")) {
@@ -28,9 +41,10 @@ final class RunCommand {
           throw new UsageException("--run-dir needs a directory");
         }
         runDirectory = Path.of(args.get(++i));
+      } else if (a.equals("--keep-runs")) {
+        keptRuns = keptRuns(i + 1 < args.size() ? args.get(++i) : null);
       } else if (a.startsWith("--")) {
-        throw new UsageException(
-            "unknown option " + a + " for run; usage: millrace run app.yaml [--run-dir DIR]");
+        throw new UsageException("unknown option " + a + " for run; usage: " + USAGE);
       } else if (spec == null) {
         spec = Path.of(a);
       } else {
@@ -47,7 +61,11 @@ final class RunCommand {
     try {
       run =
           LocalRun.prepare(
-              spec, LocalRunOptions.defaults().withRunDirectory(runDirectory).withOut(out));
+              spec,
+              LocalRunOptions.defaults()
+                  .withRunDirectory(runDirectory)
+                  .withKeptRuns(keptRuns)
+                  .withOut(out));
     } catch (InvalidSpecException e) {
       err.println(e.getMessage());
       return ExitCode.BAD_CONFIGURATION.code();

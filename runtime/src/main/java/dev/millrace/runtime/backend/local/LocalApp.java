@@ -7,13 +7,18 @@ import dev.millrace.crds.validation.StreamingAppFiles;
 import dev.millrace.crds.validation.Target;
 import dev.millrace.runtime.driver.ApplicationCode;
 import dev.millrace.runtime.driver.DriverConfigurationException;
+import dev.millrace.runtime.logs.LogLimits;
+import dev.millrace.streaming.ConfigurationException;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -42,16 +47,19 @@ final class LocalApp {
     Path base = specFile.toAbsolutePath().getParent();
     app.getSpec().getCheckpoint().setDir(resolve(base, app.getSpec().getCheckpoint().getDir()));
     List<String> jars = new ArrayList<>();
-    List<SpecViolation> missing = new ArrayList<>();
+    List<SpecViolation> cannotRun = new ArrayList<>();
     List<String> written = app.getSpec().getApplication().getJars();
     for (int i = 0; i < written.size(); i++) {
       String jar = resolve(base, written.get(i));
       jars.add(jar);
-      missingJar(specFile, i, written.get(i), jar).ifPresent(missing::add);
+      missingJar(specFile, i, written.get(i), jar).ifPresent(cannotRun::add);
     }
-    if (!missing.isEmpty()) {
+    badLogLimits("spec.driver.env", app.getSpec().getDriver().getEnv()).ifPresent(cannotRun::add);
+    badLogLimits("spec.executor.env", app.getSpec().getExecutor().getEnv())
+        .ifPresent(cannotRun::add);
+    if (!cannotRun.isEmpty()) {
       // Refused before any JVM starts, rather than by every driver attempt in turn.
-      throw new InvalidSpecException(specFile.toString(), missing);
+      throw new InvalidSpecException(specFile.toString(), cannotRun);
     }
     app.getSpec().getApplication().setJars(jars);
     Path dir =
@@ -83,6 +91,21 @@ final class LocalApp {
                 + ", relative paths are read from the folder of "
                 + specFile.getFileName()
                 + "); build the jar (e.g. mvn package) or correct the path"));
+  }
+
+  /**
+   * A violation if the log limits a process gets from this environment and {@code env} of the
+   * spec's {@code field} are invalid.
+   */
+  private static Optional<SpecViolation> badLogLimits(String field, List<EnvVar> env) {
+    Map<String, String> environment = new HashMap<>(System.getenv());
+    environment.putAll(LocalProcess.environment(env));
+    try {
+      LogLimits.of(environment);
+      return Optional.empty();
+    } catch (ConfigurationException e) {
+      return Optional.of(new SpecViolation(field, "", e.getMessage()));
+    }
   }
 
   /** {@code location} as written if it has a scheme, else a path resolved against {@code base}. */

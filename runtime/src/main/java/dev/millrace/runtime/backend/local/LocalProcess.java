@@ -6,6 +6,7 @@ import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.launch.LaunchArguments;
 import dev.millrace.crds.supervision.ExitReport;
 import dev.millrace.crds.supervision.FailureClass;
+import dev.millrace.runtime.cli.Millrace;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.io.File;
 import java.io.IOException;
@@ -23,9 +24,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A driver attempt or an executor as an operating-system process: {@code java … Millrace driver
- * --spec …} or {@code java … Millrace executor --driver …}, its standard output and error appended
- * to {@code logs/<name>.log} in the run directory. SIGTERM asks it to stop gracefully; SIGKILL ends
- * it and anything it started.
+ * --spec …} or {@code java … Millrace executor --driver …}, logging into its file of the run's
+ * {@link RunLogs}, which it rolls itself ({@link Millrace#LOG_FILE_PROPERTY}), so its log goes on
+ * even if {@code millrace run} dies. SIGTERM asks it to stop gracefully; SIGKILL ends it and
+ * anything it started.
  */
 final class LocalProcess {
   /** 128 + the signal number, as a shell reports a process ended by a signal. */
@@ -62,7 +64,7 @@ final class LocalProcess {
 
   /**
    * Starts attempt {@code attempt} of the application's driver, reading the spec in {@code
-   * specFile} and listening for executors on {@code executorPort}.
+   * specFile}, listening for executors on {@code executorPort} and logging into {@code log}.
    *
    * @throws IOException if the process cannot be started
    */
@@ -73,6 +75,7 @@ final class LocalProcess {
       int executorPort,
       boolean freshCheckpoint,
       Path runDirectory,
+      Path log,
       LocalRunOptions options)
       throws IOException {
     Path addressFile = runDirectory.resolve("driver-" + attempt + ".address");
@@ -89,14 +92,13 @@ final class LocalProcess {
     Map<String, String> env = environment(app.getSpec().getDriver().getEnv());
     env.put("MILLRACE_DRIVER_ATTEMPT", String.valueOf(attempt));
     String name = "driver-" + attempt;
-    Process process =
-        start(name, app.getSpec().getDriver().getMemory(), args, env, runDirectory, options);
-    return new LocalProcess(name, attempt, process, log(runDirectory, name), addressFile);
+    Process process = start(app.getSpec().getDriver().getMemory(), args, env, log, options);
+    return new LocalProcess(name, attempt, process, log, addressFile);
   }
 
   /**
    * Starts executor {@code executorId} of the application, registering with the driver on {@code
-   * executorPort} of this machine.
+   * executorPort} of this machine and logging into {@code log}.
    *
    * @throws IOException if the process cannot be started
    */
@@ -105,7 +107,7 @@ final class LocalProcess {
       Path specFile,
       String executorId,
       int executorPort,
-      Path runDirectory,
+      Path log,
       LocalRunOptions options)
       throws IOException {
     ExecutorSpec executor = app.getSpec().getExecutor();
@@ -114,35 +116,25 @@ final class LocalProcess {
     args.add("--supervisor-pid");
     args.add(String.valueOf(ProcessHandle.current().pid()));
     Process process =
-        start(
-            executorId,
-            executor.getMemory(),
-            args,
-            environment(executor.getEnv()),
-            runDirectory,
-            options);
-    return new LocalProcess(executorId, 0, process, log(runDirectory, executorId), null);
+        start(executor.getMemory(), args, environment(executor.getEnv()), log, options);
+    return new LocalProcess(executorId, 0, process, log, null);
   }
 
   private static Process start(
-      String name,
-      String memory,
-      List<String> args,
-      Map<String, String> env,
-      Path runDirectory,
-      LocalRunOptions options)
+      String memory, List<String> args, Map<String, String> env, Path log, LocalRunOptions options)
       throws IOException {
-    Path log = log(runDirectory, name);
     Files.createDirectories(log.getParent());
     List<String> command = new ArrayList<>();
     SETSID.ifPresent(setsid -> command.add(setsid.toString()));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(options.jvmOptions());
     command.add("-Xmx" + heapMegabytes(memory) + "m");
+    command.add("-D" + Millrace.LOG_FILE_PROPERTY + "=" + log);
     command.add("-cp");
     command.add(options.classPath());
     command.add("dev.millrace.runtime.cli.Millrace");
     command.addAll(args);
+    // What the JVM writes before Millrace's main rolls the log, e.g. that the heap is too small.
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -160,11 +152,10 @@ final class LocalProcess {
         .findFirst();
   }
 
-  private static Path log(Path runDirectory, String name) {
-    return runDirectory.resolve("logs").resolve(name + ".log");
-  }
-
-  private static Map<String, String> environment(List<EnvVar> vars) {
+  /**
+   * The variables {@code vars} of a spec's {@code env}, as the process gets them on top of ours.
+   */
+  static Map<String, String> environment(List<EnvVar> vars) {
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar var : vars) {
       env.put(var.getName(), var.getValue() == null ? "" : var.getValue());

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.backend.local;
 
+import dev.millrace.streaming.ConfigurationException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,6 +18,8 @@ import java.util.List;
  * @param progressInterval at most one batch progress line per this long (events always print)
  * @param out where progress lines go
  * @param clock the time of the Supervisor's events
+ * @param keptRuns the logs of how many runs are kept in {@code logs/} of the run directory, the
+ *     current one included
  */
 public record LocalRunOptions(
     Path runDirectory,
@@ -25,7 +28,19 @@ public record LocalRunOptions(
     Duration pollInterval,
     Duration progressInterval,
     PrintStream out,
-    Clock clock) {
+    Clock clock,
+    int keptRuns) {
+
+  /** The logs of this many runs are kept unless {@code --keep-runs} says otherwise. */
+  public static final int DEFAULT_KEPT_RUNS = 10;
+
+  /** Requires the logs of at least this run to be kept. */
+  public LocalRunOptions {
+    if (keptRuns < 1) {
+      throw new ConfigurationException(
+          "the logs of at least 1 run must be kept (--keep-runs), got " + keptRuns);
+    }
+  }
 
   /** The defaults of the {@code millrace run} command: this JVM's class path, stdout. */
   public static LocalRunOptions defaults() {
@@ -36,13 +51,20 @@ public record LocalRunOptions(
         Duration.ofMillis(500),
         Duration.ofSeconds(5),
         System.out,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        DEFAULT_KEPT_RUNS);
+  }
+
+  /** These options keeping the logs of the newest {@code keptRuns} runs. */
+  public LocalRunOptions withKeptRuns(int keptRuns) {
+    return new LocalRunOptions(
+        runDirectory, classPath, jvmOptions, pollInterval, progressInterval, out, clock, keptRuns);
   }
 
   /** These options with {@code runDirectory}. */
   public LocalRunOptions withRunDirectory(Path runDirectory) {
     return new LocalRunOptions(
-        runDirectory, classPath, jvmOptions, pollInterval, progressInterval, out, clock);
+        runDirectory, classPath, jvmOptions, pollInterval, progressInterval, out, clock, keptRuns);
   }
 
   /** These options with {@code jvmOptions}. */
@@ -54,18 +76,19 @@ public record LocalRunOptions(
         pollInterval,
         progressInterval,
         out,
-        clock);
+        clock,
+        keptRuns);
   }
 
   /** These options printing a batch line at most every {@code progressInterval}. */
   public LocalRunOptions withProgressInterval(Duration progressInterval) {
     return new LocalRunOptions(
-        runDirectory, classPath, jvmOptions, pollInterval, progressInterval, out, clock);
+        runDirectory, classPath, jvmOptions, pollInterval, progressInterval, out, clock, keptRuns);
   }
 
   /** These options printing to {@code out}. */
   public LocalRunOptions withOut(PrintStream out) {
     return new LocalRunOptions(
-        runDirectory, classPath, jvmOptions, pollInterval, progressInterval, out, clock);
+        runDirectory, classPath, jvmOptions, pollInterval, progressInterval, out, clock, keptRuns);
   }
 }

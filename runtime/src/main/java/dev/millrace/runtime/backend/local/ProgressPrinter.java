@@ -44,10 +44,10 @@ final class ProgressPrinter {
     this.desiredExecutors = desiredExecutors;
   }
 
-  void starting(LocalApp local) {
+  void starting(LocalApp local, Path logs) {
     out.printf(
-        "millrace run: supervising %s (checkpoint %s, run directory %s)%n",
-        app, local.resource().getSpec().getCheckpoint().getDir(), local.runDirectory());
+        "millrace run: supervising %s (checkpoint %s, run directory %s, logs %s)%n",
+        app, local.resource().getSpec().getCheckpoint().getDir(), local.runDirectory(), logs);
     if (LocalProcess.SETSID.isEmpty()) {
       out.println(
           "millrace run: setsid (util-linux) is not installed, so the driver shares this"

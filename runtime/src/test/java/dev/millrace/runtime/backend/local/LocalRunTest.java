@@ -124,18 +124,17 @@ class LocalRunTest {
     assertEquals("True", degraded.getStatus());
     assertEquals("RestartLimit", degraded.getReason());
     assertEquals(1, status.getDriver().getLastExit().getCode());
-    try (Stream<Path> logs = Files.list(run.runDirectory().resolve("logs"))) {
+    try (Stream<Path> logs = Files.list(runLogs(run))) {
       assertEquals(3, logs.count(), "one driver log per attempt");
     }
     assertTrue(
-        Files.readString(run.runDirectory().resolve("logs/driver-1.log"))
-            .contains("crashes on purpose"),
+        Files.readString(runLogs(run).resolve("driver-1.log")).contains("crashes on purpose"),
         "the driver log says why it failed");
     assertTrue(
         Pattern.compile(
                 "driver attempt 1 exited with code 1 \\(Error\\): .*ERROR .*crashes on purpose.*"
                     + " \\(full log: "
-                    + Pattern.quote(run.runDirectory().resolve("logs/driver-1.log").toString())
+                    + Pattern.quote(runLogs(run).resolve("driver-1.log").toString())
                     + "\\)")
             .matcher(printed())
             .find(),
@@ -307,7 +306,7 @@ class LocalRunTest {
   /** Everything the executors of {@code run} logged. */
   private static String executorLogs(LocalRun run) throws IOException {
     StringBuilder all = new StringBuilder();
-    try (Stream<Path> logs = Files.list(run.runDirectory().resolve("logs"))) {
+    try (Stream<Path> logs = Files.list(runLogs(run))) {
       for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("exec-")).toList()) {
         all.append(Files.readString(log));
       }
@@ -324,6 +323,80 @@ class LocalRunTest {
         .filter(e -> e.id().equals(id))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no " + id + " in " + run.lastReport()));
+  }
+
+  @Test
+  void eachRunLogsIntoItsOwnDirectoryEveryProcessRollsItsLogAndOnlyTheNewestRunsAreKept()
+      throws Exception {
+    Path spec = writeSpec("count", "");
+    Files.writeString(
+        spec,
+        Files.readString(spec)
+            .replace(
+                "driver: {memory: 256Mi}",
+                "driver: {memory: 256Mi, env: [{name: MILLRACE_LOG_FILE_SIZE, value: 1Ki},"
+                    + " {name: MILLRACE_LOG_FILES, value: \"2\"}]}"));
+    List<Path> logDirectories = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      LocalRun run =
+          LocalRun.prepare(
+              spec,
+              LocalRunOptions.defaults()
+                  .withRunDirectory(work.resolve("run"))
+                  .withKeptRuns(2)
+                  .withJvmOptions(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"))
+                  .withOut(new PrintStream(printed, true, StandardCharsets.UTF_8)));
+      CompletableFuture<Integer> result = runInBackground(run);
+      await("run " + i + "'s first batch", () -> batchesOf(run) >= 1, 60_000);
+      run.requestStop();
+      assertEquals(ExitCode.OK.code(), result.get(60, TimeUnit.SECONDS), printed());
+      logDirectories.add(runLogs(run));
+      assertEquals(
+          List.of("driver-1.log"),
+          fileNames(runLogs(run)).stream().filter(n -> n.endsWith(".log")).toList(),
+          "this run's driver logs only");
+    }
+
+    try (Stream<Path> runs = Files.list(work.resolve("run/logs"))) {
+      assertEquals(logDirectories.subList(1, 3), runs.sorted().toList(), "the newest two runs");
+    }
+    List<String> newest = fileNames(logDirectories.get(2));
+    List<String> rolled =
+        newest.stream().filter(n -> n.matches("driver-1\\.log\\.\\d{5}")).toList();
+    assertTrue(
+        !rolled.isEmpty() && rolled.size() <= 2,
+        "rolled at 1 KiB, two rolled files kept: " + newest);
+    for (String name : newest) {
+      Path log = logDirectories.get(2).resolve(name);
+      assertTrue(
+          Files.size(log) <= 1024 || Files.readAllLines(log).size() == 1,
+          name + " grew past 1 KiB: " + Files.size(log));
+    }
+  }
+
+  @Test
+  void aCleanStopRemovesThePidAddressAndLockFilesAndKeepsTheRest() throws Exception {
+    LocalRun run = prepare(writeSpec("count", ""));
+    CompletableFuture<Integer> result = runInBackground(run);
+    await("the first batch", () -> batchesOf(run) >= 1, 60_000);
+    assertTrue(
+        fileNames(run.runDirectory())
+            .containsAll(List.of("driver.pid", "supervisor.pid", "driver-1.address", "run.lock")),
+        "" + fileNames(run.runDirectory()));
+
+    run.requestStop();
+
+    assertEquals(ExitCode.OK.code(), result.get(60, TimeUnit.SECONDS), printed());
+    assertEquals(
+        List.of("logs", "spec.yaml", "status.yaml"),
+        fileNames(run.runDirectory()),
+        "what is left of a run that ended");
+  }
+
+  private static List<String> fileNames(Path dir) throws IOException {
+    try (Stream<Path> all = Files.list(dir)) {
+      return all.map(p -> p.getFileName().toString()).sorted().toList();
+    }
   }
 
   @Test
@@ -385,6 +458,43 @@ class LocalRunTest {
   }
 
   @Test
+  void invalidLogLimitsOrRunsToKeepAreRefusedBeforeAnyProcessStarts() throws Exception {
+    Path spec = writeSpec("count", "");
+    Path runDirectory = work.resolve("run");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> run = List.of("run", spec.toString(), "--run-dir", runDirectory.toString());
+    PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+
+    List<String> keepNone = new java.util.ArrayList<>(run);
+    keepNone.addAll(List.of("--keep-runs", "0"));
+    assertEquals(
+        ExitCode.BAD_CONFIGURATION.code(),
+        dev.millrace.runtime.cli.TestingCli.run(
+            keepNone, out, new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("--keep-runs takes how many runs' logs"),
+        err.toString(StandardCharsets.UTF_8));
+
+    Files.writeString(
+        spec,
+        Files.readString(spec)
+            .replace(
+                "driver: {memory: 256Mi}",
+                "driver: {memory: 256Mi, env: [{name: MILLRACE_LOG_FILE_SIZE, value: lots}]}"));
+    err.reset();
+    assertEquals(
+        ExitCode.BAD_CONFIGURATION.code(),
+        dev.millrace.runtime.cli.TestingCli.run(
+            run, out, new PrintStream(err, true, StandardCharsets.UTF_8)));
+    String message = err.toString(StandardCharsets.UTF_8);
+    assertTrue(
+        message.contains(
+            "spec.driver.env: MILLRACE_LOG_FILE_SIZE=lots is not a log file size; write e.g."),
+        message);
+    assertFalse(Files.exists(runDirectory), "nothing was started or written");
+  }
+
+  @Test
   void aDriverAndAnExecutorWhoseSupervisorIsKilledStopByThemselvesAndANewRunTakesOver()
       throws Exception {
     Path spec =
@@ -404,20 +514,23 @@ class LocalRunTest {
 
       supervisor.destroyForcibly();
       supervisor.waitFor(30, TimeUnit.SECONDS);
+      assertTrue(
+          fileNames(runDirectory).containsAll(List.of("driver.pid", "supervisor.pid", "run.lock")),
+          "a supervisor killed leaves its files: " + fileNames(runDirectory));
       long killedAt = System.nanoTime();
       executor.onExit().get(30, TimeUnit.SECONDS);
       long executorGoneMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
       assertTrue(
           executorGoneMs < 5_000, "the executor outlived its supervisor by " + executorGoneMs);
       assertTrue(
-          Files.readString(runDirectory.resolve("logs/exec-1.log"))
+          Files.readString(onlyRunLogs(runDirectory).resolve("exec-1.log"))
               .contains("stopping so that no executor runs unsupervised"));
       ProcessHandle driver = ProcessHandle.of(driverPid).orElse(null);
       if (driver != null) {
         driver.onExit().get(30, TimeUnit.SECONDS);
       }
       assertTrue(
-          Files.readString(runDirectory.resolve("logs/driver-1.log"))
+          Files.readString(onlyRunLogs(runDirectory).resolve("driver-1.log"))
               .contains("stopping gracefully so that no driver runs unsupervised"));
 
       LocalRun next = prepare(spec);
@@ -425,6 +538,9 @@ class LocalRunTest {
       await("the new run's first batch", () -> batchesOf(next) >= 1, 60_000);
       next.requestStop();
       assertEquals(ExitCode.OK.code(), result.get(60, TimeUnit.SECONDS), printed());
+      assertFalse(
+          fileNames(runDirectory).contains("run.lock"),
+          "the run that took over removed the files: " + fileNames(runDirectory));
     } finally {
       supervisor.destroyForcibly();
     }
@@ -451,7 +567,7 @@ class LocalRunTest {
       assertFalse(driver.isAlive(), "the driver outlived its supervisor");
       assertTrue(log.contains("exited with code 0 (Completed)"), log);
       assertTrue(
-          Files.readString(runDirectory.resolve("logs/driver-1.log"))
+          Files.readString(onlyRunLogs(runDirectory).resolve("driver-1.log"))
               .contains("wrote its final checkpoint"));
     } finally {
       supervisor.destroyForcibly();
@@ -490,7 +606,7 @@ class LocalRunTest {
       assertTrue(log.contains("driver attempt 1 exited with code 0 (Completed)"), log);
       assertTrue(log.contains("supervised Succeeded: stopped on request"), log);
       assertFalse(log.contains("exec-1 exited with code 130"), "SIGINT reached the executor");
-      String driverLog = Files.readString(runDirectory.resolve("logs/driver-1.log"));
+      String driverLog = Files.readString(onlyRunLogs(runDirectory).resolve("driver-1.log"));
       assertEquals(
           List.of("stop requested by SIGTERM"),
           Pattern.compile("stop requested by SIG[A-Z]+")
@@ -537,6 +653,20 @@ class LocalRunTest {
         .redirectErrorStream(true)
         .redirectOutput(work.resolve("supervisor.log").toFile())
         .start();
+  }
+
+  /** The directory of the logs of {@code run}, {@code logs/<start>} in its run directory. */
+  private static Path runLogs(LocalRun run) {
+    return run.logDirectory().orElseThrow(() -> new AssertionError("the run has not started"));
+  }
+
+  /** The log directory of the one run {@code runDirectory} has seen. */
+  private static Path onlyRunLogs(Path runDirectory) throws IOException {
+    try (Stream<Path> runs = Files.list(runDirectory.resolve("logs"))) {
+      List<Path> all = runs.toList();
+      assertEquals(1, all.size(), "the logs of one run: " + all);
+      return all.get(0);
+    }
   }
 
   /** The status {@code millrace run} wrote to {@code status.yaml} in the run directory. */
