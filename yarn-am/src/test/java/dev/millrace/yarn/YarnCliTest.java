@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** The command line's own refusals, which need no cluster. */
 class YarnCliTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
@@ -19,7 +20,7 @@ class YarnCliTest {
         List.of(args),
         new YarnConfiguration(),
         List.of(),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -36,6 +37,23 @@ class YarnCliTest {
     assertTrue(
         err.toString(StandardCharsets.UTF_8).contains("application_1700000000000_0001"),
         err::toString);
+  }
+
+  @Test
+  void submitStatusAndStopPrintTheirOwnHelpWithoutACluster() {
+    for (String command : List.of("submit", "status", "stop")) {
+      for (String help : List.of("--help", "-h")) {
+        out.reset();
+        assertEquals(0, run(command, help), command + " " + help);
+        assertTrue(
+            out.toString(StandardCharsets.UTF_8).startsWith("usage: millrace " + command + " "),
+            out::toString);
+      }
+    }
+    out.reset();
+    assertEquals(0, run("help"));
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8).contains("  stop <application id>"), out::toString);
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@code millrace} command: runs the demo, the examples, any streaming application in this
@@ -25,51 +26,6 @@ import java.util.List;
  */
 public final class Millrace {
   static final String EXAMPLES_PACKAGE = "dev.millrace.examples.";
-
-  private static final String USAGE =
-      """
-      usage: millrace <command> [options]
-
-      commands:
-        run app.yaml [--run-dir DIR]   run and supervise a StreamingApp spec with driver
-                                       processes on this machine: restarts from the checkpoint
-                                       per its restartPolicy; Ctrl-C stops it gracefully
-        demo [--files N]               a supervised word count that writes its own input, is
-                                       killed with SIGKILL once and recovers with exact output
-        example <Name> [options] [--] [args]
-                                       run an example, e.g. NetworkWordCount localhost 9999
-        app <class> [options] [--] [args]
-                                       run your StreamingApplication class from the classpath
-        driver --spec <file> [--attempt N] [--http-port P] [--address-file F]
-               [--executor-port E] [--executor-address-file G] [--supervisor-pid PID]
-               [--fresh-checkpoint]
-                                       run the StreamingApp in <file> as its driver, as every
-                                       backend starts it; serves GET /healthz and /api/v1/status
-                                       on port P (default: a free one), whose host:port goes to F;
-                                       accepts executors on port E (default: a free one), whose
-                                       host:port goes to G; the attempt N is the driver epoch;
-                                       stops gracefully when process PID ends; with
-                                       --fresh-checkpoint, first moves the checkpoint aside
-        executor --driver <host:port> --app <name> [--spec <file>] [--id exec-1] [--cores N]
-                 [--memory 1Gi] [--driver-timeout 5m] [--supervisor-pid PID]
-                                       register with the driver at host:port (its executor
-                                       address) and heartbeat; re-register when it restarts;
-                                       with the driver's spec <file>, run the map side of its
-                                       shuffles and own partitions of its keyed state; exit 1
-                                       when no driver answers for the timeout,
-                                       0 when process PID ends
-        help                           show this help
-
-      options for example and app:
-        --master local[N]              task threads in this process (default local[2])
-        --batch-interval 1s            batch interval: 200ms, 1s, 1m (default 1s)
-        --conf key=value               an engine setting, e.g. millrace.default.parallelism=4
-
-      examples: NetworkWordCount, StatefulNetworkWordCount, WindowedNetworkWordCount,
-                FileWordCount, Demo
-      exit codes: 0 stopped or finished, 1 application failed, 65 incompatible checkpoint,
-                  78 bad command line or configuration
-      """;
 
   private Millrace() {}
 
@@ -107,13 +63,19 @@ public final class Millrace {
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err) {
-    if (args.isEmpty() || args.get(0).equals("help") || args.get(0).equals("--help")) {
-      out.print(USAGE);
-      return args.isEmpty() ? ExitCode.BAD_CONFIGURATION.code() : ExitCode.OK.code();
+    if (args.isEmpty()) {
+      err.print(Subcommand.overview());
+      return ExitCode.BAD_CONFIGURATION.code();
+    }
+    String command = args.get(0);
+    List<String> rest = args.subList(1, args.size());
+    if (command.equals("help") || isHelp(command)) {
+      return help(rest.isEmpty() ? null : rest.get(0), out, err);
+    }
+    if (asksForHelp(rest)) {
+      return help(command, out, err);
     }
     try {
-      String command = args.get(0);
-      List<String> rest = args.subList(1, args.size());
       return switch (command) {
         case "demo" -> runMain(EXAMPLES_PACKAGE + "Demo", rest).code();
         case "example" ->
@@ -123,6 +85,14 @@ public final class Millrace {
         case "run" -> RunCommand.run(rest, out, err);
         case "driver" -> new Driver(DriverOptions.parse(rest)).run().code();
         case "executor" -> new Executor(ExecutorOptions.parse(rest)).run().code();
+        case "submit", "status", "stop" ->
+            throw new UsageException(
+                command
+                    + " runs on YARN through bin/millrace (dev.millrace.yarn.YarnCli of"
+                    + " millrace-yarn-am, with HADOOP_CONF_DIR on its class path): run"
+                    + " 'bin/millrace "
+                    + command
+                    + " --help'");
         default ->
             throw new UsageException(
                 "unknown command '" + command + "'; run 'millrace help' to see the commands");
@@ -141,6 +111,40 @@ public final class Millrace {
       e.printStackTrace(err);
       return ExitCode.APPLICATION_FAILURE.code();
     }
+  }
+
+  /** Prints the help of {@code command}, or of every command if it is null; 0 if it exists. */
+  private static int help(String command, PrintStream out, PrintStream err) {
+    if (command == null) {
+      out.print(Subcommand.overview());
+      return ExitCode.OK.code();
+    }
+    Optional<Subcommand> known = Subcommand.named(command);
+    if (known.isEmpty()) {
+      err.println("millrace: unknown command '" + command + "'; run 'millrace help' to see them");
+      return ExitCode.BAD_CONFIGURATION.code();
+    }
+    out.print(known.get().help());
+    return ExitCode.OK.code();
+  }
+
+  /**
+   * Whether {@code args}, before a {@code --} that hands the rest to an application, ask for help.
+   */
+  public static boolean asksForHelp(List<String> args) {
+    for (String arg : args) {
+      if (arg.equals("--")) {
+        return false;
+      }
+      if (isHelp(arg)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isHelp(String arg) {
+    return arg.equals("--help") || arg.equals("-h");
   }
 
   private static String requireName(List<String> rest, String command) {

@@ -39,6 +39,52 @@ class MillraceTest {
   }
 
   @Test
+  void everyCommandPrintsItsOwnHelpOnHelpOrHAndExitsZero() {
+    for (String command :
+        List.of(
+            "run", "demo", "example", "app", "driver", "executor", "submit", "status", "stop")) {
+      for (List<String> asking :
+          List.of(
+              List.of(command, "--help"),
+              List.of(command, "-h"),
+              List.of(command, "x.yaml", "--master", "local[2]", "--help"),
+              List.of("help", command))) {
+        out.reset();
+        assertEquals(0, run(asking.toArray(String[]::new)), asking + ": " + err());
+        assertTrue(
+            out.toString(StandardCharsets.UTF_8).startsWith("usage: millrace " + command + " "),
+            asking + ": " + out.toString(StandardCharsets.UTF_8));
+      }
+    }
+    assertEquals(78, run("help", "frobnicate"));
+    assertTrue(err().contains("unknown command 'frobnicate'"), err());
+  }
+
+  @Test
+  void helpListsEveryCommandTheYarnOnesToo() {
+    assertEquals(0, run("-h"));
+    String help = out.toString(StandardCharsets.UTF_8);
+    for (String command :
+        List.of(
+            "run", "demo", "example", "app", "driver", "executor", "submit", "status", "stop")) {
+      assertTrue(help.contains("\n  " + command + " "), command + " is not listed:\n" + help);
+    }
+    assertTrue(help.contains("75 checkpoint held by another driver"), help);
+  }
+
+  @Test
+  void helpAfterADoubleDashIsTheApplicationsArgument() {
+    assertEquals(1, run("app", TestingUnreachableApplication.class.getName(), "--", "--help"));
+    assertTrue(err().contains("cannot reach the config service"), err());
+  }
+
+  @Test
+  void theYarnCommandsRunByTheLauncherSayHowToReachThem() {
+    assertEquals(78, run("submit", "--master", "yarn", "app.yaml"));
+    assertTrue(err().contains("run 'bin/millrace submit --help'"), err());
+  }
+
+  @Test
   void noCommandOrAnUnknownOneIsABadConfiguration() {
     assertEquals(78, run());
     assertEquals(78, run("frobnicate"));
