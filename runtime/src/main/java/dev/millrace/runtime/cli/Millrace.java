@@ -6,14 +6,9 @@ import dev.millrace.runtime.driver.DriverOptions;
 import dev.millrace.runtime.executor.Executor;
 import dev.millrace.runtime.executor.ExecutorOptions;
 import dev.millrace.runtime.logs.LogLimits;
-import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
 import dev.millrace.streaming.ConfigurationException;
-import dev.millrace.streaming.StreamingApplication;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -25,8 +20,6 @@ import java.util.Optional;
  * follow {@link ExitCode}.
  */
 public final class Millrace {
-  static final String EXAMPLES_PACKAGE = "dev.millrace.examples.";
-
   private Millrace() {}
 
   /**
@@ -77,11 +70,9 @@ public final class Millrace {
     }
     try {
       return switch (command) {
-        case "demo" -> runMain(EXAMPLES_PACKAGE + "Demo", rest).code();
-        case "example" ->
-            runClass(EXAMPLES_PACKAGE + requireName(rest, "example"), rest.subList(1, rest.size()))
-                .code();
-        case "app" -> runClass(requireName(rest, "app"), rest.subList(1, rest.size())).code();
+        case "demo" -> AppCommand.demo(rest).code();
+        case "example" -> AppCommand.example(rest).code();
+        case "app" -> AppCommand.app(rest).code();
         case "run" -> RunCommand.run(rest, out, err);
         case "driver" -> new Driver(DriverOptions.parse(rest)).run().code();
         case "executor" -> new Executor(ExecutorOptions.parse(rest)).run().code();
@@ -145,79 +136,5 @@ public final class Millrace {
 
   private static boolean isHelp(String arg) {
     return arg.equals("--help") || arg.equals("-h");
-  }
-
-  private static String requireName(List<String> rest, String command) {
-    if (rest.isEmpty()) {
-      throw new UsageException(
-          command + " needs a class name; run 'millrace help' to see an example");
-    }
-    return rest.get(0);
-  }
-
-  private static ExitCode runClass(String className, List<String> args)
-      throws InterruptedException {
-    Class<?> type = load(className);
-    if (StreamingApplication.class.isAssignableFrom(type)) {
-      StreamingApplication app = instantiate(type);
-      return ApplicationRunner.run(app, type.getSimpleName(), RunOptions.parse(args));
-    }
-    return runMain(className, args);
-  }
-
-  private static ExitCode runMain(String className, List<String> args) {
-    Method main;
-    try {
-      main = load(className).getMethod("main", String[].class);
-    } catch (NoSuchMethodException e) {
-      throw new UsageException(
-          className + " is neither a StreamingApplication nor a class with a main method");
-    }
-    if (!Modifier.isStatic(main.getModifiers())) {
-      throw new UsageException(className + ".main must be static");
-    }
-    try {
-      main.invoke(null, (Object) args.toArray(String[]::new));
-      return ExitCode.OK;
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof CheckpointIncompatibleException) {
-        System.err.println("millrace: " + className + " cannot resume: " + cause.getMessage());
-        return ExitCode.CHECKPOINT_INCOMPATIBLE;
-      }
-      if (cause instanceof ConfigurationException || cause instanceof UsageException) {
-        throw new UsageException(cause.getMessage());
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw new IllegalStateException(className + ".main failed", cause);
-    } catch (IllegalAccessException e) {
-      throw new UsageException(className + ".main is not public");
-    }
-  }
-
-  private static Class<?> load(String className) {
-    try {
-      return Class.forName(className);
-    } catch (ClassNotFoundException e) {
-      throw new UsageException(
-          "class "
-              + className
-              + " is not on the classpath. Examples ship in millrace-examples (bin/millrace puts"
-              + " them on the classpath); your own application's jar must be on the classpath too");
-    }
-  }
-
-  private static StreamingApplication instantiate(Class<?> type) {
-    try {
-      return (StreamingApplication) type.getDeclaredConstructor().newInstance();
-    } catch (ReflectiveOperationException e) {
-      throw new UsageException(
-          type.getName() + " needs a public no-argument constructor to be run: " + e);
-    }
   }
 }

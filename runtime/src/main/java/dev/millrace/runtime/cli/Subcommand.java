@@ -31,10 +31,10 @@ public enum Subcommand {
       """
       run an example in this process, e.g. example NetworkWordCount localhost 9999"""),
   APP(
-      "app <class> [options] [--] [args]",
+      "app [--jars a.jar,b.jar] <class> [options] [--] [args]",
       """
-      run your StreamingApplication (or a class with a main method) from the class path in
-      this process"""),
+      run your StreamingApplication (or a class with a main method) in this process, loaded
+      from the jars given (paths, file://, hdfs:// or s3a:// URIs) and the class path"""),
   DRIVER(
       """
       driver --spec <file> [--attempt N] [--http-port P] [--address-file F]

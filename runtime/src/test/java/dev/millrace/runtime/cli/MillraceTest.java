@@ -10,6 +10,7 @@ import dev.millrace.streaming.Durations;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,92 @@ class MillraceTest {
     assertTrue(err().contains("millrace: spec file " + spec + " does not exist"), err());
     assertEquals(78, run("driver"));
     assertTrue(err().contains("driver needs --spec <file>"), err());
+  }
+
+  @Test
+  void anApplicationFromTheUsersOwnJarRunsWithItsClassesFromTheJar(@TempDir Path dir)
+      throws Exception {
+    Path jar =
+        dev.millrace.runtime.driver.TestingJar.compiled(
+            dir.resolve("my-app.jar"),
+            "com.example.JarApp",
+            """
+            package com.example;
+
+            import dev.millrace.streaming.StreamingApplication;
+            import dev.millrace.streaming.StreamingContext;
+            import java.nio.file.Files;
+            import java.nio.file.Files;
+import java.nio.file.Path;
+            import java.util.List;
+            import java.util.concurrent.ConcurrentLinkedQueue;
+
+            public final class JarApp implements StreamingApplication {
+              /** A record class of the jar, which the batch's records are made of. */
+              public record Word(String text) {}
+
+              @Override
+              public void define(StreamingContext ssc, String[] args) {
+                ConcurrentLinkedQueue<List<String>> queue = new ConcurrentLinkedQueue<>();
+                queue.add(List.of("from", "my", "jar"));
+                ssc.queueStream(queue)
+                    .map(Word::new)
+                    .foreachBatch(
+                        batch -> {
+                          if (batch.count() == 0) {
+                            return;
+                          }
+                          try {
+                            Files.writeString(
+                                Path.of(args[0]),
+                                batch.count()
+                                    + " words defined by "
+                                    + JarApp.class
+                                        .getProtectionDomain()
+                                        .getCodeSource()
+                                        .getLocation());
+                          } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                          }
+                          new Thread(() -> ssc.stop(true)).start();
+                        });
+              }
+            }
+            """);
+    Path marker = dir.resolve("ran");
+
+    int code =
+        run(
+            "app",
+            "--jars",
+            jar.toString(),
+            "com.example.JarApp",
+            "--batch-interval",
+            "100ms",
+            "--",
+            marker.toString());
+
+    assertEquals(0, code, err());
+    assertEquals("3 words defined by " + jar.toUri().toURL(), Files.readString(marker));
+    assertEquals(
+        78, run("app", "com.example.JarApp"), "without --jars the class is on no class path");
+    assertTrue(err().contains("give your own application's jars with --jars"), err());
+  }
+
+  @Test
+  void aJarOfTheApplicationThatIsNotThereIsRefusedNamingItBeforeAnythingRuns() {
+    assertEquals(
+        78,
+        run("app", "--jars", "build/missing.jar,other.jar", TestingApplication.class.getName()));
+    assertTrue(
+        err()
+            .contains(
+                "--jars: build/missing.jar is not a file (looked for "
+                    + Path.of("build/missing.jar").toAbsolutePath()
+                    + ")"),
+        err());
+    assertEquals(78, run("app", TestingApplication.class.getName(), "--jars", "my.jar"));
+    assertTrue(err().contains("--jars goes before the class name"), err());
   }
 
   @Test
