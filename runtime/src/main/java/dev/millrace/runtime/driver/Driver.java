@@ -293,8 +293,8 @@ public final class Driver {
           // The application's own exception (a service it needs is unreachable, a bug): the next
           // attempt may well succeed, so it is a failure to restart, never a bad configuration.
           LOG.error(
-              "application '{}' failed in {}.define(): {}; exiting with code 1 (the application"
-                  + " failed), which a supervisor restarts per restartPolicy",
+              "application '{}' failed in {}.define(): {} (exit 1: restarted per"
+                  + " restartPolicy)",
               settings.appName(),
               application.getMainClass(),
               e.toString(),
