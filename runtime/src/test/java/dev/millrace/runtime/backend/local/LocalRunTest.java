@@ -413,19 +413,34 @@ class LocalRunTest {
   void badSpecIsRefusedWithOneClearErrorAndNoProcessStarted() throws Exception {
     Path spec =
         writeSpec("count", "restartPolicy: {maxRestarts: -1}\n  executor: {instances: three}");
+
+    String message = refusal(spec);
+
+    assertTrue(message.contains("spec.executor.instances"), message);
+  }
+
+  /**
+   * Runs {@code millrace run} on {@code spec} with {@code options}, which must refuse it with exit
+   * 78 and without starting or writing anything; returns what it printed to stderr.
+   */
+  private String refusal(Path spec, String... options) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Path runDirectory = work.resolve("run");
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of("run", spec.toString(), "--run-dir", runDirectory.toString()));
+    args.addAll(List.of(options));
 
     int code =
         dev.millrace.runtime.cli.TestingCli.run(
-            List.of("run", spec.toString(), "--run-dir", runDirectory.toString()),
+            args,
             new PrintStream(printed, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
 
     String message = err.toString(StandardCharsets.UTF_8);
     assertEquals(ExitCode.BAD_CONFIGURATION.code(), code, message);
-    assertTrue(message.contains("spec.executor.instances"), message);
     assertFalse(Files.exists(runDirectory), "nothing was started or written");
+    return message;
   }
 
   @Test
@@ -437,61 +452,35 @@ class LocalRunTest {
             .replace(
                 "    mainClass:",
                 "    jars: [build/my-app.jar, hdfs://nn:8020/apps/lib.jar]\n    mainClass:"));
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Path runDirectory = work.resolve("run");
 
-    int code =
-        dev.millrace.runtime.cli.TestingCli.run(
-            List.of("run", spec.toString(), "--run-dir", runDirectory.toString()),
-            new PrintStream(printed, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
+    String message = refusal(spec);
 
-    String message = err.toString(StandardCharsets.UTF_8);
-    assertEquals(ExitCode.BAD_CONFIGURATION.code(), code, message);
     assertTrue(
         message.contains(
             "spec.application.jars[0]: build/my-app.jar is not a file on this machine (looked for "
                 + work.resolve("build/my-app.jar")),
         message);
     assertFalse(message.contains("lib.jar"), "a jar to fetch is the driver's to check: " + message);
-    assertFalse(Files.exists(runDirectory), "nothing was started or written");
   }
 
   @Test
   void invalidLogLimitsOrRunsToKeepAreRefusedBeforeAnyProcessStarts() throws Exception {
     Path spec = writeSpec("count", "");
-    Path runDirectory = work.resolve("run");
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    List<String> run = List.of("run", spec.toString(), "--run-dir", runDirectory.toString());
-    PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
 
-    List<String> keepNone = new java.util.ArrayList<>(run);
-    keepNone.addAll(List.of("--keep-runs", "0"));
-    assertEquals(
-        ExitCode.BAD_CONFIGURATION.code(),
-        dev.millrace.runtime.cli.TestingCli.run(
-            keepNone, out, new PrintStream(err, true, StandardCharsets.UTF_8)));
-    assertTrue(
-        err.toString(StandardCharsets.UTF_8).contains("--keep-runs takes how many runs' logs"),
-        err.toString(StandardCharsets.UTF_8));
+    String message = refusal(spec, "--keep-runs", "0");
 
+    assertTrue(message.contains("--keep-runs takes how many runs' logs"), message);
     Files.writeString(
         spec,
         Files.readString(spec)
             .replace(
                 "driver: {memory: 256Mi}",
                 "driver: {memory: 256Mi, env: [{name: MILLRACE_LOG_FILE_SIZE, value: lots}]}"));
-    err.reset();
-    assertEquals(
-        ExitCode.BAD_CONFIGURATION.code(),
-        dev.millrace.runtime.cli.TestingCli.run(
-            run, out, new PrintStream(err, true, StandardCharsets.UTF_8)));
-    String message = err.toString(StandardCharsets.UTF_8);
+    message = refusal(spec);
     assertTrue(
         message.contains(
             "spec.driver.env: MILLRACE_LOG_FILE_SIZE=lots is not a log file size; write e.g."),
         message);
-    assertFalse(Files.exists(runDirectory), "nothing was started or written");
   }
 
   @Test
