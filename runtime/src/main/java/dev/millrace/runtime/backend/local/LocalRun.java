@@ -445,15 +445,14 @@ public final class LocalRun {
   private FileChannel lock() throws IOException {
     Files.createDirectories(app.runDirectory());
     while (true) {
-      // The file's identity before it is opened: if the path is replaced meanwhile, the check
-      // after locking sees a different file and tries again.
-      Object before;
       try {
         Files.createFile(lockFile());
       } catch (java.nio.file.FileAlreadyExistsException e) {
         // Left by an earlier run, or being used by another.
       }
-      before = fileKey(lockFile());
+      // The file's identity before it is opened: if the path is replaced meanwhile, the check
+      // after locking sees a different file and tries again.
+      Object before = fileKey(lockFile());
       if (before == null) {
         continue;
       }
