@@ -1,12 +1,18 @@
 package dev.millrace.examples;
 
-/** Argument checks shared by the examples, with messages that show the expected usage. */
+import dev.millrace.streaming.ConfigurationException;
+
+/**
+ * Argument checks shared by the examples, with messages that show the expected usage. They throw
+ * {@link ConfigurationException}: wrong arguments fail the same way on every start, so a driver
+ * exits 78 and is not restarted.
+ */
 final class Args {
   private Args() {}
 
   static void require(String[] args, int count, String usage) {
     if (args.length < count) {
-      throw new IllegalArgumentException("expected " + count + " arguments; usage: " + usage);
+      throw new ConfigurationException("expected " + count + " arguments; usage: " + usage);
     }
   }
 
@@ -19,6 +25,6 @@ final class Args {
     } catch (NumberFormatException e) {
       // fall through to the message below
     }
-    throw new IllegalArgumentException("'" + text + "' is not a TCP port (1-65535)");
+    throw new ConfigurationException("'" + text + "' is not a TCP port (1-65535)");
   }
 }

@@ -3,6 +3,7 @@ package dev.millrace.examples;
 import dev.millrace.runtime.backend.local.LocalRun;
 import dev.millrace.runtime.backend.local.LocalRunOptions;
 import dev.millrace.runtime.cli.ExitCode;
+import dev.millrace.streaming.ConfigurationException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -123,7 +124,10 @@ public final class Demo {
       out.printf(
           "MISMATCH: wrote %,d words; the per-batch counts add up to %,d and the running totals"
               + " to %,d. Logs: %s%n",
-          words, sum(saved), sum(totals), run.runDirectory().resolve("logs"));
+          words,
+          sum(saved),
+          sum(totals),
+          run.logDirectory().orElse(run.runDirectory().resolve("logs")));
       return ExitCode.APPLICATION_FAILURE.code();
     }
     out.printf(
@@ -201,13 +205,18 @@ public final class Demo {
       return 24;
     }
     if (args.length == 2 && args[0].equals("--files")) {
-      int n = Integer.parseInt(args[1]);
+      int n;
+      try {
+        n = Integer.parseInt(args[1]);
+      } catch (NumberFormatException e) {
+        throw new ConfigurationException("--files takes a number, got '" + args[1] + "'");
+      }
       if (n < 6) {
-        throw new IllegalArgumentException("--files must be at least 6, got " + n);
+        throw new ConfigurationException("--files must be at least 6, got " + n);
       }
       return n;
     }
-    throw new IllegalArgumentException(
+    throw new ConfigurationException(
         "unknown demo arguments " + List.of(args) + "; usage: millrace demo [--files N]");
   }
 

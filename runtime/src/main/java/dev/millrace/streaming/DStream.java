@@ -108,7 +108,7 @@ public class DStream<T> {
   StreamNode<T> unionNode(DStream<T> other) {
     Objects.requireNonNull(other, "other");
     if (other.ssc != ssc) {
-      throw new IllegalArgumentException("union(): the other stream belongs to another context");
+      throw new ConfigurationException("union(): the other stream belongs to another context");
     }
     return new UnionNode<>(List.of(node, other.node));
   }
@@ -238,7 +238,7 @@ public class DStream<T> {
   /** Prints the first {@code num} records of every batch, and {@code ...} if there are more. */
   public void print(int num) {
     if (num < 1) {
-      throw new IllegalArgumentException("print(num): num must be at least 1, got " + num);
+      throw new ConfigurationException("print(num): num must be at least 1, got " + num);
     }
     PrintStream out = ssc.console();
     output(
@@ -316,7 +316,7 @@ public class DStream<T> {
     Objects.requireNonNull(interval, "interval");
     ssc.graph().assertDefinable("checkpoint");
     if (!interval.isMultipleOf(slideDuration())) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "checkpoint("
               + interval
               + "): the interval must be a positive multiple of the stream's"
@@ -329,7 +329,7 @@ public class DStream<T> {
 
   static void requirePartitions(String operation, int numPartitions) {
     if (numPartitions < 1) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           operation + "(numPartitions): numPartitions must be at least 1, got " + numPartitions);
     }
   }

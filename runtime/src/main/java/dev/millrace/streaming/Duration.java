@@ -13,7 +13,7 @@ public record Duration(long milliseconds) implements Comparable<Duration> {
   /** Checks that the length is not negative. */
   public Duration {
     if (milliseconds < 0) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "a duration cannot be negative, got " + milliseconds + " ms");
     }
   }

@@ -43,7 +43,7 @@ public final class Durations {
       }
       return milliseconds(Long.parseLong(t));
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "cannot read duration '"
               + text
               + "': write a whole number followed by ms, s, m or h,"

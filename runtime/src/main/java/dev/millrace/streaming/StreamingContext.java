@@ -106,7 +106,7 @@ public final class StreamingContext implements AutoCloseable {
     this.appName = requireName(b.appName);
     this.batchInterval = Objects.requireNonNull(b.batchInterval, "batchInterval");
     if (batchInterval.milliseconds() <= 0) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "the batch interval must be positive, got "
               + batchInterval
               + "; for example"
@@ -157,7 +157,7 @@ public final class StreamingContext implements AutoCloseable {
     if (set == null) {
       ssc.checkpoint(checkpointDirectory);
     } else if (!set.equals(checkpointDirectory)) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "getOrCreate(\""
               + checkpointDirectory
               + "\", ...): the factory's context checkpoints to "
@@ -174,7 +174,7 @@ public final class StreamingContext implements AutoCloseable {
 
   private static String requireName(String appName) {
     if (appName == null || appName.isBlank()) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "an application name is required: it names threads, logs and checkpoints");
     }
     return appName;
@@ -183,7 +183,7 @@ public final class StreamingContext implements AutoCloseable {
   static int parseLocalThreads(String master) {
     Matcher m = LOCAL_MASTER.matcher(master.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "master '"
               + master
               + "' is not supported here: use local, local[N] or local[*]. To run on Kubernetes,"
@@ -199,7 +199,7 @@ public final class StreamingContext implements AutoCloseable {
     }
     int n = Integer.parseInt(threads);
     if (n < 1) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "master '" + master + "' asks for " + n + " threads; use at least local[1]");
     }
     return n;
@@ -225,17 +225,23 @@ public final class StreamingContext implements AutoCloseable {
   public DStream<String> socketTextStream(String host, int port) {
     Objects.requireNonNull(host, "host");
     if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "socketTextStream: port " + port + " is not a TCP port (1-65535)");
     }
-    return input(
-        "socketTextStream",
-        new dev.millrace.runtime.source.SocketTextSource(
-            host,
-            port,
-            defaultPartitions,
-            appName + "-" + host + ":" + port,
-            ReceiverSettings.of(conf)));
+    try {
+      return input(
+          "socketTextStream",
+          new dev.millrace.runtime.source.SocketTextSource(
+              host,
+              port,
+              defaultPartitions,
+              appName + "-" + host + ":" + port,
+              ReceiverSettings.of(conf)));
+    } catch (ConfigurationException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage(), e);
+    }
   }
 
   /**
@@ -258,14 +264,21 @@ public final class StreamingContext implements AutoCloseable {
    */
   public DStream<String> textFileStream(String directory) {
     Objects.requireNonNull(directory, "directory");
-    return input(
-        "textFileStream",
-        new dev.millrace.runtime.source.TextFileSource(
-            directory,
-            StreamingOptions.hadoopConfiguration(conf),
-            defaultPartitions,
-            appName + "-files",
-            StreamingOptions.FILE_MAX_FILES_PER_BATCH.read(conf)));
+    try {
+      return input(
+          "textFileStream",
+          new dev.millrace.runtime.source.TextFileSource(
+              directory,
+              StreamingOptions.hadoopConfiguration(conf),
+              defaultPartitions,
+              appName + "-files",
+              StreamingOptions.FILE_MAX_FILES_PER_BATCH.read(conf)));
+    } catch (ConfigurationException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      // The sources refuse a directory or port they cannot use: an argument the engine refuses.
+      throw new ConfigurationException(e.getMessage(), e);
+    }
   }
 
   /**
@@ -294,12 +307,12 @@ public final class StreamingContext implements AutoCloseable {
   @SafeVarargs
   public final <T> DStream<T> union(DStream<T>... streams) {
     if (streams.length == 0) {
-      throw new IllegalArgumentException("union() needs at least one stream");
+      throw new ConfigurationException("union() needs at least one stream");
     }
     List<StreamNode<? extends T>> nodes = new ArrayList<>();
     for (DStream<T> s : streams) {
       if (s.context() != this) {
-        throw new IllegalArgumentException(
+        throw new ConfigurationException(
             "union(): stream " + s.node.name() + " belongs to another streaming context");
       }
       nodes.add(s.node);

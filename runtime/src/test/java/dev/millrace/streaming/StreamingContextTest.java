@@ -22,6 +22,42 @@ class StreamingContextTest {
   }
 
   @Test
+  void theEngineRefusesSettingsAndArgumentsWithAConfigurationExceptionNamingTheValue() {
+    assertTrue(
+        assertThrows(
+                ConfigurationException.class,
+                () -> new StreamingContext("yarn", "x", Durations.seconds(1)))
+            .getMessage()
+            .contains("master 'yarn'"));
+    assertTrue(
+        assertThrows(
+                ConfigurationException.class,
+                () ->
+                    StreamingContext.builder()
+                        .appName("x")
+                        .batchInterval(Durations.seconds(1))
+                        .conf(java.util.Map.of("millrace.checkpoint.intervall", "5s"))
+                        .build())
+            .getMessage()
+            .contains("millrace.checkpoint.intervall"));
+    assertThrows(ConfigurationException.class, () -> Durations.parse("fast"));
+    assertTrue(
+        assertThrows(
+                ConfigurationException.class,
+                () -> t.queue(List.of(List.of(1))).window(Durations.milliseconds(1500)))
+            .getMessage()
+            .contains("1500 ms"));
+    assertTrue(
+        assertThrows(ConfigurationException.class, () -> t.ssc.socketTextStream("localhost", 0))
+            .getMessage()
+            .contains("port 0"));
+    assertTrue(
+        assertThrows(ConfigurationException.class, () -> t.ssc.textFileStream("nosuch://in/dir"))
+            .getMessage()
+            .contains("nosuch://in/dir"));
+  }
+
+  @Test
   void firstBatchIsTheNextMultipleOfTheBatchInterval() {
     List<Long> times = new CopyOnWriteArrayList<>();
     t.queue(List.of(List.of(1))).foreachBatch(b -> times.add(b.time()));

@@ -2,6 +2,8 @@ package dev.millrace.yarn;
 
 import dev.millrace.crds.validation.InvalidSpecException;
 import dev.millrace.runtime.cli.ExitCode;
+import dev.millrace.runtime.cli.Millrace;
+import dev.millrace.runtime.cli.Subcommand;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -9,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
@@ -19,23 +22,8 @@ import org.apache.hadoop.yarn.conf.YarnConfiguration;
  * comes from the class path ({@code HADOOP_CONF_DIR} on it), as for every Hadoop client.
  */
 public final class YarnCli {
-  private static final String USAGE =
-      """
-      usage: millrace submit --master yarn [--queue Q] [--java-home DIR] [--am-memory M]
-                             [--wait] app.yaml
-                                       validate the StreamingApp, stage it and the Millrace jars
-                                       on the cluster's file system, start its ApplicationMaster;
-                                       prints the application id; --wait follows it to the end;
-                                       --java-home: the Java 17+ home on every NodeManager host
-                                       that runs the containers (spec.yarn.javaHome; default the
-                                       NodeManager's JAVA_HOME); --am-memory: the
-                                       ApplicationMaster's memory (spec.yarn.amMemory, 512Mi)
-             millrace status <application id>
-                                       its YARN state and what its supervisor knows
-             millrace stop <application id> [--wait]
-                                       stop it gracefully: the driver finishes its batch and
-                                       checkpoints, the application ends SUCCEEDED
-      """;
+  private static final List<Subcommand> COMMANDS =
+      List.of(Subcommand.SUBMIT, Subcommand.STATUS, Subcommand.STOP);
 
   private YarnCli() {}
 
@@ -62,11 +50,16 @@ public final class YarnCli {
       PrintStream out,
       PrintStream err) {
     if (args.isEmpty() || args.get(0).equals("help")) {
-      out.print(USAGE);
+      (args.isEmpty() ? err : out).print(Subcommand.overview(COMMANDS));
       return args.isEmpty() ? ExitCode.BAD_CONFIGURATION.code() : ExitCode.OK.code();
     }
     String command = args.get(0);
     List<String> rest = args.subList(1, args.size());
+    Optional<Subcommand> known = Subcommand.named(command).filter(COMMANDS::contains);
+    if (known.isPresent() && Millrace.asksForHelp(rest)) {
+      out.print(known.get().help());
+      return ExitCode.OK.code();
+    }
     try (YarnSubmitter client = new YarnSubmitter(conf, classPath, out)) {
       return switch (command) {
         case "submit" -> submit(client, rest, err);
@@ -141,7 +134,7 @@ public final class YarnCli {
 
   private static int usage(PrintStream err, String problem) {
     err.println("millrace: " + problem);
-    err.print(USAGE);
+    err.print(Subcommand.overview(COMMANDS));
     return ExitCode.BAD_CONFIGURATION.code();
   }
 }

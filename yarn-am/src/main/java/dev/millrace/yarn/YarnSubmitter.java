@@ -4,6 +4,7 @@ import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.validation.StreamingAppFiles;
 import dev.millrace.crds.validation.StreamingAppValidator;
 import dev.millrace.crds.validation.Target;
+import dev.millrace.runtime.logs.RollingLog;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The command line's own refusals, which need no cluster. */
 class YarnCliTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
@@ -23,7 +24,7 @@ class YarnCliTest {
         List.of(args),
         new YarnConfiguration(),
         List.of(),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -64,6 +65,23 @@ class YarnCliTest {
     assertTrue(message.contains("with --java-home and --am-memory applied"), message);
     assertTrue(message.contains("spec.yarn.javaHome: jdk-17 must be an absolute path"), message);
     assertTrue(message.contains("nothing was staged"), message);
+  }
+
+  @Test
+  void submitStatusAndStopPrintTheirOwnHelpWithoutACluster() {
+    for (String command : List.of("submit", "status", "stop")) {
+      for (String help : List.of("--help", "-h")) {
+        out.reset();
+        assertEquals(0, run(command, help), command + " " + help);
+        assertTrue(
+            out.toString(StandardCharsets.UTF_8).startsWith("usage: millrace " + command + " "),
+            out::toString);
+      }
+    }
+    out.reset();
+    assertEquals(0, run("help"));
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8).contains("  stop <application id>"), out::toString);
   }
 
   @Test

@@ -59,11 +59,20 @@ import java.util.Optional;
  * <h2>Exits the Supervisor asked for</h2>
  *
  * While a {@link StopDriver} (and perhaps {@link KillDriver}) is outstanding, the exit is what the
- * stop was for, whatever its code: a suspend makes the application Suspended (executors stopped); a
- * stop makes it Succeeded (executors stopped); an upgrade, a new restart nonce or a resume launches
- * the next attempt at once, not counted; a health check counts as an {@link
- * FailureClass#APPLICATION} failure with reason {@code HealthCheck}. The recorded exit of the first
- * three is classed {@link FailureClass#REQUESTED}.
+ * stop was for, whatever its code: a suspend makes the application Suspended (executors stopped);
+ * an upgrade, a new restart nonce or a resume launches the next attempt at once, not counted; a
+ * health check counts as an {@link FailureClass#APPLICATION} failure with reason {@code
+ * HealthCheck}. The recorded exit of the suspend and the relaunch is classed {@link
+ * FailureClass#REQUESTED}.
+ *
+ * <p>A stop for good is the exception: it makes the application Succeeded (executors stopped, the
+ * exit recorded as {@link FailureClass#REQUESTED}) only if the stop explains the exit: the driver
+ * finished ({@link FailureClass#FINISHED}), ended on the backend's own request ({@link
+ * FailureClass#REQUESTED}) or the cluster's ({@link FailureClass#INFRASTRUCTURE}), or exited after
+ * the {@link KillDriver}. Any other exit (a crash, a bad configuration, a checkpoint failure) means
+ * the driver failed while stopping, for instance its last batch broke: the application is Failed
+ * ({@link GiveUp} naming the exit, executors stopped) with the exit recorded as it was, never
+ * restarted, because the stop was asked for.
  *
  * <h2>Other exits, by class</h2>
  *
@@ -410,6 +419,7 @@ public final class Supervisor {
     ExitReport exit = e.exit();
     StopIntent intent = stopIntent;
     String why = stopReason;
+    boolean killed = killSent;
     driverState = DriverState.NONE;
     stopIntent = null;
     stopReason = null;
@@ -462,9 +472,20 @@ public final class Supervisor {
         message = "suspended: " + exited + "; the checkpoint is kept; set suspend: false to resume";
       }
       case STOP -> {
-        lastExit = requested(exit);
-        phase = Phase.Succeeded;
-        message = "stopped on request: " + exited;
+        if (killed || stopExplains(exit.failureClass())) {
+          lastExit = requested(exit);
+          phase = Phase.Succeeded;
+          message = "stopped on request: " + exited;
+        } else {
+          // Reading a failure as the stop's success hid a last batch that broke.
+          lastExit = exit;
+          giveUp(
+              exited
+                  + " while stopping on request, so it did not stop cleanly (the driver log says"
+                  + " why). "
+                  + remedy(exit.failureClass()),
+              actions);
+        }
       }
     }
   }
@@ -957,6 +978,13 @@ public final class Supervisor {
       case Failed -> "the application failed";
       default -> "executor.instances is " + wanted;
     };
+  }
+
+  /** Whether an exit of {@code failure} is what a graceful stop leads to. */
+  private static boolean stopExplains(FailureClass failure) {
+    return failure == FailureClass.FINISHED
+        || failure == FailureClass.REQUESTED
+        || failure == FailureClass.INFRASTRUCTURE;
   }
 
   private static ExitReport requested(ExitReport exit) {

@@ -574,13 +574,68 @@ class SupervisorTest {
         send(new StopRequested(at(100))));
     assertFalse(view().terminal());
 
-    List<SupervisorAction> actions = exit(101, CRASH);
+    List<SupervisorAction> actions = exit(101, CLEAN);
 
     assertEquals(List.of(new StopExecutor("exec-1", "the application stopped")), actions);
     assertEquals(Phase.Succeeded, view().phase());
     assertTrue(view().terminal());
     assertEquals(List.of(), send(new RestartRequested(at(102), "n1")));
     assertEquals(List.of(), send(new ResumeRequested(at(103))));
+  }
+
+  @Test
+  void aDriverThatFailsWhileStoppingOnRequestEndsFailedWithItsExitNotSucceeded() {
+    running(policy().executors(1));
+    send(new StopRequested(at(100)));
+
+    List<SupervisorAction> actions = exit(101, CRASH);
+
+    assertEquals(Phase.Failed, view().phase());
+    assertEquals(Optional.of(CRASH), view().lastExit(), "the exit is recorded as it was");
+    GiveUp giveUp = (GiveUp) actions.get(0);
+    assertTrue(
+        giveUp.reason().startsWith("driver attempt 1 exited with code 1 (Error) while stopping"),
+        giveUp.reason());
+    assertTrue(
+        actions.contains(new StopExecutor("exec-1", "the application failed")), "" + actions);
+    assertEquals(List.of(), send(new Tick(at(200))), "a stop is never followed by a restart");
+  }
+
+  @Test
+  void aCheckpointFailureWhileStoppingEndsFailedWithItsOwnRemedy() {
+    running(policy().executors(0));
+    send(new StopRequested(at(100)));
+
+    List<SupervisorAction> actions = exit(101, ExitReport.ofExitCode(74));
+
+    assertEquals(Phase.Failed, view().phase());
+    assertEquals(FailureClass.DAMAGED_CHECKPOINT, view().lastExit().orElseThrow().failureClass());
+    assertTrue(((GiveUp) actions.get(0)).reason().contains("damaged"), "" + actions);
+  }
+
+  @Test
+  void whatAStopOnRequestExplainsIsSuccessAnExitAfterTheKillOrByTheClusterToo() {
+    for (ExitReport explained :
+        List.of(
+            CLEAN,
+            new ExitReport(143, "Terminated", FailureClass.REQUESTED),
+            EVICTED,
+            new ExitReport(null, "Deleted", FailureClass.REQUESTED))) {
+      running(policy().executors(0));
+      send(new StopRequested(at(100)));
+
+      exit(101, explained);
+
+      assertEquals(Phase.Succeeded, view().phase(), explained.describe());
+      assertEquals(FailureClass.REQUESTED, view().lastExit().orElseThrow().failureClass());
+    }
+    running(policy().executors(0).gracefulStopTimeout(Duration.ofSeconds(30)));
+    send(new StopRequested(at(100)));
+    assertTrue(send(new Tick(at(130))).get(0) instanceof KillDriver, "killed after the grace");
+
+    exit(131, new ExitReport(137, "Killed", FailureClass.APPLICATION));
+
+    assertEquals(Phase.Succeeded, view().phase(), "the kill the Supervisor sent explains 137");
   }
 
   @Test

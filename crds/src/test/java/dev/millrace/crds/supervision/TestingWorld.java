@@ -218,8 +218,17 @@ final class TestingWorld {
     Expect expect = expectationFor(d, exit);
     exitingNeverStarted = !d.startReported;
     live = null;
+    boolean terminalBefore = supervisor.view().terminal();
     List<SupervisorAction> actions = send(new DriverExited(now, d.attempt, exit), false, expect);
     SupervisorView view = supervisor.view();
+    if (view.phase() == Phase.Succeeded && !terminalBefore) {
+      check(
+          d.killed
+              || exit.failureClass() == FailureClass.FINISHED
+              || exit.failureClass() == FailureClass.REQUESTED
+              || exit.failureClass() == FailureClass.INFRASTRUCTURE,
+          "a failed exit (" + exit.describe() + ") is never reported as success");
+    }
     switch (expect) {
       case ENDS -> check(view.terminal(), "an exit under Never ends the application");
       case BLOCKS -> {
@@ -480,7 +489,12 @@ final class TestingWorld {
     } else if (action instanceof GiveUp g) {
       check(!g.reason().isBlank(), "a reason");
       count(Seen.GIVE_UP);
-      if ((exitExpectation == Expect.COUNTED || exitExpectation == Expect.AMBIGUOUS)
+      // A user's stop that took over a health-check stop gives up on a failed exit without
+      // counting it; the health check's own verdict is recorded with reason HealthCheck.
+      boolean healthCheckVerdict =
+          supervisor.view().lastExit().map(e -> e.reason().equals("HealthCheck")).orElse(false);
+      if ((exitExpectation == Expect.COUNTED
+              || exitExpectation == Expect.AMBIGUOUS && healthCheckVerdict)
           && policy.type() != RestartPolicyType.Never) {
         int inWindow = inWindow(countedRestarts) + 1;
         check(

@@ -49,17 +49,19 @@ public final class ApplicationRunner {
   public static ExitCode runUntilStopped(StreamingContext ssc, Lifecycle lifecycle)
       throws InterruptedException {
     AtomicBoolean signalled = new AtomicBoolean();
-    Runnable gracefulStop =
-        () -> {
-          if (signalled.compareAndSet(false, true)) {
-            LOG.info("stop requested by signal; finishing queued batches");
-            lifecycle.stopRequested();
-            Thread t = new Thread(() -> ssc.stop(true), "millrace-signal-stop");
-            t.start();
-          }
-        };
     for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(name), s -> gracefulStop.run());
+      Signal.handle(
+          new Signal(name),
+          s -> {
+            if (signalled.compareAndSet(false, true)) {
+              LOG.info("stop requested by SIG{}; finishing queued batches", s.getName());
+              lifecycle.stopRequested();
+              Thread t = new Thread(() -> ssc.stop(true), "millrace-signal-stop");
+              t.start();
+            } else {
+              LOG.info("SIG{} while stopping: still finishing queued batches", s.getName());
+            }
+          });
     }
     try {
       ssc.start();

@@ -5,14 +5,14 @@ import dev.millrace.runtime.driver.DriverConfigurationException;
 import dev.millrace.runtime.driver.DriverOptions;
 import dev.millrace.runtime.executor.Executor;
 import dev.millrace.runtime.executor.ExecutorOptions;
-import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
-import dev.millrace.streaming.StreamingApplication;
+import dev.millrace.runtime.logs.LogLimits;
+import dev.millrace.streaming.ConfigurationException;
+import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@code millrace} command: runs the demo, the examples, any streaming application in this
@@ -20,164 +20,121 @@ import java.util.List;
  * follow {@link ExitCode}.
  */
 public final class Millrace {
-  static final String EXAMPLES_PACKAGE = "dev.millrace.examples.";
-
-  private static final String USAGE =
-      """
-      usage: millrace <command> [options]
-
-      commands:
-        run app.yaml [--run-dir DIR] [--bind-address A]
-                                       run and supervise a StreamingApp spec with driver
-                                       processes on this machine: restarts from the checkpoint
-                                       per its restartPolicy; Ctrl-C stops it gracefully; the
-                                       driver listens on A (default 127.0.0.1: this machine only)
-        demo [--files N]               a supervised word count that writes its own input, is
-                                       killed with SIGKILL once and recovers with exact output
-        example <Name> [options] [--] [args]
-                                       run an example, e.g. NetworkWordCount localhost 9999
-        app <class> [options] [--] [args]
-                                       run your StreamingApplication class from the classpath
-        driver --spec <file> [--attempt N] [--bind-address A] [--http-port P]
-               [--address-file F] [--executor-port E] [--executor-address-file G]
-               [--supervisor-pid PID] [--fresh-checkpoint]
-                                       run the StreamingApp in <file> as its driver, as every
-                                       backend starts it; listens on address A only (default
-                                       127.0.0.1; 0.0.0.0 for every interface); serves GET
-                                       /healthz and /api/v1/status on port P (default: a free
-                                       one), whose host:port goes to F;
-                                       accepts executors on port E (default: a free one), whose
-                                       host:port goes to G; the attempt N is the driver epoch;
-                                       stops gracefully when process PID ends; with
-                                       --fresh-checkpoint, first moves the checkpoint aside
-        executor --driver <host:port> --app <name> [--spec <file>] [--id exec-1] [--cores N]
-                 [--memory 1Gi] [--driver-timeout 5m] [--supervisor-pid PID]
-                                       register with the driver at host:port (its executor
-                                       address) and heartbeat; re-register when it restarts;
-                                       with the driver's spec <file>, run the map side of its
-                                       shuffles and own partitions of its keyed state; exit 1
-                                       when no driver answers for the timeout,
-                                       0 when process PID ends
-        help                           show this help
-
-      options for example and app:
-        --master local[N]              task threads in this process (default local[2])
-        --batch-interval 1s            batch interval: 200ms, 1s, 1m (default 1s)
-        --conf key=value               an engine setting, e.g. millrace.default.parallelism=4
-
-      examples: NetworkWordCount, StatefulNetworkWordCount, WindowedNetworkWordCount,
-                FileWordCount, Demo
-      exit codes: 0 stopped or finished, 1 application failed, 65 incompatible checkpoint,
-                  78 bad command line or configuration
-      """;
-
   private Millrace() {}
+
+  /**
+   * A system property naming a file this process logs into, rolled at the {@link LogLimits} of its
+   * environment: how {@code millrace run} starts its drivers and executors.
+   */
+  public static final String LOG_FILE_PROPERTY = "millrace.log.file";
 
   /** Runs the command and exits with its code. */
   public static void main(String[] args) {
+    String logFile = System.getProperty(LOG_FILE_PROPERTY);
+    if (logFile != null) {
+      logInto(Path.of(logFile));
+    }
     int code = run(Arrays.asList(args), System.out, System.err);
     System.exit(code);
   }
 
+  /**
+   * Sends {@code System.out} and {@code System.err} into {@code file}, rolled. The process's own
+   * standard output and error go to the same file, for what the JVM writes before this runs.
+   */
+  private static void logInto(Path file) {
+    PrintStream log;
+    try {
+      log = LogLimits.of(System.getenv()).open(file.getParent(), file.getFileName().toString());
+    } catch (IOException | ConfigurationException e) {
+      System.err.println("millrace: cannot log into " + file + ": " + e.getMessage());
+      System.exit(ExitCode.BAD_CONFIGURATION.code());
+      return;
+    }
+    System.setOut(log);
+    System.setErr(log);
+  }
+
   static int run(List<String> args, PrintStream out, PrintStream err) {
-    if (args.isEmpty() || args.get(0).equals("help") || args.get(0).equals("--help")) {
-      out.print(USAGE);
-      return args.isEmpty() ? ExitCode.BAD_CONFIGURATION.code() : ExitCode.OK.code();
+    if (args.isEmpty()) {
+      err.print(Subcommand.overview());
+      return ExitCode.BAD_CONFIGURATION.code();
+    }
+    String command = args.get(0);
+    List<String> rest = args.subList(1, args.size());
+    if (command.equals("help") || isHelp(command)) {
+      return help(rest.isEmpty() ? null : rest.get(0), out, err);
+    }
+    if (asksForHelp(rest)) {
+      return help(command, out, err);
     }
     try {
-      String command = args.get(0);
-      List<String> rest = args.subList(1, args.size());
       return switch (command) {
-        case "demo" -> runMain(EXAMPLES_PACKAGE + "Demo", rest).code();
-        case "example" ->
-            runClass(EXAMPLES_PACKAGE + requireName(rest, "example"), rest.subList(1, rest.size()))
-                .code();
-        case "app" -> runClass(requireName(rest, "app"), rest.subList(1, rest.size())).code();
+        case "demo" -> AppCommand.demo(rest).code();
+        case "example" -> AppCommand.example(rest).code();
+        case "app" -> AppCommand.app(rest).code();
         case "run" -> RunCommand.run(rest, out, err);
         case "driver" -> new Driver(DriverOptions.parse(rest)).run().code();
         case "executor" -> new Executor(ExecutorOptions.parse(rest)).run().code();
+        case "submit", "status", "stop" ->
+            throw new UsageException(
+                command
+                    + " runs on YARN through bin/millrace (dev.millrace.yarn.YarnCli of"
+                    + " millrace-yarn-am, with HADOOP_CONF_DIR on its class path): run"
+                    + " 'bin/millrace "
+                    + command
+                    + " --help'");
         default ->
             throw new UsageException(
                 "unknown command '" + command + "'; run 'millrace help' to see the commands");
       };
-    } catch (UsageException
-        | DriverConfigurationException
-        | IllegalArgumentException
-        | IllegalStateException e) {
+    } catch (UsageException | DriverConfigurationException | ConfigurationException e) {
+      // Only Millrace's own checks, and an application's explicit ConfigurationException, are a
+      // bad configuration: a supervisor never restarts it.
       err.println("millrace: " + e.getMessage());
       return ExitCode.BAD_CONFIGURATION.code();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return ExitCode.APPLICATION_FAILURE.code();
+    } catch (RuntimeException | LinkageError e) {
+      // Whatever else fails, the application's code above all, may work on the next attempt.
+      err.println("millrace: " + args.get(0) + " failed: " + e);
+      e.printStackTrace(err);
+      return ExitCode.APPLICATION_FAILURE.code();
     }
   }
 
-  private static String requireName(List<String> rest, String command) {
-    if (rest.isEmpty()) {
-      throw new UsageException(
-          command + " needs a class name; run 'millrace help' to see an example");
+  /** Prints the help of {@code command}, or of every command if it is null; 0 if it exists. */
+  private static int help(String command, PrintStream out, PrintStream err) {
+    if (command == null) {
+      out.print(Subcommand.overview());
+      return ExitCode.OK.code();
     }
-    return rest.get(0);
+    Optional<Subcommand> known = Subcommand.named(command);
+    if (known.isEmpty()) {
+      err.println("millrace: unknown command '" + command + "'; run 'millrace help' to see them");
+      return ExitCode.BAD_CONFIGURATION.code();
+    }
+    out.print(known.get().help());
+    return ExitCode.OK.code();
   }
 
-  private static ExitCode runClass(String className, List<String> args)
-      throws InterruptedException {
-    Class<?> type = load(className);
-    if (StreamingApplication.class.isAssignableFrom(type)) {
-      StreamingApplication app = instantiate(type);
-      return ApplicationRunner.run(app, type.getSimpleName(), RunOptions.parse(args));
-    }
-    return runMain(className, args);
-  }
-
-  private static ExitCode runMain(String className, List<String> args) {
-    Method main;
-    try {
-      main = load(className).getMethod("main", String[].class);
-    } catch (NoSuchMethodException e) {
-      throw new UsageException(
-          className + " is neither a StreamingApplication nor a class with a main method");
-    }
-    if (!Modifier.isStatic(main.getModifiers())) {
-      throw new UsageException(className + ".main must be static");
-    }
-    try {
-      main.invoke(null, (Object) args.toArray(String[]::new));
-      return ExitCode.OK;
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof CheckpointIncompatibleException) {
-        System.err.println("millrace: " + className + " cannot resume: " + cause.getMessage());
-        return ExitCode.CHECKPOINT_INCOMPATIBLE;
+  /**
+   * Whether {@code args}, before a {@code --} that hands the rest to an application, ask for help.
+   */
+  public static boolean asksForHelp(List<String> args) {
+    for (String arg : args) {
+      if (arg.equals("--")) {
+        return false;
       }
-      if (cause instanceof IllegalArgumentException || cause instanceof UsageException) {
-        throw new UsageException(cause.getMessage());
+      if (isHelp(arg)) {
+        return true;
       }
-      System.err.println("millrace: " + className + " failed: " + cause);
-      return ExitCode.APPLICATION_FAILURE;
-    } catch (IllegalAccessException e) {
-      throw new UsageException(className + ".main is not public");
     }
+    return false;
   }
 
-  private static Class<?> load(String className) {
-    try {
-      return Class.forName(className);
-    } catch (ClassNotFoundException e) {
-      throw new UsageException(
-          "class "
-              + className
-              + " is not on the classpath. Examples ship in millrace-examples (bin/millrace puts"
-              + " them on the classpath); your own application's jar must be on the classpath too");
-    }
-  }
-
-  private static StreamingApplication instantiate(Class<?> type) {
-    try {
-      return (StreamingApplication) type.getDeclaredConstructor().newInstance();
-    } catch (ReflectiveOperationException e) {
-      throw new UsageException(
-          type.getName() + " needs a public no-argument constructor to be run: " + e);
-    }
+  private static boolean isHelp(String arg) {
+    return arg.equals("--help") || arg.equals("-h");
   }
 }

@@ -12,12 +12,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 import sun.misc.Signal;
 
 /**
- * {@code millrace run app.yaml [--run-dir DIR] [--bind-address A]}: the local backend. Ctrl-C or
- * SIGTERM stops the application gracefully (final checkpoint); a second one kills the driver at
- * once.
+ * {@code millrace run app.yaml [--run-dir DIR] [--keep-runs N] [--bind-address A]}: the local
+ * backend. Ctrl-C or SIGTERM stops the application gracefully (final checkpoint); a second one
+ * kills the driver at once.
  */
 final class RunCommand {
+  static final String USAGE =
+      "millrace run app.yaml [--run-dir DIR] [--keep-runs N] [--bind-address A]";
+
   private RunCommand() {}
+
+  /** The value of {@code --keep-runs}: a count from 1. */
+  private static int keptRuns(String value) {
+    if (value == null || !value.matches("[0-9]{1,9}") || Integer.parseInt(value) < 1) {
+      throw new UsageException(
+          "--keep-runs takes how many runs' logs to keep, at least 1, got " + value);
+    }
+    return Integer.parseInt(value);
+  }
 
   static int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
     Path spec = null;
@@ -30,6 +42,8 @@ final class RunCommand {
           throw new UsageException("--run-dir needs a directory");
         }
         runDirectory = Path.of(args.get(++i));
+      } else if (a.equals("--keep-runs")) {
+        options = options.withKeptRuns(keptRuns(i + 1 < args.size() ? args.get(++i) : null));
       } else if (a.equals("--bind-address")) {
         if (i + 1 >= args.size()) {
           throw new UsageException(
@@ -37,10 +51,7 @@ final class RunCommand {
         }
         options = options.withBindAddress(args.get(++i));
       } else if (a.startsWith("--")) {
-        throw new UsageException(
-            "unknown option "
-                + a
-                + " for run; usage: millrace run app.yaml [--run-dir DIR] [--bind-address A]");
+        throw new UsageException("unknown option " + a + " for run; usage: " + USAGE);
       } else if (spec == null) {
         spec = Path.of(a);
       } else {

@@ -43,6 +43,9 @@ public record RunOptions(
           throw new UsageException("--conf takes key=value, got '" + kv + "'");
         }
         conf.put(kv.substring(0, eq), kv.substring(eq + 1));
+      } else if (a.equals("--jars") && rest.isEmpty()) {
+        throw new UsageException(
+            "--jars goes before the class name: millrace app --jars my-app.jar com.example.MyApp");
       } else if (a.startsWith("--") && rest.isEmpty()) {
         throw new UsageException(
             "unknown option "

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.config;
 
+import dev.millrace.streaming.ConfigurationException;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -25,7 +26,7 @@ public record ConfigOption<T>(
     try {
       return parser.apply(text.trim());
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "configuration "
               + key
               + "="

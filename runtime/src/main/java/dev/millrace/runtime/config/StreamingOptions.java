@@ -1,5 +1,6 @@
 package dev.millrace.runtime.config;
 
+import dev.millrace.streaming.ConfigurationException;
 import dev.millrace.streaming.Duration;
 import dev.millrace.streaming.Durations;
 import java.util.Arrays;
@@ -256,7 +257,7 @@ public final class StreamingOptions {
           all().stream().filter(o -> o.key().equals(key)).findFirst().orElse(null);
       if (option == null) {
         // A misspelt key would otherwise be ignored silently and its default used.
-        throw new IllegalArgumentException(
+        throw new ConfigurationException(
             "configuration key "
                 + key
                 + " is not a Millrace setting; the settings are "

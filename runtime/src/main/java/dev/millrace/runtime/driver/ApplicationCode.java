@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * whose parent is the system class loader, loads the main class. Closing it closes the loader and
  * deletes the copies.
  */
-final class ApplicationCode implements AutoCloseable {
+public final class ApplicationCode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApplicationCode.class);
 
   // A scheme, then "://" or ":/": what distinguishes a URI from a plain path.
@@ -50,7 +51,7 @@ final class ApplicationCode implements AutoCloseable {
    *
    * @throws DriverConfigurationException naming a jar that is missing or unreadable
    */
-  static ApplicationCode fetch(List<String> jars, Configuration hadoop, String attempt) {
+  public static ApplicationCode fetch(List<String> jars, Configuration hadoop, String attempt) {
     List<URL> urls = new ArrayList<>();
     Path copies = null;
     try {
@@ -75,6 +76,16 @@ final class ApplicationCode implements AutoCloseable {
         new URLClassLoader(
             "millrace-application", urls.toArray(URL[]::new), ClassLoader.getSystemClassLoader());
     return new ApplicationCode(List.copyOf(jars), loader, copies);
+  }
+
+  /**
+   * Where {@code jar} is on this machine, for a plain path and a {@code local://} or {@code
+   * file://} URI; empty for one to fetch ({@code hdfs://}, {@code s3a://}).
+   *
+   * @throws DriverConfigurationException if it is not a valid URI or names no path
+   */
+  public static Optional<Path> localPathOf(String jar) {
+    return Optional.ofNullable(localPath(jar));
   }
 
   /** Where {@code jar} is on this machine, or null if it must be fetched. */
@@ -161,7 +172,7 @@ final class ApplicationCode implements AutoCloseable {
   }
 
   /** The class loader of the application's classes. */
-  ClassLoader classLoader() {
+  public ClassLoader classLoader() {
     return loader;
   }
 
@@ -215,6 +226,7 @@ final class ApplicationCode implements AutoCloseable {
     }
   }
 
+  /** Closes the class loader and deletes the fetched copies. */
   @Override
   public void close() {
     try {

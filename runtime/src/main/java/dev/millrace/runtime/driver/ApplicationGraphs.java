@@ -5,6 +5,7 @@ import dev.millrace.crds.StreamingApp;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.stream.StreamGraph;
+import dev.millrace.streaming.ConfigurationException;
 import dev.millrace.streaming.EngineAccess;
 import dev.millrace.streaming.StreamingApplication;
 import dev.millrace.streaming.StreamingContext;
@@ -126,13 +127,15 @@ public final class ApplicationGraphs implements AutoCloseable {
    * A new graph defined by the application, with batch times counted from {@code zeroTime}. Call on
    * a thread whose context class loader is {@link #classLoader()}.
    *
-   * @throws DriverConfigurationException if the application refuses its arguments or settings
+   * @throws DriverConfigurationException if the engine refuses a setting, or the engine or the
+   *     application an argument ({@link ConfigurationException}); whatever else the application's
+   *     {@code define} throws is passed on as it is: it is the application's failure
    */
   public StreamGraph define(long zeroTime) {
-    StreamingContext context = settings.builder().build();
+    StreamingContext context = settings.newContext();
     try {
       main.define(context, args.toArray(String[]::new));
-    } catch (IllegalArgumentException e) {
+    } catch (ConfigurationException e) {
       throw new DriverConfigurationException(e.getMessage(), e);
     }
     StreamGraph graph = EngineAccess.graph(context);

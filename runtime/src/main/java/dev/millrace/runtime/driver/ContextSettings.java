@@ -103,13 +103,23 @@ record ContextSettings(
     return new ContextSettings("local[" + cores + "]", name, interval, conf, checkpoint.getDir());
   }
 
-  /** A builder of the context these settings describe. */
-  StreamingContext.Builder builder() {
-    return StreamingContext.builder()
-        .master(master)
-        .appName(appName)
-        .batchInterval(batchInterval)
-        .conf(conf);
+  /**
+   * A new context of these settings.
+   *
+   * @throws DriverConfigurationException if the engine refuses a setting, e.g. an unknown {@code
+   *     millrace.*} key of {@code application.conf}
+   */
+  StreamingContext newContext() {
+    try {
+      return StreamingContext.builder()
+          .master(master)
+          .appName(appName)
+          .batchInterval(batchInterval)
+          .conf(conf)
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new DriverConfigurationException(e.getMessage(), e);
+    }
   }
 
   /**

@@ -20,6 +20,7 @@ import dev.millrace.runtime.dataset.StateUpdateRunner;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.transport.Transport;
 import dev.millrace.runtime.transport.TransportOptions;
+import dev.millrace.streaming.ConfigurationException;
 import dev.millrace.streaming.EngineAccess;
 import dev.millrace.streaming.StreamingApplication;
 import dev.millrace.streaming.StreamingContext;
@@ -342,7 +343,25 @@ public final class Driver {
       // which the record codec finds the application's classes.
       thread.setContextClassLoader(code.classLoader());
       try {
-        StreamingContext ssc = define(code.instantiate(application.getMainClass()), settings, args);
+        StreamingApplication main = code.instantiate(application.getMainClass());
+        StreamingContext context = settings.newContext();
+        try {
+          main.define(context, args.toArray(String[]::new));
+        } catch (ConfigurationException e) {
+          throw new DriverConfigurationException(e.getMessage(), e);
+        } catch (RuntimeException | LinkageError e) {
+          // The application's own exception (a service it needs is unreachable, a bug): the next
+          // attempt may well succeed, so it is a failure to restart, never a bad configuration.
+          LOG.error(
+              "application '{}' failed in {}.define(): {} (exit 1: restarted per"
+                  + " restartPolicy)",
+              settings.appName(),
+              application.getMainClass(),
+              e.toString(),
+              e);
+          return ExitCode.APPLICATION_FAILURE;
+        }
+        StreamingContext ssc = resumable(context, settings);
         defined.accept(EngineAccess.graph(ssc));
         ExecutorSpec executors =
             Objects.requireNonNullElseGet(spec.getExecutor(), ExecutorSpec::new);
@@ -385,20 +404,12 @@ public final class Driver {
             });
   }
 
-  /** The context of {@code settings}, with {@code main}'s graph defined on it. */
-  private static StreamingContext define(
-      StreamingApplication main, ContextSettings settings, List<String> args) {
+  /** {@code context}, with its graph defined, checkpointing to the spec's directory. */
+  private static StreamingContext resumable(StreamingContext context, ContextSettings settings) {
     try {
-      return StreamingContext.getOrCreate(
-          settings.checkpointDir(),
-          () -> {
-            StreamingContext context = settings.builder().build();
-            main.define(context, args.toArray(String[]::new));
-            return context;
-          });
+      return StreamingContext.getOrCreate(settings.checkpointDir(), () -> context);
     } catch (IllegalArgumentException e) {
-      // A setting of application.conf, or an argument the application refused: the same spec
-      // would fail the same way after a restart.
+      // The application's define() set another checkpoint directory than the spec's.
       throw new DriverConfigurationException(e.getMessage(), e);
     }
   }

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.stream;
 
+import dev.millrace.streaming.ConfigurationException;
 import dev.millrace.streaming.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -157,11 +158,11 @@ public final class StreamGraph {
    */
   static StreamGraph requireSameSlide(String operation, StreamNode<?> base, StreamNode<?> other) {
     if (base.graph != other.graph) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           operation + "(): the streams belong to different streaming contexts");
     }
     if (!base.slide().equals(other.slide())) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           operation
               + "(): the streams must have the same slide interval, but "
               + base.name()

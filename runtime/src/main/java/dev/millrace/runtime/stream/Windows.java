@@ -1,5 +1,6 @@
 package dev.millrace.runtime.stream;
 
+import dev.millrace.streaming.ConfigurationException;
 import dev.millrace.streaming.Duration;
 
 /** The rules a window's length and slide must follow, with messages that name the values. */
@@ -15,7 +16,7 @@ public final class Windows {
       String operation, StreamNode<?> parent, Duration length, Duration slide) {
     Duration unit = parent.slide();
     if (!length.isMultipleOf(unit)) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           operation
               + "(): the window length "
               + length
@@ -25,7 +26,7 @@ public final class Windows {
               + unit.times(Math.max(1, length.div(unit))));
     }
     if (!slide.isMultipleOf(unit)) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           operation
               + "(): the slide interval "
               + slide

@@ -10,6 +10,7 @@ import dev.millrace.streaming.Durations;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,52 @@ class MillraceTest {
   void helpPrintsTheCommandsAndExitsZero() {
     assertEquals(0, run("help"));
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("demo"));
+  }
+
+  @Test
+  void everyCommandPrintsItsOwnHelpOnHelpOrHAndExitsZero() {
+    for (String command :
+        List.of(
+            "run", "demo", "example", "app", "driver", "executor", "submit", "status", "stop")) {
+      for (List<String> asking :
+          List.of(
+              List.of(command, "--help"),
+              List.of(command, "-h"),
+              List.of(command, "x.yaml", "--master", "local[2]", "--help"),
+              List.of("help", command))) {
+        out.reset();
+        assertEquals(0, run(asking.toArray(String[]::new)), asking + ": " + err());
+        assertTrue(
+            out.toString(StandardCharsets.UTF_8).startsWith("usage: millrace " + command + " "),
+            asking + ": " + out.toString(StandardCharsets.UTF_8));
+      }
+    }
+    assertEquals(78, run("help", "frobnicate"));
+    assertTrue(err().contains("unknown command 'frobnicate'"), err());
+  }
+
+  @Test
+  void helpListsEveryCommandTheYarnOnesToo() {
+    assertEquals(0, run("-h"));
+    String help = out.toString(StandardCharsets.UTF_8);
+    for (String command :
+        List.of(
+            "run", "demo", "example", "app", "driver", "executor", "submit", "status", "stop")) {
+      assertTrue(help.contains("\n  " + command + " "), command + " is not listed:\n" + help);
+    }
+    assertTrue(help.contains("75 checkpoint held by another driver"), help);
+  }
+
+  @Test
+  void helpAfterADoubleDashIsTheApplicationsArgument() {
+    assertEquals(1, run("app", TestingUnreachableApplication.class.getName(), "--", "--help"));
+    assertTrue(err().contains("cannot reach the config service"), err());
+  }
+
+  @Test
+  void theYarnCommandsRunByTheLauncherSayHowToReachThem() {
+    assertEquals(78, run("submit", "--master", "yarn", "app.yaml"));
+    assertTrue(err().contains("run 'bin/millrace submit --help'"), err());
   }
 
   @Test
@@ -90,6 +137,91 @@ class MillraceTest {
   }
 
   @Test
+  void anApplicationFromTheUsersOwnJarRunsWithItsClassesFromTheJar(@TempDir Path dir)
+      throws Exception {
+    Path jar =
+        dev.millrace.runtime.driver.TestingJar.compiled(
+            dir.resolve("my-app.jar"),
+            "com.example.JarApp",
+            """
+            package com.example;
+
+            import dev.millrace.streaming.StreamingApplication;
+            import dev.millrace.streaming.StreamingContext;
+            import java.nio.file.Files;
+            import java.nio.file.Path;
+            import java.util.List;
+            import java.util.concurrent.ConcurrentLinkedQueue;
+
+            public final class JarApp implements StreamingApplication {
+              /** A record class of the jar, which the batch's records are made of. */
+              public record Word(String text) {}
+
+              @Override
+              public void define(StreamingContext ssc, String[] args) {
+                ConcurrentLinkedQueue<List<String>> queue = new ConcurrentLinkedQueue<>();
+                queue.add(List.of("from", "my", "jar"));
+                ssc.queueStream(queue)
+                    .map(Word::new)
+                    .foreachBatch(
+                        batch -> {
+                          if (batch.count() == 0) {
+                            return;
+                          }
+                          try {
+                            Files.writeString(
+                                Path.of(args[0]),
+                                batch.count()
+                                    + " words defined by "
+                                    + JarApp.class
+                                        .getProtectionDomain()
+                                        .getCodeSource()
+                                        .getLocation());
+                          } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                          }
+                          new Thread(() -> ssc.stop(true)).start();
+                        });
+              }
+            }
+            """);
+    Path marker = dir.resolve("ran");
+
+    int code =
+        run(
+            "app",
+            "--jars",
+            jar.toString(),
+            "com.example.JarApp",
+            "--batch-interval",
+            "100ms",
+            "--",
+            marker.toString());
+
+    assertEquals(0, code, err());
+    assertEquals("3 words defined by " + jar.toUri().toURL(), Files.readString(marker));
+    assertEquals(
+        78, run("app", "com.example.JarApp"), "without --jars the class is on no class path");
+    assertTrue(err().contains("give your own application's jars with --jars"), err());
+  }
+
+  @Test
+  void aJarOfTheApplicationThatIsNotThereIsRefusedNamingItBeforeAnythingRuns() {
+    assertEquals(
+        78,
+        run("app", "--jars", "build/missing.jar,other.jar", TestingApplication.class.getName()));
+    assertTrue(
+        err()
+            .contains(
+                "--jars: build/missing.jar is not a file (looked for "
+                    + Path.of("build/missing.jar").toAbsolutePath()
+                    + ")"),
+        err());
+    assertEquals(78, run("app", TestingApplication.class.getName(), "--jars", "my.jar"));
+    assertTrue(err().contains("--jars goes before the class name"), err());
+  }
+
+  @Test
   void aClassThatIsNoApplicationIsRefused() {
     assertEquals(78, run("app", "java.util.ArrayList"));
     assertTrue(err().contains("neither a StreamingApplication nor a class with a main"), err());
@@ -123,6 +255,23 @@ class MillraceTest {
   }
 
   @Test
+  void anExceptionFromAnApplicationsDefineIsAFailureWithItsStackTraceNotABadConfiguration() {
+    assertEquals(1, run("app", TestingUnreachableApplication.class.getName()));
+    assertTrue(
+        err().contains("millrace: app failed: java.lang.IllegalStateException: cannot reach"),
+        err());
+    assertTrue(
+        err().contains("\tat " + TestingUnreachableApplication.class.getName() + ".define("),
+        err());
+  }
+
+  @Test
+  void aConfigurationExceptionFromAnApplicationsDefineIsABadConfiguration() {
+    assertEquals(78, run("app", TestingRefusingApplication.class.getName()));
+    assertTrue(err().contains("millrace: usage: TestingRefusingApplication <port>"), err());
+  }
+
+  @Test
   void anInvalidMasterForAnApplicationIsABadConfiguration() {
     assertEquals(78, run("app", TestingApplication.class.getName(), "--master", "yarn"));
     assertTrue(err().contains("master 'yarn' is not supported"), err());
@@ -150,6 +299,25 @@ class MillraceTest {
             "millrace.checkpoint.dir=" + dir);
 
     assertEquals(65, code);
+  }
+
+  /** An application whose configuration service is down. */
+  public static final class TestingUnreachableApplication
+      implements dev.millrace.streaming.StreamingApplication {
+    @Override
+    public void define(dev.millrace.streaming.StreamingContext ssc, String[] args) {
+      throw new IllegalStateException("cannot reach the config service");
+    }
+  }
+
+  /** An application that refuses its arguments as a bad configuration. */
+  public static final class TestingRefusingApplication
+      implements dev.millrace.streaming.StreamingApplication {
+    @Override
+    public void define(dev.millrace.streaming.StreamingContext ssc, String[] args) {
+      throw new dev.millrace.streaming.ConfigurationException(
+          "usage: TestingRefusingApplication <port>");
+    }
   }
 
   /** A valid application for the CLI to load. */

@@ -122,6 +122,34 @@ class DriverProcessTest {
   }
 
   @Test
+  void anExceptionFromTheApplicationsDefineEndsTheDriverWithExitCode1AndItsStackTraceLogged()
+      throws Exception {
+    Path spec =
+        new TestingSpec("unreachable", work.resolve("checkpoint").toUri().toString())
+            .mainClass(TestingFailingDefinitionApplication.class.getName())
+            .args("unreachable")
+            .writeTo(work.resolve("unreachable.yaml"));
+    try (TestingDriverJvm driver =
+        TestingDriverJvm.start(
+            System.getProperty("java.class.path"),
+            work.resolve("unreachable.log"),
+            List.of("--spec", spec.toString()))) {
+      assertEquals(1, driver.awaitExit(TIMEOUT_MS), driver.log());
+      String log = driver.log();
+      assertTrue(
+          log.contains(
+              "ERROR dev.millrace.runtime.driver.Driver - application 'unreachable' failed in "
+                  + TestingFailingDefinitionApplication.class.getName()
+                  + ".define(): java.lang.IllegalStateException: "
+                  + TestingFailingDefinitionApplication.UNREACHABLE),
+          log);
+      assertTrue(
+          log.contains("\tat " + TestingFailingDefinitionApplication.class.getName() + ".define("),
+          "the stack trace is logged: " + log);
+    }
+  }
+
+  @Test
   void aRealExecutorRegistersWithTheDriverAndIsCountedUntilItIsKilled() throws Exception {
     Path in = Files.createDirectories(work.resolve("in"));
     Path out = Files.createDirectories(work.resolve("out"));

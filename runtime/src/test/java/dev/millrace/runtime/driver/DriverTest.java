@@ -1,8 +1,10 @@
 package dev.millrace.runtime.driver;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.cli.ExitCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,6 +73,31 @@ class DriverTest {
   void argumentsTheApplicationRefusesAreABadConfiguration() {
     String message = refusal(spec().args("third"));
     assertTrue(message.contains("arguments: input-dir output-dir"), message);
+  }
+
+  @Test
+  void anExceptionTheApplicationThrowsInDefineIsItsFailureNotABadConfiguration() throws Exception {
+    for (String mode : List.of("unreachable", "refused")) {
+      Path file =
+          new TestingSpec("failing", dir.resolve("checkpoint").toUri().toString())
+              .mainClass(TestingFailingDefinitionApplication.class.getName())
+              .args(mode)
+              .writeTo(dir.resolve(mode + ".yaml"));
+
+      ExitCode exit = new Driver(DriverOptions.parse(List.of("--spec", file.toString()))).run();
+
+      assertEquals(ExitCode.APPLICATION_FAILURE, exit, mode);
+    }
+  }
+
+  @Test
+  void anArgumentTheEngineRefusesInDefineIsABadConfiguration() {
+    String message =
+        refusal(
+            new TestingSpec("refused", dir.resolve("checkpoint").toUri().toString())
+                .mainClass(TestingFailingDefinitionApplication.class.getName())
+                .args("bad-window"));
+    assertTrue(message.contains("the window length 300 ms"), message);
   }
 
   @Test

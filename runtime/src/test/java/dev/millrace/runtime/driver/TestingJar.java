@@ -7,10 +7,51 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 
-/** A jar holding one text resource, to see which jars a class loader reads. */
-final class TestingJar {
+/**
+ * Jars made by tests: one holding a text resource, to see which jars a class loader reads, and one
+ * compiled from source, whose classes are on no class path but the jar's.
+ */
+public final class TestingJar {
   private TestingJar() {}
+
+  /**
+   * Compiles {@code source}, the Java source of class {@code className}, against this JVM's class
+   * path, writes its classes to {@code jar} and returns it.
+   */
+  public static Path compiled(Path jar, String className, String source) throws IOException {
+    Path work = Files.createTempDirectory(jar.getParent(), ".compile-");
+    Path sourceFile = work.resolve("src").resolve(className.replace('.', '/') + ".java");
+    Files.createDirectories(sourceFile.getParent());
+    Files.writeString(sourceFile, source);
+    Path classes = Files.createDirectories(work.resolve("classes"));
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    int status =
+        javac.run(
+            null,
+            null,
+            null,
+            "-classpath",
+            System.getProperty("java.class.path"),
+            "-d",
+            classes.toString(),
+            sourceFile.toString());
+    if (status != 0) {
+      throw new IllegalStateException("javac failed on " + sourceFile + " with status " + status);
+    }
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+        Stream<Path> files = Files.walk(classes)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        out.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+        Files.copy(file, out);
+        out.closeEntry();
+      }
+    }
+    return jar;
+  }
 
   /** Writes {@code jar} with the resource {@code name} holding {@code text}, and returns it. */
   static Path withResource(Path jar, String name, String text) throws IOException {

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.driver;
 
+import dev.millrace.streaming.ConfigurationException;
 import dev.millrace.streaming.DStream;
 import dev.millrace.streaming.Pair;
 import dev.millrace.streaming.StreamingApplication;
@@ -25,7 +26,7 @@ public final class TestingLinesApplication implements StreamingApplication {
   @Override
   public void define(StreamingContext ssc, String[] args) {
     if (args.length != 2) {
-      throw new IllegalArgumentException("arguments: input-dir output-dir; got " + List.of(args));
+      throw new ConfigurationException("arguments: input-dir output-dir; got " + List.of(args));
     }
     DStream<String> lines = ssc.textFileStream(args[0]);
     lines.saveAsTextFiles(args[1] + "/" + LINES, SUFFIX);

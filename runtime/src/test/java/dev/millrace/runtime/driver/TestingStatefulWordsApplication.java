@@ -1,5 +1,6 @@
 package dev.millrace.runtime.driver;
 
+import dev.millrace.streaming.ConfigurationException;
 import dev.millrace.streaming.Duration;
 import dev.millrace.streaming.Pair;
 import dev.millrace.streaming.PairDStream;
@@ -28,7 +29,7 @@ public final class TestingStatefulWordsApplication implements StreamingApplicati
   @Override
   public void define(StreamingContext ssc, String[] args) {
     if (args.length != 2) {
-      throw new IllegalArgumentException("arguments: input-dir output-dir; got " + List.of(args));
+      throw new ConfigurationException("arguments: input-dir output-dir; got " + List.of(args));
     }
     Duration interval = ssc.batchInterval();
     PairDStream<String, Long> words =

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.driver;
 
+import dev.millrace.streaming.ConfigurationException;
 import dev.millrace.streaming.Pair;
 import dev.millrace.streaming.StreamingApplication;
 import dev.millrace.streaming.StreamingContext;
@@ -32,7 +33,7 @@ public final class TestingWordCountApplication implements StreamingApplication {
   @Override
   public void define(StreamingContext ssc, String[] args) {
     if (args.length != 2) {
-      throw new IllegalArgumentException("arguments: input-dir output-dir; got " + List.of(args));
+      throw new ConfigurationException("arguments: input-dir output-dir; got " + List.of(args));
     }
     ssc.textFileStream(args[0])
         .filter(TestingWordCountApplication::countsWords)

@@ -6,23 +6,28 @@ import dev.millrace.crds.launch.JvmHeap;
 import dev.millrace.crds.launch.LaunchArguments;
 import dev.millrace.crds.supervision.ExitReport;
 import dev.millrace.crds.supervision.FailureClass;
+import dev.millrace.runtime.cli.Millrace;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * A driver attempt or an executor as an operating-system process: {@code java … Millrace driver
- * --spec …} or {@code java … Millrace executor --driver …}, its standard output and error appended
- * to {@code logs/<name>.log} in the run directory. SIGTERM asks it to stop gracefully; SIGKILL ends
- * it and anything it started.
+ * --spec …} or {@code java … Millrace executor --driver …}, logging into its file of the run's
+ * {@link RunLogs}, which it rolls itself ({@link Millrace#LOG_FILE_PROPERTY}), so its log goes on
+ * even if {@code millrace run} dies. SIGTERM asks it to stop gracefully; SIGKILL ends it and
+ * anything it started.
  */
 final class LocalProcess {
   /** 128 + the signal number, as a shell reports a process ended by a signal. */
@@ -30,11 +35,24 @@ final class LocalProcess {
 
   private static final int SIGTERM_EXIT = 128 + 15;
 
+  /**
+   * {@code setsid} (util-linux), which starts a driver or executor in a session and process group
+   * of its own, so that a terminal's Ctrl-C reaches only {@code millrace run}, which stops them
+   * with one SIGTERM, and not them nor what they fork (Hadoop's {@code chmod}, which a SIGINT
+   * killed mid-batch). The JDK cannot call setsid(2) itself. Without it (macOS), they stay in
+   * {@code millrace run}'s group: a Ctrl-C reaches them directly too, and they stop gracefully on
+   * it. A child of the JDK is never a process group leader, so setsid execs the JVM in place (no
+   * fork): the pid started is the JVM's.
+   */
+  static final Optional<Path> SETSID = findOnPath("setsid");
+
   private final String name;
   private final int attempt;
   private final Process process;
   private final Path log;
   private final Path addressFile;
+  // Set before the first signal this supervisor sends, read by the JDK's exit callback thread.
+  private volatile boolean signalled;
 
   private LocalProcess(String name, int attempt, Process process, Path log, Path addressFile) {
     this.name = name;
@@ -46,7 +64,8 @@ final class LocalProcess {
 
   /**
    * Starts attempt {@code attempt} of the application's driver, reading the spec in {@code
-   * specFile} and listening for executors on {@code executorPort}, on the options' bind address.
+   * specFile}, listening for executors on {@code executorPort}, on the options' bind address, and
+   * logging into {@code log}.
    *
    * @throws IOException if the process cannot be started
    */
@@ -57,6 +76,7 @@ final class LocalProcess {
       int executorPort,
       boolean freshCheckpoint,
       Path runDirectory,
+      Path log,
       LocalRunOptions options)
       throws IOException {
     Path addressFile = runDirectory.resolve("driver-" + attempt + ".address");
@@ -75,14 +95,14 @@ final class LocalProcess {
     Map<String, String> env = environment(app.getSpec().getDriver().getEnv());
     env.put("MILLRACE_DRIVER_ATTEMPT", String.valueOf(attempt));
     String name = "driver-" + attempt;
-    Process process =
-        start(name, app.getSpec().getDriver().getMemory(), args, env, runDirectory, options);
-    return new LocalProcess(name, attempt, process, log(runDirectory, name), addressFile);
+    Process process = start(app.getSpec().getDriver().getMemory(), args, env, log, options);
+    return new LocalProcess(name, attempt, process, log, addressFile);
   }
 
   /**
    * Starts executor {@code executorId} of the application, registering with the driver on {@code
-   * executorPort} of this machine, at the address the driver listens on.
+   * executorPort} of this machine, at the address the driver listens on, and logging into {@code
+   * log}.
    *
    * @throws IOException if the process cannot be started
    */
@@ -91,7 +111,7 @@ final class LocalProcess {
       Path specFile,
       String executorId,
       int executorPort,
-      Path runDirectory,
+      Path log,
       LocalRunOptions options)
       throws IOException {
     ExecutorSpec executor = app.getSpec().getExecutor();
@@ -101,34 +121,25 @@ final class LocalProcess {
     args.add("--supervisor-pid");
     args.add(String.valueOf(ProcessHandle.current().pid()));
     Process process =
-        start(
-            executorId,
-            executor.getMemory(),
-            args,
-            environment(executor.getEnv()),
-            runDirectory,
-            options);
-    return new LocalProcess(executorId, 0, process, log(runDirectory, executorId), null);
+        start(executor.getMemory(), args, environment(executor.getEnv()), log, options);
+    return new LocalProcess(executorId, 0, process, log, null);
   }
 
   private static Process start(
-      String name,
-      String memory,
-      List<String> args,
-      Map<String, String> env,
-      Path runDirectory,
-      LocalRunOptions options)
+      String memory, List<String> args, Map<String, String> env, Path log, LocalRunOptions options)
       throws IOException {
-    Path log = log(runDirectory, name);
     Files.createDirectories(log.getParent());
     List<String> command = new ArrayList<>();
+    SETSID.ifPresent(setsid -> command.add(setsid.toString()));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(options.jvmOptions());
     command.add(JvmHeap.option(memory));
+    command.add("-D" + Millrace.LOG_FILE_PROPERTY + "=" + log);
     command.add("-cp");
     command.add(options.classPath());
     command.add("dev.millrace.runtime.cli.Millrace");
     command.addAll(args);
+    // What the JVM writes before Millrace's main rolls the log, e.g. that the heap is too small.
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -137,11 +148,19 @@ final class LocalProcess {
     return builder.start();
   }
 
-  private static Path log(Path runDirectory, String name) {
-    return runDirectory.resolve("logs").resolve(name + ".log");
+  private static Optional<Path> findOnPath(String program) {
+    String path = Objects.requireNonNullElse(System.getenv("PATH"), "/usr/bin:/bin");
+    return Arrays.stream(path.split(File.pathSeparator))
+        .filter(dir -> !dir.isEmpty())
+        .map(dir -> Path.of(dir, program))
+        .filter(Files::isExecutable)
+        .findFirst();
   }
 
-  private static Map<String, String> environment(List<EnvVar> vars) {
+  /**
+   * The variables {@code vars} of a spec's {@code env}, as the process gets them on top of ours.
+   */
+  static Map<String, String> environment(List<EnvVar> vars) {
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar var : vars) {
       env.put(var.getName(), var.getValue() == null ? "" : var.getValue());
@@ -188,26 +207,31 @@ final class LocalProcess {
 
   /** Completes with how the process ended, on a thread of the JDK's. */
   CompletableFuture<ExitReport> onExit() {
-    return process.onExit().thenApply(p -> classify(p.exitValue()));
+    return process.onExit().thenApply(p -> classify(p.exitValue(), signalled));
   }
 
   /** Asks the driver to stop gracefully: SIGTERM. */
   void terminate() {
+    signalled = true;
     process.destroy();
   }
 
   /** Ends the driver and every process it started: SIGKILL. */
   void kill() {
+    signalled = true;
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
   }
 
   /**
    * How a local driver's exit code reads to the Supervisor: the launch contract's codes, and the
-   * signals that end a process on this machine (a SIGKILL nobody here sent is the kernel's OOM
-   * killer or a user: the application's failure).
+   * signals that end a process on this machine. A SIGTERM or SIGKILL death is {@link
+   * FailureClass#REQUESTED} if this supervisor had signalled the process (a JVM still starting has
+   * no SIGTERM handler yet and dies of it); one nobody here sent is the kernel's OOM killer or a
+   * user: the application's failure. Any other code keeps its meaning even after a signal: a driver
+   * that exits 1 while stopping failed.
    */
-  static ExitReport classify(int code) {
+  static ExitReport classify(int code, boolean signalled) {
     String reason =
         switch (code) {
           case 0 -> "Completed";
@@ -220,6 +244,10 @@ final class LocalProcess {
           case SIGTERM_EXIT -> "Terminated";
           default -> "Error";
         };
-    return new ExitReport(code, reason, FailureClass.ofExitCode(code));
+    boolean bySignal = code == SIGKILL_EXIT || code == SIGTERM_EXIT;
+    return new ExitReport(
+        code,
+        reason,
+        bySignal && signalled ? FailureClass.REQUESTED : FailureClass.ofExitCode(code));
   }
 }

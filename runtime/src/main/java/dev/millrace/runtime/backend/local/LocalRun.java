@@ -48,6 +48,8 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +66,8 @@ public final class LocalRun {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRun.class);
   // The resource with its status, as the Kubernetes API would return it.
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final String DRIVER_PID = "driver.pid";
+  private static final Pattern DRIVER_ADDRESS = Pattern.compile("driver-\\d+\\.address");
 
   private final LocalApp app;
   private final LocalRunOptions options;
@@ -72,12 +76,16 @@ public final class LocalRun {
   private final BlockingQueue<SupervisorEvent> events = new LinkedBlockingQueue<>();
   private final ProgressPrinter progress;
 
+  // Set once by the thread in run(), read by callers of logDirectory().
+  private volatile RunLogs logs;
   // Owned by the thread in run().
   private LocalProcess driver;
   private final Map<String, LocalProcess> executors = new LinkedHashMap<>();
   // Fixed for the whole run, so executors find every driver attempt at the same address.
   private int executorPort;
   private long lastBatchTime = Long.MIN_VALUE;
+  // The attempt whose status address was printed last.
+  private int announcedAttempt;
   private volatile DriverStatusReport lastReport;
   private volatile SupervisorView view;
   private volatile boolean killRequested;
@@ -101,15 +109,25 @@ public final class LocalRun {
   /**
    * Reads, validates and resolves the spec in {@code specFile}; nothing is started yet.
    *
-   * @throws dev.millrace.crds.validation.InvalidSpecException if the spec is not valid
+   * @throws dev.millrace.crds.validation.InvalidSpecException if the spec is not valid, or names a
+   *     jar on this machine that is not there
    */
   public static LocalRun prepare(Path specFile, LocalRunOptions options) {
     return new LocalRun(LocalApp.load(specFile, options.runDirectory()), options);
   }
 
-  /** The application's run directory: resolved spec, driver logs, lock. */
+  /** The application's run directory: resolved spec, status, logs, pid files, lock. */
   public Path runDirectory() {
     return app.runDirectory();
+  }
+
+  /**
+   * The directory of this run's logs, {@code logs/<start>} in the run directory, once {@link
+   * #run()} has created it.
+   */
+  public Optional<Path> logDirectory() {
+    RunLogs current = logs;
+    return current == null ? Optional.empty() : Optional.of(current.directory());
   }
 
   /** What the Supervisor knows, as of the last event handled. */
@@ -152,43 +170,72 @@ public final class LocalRun {
       return ExitCode.OK.code();
     }
     try (FileChannel lockFile = lock()) {
-      awaitPreviousDriver();
-      executorPort = freePort();
-      app.writeResolvedSpec();
-      Files.writeString(
-          app.runDirectory().resolve("supervisor.pid"), ProcessHandle.current().pid() + "\n");
-      progress.starting(app);
-      handle(new Tick(options.clock().instant()));
-      Instant nextPoll = options.clock().instant();
-      while (!view.terminal()) {
-        Instant now = options.clock().instant();
-        Instant wakeUp = earlier(supervisor.nextDeadline(), nextPoll);
-        long waitMillis = Math.max(0, Duration.between(now, wakeUp).toMillis());
-        SupervisorEvent event = events.poll(waitMillis, TimeUnit.MILLISECONDS);
-        if (killRequested && driver != null && driver.isAlive()) {
+      try {
+        awaitPreviousDriver();
+        logs =
+            RunLogs.start(
+                app.runDirectory().resolve("logs"), options.clock().instant(), options.keptRuns());
+        executorPort = freePort();
+        app.writeResolvedSpec();
+        Files.writeString(supervisorPidFile(), ProcessHandle.current().pid() + "\n");
+        progress.starting(app, logs.directory());
+        supervise();
+        progress.finished(view);
+      } finally {
+        if (driver != null && driver.isAlive()) {
+          // Only reached when the caller was interrupted: never leave a driver without a
+          // supervisor.
           driver.kill();
         }
-        if (event != null) {
-          handle(event);
-        }
-        now = options.clock().instant();
-        if (!now.isBefore(nextPoll)) {
-          pollStatus();
-          nextPoll = now.plus(options.pollInterval());
-        }
-        handle(new Tick(options.clock().instant()));
+        stopExecutors();
       }
-      progress.finished(view);
+      removeRunFiles();
       return exitCode(view);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot use the run directory " + app.runDirectory(), e);
-    } finally {
-      if (driver != null && driver.isAlive()) {
-        // Only reached when the caller was interrupted: never leave a driver without a supervisor.
+    }
+  }
+
+  private void supervise() throws InterruptedException {
+    handle(new Tick(options.clock().instant()));
+    Instant nextPoll = options.clock().instant();
+    while (!view.terminal()) {
+      Instant now = options.clock().instant();
+      Instant wakeUp = earlier(supervisor.nextDeadline(), nextPoll);
+      long waitMillis = Math.max(0, Duration.between(now, wakeUp).toMillis());
+      SupervisorEvent event = events.poll(waitMillis, TimeUnit.MILLISECONDS);
+      if (killRequested && driver != null && driver.isAlive()) {
         driver.kill();
       }
-      stopExecutors();
+      if (event != null) {
+        handle(event);
+      }
+      now = options.clock().instant();
+      if (!now.isBefore(nextPoll)) {
+        pollStatus();
+        nextPoll = now.plus(options.pollInterval());
+      }
+      handle(new Tick(options.clock().instant()));
     }
+  }
+
+  /**
+   * Removes the files that say a run is under way, once every process of this one has ended: the
+   * pid files, the drivers' addresses and the lock (still held, so no other run takes it midway). A
+   * run that crashes leaves them; the next one checks the pids and takes the lock over.
+   */
+  private void removeRunFiles() throws IOException {
+    Files.deleteIfExists(app.runDirectory().resolve(DRIVER_PID));
+    Files.deleteIfExists(supervisorPidFile());
+    try (Stream<Path> files = Files.list(app.runDirectory())) {
+      for (Path address :
+          files
+              .filter(p -> DRIVER_ADDRESS.matcher(p.getFileName().toString()).matches())
+              .toList()) {
+        Files.deleteIfExists(address);
+      }
+    }
+    Files.deleteIfExists(lockFile());
   }
 
   /**
@@ -222,12 +269,14 @@ public final class LocalRun {
 
   private void handle(SupervisorEvent event) {
     if (event instanceof ExecutorExited exited) {
-      progress.executorExited(exited);
+      LocalProcess executor = executors.get(exited.executorId());
+      progress.executorExited(exited, executor == null ? null : executor.log());
     }
     if (event instanceof DriverExited exited
         && driver != null
         && exited.attempt() == driver.attempt()) {
       lastExitTime = exited.at();
+      progress.driverExited(exited.attempt(), exited.exit(), driver.log());
     }
     List<SupervisorAction> actions = supervisor.on(event);
     for (SupervisorAction action : actions) {
@@ -310,7 +359,7 @@ public final class LocalRun {
     try {
       LocalProcess started =
           LocalProcess.startExecutor(
-              app.resource(), app.specFile(), id, executorPort, app.runDirectory(), options);
+              app.resource(), app.specFile(), id, executorPort, logs.of(id), options);
       executors.put(id, started);
       events.add(new ExecutorStarted(at, id));
       started
@@ -341,6 +390,7 @@ public final class LocalRun {
               executorPort,
               launch.freshCheckpoint(),
               app.runDirectory(),
+              logs.of("driver-" + launch.attempt()),
               options);
       driver = started;
       writePid(started);
@@ -368,7 +418,12 @@ public final class LocalRun {
     if (current == null || !current.isAlive()) {
       return;
     }
-    Optional<DriverStatusReport> report = current.statusAddress().flatMap(statusClient::poll);
+    Optional<String> address = current.statusAddress();
+    if (address.isPresent() && announcedAttempt != current.attempt()) {
+      announcedAttempt = current.attempt();
+      progress.statusAddress(current.attempt(), address.get());
+    }
+    Optional<DriverStatusReport> report = address.flatMap(statusClient::poll);
     if (report.isEmpty() || report.get().attempt() != current.attempt()) {
       return;
     }
@@ -382,29 +437,73 @@ public final class LocalRun {
     }
   }
 
+  /**
+   * Locks {@code run.lock}. A run that ends deletes the file while it holds its lock, so a run that
+   * opened the file before may lock one that is no longer there: it takes the lock only if the path
+   * still leads to the file it opened, else it tries again. (The file is compared by identity,
+   * never opened a second time: closing any descriptor of a file drops this process's lock on it.)
+   */
   private FileChannel lock() throws IOException {
     Files.createDirectories(app.runDirectory());
-    Path lockPath = app.runDirectory().resolve("run.lock");
-    FileChannel channel =
-        FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock;
-    try {
-      lock = channel.tryLock();
-    } catch (java.nio.channels.OverlappingFileLockException e) {
-      lock = null; // held by another LocalRun in this JVM
-    }
-    if (lock == null) {
+    while (true) {
+      try {
+        Files.createFile(lockFile());
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // Left by an earlier run, or being used by another.
+      }
+      // The file's identity before it is opened: if the path is replaced meanwhile, the check
+      // after locking sees a different file and tries again.
+      Object before = fileKey(lockFile());
+      if (before == null) {
+        continue;
+      }
+      FileChannel channel =
+          FileChannel.open(lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        lock = null; // held by another LocalRun in this JVM
+      }
+      if (lock == null) {
+        channel.close();
+        throw new AlreadySupervisedException(
+            "another 'millrace run' is supervising "
+                + app.name()
+                + " from "
+                + app.runDirectory()
+                + "; stop it first (Ctrl-C in its terminal, or kill the pid in "
+                + supervisorPidFile()
+                + "), or give this run another --run-dir");
+      }
+      if (isLockFile(before)) {
+        return channel;
+      }
       channel.close();
-      throw new AlreadySupervisedException(
-          "another 'millrace run' is supervising "
-              + app.name()
-              + " from "
-              + app.runDirectory()
-              + "; stop it first (Ctrl-C in its terminal, or kill the pid in "
-              + app.runDirectory().resolve("supervisor.pid")
-              + "), or give this run another --run-dir");
     }
-    return channel;
+  }
+
+  /** Whether {@code run.lock} is the file whose identity is {@code key}. */
+  private boolean isLockFile(Object key) throws IOException {
+    return key.equals(fileKey(lockFile()));
+  }
+
+  /** The identity of {@code file} (device and inode), or null if there is no file. */
+  private static Object fileKey(Path file) throws IOException {
+    try {
+      return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class)
+          .fileKey();
+    } catch (java.nio.file.NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  private Path lockFile() {
+    return app.runDirectory().resolve("run.lock");
+  }
+
+  private Path supervisorPidFile() {
+    return app.runDirectory().resolve("supervisor.pid");
   }
 
   /**
@@ -412,7 +511,7 @@ public final class LocalRun {
    * themselves once their supervisor is gone, and two drivers must never share a checkpoint.
    */
   private void awaitPreviousDriver() throws InterruptedException {
-    Path pidFile = app.runDirectory().resolve("driver.pid");
+    Path pidFile = app.runDirectory().resolve(DRIVER_PID);
     Optional<ProcessHandle> previous = readPid(pidFile).flatMap(ProcessHandle::of);
     if (previous.isEmpty() || !previous.get().isAlive() || !isMillraceDriver(previous.get())) {
       return;
@@ -448,7 +547,7 @@ public final class LocalRun {
   }
 
   private void writePid(LocalProcess started) throws IOException {
-    Path pidFile = app.runDirectory().resolve("driver.pid");
+    Path pidFile = app.runDirectory().resolve(DRIVER_PID);
     Path temp = app.runDirectory().resolve(".driver.pid.tmp");
     Files.writeString(temp, started.pid() + "\n", StandardCharsets.UTF_8);
     Files.move(temp, pidFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

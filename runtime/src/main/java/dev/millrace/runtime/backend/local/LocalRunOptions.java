@@ -1,6 +1,7 @@
 package dev.millrace.runtime.backend.local;
 
 import dev.millrace.runtime.driver.DriverOptions;
+import dev.millrace.streaming.ConfigurationException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,6 +22,8 @@ import java.util.List;
  * @param progressInterval at most one batch progress line per this long (events always print)
  * @param out where progress lines go
  * @param clock the time of the Supervisor's events
+ * @param keptRuns the logs of how many runs are kept in {@code logs/} of the run directory, the
+ *     current one included
  */
 public record LocalRunOptions(
     Path runDirectory,
@@ -30,7 +33,19 @@ public record LocalRunOptions(
     Duration pollInterval,
     Duration progressInterval,
     PrintStream out,
-    Clock clock) {
+    Clock clock,
+    int keptRuns) {
+
+  /** The logs of this many runs are kept unless {@code --keep-runs} says otherwise. */
+  public static final int DEFAULT_KEPT_RUNS = 10;
+
+  /** Requires the logs of at least this run to be kept. */
+  public LocalRunOptions {
+    if (keptRuns < 1) {
+      throw new ConfigurationException(
+          "the logs of at least 1 run must be kept (--keep-runs), got " + keptRuns);
+    }
+  }
 
   /** The defaults of the {@code millrace run} command: this JVM's class path, stdout. */
   public static LocalRunOptions defaults() {
@@ -42,7 +57,22 @@ public record LocalRunOptions(
         Duration.ofMillis(500),
         Duration.ofSeconds(5),
         System.out,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        DEFAULT_KEPT_RUNS);
+  }
+
+  /** These options keeping the logs of the newest {@code keptRuns} runs. */
+  public LocalRunOptions withKeptRuns(int keptRuns) {
+    return new LocalRunOptions(
+        runDirectory,
+        classPath,
+        jvmOptions,
+        bindAddress,
+        pollInterval,
+        progressInterval,
+        out,
+        clock,
+        keptRuns);
   }
 
   /** These options with {@code runDirectory}. */
@@ -55,7 +85,8 @@ public record LocalRunOptions(
         pollInterval,
         progressInterval,
         out,
-        clock);
+        clock,
+        keptRuns);
   }
 
   /** These options with {@code jvmOptions}. */
@@ -68,7 +99,8 @@ public record LocalRunOptions(
         pollInterval,
         progressInterval,
         out,
-        clock);
+        clock,
+        keptRuns);
   }
 
   /** These options with the driver listening on {@code bindAddress}. */
@@ -81,7 +113,8 @@ public record LocalRunOptions(
         pollInterval,
         progressInterval,
         out,
-        clock);
+        clock,
+        keptRuns);
   }
 
   /** These options printing a batch line at most every {@code progressInterval}. */
@@ -94,7 +127,8 @@ public record LocalRunOptions(
         pollInterval,
         progressInterval,
         out,
-        clock);
+        clock,
+        keptRuns);
   }
 
   /** These options printing to {@code out}. */
@@ -107,7 +141,8 @@ public record LocalRunOptions(
         pollInterval,
         progressInterval,
         out,
-        clock);
+        clock,
+        keptRuns);
   }
 
   /**

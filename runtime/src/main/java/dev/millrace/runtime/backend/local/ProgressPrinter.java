@@ -4,6 +4,8 @@ import dev.millrace.crds.SpecDurations;
 import dev.millrace.crds.StreamingAppStatus;
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.launch.InputReport;
+import dev.millrace.crds.supervision.ExitReport;
+import dev.millrace.crds.supervision.FailureClass;
 import dev.millrace.crds.supervision.StatusChanges;
 import dev.millrace.crds.supervision.SupervisorAction.GiveUp;
 import dev.millrace.crds.supervision.SupervisorAction.KillDriver;
@@ -14,6 +16,7 @@ import dev.millrace.crds.supervision.SupervisorAction.StopDriver;
 import dev.millrace.crds.supervision.SupervisorEvent.ExecutorExited;
 import dev.millrace.crds.supervision.SupervisorView;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -47,10 +50,15 @@ final class ProgressPrinter {
     this.desiredExecutors = desiredExecutors;
   }
 
-  void starting(LocalApp local) {
+  void starting(LocalApp local, Path logs) {
     out.printf(
-        "millrace run: supervising %s (checkpoint %s, run directory %s)%n",
-        app, local.resource().getSpec().getCheckpoint().getDir(), local.runDirectory());
+        "millrace run: supervising %s (checkpoint %s, run directory %s, logs %s)%n",
+        app, local.resource().getSpec().getCheckpoint().getDir(), local.runDirectory(), logs);
+    if (LocalProcess.SETSID.isEmpty()) {
+      out.println(
+          "millrace run: setsid (util-linux) is not installed, so the driver shares this"
+              + " terminal's process group: Ctrl-C reaches it directly too");
+    }
   }
 
   void launched(LocalProcess driver, LaunchDriver launch) {
@@ -63,8 +71,37 @@ final class ProgressPrinter {
         launch.executorId(), executor.pid(), executor.log(), launch.reason());
   }
 
-  void executorExited(ExecutorExited exited) {
-    line("executor %s exited with %s", exited.executorId(), exited.exit().describe());
+  void executorExited(ExecutorExited exited, Path log) {
+    line(
+        "executor %s exited with %s%s",
+        exited.executorId(), exited.exit().describe(), cause(exited.exit(), log));
+  }
+
+  /** A driver attempt's exit, with its cause when it failed. */
+  void driverExited(int attempt, ExitReport exit, Path log) {
+    line("driver attempt %d exited with %s%s", attempt, exit.describe(), cause(exit, log));
+  }
+
+  /** Where the status of a driver attempt is served, once it has said. */
+  void statusAddress(int attempt, String address) {
+    line("driver attempt %d status: http://%s/api/v1/status", attempt, address);
+  }
+
+  /**
+   * For an exit that is a failure of a process that has a log: the error its log ends with and
+   * where the whole log is, so the cause shows on the console, not only in the log.
+   */
+  private static String cause(ExitReport exit, Path log) {
+    FailureClass failure = exit.failureClass();
+    if (log == null
+        || failure == FailureClass.FINISHED
+        || failure == FailureClass.REQUESTED
+        || failure == FailureClass.INFRASTRUCTURE) {
+      return "";
+    }
+    return FailureCause.in(log)
+        .map(error -> ": " + error + " (full log: " + log + ")")
+        .orElse("; its log " + log + " names no error");
   }
 
   void launchFailed(LaunchDriver launch, Exception e) {

@@ -2,9 +2,11 @@ package dev.millrace.runtime.backend.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.millrace.crds.Phase;
 import dev.millrace.crds.StreamingApp;
@@ -34,6 +36,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -90,6 +93,16 @@ class LocalRunTest {
     assertEquals(expected, sumOfSavedCounts(), "per-batch counts after the stop");
     assertEquals(expected, newestTotals(), "running totals restored from the checkpoint");
     assertTrue(printed().contains("code 137 (Killed)"), printed());
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      assertTrue(
+          Pattern.compile(
+                  "driver attempt "
+                      + attempt
+                      + " status: http://127\\.0\\.0\\.1:\\d+/api/v1/status")
+              .matcher(printed())
+              .find(),
+          "the status URL of attempt " + attempt + " is printed: " + printed());
+    }
     StreamingAppStatus status = statusFile(run);
     assertEquals(Phase.Succeeded, status.getPhase());
     assertEquals(1, status.getRestarts().getTotal());
@@ -195,13 +208,38 @@ class LocalRunTest {
     assertEquals("True", degraded.getStatus());
     assertEquals("RestartLimit", degraded.getReason());
     assertEquals(1, status.getDriver().getLastExit().getCode());
-    try (Stream<Path> logs = Files.list(run.runDirectory().resolve("logs"))) {
+    try (Stream<Path> logs = Files.list(runLogs(run))) {
       assertEquals(3, logs.count(), "one driver log per attempt");
     }
     assertTrue(
-        Files.readString(run.runDirectory().resolve("logs/driver-1.log"))
-            .contains("crashes on purpose"),
+        Files.readString(runLogs(run).resolve("driver-1.log")).contains("crashes on purpose"),
         "the driver log says why it failed");
+    assertTrue(
+        Pattern.compile(
+                "driver attempt 1 exited with code 1 \\(Error\\): .*ERROR .*crashes on purpose.*"
+                    + " \\(full log: "
+                    + Pattern.quote(runLogs(run).resolve("driver-1.log").toString())
+                    + "\\)")
+            .matcher(printed())
+            .find(),
+        "the console says why the driver failed and where its log is: " + printed());
+  }
+
+  @Test
+  void aDriverWhoseLastBatchBreaksWhileStoppingIsReportedFailedNotSucceeded() throws Exception {
+    LocalRun run = prepare(writeSpec("break-on-stop", "gracefulStopTimeout: 30s"));
+    CompletableFuture<Integer> result = runInBackground(run);
+    await("the first batch", () -> batchesOf(run) >= 1, 60_000);
+
+    run.requestStop();
+
+    assertEquals(ExitCode.APPLICATION_FAILURE.code(), result.get(60, TimeUnit.SECONDS), printed());
+    assertEquals(Phase.Failed, run.view().phase(), printed());
+    assertEquals(1, run.view().lastExit().orElseThrow().code(), printed());
+    assertTrue(printed().contains("exited with code 1 (Error) while stopping"), printed());
+    assertFalse(printed().contains("Succeeded"), printed());
+    assertEquals(0, run.view().restartsTotal(), "a stop is never followed by a restart");
+    assertEquals(Phase.Failed, statusFile(run).getPhase());
   }
 
   @Test
@@ -258,7 +296,7 @@ class LocalRunTest {
     // driver.cores 1, so the running totals have 1 partition: the driver says the second
     // executor owns none and what to set.
     assertTrue(
-        Files.readString(run.runDirectory().resolve("logs/driver-1.log"))
+        Files.readString(runLogs(run).resolve("driver-1.log"))
             .contains("1 executor owns no state and only runs map tasks"),
         "the driver's warning");
     // The one that owns state, so that its partitions must be rebuilt elsewhere.
@@ -367,7 +405,7 @@ class LocalRunTest {
   /** Everything the executors of {@code run} logged. */
   private static String executorLogs(LocalRun run) throws IOException {
     StringBuilder all = new StringBuilder();
-    try (Stream<Path> logs = Files.list(run.runDirectory().resolve("logs"))) {
+    try (Stream<Path> logs = Files.list(runLogs(run))) {
       for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("exec-")).toList()) {
         all.append(Files.readString(log));
       }
@@ -387,6 +425,80 @@ class LocalRunTest {
   }
 
   @Test
+  void eachRunLogsIntoItsOwnDirectoryEveryProcessRollsItsLogAndOnlyTheNewestRunsAreKept()
+      throws Exception {
+    Path spec = writeSpec("count", "");
+    Files.writeString(
+        spec,
+        Files.readString(spec)
+            .replace(
+                "driver: {memory: 256Mi}",
+                "driver: {memory: 256Mi, env: [{name: MILLRACE_LOG_FILE_SIZE, value: 1Ki},"
+                    + " {name: MILLRACE_LOG_FILES, value: \"2\"}]}"));
+    List<Path> logDirectories = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      LocalRun run =
+          LocalRun.prepare(
+              spec,
+              LocalRunOptions.defaults()
+                  .withRunDirectory(work.resolve("run"))
+                  .withKeptRuns(2)
+                  .withJvmOptions(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"))
+                  .withOut(new PrintStream(printed, true, StandardCharsets.UTF_8)));
+      CompletableFuture<Integer> result = runInBackground(run);
+      await("run " + i + "'s first batch", () -> batchesOf(run) >= 1, 60_000);
+      run.requestStop();
+      assertEquals(ExitCode.OK.code(), result.get(60, TimeUnit.SECONDS), printed());
+      logDirectories.add(runLogs(run));
+      assertEquals(
+          List.of("driver-1.log"),
+          fileNames(runLogs(run)).stream().filter(n -> n.endsWith(".log")).toList(),
+          "this run's driver logs only");
+    }
+
+    try (Stream<Path> runs = Files.list(work.resolve("run/logs"))) {
+      assertEquals(logDirectories.subList(1, 3), runs.sorted().toList(), "the newest two runs");
+    }
+    List<String> newest = fileNames(logDirectories.get(2));
+    List<String> rolled =
+        newest.stream().filter(n -> n.matches("driver-1\\.log\\.\\d{5}")).toList();
+    assertTrue(
+        !rolled.isEmpty() && rolled.size() <= 2,
+        "rolled at 1 KiB, two rolled files kept: " + newest);
+    for (String name : newest) {
+      Path log = logDirectories.get(2).resolve(name);
+      assertTrue(
+          Files.size(log) <= 1024 || Files.readAllLines(log).size() == 1,
+          name + " grew past 1 KiB: " + Files.size(log));
+    }
+  }
+
+  @Test
+  void aCleanStopRemovesThePidAddressAndLockFilesAndKeepsTheRest() throws Exception {
+    LocalRun run = prepare(writeSpec("count", ""));
+    CompletableFuture<Integer> result = runInBackground(run);
+    await("the first batch", () -> batchesOf(run) >= 1, 60_000);
+    assertTrue(
+        fileNames(run.runDirectory())
+            .containsAll(List.of("driver.pid", "supervisor.pid", "driver-1.address", "run.lock")),
+        "" + fileNames(run.runDirectory()));
+
+    run.requestStop();
+
+    assertEquals(ExitCode.OK.code(), result.get(60, TimeUnit.SECONDS), printed());
+    assertEquals(
+        List.of("logs", "spec.yaml", "status.yaml"),
+        fileNames(run.runDirectory()),
+        "what is left of a run that ended");
+  }
+
+  private static List<String> fileNames(Path dir) throws IOException {
+    try (Stream<Path> all = Files.list(dir)) {
+      return all.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
   void aSuspendedSpecStartsNothing() throws Exception {
     LocalRun run = prepare(writeSpec("count", "suspend: true"));
 
@@ -400,19 +512,74 @@ class LocalRunTest {
   void badSpecIsRefusedWithOneClearErrorAndNoProcessStarted() throws Exception {
     Path spec =
         writeSpec("count", "restartPolicy: {maxRestarts: -1}\n  executor: {instances: three}");
+
+    String message = refusal(spec);
+
+    assertTrue(message.contains("spec.executor.instances"), message);
+  }
+
+  /**
+   * Runs {@code millrace run} on {@code spec} with {@code options}, which must refuse it with exit
+   * 78 and without starting or writing anything; returns what it printed to stderr.
+   */
+  private String refusal(Path spec, String... options) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Path runDirectory = work.resolve("run");
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of("run", spec.toString(), "--run-dir", runDirectory.toString()));
+    args.addAll(List.of(options));
 
     int code =
         dev.millrace.runtime.cli.TestingCli.run(
-            List.of("run", spec.toString(), "--run-dir", runDirectory.toString()),
+            args,
             new PrintStream(printed, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
 
     String message = err.toString(StandardCharsets.UTF_8);
     assertEquals(ExitCode.BAD_CONFIGURATION.code(), code, message);
-    assertTrue(message.contains("spec.executor.instances"), message);
     assertFalse(Files.exists(runDirectory), "nothing was started or written");
+    return message;
+  }
+
+  @Test
+  void aLocalJarThatIsNotThereIsRefusedNamingItBeforeAnyProcessStarts() throws Exception {
+    Path spec = writeSpec("count", "");
+    Files.writeString(
+        spec,
+        Files.readString(spec)
+            .replace(
+                "    mainClass:",
+                "    jars: [build/my-app.jar, hdfs://nn:8020/apps/lib.jar]\n    mainClass:"));
+
+    String message = refusal(spec);
+
+    assertTrue(
+        message.contains(
+            "spec.application.jars[0]: build/my-app.jar is not a file on this machine (looked for "
+                + work.resolve("build/my-app.jar")),
+        message);
+    assertFalse(message.contains("lib.jar"), "a jar to fetch is the driver's to check: " + message);
+  }
+
+  @Test
+  void invalidLogLimitsOrRunsToKeepAreRefusedBeforeAnyProcessStarts() throws Exception {
+    Path spec = writeSpec("count", "");
+
+    String message = refusal(spec, "--keep-runs", "0");
+
+    assertTrue(message.contains("--keep-runs takes how many runs' logs"), message);
+    Files.writeString(
+        spec,
+        Files.readString(spec)
+            .replace(
+                "driver: {memory: 256Mi}",
+                "driver: {memory: 256Mi, env: [{name: MILLRACE_LOG_FILE_SIZE, value: lots}]}"));
+    message = refusal(spec);
+    assertTrue(
+        message.contains(
+            "spec.driver.env: MILLRACE_LOG_FILE_SIZE=lots is not a log file size; write e.g."),
+        message);
   }
 
   @Test
@@ -435,20 +602,23 @@ class LocalRunTest {
 
       supervisor.destroyForcibly();
       supervisor.waitFor(30, TimeUnit.SECONDS);
+      assertTrue(
+          fileNames(runDirectory).containsAll(List.of("driver.pid", "supervisor.pid", "run.lock")),
+          "a supervisor killed leaves its files: " + fileNames(runDirectory));
       long killedAt = System.nanoTime();
       executor.onExit().get(30, TimeUnit.SECONDS);
       long executorGoneMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
       assertTrue(
           executorGoneMs < 5_000, "the executor outlived its supervisor by " + executorGoneMs);
       assertTrue(
-          Files.readString(runDirectory.resolve("logs/exec-1.log"))
+          Files.readString(onlyRunLogs(runDirectory).resolve("exec-1.log"))
               .contains("stopping so that no executor runs unsupervised"));
       ProcessHandle driver = ProcessHandle.of(driverPid).orElse(null);
       if (driver != null) {
         driver.onExit().get(30, TimeUnit.SECONDS);
       }
       assertTrue(
-          Files.readString(runDirectory.resolve("logs/driver-1.log"))
+          Files.readString(onlyRunLogs(runDirectory).resolve("driver-1.log"))
               .contains("stopping gracefully so that no driver runs unsupervised"));
 
       LocalRun next = prepare(spec);
@@ -456,6 +626,9 @@ class LocalRunTest {
       await("the new run's first batch", () -> batchesOf(next) >= 1, 60_000);
       next.requestStop();
       assertEquals(ExitCode.OK.code(), result.get(60, TimeUnit.SECONDS), printed());
+      assertFalse(
+          fileNames(runDirectory).contains("run.lock"),
+          "the run that took over removed the files: " + fileNames(runDirectory));
     } finally {
       supervisor.destroyForcibly();
     }
@@ -482,11 +655,67 @@ class LocalRunTest {
       assertFalse(driver.isAlive(), "the driver outlived its supervisor");
       assertTrue(log.contains("exited with code 0 (Completed)"), log);
       assertTrue(
-          Files.readString(runDirectory.resolve("logs/driver-1.log"))
+          Files.readString(onlyRunLogs(runDirectory).resolve("driver-1.log"))
               .contains("wrote its final checkpoint"));
     } finally {
       supervisor.destroyForcibly();
     }
+  }
+
+  @Test
+  void ctrlCInATerminalReachesOnlyMillraceRunWhichStopsTheDriverOnceAndReportsTheTruth()
+      throws Exception {
+    assumeTrue(LocalProcess.SETSID.isPresent(), "setsid (util-linux) is not installed");
+    Path spec =
+        writeSpec("count", "gracefulStopTimeout: 20s\n  executor: {instances: 1, memory: 256Mi}");
+    Path runDirectory = work.resolve("run");
+    // As a terminal starts a command: the leader of a process group of its own, the group that
+    // Ctrl-C's SIGINT goes to.
+    Process supervisor = startMillraceRun(spec, runDirectory, LocalProcess.SETSID.get().toString());
+    try {
+      await(
+          "a completed batch",
+          () -> !outputDirectories(TestingSupervisedApp.COUNTS).isEmpty(),
+          60_000);
+      long driverPid = Long.parseLong(Files.readString(runDirectory.resolve("driver.pid")).trim());
+      await("an executor process", () -> executorOf(supervisor, driverPid) != null, 60_000);
+      long executorPid = executorOf(supervisor, driverPid).pid();
+      long group = processGroup(supervisor.pid());
+      assertEquals(supervisor.pid(), group, "millrace run leads its own process group");
+      assertNotEquals(group, processGroup(driverPid), "the driver is in the terminal's group");
+      assertNotEquals(group, processGroup(executorPid), "the executor is in the terminal's group");
+
+      Process ctrlC = new ProcessBuilder("kill", "-INT", "--", "-" + group).inheritIO().start();
+      assertEquals(0, ctrlC.waitFor(), "kill -INT -" + group);
+
+      assertTrue(supervisor.waitFor(60, TimeUnit.SECONDS), "millrace run did not stop");
+      String log = Files.readString(work.resolve("supervisor.log"));
+      assertEquals(ExitCode.OK.code(), supervisor.exitValue(), log);
+      assertTrue(log.contains("driver attempt 1 exited with code 0 (Completed)"), log);
+      assertTrue(log.contains("supervised Succeeded: stopped on request"), log);
+      assertFalse(log.contains("exec-1 exited with code 130"), "SIGINT reached the executor");
+      String driverLog = Files.readString(onlyRunLogs(runDirectory).resolve("driver-1.log"));
+      assertEquals(
+          List.of("stop requested by SIGTERM"),
+          Pattern.compile("stop requested by SIG[A-Z]+")
+              .matcher(driverLog)
+              .results()
+              .map(MatchResult::group)
+              .toList(),
+          "the driver got exactly one graceful stop, SIGTERM from millrace run:\n" + driverLog);
+      assertFalse(driverLog.contains("SIGINT"), driverLog);
+      assertTrue(driverLog.contains("wrote its final checkpoint"), driverLog);
+    } finally {
+      supervisor.destroyForcibly();
+    }
+  }
+
+  /** The process group of process {@code pid}, from {@code /proc/<pid>/stat}. */
+  private static long processGroup(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+    // pid (comm) state ppid pgrp session …; comm may hold spaces and parentheses.
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[2]);
   }
 
   /**
@@ -497,17 +726,35 @@ class LocalRunTest {
     return supervisor.descendants().filter(p -> p.pid() != driverPid).findFirst().orElse(null);
   }
 
-  /** {@code millrace run} as a process of its own, printing to {@code supervisor.log}. */
-  private Process startMillraceRun(Path spec, Path runDirectory) throws IOException {
-    List<String> command =
-        new java.util.ArrayList<>(
-            dev.millrace.streaming.TestingJvm.command(
-                System.getProperty("java.class.path"), dev.millrace.runtime.cli.Millrace.class));
+  /**
+   * {@code millrace run} as a process of its own, printing to {@code supervisor.log}, its command
+   * after {@code prefix} (e.g. {@code setsid}).
+   */
+  private Process startMillraceRun(Path spec, Path runDirectory, String... prefix)
+      throws IOException {
+    List<String> command = new java.util.ArrayList<>(List.of(prefix));
+    command.addAll(
+        dev.millrace.streaming.TestingJvm.command(
+            System.getProperty("java.class.path"), dev.millrace.runtime.cli.Millrace.class));
     command.addAll(List.of("run", spec.toString(), "--run-dir", runDirectory.toString()));
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(work.resolve("supervisor.log").toFile())
         .start();
+  }
+
+  /** The directory of the logs of {@code run}, {@code logs/<start>} in its run directory. */
+  private static Path runLogs(LocalRun run) {
+    return run.logDirectory().orElseThrow(() -> new AssertionError("the run has not started"));
+  }
+
+  /** The log directory of the one run {@code runDirectory} has seen. */
+  private static Path onlyRunLogs(Path runDirectory) throws IOException {
+    try (Stream<Path> runs = Files.list(runDirectory.resolve("logs"))) {
+      List<Path> all = runs.toList();
+      assertEquals(1, all.size(), "the logs of one run: " + all);
+      return all.get(0);
+    }
   }
 
   /** The status {@code millrace run} wrote to {@code status.yaml} in the run directory. */

@@ -27,7 +27,10 @@ import java.util.Optional;
  *   <li>{@code socket}: like {@code count}, reading the lines of the TCP server at {@code
  *       host:port} given in place of the input directory;
  *   <li>{@code slow}: like {@code count}, but every batch takes 500 ms more, longer than the tests'
- *       batch interval, so the batches fall behind.
+ *       batch interval, so the batches fall behind;
+ *   <li>{@code break-on-stop}: like {@code count}, but every batch takes 300 ms in its output, and
+ *       one that finds a graceful stop under way (SIGTERM) fails, as a last batch whose Hadoop
+ *       {@code chmod} a terminal's Ctrl-C killed did.
  * </ul>
  */
 public final class TestingSupervisedApp implements StreamingApplication {
@@ -61,6 +64,9 @@ public final class TestingSupervisedApp implements StreamingApplication {
     if (mode.equals("slow")) {
       ones.foreachBatch(b -> sleep(500));
     }
+    if (mode.equals("break-on-stop")) {
+      ones.count().foreachBatch(b -> breakIfStopping());
+    }
     if (mode.equals("hang-once")) {
       ones.count().foreachBatch(b -> hangOnceIfData(b.collect().get(0), output));
     }
@@ -76,6 +82,16 @@ public final class TestingSupervisedApp implements StreamingApplication {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void breakIfStopping() {
+    // Long enough that a batch is always under way when the stop arrives.
+    sleep(300);
+    // The thread the driver's SIGTERM handler starts to stop gracefully.
+    if (Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals("millrace-signal-stop"))) {
+      throw new IllegalStateException("TestingSupervisedApp's last batch breaks while stopping");
     }
   }
 

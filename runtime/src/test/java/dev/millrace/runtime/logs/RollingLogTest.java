@@ -1,4 +1,4 @@
-package dev.millrace.yarn;
+package dev.millrace.runtime.logs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.millrace.yarn;
+package dev.millrace.runtime.logs;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,15 +15,16 @@ import java.util.stream.Stream;
 /**
  * A log file that rolls: bytes go to {@code <dir>/<name>}; once it holds {@code maxBytes} it is
  * renamed {@code <name>.00001} (then {@code .00002}, …, never reusing a number) and a new one is
- * started, and only the {@code keep} newest rolled files are kept. A NodeManager with rolling log
- * aggregation uploads each rolled file once, by its pattern ({@link #ROLLED_PATTERN}), so a
- * container that runs for months neither fills its disk nor loses its logs.
+ * started, and only the {@code keep} newest rolled files are kept. So a driver or executor that
+ * runs for months neither fills its disk nor loses its recent logs: YARN containers and {@code
+ * millrace run}'s processes log through it. A NodeManager with rolling log aggregation uploads each
+ * rolled file once, by its pattern ({@link #ROLLED_PATTERN}).
  *
  * <p>A file rolls only between writes, so a log line written in one call is never split.
  */
-final class RollingLog extends OutputStream {
+public final class RollingLog extends OutputStream {
   /** A regular expression matching the rolled files, for YARN's rolled-logs include pattern. */
-  static final String ROLLED_PATTERN = ".*\\.log\\.[0-9]{5,}";
+  public static final String ROLLED_PATTERN = ".*\\.log\\.[0-9]{5,}";
 
   private final Path dir;
   private final String name;
@@ -39,7 +40,7 @@ final class RollingLog extends OutputStream {
    *
    * @throws IllegalArgumentException if {@code maxBytes} or {@code keep} is not positive
    */
-  RollingLog(Path dir, String name, long maxBytes, int keep) throws IOException {
+  public RollingLog(Path dir, String name, long maxBytes, int keep) throws IOException {
     if (maxBytes < 1 || keep < 1) {
       throw new IllegalArgumentException(
           "a rolling log needs a positive size and count, got " + maxBytes + " bytes, " + keep);

@@ -1,0 +1,166 @@
+package dev.millrace.runtime.cli;
+
+import dev.millrace.runtime.config.StreamingOptions;
+import dev.millrace.runtime.driver.ApplicationCode;
+import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
+import dev.millrace.streaming.ConfigurationException;
+import dev.millrace.streaming.StreamingApplication;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code millrace app}, {@code example} and {@code demo}: an application run in this process, a
+ * {@link StreamingApplication} through {@link ApplicationRunner} or any class with a main method.
+ * {@code app --jars a.jar,b.jar} loads it from the user's jars, through the same {@link
+ * ApplicationCode} a driver loads {@code spec.application.jars} with.
+ */
+final class AppCommand {
+  private static final String EXAMPLES_PACKAGE = "dev.millrace.examples.";
+
+  private AppCommand() {}
+
+  /** {@code app [--jars a.jar,b.jar] <class> [options] [--] [args]}. */
+  static ExitCode app(List<String> args) throws InterruptedException {
+    List<String> jars = new ArrayList<>();
+    int i = 0;
+    while (i < args.size() && args.get(i).equals("--jars")) {
+      if (i + 1 >= args.size()) {
+        throw new UsageException("--jars needs the application's jars, e.g. --jars my-app.jar");
+      }
+      for (String jar : args.get(i + 1).split(",")) {
+        if (!jar.isBlank()) {
+          jars.add(jar.trim());
+        }
+      }
+      i += 2;
+    }
+    List<String> rest = args.subList(i, args.size());
+    String className = requireName(rest, "app");
+    if (jars.isEmpty()) {
+      return runClass(className, rest.subList(1, rest.size()), ClassLoader.getSystemClassLoader());
+    }
+    requireLocalJars(jars);
+    try (ApplicationCode code =
+        ApplicationCode.fetch(jars, StreamingOptions.hadoopConfiguration(), "app")) {
+      Thread thread = Thread.currentThread();
+      ClassLoader before = thread.getContextClassLoader();
+      // The engine's threads inherit it, and the record codec finds the jars' classes through it.
+      thread.setContextClassLoader(code.classLoader());
+      try {
+        return runClass(className, rest.subList(1, rest.size()), code.classLoader());
+      } finally {
+        thread.setContextClassLoader(before);
+      }
+    }
+  }
+
+  /** {@code example <Name> [options] [--] [args]}. */
+  static ExitCode example(List<String> args) throws InterruptedException {
+    String name = requireName(args, "example");
+    return runClass(
+        EXAMPLES_PACKAGE + name, args.subList(1, args.size()), ClassLoader.getSystemClassLoader());
+  }
+
+  /** {@code demo [--files N]}. */
+  static ExitCode demo(List<String> args) {
+    return runMain(load(EXAMPLES_PACKAGE + "Demo", ClassLoader.getSystemClassLoader()), args);
+  }
+
+  /** Refuses a jar on this machine that is not there, before anything is loaded or started. */
+  private static void requireLocalJars(List<String> jars) {
+    for (String jar : jars) {
+      Optional<Path> local = ApplicationCode.localPathOf(jar);
+      if (local.isPresent() && !Files.isRegularFile(local.get())) {
+        throw new UsageException(
+            "--jars: "
+                + jar
+                + " is not a file (looked for "
+                + local.get().toAbsolutePath()
+                + "); build the jar (e.g. mvn package) or correct the path");
+      }
+    }
+  }
+
+  private static String requireName(List<String> rest, String command) {
+    if (rest.isEmpty()) {
+      throw new UsageException(
+          command + " needs a class name; run 'millrace " + command + " --help' to see how");
+    }
+    return rest.get(0);
+  }
+
+  private static ExitCode runClass(String className, List<String> args, ClassLoader loader)
+      throws InterruptedException {
+    Class<?> type = load(className, loader);
+    if (StreamingApplication.class.isAssignableFrom(type)) {
+      StreamingApplication app = instantiate(type);
+      return ApplicationRunner.run(app, type.getSimpleName(), RunOptions.parse(args));
+    }
+    return runMain(type, args);
+  }
+
+  private static ExitCode runMain(Class<?> type, List<String> args) {
+    String className = type.getName();
+    Method main;
+    try {
+      main = type.getMethod("main", String[].class);
+    } catch (NoSuchMethodException e) {
+      throw new UsageException(
+          className + " is neither a StreamingApplication nor a class with a main method");
+    }
+    if (!Modifier.isStatic(main.getModifiers())) {
+      throw new UsageException(className + ".main must be static");
+    }
+    try {
+      main.invoke(null, (Object) args.toArray(String[]::new));
+      return ExitCode.OK;
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof CheckpointIncompatibleException) {
+        System.err.println("millrace: " + className + " cannot resume: " + cause.getMessage());
+        return ExitCode.CHECKPOINT_INCOMPATIBLE;
+      }
+      if (cause instanceof ConfigurationException || cause instanceof UsageException) {
+        throw new UsageException(cause.getMessage());
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(className + ".main failed", cause);
+    } catch (IllegalAccessException e) {
+      throw new UsageException(className + ".main is not public");
+    }
+  }
+
+  private static Class<?> load(String className, ClassLoader loader) {
+    try {
+      return Class.forName(className, true, loader);
+    } catch (ClassNotFoundException e) {
+      throw new UsageException(
+          "class "
+              + className
+              + " is not on the classpath. Examples ship in millrace-examples (bin/millrace puts"
+              + " them on the classpath); give your own application's jars with --jars, before"
+              + " the class name: millrace app --jars my-app.jar "
+              + className);
+    }
+  }
+
+  private static StreamingApplication instantiate(Class<?> type) {
+    try {
+      return (StreamingApplication) type.getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new UsageException(
+          type.getName() + " needs a public no-argument constructor to be run: " + e);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.millrace.runtime.logs;
+
+import dev.millrace.crds.SpecMemory;
+import dev.millrace.streaming.ConfigurationException;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How large a driver's or executor's logs grow on a backend that keeps them in files ({@code
+ * millrace run}, YARN): each file up to {@code fileBytes}, then rolled ({@link RollingLog}), the
+ * newest {@code files} rolled files kept. A process takes them from its environment, which the spec
+ * sets per role ({@code spec.driver.env}, {@code spec.executor.env}): {@value #FILE_SIZE_VARIABLE}
+ * (a memory quantity, default {@value #DEFAULT_FILE_SIZE}) and {@value #FILES_VARIABLE} (default
+ * {@value #DEFAULT_FILES}).
+ *
+ * @param fileBytes the size at which a file is rolled
+ * @param files how many rolled files are kept
+ */
+public record LogLimits(long fileBytes, int files) {
+  /** The environment variable of the file size. */
+  public static final String FILE_SIZE_VARIABLE = "MILLRACE_LOG_FILE_SIZE";
+
+  /** The environment variable of the number of rolled files kept. */
+  public static final String FILES_VARIABLE = "MILLRACE_LOG_FILES";
+
+  static final String DEFAULT_FILE_SIZE = "64Mi";
+  static final int DEFAULT_FILES = 10;
+
+  /**
+   * The limits {@code environment} sets, defaults for what it does not.
+   *
+   * @throws ConfigurationException naming the variable whose value is not a positive size or count
+   */
+  public static LogLimits of(Map<String, String> environment) {
+    String size = value(environment, FILE_SIZE_VARIABLE, DEFAULT_FILE_SIZE);
+    String files = value(environment, FILES_VARIABLE, String.valueOf(DEFAULT_FILES));
+    long bytes;
+    try {
+      bytes = SpecMemory.bytes(size);
+    } catch (IllegalArgumentException e) {
+      bytes = 0;
+    }
+    if (bytes < 1) {
+      throw new ConfigurationException(
+          FILE_SIZE_VARIABLE + "=" + size + " is not a log file size; write e.g. 64Mi or 500Ki");
+    }
+    int count;
+    try {
+      count = Integer.parseInt(files);
+    } catch (NumberFormatException e) {
+      count = 0;
+    }
+    if (count < 1) {
+      throw new ConfigurationException(
+          FILES_VARIABLE + "=" + files + " is not a number of rolled log files; write e.g. 10");
+    }
+    return new LogLimits(bytes, count);
+  }
+
+  /**
+   * A print stream into {@code dir/name} rolled at these limits, buffered and flushed per line:
+   * each line reaches the log in one write, so it never straddles two files.
+   */
+  public PrintStream open(Path dir, String name) throws IOException {
+    return new PrintStream(
+        new BufferedOutputStream(new RollingLog(dir, name, fileBytes, files), 16 * 1024),
+        true,
+        StandardCharsets.UTF_8);
+  }
+
+  private static String value(Map<String, String> environment, String name, String otherwise) {
+    String value = environment.get(name);
+    return value == null || value.isBlank() ? otherwise : value.trim();
+  }
+}
