@@ -6,6 +6,7 @@ import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.checkpoint.CorruptBatchPlanException;
 import dev.millrace.runtime.checkpoint.Generation;
 import dev.millrace.runtime.checkpoint.LoggedBatch;
+import dev.millrace.runtime.checkpoint.ReplayLog;
 import dev.millrace.runtime.checkpoint.StateParts;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.Dataset;
@@ -160,7 +161,7 @@ public final class Checkpointer {
       }
       return fresh(firstBatchTime);
     }
-    if (!store.hasGenerations() && store.loggedBatches().isEmpty()) {
+    if (!store.hasGenerations() && !store.hasLoggedBatches()) {
       // A first start that died between writing the manifest and its first generation.
       return fresh(firstBatchTime);
     }
@@ -222,13 +223,13 @@ public final class Checkpointer {
     restoreState(generation, states);
     listeners.checkpointCompleted(at);
 
-    List<LoggedBatch> logged;
-    try {
-      logged = store.loggedBatches().stream().filter(b -> b.batchTime() > at).toList();
-    } catch (CorruptBatchPlanException e) {
+    ReplayLog log = store.replayLogAfter(at);
+    if (!log.damaged().isEmpty()) {
       // Restarting cannot repair the file: stop with the documented code instead of looping.
-      throw new CheckpointIncompatibleException(e.getMessage());
+      throw new CheckpointIncompatibleException(
+          new CorruptBatchPlanException(log.damaged(), "Restore it from a backup.").getMessage());
     }
+    List<LoggedBatch> logged = log.batches();
     List<List<byte[]>> plans = new ArrayList<>();
     List<List<byte[]>> plansPerInput = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {

@@ -2,8 +2,11 @@ package dev.millrace.runtime.recovery;
 
 import dev.millrace.runtime.checkpoint.CheckpointException;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
+import dev.millrace.runtime.checkpoint.CorruptBatchPlanException;
+import dev.millrace.runtime.checkpoint.DamagedPlan;
 import dev.millrace.runtime.checkpoint.Generation;
 import dev.millrace.runtime.checkpoint.LoggedBatch;
+import dev.millrace.runtime.checkpoint.ReplayLog;
 import dev.millrace.runtime.checkpoint.StateParts;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.TaskRunner;
@@ -106,9 +109,20 @@ public final class StatePartitionRecovery {
     PartitionedState.Recovery recovery = state.recover(snapshot, generation.batchTime(), partition);
     long expected = generation.batchTime() + graph.batchInterval().milliseconds();
     List<InputNode<?>> inputs = graph.inputs();
-    for (LoggedBatch batch : store.loggedBatches()) {
+    ReplayLog log = store.replayLogAfter(generation.batchTime());
+    List<DamagedPlan> needed = log.damaged().stream().filter(d -> d.batchTime() <= asOf).toList();
+    if (!needed.isEmpty()) {
+      throw new CorruptBatchPlanException(
+          needed,
+          "Partition "
+              + partition
+              + " of "
+              + node.name()
+              + " cannot be rebuilt from them; the driver's recovery names the way out.");
+    }
+    for (LoggedBatch batch : log.batches()) {
       long time = batch.batchTime();
-      if (time <= generation.batchTime() || time > asOf) {
+      if (time > asOf) {
         continue;
       }
       if (time != expected) {
