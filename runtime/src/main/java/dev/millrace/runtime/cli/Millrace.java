@@ -5,7 +5,6 @@ import dev.millrace.runtime.driver.DriverConfigurationException;
 import dev.millrace.runtime.driver.DriverOptions;
 import dev.millrace.runtime.executor.Executor;
 import dev.millrace.runtime.executor.ExecutorOptions;
-import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
 import dev.millrace.streaming.StreamingApplication;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
@@ -13,6 +12,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@code millrace} command: runs the demo, the examples, any streaming application in this
@@ -142,9 +142,10 @@ public final class Millrace {
       return ExitCode.OK;
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof CheckpointIncompatibleException) {
+      Optional<ExitCode> cannotResume = ExitCode.restartCannotHelp(cause);
+      if (cannotResume.isPresent()) {
         System.err.println("millrace: " + className + " cannot resume: " + cause.getMessage());
-        return ExitCode.CHECKPOINT_INCOMPATIBLE;
+        return cannotResume.get();
       }
       if (cause instanceof IllegalArgumentException || cause instanceof UsageException) {
         throw new UsageException(cause.getMessage());

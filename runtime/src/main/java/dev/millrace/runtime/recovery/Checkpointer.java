@@ -1,6 +1,7 @@
 package dev.millrace.runtime.recovery;
 
 import dev.millrace.runtime.checkpoint.AppManifest;
+import dev.millrace.runtime.checkpoint.CheckpointDamagedException;
 import dev.millrace.runtime.checkpoint.CheckpointException;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.checkpoint.CorruptBatchPlanException;
@@ -143,6 +144,7 @@ public final class Checkpointer {
    * @param coalesceDowntime whether a recovered graph without stateful operators runs the batches
    *     missed while it was down as one batch
    * @throws CheckpointIncompatibleException if the checkpoint cannot be resumed by this code
+   * @throws CheckpointDamagedException if a checkpoint file the recovery needs is damaged
    */
   public StartPoint open(long firstBatchTime, boolean coalesceDowntime) {
     for (int i = 0; i < inputs.size(); i++) {
@@ -226,8 +228,10 @@ public final class Checkpointer {
     ReplayLog log = store.replayLogAfter(at);
     if (!log.damaged().isEmpty()) {
       // Restarting cannot repair the file: stop with the documented code instead of looping.
-      throw new CheckpointIncompatibleException(
-          new CorruptBatchPlanException(log.damaged(), "Restore it from a backup.").getMessage());
+      throw new CorruptBatchPlanException(
+          log.damaged(),
+          "Restore the file from a backup, or delete it to skip that batch (its output may then be"
+              + " missing or incomplete), and start again.");
     }
     List<LoggedBatch> logged = log.batches();
     List<List<byte[]>> plans = new ArrayList<>();
