@@ -16,8 +16,9 @@ public final class CorruptBatchPlanException extends CheckpointDamagedException 
   CorruptBatchPlanException(DamagedPlan plan) {
     this(
         List.of(plan),
-        "Restore the file from a backup, or delete it to skip that batch (its output may then be"
-            + " missing or incomplete), and start again.");
+        "Restore the file from a backup, or delete it to skip that batch, then start again: a"
+            + " recovery then runs it as if its input had been empty and logs a warning naming the"
+            + " input it skipped.");
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.millrace.runtime.checkpoint.CheckpointDamagedException;
 import dev.millrace.runtime.checkpoint.CheckpointException;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.checkpoint.CorruptBatchPlanException;
+import dev.millrace.runtime.checkpoint.DamagedPlan;
 import dev.millrace.runtime.checkpoint.Generation;
 import dev.millrace.runtime.checkpoint.LoggedBatch;
 import dev.millrace.runtime.checkpoint.ReplayLog;
@@ -18,11 +19,14 @@ import dev.millrace.runtime.stream.StatefulNode;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.stream.StreamNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -225,40 +229,51 @@ public final class Checkpointer {
     restoreState(generation, states);
     listeners.checkpointCompleted(at);
 
+    List<byte[]> positions = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      byte[] position = generation.files().get(sourceFile(i));
+      if (position == null) {
+        throw missingFile(generation, sourceFile(i));
+      }
+      positions.add(position);
+    }
     ReplayLog log = store.replayLogAfter(at);
+    NavigableMap<Long, List<byte[]>> planned = new TreeMap<>();
+    Set<Long> doneLogged = new HashSet<>();
+    for (LoggedBatch batch : log.batches()) {
+      if (batch.done()) {
+        doneLogged.add(batch.batchTime());
+      }
+      planned.put(
+          batch.batchTime(), BatchPlan.decode(batch.plan(), inputs.size(), batch.batchTime()));
+    }
+    UnplannedBatches unplanned =
+        UnplannedBatches.find(
+            at,
+            batchInterval,
+            planned,
+            log.damaged().stream().map(DamagedPlan::batchTime).toList(),
+            inputs,
+            positions);
+    // A batch without a plan still counts for windows and state: unless the graph has none and a
+    // gap may be downtime that a recovery ran as one batch, it runs with empty input.
+    boolean runsUnplanned = !stateful.isEmpty() || !coalesce;
     if (!log.damaged().isEmpty()) {
       // Restarting cannot repair the file: stop with the documented code instead of looping.
       throw new CorruptBatchPlanException(
-          log.damaged(),
-          "Restore the file from a backup, or delete it to skip that batch (its output may then be"
-              + " missing or incomplete), and start again.");
+          log.damaged(), unplanned.adviceFor(log.damaged(), runsUnplanned));
     }
-    List<LoggedBatch> logged = log.batches();
-    List<List<byte[]>> plans = new ArrayList<>();
-    List<List<byte[]>> plansPerInput = new ArrayList<>();
-    for (int i = 0; i < inputs.size(); i++) {
-      plansPerInput.add(new ArrayList<>());
+    reportSkipped(unplanned, log, runsUnplanned);
+    long lastLogged = planned.isEmpty() ? at : planned.lastKey();
+    for (long orphan : log.doneWithoutPlan().tailSet(lastLogged + 1)) {
+      LOG.warn(
+          "batch {} of '{}' is marked done in {} but its plan is gone, and no logged batch follows"
+              + " it: it is planned again from its inputs, and its outputs run again",
+          orphan,
+          graph.appName(),
+          store.uri());
+      store.forgetDoneMark(orphan);
     }
-    for (LoggedBatch batch : logged) {
-      List<byte[]> inputPlans = BatchPlan.decode(batch.plan(), inputs.size(), batch.batchTime());
-      plans.add(inputPlans);
-      for (int i = 0; i < inputs.size(); i++) {
-        plansPerInput.get(i).add(inputPlans.get(i));
-      }
-    }
-    long expected = at + batchInterval;
-    for (LoggedBatch batch : logged) {
-      if (batch.batchTime() != expected) {
-        LOG.warn(
-            "the batch log in {} has no plan for the batches from {} to {}: they are not replayed."
-                + " Files they took are taken by a later batch; socket lines they held are lost.",
-            store.uri(),
-            expected,
-            batch.batchTime() - batchInterval);
-      }
-      expected = batch.batchTime() + batchInterval;
-    }
-    long lastLogged = expected - batchInterval;
     long next = lastLogged + batchInterval;
     if (coalesce && !stateful.isEmpty()) {
       LOG.warn(
@@ -275,20 +290,24 @@ public final class Checkpointer {
       next = firstBatchTime - batchInterval;
     }
     for (int i = 0; i < inputs.size(); i++) {
-      byte[] position = generation.files().get(sourceFile(i));
-      if (position == null) {
-        throw missingFile(generation, sourceFile(i));
-      }
-      inputs.get(i).source().recover(next, position, plansPerInput.get(i));
+      inputs.get(i).source().recover(next, positions.get(i), unplanned.plansForRecovery(i));
     }
     List<ReplayBatch> replays = new ArrayList<>();
-    for (int b = 0; b < logged.size(); b++) {
-      long time = logged.get(b).batchTime();
+    for (long time = at + batchInterval; time <= lastLogged; time += batchInterval) {
+      List<byte[]> plans = planned.get(time);
+      if (plans == null && !runsUnplanned) {
+        continue;
+      }
       List<Dataset<?>> replayed = new ArrayList<>();
       for (int i = 0; i < inputs.size(); i++) {
-        replayed.add(inputs.get(i).replay(time, plans.get(b).get(i)));
+        replayed.add(
+            plans == null
+                ? inputs.get(i).planEmpty(time)
+                : inputs.get(i).replay(time, plans.get(i)));
       }
-      replays.add(new ReplayBatch(time, replayed, logged.get(b).done()));
+      boolean done =
+          plans == null ? log.doneWithoutPlan().contains(time) : doneLogged.contains(time);
+      replays.add(new ReplayBatch(time, replayed, done));
     }
     long rerun = replays.stream().filter(r -> !r.outputsDone()).count();
     LOG.info(
@@ -301,6 +320,44 @@ public final class Checkpointer {
         rerun,
         next);
     return new StartPoint(replays, next);
+  }
+
+  /**
+   * One warning per run of batches without a plan, naming what each input skips; downtime that a
+   * stateless graph ran as one batch, which skips nothing, is only noted.
+   */
+  private void reportSkipped(UnplannedBatches unplanned, ReplayLog log, boolean runsUnplanned) {
+    for (UnplannedBatches.Run run : unplanned.runs()) {
+      if (!runsUnplanned && run.skipsNothing()) {
+        LOG.info(
+            "the batch log in {} has no plan for {}, which took no input: the batches missed while"
+                + " the driver was down ran as one",
+            store.uri(),
+            run.batches());
+        continue;
+      }
+      boolean allDone = true;
+      for (long t = run.first(); t <= run.last(); t += batchInterval) {
+        allDone &= log.doneWithoutPlan().contains(t);
+      }
+      LOG.warn(
+          "{} of '{}' {} no plan in the batch log {}, which holds later batches: {} plan was"
+              + " deleted, as the error about a damaged plan advises. {} {}; skipped: {}",
+          run.batches(),
+          graph.appName(),
+          run.first() == run.last() ? "has" : "have",
+          store.uri(),
+          run.first() == run.last() ? "its" : "their",
+          runsUnplanned
+              ? "It runs as if its input had been empty"
+              : "It is not run again and its input is not read",
+          runsUnplanned
+              ? (allDone
+                  ? "(its outputs had committed and are kept)"
+                  : "(outputs not yet committed run on that empty input)")
+              : "(it is a batch without windows or state)",
+          unplanned.describe(run));
+    }
   }
 
   private void checkCompatible(AppManifest manifest) {

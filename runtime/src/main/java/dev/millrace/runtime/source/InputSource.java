@@ -4,6 +4,7 @@ import dev.millrace.runtime.backpressure.RateLimit;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.dataset.Dataset;
 import java.util.List;
+import java.util.NavigableMap;
 
 /**
  * Where an input stream's records come from. The batch generator calls {@link #take} once per batch
@@ -23,7 +24,8 @@ import java.util.List;
  *       generation.
  *   <li>On restart, {@link #recover} instead of {@code start}: the position of the newest valid
  *       generation, advanced by the plans logged after it. Then {@code replay} for each of those
- *       plans, in time order, and {@code take} for the batches after them.
+ *       plans, in time order, and {@code take} for the batches after them. Before {@code recover},
+ *       {@link #unplanned} for the batches among them whose plan is missing.
  *   <li>{@link #checkpointCommitted} once the generation holding a snapshot is committed: input
  *       before that position is never replayed again, and a write-ahead log may drop it.
  * </ol>
@@ -91,6 +93,23 @@ public interface InputSource<T> {
    * {@code nextBatchTime}.
    */
   void recover(long nextBatchTime, byte[] snapshot, List<byte[]> plansSince);
+
+  /**
+   * What the batches from {@code firstTime} to {@code lastTime} had taken, although the batch log
+   * holds no plan for them (an operator deleted their damaged plan files): a recovery runs them as
+   * if their input had been empty and skips that input, which it passes to {@link #recover} among
+   * {@code plansSince} so that no later batch takes it. Called before {@code recover}, and to tell
+   * an operator what deleting a damaged plan would skip; it changes nothing.
+   *
+   * <p>When no logged batch follows them, nothing is skipped: their input is taken again by the
+   * batches planned in their place, from the position the plans before them leave.
+   *
+   * @param snapshot the position in the generation the recovery restores
+   * @param plansSince the plans logged after that generation, by batch time; none of them is for a
+   *     batch from {@code firstTime} to {@code lastTime}
+   */
+  SkippedInput unplanned(
+      long firstTime, long lastTime, byte[] snapshot, NavigableMap<Long, byte[]> plansSince);
 
   /**
    * The rate backpressure allows from now on: each later batch takes at most {@link

@@ -16,7 +16,8 @@ import java.util.function.ToIntFunction;
  * comes back. Owned by the one thread that takes batches.
  */
 final class NewFileTracker {
-  private static final Comparator<ListedFile> BY_TIME_THEN_NAME =
+  /** The order in which a batch takes new files. */
+  static final Comparator<ListedFile> BY_TIME_THEN_NAME =
       Comparator.comparingLong(ListedFile::modifiedMillis).thenComparing(ListedFile::name);
 
   private final Set<String> known = new HashSet<>();

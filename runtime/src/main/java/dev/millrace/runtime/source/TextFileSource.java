@@ -16,7 +16,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +67,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TextFileSource implements InputSource<String> {
   private static final Logger LOG = LoggerFactory.getLogger(TextFileSource.class);
+  private static final int MAX_NAMED_FILES = 20;
 
   private final String directory;
   private final FileAccess fs;
@@ -207,10 +211,14 @@ public final class TextFileSource implements InputSource<String> {
       throw new IllegalStateException(
           "text file stream '" + streamName + "' can only encode the batch it took last");
     }
+    return encode(lastTakenFiles);
+  }
+
+  private static byte[] encode(List<ListedFile> files) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(lastTakenFiles.size());
-      for (ListedFile f : lastTakenFiles) {
+      out.writeInt(files.size());
+      for (ListedFile f : files) {
         out.writeUTF(f.name());
         out.writeLong(f.modifiedMillis());
         out.writeLong(f.sizeBytes());
@@ -282,6 +290,17 @@ public final class TextFileSource implements InputSource<String> {
    */
   @Override
   public void recover(long nextBatchTime, byte[] snapshot, List<byte[]> plansSince) {
+    Set<String> known = known(snapshot, plansSince);
+    list(); // fails here, naming the directory, if its file system cannot be reached
+    tracker = NewFileTracker.remembering(known);
+    LOG.info(
+        "text file stream '{}' resumes watching {}; {} names already taken or ignored",
+        streamName,
+        directory,
+        known.size());
+  }
+
+  private Set<String> known(byte[] snapshot, Collection<byte[]> plans) {
     Set<String> known = new HashSet<>();
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
       int count = in.readInt();
@@ -300,18 +319,88 @@ public final class TextFileSource implements InputSource<String> {
               + "); was the checkpoint written for another graph?",
           e);
     }
-    for (byte[] plan : plansSince) {
+    for (byte[] plan : plans) {
       for (ListedFile f : decodePlan(plan)) {
         known.add(f.name());
       }
     }
-    list(); // fails here, naming the directory, if its file system cannot be reached
-    tracker = NewFileTracker.remembering(known);
-    LOG.info(
-        "text file stream '{}' resumes watching {}; {} names already taken or ignored",
-        streamName,
-        directory,
-        known.size());
+    return known;
+  }
+
+  /**
+   * The files the directory holds that neither the snapshot nor any logged batch took, modified no
+   * later than {@code lastTime}, and which the next logged batch passed over: it took files in
+   * order of modification time then name, so one it did not take although it was new and ordered
+   * before the last file it took was not new to it; such a file was taken by the missing batches. A
+   * new file ordered after that last one may instead have been held back by a batch's file budget
+   * ({@code maxFilesPerBatch}, backpressure); it is left for later batches, and the skip is then
+   * uncertain. (A file that appeared only after the last logged batch listed the directory,
+   * carrying an older modification time, would be taken for one of theirs: write files elsewhere
+   * and move them in at once, as the class comment asks.)
+   */
+  @Override
+  public SkippedInput unplanned(
+      long firstTime, long lastTime, byte[] snapshot, NavigableMap<Long, byte[]> plansSince) {
+    byte[] none = encode(List.of());
+    Map.Entry<Long, byte[]> next = plansSince.higherEntry(lastTime);
+    if (next == null) {
+      return new SkippedInput(
+          none,
+          "nothing: the files they had taken are new to the stream again, and the batches planned"
+              + " in their place take them",
+          SkippedInput.Extent.NOTHING);
+    }
+    Set<String> known = known(snapshot, plansSince.values());
+    List<ListedFile> candidates =
+        list().stream()
+            .filter(f -> !NewFileTracker.isHidden(f.name()))
+            .filter(f -> !known.contains(f.name()))
+            .filter(f -> f.modifiedMillis() <= lastTime)
+            .sorted(NewFileTracker.BY_TIME_THEN_NAME)
+            .toList();
+    ListedFile lastTakenNext =
+        decodePlan(next.getValue()).stream().max(NewFileTracker.BY_TIME_THEN_NAME).orElse(null);
+    List<ListedFile> skipped = new ArrayList<>();
+    List<ListedFile> heldBack = new ArrayList<>();
+    for (ListedFile f : candidates) {
+      boolean passedOver =
+          lastTakenNext == null || NewFileTracker.BY_TIME_THEN_NAME.compare(f, lastTakenNext) < 0;
+      (passedOver ? skipped : heldBack).add(f);
+    }
+    if (skipped.isEmpty() && heldBack.isEmpty()) {
+      return new SkippedInput(none, "nothing: they had taken no file", SkippedInput.Extent.NOTHING);
+    }
+    StringBuilder description = new StringBuilder(describeFiles(skipped));
+    if (!heldBack.isEmpty()) {
+      description
+          .append("; left for later batches, since a file budget (maxFilesPerBatch or")
+          .append(" backpressure) may have held them back: ")
+          .append(describeFiles(heldBack));
+    }
+    return new SkippedInput(
+        encode(skipped),
+        description.toString(),
+        heldBack.isEmpty() ? SkippedInput.Extent.EXACT : SkippedInput.Extent.UNCERTAIN);
+  }
+
+  private static String describeFiles(List<ListedFile> files) {
+    if (files.isEmpty()) {
+      return "no file";
+    }
+    long bytes = files.stream().mapToLong(ListedFile::sizeBytes).sum();
+    String names =
+        files.stream()
+            .limit(MAX_NAMED_FILES)
+            .map(ListedFile::path)
+            .collect(Collectors.joining(", "));
+    return files.size()
+        + (files.size() == 1 ? " file of " : " files of ")
+        + bytes
+        + " bytes: "
+        + names
+        + (files.size() > MAX_NAMED_FILES
+            ? " and " + (files.size() - MAX_NAMED_FILES) + " more"
+            : "");
   }
 
   /** Later batches take only as many files as fit the limit's records per batch. */
