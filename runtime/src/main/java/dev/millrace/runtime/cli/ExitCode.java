@@ -3,6 +3,7 @@ package dev.millrace.runtime.cli;
 import dev.millrace.crds.supervision.FailureClass;
 import dev.millrace.runtime.checkpoint.CheckpointDamagedException;
 import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
+import dev.millrace.runtime.source.InputMissingException;
 import java.util.Optional;
 
 /**
@@ -51,8 +52,9 @@ public enum ExitCode {
 
   /**
    * The code for a failure that no restart can cure, if {@code failure} or one of its causes is
-   * one: a checkpoint this build cannot resume ({@link #CHECKPOINT_INCOMPATIBLE}) or one that is
-   * damaged ({@link #CHECKPOINT_DAMAGED}); empty for any other failure, which a restart may cure.
+   * one: a checkpoint this build cannot resume ({@link #CHECKPOINT_INCOMPATIBLE}), one that is
+   * damaged ({@link #CHECKPOINT_DAMAGED}), or input a batch needs that is gone ({@link
+   * #INPUT_MISSING}); empty for any other failure, which a restart may cure.
    */
   public static Optional<ExitCode> restartCannotHelp(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -61,6 +63,9 @@ public enum ExitCode {
       }
       if (t instanceof CheckpointDamagedException) {
         return Optional.of(CHECKPOINT_DAMAGED);
+      }
+      if (t instanceof InputMissingException) {
+        return Optional.of(INPUT_MISSING);
       }
     }
     return Optional.empty();

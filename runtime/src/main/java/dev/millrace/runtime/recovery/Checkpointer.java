@@ -14,11 +14,14 @@ import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.scheduler.ListenerBus;
+import dev.millrace.runtime.source.InputMissingException;
 import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.StatefulNode;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.stream.StreamNode;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,6 +75,7 @@ public final class Checkpointer {
   private final long checkpointInterval;
   private final List<InputNode<?>> inputs;
   private final List<StatefulNode> stateful;
+  private final Set<StreamNode<?>> readByState;
   // Source positions of the generations this process wrote, until they are no longer kept.
   private final TreeMap<Long, List<byte[]>> written = new TreeMap<>();
 
@@ -108,6 +112,7 @@ public final class Checkpointer {
     this.checkpointInterval = checkpointIntervalMillis;
     this.inputs = graph.inputs();
     this.stateful = statefulNodes(graph);
+    this.readByState = readByState(stateful);
   }
 
   /**
@@ -149,6 +154,7 @@ public final class Checkpointer {
    *     missed while it was down as one batch
    * @throws CheckpointIncompatibleException if the checkpoint cannot be resumed by this code
    * @throws CheckpointDamagedException if a checkpoint file the recovery needs is damaged
+   * @throws InputMissingException if input a replayed batch reads is gone
    */
   public StartPoint open(long firstBatchTime, boolean coalesceDowntime) {
     for (int i = 0; i < inputs.size(); i++) {
@@ -292,6 +298,9 @@ public final class Checkpointer {
     for (int i = 0; i < inputs.size(); i++) {
       inputs.get(i).source().recover(next, positions.get(i), unplanned.plansForRecovery(i));
     }
+    for (LoggedBatch batch : log.batches()) {
+      checkReplayable(batch, planned.get(batch.batchTime()), batch.batchTime() == lastLogged);
+    }
     List<ReplayBatch> replays = new ArrayList<>();
     for (long time = at + batchInterval; time <= lastLogged; time += batchInterval) {
       List<byte[]> plans = planned.get(time);
@@ -320,6 +329,53 @@ public final class Checkpointer {
         rerun,
         next);
     return new StartPoint(replays, next);
+  }
+
+  /**
+   * Fails naming the input of {@code batch} that is gone, if its replay reads it: when its outputs
+   * run again, or when windows or state are rebuilt from that input.
+   */
+  private void checkReplayable(LoggedBatch batch, List<byte[]> plans, boolean newest) {
+    long time = batch.batchTime();
+    for (int i = 0; i < inputs.size(); i++) {
+      InputNode<?> input = inputs.get(i);
+      if (batch.done() && !readByState.contains(input)) {
+        continue;
+      }
+      try {
+        input.source().checkReplayable(time, plans.get(i));
+      } catch (InputMissingException e) {
+        throw new InputMissingException(
+            e.getMessage()
+                + (batch.done()
+                    ? " (windows or updateStateByKey read it again)"
+                    : " (its outputs had not committed)")
+                + ", or delete that batch's plan "
+                + store.planLocation(time)
+                + (newest
+                    ? ": as no logged batch follows it, the batch is then planned again from the"
+                        + " inputs, without the file that is gone."
+                    : " to skip the batch: the recovery then runs it as if its input had been"
+                        + " empty and logs which input it skipped."),
+            e.getCause());
+      }
+    }
+  }
+
+  /** The inputs some window or state is computed from: a replay of a done batch reads them. */
+  private static Set<StreamNode<?>> readByState(List<StatefulNode> stateful) {
+    Set<StreamNode<?>> ancestors = new HashSet<>();
+    Deque<StreamNode<?>> pending = new ArrayDeque<>();
+    for (StatefulNode node : stateful) {
+      pending.push((StreamNode<?>) node);
+    }
+    while (!pending.isEmpty()) {
+      StreamNode<?> node = pending.pop();
+      if (ancestors.add(node)) {
+        node.parents().forEach(pending::push);
+      }
+    }
+    return ancestors;
   }
 
   /**

@@ -95,6 +95,16 @@ public interface InputSource<T> {
   void recover(long nextBatchTime, byte[] snapshot, List<byte[]> plansSince);
 
   /**
+   * Checks, before a recovery replays logged batch {@code batchTime} from its {@code plan} (after
+   * {@link #recover}), that the input the plan names is still there: a replay that reads it would
+   * fail, and so would every restart. A source whose plans hold or log their input has nothing to
+   * check.
+   *
+   * @throws InputMissingException naming the input that is gone, the batch and the rule
+   */
+  default void checkReplayable(long batchTime, byte[] plan) {}
+
+  /**
    * What the batches from {@code firstTime} to {@code lastTime} had taken, although the batch log
    * holds no plan for them (an operator deleted their damaged plan files): a recovery runs them as
    * if their input had been empty and skips that input, which it passes to {@link #recover} among

@@ -61,7 +61,9 @@ import org.slf4j.LoggerFactory;
  * TextFileDataset} that reads its files in parallel tasks, cutting files larger than 1 MiB into
  * byte ranges when the batch has fewer files than partitions. A line ends at {@code '\n'}, a {@code
  * '\r'} before it is dropped, and text is decoded as UTF-8. A taken file must stay in the directory
- * until its batch has completed.
+ * until a checkpoint covers its batch, not only until the batch has completed: after a driver
+ * failure, the recovery replays every batch since the checkpoint it restores and reads their files
+ * again ({@link #checkReplayable} fails naming a file that is gone).
  *
  * <p>{@link #start} and {@link #take} are called on the one thread that generates batches.
  */
@@ -263,6 +265,34 @@ public final class TextFileSource implements InputSource<String> {
           e);
     }
     return files;
+  }
+
+  /**
+   * Lists the directory and checks that every file of the plan is in it.
+   *
+   * @throws InputMissingException naming the first file of the plan that is gone
+   * @throws UncheckedIOException naming the directory if it cannot be listed
+   */
+  @Override
+  public void checkReplayable(long batchTime, byte[] plan) {
+    Set<String> present = new HashSet<>();
+    for (ListedFile f : list()) {
+      present.add(f.name());
+    }
+    for (ListedFile f : decodePlan(plan)) {
+      if (!present.contains(f.name())) {
+        throw new InputMissingException(
+            "input file "
+                + f.path()
+                + " of text file stream '"
+                + streamName
+                + "' is gone, but batch "
+                + batchTime
+                + " took it and the recovery must replay that batch: a taken file must stay in the"
+                + " directory until a checkpoint covers its batch. Put the file back",
+            new NoSuchFileException(f.path()));
+      }
+    }
   }
 
   /** The names the source will not take again: taken ones and those present at the first start. */

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.millrace.runtime.checkpoint.CheckpointDamagedException;
 import dev.millrace.runtime.checkpoint.CheckpointException;
 import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
+import dev.millrace.runtime.source.InputMissingException;
 import dev.millrace.streaming.StreamingException;
+import java.nio.file.NoSuchFileException;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +22,12 @@ class ExitCodeTest {
         ExitCode.restartCannotHelp(
             new StreamingException(
                 "batch 5 failed", new CheckpointDamagedException("plan is corrupt"))));
+    assertEquals(
+        Optional.of(ExitCode.INPUT_MISSING),
+        ExitCode.restartCannotHelp(
+            new StreamingException(
+                "batch 5 failed",
+                new InputMissingException("file gone", new NoSuchFileException("/in/a")))));
   }
 
   @Test

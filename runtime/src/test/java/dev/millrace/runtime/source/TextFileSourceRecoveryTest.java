@@ -1,6 +1,7 @@
 package dev.millrace.runtime.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -92,5 +93,25 @@ class TextFileSourceRecoveryTest {
     Path file = dir.resolve(name);
     Files.writeString(file, name + "\n", StandardCharsets.UTF_8);
     Files.setLastModifiedTime(file, FileTime.fromMillis(modifiedMillis));
+  }
+
+  @Test
+  void aReplayNeedingAFileThatIsGoneIsRefusedNamingTheFileTheBatchAndTheRule() throws IOException {
+    byte[] snapshot = takeOneFileABatch(2);
+    Files.delete(dir.resolve("b"));
+    TextFileSource recovered = source();
+    recovered.recover(3000, snapshot, List.copyOf(plans.values()));
+
+    recovered.checkReplayable(1000, plans.get(1000L));
+    InputMissingException e =
+        assertThrows(
+            InputMissingException.class, () -> recovered.checkReplayable(2000, plans.get(2000L)));
+
+    assertTrue(e.getMessage().contains("input file " + file("b")), e.getMessage());
+    assertTrue(e.getMessage().contains("batch 2000 took it"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("must stay in the directory until a checkpoint covers its batch"),
+        e.getMessage());
+    assertEquals(file("b"), e.getCause().getFile());
   }
 }
