@@ -290,6 +290,30 @@ public final class CheckpointStore {
   }
 
   /**
+   * File {@code name} of the committed generation of batch {@code batchTime}, if that generation's
+   * manifest and the file verify: one file read back without reading the others.
+   */
+  public Optional<byte[]> readGenerationFile(long batchTime, String name) {
+    Path dir = generationPath(batchTime);
+    Path manifestPath = new Path(dir, CheckpointLayout.GENERATION_MANIFEST);
+    Path path = new Path(dir, name);
+    try {
+      GenerationManifest manifest =
+          GenerationManifest.fromBytes(readFile(manifestPath), manifestPath.toString());
+      byte[] content = readFile(path);
+      if (manifest.batchTime() == batchTime
+          && manifest.files().containsKey(name)
+          && manifest.mismatch(name, content).isEmpty()) {
+        return Optional.of(content);
+      }
+      LOG.debug("{} does not match the manifest of generation {}", path, batchTime);
+    } catch (IOException | MalformedFileException e) {
+      LOG.debug("cannot read {} of generation {}: {}", name, batchTime, e.toString());
+    }
+    return Optional.empty();
+  }
+
+  /**
    * The batch time of the oldest committed generation kept: a recovery may fall back as far, so the
    * batch log must keep every batch after it.
    */

@@ -318,6 +318,7 @@ public final class Checkpointer {
           plans == null ? log.doneWithoutPlan().contains(time) : doneLogged.contains(time);
       replays.add(new ReplayBatch(time, replayed, done));
     }
+    store.oldestGeneration().ifPresent(this::oldestGenerationCommitted);
     long rerun = replays.stream().filter(r -> !r.outputsDone()).count();
     LOG.info(
         "'{}' recovered from checkpoint generation {} in {}: {} logged batches to replay ({} of"
@@ -556,13 +557,32 @@ public final class Checkpointer {
     OptionalLong oldest = store.oldestGeneration();
     if (oldest.isPresent()) {
       store.forgetBatchesUpTo(oldest.getAsLong());
-      List<byte[]> positions = written.get(oldest.getAsLong());
-      if (positions != null) {
-        for (int i = 0; i < inputs.size(); i++) {
-          inputs.get(i).source().checkpointCommitted(positions.get(i));
-        }
-      }
       written.headMap(oldest.getAsLong()).clear();
+      oldestGenerationCommitted(oldest.getAsLong());
+    }
+  }
+
+  /**
+   * Tells each source that the generation of batch {@code oldest}, the oldest kept, is committed,
+   * with its position in it: input before that is never replayed again. The positions of a
+   * generation an earlier driver wrote are read back from it, so that a driver restarted often
+   * still lets its sources remove what is covered; if they cannot be read, the sources hear of the
+   * next oldest generation instead, later.
+   */
+  private void oldestGenerationCommitted(long oldest) {
+    List<byte[]> positions = written.get(oldest);
+    if (positions == null) {
+      positions = new ArrayList<>();
+      for (int i = 0; i < inputs.size(); i++) {
+        Optional<byte[]> position = store.readGenerationFile(oldest, sourceFile(i));
+        if (position.isEmpty()) {
+          return;
+        }
+        positions.add(position.get());
+      }
+    }
+    for (int i = 0; i < inputs.size(); i++) {
+      inputs.get(i).source().checkpointCommitted(oldest, positions.get(i));
     }
   }
 

@@ -5,6 +5,7 @@ import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.dataset.Dataset;
 import java.util.List;
 import java.util.NavigableMap;
+import java.util.OptionalLong;
 
 /**
  * Where an input stream's records come from. The batch generator calls {@link #take} once per batch
@@ -130,11 +131,22 @@ public interface InputSource<T> {
   default void updateRateLimit(RateLimit limit) {}
 
   /**
-   * The checkpoint generation holding {@code snapshot} (an earlier {@link #snapshot} of this
-   * source) is committed and its batches' plans are forgotten: no recovery will replay or re-buffer
-   * input before that position again, so a source may delete what it logged before it. Called on
-   * the batch-processing thread while {@link #take} may run on the generator thread; a failure to
-   * delete is the source's to log and retry, never the caller's to handle.
+   * The checkpoint generation of batch {@code batchTime} holding {@code snapshot} (a {@link
+   * #snapshot} of this source, perhaps by an earlier driver) is committed and is the oldest one
+   * kept, and its batches' plans are forgotten: no recovery will replay or re-buffer input before
+   * that position again, so a source may delete what it logged, or the input it read, before it.
+   * Called on the batch-processing thread while {@link #take} may run on the generator thread, and
+   * again with the same generation as long as it is the oldest; a failure to delete is the source's
+   * to log and retry, never the caller's to handle.
    */
-  default void checkpointCommitted(byte[] snapshot) {}
+  default void checkpointCommitted(long batchTime, byte[] snapshot) {}
+
+  /**
+   * The newest batch time up to which the input this source read may be removed from where it came
+   * from (a committed checkpoint that recoveries can fall back to covers it), or empty when no
+   * checkpoint has covered any yet or the source's input is not its to tell.
+   */
+  default OptionalLong inputRemovableUpTo() {
+    return OptionalLong.empty();
+  }
 }

@@ -778,7 +778,7 @@ public final class SocketTextSource implements InputSource<String> {
 
   /** Deletes the log segments that hold only lines before {@code snapshot}'s position. */
   @Override
-  public void checkpointCommitted(byte[] snapshot) {
+  public void checkpointCommitted(long batchTime, byte[] snapshot) {
     if (log == null) {
       return;
     }

@@ -4,12 +4,14 @@ import dev.millrace.runtime.backpressure.RateLimit;
 import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.fs.FileAccess;
+import dev.millrace.streaming.CleanSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +20,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
@@ -63,7 +67,10 @@ import org.slf4j.LoggerFactory;
  * '\r'} before it is dropped, and text is decoded as UTF-8. A taken file must stay in the directory
  * until a checkpoint covers its batch, not only until the batch has completed: after a driver
  * failure, the recovery replays every batch since the checkpoint it restores and reads their files
- * again ({@link #checkReplayable} fails naming a file that is gone).
+ * again ({@link #checkReplayable} fails naming a file that is gone). {@link #inputRemovableUpTo}
+ * tells up to which batch that is, and with {@link CleanSource#delete()} or {@link
+ * CleanSource#archiveTo} the source removes those files itself ({@link #checkpointCommitted}): only
+ * files it took, as they were when taken.
  *
  * <p>{@link #start} and {@link #take} are called on the one thread that generates batches.
  */
@@ -78,6 +85,8 @@ public final class TextFileSource implements InputSource<String> {
   private final int maxFilesPerBatch;
   private final LineSizeEstimate lineSizes = new LineSizeEstimate();
   private volatile RateLimit rateLimit;
+  private final InputCleaner cleaner; // null unless cleanSource removes files
+  private volatile long removableUpTo = Long.MIN_VALUE;
   private NewFileTracker tracker;
   private boolean warnedMissing;
   private TextFileDataset lastTaken;
@@ -115,6 +124,23 @@ public final class TextFileSource implements InputSource<String> {
       int partitions,
       String streamName,
       int maxFilesPerBatch) {
+    this(directory, hadoop, partitions, streamName, maxFilesPerBatch, CleanSource.off());
+  }
+
+  /**
+   * A source as above that removes the files it has read as {@code cleanSource} says, once a
+   * committed checkpoint covers their batch.
+   *
+   * @throws IllegalArgumentException also if an archive directory is not on the input directory's
+   *     file system, or is the input directory itself
+   */
+  public TextFileSource(
+      String directory,
+      Configuration hadoop,
+      int partitions,
+      String streamName,
+      int maxFilesPerBatch,
+      CleanSource cleanSource) {
     if (directory == null) {
       throw new IllegalArgumentException(
           "text file stream '" + streamName + "' needs a directory to watch, got null");
@@ -143,6 +169,59 @@ public final class TextFileSource implements InputSource<String> {
               + " files per batch; a batch must be allowed at least 1 file to make progress");
     }
     this.maxFilesPerBatch = maxFilesPerBatch;
+    Objects.requireNonNull(cleanSource, "cleanSource");
+    if (cleanSource instanceof CleanSource.Archive archive) {
+      String archiveDirectory = archiveDirectory(archive.directory(), hadoop);
+      this.cleaner = new InputCleaner(fs, this.directory, archiveDirectory, streamName);
+    } else if (cleanSource instanceof CleanSource.Delete) {
+      this.cleaner = new InputCleaner(fs, this.directory, null, streamName);
+    } else {
+      this.cleaner = null;
+    }
+  }
+
+  /** {@code location} as the input directory's file system names it, once checked. */
+  private String archiveDirectory(String location, Configuration hadoop) {
+    String what = "the archive directory of text file stream '" + streamName + "'";
+    FileAccess archiveFs =
+        FileAccess.forLocation(
+            location, hadoop == null ? StreamingOptions.hadoopConfiguration() : hadoop, what);
+    String archive = archiveFs.normalize(location);
+    if (!fileSystemOf(archive).equals(fileSystemOf(directory))) {
+      throw new IllegalArgumentException(
+          what
+              + " is "
+              + location
+              + ", on another file system than its input directory "
+              + directory
+              + "; files are archived by renaming them, so archive to a directory on the same file"
+              + " system (for example a subdirectory of the input directory, which the stream does"
+              + " not read)");
+    }
+    if (canonical(archive).equals(canonical(directory))) {
+      throw new IllegalArgumentException(
+          what
+              + " "
+              + location
+              + " is the input directory itself; archive to another directory, for example a"
+              + " subdirectory of it, which the stream does not read");
+    }
+    return archive;
+  }
+
+  /** {@code local}, or the scheme and authority of a Hadoop file system URI. */
+  private static String fileSystemOf(String location) {
+    if (FileAccess.scheme(location) == null) {
+      return "local";
+    }
+    URI uri = new org.apache.hadoop.fs.Path(location).toUri();
+    return uri.getScheme() + "://" + Objects.requireNonNullElse(uri.getAuthority(), "");
+  }
+
+  private static String canonical(String location) {
+    return FileAccess.scheme(location) == null
+        ? Path.of(location).toAbsolutePath().normalize().toString()
+        : new org.apache.hadoop.fs.Path(location).toUri().normalize().getPath();
   }
 
   /** A plan names files that any process with the same file system can read. */
@@ -289,26 +368,21 @@ public final class TextFileSource implements InputSource<String> {
                 + "' is gone, but batch "
                 + batchTime
                 + " took it and the recovery must replay that batch: a taken file must stay in the"
-                + " directory until a checkpoint covers its batch. Put the file back",
+                + " directory until a checkpoint covers its batch (use cleanSource, as in"
+                + " textFileStream(directory, CleanSource.delete()), to have the stream remove"
+                + " files only then). Put the file back",
             new NoSuchFileException(f.path()));
       }
     }
   }
 
-  /** The names the source will not take again: taken ones and those present at the first start. */
+  /**
+   * The names the source will not take again: those present at the first start, and the files it
+   * took, as listed then, while they are in the directory.
+   */
   @Override
   public byte[] snapshot() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      Collection<String> names = tracker.knownNames();
-      out.writeInt(names.size());
-      for (String name : names) {
-        out.writeUTF(name);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    return new FileStreamPosition(tracker.ignoredNames(), tracker.takenFiles()).toBytes();
   }
 
   /**
@@ -320,26 +394,21 @@ public final class TextFileSource implements InputSource<String> {
    */
   @Override
   public void recover(long nextBatchTime, byte[] snapshot, List<byte[]> plansSince) {
-    Set<String> known = known(snapshot, plansSince);
+    NewFileTracker known = known(snapshot, plansSince);
     list(); // fails here, naming the directory, if its file system cannot be reached
-    tracker = NewFileTracker.remembering(known);
+    tracker = known;
     LOG.info(
         "text file stream '{}' resumes watching {}; {} names already taken or ignored",
         streamName,
         directory,
-        known.size());
+        known.rememberedNames());
   }
 
-  private Set<String> known(byte[] snapshot, Collection<byte[]> plans) {
-    Set<String> known = new HashSet<>();
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
-      int count = in.readInt();
-      if (count < 0 || count > snapshot.length) {
-        throw new IOException("name count " + count + " is impossible");
-      }
-      for (int i = 0; i < count; i++) {
-        known.add(in.readUTF());
-      }
+  /** What {@code snapshot} and {@code plans} say the stream must not take again. */
+  private NewFileTracker known(byte[] snapshot, Collection<byte[]> plans) {
+    FileStreamPosition position;
+    try {
+      position = FileStreamPosition.fromBytes(snapshot, name -> fs.resolve(directory, name));
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "the checkpointed position of text file stream '"
@@ -349,12 +418,11 @@ public final class TextFileSource implements InputSource<String> {
               + "); was the checkpoint written for another graph?",
           e);
     }
+    List<ListedFile> taken = new ArrayList<>(position.taken());
     for (byte[] plan : plans) {
-      for (ListedFile f : decodePlan(plan)) {
-        known.add(f.name());
-      }
+      taken.addAll(decodePlan(plan));
     }
-    return known;
+    return NewFileTracker.remembering(position.ignored(), taken);
   }
 
   /**
@@ -380,14 +448,8 @@ public final class TextFileSource implements InputSource<String> {
               + " in their place take them",
           SkippedInput.Extent.NOTHING);
     }
-    Set<String> known = known(snapshot, plansSince.values());
     List<ListedFile> candidates =
-        list().stream()
-            .filter(f -> !NewFileTracker.isHidden(f.name()))
-            .filter(f -> !known.contains(f.name()))
-            .filter(f -> f.modifiedMillis() <= lastTime)
-            .sorted(NewFileTracker.BY_TIME_THEN_NAME)
-            .toList();
+        known(snapshot, plansSince.values()).select(list(), lastTime, List::size);
     ListedFile lastTakenNext =
         decodePlan(next.getValue()).stream().max(NewFileTracker.BY_TIME_THEN_NAME).orElse(null);
     List<ListedFile> skipped = new ArrayList<>();
@@ -447,9 +509,58 @@ public final class TextFileSource implements InputSource<String> {
         lineSizes.bytesPerLine());
   }
 
-  /** Nothing to release: files are read by the batches' tasks. */
+  /**
+   * Records that input up to {@code batchTime} may be removed, and removes the files {@code
+   * snapshot} says were taken by then, as {@code cleanSource} says, on the cleaner's thread.
+   */
   @Override
-  public void stop() {}
+  public void checkpointCommitted(long batchTime, byte[] snapshot) {
+    List<ListedFile> covered;
+    try {
+      covered = FileStreamPosition.fromBytes(snapshot, name -> fs.resolve(directory, name)).taken();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "the committed position of text file stream '"
+              + streamName
+              + "' cannot be read ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+    removableUpTo = Math.max(removableUpTo, batchTime);
+    if (cleaner != null) {
+      cleaner.covered(batchTime, covered);
+    } else {
+      LOG.info(
+          "text file stream '{}': the input of batches up to {} is covered by a checkpoint and may"
+              + " be removed; {} files taken by then are in {} (cleanSource is off)",
+          streamName,
+          batchTime,
+          covered.size(),
+          directory);
+    }
+  }
+
+  /**
+   * The newest batch time whose input files may be removed: every batch up to it is covered by the
+   * oldest checkpoint generation kept, the one a recovery may fall back to. Files of later batches
+   * must stay, as a recovery may replay them.
+   */
+  @Override
+  public OptionalLong inputRemovableUpTo() {
+    long upTo = removableUpTo;
+    return upTo == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(upTo);
+  }
+
+  /**
+   * Stops the cleaner, letting a removal under way finish; files are read by the batches' tasks.
+   */
+  @Override
+  public void stop() {
+    if (cleaner != null) {
+      cleaner.close();
+    }
+  }
 
   private List<ListedFile> list() {
     List<ListedFile> listed = new ArrayList<>();

@@ -192,4 +192,17 @@ abstract class CheckpointStoreScenarios {
         List.of(new LoggedBatch(1000, "plan".getBytes(UTF_8), false)), store.loggedBatches());
     assertTrue(store.hasLoggedBatches());
   }
+
+  @Test
+  void oneFileOfAGenerationIsReadBackOnlyWhenItAndItsManifestVerify() throws IOException {
+    CheckpointStore store = newStore(10);
+    store.writeGeneration(1000, files("source-0", "position", "state-0", "state"));
+
+    assertArrayEquals(
+        "position".getBytes(UTF_8), store.readGenerationFile(1000, "source-0").orElseThrow());
+    assertEquals(Optional.empty(), store.readGenerationFile(1000, "source-1"));
+    assertEquals(Optional.empty(), store.readGenerationFile(2000, "source-0"));
+    overwrite(store, "generations/00000000000000001000/source-0", "POSITION".getBytes(UTF_8));
+    assertEquals(Optional.empty(), store.readGenerationFile(1000, "source-0"));
+  }
 }
