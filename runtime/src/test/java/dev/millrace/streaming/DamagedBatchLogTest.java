@@ -170,8 +170,22 @@ class DamagedBatchLogTest {
     TestingRun run =
         new TestingRun(checkpoint(), now, b -> b.conf("millrace.checkpoint.interval", "100s"));
     DStream<String> lines = run.ssc.textFileStream(in.toString());
+    runningTotals(lines, " ", out, failAt);
     lines
-        .mapToPair(line -> Pair.of(line.split(" ")[0], 1))
+        .window(Durations.seconds(3), Durations.seconds(1))
+        .count()
+        .foreachBatch(b -> out.add(b.time() + " window " + b.collect().get(0)));
+    return run;
+  }
+
+  /**
+   * Records {@code T totals {key=lines}}: running line counts by the part of each line before
+   * {@code separator}; the driver dies in batch {@code failAt}.
+   */
+  private static void runningTotals(
+      DStream<String> lines, String separator, List<String> out, long failAt) {
+    lines
+        .mapToPair(line -> Pair.of(line.split(separator)[0], 1))
         .updateStateByKey(
             (List<Integer> values, Optional<Integer> total) ->
                 Optional.of(total.orElse(0) + values.size()))
@@ -182,11 +196,6 @@ class DamagedBatchLogTest {
               }
               out.add(b.time() + " totals " + new TreeMap<>(toMap(b.collect())));
             });
-    lines
-        .window(Durations.seconds(3), Durations.seconds(1))
-        .count()
-        .foreachBatch(b -> out.add(b.time() + " window " + b.collect().get(0)));
-    return run;
   }
 
   private static Map<String, Integer> toMap(List<Pair<String, Integer>> pairs) {
@@ -263,19 +272,7 @@ class DamagedBatchLogTest {
   private TestingRun socketCounts(int port, long now, List<String> out, long failAt) {
     TestingRun run =
         new TestingRun(checkpoint(), now, b -> b.conf("millrace.checkpoint.interval", "100s"));
-    run.ssc
-        .socketTextStream("127.0.0.1", port)
-        .mapToPair(line -> Pair.of(line.split("-")[0], 1))
-        .updateStateByKey(
-            (List<Integer> values, Optional<Integer> total) ->
-                Optional.of(total.orElse(0) + values.size()))
-        .foreachBatch(
-            b -> {
-              if (b.time() == failAt) {
-                throw new IllegalStateException("driver dies during batch " + failAt);
-              }
-              out.add(b.time() + " totals " + new TreeMap<>(toMap(b.collect())));
-            });
+    runningTotals(run.ssc.socketTextStream("127.0.0.1", port), "-", out, failAt);
     return run;
   }
 

@@ -35,12 +35,7 @@ record FileStreamPosition(List<String> ignored, List<ListedFile> taken) {
       for (String name : ignored) {
         out.writeUTF(name);
       }
-      out.writeInt(taken.size());
-      for (ListedFile f : taken) {
-        out.writeUTF(f.name());
-        out.writeLong(f.modifiedMillis());
-        out.writeLong(f.sizeBytes());
-      }
+      ListedFile.writeAll(out, taken);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -58,16 +53,12 @@ record FileStreamPosition(List<String> ignored, List<ListedFile> taken) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int first = in.readInt();
       List<String> ignored = new ArrayList<>();
-      List<ListedFile> taken = new ArrayList<>();
+      List<ListedFile> taken = List.of();
       if (first >= 0) {
         readNames(in, first, bytes.length, ignored);
       } else if (first == VERSION_2) {
         readNames(in, in.readInt(), bytes.length, ignored);
-        int count = checkCount(in.readInt(), bytes.length);
-        for (int i = 0; i < count; i++) {
-          String name = in.readUTF();
-          taken.add(new ListedFile(locate.apply(name), name, in.readLong(), in.readLong()));
-        }
+        taken = ListedFile.readAll(in, bytes.length, locate);
       } else {
         throw new IOException("position format " + (-first) + " is not one this build reads");
       }
@@ -80,15 +71,11 @@ record FileStreamPosition(List<String> ignored, List<ListedFile> taken) {
 
   private static void readNames(DataInputStream in, int count, int limit, List<String> into)
       throws IOException {
-    for (int i = 0, n = checkCount(count, limit); i < n; i++) {
-      into.add(in.readUTF());
-    }
-  }
-
-  private static int checkCount(int count, int limit) throws IOException {
     if (count < 0 || count > limit) {
       throw new IOException("name count " + count + " is impossible");
     }
-    return count;
+    for (int i = 0; i < count; i++) {
+      into.add(in.readUTF());
+    }
   }
 }

@@ -298,12 +298,7 @@ public final class TextFileSource implements InputSource<String> {
   private static byte[] encode(List<ListedFile> files) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(files.size());
-      for (ListedFile f : files) {
-        out.writeUTF(f.name());
-        out.writeLong(f.modifiedMillis());
-        out.writeLong(f.sizeBytes());
-      }
+      ListedFile.writeAll(out, files);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -321,16 +316,9 @@ public final class TextFileSource implements InputSource<String> {
   }
 
   private List<ListedFile> decodePlan(byte[] plan) {
-    List<ListedFile> files = new ArrayList<>();
+    List<ListedFile> files;
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plan))) {
-      int count = in.readInt();
-      if (count < 0 || count > plan.length) {
-        throw new IOException("file count " + count + " is impossible");
-      }
-      for (int i = 0; i < count; i++) {
-        String name = in.readUTF();
-        files.add(new ListedFile(fs.resolve(directory, name), name, in.readLong(), in.readLong()));
-      }
+      files = ListedFile.readAll(in, plan.length, name -> fs.resolve(directory, name));
       if (in.available() > 0) {
         throw new IOException(in.available() + " bytes follow the last file");
       }

@@ -139,33 +139,20 @@ class TextFileSourceCleanupTest {
       throws IOException {
     in = Files.createDirectories(work.resolve("in"));
 
-    IllegalArgumentException same =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                new TextFileSource(
-                    in.toString(),
-                    null,
-                    1,
-                    "files",
-                    1,
-                    CleanSource.archiveTo(in.resolve(".").toString())));
-    IllegalArgumentException elsewhere =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                new TextFileSource(
-                    in.toString(),
-                    null,
-                    1,
-                    "files",
-                    1,
-                    CleanSource.archiveTo("hdfs://namenode:8020/archive")));
+    IllegalArgumentException same = refusedArchive(in.resolve(".").toString());
+    IllegalArgumentException elsewhere = refusedArchive("hdfs://namenode:8020/archive");
 
     assertTrue(same.getMessage().contains("is the input directory itself"), same.getMessage());
     assertTrue(
         elsewhere.getMessage().contains("on another file system than its input directory"),
         elsewhere.getMessage());
+  }
+
+  private IllegalArgumentException refusedArchive(String archive) {
+    return assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new TextFileSource(in.toString(), null, 1, "files", 1, CleanSource.archiveTo(archive)));
   }
 
   private void write(String name, String text, long modifiedMillis) throws IOException {
