@@ -216,6 +216,57 @@ class DamagedBatchLogTest {
   }
 
   @Test
+  void aStatelessGraphDoesNotRunABatchWhosePlanWasDeletedNorReadsItsFilesAgain() throws Exception {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    List<String> out = new CopyOnWriteArrayList<>();
+    try (TestingRun first = lineCounts(in, 0, out, 5000)) {
+      first.ssc.start();
+      for (int k = 1; k <= 4; k++) {
+        writeFile(in, k);
+        first.runUntil(k * 1000L);
+      }
+      writeFile(in, 5);
+      first.crashAt(5000);
+    }
+    Files.delete(plan(3000));
+    out.clear();
+
+    String log;
+    try (CapturedStderr stderr = new CapturedStderr();
+        TestingRun second = lineCounts(in, 5000, out, -1)) {
+      second.runUntil(5000);
+      writeFile(in, 6);
+      second.runUntil(6000);
+      log = stderr.text();
+    }
+
+    assertEquals(List.of("5000 lines 5", "6000 lines 6"), out);
+    String warning =
+        log.lines()
+            .filter(l -> l.contains("WARN") && l.contains("batch 3000"))
+            .findFirst()
+            .orElse("");
+    assertTrue(warning.contains("It is not run again"), log);
+    assertTrue(warning.contains("1 file of 15 bytes: " + in.resolve("file-3")), warning);
+  }
+
+  private TestingRun lineCounts(Path in, long now, List<String> out, long failAt) {
+    TestingRun run =
+        new TestingRun(checkpoint(), now, b -> b.conf("millrace.checkpoint.interval", "100s"));
+    run.ssc
+        .textFileStream(in.toString())
+        .count()
+        .foreachBatch(
+            b -> {
+              if (b.time() == failAt) {
+                throw new IllegalStateException("driver dies during batch " + failAt);
+              }
+              out.add(b.time() + " lines " + b.collect().get(0));
+            });
+    return run;
+  }
+
+  @Test
   void deletingADamagedPlanOfASocketStreamSkipsExactlyTheLinesOfThatBatch() throws Exception {
     List<String> out = new CopyOnWriteArrayList<>();
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {

@@ -261,9 +261,10 @@ public final class Checkpointer {
             log.damaged().stream().map(DamagedPlan::batchTime).toList(),
             inputs,
             positions);
-    // A batch without a plan still counts for windows and state: unless the graph has none and a
-    // gap may be downtime that a recovery ran as one batch, it runs with empty input.
-    boolean runsUnplanned = !stateful.isEmpty() || !coalesce;
+    // A batch without a plan still counts for windows and state, so it runs with empty input. A
+    // graph without them needs nothing at its time, and its gap may be downtime a recovery ran as
+    // one batch, however long: it is not run.
+    boolean runsUnplanned = !stateful.isEmpty();
     if (!log.damaged().isEmpty()) {
       // Restarting cannot repair the file: stop with the documented code instead of looping.
       throw new CorruptBatchPlanException(
@@ -399,7 +400,7 @@ public final class Checkpointer {
       }
       LOG.warn(
           "{} of '{}' {} no plan in the batch log {}, which holds later batches: {} plan was"
-              + " deleted, as the error about a damaged plan advises. {} {}; skipped: {}",
+              + " deleted, as an error about a damaged plan advises. {} {}; skipped: {}",
           run.batches(),
           graph.appName(),
           run.first() == run.last() ? "has" : "have",
@@ -412,7 +413,7 @@ public final class Checkpointer {
               ? (allDone
                   ? "(its outputs had committed and are kept)"
                   : "(outputs not yet committed run on that empty input)")
-              : "(it is a batch without windows or state)",
+              : "(the graph has no windows or state that would need it)",
           unplanned.describe(run));
     }
   }
