@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -25,6 +26,14 @@ record FileStreamPosition(List<String> ignored, List<ListedFile> taken) {
   FileStreamPosition {
     ignored = List.copyOf(ignored);
     taken = List.copyOf(taken);
+  }
+
+  /**
+   * Whether {@code bytes} are a position rather than a batch plan, which starts with a count of
+   * files, never negative.
+   */
+  static boolean isPosition(byte[] bytes) {
+    return bytes.length >= Integer.BYTES && ByteBuffer.wrap(bytes).getInt() < 0;
   }
 
   byte[] toBytes() {

@@ -109,8 +109,9 @@ public interface InputSource<T> {
    * What the batches from {@code firstTime} to {@code lastTime} had taken, although the batch log
    * holds no plan for them (an operator deleted their damaged plan files): a recovery runs them as
    * if their input had been empty and skips that input, which it passes to {@link #recover} among
-   * {@code plansSince} so that no later batch takes it. Called before {@code recover}, and to tell
-   * an operator what deleting a damaged plan would skip; it changes nothing.
+   * {@code plansSince}, in the order of batch times, so that no later batch takes it. Called before
+   * {@code recover}, and to tell an operator what deleting a damaged plan would skip; it changes
+   * nothing.
    *
    * <p>When no logged batch follows them, nothing is skipped: their input is taken again by the
    * batches planned in their place, from the position the plans before them leave.

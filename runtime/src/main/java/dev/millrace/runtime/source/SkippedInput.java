@@ -4,7 +4,7 @@ package dev.millrace.runtime.source;
  * What one source can tell of the input of batches whose plan is missing from the batch log, and
  * which a recovery therefore skips (see {@link InputSource#unplanned}).
  *
- * @param plan that input as a plan of the source, which {@link InputSource#recover} counts as taken
+ * @param plan that input in a form {@link InputSource#recover} accepts among the plans it is given,
  *     so that no later batch takes it
  * @param description what is skipped, for the warning and the advice of an error: file names, a
  *     range of log records, how many records

@@ -392,11 +392,27 @@ public final class TextFileSource implements InputSource<String> {
         known.rememberedNames());
   }
 
-  /** What {@code snapshot} and {@code plans} say the stream must not take again. */
+  /**
+   * What {@code snapshot} and {@code plans} say the stream must not take again: the files of logged
+   * plans as taken, the files {@link #unplanned} skipped (as a position) as ignored.
+   */
   private NewFileTracker known(byte[] snapshot, Collection<byte[]> plans) {
-    FileStreamPosition position;
+    FileStreamPosition position = decodePosition(snapshot);
+    List<String> ignored = new ArrayList<>(position.ignored());
+    List<ListedFile> taken = new ArrayList<>(position.taken());
+    for (byte[] plan : plans) {
+      if (FileStreamPosition.isPosition(plan)) {
+        ignored.addAll(decodePosition(plan).ignored());
+      } else {
+        taken.addAll(decodePlan(plan));
+      }
+    }
+    return NewFileTracker.remembering(ignored, taken);
+  }
+
+  private FileStreamPosition decodePosition(byte[] bytes) {
     try {
-      position = FileStreamPosition.fromBytes(snapshot, name -> fs.resolve(directory, name));
+      return FileStreamPosition.fromBytes(bytes, name -> fs.resolve(directory, name));
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "the checkpointed position of text file stream '"
@@ -406,11 +422,6 @@ public final class TextFileSource implements InputSource<String> {
               + "); was the checkpoint written for another graph?",
           e);
     }
-    List<ListedFile> taken = new ArrayList<>(position.taken());
-    for (byte[] plan : plans) {
-      taken.addAll(decodePlan(plan));
-    }
-    return NewFileTracker.remembering(position.ignored(), taken);
   }
 
   /**
@@ -427,7 +438,9 @@ public final class TextFileSource implements InputSource<String> {
   @Override
   public SkippedInput unplanned(
       long firstTime, long lastTime, byte[] snapshot, NavigableMap<Long, byte[]> plansSince) {
-    byte[] none = encode(List.of());
+    // What the missing batches had taken is passed on as names to ignore, not as taken files:
+    // no batch read them, so cleanSource leaves them where they are.
+    byte[] none = new FileStreamPosition(List.of(), List.of()).toBytes();
     Map.Entry<Long, byte[]> next = plansSince.higherEntry(lastTime);
     if (next == null) {
       return new SkippedInput(
@@ -450,7 +463,9 @@ public final class TextFileSource implements InputSource<String> {
     if (skipped.isEmpty() && heldBack.isEmpty()) {
       return new SkippedInput(none, "nothing: they had taken no file", SkippedInput.Extent.NOTHING);
     }
-    StringBuilder description = new StringBuilder(describeFiles(skipped));
+    StringBuilder description =
+        new StringBuilder(describeFiles(skipped))
+            .append(" (they stay in the directory, never read; cleanSource leaves them)");
     if (!heldBack.isEmpty()) {
       description
           .append("; left for later batches, since a file budget (maxFilesPerBatch or")
@@ -458,7 +473,8 @@ public final class TextFileSource implements InputSource<String> {
           .append(describeFiles(heldBack));
     }
     return new SkippedInput(
-        encode(skipped),
+        new FileStreamPosition(skipped.stream().map(ListedFile::name).toList(), List.of())
+            .toBytes(),
         description.toString(),
         heldBack.isEmpty() ? SkippedInput.Extent.EXACT : SkippedInput.Extent.UNCERTAIN);
   }
