@@ -76,7 +76,8 @@ public final class Checkpointer {
   private final List<InputNode<?>> inputs;
   private final List<StatefulNode> stateful;
   private final Set<StreamNode<?>> readByState;
-  // Source positions of the generations this process wrote, until they are no longer kept.
+  // Source positions of the generations this process wrote, and of the oldest one kept if an
+  // earlier driver wrote it, until they are no longer kept.
   private final TreeMap<Long, List<byte[]>> written = new TreeMap<>();
 
   /**
@@ -381,15 +382,15 @@ public final class Checkpointer {
   }
 
   /**
-   * One warning per run of batches without a plan, naming what each input skips; downtime that a
-   * stateless graph ran as one batch, which skips nothing, is only noted.
+   * One warning per run of batches without a plan, naming what each input skips; in a stateless
+   * graph, a run that skips nothing (perhaps downtime run as one batch) is only noted.
    */
   private void reportSkipped(UnplannedBatches unplanned, ReplayLog log, boolean runsUnplanned) {
     for (UnplannedBatches.Run run : unplanned.runs()) {
       if (!runsUnplanned && run.skipsNothing()) {
         LOG.info(
-            "the batch log in {} has no plan for {}, which took no input: the batches missed while"
-                + " the driver was down ran as one",
+            "the batch log in {} has no plan for {}, which took no input (downtime a recovery ran"
+                + " as one batch, or an empty batch whose plan was deleted): nothing to replay",
             store.uri(),
             run.batches());
         continue;
@@ -581,6 +582,7 @@ public final class Checkpointer {
         }
         positions.add(position.get());
       }
+      written.put(oldest, positions);
     }
     for (int i = 0; i < inputs.size(); i++) {
       inputs.get(i).source().checkpointCommitted(oldest, positions.get(i));
