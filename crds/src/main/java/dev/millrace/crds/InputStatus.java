@@ -41,6 +41,10 @@ public class InputStatus {
   @JsonPropertyDescription("Times its receiver thread failed and started again.")
   private Integer receiverRestarts;
 
+  @JsonPropertyDescription(
+      "The newest batch time (RFC 3339) up to which the input it read may be removed from its source: a committed checkpoint covers it (textFileStream's cleanSource removes it then).")
+  private String removableUpTo;
+
   /** The stream's name in the graph, e.g. {@code socketTextStream#0}. */
   public String getName() {
     return name;
@@ -160,6 +164,19 @@ public class InputStatus {
     this.receiverRestarts = receiverRestarts;
   }
 
+  /**
+   * The newest batch time (RFC 3339) up to which the input it read may be removed from its source:
+   * a committed checkpoint covers it ({@code textFileStream}'s cleanSource removes it then).
+   */
+  public String getRemovableUpTo() {
+    return removableUpTo;
+  }
+
+  /** Sets {@link #getRemovableUpTo()}. */
+  public void setRemovableUpTo(String removableUpTo) {
+    this.removableUpTo = removableUpTo;
+  }
+
   /** Equal when every field is. */
   @Override
   public boolean equals(Object o) {
@@ -174,7 +191,8 @@ public class InputStatus {
         && Objects.equals(recordsReceived, other.recordsReceived)
         && Objects.equals(bytesReceived, other.bytesReceived)
         && Objects.equals(linesDropped, other.linesDropped)
-        && Objects.equals(receiverRestarts, other.receiverRestarts);
+        && Objects.equals(receiverRestarts, other.receiverRestarts)
+        && Objects.equals(removableUpTo, other.removableUpTo);
   }
 
   @Override
@@ -190,6 +208,7 @@ public class InputStatus {
         recordsReceived,
         bytesReceived,
         linesDropped,
-        receiverRestarts);
+        receiverRestarts,
+        removableUpTo);
   }
 }

@@ -258,12 +258,43 @@ public final class StreamingContext implements AutoCloseable {
    * classpath ({@code HADOOP_CONF_DIR}) and this context's {@code millrace.hadoop.*} settings. On
    * HDFS, write a file elsewhere and {@code hdfs dfs -mv} it in.
    *
+   * <p>With a checkpoint directory, a file this stream has taken must stay in the directory until a
+   * checkpoint covers its batch, not only until the batch completed: after a driver failure the
+   * recovery reads the files of every batch since the checkpoint it restores, and stops with exit
+   * code 66 naming a file that is gone. {@link #textFileStream(String, CleanSource)} removes files
+   * only when that is safe.
+   *
    * @throws IllegalArgumentException if {@code directory} is not a valid path or URI, or no Hadoop
    *     file system is known for its scheme; a file system that cannot be reached fails {@link
    *     #start()}
    */
   public DStream<String> textFileStream(String directory) {
+    return textFileStream(directory, CleanSource.off());
+  }
+
+  /**
+   * {@link #textFileStream(String)}, removing the files it has read as {@code cleanSource} says:
+   * {@link CleanSource#delete()} deletes them and {@link CleanSource#archiveTo(String)} moves them
+   * into another directory, each once a committed checkpoint covers the batch that read them, so
+   * that a recovery never needs a file that is gone. A 24/7 application fed by files uses it to
+   * keep its input directory small.
+   *
+   * <pre>{@code
+   * ssc.checkpoint("hdfs://nn/checkpoints/ingest");
+   * ssc.textFileStream("hdfs://nn/landing", CleanSource.archiveTo("hdfs://nn/landing/done"))
+   *     .map(String::trim)
+   *     .saveAsTextFiles("hdfs://nn/out/lines", "txt");
+   * }</pre>
+   *
+   * <p>Whether or not it removes files, the stream logs after each checkpoint up to which batch its
+   * input may be removed: remove files by hand only up to there.
+   *
+   * @throws IllegalArgumentException as {@link #textFileStream(String)}, and if the archive
+   *     directory is not on the input directory's file system or is the input directory itself
+   */
+  public DStream<String> textFileStream(String directory, CleanSource cleanSource) {
     Objects.requireNonNull(directory, "directory");
+    Objects.requireNonNull(cleanSource, "cleanSource");
     try {
       return input(
           "textFileStream",
@@ -272,7 +303,8 @@ public final class StreamingContext implements AutoCloseable {
               StreamingOptions.hadoopConfiguration(conf),
               defaultPartitions,
               appName + "-files",
-              StreamingOptions.FILE_MAX_FILES_PER_BATCH.read(conf)));
+              StreamingOptions.FILE_MAX_FILES_PER_BATCH.read(conf),
+              cleanSource));
     } catch (ConfigurationException e) {
       throw e;
     } catch (IllegalArgumentException e) {

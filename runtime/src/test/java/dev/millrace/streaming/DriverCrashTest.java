@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,6 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
  * lands anywhere in the cycle of 200 ms batches and 600 ms checkpoints: listing the input, logging
  * a plan, processing, committing an output, writing a generation, or idle. One kill in four instead
  * comes before the restarted driver's first batch, while it starts or recovers.
+ *
+ * <p>Two runs have the file stream remove what it has read ({@code cleanSource} delete and
+ * archive): no restart may find a file of a batch it replays gone, and once the feeder stops, every
+ * file leaves the input directory.
  *
  * <p>Random choices come from a seed printed at the start; {@code -Dmillrace.crash.seed=<seed>}
  * repeats them (the timing of the processes, of course, differs). A failed run keeps its
@@ -72,11 +77,31 @@ class DriverCrashTest {
     crashRepeatedly(Mode.RUNNING);
   }
 
+  @Test
+  void runningCountDriverDeletingItsInputKilledRepeatedlyCountsEveryWordOnceAndDeletesEveryFile()
+      throws Exception {
+    crashRepeatedly(Mode.RUNNING, "delete");
+  }
+
+  @Test
+  void wordCountDriverArchivingItsInputKilledRepeatedlyCountsEveryWordOnceAndArchivesEveryFile()
+      throws Exception {
+    crashRepeatedly(Mode.WORDCOUNT, "archive");
+  }
+
   private void crashRepeatedly(Mode mode) throws Exception {
+    crashRepeatedly(mode, "off");
+  }
+
+  /**
+   * {@code clean}: {@code off}, {@code delete} or {@code archive}, the file stream's cleanSource.
+   */
+  private void crashRepeatedly(Mode mode, String clean) throws Exception {
     long seed = Long.getLong("millrace.crash.seed", System.nanoTime());
-    String name = mode.name().toLowerCase(Locale.ROOT);
+    String name =
+        mode.name().toLowerCase(Locale.ROOT) + (clean.equals("off") ? "" : " cleanSource " + clean);
     System.out.printf("DriverCrashTest %s: seed %d (-Dmillrace.crash.seed=%d)%n", name, seed, seed);
-    Scenario scenario = new Scenario(work, mode, new Random(seed));
+    Scenario scenario = new Scenario(work, mode, clean, new Random(seed));
     try {
       scenario.run();
     } catch (Throwable t) {
@@ -92,6 +117,8 @@ class DriverCrashTest {
     final Path out;
     final Path checkpoint;
     final Path logs;
+    final Path archive;
+    final String clean;
     final Mode mode;
     final Random random;
     final List<String> args;
@@ -103,21 +130,30 @@ class DriverCrashTest {
     int drivers;
     int files;
 
-    Scenario(Path work, Mode mode, Random random) throws IOException {
+    Scenario(Path work, Mode mode, String clean, Random random) throws IOException {
       this.in = Files.createDirectories(work.resolve("in"));
       this.out = Files.createDirectories(work.resolve("out"));
       this.checkpoint = work.resolve("checkpoint");
       this.logs = Files.createDirectories(work.resolve("logs"));
+      this.archive = work.resolve("archive");
+      this.clean = clean;
       this.mode = mode;
       this.random = random;
-      this.args =
-          List.of(
-              in.toString(),
-              out.toString(),
-              checkpoint.toString(),
-              String.valueOf(INTERVAL_MS),
-              String.valueOf(CHECKPOINT_BATCHES),
-              mode.name());
+      List<String> arguments =
+          new ArrayList<>(
+              List.of(
+                  in.toString(),
+                  out.toString(),
+                  checkpoint.toString(),
+                  String.valueOf(INTERVAL_MS),
+                  String.valueOf(CHECKPOINT_BATCHES),
+                  mode.name()));
+      if (clean.equals("delete")) {
+        arguments.add("delete");
+      } else if (clean.equals("archive")) {
+        arguments.add("archive:" + archive);
+      }
+      this.args = List.copyOf(arguments);
     }
 
     void run() throws Exception {
@@ -157,6 +193,9 @@ class DriverCrashTest {
         feeder.stop();
         files = feeder.files();
         awaitEveryFileCounted(driver);
+        if (!clean.equals("off")) {
+          awaitEveryFileRemoved();
+        }
         int exit = driver.terminate(STOP_TIMEOUT_MS);
         assertEquals(0, exit, "the last driver's exit code after SIGTERM");
         endedNanos = System.nanoTime();
@@ -268,6 +307,45 @@ class DriverCrashTest {
               + CATCH_UP_TIMEOUT_MS
               + " ms after the last one was written, e.g. "
               + missing.stream().sorted().limit(10).toList());
+    }
+
+    /**
+     * Waits until the input directory holds no file the feeder wrote (and, archiving, the archive
+     * holds each of them): once the feeder stopped, every checkpoint covers more of them, and the
+     * stream removes what the oldest one kept covers.
+     */
+    private void awaitEveryFileRemoved() throws InterruptedException, IOException {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CATCH_UP_TIMEOUT_MS);
+      List<String> left = visibleNames(in);
+      while (!left.isEmpty()) {
+        if (System.nanoTime() > deadline) {
+          fail(
+              left.size()
+                  + " of "
+                  + files
+                  + " files are still in the input directory "
+                  + CATCH_UP_TIMEOUT_MS
+                  + " ms after the last one was counted, e.g. "
+                  + left.subList(0, Math.min(10, left.size())));
+        }
+        Thread.sleep(50);
+        left = visibleNames(in);
+      }
+      if (clean.equals("archive")) {
+        List<String> written =
+            IntStream.range(0, files).mapToObj(TestingWordFeeder::marker).toList();
+        assertEquals(written, visibleNames(archive), "the files in the archive");
+      }
+    }
+
+    private static List<String> visibleNames(Path dir) throws IOException {
+      try (Stream<Path> entries = Files.list(dir)) {
+        return entries
+            .map(p -> p.getFileName().toString())
+            .filter(n -> !n.startsWith("."))
+            .sorted()
+            .toList();
+      }
     }
 
     private Set<String> missingFiles(Map<String, Long> counted) {

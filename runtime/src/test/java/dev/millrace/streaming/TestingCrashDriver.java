@@ -25,7 +25,9 @@ import java.util.Optional;
  * after the batches a recovery replays only to restore state). Logs go to standard error.
  *
  * <p>Arguments: input directory, output directory, checkpoint directory, batch interval in
- * milliseconds, checkpoint interval in batches, {@code wordcount} or {@code running}.
+ * milliseconds, checkpoint interval in batches, {@code wordcount} or {@code running}, and
+ * optionally what the file stream does with the files it read ({@code delete} or {@code
+ * archive:<dir>}, keeping two checkpoint generations; the default keeps them and ten generations).
  */
 public final class TestingCrashDriver {
   static final String COUNTS = "counts";
@@ -41,10 +43,10 @@ public final class TestingCrashDriver {
   private TestingCrashDriver() {}
 
   public static void main(String[] args) throws InterruptedException {
-    if (args.length != 6) {
+    if (args.length != 6 && args.length != 7) {
       throw new IllegalArgumentException(
           "arguments: input-dir output-dir checkpoint-dir batch-interval-ms checkpoint-batches"
-              + " wordcount|running; got "
+              + " wordcount|running [delete|archive:<dir>]; got "
               + Arrays.toString(args));
     }
     String input = args[0];
@@ -53,6 +55,12 @@ public final class TestingCrashDriver {
     long interval = Long.parseLong(args[3]);
     long checkpointBatches = Long.parseLong(args[4]);
     Mode mode = Mode.valueOf(args[5].toUpperCase(java.util.Locale.ROOT));
+    CleanSource cleanSource =
+        args.length == 6
+            ? CleanSource.off()
+            : args[6].equals("delete")
+                ? CleanSource.delete()
+                : CleanSource.archiveTo(args[6].substring("archive:".length()));
 
     StreamingContext ssc =
         StreamingContext.getOrCreate(
@@ -64,8 +72,10 @@ public final class TestingCrashDriver {
                       .appName("crash-" + mode.name().toLowerCase(java.util.Locale.ROOT))
                       .batchInterval(Durations.milliseconds(interval))
                       .conf("millrace.checkpoint.interval", checkpointBatches * interval + "ms")
+                      // Two generations: a file is removed two checkpoints after its batch.
+                      .conf("millrace.checkpoint.retain", args.length == 6 ? "10" : "2")
                       .build();
-              define(c, input, output, mode);
+              define(c, input, output, mode, cleanSource);
               return c;
             });
     ssc.addStreamingListener(
@@ -80,9 +90,12 @@ public final class TestingCrashDriver {
     System.exit(code.code());
   }
 
-  private static void define(StreamingContext ssc, String input, Path output, Mode mode) {
+  private static void define(
+      StreamingContext ssc, String input, Path output, Mode mode, CleanSource cleanSource) {
     PairDStream<String, Integer> ones =
-        ssc.textFileStream(input).flatMap(line -> words(line)).mapToPair(word -> Pair.of(word, 1));
+        ssc.textFileStream(input, cleanSource)
+            .flatMap(line -> words(line))
+            .mapToPair(word -> Pair.of(word, 1));
     ones.reduceByKey(Integer::sum).saveAsTextFiles(output.resolve(COUNTS).toString(), SUFFIX);
     if (mode == Mode.RUNNING) {
       ones.updateStateByKey(

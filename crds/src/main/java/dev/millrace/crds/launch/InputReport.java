@@ -20,6 +20,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  *     if unknown
  * @param linesDropped lines dropped for being longer than {@code millrace.receiver.max-line-bytes}
  * @param receiverRestarts times its receiver thread failed and started again
+ * @param removableUpToMs the newest batch time, epoch milliseconds, up to which the input it read
+ *     may be removed from its source (a committed checkpoint covers it: {@code textFileStream}'s
+ *     cleanSource removes it then), {@code null} when none is yet or the input is not its to tell
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record InputReport(
@@ -33,7 +36,8 @@ public record InputReport(
     Long recordsReceived,
     Long bytesReceived,
     long linesDropped,
-    int receiverRestarts) {
+    int receiverRestarts,
+    Long removableUpToMs) {
 
   /** For messages: {@code socketTextStream#0 (localhost:9999)}. */
   public String describe() {

@@ -218,6 +218,8 @@ public final class StatusProjection {
     status.setBytesReceived(input.bytesReceived());
     status.setLinesDropped(input.linesDropped());
     status.setReceiverRestarts(input.receiverRestarts());
+    status.setRemovableUpTo(
+        input.removableUpToMs() == null ? null : rfc3339(input.removableUpToMs()));
     return status;
   }
 
@@ -234,6 +236,7 @@ public final class StatusProjection {
     status.setBytesReceived(known.getBytesReceived());
     status.setLinesDropped(known.getLinesDropped());
     status.setReceiverRestarts(known.getReceiverRestarts());
+    status.setRemovableUpTo(known.getRemovableUpTo());
     return status;
   }
 

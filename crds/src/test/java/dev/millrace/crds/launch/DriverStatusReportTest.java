@@ -103,9 +103,21 @@ class DriverStatusReportTest {
                     10L,
                     200L,
                     3,
-                    1),
+                    1,
+                    null),
                 new InputReport(
-                    "textFileStream#1", "/in", null, null, true, null, null, null, 0L, 0, 0)),
+                    "textFileStream#1",
+                    "/in",
+                    null,
+                    null,
+                    true,
+                    null,
+                    null,
+                    null,
+                    0L,
+                    0,
+                    0,
+                    1_700_000_050_000L)),
             new FallingBehindReport(1_700_000_000_000L, 12, 9_000, 1_800, 1_000));
 
     assertEquals(full, DriverStatusReport.fromJson(full.toJson()));

@@ -423,7 +423,8 @@ class StatusProjectionTest {
         40L,
         4_096L,
         2,
-        1);
+        1,
+        null);
   }
 
   @Test
@@ -449,6 +450,7 @@ class StatusProjectionTest {
     assertEquals(4_096L, input.getBytesReceived());
     assertEquals(2L, input.getLinesDropped());
     assertEquals(1, input.getReceiverRestarts());
+    assertNull(input.getRemovableUpTo(), "a socket's input is not its to remove");
     assertCondition(status, "Ready", "True", "Running");
   }
 

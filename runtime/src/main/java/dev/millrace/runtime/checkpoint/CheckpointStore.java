@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *       newest generation that verifies, falling back past corrupt ones; the newest {@code
  *       retainGenerations} are kept.
  *   <li><b>Batch log</b>: a plan recorded before each batch runs and a done mark after its outputs
- *       are committed; {@link #loggedBatches()} are the batches a recovery replays.
+ *       are committed; {@link #replayLogAfter} holds the batches a recovery replays.
  *   <li><b>App manifest</b>: what the directory belongs to, written once.
  *   <li><b>Source logs</b>: a directory per source that cannot re-read its input, which the source
  *       writes itself ({@link #sourceLogDirectory}).
@@ -290,6 +290,30 @@ public final class CheckpointStore {
   }
 
   /**
+   * File {@code name} of the committed generation of batch {@code batchTime}, if that generation's
+   * manifest and the file verify: one file read back without reading the others.
+   */
+  public Optional<byte[]> readGenerationFile(long batchTime, String name) {
+    Path dir = generationPath(batchTime);
+    Path manifestPath = new Path(dir, CheckpointLayout.GENERATION_MANIFEST);
+    Path path = new Path(dir, name);
+    try {
+      GenerationManifest manifest =
+          GenerationManifest.fromBytes(readFile(manifestPath), manifestPath.toString());
+      byte[] content = readFile(path);
+      if (manifest.batchTime() == batchTime
+          && manifest.files().containsKey(name)
+          && manifest.mismatch(name, content).isEmpty()) {
+        return Optional.of(content);
+      }
+      LOG.debug("{} does not match the manifest of generation {}", path, batchTime);
+    } catch (IOException | MalformedFileException e) {
+      LOG.debug("cannot read {} of generation {}: {}", name, batchTime, e.toString());
+    }
+    return Optional.empty();
+  }
+
+  /**
    * The batch time of the oldest committed generation kept: a recovery may fall back as far, so the
    * batch log must keep every batch after it.
    */
@@ -455,7 +479,7 @@ public final class CheckpointStore {
   /** Marks a batch done: its outputs are committed and it must not be re-run. */
   public void markDone(long batchTime) {
     checkBatchTime(batchTime);
-    Path done = new Path(batches, timeName(batchTime) + CheckpointLayout.DONE_SUFFIX);
+    Path done = donePath(batchTime);
     try {
       fs.create(done, true).close();
     } catch (IOException e) {
@@ -470,20 +494,61 @@ public final class CheckpointStore {
    * @throws CorruptBatchPlanException if a plan file is truncated or corrupt
    */
   public List<LoggedBatch> loggedBatches() {
+    ReplayLog log = replayLogAfter(-1);
+    if (!log.damaged().isEmpty()) {
+      throw new CorruptBatchPlanException(log.damaged().get(0));
+    }
+    return log.batches();
+  }
+
+  /**
+   * The batch log after {@code batchTime}, the time of the generation a recovery restores: the
+   * plans of later batches, those that do not verify, and the done marks whose plan is gone. Plans
+   * at or before {@code batchTime} are not read: that generation covers their batches.
+   *
+   * @throws CheckpointException if a plan cannot be read (an I/O error, which a retry may cure)
+   */
+  public ReplayLog replayLogAfter(long batchTime) {
     BatchLog log = readBatchLog();
     List<LoggedBatch> logged = new ArrayList<>();
-    for (long batchTime : log.planned()) {
-      Path path = planPath(batchTime);
+    List<DamagedPlan> damaged = new ArrayList<>();
+    for (long time : log.planned().tailSet(batchTime, false)) {
+      Path path = planPath(time);
       try {
         byte[] plan = BatchPlanFrame.decode(readFile(path));
-        logged.add(new LoggedBatch(batchTime, plan, log.done().contains(batchTime)));
+        logged.add(new LoggedBatch(time, plan, log.done().contains(time)));
       } catch (MalformedFileException e) {
-        throw new CorruptBatchPlanException(path.toString(), batchTime, e.getMessage());
+        damaged.add(new DamagedPlan(path.toString(), time, e.getMessage()));
       } catch (IOException e) {
-        throw readFailure("the plan of batch " + batchTime, path, e);
+        throw readFailure("the plan of batch " + time, path, e);
       }
     }
-    return logged;
+    TreeSet<Long> doneWithoutPlan = new TreeSet<>(log.done().tailSet(batchTime, false));
+    doneWithoutPlan.removeAll(log.planned());
+    return new ReplayLog(logged, damaged, doneWithoutPlan);
+  }
+
+  /** Whether the batch log holds any plan, without reading one. */
+  public boolean hasLoggedBatches() {
+    return !readBatchLog().planned().isEmpty();
+  }
+
+  /**
+   * Deletes the done mark of batch {@code batchTime}: its plan is gone and the batch will be
+   * planned again, which must run its outputs.
+   */
+  public void forgetDoneMark(long batchTime) {
+    Path done = donePath(batchTime);
+    try {
+      fs.delete(done, false);
+    } catch (IOException e) {
+      throw writeFailure("delete the done mark of batch " + batchTime, done, e);
+    }
+  }
+
+  /** Where the plan of batch {@code batchTime} is (or would be) logged, for messages. */
+  public String planLocation(long batchTime) {
+    return planPath(batchTime).toString();
   }
 
   /**
@@ -533,6 +598,10 @@ public final class CheckpointStore {
 
   private Path planPath(long batchTime) {
     return new Path(batches, timeName(batchTime) + CheckpointLayout.PLAN_SUFFIX);
+  }
+
+  private Path donePath(long batchTime) {
+    return new Path(batches, timeName(batchTime) + CheckpointLayout.DONE_SUFFIX);
   }
 
   // ---- app manifest

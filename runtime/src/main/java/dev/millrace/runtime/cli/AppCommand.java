@@ -2,7 +2,6 @@ package dev.millrace.runtime.cli;
 
 import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.driver.ApplicationCode;
-import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
 import dev.millrace.streaming.ConfigurationException;
 import dev.millrace.streaming.StreamingApplication;
 import java.lang.reflect.InvocationTargetException;
@@ -122,9 +121,10 @@ final class AppCommand {
       return ExitCode.OK;
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof CheckpointIncompatibleException) {
+      Optional<ExitCode> cannotResume = ExitCode.restartCannotHelp(cause);
+      if (cannotResume.isPresent()) {
         System.err.println("millrace: " + className + " cannot resume: " + cause.getMessage());
-        return ExitCode.CHECKPOINT_INCOMPATIBLE;
+        return cannotResume.get();
       }
       if (cause instanceof ConfigurationException || cause instanceof UsageException) {
         throw new UsageException(cause.getMessage());

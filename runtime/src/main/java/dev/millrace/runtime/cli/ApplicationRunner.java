@@ -1,6 +1,5 @@
 package dev.millrace.runtime.cli;
 
-import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
 import dev.millrace.streaming.StreamingApplication;
 import dev.millrace.streaming.StreamingContext;
 import dev.millrace.streaming.StreamingException;
@@ -65,17 +64,24 @@ public final class ApplicationRunner {
     }
     try {
       ssc.start();
-    } catch (CheckpointIncompatibleException e) {
-      LOG.error("application '{}' cannot resume: {}", ssc.appName(), e.getMessage());
-      return ExitCode.CHECKPOINT_INCOMPATIBLE;
+    } catch (RuntimeException e) {
+      ExitCode code = ExitCode.restartCannotHelp(e).orElseThrow(() -> e);
+      LOG.error(
+          "application '{}' cannot resume (exit code {}): {}",
+          ssc.appName(),
+          code.code(),
+          e.getMessage());
+      return code;
     }
     lifecycle.started();
     try {
       ssc.awaitTermination();
       return ExitCode.OK;
     } catch (StreamingException e) {
-      LOG.error("application '{}' failed: {}", ssc.appName(), e.getMessage());
-      return ExitCode.APPLICATION_FAILURE;
+      ExitCode code = ExitCode.restartCannotHelp(e).orElse(ExitCode.APPLICATION_FAILURE);
+      LOG.error(
+          "application '{}' failed (exit code {}): {}", ssc.appName(), code.code(), e.getMessage());
+      return code;
     }
   }
 

@@ -1,6 +1,10 @@
 package dev.millrace.runtime.cli;
 
 import dev.millrace.crds.supervision.FailureClass;
+import dev.millrace.runtime.checkpoint.CheckpointDamagedException;
+import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
+import dev.millrace.runtime.source.InputMissingException;
+import java.util.Optional;
 
 /**
  * What a Millrace process's exit code means to whoever supervises it: part of the launch contract
@@ -44,5 +48,26 @@ public enum ExitCode {
   /** The numeric process exit code. */
   public int code() {
     return code;
+  }
+
+  /**
+   * The code for a failure that no restart can cure, if {@code failure} or one of its causes is
+   * one: a checkpoint this build cannot resume ({@link #CHECKPOINT_INCOMPATIBLE}), one that is
+   * damaged ({@link #CHECKPOINT_DAMAGED}), or input a batch needs that is gone ({@link
+   * #INPUT_MISSING}); empty for any other failure, which a restart may cure.
+   */
+  public static Optional<ExitCode> restartCannotHelp(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof CheckpointIncompatibleException) {
+        return Optional.of(CHECKPOINT_INCOMPATIBLE);
+      }
+      if (t instanceof CheckpointDamagedException) {
+        return Optional.of(CHECKPOINT_DAMAGED);
+      }
+      if (t instanceof InputMissingException) {
+        return Optional.of(INPUT_MISSING);
+      }
+    }
+    return Optional.empty();
   }
 }

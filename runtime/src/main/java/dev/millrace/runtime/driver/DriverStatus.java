@@ -215,7 +215,8 @@ final class DriverStatus implements StreamingListener, ApplicationRunner.Lifecyc
                       s.recordsReceived(),
                       s.bytesReceived(),
                       s.linesDropped(),
-                      s.receiverRestarts());
+                      s.receiverRestarts(),
+                      s.removableUpToMs());
                 })
             .toList();
     logHealthChanges(reports);

@@ -1,26 +1,35 @@
 package dev.millrace.runtime.recovery;
 
 import dev.millrace.runtime.checkpoint.AppManifest;
+import dev.millrace.runtime.checkpoint.CheckpointDamagedException;
 import dev.millrace.runtime.checkpoint.CheckpointException;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.checkpoint.CorruptBatchPlanException;
+import dev.millrace.runtime.checkpoint.DamagedPlan;
 import dev.millrace.runtime.checkpoint.Generation;
 import dev.millrace.runtime.checkpoint.LoggedBatch;
+import dev.millrace.runtime.checkpoint.ReplayLog;
 import dev.millrace.runtime.checkpoint.StateParts;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.scheduler.ListenerBus;
+import dev.millrace.runtime.source.InputMissingException;
 import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.StatefulNode;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.stream.StreamNode;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +75,9 @@ public final class Checkpointer {
   private final long checkpointInterval;
   private final List<InputNode<?>> inputs;
   private final List<StatefulNode> stateful;
-  // Source positions of the generations this process wrote, until they are no longer kept.
+  private final Set<StreamNode<?>> readByState;
+  // Source positions of the generations this process wrote, and of the oldest one kept if an
+  // earlier driver wrote it, until they are no longer kept.
   private final TreeMap<Long, List<byte[]>> written = new TreeMap<>();
 
   /**
@@ -102,6 +113,7 @@ public final class Checkpointer {
     this.checkpointInterval = checkpointIntervalMillis;
     this.inputs = graph.inputs();
     this.stateful = statefulNodes(graph);
+    this.readByState = readByState(stateful);
   }
 
   /**
@@ -142,6 +154,8 @@ public final class Checkpointer {
    * @param coalesceDowntime whether a recovered graph without stateful operators runs the batches
    *     missed while it was down as one batch
    * @throws CheckpointIncompatibleException if the checkpoint cannot be resumed by this code
+   * @throws CheckpointDamagedException if a checkpoint file the recovery needs is damaged
+   * @throws InputMissingException if input a replayed batch reads is gone
    */
   public StartPoint open(long firstBatchTime, boolean coalesceDowntime) {
     for (int i = 0; i < inputs.size(); i++) {
@@ -160,7 +174,7 @@ public final class Checkpointer {
       }
       return fresh(firstBatchTime);
     }
-    if (!store.hasGenerations() && store.loggedBatches().isEmpty()) {
+    if (!store.hasGenerations() && !store.hasLoggedBatches()) {
       // A first start that died between writing the manifest and its first generation.
       return fresh(firstBatchTime);
     }
@@ -222,38 +236,52 @@ public final class Checkpointer {
     restoreState(generation, states);
     listeners.checkpointCompleted(at);
 
-    List<LoggedBatch> logged;
-    try {
-      logged = store.loggedBatches().stream().filter(b -> b.batchTime() > at).toList();
-    } catch (CorruptBatchPlanException e) {
-      // Restarting cannot repair the file: stop with the documented code instead of looping.
-      throw new CheckpointIncompatibleException(e.getMessage());
-    }
-    List<List<byte[]>> plans = new ArrayList<>();
-    List<List<byte[]>> plansPerInput = new ArrayList<>();
+    List<byte[]> positions = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
-      plansPerInput.add(new ArrayList<>());
-    }
-    for (LoggedBatch batch : logged) {
-      List<byte[]> inputPlans = BatchPlan.decode(batch.plan(), inputs.size(), batch.batchTime());
-      plans.add(inputPlans);
-      for (int i = 0; i < inputs.size(); i++) {
-        plansPerInput.get(i).add(inputPlans.get(i));
+      byte[] position = generation.files().get(sourceFile(i));
+      if (position == null) {
+        throw missingFile(generation, sourceFile(i));
       }
+      positions.add(position);
     }
-    long expected = at + batchInterval;
-    for (LoggedBatch batch : logged) {
-      if (batch.batchTime() != expected) {
-        LOG.warn(
-            "the batch log in {} has no plan for the batches from {} to {}: they are not replayed."
-                + " Files they took are taken by a later batch; socket lines they held are lost.",
-            store.uri(),
-            expected,
-            batch.batchTime() - batchInterval);
+    ReplayLog log = store.replayLogAfter(at);
+    NavigableMap<Long, List<byte[]>> planned = new TreeMap<>();
+    Set<Long> doneLogged = new HashSet<>();
+    for (LoggedBatch batch : log.batches()) {
+      if (batch.done()) {
+        doneLogged.add(batch.batchTime());
       }
-      expected = batch.batchTime() + batchInterval;
+      planned.put(
+          batch.batchTime(), BatchPlan.decode(batch.plan(), inputs.size(), batch.batchTime()));
     }
-    long lastLogged = expected - batchInterval;
+    UnplannedBatches unplanned =
+        UnplannedBatches.find(
+            at,
+            batchInterval,
+            planned,
+            log.damaged().stream().map(DamagedPlan::batchTime).toList(),
+            inputs,
+            positions);
+    // A batch without a plan still counts for windows and state, so it runs with empty input. A
+    // graph without them needs nothing at its time, and its gap may be downtime a recovery ran as
+    // one batch, however long: it is not run.
+    boolean runsUnplanned = !stateful.isEmpty();
+    if (!log.damaged().isEmpty()) {
+      // Restarting cannot repair the file: stop with the documented code instead of looping.
+      throw new CorruptBatchPlanException(
+          log.damaged(), unplanned.adviceFor(log.damaged(), runsUnplanned));
+    }
+    reportSkipped(unplanned, log, runsUnplanned);
+    long lastLogged = planned.isEmpty() ? at : planned.lastKey();
+    for (long orphan : log.doneWithoutPlan().tailSet(lastLogged + 1)) {
+      LOG.warn(
+          "batch {} of '{}' is marked done in {} but its plan is gone, and no logged batch follows"
+              + " it: it is planned again from its inputs, and its outputs run again",
+          orphan,
+          graph.appName(),
+          store.uri());
+      store.forgetDoneMark(orphan);
+    }
     long next = lastLogged + batchInterval;
     if (coalesce && !stateful.isEmpty()) {
       LOG.warn(
@@ -270,21 +298,29 @@ public final class Checkpointer {
       next = firstBatchTime - batchInterval;
     }
     for (int i = 0; i < inputs.size(); i++) {
-      byte[] position = generation.files().get(sourceFile(i));
-      if (position == null) {
-        throw missingFile(generation, sourceFile(i));
-      }
-      inputs.get(i).source().recover(next, position, plansPerInput.get(i));
+      inputs.get(i).source().recover(next, positions.get(i), unplanned.plansForRecovery(i));
+    }
+    for (LoggedBatch batch : log.batches()) {
+      checkReplayable(batch, planned.get(batch.batchTime()), batch.batchTime() == lastLogged);
     }
     List<ReplayBatch> replays = new ArrayList<>();
-    for (int b = 0; b < logged.size(); b++) {
-      long time = logged.get(b).batchTime();
+    for (long time = at + batchInterval; time <= lastLogged; time += batchInterval) {
+      List<byte[]> plans = planned.get(time);
+      if (plans == null && !runsUnplanned) {
+        continue;
+      }
       List<Dataset<?>> replayed = new ArrayList<>();
       for (int i = 0; i < inputs.size(); i++) {
-        replayed.add(inputs.get(i).replay(time, plans.get(b).get(i)));
+        replayed.add(
+            plans == null
+                ? inputs.get(i).planEmpty(time)
+                : inputs.get(i).replay(time, plans.get(i)));
       }
-      replays.add(new ReplayBatch(time, replayed, logged.get(b).done()));
+      boolean done =
+          plans == null ? log.doneWithoutPlan().contains(time) : doneLogged.contains(time);
+      replays.add(new ReplayBatch(time, replayed, done));
     }
+    store.oldestGeneration().ifPresent(this::oldestGenerationCommitted);
     long rerun = replays.stream().filter(r -> !r.outputsDone()).count();
     LOG.info(
         "'{}' recovered from checkpoint generation {} in {}: {} logged batches to replay ({} of"
@@ -296,6 +332,91 @@ public final class Checkpointer {
         rerun,
         next);
     return new StartPoint(replays, next);
+  }
+
+  /**
+   * Fails naming the input of {@code batch} that is gone, if its replay reads it: when its outputs
+   * run again, or when windows or state are rebuilt from that input.
+   */
+  private void checkReplayable(LoggedBatch batch, List<byte[]> plans, boolean newest) {
+    long time = batch.batchTime();
+    for (int i = 0; i < inputs.size(); i++) {
+      InputNode<?> input = inputs.get(i);
+      if (batch.done() && !readByState.contains(input)) {
+        continue;
+      }
+      try {
+        input.source().checkReplayable(time, plans.get(i));
+      } catch (InputMissingException e) {
+        throw new InputMissingException(
+            e.getMessage()
+                + (batch.done()
+                    ? " (windows or updateStateByKey read it again)"
+                    : " (its outputs had not committed)")
+                + ", or delete that batch's plan "
+                + store.planLocation(time)
+                + (newest
+                    ? ": as no logged batch follows it, the batch is then planned again from the"
+                        + " inputs, without the file that is gone."
+                    : " to skip the batch: the recovery then runs it as if its input had been"
+                        + " empty and logs which input it skipped."),
+            e.getCause());
+      }
+    }
+  }
+
+  /** The inputs some window or state is computed from: a replay of a done batch reads them. */
+  private static Set<StreamNode<?>> readByState(List<StatefulNode> stateful) {
+    Set<StreamNode<?>> ancestors = new HashSet<>();
+    Deque<StreamNode<?>> pending = new ArrayDeque<>();
+    for (StatefulNode node : stateful) {
+      pending.push((StreamNode<?>) node);
+    }
+    while (!pending.isEmpty()) {
+      StreamNode<?> node = pending.pop();
+      if (ancestors.add(node)) {
+        node.parents().forEach(pending::push);
+      }
+    }
+    return ancestors;
+  }
+
+  /**
+   * One warning per run of batches without a plan, naming what each input skips; in a stateless
+   * graph, a run that skips nothing (perhaps downtime run as one batch) is only noted.
+   */
+  private void reportSkipped(UnplannedBatches unplanned, ReplayLog log, boolean runsUnplanned) {
+    for (UnplannedBatches.Run run : unplanned.runs()) {
+      if (!runsUnplanned && run.skipsNothing()) {
+        LOG.info(
+            "the batch log in {} has no plan for {}, which took no input (downtime a recovery ran"
+                + " as one batch, or an empty batch whose plan was deleted): nothing to replay",
+            store.uri(),
+            run.batches());
+        continue;
+      }
+      boolean allDone = true;
+      for (long t = run.first(); t <= run.last(); t += batchInterval) {
+        allDone &= log.doneWithoutPlan().contains(t);
+      }
+      LOG.warn(
+          "{} of '{}' {} no plan in the batch log {}, which holds later batches: {} plan was"
+              + " deleted, as an error about a damaged plan advises. {} {}; skipped: {}",
+          run.batches(),
+          graph.appName(),
+          run.first() == run.last() ? "has" : "have",
+          store.uri(),
+          run.first() == run.last() ? "its" : "their",
+          runsUnplanned
+              ? "It runs as if its input had been empty"
+              : "It is not run again and its input is not read",
+          runsUnplanned
+              ? (allDone
+                  ? "(its outputs had committed and are kept)"
+                  : "(outputs not yet committed run on that empty input)")
+              : "(the graph has no windows or state that would need it)",
+          unplanned.describe(run));
+    }
   }
 
   private void checkCompatible(AppManifest manifest) {
@@ -438,13 +559,33 @@ public final class Checkpointer {
     OptionalLong oldest = store.oldestGeneration();
     if (oldest.isPresent()) {
       store.forgetBatchesUpTo(oldest.getAsLong());
-      List<byte[]> positions = written.get(oldest.getAsLong());
-      if (positions != null) {
-        for (int i = 0; i < inputs.size(); i++) {
-          inputs.get(i).source().checkpointCommitted(positions.get(i));
-        }
-      }
       written.headMap(oldest.getAsLong()).clear();
+      oldestGenerationCommitted(oldest.getAsLong());
+    }
+  }
+
+  /**
+   * Tells each source that the generation of batch {@code oldest}, the oldest kept, is committed,
+   * with its position in it: input before that is never replayed again. The positions of a
+   * generation an earlier driver wrote are read back from it, so that a driver restarted often
+   * still lets its sources remove what is covered; if they cannot be read, the sources hear of the
+   * next oldest generation instead, later.
+   */
+  private void oldestGenerationCommitted(long oldest) {
+    List<byte[]> positions = written.get(oldest);
+    if (positions == null) {
+      positions = new ArrayList<>();
+      for (int i = 0; i < inputs.size(); i++) {
+        Optional<byte[]> position = store.readGenerationFile(oldest, sourceFile(i));
+        if (position.isEmpty()) {
+          return;
+        }
+        positions.add(position.get());
+      }
+      written.put(oldest, positions);
+    }
+    for (int i = 0; i < inputs.size(); i++) {
+      inputs.get(i).source().checkpointCommitted(oldest, positions.get(i));
     }
   }
 

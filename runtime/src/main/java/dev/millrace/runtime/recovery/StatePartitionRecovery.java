@@ -2,8 +2,11 @@ package dev.millrace.runtime.recovery;
 
 import dev.millrace.runtime.checkpoint.CheckpointException;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
+import dev.millrace.runtime.checkpoint.CorruptBatchPlanException;
+import dev.millrace.runtime.checkpoint.DamagedPlan;
 import dev.millrace.runtime.checkpoint.Generation;
 import dev.millrace.runtime.checkpoint.LoggedBatch;
+import dev.millrace.runtime.checkpoint.ReplayLog;
 import dev.millrace.runtime.checkpoint.StateParts;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.TaskRunner;
@@ -22,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * directory holds: the partition's part of the snapshot of the newest generation at or before the
  * batch that can be read (a damaged part written by an executor falls back to an older one), then
  * each batch the batch log holds after it, replayed from its plan and applied as the running stream
- * applied it. What an executor that takes over a partition of a lost one does; the result equals
- * the state the lost owner held, because batches are deterministic given their plans.
+ * applied it (a batch whose plan was deleted with empty input, as the driver's recovery ran it).
+ * What an executor that takes over a partition of a lost one does; the result equals the state the
+ * lost owner held, because batches are deterministic given their plans.
  *
  * <p>Reads the directory only. The graph must keep no history ({@link StreamGraph#keepNoHistory})
  * and be this process's own: the replayed batches' datasets are put into it and released again.
@@ -52,7 +56,8 @@ public final class StatePartitionRecovery {
    * Partition {@code partition} of the state of node {@code nodeId} as of batch {@code asOf}.
    *
    * @throws CheckpointIncompatibleException if the directory has no generation at or before {@code
-   *     asOf}, or a batch after it has no plan
+   *     asOf}, or the batch log ends before it
+   * @throws CorruptBatchPlanException if a plan it needs is damaged
    */
   public HashMap<Object, Object> recover(int nodeId, int partition, long asOf) {
     List<StatefulNode> stateful = Checkpointer.statefulNodes(graph);
@@ -109,14 +114,29 @@ public final class StatePartitionRecovery {
     PartitionedState.Recovery recovery = state.recover(snapshot, generation.batchTime(), partition);
     long expected = generation.batchTime() + graph.batchInterval().milliseconds();
     List<InputNode<?>> inputs = graph.inputs();
-    for (LoggedBatch batch : store.loggedBatches()) {
+    ReplayLog log = store.replayLogAfter(generation.batchTime());
+    List<DamagedPlan> needed = log.damaged().stream().filter(d -> d.batchTime() <= asOf).toList();
+    if (!needed.isEmpty()) {
+      throw new CorruptBatchPlanException(
+          needed,
+          "Partition "
+              + partition
+              + " of "
+              + node.name()
+              + " cannot be rebuilt from them; the driver's recovery names the way out.");
+    }
+    for (LoggedBatch batch : log.batches()) {
       long time = batch.batchTime();
-      if (time <= generation.batchTime() || time > asOf) {
+      if (time > asOf) {
         continue;
       }
-      if (time != expected) {
-        throw new CheckpointIncompatibleException(
-            "the batch log in " + store.uri() + " has no plan for batch " + expected);
+      // A batch whose plan was deleted ran with empty input in the driver's recovery: the same.
+      for (; expected < time; expected += graph.batchInterval().milliseconds()) {
+        for (InputNode<?> input : inputs) {
+          input.planEmpty(expected);
+        }
+        recovery.replayed(expected, runner);
+        graph.forgetBefore(expected + 1);
       }
       expected = time + graph.batchInterval().milliseconds();
       List<byte[]> plans = BatchPlan.decode(batch.plan(), inputs.size(), time);

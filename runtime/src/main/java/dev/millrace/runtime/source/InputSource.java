@@ -4,6 +4,8 @@ import dev.millrace.runtime.backpressure.RateLimit;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.dataset.Dataset;
 import java.util.List;
+import java.util.NavigableMap;
+import java.util.OptionalLong;
 
 /**
  * Where an input stream's records come from. The batch generator calls {@link #take} once per batch
@@ -23,7 +25,8 @@ import java.util.List;
  *       generation.
  *   <li>On restart, {@link #recover} instead of {@code start}: the position of the newest valid
  *       generation, advanced by the plans logged after it. Then {@code replay} for each of those
- *       plans, in time order, and {@code take} for the batches after them.
+ *       plans, in time order, and {@code take} for the batches after them. Before {@code recover},
+ *       {@link #unplanned} for the batches among them whose plan is missing.
  *   <li>{@link #checkpointCommitted} once the generation holding a snapshot is committed: input
  *       before that position is never replayed again, and a write-ahead log may drop it.
  * </ol>
@@ -93,6 +96,34 @@ public interface InputSource<T> {
   void recover(long nextBatchTime, byte[] snapshot, List<byte[]> plansSince);
 
   /**
+   * Checks, before a recovery replays logged batch {@code batchTime} from its {@code plan} (after
+   * {@link #recover}), that the input the plan names is still there: a replay that reads it would
+   * fail, and so would every restart. A source whose plans hold or log their input has nothing to
+   * check.
+   *
+   * @throws InputMissingException naming the input that is gone, the batch and the rule
+   */
+  default void checkReplayable(long batchTime, byte[] plan) {}
+
+  /**
+   * What the batches from {@code firstTime} to {@code lastTime} had taken, although the batch log
+   * holds no plan for them (an operator deleted their damaged plan files): a recovery runs them as
+   * if their input had been empty and skips that input, which it passes to {@link #recover} among
+   * {@code plansSince}, in the order of batch times, so that no later batch takes it. Called before
+   * {@code recover}, and to tell an operator what deleting a damaged plan would skip; it changes
+   * nothing.
+   *
+   * <p>When no logged batch follows them, nothing is skipped: their input is taken again by the
+   * batches planned in their place, from the position the plans before them leave.
+   *
+   * @param snapshot the position in the generation the recovery restores
+   * @param plansSince the plans logged after that generation, by batch time; none of them is for a
+   *     batch from {@code firstTime} to {@code lastTime}
+   */
+  SkippedInput unplanned(
+      long firstTime, long lastTime, byte[] snapshot, NavigableMap<Long, byte[]> plansSince);
+
+  /**
    * The rate backpressure allows from now on: each later batch takes at most {@link
    * RateLimit#recordsPerBatch()} records (except the last batch of a graceful stop), and records
    * held back wait for later batches, never dropped. Called on the batch-processing thread while
@@ -101,13 +132,24 @@ public interface InputSource<T> {
   default void updateRateLimit(RateLimit limit) {}
 
   /**
-   * The checkpoint generation holding {@code snapshot} (an earlier {@link #snapshot} of this
-   * source) is committed and its batches' plans are forgotten: no recovery will replay or re-buffer
-   * input before that position again, so a source may delete what it logged before it. Called on
-   * the batch-processing thread while {@link #take} may run on the generator thread; a failure to
-   * delete is the source's to log and retry, never the caller's to handle.
+   * The checkpoint generation of batch {@code batchTime} holding {@code snapshot} (a {@link
+   * #snapshot} of this source, perhaps by an earlier driver) is committed and is the oldest one
+   * kept, and its batches' plans are forgotten: no recovery will replay or re-buffer input before
+   * that position again, so a source may delete what it logged, or the input it read, before it.
+   * Called on the batch-processing thread while {@link #take} may run on the generator thread, and
+   * again with the same generation as long as it is the oldest; a failure to delete is the source's
+   * to log and retry, never the caller's to handle.
    */
-  default void checkpointCommitted(byte[] snapshot) {}
+  default void checkpointCommitted(long batchTime, byte[] snapshot) {}
+
+  /**
+   * The newest batch time up to which the input this source read may be removed from where it came
+   * from (a committed checkpoint that recoveries can fall back to covers it), or empty when no
+   * checkpoint has covered any yet or the source's input is not its to tell.
+   */
+  default OptionalLong inputRemovableUpTo() {
+    return OptionalLong.empty();
+  }
 
   /**
    * Where this source reads, and how it is doing now (connection, outage, errors, counts), for the

@@ -2,8 +2,10 @@ package dev.millrace.runtime.source;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.ToIntFunction;
 
@@ -13,31 +15,47 @@ import java.util.function.ToIntFunction;
  *
  * <p>It remembers names only while the directory still holds them, so its memory is bounded by the
  * directory, not by how long the stream runs; a name that a listing saw gone counts as new when it
- * comes back. Owned by the one thread that takes batches.
+ * comes back. It tells the files a batch took (as listed then: a removal of covered input removes
+ * only these) from the names it ignores (present at the first start). Owned by the one thread that
+ * takes batches.
  */
 final class NewFileTracker {
-  private static final Comparator<ListedFile> BY_TIME_THEN_NAME =
+  /** The order in which a batch takes new files. */
+  static final Comparator<ListedFile> BY_TIME_THEN_NAME =
       Comparator.comparingLong(ListedFile::modifiedMillis).thenComparing(ListedFile::name);
 
-  private final Set<String> known = new HashSet<>();
+  private final Set<String> ignored = new HashSet<>();
+  private final Map<String, ListedFile> taken = new HashMap<>();
 
   /** A tracker that will never take the files of {@code existing}, the listing at start. */
   NewFileTracker(Collection<ListedFile> existing) {
     for (ListedFile f : existing) {
-      known.add(f.name());
+      ignored.add(f.name());
     }
   }
 
-  /** A tracker that takes none of {@code names}: the position a checkpoint recorded. */
-  static NewFileTracker remembering(Collection<String> names) {
+  /**
+   * A tracker that takes none of {@code ignored} and {@code taken}: the position a checkpoint
+   * recorded, and the files of the batches logged after it.
+   */
+  static NewFileTracker remembering(Collection<String> ignored, Collection<ListedFile> taken) {
     NewFileTracker tracker = new NewFileTracker(List.of());
-    tracker.known.addAll(names);
+    tracker.ignored.addAll(ignored);
+    for (ListedFile f : taken) {
+      tracker.ignored.remove(f.name());
+      tracker.taken.put(f.name(), f);
+    }
     return tracker;
   }
 
-  /** The names remembered as taken or present at start, sorted. */
-  List<String> knownNames() {
-    return known.stream().sorted().toList();
+  /** The names ignored since the first start, sorted. */
+  List<String> ignoredNames() {
+    return ignored.stream().sorted().toList();
+  }
+
+  /** The files taken and still in the directory at the latest listing, sorted by name. */
+  List<ListedFile> takenFiles() {
+    return taken.values().stream().sorted(Comparator.comparing(ListedFile::name)).toList();
   }
 
   /**
@@ -58,24 +76,25 @@ final class NewFileTracker {
     for (ListedFile f : listing) {
       present.add(f.name());
     }
-    known.retainAll(present);
+    ignored.retainAll(present);
+    taken.keySet().retainAll(present);
     List<ListedFile> candidates =
         listing.stream()
             .filter(f -> !isHidden(f.name()))
             .filter(f -> f.modifiedMillis() <= batchTime)
-            .filter(f -> !known.contains(f.name()))
+            .filter(f -> !ignored.contains(f.name()) && !taken.containsKey(f.name()))
             .sorted(BY_TIME_THEN_NAME)
             .toList();
-    List<ListedFile> taken = candidates.subList(0, howMany.applyAsInt(candidates));
-    for (ListedFile f : taken) {
-      known.add(f.name());
+    List<ListedFile> selected = candidates.subList(0, howMany.applyAsInt(candidates));
+    for (ListedFile f : selected) {
+      taken.put(f.name(), f);
     }
-    return taken;
+    return selected;
   }
 
   /** How many names are remembered as taken or present at start. */
   int rememberedNames() {
-    return known.size();
+    return ignored.size() + taken.size();
   }
 
   /** Writers create files under such names and rename them when complete. */

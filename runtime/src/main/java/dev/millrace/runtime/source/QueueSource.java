@@ -6,6 +6,7 @@ import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.ListDataset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.Queue;
 
 /**
@@ -100,6 +101,20 @@ public final class QueueSource<T> implements InputSource<T> {
   @SuppressWarnings("unchecked")
   public Dataset<T> replay(long batchTime, byte[] plan) {
     return ListDataset.sliced((List<T>) (List<?>) RecordCodec.standard().decode(plan), partitions);
+  }
+
+  /**
+   * The records their plans held, which the queue does not hold again: exactly their input, though
+   * how many records that was is not known.
+   */
+  @Override
+  public SkippedInput unplanned(
+      long firstTime, long lastTime, byte[] snapshot, NavigableMap<Long, byte[]> plansSince) {
+    return new SkippedInput(
+        RecordCodec.standard().encode(List.of()),
+        "the records their plans held, which the queue does not hold again (how many is not"
+            + " known)",
+        SkippedInput.Extent.EXACT);
   }
 
   /** Nothing: what the queue still holds is its position. */

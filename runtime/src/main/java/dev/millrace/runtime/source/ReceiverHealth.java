@@ -78,7 +78,8 @@ final class ReceiverHealth {
         records,
         bytes,
         linesDropped,
-        receiverRestarts);
+        receiverRestarts,
+        null);
   }
 
   private void error(String error) {

@@ -13,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -914,9 +916,53 @@ public final class SocketTextSource implements InputSource<String> {
     startReceiver();
   }
 
+  /**
+   * The records of the write-ahead log between the range the batch before them took (or the
+   * snapshot's position) and the range of the batch after them: exactly what they had taken, since
+   * batches take consecutive ranges.
+   */
+  @Override
+  public SkippedInput unplanned(
+      long firstTime, long lastTime, byte[] snapshot, NavigableMap<Long, byte[]> plansSince) {
+    requireLog("skip a batch");
+    Map.Entry<Long, byte[]> before = plansSince.lowerEntry(firstTime);
+    long from =
+        before == null
+            ? decode(() -> WalRange.position(snapshot), "checkpointed position")
+            : decode(() -> WalRange.fromBytes(before.getValue()), "recorded plan").to();
+    Map.Entry<Long, byte[]> after = plansSince.higherEntry(lastTime);
+    if (after == null) {
+      return new SkippedInput(
+          new WalRange(from, from).toBytes(),
+          "nothing: the lines they had taken, from record "
+              + from
+              + " of the write-ahead log on, are taken again by the batches planned in their place",
+          SkippedInput.Extent.NOTHING);
+    }
+    WalRange range =
+        new WalRange(
+            from, decode(() -> WalRange.fromBytes(after.getValue()), "recorded plan").from());
+    if (range.size() == 0) {
+      return new SkippedInput(
+          range.toBytes(), "nothing: they had taken no line", SkippedInput.Extent.NOTHING);
+    }
+    return new SkippedInput(
+        range.toBytes(),
+        range.size()
+            + (range.size() == 1 ? " line" : " lines")
+            + " (records "
+            + range.from()
+            + " to "
+            + (range.to() - 1)
+            + " of the write-ahead log "
+            + log.directory()
+            + ")",
+        SkippedInput.Extent.EXACT);
+  }
+
   /** Deletes the log segments that hold only lines before {@code snapshot}'s position. */
   @Override
-  public void checkpointCommitted(byte[] snapshot) {
+  public void checkpointCommitted(long batchTime, byte[] snapshot) {
     if (log == null) {
       return;
     }

@@ -18,6 +18,9 @@ package dev.millrace.runtime.source;
  * @param bytesReceived bytes the input has read or taken since it started; {@code null} if unknown
  * @param linesDropped lines dropped because they were longer than the receiver's bound
  * @param receiverRestarts times the input's receiver thread failed and was started again
+ * @param removableUpToMs the newest batch time up to which the input this source read may be
+ *     removed from where it came from (a committed checkpoint covers it), or {@code null} when none
+ *     is yet or the input is not the source's to tell
  */
 public record SourceStatus(
     String description,
@@ -28,10 +31,11 @@ public record SourceStatus(
     Long recordsReceived,
     Long bytesReceived,
     long linesDropped,
-    int receiverRestarts) {
+    int receiverRestarts,
+    Long removableUpToMs) {
 
   /** The status of an input that has nothing to say but where it reads. */
   public static SourceStatus described(String description) {
-    return new SourceStatus(description, null, null, null, null, null, null, 0, 0);
+    return new SourceStatus(description, null, null, null, null, null, null, 0, 0, null);
   }
 }

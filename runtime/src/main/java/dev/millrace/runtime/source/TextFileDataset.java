@@ -185,13 +185,14 @@ public final class TextFileDataset extends Dataset<String> implements CountedInp
         out.accept(line);
       }
     } catch (NoSuchFileException e) {
-      throw new UncheckedIOException(
+      throw new InputMissingException(
           "input file "
               + split.file()
               + " of text file stream '"
               + streamName
-              + "' was taken by a batch but deleted before the batch read it; delete or move"
-              + " input files only after the batches that read them have completed",
+              + "' was taken by a batch but deleted before the batch read it: a taken file must"
+              + " stay in the directory until a checkpoint covers its batch. Put it back and start"
+              + " again",
           e);
     } catch (IOException e) {
       throw new UncheckedIOException(

@@ -4,19 +4,26 @@ import dev.millrace.runtime.backpressure.RateLimit;
 import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.fs.FileAccess;
+import dev.millrace.streaming.CleanSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,12 +65,18 @@ import org.slf4j.LoggerFactory;
  * TextFileDataset} that reads its files in parallel tasks, cutting files larger than 1 MiB into
  * byte ranges when the batch has fewer files than partitions. A line ends at {@code '\n'}, a {@code
  * '\r'} before it is dropped, and text is decoded as UTF-8. A taken file must stay in the directory
- * until its batch has completed.
+ * until a checkpoint covers its batch, not only until the batch has completed: after a driver
+ * failure, the recovery replays every batch since the checkpoint it restores and reads their files
+ * again ({@link #checkReplayable} fails naming a file that is gone). {@link #inputRemovableUpTo}
+ * tells up to which batch that is, and with {@link CleanSource#delete()} or {@link
+ * CleanSource#archiveTo} the source removes those files itself ({@link #checkpointCommitted}): only
+ * files it took, as they were when taken.
  *
  * <p>{@link #start} and {@link #take} are called on the one thread that generates batches.
  */
 public final class TextFileSource implements InputSource<String> {
   private static final Logger LOG = LoggerFactory.getLogger(TextFileSource.class);
+  private static final int MAX_NAMED_FILES = 20;
 
   private final String directory;
   private final FileAccess fs;
@@ -72,6 +85,8 @@ public final class TextFileSource implements InputSource<String> {
   private final int maxFilesPerBatch;
   private final LineSizeEstimate lineSizes = new LineSizeEstimate();
   private volatile RateLimit rateLimit;
+  private final InputCleaner cleaner; // null unless cleanSource removes files
+  private volatile long removableUpTo = Long.MIN_VALUE;
   private NewFileTracker tracker;
   private boolean warnedMissing;
   private TextFileDataset lastTaken;
@@ -115,6 +130,23 @@ public final class TextFileSource implements InputSource<String> {
       int partitions,
       String streamName,
       int maxFilesPerBatch) {
+    this(directory, hadoop, partitions, streamName, maxFilesPerBatch, CleanSource.off());
+  }
+
+  /**
+   * A source as above that removes the files it has read as {@code cleanSource} says, once a
+   * committed checkpoint covers their batch.
+   *
+   * @throws IllegalArgumentException also if an archive directory is not on the input directory's
+   *     file system, or is the input directory itself
+   */
+  public TextFileSource(
+      String directory,
+      Configuration hadoop,
+      int partitions,
+      String streamName,
+      int maxFilesPerBatch,
+      CleanSource cleanSource) {
     if (directory == null) {
       throw new IllegalArgumentException(
           "text file stream '" + streamName + "' needs a directory to watch, got null");
@@ -143,6 +175,59 @@ public final class TextFileSource implements InputSource<String> {
               + " files per batch; a batch must be allowed at least 1 file to make progress");
     }
     this.maxFilesPerBatch = maxFilesPerBatch;
+    Objects.requireNonNull(cleanSource, "cleanSource");
+    if (cleanSource instanceof CleanSource.Archive archive) {
+      String archiveDirectory = archiveDirectory(archive.directory(), hadoop);
+      this.cleaner = new InputCleaner(fs, this.directory, archiveDirectory, streamName);
+    } else if (cleanSource instanceof CleanSource.Delete) {
+      this.cleaner = new InputCleaner(fs, this.directory, null, streamName);
+    } else {
+      this.cleaner = null;
+    }
+  }
+
+  /** {@code location} as the input directory's file system names it, once checked. */
+  private String archiveDirectory(String location, Configuration hadoop) {
+    String what = "the archive directory of text file stream '" + streamName + "'";
+    FileAccess archiveFs =
+        FileAccess.forLocation(
+            location, hadoop == null ? StreamingOptions.hadoopConfiguration() : hadoop, what);
+    String archive = archiveFs.normalize(location);
+    if (!fileSystemOf(archive).equals(fileSystemOf(directory))) {
+      throw new IllegalArgumentException(
+          what
+              + " is "
+              + location
+              + ", on another file system than its input directory "
+              + directory
+              + "; files are archived by renaming them, so archive to a directory on the same file"
+              + " system (for example a subdirectory of the input directory, which the stream does"
+              + " not read)");
+    }
+    if (canonical(archive).equals(canonical(directory))) {
+      throw new IllegalArgumentException(
+          what
+              + " "
+              + location
+              + " is the input directory itself; archive to another directory, for example a"
+              + " subdirectory of it, which the stream does not read");
+    }
+    return archive;
+  }
+
+  /** {@code local}, or the scheme and authority of a Hadoop file system URI. */
+  private static String fileSystemOf(String location) {
+    if (FileAccess.scheme(location) == null) {
+      return "local";
+    }
+    URI uri = new org.apache.hadoop.fs.Path(location).toUri();
+    return uri.getScheme() + "://" + Objects.requireNonNullElse(uri.getAuthority(), "");
+  }
+
+  private static String canonical(String location) {
+    return FileAccess.scheme(location) == null
+        ? Path.of(location).toAbsolutePath().normalize().toString()
+        : new org.apache.hadoop.fs.Path(location).toUri().normalize().getPath();
   }
 
   /** A plan names files that any process with the same file system can read. */
@@ -217,14 +302,13 @@ public final class TextFileSource implements InputSource<String> {
       throw new IllegalStateException(
           "text file stream '" + streamName + "' can only encode the batch it took last");
     }
+    return encode(lastTakenFiles);
+  }
+
+  private static byte[] encode(List<ListedFile> files) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(lastTakenFiles.size());
-      for (ListedFile f : lastTakenFiles) {
-        out.writeUTF(f.name());
-        out.writeLong(f.modifiedMillis());
-        out.writeLong(f.sizeBytes());
-      }
+      ListedFile.writeAll(out, files);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -242,16 +326,9 @@ public final class TextFileSource implements InputSource<String> {
   }
 
   private List<ListedFile> decodePlan(byte[] plan) {
-    List<ListedFile> files = new ArrayList<>();
+    List<ListedFile> files;
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plan))) {
-      int count = in.readInt();
-      if (count < 0 || count > plan.length) {
-        throw new IOException("file count " + count + " is impossible");
-      }
-      for (int i = 0; i < count; i++) {
-        String name = in.readUTF();
-        files.add(new ListedFile(fs.resolve(directory, name), name, in.readLong(), in.readLong()));
-      }
+      files = ListedFile.readAll(in, plan.length, name -> fs.resolve(directory, name));
       if (in.available() > 0) {
         throw new IOException(in.available() + " bytes follow the last file");
       }
@@ -267,20 +344,43 @@ public final class TextFileSource implements InputSource<String> {
     return files;
   }
 
-  /** The names the source will not take again: taken ones and those present at the first start. */
+  /**
+   * Lists the directory and checks that every file of the plan is in it.
+   *
+   * @throws InputMissingException naming the first file of the plan that is gone
+   * @throws UncheckedIOException naming the directory if it cannot be listed
+   */
+  @Override
+  public void checkReplayable(long batchTime, byte[] plan) {
+    Set<String> present = new HashSet<>();
+    for (ListedFile f : list()) {
+      present.add(f.name());
+    }
+    for (ListedFile f : decodePlan(plan)) {
+      if (!present.contains(f.name())) {
+        throw new InputMissingException(
+            "input file "
+                + f.path()
+                + " of text file stream '"
+                + streamName
+                + "' is gone, but batch "
+                + batchTime
+                + " took it and the recovery must replay that batch: a taken file must stay in the"
+                + " directory until a checkpoint covers its batch (use cleanSource, as in"
+                + " textFileStream(directory, CleanSource.delete()), to have the stream remove"
+                + " files only then). Put the file back",
+            new NoSuchFileException(f.path()));
+      }
+    }
+  }
+
+  /**
+   * The names the source will not take again: those present at the first start, and the files it
+   * took, as listed then, while they are in the directory.
+   */
   @Override
   public byte[] snapshot() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      Collection<String> names = tracker.knownNames();
-      out.writeInt(names.size());
-      for (String name : names) {
-        out.writeUTF(name);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    return new FileStreamPosition(tracker.ignoredNames(), tracker.takenFiles()).toBytes();
   }
 
   /**
@@ -292,15 +392,37 @@ public final class TextFileSource implements InputSource<String> {
    */
   @Override
   public void recover(long nextBatchTime, byte[] snapshot, List<byte[]> plansSince) {
-    Set<String> known = new HashSet<>();
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
-      int count = in.readInt();
-      if (count < 0 || count > snapshot.length) {
-        throw new IOException("name count " + count + " is impossible");
+    NewFileTracker known = known(snapshot, plansSince);
+    list(); // fails here, naming the directory, if its file system cannot be reached
+    tracker = known;
+    LOG.info(
+        "text file stream '{}' resumes watching {}; {} names already taken or ignored",
+        streamName,
+        directory,
+        known.rememberedNames());
+  }
+
+  /**
+   * What {@code snapshot} and {@code plans} say the stream must not take again: the files of logged
+   * plans as taken, the files {@link #unplanned} skipped (as a position) as ignored.
+   */
+  private NewFileTracker known(byte[] snapshot, Collection<byte[]> plans) {
+    FileStreamPosition position = decodePosition(snapshot);
+    List<String> ignored = new ArrayList<>(position.ignored());
+    List<ListedFile> taken = new ArrayList<>(position.taken());
+    for (byte[] plan : plans) {
+      if (FileStreamPosition.isPosition(plan)) {
+        ignored.addAll(decodePosition(plan).ignored());
+      } else {
+        taken.addAll(decodePlan(plan));
       }
-      for (int i = 0; i < count; i++) {
-        known.add(in.readUTF());
-      }
+    }
+    return NewFileTracker.remembering(ignored, taken);
+  }
+
+  private FileStreamPosition decodePosition(byte[] bytes) {
+    try {
+      return FileStreamPosition.fromBytes(bytes, name -> fs.resolve(directory, name));
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "the checkpointed position of text file stream '"
@@ -310,18 +432,81 @@ public final class TextFileSource implements InputSource<String> {
               + "); was the checkpoint written for another graph?",
           e);
     }
-    for (byte[] plan : plansSince) {
-      for (ListedFile f : decodePlan(plan)) {
-        known.add(f.name());
-      }
+  }
+
+  /**
+   * The files the directory holds that neither the snapshot nor any logged batch took, modified no
+   * later than {@code lastTime}, and which the next logged batch passed over: it took files in
+   * order of modification time then name, so one it did not take although it was new and ordered
+   * before the last file it took was not new to it; such a file was taken by the missing batches. A
+   * new file ordered after that last one may instead have been held back by a batch's file budget
+   * ({@code maxFilesPerBatch}, backpressure); it is left for later batches, and the skip is then
+   * uncertain. (A file that appeared only after the last logged batch listed the directory,
+   * carrying an older modification time, would be taken for one of theirs: write files elsewhere
+   * and move them in at once, as the class comment asks.)
+   */
+  @Override
+  public SkippedInput unplanned(
+      long firstTime, long lastTime, byte[] snapshot, NavigableMap<Long, byte[]> plansSince) {
+    // What the missing batches had taken is passed on as names to ignore, not as taken files:
+    // no batch read them, so cleanSource leaves them where they are.
+    byte[] none = new FileStreamPosition(List.of(), List.of()).toBytes();
+    Map.Entry<Long, byte[]> next = plansSince.higherEntry(lastTime);
+    if (next == null) {
+      return new SkippedInput(
+          none,
+          "nothing: the files they had taken are new to the stream again, and the batches planned"
+              + " in their place take them",
+          SkippedInput.Extent.NOTHING);
     }
-    list(); // fails here, naming the directory, if its file system cannot be reached
-    tracker = NewFileTracker.remembering(known);
-    LOG.info(
-        "text file stream '{}' resumes watching {}; {} names already taken or ignored",
-        streamName,
-        directory,
-        known.size());
+    List<ListedFile> candidates =
+        known(snapshot, plansSince.values()).select(list(), lastTime, List::size);
+    ListedFile lastTakenNext =
+        decodePlan(next.getValue()).stream().max(NewFileTracker.BY_TIME_THEN_NAME).orElse(null);
+    List<ListedFile> skipped = new ArrayList<>();
+    List<ListedFile> heldBack = new ArrayList<>();
+    for (ListedFile f : candidates) {
+      boolean passedOver =
+          lastTakenNext == null || NewFileTracker.BY_TIME_THEN_NAME.compare(f, lastTakenNext) < 0;
+      (passedOver ? skipped : heldBack).add(f);
+    }
+    if (skipped.isEmpty() && heldBack.isEmpty()) {
+      return new SkippedInput(none, "nothing: they had taken no file", SkippedInput.Extent.NOTHING);
+    }
+    StringBuilder description =
+        new StringBuilder(describeFiles(skipped))
+            .append(" (they stay in the directory, never read; cleanSource leaves them)");
+    if (!heldBack.isEmpty()) {
+      description
+          .append("; left for later batches, since a file budget (maxFilesPerBatch or")
+          .append(" backpressure) may have held them back: ")
+          .append(describeFiles(heldBack));
+    }
+    return new SkippedInput(
+        new FileStreamPosition(skipped.stream().map(ListedFile::name).toList(), List.of())
+            .toBytes(),
+        description.toString(),
+        heldBack.isEmpty() ? SkippedInput.Extent.EXACT : SkippedInput.Extent.UNCERTAIN);
+  }
+
+  private static String describeFiles(List<ListedFile> files) {
+    if (files.isEmpty()) {
+      return "no file";
+    }
+    long bytes = files.stream().mapToLong(ListedFile::sizeBytes).sum();
+    String names =
+        files.stream()
+            .limit(MAX_NAMED_FILES)
+            .map(ListedFile::path)
+            .collect(Collectors.joining(", "));
+    return files.size()
+        + (files.size() == 1 ? " file of " : " files of ")
+        + bytes
+        + " bytes: "
+        + names
+        + (files.size() > MAX_NAMED_FILES
+            ? " and " + (files.size() - MAX_NAMED_FILES) + " more"
+            : "");
   }
 
   /** Later batches take only as many files as fit the limit's records per batch. */
@@ -339,20 +524,79 @@ public final class TextFileSource implements InputSource<String> {
   }
 
   /**
-   * The directory, the bytes of the files taken so far, and an outage while the directory does not
-   * exist.
+   * The directory, the bytes of the files taken so far, an outage while the directory does not
+   * exist, and up to which batch its files may be removed.
    */
   @Override
   public SourceStatus status() {
+    OptionalLong removable = inputRemovableUpTo();
     synchronized (statusLock) {
       return new SourceStatus(
-          directory, null, missingSinceMs, lastError, lastErrorTimeMs, null, bytesTaken, 0, 0);
+          directory,
+          null,
+          missingSinceMs,
+          lastError,
+          lastErrorTimeMs,
+          null,
+          bytesTaken,
+          0,
+          0,
+          removable.isPresent() ? removable.getAsLong() : null);
     }
   }
 
-  /** Nothing to release: files are read by the batches' tasks. */
+  /**
+   * Records that input up to {@code batchTime} may be removed, and removes the files {@code
+   * snapshot} says were taken by then, as {@code cleanSource} says, on the cleaner's thread.
+   */
   @Override
-  public void stop() {}
+  public void checkpointCommitted(long batchTime, byte[] snapshot) {
+    List<ListedFile> covered;
+    try {
+      covered = FileStreamPosition.fromBytes(snapshot, name -> fs.resolve(directory, name)).taken();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "the committed position of text file stream '"
+              + streamName
+              + "' cannot be read ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+    removableUpTo = Math.max(removableUpTo, batchTime);
+    if (cleaner != null) {
+      cleaner.covered(batchTime, covered);
+    } else {
+      LOG.info(
+          "text file stream '{}': the input of batches up to {} is covered by a checkpoint and may"
+              + " be removed; {} files taken by then are in {} (cleanSource is off)",
+          streamName,
+          batchTime,
+          covered.size(),
+          directory);
+    }
+  }
+
+  /**
+   * The newest batch time whose input files may be removed: every batch up to it is covered by the
+   * oldest checkpoint generation kept, the one a recovery may fall back to. Files of later batches
+   * must stay, as a recovery may replay them.
+   */
+  @Override
+  public OptionalLong inputRemovableUpTo() {
+    long upTo = removableUpTo;
+    return upTo == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(upTo);
+  }
+
+  /**
+   * Stops the cleaner, letting a removal under way finish; files are read by the batches' tasks.
+   */
+  @Override
+  public void stop() {
+    if (cleaner != null) {
+      cleaner.close();
+    }
+  }
 
   private List<ListedFile> list() {
     List<ListedFile> listed = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.millrace.runtime.stream;
 
 import dev.millrace.runtime.dataset.Dataset;
+import dev.millrace.runtime.dataset.ListDataset;
 import dev.millrace.runtime.source.InputSource;
 import dev.millrace.streaming.Duration;
 import java.util.List;
@@ -41,6 +42,17 @@ public final class InputNode<T> extends StreamNode<T> {
     Dataset<T> ds = source.replay(time, plan);
     put(time, ds);
     plans.put(time, plan);
+    return ds;
+  }
+
+  /**
+   * Holds empty input for batch {@code time}, whose plan is missing from the batch log, so that a
+   * recovery runs it as if nothing had arrived; no plan is recorded, so executors leave its tasks
+   * to the driver.
+   */
+  public Dataset<T> planEmpty(long time) {
+    Dataset<T> ds = ListDataset.empty(1);
+    put(time, ds);
     return ds;
   }
 

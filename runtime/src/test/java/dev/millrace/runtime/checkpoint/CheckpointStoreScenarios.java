@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -144,5 +145,64 @@ abstract class CheckpointStoreScenarios {
             new LoggedBatch(3000, "plan 3".getBytes(UTF_8), true),
             new LoggedBatch(4000, new byte[0], false)),
         store.loggedBatches());
+  }
+
+  @Test
+  void replayLogAfterAGenerationReadsOnlyLaterPlansSoADamagedOlderOneCostsNothing()
+      throws IOException {
+    CheckpointStore store = newStore(10);
+    for (long t = 1000; t <= 4000; t += 1000) {
+      store.recordPlan(t, ("plan " + t).getBytes(UTF_8));
+      store.markDone(t);
+    }
+    store.markDone(5000);
+    overwrite(store, "batches/00000000000000002000.plan", new byte[] {1, 2, 3});
+
+    ReplayLog afterTwo = store.replayLogAfter(2000);
+    ReplayLog afterOne = store.replayLogAfter(1000);
+
+    assertEquals(
+        List.of(
+            new LoggedBatch(3000, "plan 3000".getBytes(UTF_8), true),
+            new LoggedBatch(4000, "plan 4000".getBytes(UTF_8), true)),
+        afterTwo.batches());
+    assertEquals(List.of(), afterTwo.damaged());
+    assertEquals(new TreeSet<>(List.of(5000L)), afterTwo.doneWithoutPlan());
+    assertEquals(List.of(2000L), afterOne.damaged().stream().map(DamagedPlan::batchTime).toList());
+    assertTrue(
+        afterOne.damaged().get(0).path().endsWith("batches/00000000000000002000.plan"),
+        afterOne.damaged().get(0).path());
+    assertTrue(
+        afterOne.damaged().get(0).reason().contains("shorter than the 16-byte header"),
+        afterOne.damaged().get(0).reason());
+    assertEquals(
+        List.of(3000L, 4000L), afterOne.batches().stream().map(LoggedBatch::batchTime).toList());
+  }
+
+  @Test
+  void aForgottenDoneMarkLeavesTheBatchPlannedButNotDone() {
+    CheckpointStore store = newStore(10);
+    store.recordPlan(1000, "plan".getBytes(UTF_8));
+    store.markDone(1000);
+
+    store.forgetDoneMark(1000);
+    store.forgetDoneMark(2000);
+
+    assertEquals(
+        List.of(new LoggedBatch(1000, "plan".getBytes(UTF_8), false)), store.loggedBatches());
+    assertTrue(store.hasLoggedBatches());
+  }
+
+  @Test
+  void oneFileOfAGenerationIsReadBackOnlyWhenItAndItsManifestVerify() throws IOException {
+    CheckpointStore store = newStore(10);
+    store.writeGeneration(1000, files("source-0", "position", "state-0", "state"));
+
+    assertArrayEquals(
+        "position".getBytes(UTF_8), store.readGenerationFile(1000, "source-0").orElseThrow());
+    assertEquals(Optional.empty(), store.readGenerationFile(1000, "source-1"));
+    assertEquals(Optional.empty(), store.readGenerationFile(2000, "source-0"));
+    overwrite(store, "generations/00000000000000001000/source-0", "POSITION".getBytes(UTF_8));
+    assertEquals(Optional.empty(), store.readGenerationFile(1000, "source-0"));
   }
 }

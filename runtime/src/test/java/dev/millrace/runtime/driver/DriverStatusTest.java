@@ -89,7 +89,8 @@ class DriverStatusTest {
                 12L,
                 340L,
                 1,
-                0));
+                0,
+                null));
     StreamGraph graph = new StreamGraph("clicks", Durations.seconds(1));
     InputNode<String> input = new InputNode<>(graph, "socketTextStream", socket);
     DriverStatus watched =
@@ -110,7 +111,7 @@ class DriverStatusTest {
     assertFalse(past.healthy());
     assertEquals(List.of(past), watched.report().unhealthyInputs());
 
-    socket.set(new SourceStatus("localhost:9999", true, null, null, null, 20L, 500L, 1, 0));
+    socket.set(new SourceStatus("localhost:9999", true, null, null, null, 20L, 500L, 1, 0, null));
     assertTrue(watched.report().inputs().get(0).healthy());
   }
 

@@ -3,8 +3,10 @@ package dev.millrace.runtime.driver;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.ListDataset;
 import dev.millrace.runtime.source.InputSource;
+import dev.millrace.runtime.source.SkippedInput;
 import dev.millrace.runtime.source.SourceStatus;
 import java.util.List;
+import java.util.NavigableMap;
 
 /** An input that delivers nothing and says of itself whatever the test last set. */
 final class TestingStatusSource implements InputSource<String> {
@@ -51,4 +53,10 @@ final class TestingStatusSource implements InputSource<String> {
 
   @Override
   public void recover(long nextBatchTime, byte[] snapshot, List<byte[]> plansSince) {}
+
+  @Override
+  public SkippedInput unplanned(
+      long firstTime, long lastTime, byte[] snapshot, NavigableMap<Long, byte[]> plansSince) {
+    return new SkippedInput(new byte[0], "nothing", SkippedInput.Extent.EXACT);
+  }
 }

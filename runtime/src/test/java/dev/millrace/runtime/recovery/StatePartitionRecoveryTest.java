@@ -20,6 +20,7 @@ import dev.millrace.streaming.Pair;
 import dev.millrace.streaming.PairDStream;
 import dev.millrace.streaming.StreamingContext;
 import dev.millrace.streaming.StreamingListener;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -242,6 +243,22 @@ class StatePartitionRecoveryTest {
     assertEquals(outputs.windows().get(6000L), recoverAll(zeroTime, 1, 6000));
     // Sliding by 2 s: the window at 8 s leaves batches 5 s and 6 s, kept by generation 6 s.
     assertEquals(outputs.everyOther().get(8000L), recoverAll(zeroTime, 2, 8000));
+  }
+
+  @Test
+  void aBatchWhosePlanWasDeletedIsRebuiltWithEmptyInputAsTheDriversRecoveryRunsIt()
+      throws Exception {
+    Outputs outputs = new Outputs();
+    long zeroTime = run(outputs);
+    Files.delete(dir.resolve("checkpoint/batches/00000000000000007000.plan"));
+
+    Map<Object, Object> withoutBatchSeven = new TreeMap<>(outputs.totals().get(8000L));
+    for (String word : words(7)) {
+      withoutBatchSeven.merge(word, -1, (a, b) -> (Integer) a + (Integer) b);
+    }
+    withoutBatchSeven.values().removeIf(count -> count.equals(0));
+
+    assertEquals(withoutBatchSeven, recoverAll(zeroTime, 0, 8000));
   }
 
   /**

@@ -197,7 +197,7 @@ abstract class SocketWriteAheadLogScenarios {
     sendAcknowledged(server, source, "c1");
     assertEquals(6, segments(store).size(), "one segment per line: " + segments(store));
 
-    source.checkpointCommitted(committed);
+    source.checkpointCommitted(1000, committed);
 
     List<String> kept = segments(store).stream().map(Path::getName).toList();
     assertEquals(

@@ -154,7 +154,7 @@ class SocketWriteAheadLogTest extends SocketWriteAheadLogScenarios {
     sendAcknowledged(later, laterRun, "new1");
     Dataset<String> batch = laterRun.take(5000, false);
     byte[] plan = laterRun.encodePlan(batch);
-    laterRun.checkpointCommitted(laterRun.snapshot());
+    laterRun.checkpointCommitted(5000, laterRun.snapshot());
 
     assertEquals(List.of("new1"), records(batch));
     assertEquals(List.of("new1"), records(laterRun.replay(5000, plan)));

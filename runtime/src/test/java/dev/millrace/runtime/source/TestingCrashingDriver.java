@@ -41,7 +41,7 @@ public final class TestingCrashingDriver {
         byte[] snapshot = source.snapshot();
         store.writeGeneration(time, Map.of(SOURCE_ID, snapshot));
         store.forgetBatchesUpTo(time);
-        source.checkpointCommitted(snapshot);
+        source.checkpointCommitted(time, snapshot);
         System.out.println("checkpoint " + time);
       }
       System.out.println("acknowledged " + source.receivedLines());

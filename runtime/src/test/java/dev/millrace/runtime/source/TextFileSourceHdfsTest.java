@@ -5,14 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.runtime.checkpoint.TestingHdfs;
 import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.streaming.CleanSource;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TextFileSourceHdfsTest {
   @RegisterExtension static final TestingHdfs HDFS = new TestingHdfs();
   private final TaskRunner runner = new TaskRunner(4, "text-file-source-hdfs-test");
-  private int directories;
+  // Static: every test shares the one HDFS, so each needs directories of its own.
+  private static int directories;
 
   @AfterEach
   void closeRunner() {
@@ -71,6 +76,68 @@ class TextFileSourceHdfsTest {
 
     assertEquals(List.of("a"), runner.collect(second.replay(1_000, plan)));
     assertEquals(List.of("b"), runner.collect(second.take(2_000, false)));
+  }
+
+  @Test
+  void deleteRemovesOnlyTheFilesACommittedCheckpointCovers() throws Exception {
+    FileSystem fs = fs();
+    String dir = newDirectory(fs);
+    write(fs, dir, "old.txt", "there at start\n", 100);
+    TextFileSource source =
+        new TextFileSource(dir, HDFS.conf(), 2, "files", Integer.MAX_VALUE, CleanSource.delete());
+    source.start(0);
+    write(fs, dir, "a.txt", "a\n", 900);
+    source.take(1_000, false);
+    byte[] covering = source.snapshot();
+    write(fs, dir, "b.txt", "b\n", 1_900);
+    source.take(2_000, false);
+
+    source.checkpointCommitted(1_000, covering);
+    source.stop();
+
+    assertEquals(List.of("b.txt", "old.txt"), names(fs, dir));
+    assertEquals(OptionalLong.of(1_000), source.inputRemovableUpTo());
+  }
+
+  @Test
+  void archiveMovesCoveredFilesUnderTheirNamesAndNeverOverwrites() throws Exception {
+    FileSystem fs = fs();
+    String dir = newDirectory(fs);
+    String archive = dir + "/done";
+    TextFileSource source =
+        new TextFileSource(
+            dir, HDFS.conf(), 2, "files", Integer.MAX_VALUE, CleanSource.archiveTo(archive));
+    source.start(0);
+    write(fs, dir, "a.txt", "a\n", 800);
+    write(fs, dir, "b.txt", "b\n", 900);
+    source.take(1_000, false);
+    try (OutputStream out = fs.create(new Path(archive, "b.txt"), false)) {
+      out.write("an older b\n".getBytes(StandardCharsets.UTF_8));
+    }
+
+    source.checkpointCommitted(1_000, source.snapshot());
+    source.stop();
+
+    assertEquals(List.of("b.txt"), names(fs, dir));
+    assertEquals(List.of("a.txt", "b.txt"), names(fs, archive));
+    assertEquals("a\n", read(fs, archive + "/a.txt"));
+    assertEquals("an older b\n", read(fs, archive + "/b.txt"));
+  }
+
+  private static List<String> names(FileSystem fs, String dir) throws IOException {
+    List<String> names = new java.util.ArrayList<>();
+    for (FileStatus status : fs.listStatus(new Path(dir))) {
+      if (status.isFile()) {
+        names.add(status.getPath().getName());
+      }
+    }
+    return names.stream().sorted().toList();
+  }
+
+  private static String read(FileSystem fs, String file) throws IOException {
+    try (InputStream in = fs.open(new Path(file))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   private TextFileSource started(String dir, int partitions) {

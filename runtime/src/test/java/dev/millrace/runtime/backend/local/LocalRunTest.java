@@ -61,6 +61,9 @@ class LocalRunTest {
 
   private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
+  // The result of the run killedAfterItsInputWasRead started.
+  private CompletableFuture<Integer> ended;
+
   @Test
   void sigkilledDriverIsRestartedFromTheCheckpointAndItsOutputIsExact() throws Exception {
     Path spec = writeSpec("count", "restartPolicy: {backoff: {initial: 500ms}}");
@@ -116,7 +119,8 @@ class LocalRunTest {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
     }
-    Path spec = writeSpec("socket", "127.0.0.1:" + port, "", "healthCheck: {maxInputOutage: 1s}");
+    Path spec =
+        writeSpec("socket", "127.0.0.1:" + port, "", "healthCheck: {maxInputOutage: 1s}", "600ms");
     LocalRun run = prepare(spec);
     CompletableFuture<Integer> result = runInBackground(run);
 
@@ -718,6 +722,99 @@ class LocalRunTest {
     return Long.parseLong(fields[2]);
   }
 
+  @Test
+  void aRecoveryNeedingADeletedInputFileEndsFailedAtOnceWithExit66NamingTheFile() throws Exception {
+    LocalRun run = killedAfterItsInputWasRead(() -> deleteInputFiles());
+
+    int code = runUntilEnd();
+
+    assertEquals(ExitCode.INPUT_MISSING.code(), code, printed());
+    assertEquals(Phase.Failed, run.view().phase());
+    assertEquals(2, run.view().attempt(), "not restarted after the exit 66: " + printed());
+    assertTrue(printed().contains("exited with code 66 (MissingInput)"), printed());
+    assertTrue(printed().contains("The recovery needs input that was deleted"), printed());
+    String log = Files.readString(runLogs(run).resolve("driver-2.log"));
+    assertTrue(log.contains("input file " + work.resolve("input")), log);
+    assertTrue(log.contains("until a checkpoint covers its batch"), log);
+  }
+
+  @Test
+  void aDamagedBatchPlanTheRecoveryNeedsEndsFailedAtOnceWithExit74NotAsAnIncompatibleBuild()
+      throws Exception {
+    Path[] damaged = new Path[1];
+    LocalRun run = killedAfterItsInputWasRead(() -> damaged[0] = damageAPlan());
+
+    int code = runUntilEnd();
+
+    assertEquals(ExitCode.CHECKPOINT_DAMAGED.code(), code, printed());
+    assertEquals(Phase.Failed, run.view().phase());
+    assertEquals(2, run.view().attempt(), "not restarted after the exit 74: " + printed());
+    assertTrue(printed().contains("exited with code 74 (DamagedCheckpoint)"), printed());
+    assertFalse(printed().contains("stateless"), printed());
+    String log = Files.readString(runLogs(run).resolve("driver-2.log"));
+    assertTrue(log.contains("exit code 74"), log);
+    assertTrue(log.contains(damaged[0].getFileName().toString()), log);
+    assertTrue(log.contains("delete it to skip that batch"), log);
+  }
+
+  /** What is done to the input or the checkpoint before the driver is killed. */
+  private interface WhileRunning {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs the {@code count} app with one checkpoint a minute, so that every batch since the start is
+   * replayed by a recovery, until the files it was given are counted; then runs {@code meanwhile}
+   * and kills the driver with SIGKILL. The restart comes 2 s later.
+   */
+  private LocalRun killedAfterItsInputWasRead(WhileRunning meanwhile) throws Exception {
+    Path spec =
+        writeSpec(
+            "count",
+            "",
+            "restartPolicy: {maxRestarts: 5, window: 10m, backoff: {initial: 2s}}",
+            "60s");
+    LocalRun run = prepare(spec);
+    ended = runInBackground(run);
+    Map<String, Integer> expected = new TreeMap<>();
+    await("the first driver's first batch", () -> batchesOf(run) >= 1, 60_000);
+    writeInputFiles(0, 3, expected);
+    await("every word counted", () -> expected.equals(sumOfSavedCounts()), 60_000);
+    meanwhile.run();
+    ProcessHandle.of(driverPid(run)).orElseThrow().destroyForcibly();
+    return run;
+  }
+
+  private int runUntilEnd() throws Exception {
+    return ended.get(90, TimeUnit.SECONDS);
+  }
+
+  private void deleteInputFiles() throws IOException {
+    try (Stream<Path> files = Files.list(work.resolve("input"))) {
+      for (Path file : files.toList()) {
+        Files.delete(file);
+      }
+    }
+  }
+
+  /** Flips the last byte of the second-oldest batch plan, one the recovery replays. */
+  private Path damageAPlan() throws IOException {
+    Path plan;
+    try (Stream<Path> plans = Files.list(work.resolve("checkpoint/batches"))) {
+      plan =
+          plans
+              .filter(p -> p.getFileName().toString().endsWith(".plan"))
+              .sorted()
+              .skip(1)
+              .findFirst()
+              .orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(plan);
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(plan, bytes);
+    return plan;
+  }
+
   /**
    * The process other than its driver {@code driverPid} that {@code supervisor} started, its one
    * executor; null before it has started it.
@@ -797,11 +894,24 @@ class LocalRunTest {
 
   /** A spec of {@code mode} with {@code conf} entries and {@code extra} spec fields. */
   private Path writeSpec(String mode, String conf, String extra) throws IOException {
-    return writeSpec(mode, Files.createDirectories(work.resolve("input")).toString(), conf, extra);
+    return writeSpec(mode, conf, extra, "600ms");
+  }
+
+  /** As above, checkpointing every {@code checkpointInterval}. */
+  private Path writeSpec(String mode, String conf, String extra, String checkpointInterval)
+      throws IOException {
+    return writeSpec(
+        mode,
+        Files.createDirectories(work.resolve("input")).toString(),
+        conf,
+        extra,
+        checkpointInterval);
   }
 
   /** As above, reading {@code input}: a directory, or {@code host:port} for mode socket. */
-  private Path writeSpec(String mode, String input, String conf, String extra) throws IOException {
+  private Path writeSpec(
+      String mode, String input, String conf, String extra, String checkpointInterval)
+      throws IOException {
     Path output = Files.createDirectories(work.resolve("output"));
     String yaml =
         """
@@ -817,11 +927,18 @@ class LocalRunTest {
           batchInterval: 200ms
           checkpoint:
             dir: checkpoint
-            interval: 600ms
+            interval: %s
           driver: {memory: 256Mi}
           %s
         """
-            .formatted(TestingSupervisedApp.class.getName(), mode, input, output, conf, extra);
+            .formatted(
+                TestingSupervisedApp.class.getName(),
+                mode,
+                input,
+                output,
+                conf,
+                checkpointInterval,
+                extra);
     Path spec = work.resolve("app.yaml");
     Files.writeString(spec, yaml);
     return spec;
