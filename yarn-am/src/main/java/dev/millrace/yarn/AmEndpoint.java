@@ -17,6 +17,8 @@ import java.util.function.Supplier;
  *   <li>{@code GET /} and {@code GET /api/v1/status}: a redirect to the current driver's status
  *       ({@code /api/v1/status} of the driver), or 503 while no driver is up;
  *   <li>{@code GET /supervisor}: one line, what the Supervisor knows ({@code millrace status});
+ *   <li>{@code GET /status}: the StreamingApp status every backend projects, as YAML (conditions,
+ *       inputs, batch progress, restarts), or 503 before the first;
  *   <li>{@code POST /stop}: a graceful stop ({@code millrace stop}), for callers that present the
  *       application's {@link StopToken} as {@code Authorization: Bearer <token>}: 401 without one,
  *       403 with another, and the application runs on.
@@ -52,12 +54,14 @@ final class AmEndpoint implements AutoCloseable {
    * @param stopToken what a caller of {@code POST /stop} must present; empty refuses every caller
    * @param driverStatus the current driver's status {@code host:port}, if one is up
    * @param supervisor the Supervisor's state in one line
+   * @param status the StreamingApp status as YAML, once there is one
    */
   static AmEndpoint start(
       Listener listener,
       Optional<StopToken> stopToken,
       Supplier<Optional<String>> driverStatus,
-      Supplier<String> supervisor)
+      Supplier<String> supervisor,
+      Supplier<Optional<String>> status)
       throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(0), 16);
     server.createContext(
@@ -78,6 +82,13 @@ final class AmEndpoint implements AutoCloseable {
               }
             } else if (method.equals("GET") && path.equals("/supervisor")) {
               reply(exchange, 200, supervisor.get() + "\n");
+            } else if (method.equals("GET") && path.equals("/status")) {
+              Optional<String> yaml = status.get();
+              if (yaml.isEmpty()) {
+                reply(exchange, 503, "no status yet: " + supervisor.get() + "\n");
+              } else {
+                reply(exchange, 200, yaml.get());
+              }
             } else if (method.equals("POST") && path.equals("/stop")) {
               String authorization = exchange.getRequestHeaders().getFirst("Authorization");
               if (authorization == null || !authorization.startsWith(BEARER)) {
@@ -105,7 +116,7 @@ final class AmEndpoint implements AutoCloseable {
                       + method
                       + " "
                       + path
-                      + "; try GET /, GET /supervisor or POST /stop\n");
+                      + "; try GET /, GET /supervisor, GET /status or POST /stop\n");
             }
           }
         });

@@ -2,11 +2,15 @@ package dev.millrace.yarn;
 
 import dev.millrace.crds.Phase;
 import dev.millrace.crds.StreamingApp;
+import dev.millrace.crds.StreamingAppStatus;
 import dev.millrace.crds.launch.DriverStatusClient;
 import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.crds.supervision.DriverObservation;
 import dev.millrace.crds.supervision.DriverState;
 import dev.millrace.crds.supervision.ExitReport;
 import dev.millrace.crds.supervision.FailureClass;
+import dev.millrace.crds.supervision.StatusChanges;
+import dev.millrace.crds.supervision.StatusProjection;
 import dev.millrace.crds.supervision.Supervisor;
 import dev.millrace.crds.supervision.SupervisorAction;
 import dev.millrace.crds.supervision.SupervisorAction.KillDriver;
@@ -128,6 +132,11 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
   private long lastBatchTime = Long.MIN_VALUE;
   private volatile String driverStatusAddress;
   private volatile SupervisorView view;
+  // The status every backend projects, as millrace status and GET /status show it; the driver's
+  // newest report and the time its attempt last exited feed it.
+  private volatile StreamingAppStatus status;
+  private DriverStatusReport lastReport;
+  private Instant lastExitTime;
 
   /** A container this AM launched or adopted: a driver attempt or an executor. */
   private static final class Running {
@@ -196,7 +205,11 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
     }
     endpoint =
         AmEndpoint.start(
-            this, stopToken, () -> Optional.ofNullable(driverStatusAddress), this::describe);
+            this,
+            stopToken,
+            () -> Optional.ofNullable(driverStatusAddress),
+            this::describe,
+            () -> Optional.ofNullable(status).map(AmStatus::toYaml));
     yarn = YarnClient.createYarnClient();
     yarn.init(conf);
     yarn.start();
@@ -266,10 +279,46 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
   }
 
   private void handle(SupervisorEvent event) {
+    if (event instanceof DriverExited exited && exited.attempt() == driverAttempt) {
+      lastExitTime = exited.at();
+    }
     for (SupervisorAction action : supervisor.on(event)) {
       carryOut(action);
     }
     view = supervisor.view();
+    publishStatus();
+  }
+
+  /**
+   * Projects the status as every backend does and, when it changed, logs what a person watching
+   * should be told (an input out too long, falling behind).
+   */
+  private void publishStatus() {
+    StreamingAppStatus next =
+        StatusProjection.project(
+            status,
+            view,
+            new DriverObservation(
+                driverContainer(driverAttempt)
+                    .map(r -> r.container.getId().toString())
+                    .orElse(null),
+                null,
+                lastExitTime,
+                lastReport),
+            app.getSpec().getExecutor().getInstances(),
+            null,
+            clock.instant());
+    if (next.equals(status)) {
+      return;
+    }
+    for (StatusChanges.Change change : StatusChanges.between(status, next)) {
+      if (change.worse()) {
+        LOG.warn("{}: {}", app.getMetadata().getName(), change.sentence());
+      } else {
+        LOG.info("{}: {}", app.getMetadata().getName(), change.sentence());
+      }
+    }
+    status = next;
   }
 
   private void carryOut(SupervisorAction action) {
@@ -436,6 +485,8 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
       return;
     }
     driverStatusAddress = address;
+    lastReport = report.get();
+    publishStatus();
     Long batchTime = report.get().lastCompletedBatchTimeMs();
     if (batchTime != null && batchTime > lastBatchTime) {
       lastBatchTime = batchTime;

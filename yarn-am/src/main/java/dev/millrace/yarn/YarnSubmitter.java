@@ -215,6 +215,15 @@ final class YarnSubmitter implements AutoCloseable {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       out.print(supervisor.body());
+      HttpResponse<String> status =
+          http.send(
+              HttpRequest.newBuilder(amUri(report, "status"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (status.statusCode() == 200) {
+        AmStatus.describe(AmStatus.fromYaml(status.body())).forEach(out::println);
+      }
     } else if (!report.getDiagnostics().isBlank()) {
       out.println(report.getDiagnostics());
     }

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,7 @@ class AmEndpointTest {
   private final AtomicInteger stops = new AtomicInteger();
   private final StopToken token = StopToken.generate();
   private final HttpClient http = HttpClient.newHttpClient();
+  private final AtomicReference<Optional<String>> status = new AtomicReference<>(Optional.empty());
   private AmEndpoint endpoint;
 
   @AfterEach
@@ -86,10 +88,26 @@ class AmEndpointTest {
     assertEquals("Running, driver attempt 1\n", supervisor.body());
   }
 
+  @Test
+  void theStatusIsServedOnceThereIsOneWithoutAToken() throws Exception {
+    start(Optional.of(token));
+    assertEquals(503, get("/status").statusCode());
+
+    status.set(Optional.of("phase: Running\n"));
+    HttpResponse<String> served = get("/status");
+
+    assertEquals(200, served.statusCode());
+    assertEquals("phase: Running\n", served.body());
+  }
+
   private void start(Optional<StopToken> stopToken) throws IOException {
     endpoint =
         AmEndpoint.start(
-            stops::incrementAndGet, stopToken, Optional::empty, () -> "Running, driver attempt 1");
+            stops::incrementAndGet,
+            stopToken,
+            Optional::empty,
+            () -> "Running, driver attempt 1",
+            status::get);
   }
 
   private HttpResponse<String> stop(String token) throws Exception {

@@ -185,6 +185,10 @@ class YarnApplicationTest {
             System.err));
     String shown = status.toString(StandardCharsets.UTF_8);
     assertTrue(shown.contains("RUNNING") && shown.contains("driver attempt 1"), shown);
+    // The status every backend projects, with the driver's file input.
+    assertTrue(shown.contains("Ready       True  Running"), shown);
+    assertTrue(shown.contains("Degraded    False Healthy"), shown);
+    assertTrue(shown.contains("input textFileStream#0 (hdfs://"), shown);
     // Every container logs into a rolling file in its log directory.
     assertFalse(
         cluster
