@@ -1,0 +1,23 @@
+package dev.millrace.runtime.checkpoint;
+
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The core checkpoint scenarios on {@code s3a://}, against a real S3-compatible server (s3proxy in
+ * process), through the S3A file system the runtime ships.
+ */
+class CheckpointStoreS3Test extends CheckpointStoreScenarios {
+  @RegisterExtension static final TestingS3 S3 = new TestingS3();
+  private int directories;
+
+  @Override
+  String newDirectoryUri() {
+    return S3.uri() + "/checkpoints/app-" + ++directories;
+  }
+
+  @Override
+  Configuration conf() {
+    return S3.conf();
+  }
+}
