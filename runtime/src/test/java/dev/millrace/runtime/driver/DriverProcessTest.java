@@ -19,8 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -188,39 +186,14 @@ class DriverProcessTest {
   }
 
   private static Path testClasses() {
-    try {
-      return Path.of(
-              TestingLinesApplication.class
-                  .getProtectionDomain()
-                  .getCodeSource()
-                  .getLocation()
-                  .toURI())
-          .toAbsolutePath();
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestingJar.classesDirectory(TestingLinesApplication.class);
   }
 
   /**
    * A jar of {@link TestingLinesApplication} and its nested classes, built from the test classes.
    */
   private Path applicationJar() throws IOException {
-    String name = TestingLinesApplication.class.getName().replace('.', '/');
-    Path dir = testClasses().resolve(name).getParent();
-    String simple = TestingLinesApplication.class.getSimpleName();
-    Path jar = work.resolve("lines-app.jar");
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
-        Stream<Path> classes = Files.list(dir)) {
-      for (Path file : classes.toList()) {
-        String fileName = file.getFileName().toString();
-        if (fileName.equals(simple + ".class") || fileName.startsWith(simple + "$")) {
-          out.putNextEntry(new JarEntry(name.substring(0, name.lastIndexOf('/') + 1) + fileName));
-          Files.copy(file, out);
-          out.closeEntry();
-        }
-      }
-    }
-    return jar;
+    return TestingJar.ofClass(TestingLinesApplication.class, work.resolve("lines-app.jar"));
   }
 
   private String awaitAddress(TestingDriverJvm driver, int attempt) throws InterruptedException {
