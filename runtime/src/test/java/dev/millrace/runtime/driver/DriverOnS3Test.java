@@ -102,6 +102,30 @@ class DriverOnS3Test {
         List.of("(lines,LineTally[lines=" + 5 * LINES_PER_FILE + "])"), newestTally(s3, out));
   }
 
+  @Test
+  void aSocketStreamWithItsCheckpointOnS3EndsTheDriverWithExitCode78AndSaysWhereTheLogCanGo()
+      throws Exception {
+    String checkpoint = S3.uri() + "/socket/checkpoint";
+    TestingSpec spec =
+        new TestingSpec("socket", checkpoint)
+            .mainClass(TestingSocketApplication.class.getName())
+            .jar(
+                TestingJar.ofClass(TestingSocketApplication.class, work.resolve("socket-app.jar"))
+                    .toUri()
+                    .toString())
+            .args("127.0.0.1", "9");
+    S3.millraceConf().forEach(spec::conf);
+
+    try (TestingDriverJvm driver = start(spec.writeTo(work.resolve("socket.yaml")), 1)) {
+      assertEquals(78, driver.awaitExit(TIMEOUT_MS), driver.log());
+      String log = driver.log();
+      assertTrue(log.contains(checkpoint), log);
+      assertTrue(log.contains("write-ahead log of socket text stream"), log);
+      assertTrue(log.contains("cannot flush a file that is still open"), log);
+      assertTrue(log.contains("hdfs:// or local checkpoint directory"), log);
+    }
+  }
+
   private TestingDriverJvm start(java.nio.file.Path spec, int attempt) throws IOException {
     return TestingDriverJvm.start(
         shippedClassPath(),
