@@ -201,6 +201,19 @@ final class HadoopFileAccess implements FileAccess {
     return e;
   }
 
+  /**
+   * True on HDFS, whose name node renames in one operation; false on every other Hadoop file
+   * system, which is the safe answer where it is not known (S3A copies).
+   */
+  @Override
+  public boolean renamesDirectoriesAtomically() {
+    try {
+      return fs() instanceof DistributedFileSystem;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   @Override
   public void deleteRecursively(String location) throws IOException {
     fs().delete(new Path(location), true);

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.checkpoint;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -9,11 +10,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class CheckpointStoreS3Test extends CheckpointStoreScenarios {
   @RegisterExtension static final TestingS3 S3 = new TestingS3();
-  private int directories;
+  // One per call: JUnit makes an instance per test, and the bucket outlives them.
+  private static final AtomicInteger DIRECTORIES = new AtomicInteger();
 
   @Override
   String newDirectoryUri() {
-    return S3.uri() + "/checkpoints/app-" + ++directories;
+    return S3.uri() + "/checkpoints/app-" + DIRECTORIES.incrementAndGet();
   }
 
   @Override
