@@ -128,6 +128,31 @@ abstract class CheckpointStoreScenarios {
   }
 
   @Test
+  void aGenerationLeftHalfMovedIsSkippedWithAWarningAndWritingItAgainRepairsIt()
+      throws IOException {
+    CheckpointStore store = newStore(10);
+    store.writeGeneration(1000, files("state", "old state"));
+    Map<String, byte[]> newer = files("state", "new state", "source-0", "7");
+    store.writeGeneration(2000, newer);
+    // What a writer killed half-way through moving the generation into place leaves on S3, whose
+    // rename copies object by object and deletes the originals as it goes: some files are missing.
+    Path moved = new Path(store.uri() + "/generations/00000000000000002000/source-0");
+    assertTrue(moved.getFileSystem(conf()).delete(moved, false), moved.toString());
+
+    Optional<Generation> read;
+    String log;
+    try (CapturedStderr stderr = new CapturedStderr()) {
+      read = store.latestValid();
+      log = stderr.text();
+    }
+
+    assertEquals(new Generation(1000, files("state", "old state")), read.orElseThrow());
+    assertTrue(log.contains("generations/00000000000000002000/source-0 is missing"), log);
+    store.writeGeneration(2000, newer);
+    assertEquals(new Generation(2000, newer), store.latestValid().orElseThrow());
+  }
+
+  @Test
   void loggedBatchesListEveryPlanInTimeOrderWithItsDoneMark() {
     CheckpointStore store = newStore(10);
     store.recordPlan(3000, "plan 3".getBytes(UTF_8));
