@@ -61,8 +61,8 @@ final class HadoopFileAccess implements FileAccess {
               + "', for which no Hadoop file system is available ("
               + e.getMessage()
               + "). Use a local path or a file://, hdfs:// or s3a:// URI; for another scheme put"
-              + " its Hadoop file system on the classpath (s3a:// needs hadoop-aws) or name its"
-              + " class with millrace.hadoop.fs."
+              + " its Hadoop file system on the classpath or name its class with"
+              + " millrace.hadoop.fs."
               + scheme
               + ".impl",
           e);
@@ -242,10 +242,10 @@ final class HadoopFileAccess implements FileAccess {
 
   @Override
   public String advice(String location) {
-    return "; check the URI's scheme and authority (host:port of the name node for hdfs://), that"
-        + " the file system is reachable from this process, and that the Hadoop configuration"
-        + " (HADOOP_CONF_DIR, core-site.xml on the classpath, or millrace.hadoop.* settings)"
-        + " names it";
+    return "; check the URI's scheme and authority (host:port of the name node for hdfs://, the"
+        + " bucket for s3a://), that the file system is reachable from this process, and that the"
+        + " Hadoop configuration (HADOOP_CONF_DIR, core-site.xml on the classpath, or"
+        + " millrace.hadoop.* settings such as millrace.hadoop.fs.s3a.endpoint) names it";
   }
 
   private static NoSuchFileException missing(String location, FileNotFoundException e) {
