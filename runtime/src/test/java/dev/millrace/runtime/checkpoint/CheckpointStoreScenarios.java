@@ -52,6 +52,16 @@ abstract class CheckpointStoreScenarios {
     }
   }
 
+  /** What {@link CheckpointStore#latestValid()} returned, and what it logged meanwhile. */
+  record LatestValid(Optional<Generation> generation, String log) {}
+
+  static LatestValid latestValidLogged(CheckpointStore store) {
+    try (CapturedStderr stderr = new CapturedStderr()) {
+      Optional<Generation> generation = store.latestValid();
+      return new LatestValid(generation, stderr.text());
+    }
+  }
+
   @Test
   void statePartsWrittenByOwnersAreReadBackThroughTheReferenceAndADamagedOneIsRefused()
       throws IOException {
@@ -115,12 +125,9 @@ abstract class CheckpointStoreScenarios {
     store.writeGeneration(2000, files("state", "new state"));
     overwrite(store, "generations/00000000000000002000/state", "NEW state".getBytes(UTF_8));
 
-    Optional<Generation> read;
-    String log;
-    try (CapturedStderr stderr = new CapturedStderr()) {
-      read = store.latestValid();
-      log = stderr.text();
-    }
+    LatestValid latest = latestValidLogged(store);
+    Optional<Generation> read = latest.generation();
+    String log = latest.log();
 
     assertEquals(new Generation(1000, files("state", "old state")), read.orElseThrow());
     assertTrue(log.contains("WARN"), log);
@@ -139,12 +146,9 @@ abstract class CheckpointStoreScenarios {
     Path moved = new Path(store.uri() + "/generations/00000000000000002000/source-0");
     assertTrue(moved.getFileSystem(conf()).delete(moved, false), moved.toString());
 
-    Optional<Generation> read;
-    String log;
-    try (CapturedStderr stderr = new CapturedStderr()) {
-      read = store.latestValid();
-      log = stderr.text();
-    }
+    LatestValid latest = latestValidLogged(store);
+    Optional<Generation> read = latest.generation();
+    String log = latest.log();
 
     assertEquals(new Generation(1000, files("state", "old state")), read.orElseThrow());
     assertTrue(log.contains("generations/00000000000000002000/source-0 is missing"), log);

@@ -37,7 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DriverOnS3Test {
   @RegisterExtension static final TestingS3 S3 = new TestingS3();
   private static final long TIMEOUT_MS = 120_000;
-  private static final int LINES_PER_FILE = 5;
   private static final Pattern OUTPUT = Pattern.compile("(\\w+)-(\\d+)\\.txt");
 
   // Kept when a test fails, with the drivers' logs, for the post-mortem.
@@ -72,7 +71,7 @@ class DriverOnS3Test {
       first.awaitStatus(address, r -> r.state().equals("RUNNING"));
       upload(s3, in, "a");
       upload(s3, in, "b");
-      awaitSaved(first, s3, out, 2 * LINES_PER_FILE);
+      awaitSaved(first, s3, out, 2 * DriverProcessTest.LINES_PER_FILE);
       long batch =
           first
               .awaitStatus(address, r -> r.lastCompletedBatchTimeMs() != null)
@@ -89,17 +88,21 @@ class DriverOnS3Test {
     try (TestingDriverJvm second = start(specFile, 2)) {
       String address = second.awaitAddress(work.resolve("address-2"));
       second.awaitStatus(address, r -> r.attempt() == 2 && r.state().equals("RUNNING"));
-      awaitSaved(second, s3, out, 5 * LINES_PER_FILE);
+      awaitSaved(second, s3, out, 5 * DriverProcessTest.LINES_PER_FILE);
       assertEquals(0, second.terminate(TIMEOUT_MS), second.log());
       assertTrue(second.log().contains("recovered from checkpoint generation"), second.log());
     }
 
     List<String> saved = savedLines(s3, out);
-    assertEquals(new HashSet<>(expectedLines("a", "b", "c", "d", "e")), new HashSet<>(saved));
-    assertEquals(5 * LINES_PER_FILE, saved.size(), "a line was saved twice: " + saved);
+    assertEquals(
+        new HashSet<>(DriverProcessTest.expectedLines("a", "b", "c", "d", "e")),
+        new HashSet<>(saved));
+    assertEquals(
+        5 * DriverProcessTest.LINES_PER_FILE, saved.size(), "a line was saved twice: " + saved);
     // The running count crossed the kill in the checkpoint on S3.
     assertEquals(
-        List.of("(lines,LineTally[lines=" + 5 * LINES_PER_FILE + "])"), newestTally(s3, out));
+        List.of("(lines,LineTally[lines=" + 5 * DriverProcessTest.LINES_PER_FILE + "])"),
+        newestTally(s3, out));
   }
 
   @Test
@@ -154,20 +157,15 @@ class DriverOnS3Test {
         TestingJar.classesDirectory(org.slf4j.simple.SimpleLogger.class).toString());
   }
 
-  private static List<String> expectedLines(String... files) {
-    List<String> lines = new ArrayList<>();
-    for (String file : files) {
-      for (int i = 1; i <= LINES_PER_FILE; i++) {
-        lines.add(file + "-" + i);
-      }
-    }
-    return lines;
-  }
-
-  /** Uploads file {@code name} of {@link #LINES_PER_FILE} lines: an S3 object appears whole. */
+  /**
+   * Uploads file {@code name} of {@link #DriverProcessTest.LINES_PER_FILE} lines: an S3 object
+   * appears whole.
+   */
   private static void upload(FileSystem s3, String in, String name) throws IOException {
     try (OutputStream out = s3.create(new Path(in, name + ".txt"), false)) {
-      out.write((String.join("\n", expectedLines(name)) + "\n").getBytes(StandardCharsets.UTF_8));
+      out.write(
+          (String.join("\n", DriverProcessTest.expectedLines(name)) + "\n")
+              .getBytes(StandardCharsets.UTF_8));
     }
   }
 

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class DriverProcessTest {
   private static final long TIMEOUT_MS = 60_000;
-  private static final int LINES_PER_FILE = 5;
+  static final int LINES_PER_FILE = 5;
   private static final Pattern OUTPUT = Pattern.compile("(\\w+)-(\\d+)\\.txt");
 
   // Kept when a test fails, with the drivers' logs, for the post-mortem.
@@ -212,7 +212,8 @@ class DriverProcessTest {
     }
   }
 
-  private static List<String> expectedLines(String... files) {
+  /** The lines of files {@code files} as the driver tests write them: {@code <file>-1} and on. */
+  static List<String> expectedLines(String... files) {
     List<String> lines = new ArrayList<>();
     for (String file : files) {
       for (int i = 1; i <= LINES_PER_FILE; i++) {

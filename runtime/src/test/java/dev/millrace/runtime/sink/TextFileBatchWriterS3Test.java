@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.runtime.checkpoint.TestingS3;
-import dev.millrace.runtime.dataset.ListDataset;
 import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.fs.FileAccess;
 import java.io.IOException;
@@ -44,7 +43,10 @@ class TextFileBatchWriterS3Test {
     String dir = newDirectory();
 
     new TextFileBatchWriter(dir + "/counts", "txt", S3.conf())
-        .write(partitions(List.of("a", "caf\u00e9"), List.of(), List.of("b")), 1000, runner);
+        .write(
+            TextFileBatchWriterTest.partitions(List.of("a", "caf\u00e9"), List.of(), List.of("b")),
+            1000,
+            runner);
 
     assertEquals(
         Map.of(
@@ -62,7 +64,7 @@ class TextFileBatchWriterS3Test {
         new TestingRecordingFileAccess(FileAccess.forLocation(prefix, S3.conf(), "the prefix"));
 
     new TextFileBatchWriter(prefix, null, fs)
-        .write(partitions(List.of("x"), List.of("y")), 2000, runner);
+        .write(TextFileBatchWriterTest.partitions(List.of("x"), List.of("y")), 2000, runner);
 
     List<String> operations = fs.operations();
     String target = dir + "/marked-2000";
@@ -81,9 +83,10 @@ class TextFileBatchWriterS3Test {
       throws IOException {
     String dir = newDirectory();
     TextFileBatchWriter writer = new TextFileBatchWriter(dir + "/replace", null, S3.conf());
-    writer.write(partitions(List.of("1"), List.of("2"), List.of("3")), 3000, runner);
+    writer.write(
+        TextFileBatchWriterTest.partitions(List.of("1"), List.of("2"), List.of("3")), 3000, runner);
 
-    writer.write(partitions(List.of("only")), 3000, runner);
+    writer.write(TextFileBatchWriterTest.partitions(List.of("only")), 3000, runner);
 
     assertEquals(Map.of("part-00000", "only\n", "_SUCCESS", ""), contents(dir + "/replace-3000"));
     assertEquals(List.of("replace-3000"), names(dir));
@@ -99,7 +102,7 @@ class TextFileBatchWriterS3Test {
     s3.mkdirs(new Path(dir + "/.crashed-6000.old-4567"));
 
     new TextFileBatchWriter(dir + "/crashed", null, S3.conf())
-        .write(partitions(List.of("whole")), 6000, runner);
+        .write(TextFileBatchWriterTest.partitions(List.of("whole")), 6000, runner);
 
     assertEquals(List.of("crashed-6000"), names(dir));
     assertEquals(Map.of("part-00000", "whole\n", "_SUCCESS", ""), contents(dir + "/crashed-6000"));
@@ -116,15 +119,6 @@ class TextFileBatchWriterS3Test {
       }
     }
     return -1;
-  }
-
-  @SafeVarargs
-  private static <T> ListDataset<T> partitions(List<? extends T>... parts) {
-    List<List<T>> copies = new ArrayList<>();
-    for (List<? extends T> part : parts) {
-      copies.add(List.copyOf(part));
-    }
-    return new ListDataset<>(copies);
   }
 
   private static Map<String, String> contents(String directory) throws IOException {
