@@ -108,9 +108,11 @@ public final class CheckpointStore {
                 + directoryUri
                 + "): "
                 + e.getMessage()
-                + ". Check that no file has that name and that "
+                + ". Check that no file has that name, that "
                 + user()
-                + " may write to its parent.",
+                + " may write to its parent, and that the file system is reachable with the"
+                + " Hadoop configuration given (for s3a://, the endpoint, region and credentials"
+                + " in millrace.hadoop.fs.s3a.* settings).",
             e);
       }
     }
