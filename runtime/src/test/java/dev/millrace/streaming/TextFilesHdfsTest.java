@@ -151,6 +151,7 @@ class TextFilesHdfsTest {
   void hadoopAccessReportsMissingFilesAndRefusesToRenameOntoAnExistingName() throws Exception {
     String dir = HDFS.uri() + "/access";
     FileAccess files = FileAccess.forLocation(dir, HDFS.conf(), "test directory");
+    assertTrue(files.renamesDirectoriesAtomically());
     assertThrows(NoSuchFileException.class, () -> files.list(dir));
     assertThrows(NoSuchFileException.class, () -> files.open(dir + "/missing", 0));
 

@@ -43,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Every write goes to a hidden temporary name first and is renamed into place (atomic on HDFS),
- * so readers never see half a file. The layout is described in {@link CheckpointLayout}.
+ * so readers never see half a file. On S3, whose renames copy object by object, a file still
+ * appears whole but a generation's directory does not: one left half-moved by a crash fails the
+ * manifest's check and {@link #latestValid()} falls back past it. The layout is described in {@link
+ * CheckpointLayout}.
  *
  * <p>One writer per directory; an instance is not thread-safe. Failures are reported as {@link
  * CheckpointException}s naming the path and what to check.
@@ -105,9 +108,11 @@ public final class CheckpointStore {
                 + directoryUri
                 + "): "
                 + e.getMessage()
-                + ". Check that no file has that name and that "
+                + ". Check that no file has that name, that "
                 + user()
-                + " may write to its parent.",
+                + " may write to its parent, and that the file system is reachable with the"
+                + " Hadoop configuration given (for s3a://, the endpoint, region and credentials"
+                + " in millrace.hadoop.fs.s3a.* settings).",
             e);
       }
     }

@@ -116,6 +116,13 @@ public interface FileAccess {
    */
   void rename(String from, String to) throws IOException;
 
+  /**
+   * Whether {@link #rename} moves a directory in one step, so that readers see it whole at its new
+   * name or not at all: true on local file systems and HDFS; false on object stores such as S3,
+   * whose renames copy object by object and delete the originals as they go.
+   */
+  boolean renamesDirectoriesAtomically();
+
   /** Deletes {@code location} and everything under it; nothing if it does not exist. */
   void deleteRecursively(String location) throws IOException;
 

@@ -61,8 +61,8 @@ final class HadoopFileAccess implements FileAccess {
               + "', for which no Hadoop file system is available ("
               + e.getMessage()
               + "). Use a local path or a file://, hdfs:// or s3a:// URI; for another scheme put"
-              + " its Hadoop file system on the classpath (s3a:// needs hadoop-aws) or name its"
-              + " class with millrace.hadoop.fs."
+              + " its Hadoop file system on the classpath or name its class with"
+              + " millrace.hadoop.fs."
               + scheme
               + ".impl",
           e);
@@ -201,6 +201,19 @@ final class HadoopFileAccess implements FileAccess {
     return e;
   }
 
+  /**
+   * True on HDFS, whose name node renames in one operation; false on every other Hadoop file
+   * system, which is the safe answer where it is not known (S3A copies).
+   */
+  @Override
+  public boolean renamesDirectoriesAtomically() {
+    try {
+      return fs() instanceof DistributedFileSystem;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   @Override
   public void deleteRecursively(String location) throws IOException {
     fs().delete(new Path(location), true);
@@ -229,10 +242,10 @@ final class HadoopFileAccess implements FileAccess {
 
   @Override
   public String advice(String location) {
-    return "; check the URI's scheme and authority (host:port of the name node for hdfs://), that"
-        + " the file system is reachable from this process, and that the Hadoop configuration"
-        + " (HADOOP_CONF_DIR, core-site.xml on the classpath, or millrace.hadoop.* settings)"
-        + " names it";
+    return "; check the URI's scheme and authority (host:port of the name node for hdfs://, the"
+        + " bucket for s3a://), that the file system is reachable from this process, and that the"
+        + " Hadoop configuration (HADOOP_CONF_DIR, core-site.xml on the classpath, or"
+        + " millrace.hadoop.* settings such as millrace.hadoop.fs.s3a.endpoint) names it";
   }
 
   private static NoSuchFileException missing(String location, FileNotFoundException e) {

@@ -123,6 +123,11 @@ final class LocalFileAccess implements FileAccess {
   }
 
   @Override
+  public boolean renamesDirectoriesAtomically() {
+    return true;
+  }
+
+  @Override
   public void deleteRecursively(String location) throws IOException {
     Path root = Path.of(location);
     if (!Files.exists(root)) {

@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * the new output, never a mix. Hidden leftovers of an earlier attempt at the same batch that
  * crashed mid-way are deleted first.
  *
+ * <p>Where a directory rename is not atomic (S3, whose renames copy object by object), a reader can
+ * see a batch's directory before all its part files are there; the {@code _SUCCESS} marker is then
+ * written only after the move, so that on every file system a directory with the marker is
+ * complete.
+ *
  * <p>The prefix is a local path or a URI of any Hadoop file system ({@code
  * hdfs://nn:8020/out/counts}, {@code file:///out/counts}); local paths and {@code file:} URIs are
  * written with {@code java.nio}, other schemes through their Hadoop file system, whose rename is
@@ -51,7 +56,7 @@ public final class TextFileBatchWriter {
    * prefix is opened with Hadoop's default configuration.
    */
   public TextFileBatchWriter(String prefix, String suffix) {
-    this(prefix, suffix, null);
+    this(prefix, suffix, (Configuration) null);
   }
 
   /**
@@ -62,17 +67,28 @@ public final class TextFileBatchWriter {
    *     a scheme no Hadoop file system is known for
    */
   public TextFileBatchWriter(String prefix, String suffix, Configuration hadoop) {
+    this(
+        prefix,
+        suffix,
+        FileAccess.forLocation(
+            checkPrefix(prefix),
+            hadoop == null ? StreamingOptions.hadoopConfiguration() : hadoop,
+            "the saveAsTextFiles prefix"));
+  }
+
+  /** A writer to {@code prefix-T[.suffix]} through {@code fs}, which serves {@code prefix}. */
+  TextFileBatchWriter(String prefix, String suffix, FileAccess fs) {
+    this.fs = fs;
+    this.prefix = fs.normalize(checkPrefix(prefix));
+    this.suffix = suffix;
+  }
+
+  private static String checkPrefix(String prefix) {
     if (prefix == null || prefix.isEmpty()) {
       throw new IllegalArgumentException(
           "saveAsTextFiles needs a path prefix such as /data/out/counts, got '" + prefix + "'");
     }
-    this.fs =
-        FileAccess.forLocation(
-            prefix,
-            hadoop == null ? StreamingOptions.hadoopConfiguration() : hadoop,
-            "the saveAsTextFiles prefix");
-    this.prefix = fs.normalize(prefix);
-    this.suffix = suffix;
+    return prefix;
   }
 
   /**
@@ -105,8 +121,16 @@ public final class TextFileBatchWriter {
       fs.createDirectory(temp);
       int partitions = data.numPartitions();
       runner.runTasks(partitions, p -> writePartition(data, p, fs.resolve(temp, partFileName(p))));
-      fs.create(fs.resolve(temp, SUCCESS_MARKER)).close();
+      // A rename that copies would copy the marker along with the first parts ('_' sorts before
+      // 'p'): written after the move, it still tells readers the directory is complete.
+      boolean markAfterMove = !fs.renamesDirectoriesAtomically();
+      if (!markAfterMove) {
+        fs.create(fs.resolve(temp, SUCCESS_MARKER)).close();
+      }
       moveIntoPlace(temp, target);
+      if (markAfterMove) {
+        fs.create(fs.resolve(target, SUCCESS_MARKER)).close();
+      }
     } catch (IOException e) {
       deleteQuietly(temp);
       throw failure(e, target);

@@ -69,7 +69,8 @@ import org.slf4j.LoggerFactory;
  * When the log cannot be written, the receiver stops reading the socket and retries with the
  * reconnect backoff. Segments roll at 64 MiB and are deleted once a committed checkpoint is past
  * them ({@link #checkpointCommitted}). The log needs a file system that can flush an open file
- * (local, HDFS; not S3).
+ * (local, HDFS); on one that cannot ({@code s3a://}), {@link #start} and {@link #recover} throw
+ * {@link WriteAheadLogUnsupportedException}, a configuration error.
  */
 public final class SocketTextSource implements InputSource<String> {
   private static final Logger LOG = LoggerFactory.getLogger(SocketTextSource.class);

@@ -1,6 +1,5 @@
 package dev.millrace.runtime.source;
 
-import dev.millrace.runtime.checkpoint.CheckpointException;
 import dev.millrace.runtime.source.WalSegmentFormat.RecordSink;
 import dev.millrace.runtime.source.WalSegmentFormat.SegmentEnd;
 import dev.millrace.runtime.source.WalSegmentFormat.SegmentRead;
@@ -187,7 +186,7 @@ final class WriteAheadLog {
    * flushed. A segment of that name left by an earlier writer holds no acknowledged record (its
    * writer acknowledged nothing from {@code firstSeq} on) and is replaced.
    *
-   * @throws CheckpointException if the file system cannot flush an open file
+   * @throws WriteAheadLogUnsupportedException if the file system cannot flush an open file
    */
   FSDataOutputStream createSegment(long firstSeq) throws IOException {
     fs.mkdirs(directory);
@@ -199,7 +198,7 @@ final class WriteAheadLog {
     if (!out.hasCapability(StreamCapabilities.HFLUSH)) {
       out.close();
       fs.delete(path, false);
-      throw new CheckpointException(
+      throw new WriteAheadLogUnsupportedException(
           "Checkpoint directory "
               + directory.getParent().getParent()
               + " cannot hold the write-ahead log of socket text stream '"
@@ -208,7 +207,8 @@ final class WriteAheadLog {
               + fs.getScheme()
               + ") cannot flush a file that is still open, so received lines could not be made"
               + " durable before batches take them. Use an hdfs:// or local checkpoint directory"
-              + " for applications that read sockets.");
+              + " (checkpoint.dir, millrace.checkpoint.dir or ssc.checkpoint) for applications that"
+              + " read sockets; s3a:// suits applications whose inputs are files.");
     }
     out.write(WalSegmentFormat.segmentHeader());
     out.hflush();

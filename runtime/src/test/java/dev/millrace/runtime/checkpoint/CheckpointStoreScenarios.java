@@ -53,6 +53,16 @@ abstract class CheckpointStoreScenarios {
     }
   }
 
+  /** What {@link CheckpointStore#latestValid()} returned, and what it logged meanwhile. */
+  record LatestValid(Optional<Generation> generation, String log) {}
+
+  static LatestValid latestValidLogged(CheckpointStore store) {
+    try (CapturedStderr stderr = new CapturedStderr()) {
+      Optional<Generation> generation = store.latestValid();
+      return new LatestValid(generation, stderr.text());
+    }
+  }
+
   @Test
   void statePartsWrittenByOwnersAreReadBackThroughTheReferenceAndADamagedOneIsRefused()
       throws IOException {
@@ -116,16 +126,35 @@ abstract class CheckpointStoreScenarios {
     store.writeGeneration(2000, files("state", "new state"));
     overwrite(store, "generations/00000000000000002000/state", "NEW state".getBytes(UTF_8));
 
-    Optional<Generation> read;
-    String log;
-    try (CapturedStderr stderr = new CapturedStderr()) {
-      read = store.latestValid();
-      log = stderr.text();
-    }
+    LatestValid latest = latestValidLogged(store);
+    Optional<Generation> read = latest.generation();
+    String log = latest.log();
 
     assertEquals(new Generation(1000, files("state", "old state")), read.orElseThrow());
     assertTrue(log.contains("WARN"), log);
     assertTrue(log.contains("generations/00000000000000002000/state is corrupt: CRC32"), log);
+  }
+
+  @Test
+  void aGenerationLeftHalfMovedIsSkippedWithAWarningAndWritingItAgainRepairsIt()
+      throws IOException {
+    CheckpointStore store = newStore(10);
+    store.writeGeneration(1000, files("state", "old state"));
+    Map<String, byte[]> newer = files("state", "new state", "source-0", "7");
+    store.writeGeneration(2000, newer);
+    // What a writer killed half-way through moving the generation into place leaves on S3, whose
+    // rename copies object by object and deletes the originals as it goes: some files are missing.
+    Path moved = new Path(store.uri() + "/generations/00000000000000002000/source-0");
+    assertTrue(moved.getFileSystem(conf()).delete(moved, false), moved.toString());
+
+    LatestValid latest = latestValidLogged(store);
+    Optional<Generation> read = latest.generation();
+    String log = latest.log();
+
+    assertEquals(new Generation(1000, files("state", "old state")), read.orElseThrow());
+    assertTrue(log.contains("generations/00000000000000002000/source-0 is missing"), log);
+    store.writeGeneration(2000, newer);
+    assertEquals(new Generation(2000, newer), store.latestValid().orElseThrow());
   }
 
   @Test

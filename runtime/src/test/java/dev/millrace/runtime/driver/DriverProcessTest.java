@@ -21,8 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -40,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class DriverProcessTest {
   private static final long TIMEOUT_MS = 60_000;
-  private static final int LINES_PER_FILE = 5;
+  static final int LINES_PER_FILE = 5;
   private static final Pattern OUTPUT = Pattern.compile("(\\w+)-(\\d+)\\.txt");
 
   // Kept when a test fails, with the drivers' logs, for the post-mortem.
@@ -262,39 +260,14 @@ class DriverProcessTest {
   }
 
   private static Path testClasses() {
-    try {
-      return Path.of(
-              TestingLinesApplication.class
-                  .getProtectionDomain()
-                  .getCodeSource()
-                  .getLocation()
-                  .toURI())
-          .toAbsolutePath();
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestingJar.classesDirectory(TestingLinesApplication.class);
   }
 
   /**
    * A jar of {@link TestingLinesApplication} and its nested classes, built from the test classes.
    */
   private Path applicationJar() throws IOException {
-    String name = TestingLinesApplication.class.getName().replace('.', '/');
-    Path dir = testClasses().resolve(name).getParent();
-    String simple = TestingLinesApplication.class.getSimpleName();
-    Path jar = work.resolve("lines-app.jar");
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
-        Stream<Path> classes = Files.list(dir)) {
-      for (Path file : classes.toList()) {
-        String fileName = file.getFileName().toString();
-        if (fileName.equals(simple + ".class") || fileName.startsWith(simple + "$")) {
-          out.putNextEntry(new JarEntry(name.substring(0, name.lastIndexOf('/') + 1) + fileName));
-          Files.copy(file, out);
-          out.closeEntry();
-        }
-      }
-    }
-    return jar;
+    return TestingJar.ofClass(TestingLinesApplication.class, work.resolve("lines-app.jar"));
   }
 
   private String awaitAddress(TestingDriverJvm driver, int attempt) throws InterruptedException {
@@ -313,7 +286,8 @@ class DriverProcessTest {
     }
   }
 
-  private static List<String> expectedLines(String... files) {
+  /** The lines of files {@code files} as the driver tests write them: {@code <file>-1} and on. */
+  static List<String> expectedLines(String... files) {
     List<String> lines = new ArrayList<>();
     for (String file : files) {
       for (int i = 1; i <= LINES_PER_FILE; i++) {

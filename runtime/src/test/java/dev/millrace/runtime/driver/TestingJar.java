@@ -2,6 +2,7 @@ package dev.millrace.runtime.driver;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +13,9 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 /**
- * Jars made by tests: one holding a text resource, to see which jars a class loader reads, and one
- * compiled from source, whose classes are on no class path but the jar's.
+ * Jars made by tests: one holding a text resource, to see which jars a class loader reads, one
+ * holding an application class, for a driver whose class path does not, and one compiled from
+ * source, whose classes are on no class path but the jar's.
  */
 public final class TestingJar {
   private TestingJar() {}
@@ -51,6 +53,38 @@ public final class TestingJar {
       }
     }
     return jar;
+  }
+
+  /**
+   * Writes {@code jar} with the class file of {@code type} and of its nested classes, taken from
+   * the directory of compiled classes that holds it, and returns it.
+   */
+  static Path ofClass(Class<?> type, Path jar) throws IOException {
+    String name = type.getName().replace('.', '/');
+    Path dir = classesDirectory(type).resolve(name).getParent();
+    String simple = type.getSimpleName();
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+        Stream<Path> classes = Files.list(dir)) {
+      for (Path file : classes.toList()) {
+        String fileName = file.getFileName().toString();
+        if (fileName.equals(simple + ".class") || fileName.startsWith(simple + "$")) {
+          out.putNextEntry(new JarEntry(name.substring(0, name.lastIndexOf('/') + 1) + fileName));
+          Files.copy(file, out);
+          out.closeEntry();
+        }
+      }
+    }
+    return jar;
+  }
+
+  /** The directory of compiled classes, or the jar, that {@code type} was loaded from. */
+  static Path classesDirectory(Class<?> type) {
+    try {
+      return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toAbsolutePath();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Writes {@code jar} with the resource {@code name} holding {@code text}, and returns it. */

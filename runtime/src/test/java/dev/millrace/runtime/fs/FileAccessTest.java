@@ -89,6 +89,7 @@ class FileAccessTest {
   @Test
   void localAccessReadsFromAnOffsetAndReportsMissingFiles() throws Exception {
     FileAccess local = FileAccess.local();
+    assertTrue(local.renamesDirectoriesAtomically());
     String file = local.resolve(dir.toString(), "a.txt");
     Files.writeString(Path.of(file), "0123456789");
 

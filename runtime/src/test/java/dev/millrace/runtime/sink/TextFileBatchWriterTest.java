@@ -188,7 +188,7 @@ class TextFileBatchWriterTest {
   }
 
   @SafeVarargs
-  private static <T> ListDataset<T> partitions(List<? extends T>... parts) {
+  static <T> ListDataset<T> partitions(List<? extends T>... parts) {
     List<List<T>> copies = new ArrayList<>();
     for (List<? extends T> part : parts) {
       copies.add(List.copyOf(part));
