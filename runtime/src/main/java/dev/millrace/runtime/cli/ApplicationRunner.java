@@ -1,5 +1,7 @@
 package dev.millrace.runtime.cli;
 
+import dev.millrace.runtime.checkpoint.CheckpointInUseException;
+import dev.millrace.runtime.checkpoint.CheckpointVanishedException;
 import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
 import dev.millrace.streaming.StreamingApplication;
 import dev.millrace.streaming.StreamingContext;
@@ -66,15 +68,56 @@ public final class ApplicationRunner {
     } catch (CheckpointIncompatibleException e) {
       LOG.error("application '{}' cannot resume: {}", ssc.appName(), e.getMessage());
       return ExitCode.CHECKPOINT_INCOMPATIBLE;
+    } catch (CheckpointInUseException e) {
+      LOG.error("application '{}' does not start: {}", ssc.appName(), e.getMessage());
+      return ExitCode.CHECKPOINT_IN_USE;
     }
     lifecycle.started();
     try {
       ssc.awaitTermination();
       return ExitCode.OK;
     } catch (StreamingException e) {
-      LOG.error("application '{}' failed: {}", ssc.appName(), e.getMessage());
-      return ExitCode.APPLICATION_FAILURE;
+      ExitCode code = exitCodeOf(e);
+      if (code == ExitCode.APPLICATION_FAILURE) {
+        LOG.error("application '{}' failed: {}", ssc.appName(), e.getMessage());
+      } else {
+        // The checkpoint's own finding says it all; the batch that met it is in the log above.
+        LOG.error("application '{}' stopped: {}", ssc.appName(), checkpointCause(e).getMessage());
+      }
+      return code;
     }
+  }
+
+  /**
+   * The exit code of a run that ended with {@code failure}: a checkpoint that another driver took
+   * over ({@link ExitCode#CHECKPOINT_IN_USE}) or that vanished ({@link
+   * ExitCode#CHECKPOINT_DAMAGED}) is not cured by a restart; anything else is an application
+   * failure.
+   */
+  static ExitCode exitCodeOf(Throwable failure) {
+    Throwable cause = checkpointCause(failure);
+    if (cause instanceof CheckpointIncompatibleException) {
+      return ExitCode.CHECKPOINT_INCOMPATIBLE;
+    }
+    if (cause instanceof CheckpointInUseException) {
+      return ExitCode.CHECKPOINT_IN_USE;
+    }
+    if (cause instanceof CheckpointVanishedException) {
+      return ExitCode.CHECKPOINT_DAMAGED;
+    }
+    return ExitCode.APPLICATION_FAILURE;
+  }
+
+  /** The first checkpoint finding a restart cannot cure in {@code failure}'s causes, or itself. */
+  private static Throwable checkpointCause(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof CheckpointIncompatibleException
+          || t instanceof CheckpointInUseException
+          || t instanceof CheckpointVanishedException) {
+        return t;
+      }
+    }
+    return failure;
   }
 
   /**

@@ -146,6 +146,11 @@ public final class Millrace {
         System.err.println("millrace: " + className + " cannot resume: " + cause.getMessage());
         return ExitCode.CHECKPOINT_INCOMPATIBLE;
       }
+      ExitCode checkpointExit = ApplicationRunner.exitCodeOf(cause);
+      if (checkpointExit != ExitCode.APPLICATION_FAILURE) {
+        System.err.println("millrace: " + className + " stopped: " + cause.getMessage());
+        return checkpointExit;
+      }
       if (cause instanceof IllegalArgumentException || cause instanceof UsageException) {
         throw new UsageException(cause.getMessage());
       }

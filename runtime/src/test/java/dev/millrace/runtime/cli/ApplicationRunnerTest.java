@@ -1,0 +1,69 @@
+package dev.millrace.runtime.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.millrace.runtime.checkpoint.CheckpointInUseException;
+import dev.millrace.runtime.checkpoint.CheckpointLease;
+import dev.millrace.runtime.checkpoint.CheckpointStore;
+import dev.millrace.runtime.checkpoint.CheckpointVanishedException;
+import dev.millrace.runtime.checkpoint.LeaseClaimant;
+import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
+import dev.millrace.streaming.StreamingException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApplicationRunnerTest {
+  @TempDir Path dir;
+
+  private CheckpointStore held(String checkpoint, String host, int attempt) {
+    return CheckpointStore.held(
+        checkpoint,
+        new Configuration(),
+        3,
+        new CheckpointLease.Request(
+            new LeaseClaimant(host, host + "/boot/pid:[1]", 100, 0, attempt, "uid-app"),
+            Duration.ofSeconds(30),
+            Clock.systemUTC(),
+            e -> {}));
+  }
+
+  @Test
+  void aRunStoppedByItsCheckpointEndsWithTheCodeNoRestartCures() throws Exception {
+    String checkpoint = dir.resolve("checkpoint").toString();
+    CheckpointStore fenced = held(checkpoint, "node-1", 1);
+    CheckpointStore newer = held(checkpoint, "node-2", 2);
+    CheckpointInUseException takenOver =
+        assertThrows(CheckpointInUseException.class, () -> fenced.recordPlan(1000, new byte[0]));
+    newer.close();
+    try (Stream<Path> files = Files.walk(dir.resolve("checkpoint"))) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    CheckpointVanishedException vanished =
+        assertThrows(CheckpointVanishedException.class, () -> fenced.markDone(1000));
+
+    assertEquals(
+        ExitCode.CHECKPOINT_IN_USE,
+        ApplicationRunner.exitCodeOf(new StreamingException("planning failed", takenOver)));
+    assertEquals(
+        ExitCode.CHECKPOINT_DAMAGED,
+        ApplicationRunner.exitCodeOf(
+            new StreamingException("batch failed", new RuntimeException("wrapped", vanished))));
+    assertEquals(
+        ExitCode.CHECKPOINT_INCOMPATIBLE,
+        ApplicationRunner.exitCodeOf(new CheckpointIncompatibleException("other graph")));
+    assertEquals(
+        ExitCode.APPLICATION_FAILURE,
+        ApplicationRunner.exitCodeOf(
+            new StreamingException("batch failed", new IllegalStateException("user bug"))));
+  }
+}
