@@ -225,7 +225,7 @@ public final class CheckpointLease implements AutoCloseable {
     try {
       listing = Listing.of(fs, leaseDirectory);
     } catch (FileNotFoundException e) {
-      throw vanished("its lease directory " + leaseDirectory + " is gone", e);
+      throw lose(vanished("its lease directory " + leaseDirectory + " is gone", e));
     } catch (IOException e) {
       throw new CheckpointException(
           "Could not check the lease of checkpoint directory "
@@ -239,15 +239,29 @@ public final class CheckpointLease implements AutoCloseable {
     }
     long newest = listing.newestEpoch().orElse(0L);
     if (newest > holder.epoch()) {
-      throw fenced(newest);
+      throw lose(fenced(newest));
     }
     if (!listing.holders().containsKey(holder.epoch())) {
-      throw vanished(
-          "the file of this driver's lease epoch "
-              + holder.epoch()
-              + " is gone from "
-              + leaseDirectory,
-          null);
+      throw lose(
+          vanished(
+              "the file of this driver's lease epoch "
+                  + holder.epoch()
+                  + " is gone from "
+                  + leaseDirectory,
+              null));
+    }
+  }
+
+  /**
+   * Records the lease as lost, once: every later check throws the first finding without I/O, and
+   * the renewal thread reports it and ends.
+   */
+  private CheckpointException lose(CheckpointException finding) {
+    synchronized (this) {
+      if (lost == null) {
+        lost = finding;
+      }
+      return lost;
     }
   }
 
@@ -296,9 +310,8 @@ public final class CheckpointLease implements AutoCloseable {
     try {
       checkHeld();
     } catch (CheckpointInUseException | CheckpointVanishedException e) {
-      if (lost == null && !closed) {
-        lost = e;
-        renewals.shutdown();
+      renewals.shutdown();
+      if (!closed) {
         LOG.error("{}", e.getMessage());
         request.onLost().accept(e);
       }

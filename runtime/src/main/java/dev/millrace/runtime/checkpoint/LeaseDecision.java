@@ -35,7 +35,8 @@ public sealed interface LeaseDecision {
 
   /**
    * Do not start: the lease {@code newest} is held; it lapses at {@code lapsesAtMillis} unless
-   * renewed.
+   * renewed. {@code why} is a sentence for the message when there is more to say than that the
+   * holder lives, else empty.
    */
   record Refuse(Observed newest, long lapsesAtMillis, String why) implements LeaseDecision {
     /** The message of the refusal, for the driver {@code claimant} on {@code directory}. */
@@ -51,9 +52,9 @@ public sealed interface LeaseDecision {
           + holder
           + ", lease last renewed at "
           + Instant.ofEpochMilli(newest.renewedAtMillis())
-          + " ("
-          + why
-          + "). Two drivers writing one checkpoint would break each other's batches, so this"
+          + "."
+          + (why.isEmpty() ? "" : " " + why)
+          + " Two drivers writing one checkpoint would break each other's batches, so this"
           + " driver ("
           + claimant.describe()
           + ") does not start. To take over safely: stop the other driver (a graceful stop"
@@ -126,7 +127,7 @@ public sealed interface LeaseDecision {
       long lapsesAt = lease.renewedAtMillis() + timeoutMillis;
       return nowMillis >= lapsesAt
           ? new Take(next, "the unreadable lease file of epoch " + lease.epoch() + " lapsed")
-          : new Refuse(lease, lapsesAt, "its lease file cannot be read");
+          : new Refuse(lease, lapsesAt, "Its lease file cannot be read.");
     }
     LeaseHolder holder = lease.holder().get();
     LeaseClaimant other = holder.driver();
@@ -165,12 +166,12 @@ public sealed interface LeaseDecision {
     }
     String why =
         sameSupervisor
-            ? "it is attempt "
+            ? "It is attempt "
                 + other.attempt()
                 + " of the same supervisor, and this driver is attempt "
                 + claimant.attempt()
-                + ", not a newer one"
-            : "it renews its lease";
+                + ", not a newer one: its supervisor has launched a later attempt."
+            : "";
     return new Refuse(lease, lapsesAt, why);
   }
 }
