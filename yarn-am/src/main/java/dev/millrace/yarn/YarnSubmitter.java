@@ -79,7 +79,8 @@ final class YarnSubmitter implements AutoCloseable {
       staging.stageClassPath(classPath, conf);
       stageApplicationJars(app, staging);
       staging.stageSpec(StreamingAppFiles.toYaml(app));
-      ContainerLaunches launches = new ContainerLaunches(app, staging.localResources());
+      ContainerLaunches launches =
+          new ContainerLaunches(app, staging.localResources(), id.toString());
       context.setApplicationName(app.getMetadata().getName());
       context.setApplicationType("MILLRACE");
       if (queue != null) {

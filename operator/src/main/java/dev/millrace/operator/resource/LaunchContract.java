@@ -32,14 +32,17 @@ public final class LaunchContract {
   private LaunchContract() {}
 
   /**
-   * {@code millrace driver --spec … --attempt N --http-port P --executor-port Q
-   * [--fresh-checkpoint]}; with {@code freshCheckpoint} the driver moves the checkpoint aside first
-   * ({@code upgradeMode: stateless}).
+   * {@code millrace driver --spec … --attempt N [--supervision-id UID] [--fresh-checkpoint]
+   * --http-port P --executor-port Q}; with {@code freshCheckpoint} the driver moves the checkpoint
+   * aside first ({@code upgradeMode: stateless}). The StreamingApp's {@code metadata.uid} names the
+   * supervisor, so that attempt N+1 takes the checkpoint's lease over at once from attempt N, whose
+   * pod may still run on a node the operator cannot reach, and fences it.
    */
-  public static List<String> driverCommand(int attempt, boolean freshCheckpoint) {
+  public static List<String> driverCommand(StreamingApp app, int attempt, boolean freshCheckpoint) {
     List<String> command = new ArrayList<>();
     command.add("millrace");
-    command.addAll(LaunchArguments.driver(specPath(), attempt, freshCheckpoint));
+    command.addAll(
+        LaunchArguments.driver(specPath(), attempt, freshCheckpoint, app.getMetadata().getUid()));
     command.addAll(
         List.of(
             "--http-port",

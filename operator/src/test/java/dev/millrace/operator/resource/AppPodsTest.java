@@ -45,6 +45,8 @@ class AppPodsTest {
             "/etc/millrace/app.yaml",
             "--attempt",
             "2",
+            "--supervision-id",
+            "uid-wc",
             "--http-port",
             "4040",
             "--executor-port",

@@ -15,11 +15,21 @@ class DriverOptionsTest {
   void theFlagsOfTheLaunchContractAreRead() {
     assertEquals(
         new DriverOptions(
-            Path.of("app.yaml"), 3, 4040, Path.of("/run/driver.address"), 777L, 0, null, true),
+            Path.of("app.yaml"),
+            3,
+            4040,
+            Path.of("/run/driver.address"),
+            777L,
+            0,
+            null,
+            true,
+            "run-7f3a"),
         DriverOptions.parse(
             List.of(
                 "--attempt",
                 "3",
+                "--supervision-id",
+                "run-7f3a",
                 "--spec",
                 "app.yaml",
                 "--http-port",
@@ -30,7 +40,7 @@ class DriverOptionsTest {
                 "777",
                 "--fresh-checkpoint")));
     assertEquals(
-        new DriverOptions(Path.of("app.yaml"), 1, 0, null, null, 0, null, false),
+        new DriverOptions(Path.of("app.yaml"), 1, 0, null, null, 0, null, false, null),
         DriverOptions.parse(List.of("--spec", "app.yaml")));
   }
 

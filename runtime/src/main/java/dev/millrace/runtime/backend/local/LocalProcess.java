@@ -45,8 +45,9 @@ final class LocalProcess {
   }
 
   /**
-   * Starts attempt {@code attempt} of the application's driver, reading the spec in {@code
-   * specFile} and listening for executors on {@code executorPort}.
+   * Starts attempt {@code attempt} of the application's driver, launched by the supervisor {@code
+   * supervisionId}, reading the spec in {@code specFile} and listening for executors on {@code
+   * executorPort}.
    *
    * @throws IOException if the process cannot be started
    */
@@ -54,6 +55,7 @@ final class LocalProcess {
       StreamingApp app,
       Path specFile,
       int attempt,
+      String supervisionId,
       int executorPort,
       boolean freshCheckpoint,
       Path runDirectory,
@@ -61,7 +63,8 @@ final class LocalProcess {
       throws IOException {
     Path addressFile = runDirectory.resolve("driver-" + attempt + ".address");
     Files.deleteIfExists(addressFile);
-    List<String> args = LaunchArguments.driver(specFile.toString(), attempt, freshCheckpoint);
+    List<String> args =
+        LaunchArguments.driver(specFile.toString(), attempt, freshCheckpoint, supervisionId);
     args.addAll(
         List.of(
             "--address-file",
