@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
  *                                           record has sequence number 4096
  * lease/00000000000000000007                the lease file of epoch 7: who took the lease, when, why
  *                                           (the highest epoch holds the lease)
- * lease/00000000000000000007.renewed-&lt;ms&gt;   when the holder of epoch 7 last renewed it
+ * lease/00000000000000000007.renewed-&lt;ms&gt;-&lt;token&gt;
+ *                                           when the holder of epoch 7 last renewed it; the
+ *                                           random token tells its holder from a driver that got
+ *                                           epoch 7 of a directory deleted and made again
  * lease/00000000000000000007.released       the holder of epoch 7 stopped and let the lease go
  * </pre>
  *
@@ -50,7 +53,7 @@ final class CheckpointLayout {
   private static final String RENEWED_INFIX = ".renewed-";
   private static final String RELEASED_SUFFIX = ".released";
   private static final Pattern LEASE_FILE =
-      Pattern.compile("(\\d{20})(?:(\\.renewed-)(\\d{1,18})|(\\.released))?");
+      Pattern.compile("(\\d{20})(?:\\.renewed-(\\d{1,18})-([0-9a-f]{1,16})|(\\.released))?");
   private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
   private CheckpointLayout() {}
@@ -95,9 +98,12 @@ final class CheckpointLayout {
     return timeName(epoch);
   }
 
-  /** The name of the marker saying the holder of {@code epoch} renewed it at {@code millis}. */
-  static String renewedName(long epoch, long millis) {
-    return timeName(epoch) + RENEWED_INFIX + millis;
+  /**
+   * The name of the marker saying that the holder of {@code epoch} whose lease has {@code token}
+   * renewed it at {@code millis}.
+   */
+  static String renewedName(long epoch, long millis, long token) {
+    return timeName(epoch) + RENEWED_INFIX + millis + "-" + Long.toHexString(token);
   }
 
   /** The name of the marker saying the holder of {@code epoch} released it. */
@@ -113,7 +119,7 @@ final class CheckpointLayout {
     record Holder(long epoch) implements LeaseFile {}
 
     /** A renewal marker. */
-    record Renewed(long epoch, long atMillis) implements LeaseFile {}
+    record Renewed(long epoch, long atMillis, long token) implements LeaseFile {}
 
     /** A release marker. */
     record Released(long epoch) implements LeaseFile {}
@@ -127,7 +133,9 @@ final class CheckpointLayout {
     }
     long epoch = Long.parseLong(m.group(1));
     if (m.group(2) != null) {
-      return Optional.of(new LeaseFile.Renewed(epoch, Long.parseLong(m.group(3))));
+      return Optional.of(
+          new LeaseFile.Renewed(
+              epoch, Long.parseLong(m.group(2)), Long.parseUnsignedLong(m.group(3), 16)));
     }
     if (m.group(4) != null) {
       return Optional.of(new LeaseFile.Released(epoch));

@@ -11,6 +11,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -52,9 +53,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Fencing: before each write the store calls {@link #checkHeld()}, which lists the small lease
  * directory once: a higher epoch means another driver took over ({@link CheckpointInUseException});
- * no file of its own epoch means the directory was deleted, moved or replaced ({@link
- * CheckpointVanishedException}). The renewal thread makes the same check and reports a loss through
- * {@code onLost}, so an idle driver stops too.
+ * no file of its own epoch, or none with its lease's random token (in the renewal marker's name),
+ * means the directory was deleted, moved or replaced ({@link CheckpointVanishedException}): a
+ * directory made again counts its epochs from 1 again, so the epoch alone would not tell. The
+ * renewal thread makes the same check and reports a loss through {@code onLost}, so an idle driver
+ * stops too.
  *
  * <p>What is not covered, honestly: the check and the write that follows are two operations, and no
  * Hadoop file system offers a write conditional on another file. A write that passed its check just
@@ -107,11 +110,14 @@ public final class CheckpointLease implements AutoCloseable {
   private final String directoryUri;
   private final Request request;
   private final LeaseHolder holder;
+  // In the renewal marker's name: tells this lease from epoch holder.epoch() of a directory that
+  // was deleted and made again, whose epochs count from 1 again.
+  private final long token;
   private final ScheduledExecutorService renewals;
   // Written by the renewal thread; read by every writer's check.
   private volatile CheckpointException lost;
   private volatile boolean closed;
-  // Owned by the renewal thread (and close, after that thread has ended).
+  // Set before the renewal thread starts, then owned by it.
   private Path renewedMarker;
 
   private CheckpointLease(
@@ -119,12 +125,14 @@ public final class CheckpointLease implements AutoCloseable {
       Path leaseDirectory,
       String directoryUri,
       Request request,
-      LeaseHolder holder) {
+      LeaseHolder holder,
+      long token) {
     this.fs = fs;
     this.leaseDirectory = leaseDirectory;
     this.directoryUri = directoryUri;
     this.request = request;
     this.holder = holder;
+    this.token = token;
     this.renewals =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -167,8 +175,12 @@ public final class CheckpointLease implements AutoCloseable {
                 take.epoch(), request.claimant(), now, request.timeout().toMillis(), take.why());
         Path file = new Path(leaseDirectory, CheckpointLayout.leaseName(take.epoch()));
         if (createIfAbsent(fs, file, holder.toBytes())) {
+          long token = new SecureRandom().nextLong();
           CheckpointLease lease =
-              new CheckpointLease(fs, leaseDirectory, directoryUri, request, holder);
+              new CheckpointLease(fs, leaseDirectory, directoryUri, request, holder, token);
+          lease.renewedMarker =
+              new Path(leaseDirectory, CheckpointLayout.renewedName(take.epoch(), now, token));
+          createIfAbsent(fs, lease.renewedMarker, new byte[0]);
           lease.forgetEpochsBefore(take.epoch() - 1, listing);
           lease.startRenewing();
           LOG.info(
@@ -241,13 +253,15 @@ public final class CheckpointLease implements AutoCloseable {
     if (newest > holder.epoch()) {
       throw lose(fenced(newest));
     }
-    if (!listing.holders().containsKey(holder.epoch())) {
+    if (!listing.holders().containsKey(holder.epoch())
+        || !listing.tokens().getOrDefault(holder.epoch(), Set.of()).contains(token)) {
       throw lose(
           vanished(
-              "the file of this driver's lease epoch "
+              "the files of this driver's lease epoch "
                   + holder.epoch()
-                  + " is gone from "
-                  + leaseDirectory,
+                  + " are gone from "
+                  + leaseDirectory
+                  + " (any there now are another driver's)",
               null));
     }
   }
@@ -322,10 +336,11 @@ public final class CheckpointLease implements AutoCloseable {
     }
     Path next =
         new Path(
-            leaseDirectory, CheckpointLayout.renewedName(holder.epoch(), request.clock().millis()));
+            leaseDirectory,
+            CheckpointLayout.renewedName(holder.epoch(), request.clock().millis(), token));
     try {
       // A rename never creates a missing parent: a deleted directory stays deleted.
-      if (renewedMarker == null || !fs.rename(renewedMarker, next)) {
+      if (!fs.rename(renewedMarker, next)) {
         createIfAbsent(fs, next, new byte[0]);
       }
       renewedMarker = next;
@@ -476,18 +491,21 @@ public final class CheckpointLease implements AutoCloseable {
    *
    * @param holders each epoch's lease file
    * @param renewedAt each epoch's newest renewal marker's time
+   * @param tokens the tokens in each epoch's renewal markers
    * @param released the epochs with a release marker
    * @param files every file of each epoch
    */
   private record Listing(
       TreeMap<Long, FileStatus> holders,
       Map<Long, Long> renewedAt,
+      Map<Long, Set<Long>> tokens,
       Set<Long> released,
       TreeMap<Long, Set<Path>> files) {
 
     static Listing of(FileSystem fs, Path leaseDirectory) throws IOException {
       Listing listing =
-          new Listing(new TreeMap<>(), new HashMap<>(), new HashSet<>(), new TreeMap<>());
+          new Listing(
+              new TreeMap<>(), new HashMap<>(), new HashMap<>(), new HashSet<>(), new TreeMap<>());
       for (FileStatus status : fs.listStatus(leaseDirectory)) {
         Optional<LeaseFile> parsed = CheckpointLayout.leaseFile(status.getPath().getName());
         if (parsed.isEmpty()) {
@@ -499,6 +517,10 @@ public final class CheckpointLease implements AutoCloseable {
           listing.holders().put(file.epoch(), status);
         } else if (file instanceof LeaseFile.Renewed renewed) {
           listing.renewedAt().merge(renewed.epoch(), renewed.atMillis(), Math::max);
+          listing
+              .tokens()
+              .computeIfAbsent(renewed.epoch(), e -> new HashSet<>())
+              .add(renewed.token());
         } else {
           listing.released().add(file.epoch());
         }

@@ -43,13 +43,14 @@ class ApplicationRunnerTest {
     CheckpointInUseException takenOver =
         assertThrows(CheckpointInUseException.class, () -> fenced.recordPlan(1000, new byte[0]));
     newer.close();
+    CheckpointStore deleted = held(checkpoint, "node-3", 3);
     try (Stream<Path> files = Files.walk(dir.resolve("checkpoint"))) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
       }
     }
     CheckpointVanishedException vanished =
-        assertThrows(CheckpointVanishedException.class, () -> fenced.markDone(1000));
+        assertThrows(CheckpointVanishedException.class, () -> deleted.markDone(1000));
 
     assertEquals(
         ExitCode.CHECKPOINT_IN_USE,
