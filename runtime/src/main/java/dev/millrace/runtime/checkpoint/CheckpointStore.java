@@ -786,6 +786,10 @@ public final class CheckpointStore implements AutoCloseable {
   }
 
   private CheckpointException writeFailure(String action, Path path, IOException e) {
+    Optional<CheckpointException> lost = leaseLost(e);
+    if (lost.isPresent()) {
+      return lost.get();
+    }
     return new CheckpointException(
         "Could not "
             + action
@@ -802,6 +806,10 @@ public final class CheckpointStore implements AutoCloseable {
   }
 
   private CheckpointException readFailure(String what, Path path, IOException e) {
+    Optional<CheckpointException> lost = leaseLost(e);
+    if (lost.isPresent()) {
+      return lost.get();
+    }
     return new CheckpointException(
         "Could not read "
             + what
@@ -815,6 +823,27 @@ public final class CheckpointStore implements AutoCloseable {
             + directoryUri
             + " and that its file system is reachable.",
         e);
+  }
+
+  /**
+   * Whether an I/O failure of a driver's store is the lease lost: a write that passed its check can
+   * still fail because the directory was deleted or taken over meanwhile. Said as such (exit 74 or
+   * 75) rather than as a plain I/O error, after which a supervisor would restart the driver on an
+   * empty directory.
+   */
+  private Optional<CheckpointException> leaseLost(IOException failure) {
+    if (lease == null) {
+      return Optional.empty();
+    }
+    try {
+      lease.checkHeld();
+      return Optional.empty();
+    } catch (CheckpointInUseException | CheckpointVanishedException lost) {
+      return Optional.of(lost);
+    } catch (CheckpointException unknown) {
+      failure.addSuppressed(unknown);
+      return Optional.empty();
+    }
   }
 
   private static String user() {
