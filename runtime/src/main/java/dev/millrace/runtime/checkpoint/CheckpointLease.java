@@ -11,7 +11,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -175,7 +175,9 @@ public final class CheckpointLease implements AutoCloseable {
                 take.epoch(), request.claimant(), now, request.timeout().toMillis(), take.why());
         Path file = new Path(leaseDirectory, CheckpointLayout.leaseName(take.epoch()));
         if (createIfAbsent(fs, file, holder.toBytes())) {
-          long token = new SecureRandom().nextLong();
+          // Not SecureRandom: initialising it costs tens of milliseconds of every restart, and the
+          // token need only differ from another driver's, never be unguessable.
+          long token = ThreadLocalRandom.current().nextLong() ^ ProcessHandle.current().pid();
           CheckpointLease lease =
               new CheckpointLease(fs, leaseDirectory, directoryUri, request, holder, token);
           lease.renewedMarker =
