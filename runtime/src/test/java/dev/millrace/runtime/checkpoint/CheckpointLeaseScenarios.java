@@ -153,12 +153,12 @@ abstract class CheckpointLeaseScenarios {
     Process ended = new ProcessBuilder("true").start();
     ended.waitFor();
     String uri = newDirectoryUri();
-    open(uri, here(ended.pid()));
-
-    try (CheckpointStore next = open(uri, here(ProcessHandle.current().pid() + 1))) {
+    try (CheckpointStore gone = open(uri, here(ended.pid()));
+        CheckpointStore next = open(uri, here(ProcessHandle.current().pid() + 1))) {
       assertEquals(
           "its holder, pid " + ended.pid() + " on this machine, is gone",
           next.lease().orElseThrow().takeover());
+      assertThrows(CheckpointInUseException.class, gone::checkWritable);
     }
   }
 

@@ -51,6 +51,8 @@ class ApplicationRunnerTest {
     }
     CheckpointVanishedException vanished =
         assertThrows(CheckpointVanishedException.class, () -> deleted.markDone(1000));
+    fenced.close();
+    deleted.close();
 
     assertEquals(
         ExitCode.CHECKPOINT_IN_USE,
