@@ -11,14 +11,13 @@ import dev.millrace.runtime.checkpoint.CheckpointLease;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.checkpoint.CheckpointVanishedException;
 import dev.millrace.runtime.checkpoint.LeaseClaimant;
+import dev.millrace.runtime.checkpoint.TestingDeletion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,7 +89,7 @@ class OneDriverPerCheckpointTest {
     List<String> outputs = new CopyOnWriteArrayList<>();
     try (TestingRun run = lineCounts(in, 0, outputs)) {
       run.runUntil(1000);
-      deleteRecursively(dir.resolve("checkpoint"));
+      TestingDeletion.deleteTree(dir.resolve("checkpoint"));
 
       run.clock.setTime(2000);
       StreamingException stopped =
@@ -103,13 +102,5 @@ class OneDriverPerCheckpointTest {
     }
     assertEquals(List.of("1000:0"), outputs);
     assertFalse(Files.exists(dir.resolve("checkpoint")), "the stopped context recreated it");
-  }
-
-  private static void deleteRecursively(Path root) throws Exception {
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.millrace.runtime.checkpoint.CheckpointLease;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.checkpoint.LeaseClaimant;
+import dev.millrace.runtime.checkpoint.TestingDeletion;
 import java.io.IOException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,28 +34,23 @@ class OneDriverPerCheckpointProcessTest extends OneDriverPerCheckpointScenarios 
   /**
    * One-second batches, a generation after each: a batch's writes are over long before the next.
    */
-  private Path slowSpec(Path in, Path out) {
-    return new TestingSpec("words", checkpointUri())
-        .mainClass(TestingWordCountApplication.class.getName())
-        .args(in.toString(), out.toString())
-        .batchInterval("1s")
-        .checkpointInterval("1s")
-        .writeTo(work.resolve("words-1s.yaml"));
+  private Path slowSpec(WordCount app) {
+    return spec(
+        app,
+        new TestingSpec("words", checkpointUri()).batchInterval("1s").checkpointInterval("1s"),
+        "words-1s.yaml");
   }
 
   @Test
   void anAttemptTakenOverWritesNothingMoreToTheCheckpointAndTheNextAttemptGoesOnExactly()
       throws Exception {
-    Path in = Files.createDirectories(work.resolve("in"));
-    Path out = Files.createDirectories(work.resolve("out"));
-    Path spec = slowSpec(in, out);
-    TestingWordFiles files = new TestingWordFiles(in);
+    WordCount app = wordCount();
+    Path spec = slowSpec(app);
     Path checkpoint = work.resolve("checkpoint");
 
     try (TestingDriverJvm old = start(spec, "attempt-1", 1, "uid-words")) {
       awaitRunning(old, "attempt-1");
-      writeFiles(files, 3);
-      awaitCounts(old, out, files);
+      countExactly(old, app, 3);
 
       awaitQuietMomentBetweenBatches();
       Map<String, String> atTakeover;
@@ -73,7 +66,7 @@ class OneDriverPerCheckpointProcessTest extends OneDriverPerCheckpointScenarios 
                   Clock.systemUTC(),
                   e -> {}))) {
         atTakeover = tree(checkpoint);
-        writeFiles(files, 1);
+        app.files().write(200);
 
         assertEquals(75, old.awaitExit(TIMEOUT_MS), old.log());
         assertTrue(old.log().contains("lost the lease"), old.log());
@@ -84,9 +77,7 @@ class OneDriverPerCheckpointProcessTest extends OneDriverPerCheckpointScenarios 
 
     try (TestingDriverJvm attempt3 = start(spec, "attempt-3", 3, "uid-words")) {
       awaitRunning(attempt3, "attempt-3");
-      writeFiles(files, 2);
-      awaitCounts(attempt3, out, files);
-      assertEquals(files.counts(), savedCounts(out));
+      countExactly(attempt3, app, 2);
       assertEquals(0, attempt3.terminate(TIMEOUT_MS), attempt3.log());
     }
   }
@@ -94,19 +85,16 @@ class OneDriverPerCheckpointProcessTest extends OneDriverPerCheckpointScenarios 
   @Test
   void aCheckpointDeletedUnderARunningDriverStopsItWith74AndTheNextStartBeginsAfresh()
       throws Exception {
-    Path in = Files.createDirectories(work.resolve("in"));
-    Path out = Files.createDirectories(work.resolve("out"));
-    Path spec = slowSpec(in, out);
-    TestingWordFiles files = new TestingWordFiles(in);
+    WordCount app = wordCount();
+    Path spec = slowSpec(app);
     Path checkpoint = work.resolve("checkpoint");
 
     try (TestingDriverJvm driver = start(spec, "attempt-1", 1, "run-a")) {
       awaitRunning(driver, "attempt-1");
-      writeFiles(files, 2);
-      awaitCounts(driver, out, files);
+      countExactly(driver, app, 2);
 
       awaitQuietMomentBetweenBatches();
-      deleteRecursively(checkpoint);
+      TestingDeletion.deleteTree(checkpoint);
 
       assertEquals(74, driver.awaitExit(TIMEOUT_MS), driver.log());
       String log = driver.log();
@@ -121,9 +109,7 @@ class OneDriverPerCheckpointProcessTest extends OneDriverPerCheckpointScenarios 
       String log = next.log();
       assertTrue(log.contains("the directory held no checkpoint, so it starts empty"), log);
       assertFalse(log.contains("cannot resume"), log);
-      writeFiles(files, 2);
-      awaitCounts(next, out, files);
-      assertEquals(files.counts(), savedCounts(out));
+      countExactly(next, app, 2);
       assertEquals(0, next.terminate(TIMEOUT_MS), next.log());
     }
   }
@@ -131,10 +117,8 @@ class OneDriverPerCheckpointProcessTest extends OneDriverPerCheckpointScenarios 
   @Test
   void aStatelessStartOfAnotherDriverMovesNothingFromUnderTheDriverThatHoldsTheCheckpoint()
       throws Exception {
-    Path in = Files.createDirectories(work.resolve("in"));
-    Path out = Files.createDirectories(work.resolve("out"));
-    Path spec = spec(in, out, checkpointUri());
-    TestingWordFiles files = new TestingWordFiles(in);
+    WordCount app = wordCount();
+    Path spec = spec(app, checkpointUri());
 
     try (TestingDriverJvm first = start(spec, "first", 1, "run-a")) {
       awaitRunning(first, "first");
@@ -149,8 +133,7 @@ class OneDriverPerCheckpointProcessTest extends OneDriverPerCheckpointScenarios 
             List.of(),
             siblings.filter(p -> p.getFileName().toString().contains("set-aside")).toList());
       }
-      writeFiles(files, 2);
-      awaitCounts(first, out, files);
+      countExactly(first, app, 2);
       assertEquals(0, first.terminate(TIMEOUT_MS), first.log());
     }
   }
@@ -178,21 +161,5 @@ class OneDriverPerCheckpointProcessTest extends OneDriverPerCheckpointScenarios 
       }
     }
     return files;
-  }
-
-  private static void deleteRecursively(Path root) throws IOException {
-    for (int attempt = 0; ; attempt++) {
-      try (Stream<Path> all = Files.walk(root)) {
-        for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-        return;
-      } catch (DirectoryNotEmptyException | NoSuchFileException e) {
-        // A file the driver wrote while the tree was being deleted: delete again, as rm -r would.
-        if (attempt > 10) {
-          throw e;
-        }
-      }
-    }
   }
 }

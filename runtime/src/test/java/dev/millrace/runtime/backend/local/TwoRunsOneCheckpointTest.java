@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.millrace.crds.Phase;
+import dev.millrace.runtime.checkpoint.TestingDeletion;
 import dev.millrace.runtime.cli.ExitCode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,12 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -84,7 +83,7 @@ class TwoRunsOneCheckpointTest {
     CompletableFuture<Integer> result = runInBackground(run);
     await("a first batch", () -> batchesOf(run) >= 1, firstConsole);
 
-    deleteRecursively(work.resolve("checkpoint"));
+    TestingDeletion.deleteTree(work.resolve("checkpoint"));
 
     assertEquals(
         ExitCode.CHECKPOINT_DAMAGED.code(), result.get(60, TimeUnit.SECONDS), text(firstConsole));
@@ -176,21 +175,5 @@ class TwoRunsOneCheckpointTest {
 
   private static String text(ByteArrayOutputStream console) {
     return console.toString(StandardCharsets.UTF_8);
-  }
-
-  private static void deleteRecursively(Path root) throws IOException {
-    for (int attempt = 0; ; attempt++) {
-      try (Stream<Path> all = Files.walk(root)) {
-        for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-        return;
-      } catch (java.nio.file.DirectoryNotEmptyException | java.nio.file.NoSuchFileException e) {
-        // A file the driver wrote while the tree was being deleted: delete again, as rm -r would.
-        if (attempt > 10) {
-          throw e;
-        }
-      }
-    }
   }
 }
