@@ -64,10 +64,12 @@ import org.slf4j.LoggerFactory;
  * before another driver took over still lands: a plan, a done mark, or the files of one generation,
  * usually within milliseconds of the takeover, but later if the old driver was paused (a long GC, a
  * partitioned node) between check and write. The new driver may then find one stray plan or
- * generation of the old one. On object stores whose create-if-absent is a check followed by a put,
- * two drivers starting within that gap could both take the same epoch. Liveness compares the
- * holder's clock (renewal times) with the reader's: hosts' clocks must agree to well within the
- * lease timeout.
+ * generation of the old one; a directory deleted in that gap can get back the one file or
+ * generation being written (without a manifest). A socket receiver's appends to its write-ahead log
+ * are not checked one by one: they end with the context, at its next batch or renewal. On object
+ * stores whose create-if-absent is a check followed by a put, two drivers starting within that gap
+ * could both take the same epoch. Liveness compares the holder's clock (renewal times) with the
+ * reader's: hosts' clocks must agree to well within the lease timeout.
  */
 public final class CheckpointLease implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointLease.class);
