@@ -148,7 +148,7 @@ public final class Millrace {
       }
       ExitCode checkpointExit = ApplicationRunner.exitCodeOf(cause);
       if (checkpointExit != ExitCode.APPLICATION_FAILURE) {
-        System.err.println("millrace: " + className + " stopped: " + cause.getMessage());
+        System.err.println("millrace: " + className + ": " + cause.getMessage());
         return checkpointExit;
       }
       if (cause instanceof IllegalArgumentException || cause instanceof UsageException) {

@@ -1,6 +1,7 @@
 package dev.millrace.runtime.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.millrace.runtime.checkpoint.CheckpointInUseException;
@@ -10,11 +11,15 @@ import dev.millrace.runtime.checkpoint.CheckpointVanishedException;
 import dev.millrace.runtime.checkpoint.LeaseClaimant;
 import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
 import dev.millrace.streaming.StreamingException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -33,6 +38,28 @@ class ApplicationRunnerTest {
             Duration.ofSeconds(30),
             Clock.systemUTC(),
             e -> {}));
+  }
+
+  @Test
+  void anApplicationWhoseCheckpointAnotherDriverHoldsExitsWith75AndWritesNothing()
+      throws Exception {
+    String checkpoint = dir.resolve("checkpoint").toString();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try (CheckpointStore other = held(checkpoint, "node-1", 1)) {
+      int code =
+          Millrace.run(
+              List.of(
+                  "app",
+                  MillraceTest.TestingApplication.class.getName(),
+                  "--conf",
+                  "millrace.checkpoint.dir=" + checkpoint),
+              new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+              new PrintStream(err, true, StandardCharsets.UTF_8));
+
+      assertEquals(ExitCode.CHECKPOINT_IN_USE.code(), code, err.toString(StandardCharsets.UTF_8));
+      assertFalse(Files.exists(dir.resolve("checkpoint/manifest")), "the refused app wrote one");
+      other.checkWritable();
+    }
   }
 
   @Test
