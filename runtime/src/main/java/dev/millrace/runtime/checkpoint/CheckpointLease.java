@@ -307,6 +307,12 @@ public final class CheckpointLease implements AutoCloseable {
       createIfAbsent(
           fs, new Path(leaseDirectory, CheckpointLayout.releasedName(holder.epoch())), new byte[0]);
       LOG.info("released lease epoch {} of checkpoint directory {}", holder.epoch(), directoryUri);
+    } catch (CheckpointInUseException | CheckpointVanishedException e) {
+      LOG.info(
+          "lease epoch {} of checkpoint directory {} was no longer this driver's when it stopped;"
+              + " nothing to release",
+          holder.epoch(),
+          directoryUri);
     } catch (IOException | RuntimeException e) {
       LOG.warn(
           "could not release lease epoch {} of checkpoint directory {} ({}); the next driver takes"
