@@ -3,6 +3,7 @@ package dev.millrace.operator;
 import static dev.millrace.operator.TestingApps.NAMESPACE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.crds.InputStatus;
@@ -70,6 +71,20 @@ class ProcessKubeletEndToEndTest {
       String driver2 = Files.readString(kubelet.log(NAMESPACE, APP + "-driver-2"));
       assertTrue(
           driver2.contains("'" + APP + "' recovered from checkpoint generation"),
+          TestingKubelet.tail(kubelet.log(NAMESPACE, APP + "-driver-2")));
+      // The app's uid names the supervisor: attempt 2 took the checkpoint's lease at once.
+      String uid =
+          cluster
+              .client()
+              .resources(StreamingApp.class)
+              .inNamespace(NAMESPACE)
+              .withName(APP)
+              .get()
+              .getMetadata()
+              .getUid();
+      assertNotNull(uid, "the API server gave the app no uid");
+      assertTrue(
+          driver2.contains("attempt 2 of supervisor " + uid + " replaces attempt 1"),
           TestingKubelet.tail(kubelet.log(NAMESPACE, APP + "-driver-2")));
       StreamingAppStatus status = status(cluster);
       assertEquals(2, status.getDriver().getAttempt());

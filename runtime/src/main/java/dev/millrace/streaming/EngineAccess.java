@@ -36,4 +36,13 @@ public final class EngineAccess {
       StreamingContext context, Function<StreamGraph, StateUpdateRunner> runnerOfGraph) {
     context.distributeStateUpdates(runnerOfGraph);
   }
+
+  /**
+   * Takes {@code context}'s checkpoint lease as driver attempt {@code attempt} launched by the
+   * supervisor {@code supervisionId} (null for none): a newer attempt of the same supervisor takes
+   * the lease over from an older one at once. Call before {@code start()}.
+   */
+  public static void holdCheckpointAs(StreamingContext context, int attempt, String supervisionId) {
+    context.holdCheckpointAs(attempt, supervisionId);
+  }
 }

@@ -1,7 +1,10 @@
 package dev.millrace.streaming;
 
 import dev.millrace.runtime.backpressure.RateController;
+import dev.millrace.runtime.checkpoint.CheckpointException;
+import dev.millrace.runtime.checkpoint.CheckpointLease;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
+import dev.millrace.runtime.checkpoint.LeaseClaimant;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.dataset.ShuffleMapRunner;
@@ -81,6 +84,7 @@ public final class StreamingContext implements AutoCloseable {
   private final Duration configuredCheckpointInterval;
   private final int checkpointRetain;
   private final boolean coalesceDowntime;
+  private final java.time.Duration checkpointLeaseTimeout;
   private final ListenerBus listeners = new ListenerBus();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Object lifecycle = new Object();
@@ -92,6 +96,10 @@ public final class StreamingContext implements AutoCloseable {
   private volatile BatchScheduler scheduler;
   private volatile Function<StreamGraph, ShuffleMapRunner> shuffleMaps;
   private volatile Function<StreamGraph, StateUpdateRunner> stateUpdates;
+  // Who this context's driver is to the checkpoint lease: set by the driver main before start.
+  private volatile int driverAttempt;
+  private volatile String supervisionId;
+  private volatile CheckpointStore checkpointStore;
 
   /**
    * A context running on {@code master} ({@code local}, {@code local[N]} or {@code local[*]}),
@@ -124,6 +132,9 @@ public final class StreamingContext implements AutoCloseable {
     this.configuredCheckpointInterval = StreamingOptions.CHECKPOINT_INTERVAL.read(conf);
     this.checkpointRetain = StreamingOptions.CHECKPOINT_RETAIN.read(conf);
     this.coalesceDowntime = StreamingOptions.COALESCE_DOWNTIME_BATCHES.read(conf);
+    this.checkpointLeaseTimeout =
+        java.time.Duration.ofMillis(
+            StreamingOptions.CHECKPOINT_LEASE_TIMEOUT.read(conf).milliseconds());
   }
 
   /**
@@ -361,6 +372,12 @@ public final class StreamingContext implements AutoCloseable {
    * when the directory already holds a checkpoint of this application, {@link #start()} resumes
    * from it. Hadoop settings (such as s3a credentials) are passed as {@code millrace.hadoop.*}
    * configuration entries.
+   *
+   * <p>One running context per directory: {@link #start()} takes the directory's lease (files under
+   * {@code <directory>/lease/}) and is refused while another driver holds it, naming that driver;
+   * the lease is renewed while the context runs and released when it stops. A context whose lease
+   * another driver takes over, or whose directory is deleted while it runs, stops without writing
+   * to it, and {@link #awaitTermination()} throws saying so.
    */
   public void checkpoint(String directory) {
     graph.assertDefinable("checkpoint");
@@ -415,6 +432,9 @@ public final class StreamingContext implements AutoCloseable {
    *
    * @throws IllegalStateException if the context was already started or stopped, if another context
    *     is active in this JVM, or if the graph has no output operation
+   *     <p>With a checkpoint directory, start first takes the directory's lease (see {@link
+   *     #checkpoint(String)}); while another driver holds it, start throws an exception naming that
+   *     driver and how to take over safely, and the launcher exits with code 75.
    */
   public void start() {
     synchronized (lifecycle) {
@@ -463,6 +483,7 @@ public final class StreamingContext implements AutoCloseable {
         if (runner != null) {
           runner.close();
         }
+        releaseCheckpoint();
         state = State.STOPPED;
         terminated.countDown();
         throw e;
@@ -475,8 +496,16 @@ public final class StreamingContext implements AutoCloseable {
       return null;
     }
     CheckpointStore store =
-        new CheckpointStore(
-            checkpointDirectory, StreamingOptions.hadoopConfiguration(conf), checkpointRetain);
+        CheckpointStore.held(
+            checkpointDirectory,
+            StreamingOptions.hadoopConfiguration(conf),
+            checkpointRetain,
+            new CheckpointLease.Request(
+                LeaseClaimant.thisProcess(driverAttempt, supervisionId),
+                checkpointLeaseTimeout,
+                java.time.Clock.systemUTC(),
+                this::checkpointLost));
+    checkpointStore = store;
     return new Checkpointer(
         store, RecordCodec.standard(), graph, runner, listeners, checkpointInterval());
   }
@@ -496,6 +525,18 @@ public final class StreamingContext implements AutoCloseable {
     return configuredCheckpointInterval != null
         ? configuredCheckpointInterval.milliseconds()
         : 10 * batchInterval.milliseconds();
+  }
+
+  /** The renewal of the checkpoint lease found it taken over, or the directory gone. */
+  private void checkpointLost(CheckpointException e) {
+    failed(new StreamingException(e.getMessage(), e));
+  }
+
+  private void releaseCheckpoint() {
+    CheckpointStore store = checkpointStore;
+    if (store != null) {
+      store.close();
+    }
   }
 
   private void failed(StreamingException e) {
@@ -544,6 +585,7 @@ public final class StreamingContext implements AutoCloseable {
         Thread.currentThread().interrupt();
       } finally {
         runner.close();
+        releaseCheckpoint();
         state = State.STOPPED;
         ACTIVE.compareAndSet(this, null);
         terminated.countDown();
@@ -606,6 +648,12 @@ public final class StreamingContext implements AutoCloseable {
 
   TaskRunner runner() {
     return runner;
+  }
+
+  void holdCheckpointAs(int attempt, String supervision) {
+    graph.assertDefinable("the driver's checkpoint lease identity");
+    this.driverAttempt = attempt;
+    this.supervisionId = supervision;
   }
 
   PrintStream console() {

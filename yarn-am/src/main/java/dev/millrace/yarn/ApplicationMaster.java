@@ -187,11 +187,28 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
         StagingDirectory.existing(
             FileSystem.get(java.net.URI.create(args[1]), conf),
             new org.apache.hadoop.fs.Path(args[1]));
-    ContainerLaunches launches = new ContainerLaunches(app, staging.localResources());
+    ContainerLaunches launches =
+        new ContainerLaunches(app, staging.localResources(), applicationId());
     ApplicationMaster am = new ApplicationMaster(app, launches, staging, conf);
     boolean succeeded = am.run();
     staging.delete();
     System.exit(succeeded ? 0 : 1);
+  }
+
+  /** This application's id, constant across its ApplicationMaster attempts. */
+  private static String applicationId() {
+    String container = System.getenv(ApplicationConstants.Environment.CONTAINER_ID.name());
+    if (container == null) {
+      throw new IllegalStateException(
+          "no "
+              + ApplicationConstants.Environment.CONTAINER_ID.name()
+              + " in the environment:"
+              + " the ApplicationMaster runs only in a YARN container");
+    }
+    return ContainerId.fromString(container)
+        .getApplicationAttemptId()
+        .getApplicationId()
+        .toString();
   }
 
   /** Supervises until the application ends; true if it Succeeded. */

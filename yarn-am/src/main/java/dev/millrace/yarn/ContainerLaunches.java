@@ -27,10 +27,18 @@ import org.apache.hadoop.yarn.api.records.Resource;
 final class ContainerLaunches {
   private final StreamingApp app;
   private final Map<String, LocalResource> resources;
+  private final String applicationId;
 
-  ContainerLaunches(StreamingApp app, Map<String, LocalResource> resources) {
+  /**
+   * The launches of {@code app}'s containers, with {@code resources} localized; {@code
+   * applicationId} names the supervisor to the checkpoint's lease: it stays the same across
+   * ApplicationMaster attempts, so a driver attempt launched by a restarted AM takes over from one
+   * an earlier AM launched.
+   */
+  ContainerLaunches(StreamingApp app, Map<String, LocalResource> resources, String applicationId) {
     this.app = app;
     this.resources = Map.copyOf(resources);
+    this.applicationId = applicationId;
   }
 
   /** The resource of a driver container: {@code spec.driver.memory} and {@code cores}. */
@@ -88,17 +96,13 @@ final class ContainerLaunches {
                 stagingUri,
                 "--host",
                 container.getNodeId().getHost(),
-                "--",
-                "--spec",
-                StagingDirectory.SPEC_NAME,
-                "--attempt",
-                String.valueOf(attempt),
-                // Every interface: executors and the ApplicationMaster run on other hosts.
-                "--bind-address",
-                "0.0.0.0"));
-    if (freshCheckpoint) {
-      args.add("--fresh-checkpoint");
-    }
+                "--"));
+    // The launch contract's driver options, without the leading command DriverContainer adds.
+    List<String> driver =
+        LaunchArguments.driver(StagingDirectory.SPEC_NAME, attempt, freshCheckpoint, applicationId);
+    args.addAll(driver.subList(1, driver.size()));
+    // Every interface: executors and the ApplicationMaster run on other hosts.
+    args.addAll(List.of("--bind-address", "0.0.0.0"));
     Map<String, String> env = environment(app.getSpec().getDriver().getEnv());
     env.put("MILLRACE_DRIVER_ATTEMPT", String.valueOf(attempt));
     return context(app.getSpec().getDriver().getMemory(), args, env);

@@ -90,7 +90,8 @@ final class YarnSubmitter implements AutoCloseable {
       staging.stageSpec(StreamingAppFiles.toYaml(app));
       StopToken stopToken = StopToken.generate();
       staging.writeStopToken(stopToken);
-      ContainerLaunches launches = new ContainerLaunches(app, staging.localResources());
+      ContainerLaunches launches =
+          new ContainerLaunches(app, staging.localResources(), id.toString());
       context.setApplicationName(app.getMetadata().getName());
       context.setApplicationType("MILLRACE");
       if (queue != null) {

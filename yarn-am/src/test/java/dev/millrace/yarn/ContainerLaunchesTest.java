@@ -77,7 +77,10 @@ class ContainerLaunchesTest {
         new java.util.ArrayList<>(
             List.of("driver: {cores: 2, memory: 1Gi}", "executor: {instances: 1, memory: 4Gi}"));
     fields.addAll(List.of(more));
-    return new ContainerLaunches(TestingSpecs.app(fields.toArray(String[]::new)), Map.of());
+    return new ContainerLaunches(
+        TestingSpecs.app(fields.toArray(String[]::new)),
+        Map.of(),
+        "application_1700000000000_0001");
   }
 
   static String command(ContainerLaunchContext context) {

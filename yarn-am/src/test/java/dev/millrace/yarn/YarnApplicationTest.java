@@ -236,6 +236,13 @@ class YarnApplicationTest {
                 .filter(s -> s.executors().stream().anyMatch(e -> e.id().equals("exec-1"))));
     writeInputFiles(4);
     awaitExactOutput();
+    // The application id names the supervisor: attempt 2 took the checkpoint's lease at once.
+    assertFalse(
+        cluster
+            .containerLogLines(
+                "stderr.log", "attempt 2 of supervisor " + application + " replaces attempt 1")
+            .isEmpty(),
+        "driver attempt 2 did not take the checkpoint's lease over from attempt 1");
   }
 
   @Test

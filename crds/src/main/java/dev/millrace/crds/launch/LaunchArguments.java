@@ -16,12 +16,29 @@ public final class LaunchArguments {
   /**
    * {@code driver --spec <specPath> --attempt N [--fresh-checkpoint]}: attempt {@code attempt} of
    * the driver of the spec at {@code specPath}, moving the checkpoint aside first if {@code
-   * freshCheckpoint}.
+   * freshCheckpoint}, for a launcher that is no supervisor: the driver is foreign to every other on
+   * the checkpoint's lease.
    */
   public static List<String> driver(String specPath, int attempt, boolean freshCheckpoint) {
+    return driver(specPath, attempt, freshCheckpoint, null);
+  }
+
+  /**
+   * {@code driver --spec <specPath> --attempt N [--supervision-id ID] [--fresh-checkpoint]}: as
+   * {@link #driver(String, int, boolean)}, launched by the supervisor {@code supervisionId} (one id
+   * for all the attempts it launches: {@code millrace run}'s invocation, the StreamingApp's uid,
+   * the YARN application id). A newer attempt of the same supervisor takes the checkpoint's lease
+   * over at once, fencing the previous attempt should it still run; null for none.
+   */
+  public static List<String> driver(
+      String specPath, int attempt, boolean freshCheckpoint, String supervisionId) {
     List<String> args =
         new ArrayList<>(
             List.of("driver", "--spec", specPath, "--attempt", String.valueOf(attempt)));
+    if (supervisionId != null) {
+      args.add("--supervision-id");
+      args.add(supervisionId);
+    }
     if (freshCheckpoint) {
       args.add("--fresh-checkpoint");
     }

@@ -1017,7 +1017,7 @@ public final class Supervisor {
       case CHECKPOINT_IN_USE ->
           "Another driver holds the checkpoint directory (the driver log names its host, pid and"
               + " since when): stop it, or point this application at its own checkpoint"
-              + " directory, then set a new restartNonce";
+              + " directory, then start it again (on Kubernetes, set a new restartNonce)";
       case INFRASTRUCTURE ->
           "The cluster ended it, not the application: set a new restartNonce to run it again, or"
               + " use restartPolicy.type OnFailure to restart after such exits";

@@ -39,6 +39,24 @@ class LaunchArgumentsTest {
   }
 
   @Test
+  void aSupervisorNamesItselfSoThatItsNextAttemptTakesTheCheckpointLeaseOver() {
+    assertEquals(
+        List.of(
+            "driver",
+            "--spec",
+            "app.yaml",
+            "--attempt",
+            "6",
+            "--supervision-id",
+            "uid-1",
+            "--fresh-checkpoint"),
+        LaunchArguments.driver("app.yaml", 6, true, "uid-1"));
+    assertEquals(
+        LaunchArguments.driver("app.yaml", 6, false),
+        LaunchArguments.driver("app.yaml", 6, false, null));
+  }
+
+  @Test
   void anExecutorGetsTheDriverAddressTheAppItsIdAndTheSpecsCoresAndMemory() {
     assertEquals(
         List.of(

@@ -69,7 +69,7 @@ public final class AppPods {
             driver.getPodTemplate(),
             AppNames.driverPod(app, attempt),
             AppNames.driverLabels(app, attempt),
-            LaunchContract.driverCommand(attempt, freshCheckpoint),
+            LaunchContract.driverCommand(app, attempt, freshCheckpoint),
             env,
             driver.getCores(),
             driver.getMemory(),

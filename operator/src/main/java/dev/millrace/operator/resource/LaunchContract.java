@@ -39,15 +39,19 @@ public final class LaunchContract {
   private LaunchContract() {}
 
   /**
-   * {@code millrace driver --spec … --attempt N [--fresh-checkpoint] --bind-address 0.0.0.0
-   * --http-port P --executor-port Q}; with {@code freshCheckpoint} the driver moves the checkpoint
-   * aside first ({@code upgradeMode: stateless}). On every interface of the pod: executors reach it
-   * through the Service and the operator and kubelet probes through the pod's IP.
+   * {@code millrace driver --spec … --attempt N [--supervision-id UID] [--fresh-checkpoint]
+   * --bind-address 0.0.0.0 --http-port P --executor-port Q}; with {@code freshCheckpoint} the
+   * driver moves the checkpoint aside first ({@code upgradeMode: stateless}). On every interface of
+   * the pod: executors reach it through the Service and the operator and kubelet probes through the
+   * pod's IP. The StreamingApp's {@code metadata.uid} names the supervisor, so that attempt N+1
+   * takes the checkpoint's lease over at once from attempt N, whose pod may still run on a node the
+   * operator cannot reach, and fences it.
    */
-  public static List<String> driverCommand(int attempt, boolean freshCheckpoint) {
+  public static List<String> driverCommand(StreamingApp app, int attempt, boolean freshCheckpoint) {
     List<String> command = new ArrayList<>();
     command.add("millrace");
-    command.addAll(LaunchArguments.driver(specPath(), attempt, freshCheckpoint));
+    command.addAll(
+        LaunchArguments.driver(specPath(), attempt, freshCheckpoint, app.getMetadata().getUid()));
     command.addAll(
         List.of(
             "--bind-address",

@@ -45,6 +45,8 @@ class AppPodsTest {
             "/etc/millrace/app.yaml",
             "--attempt",
             "2",
+            "--supervision-id",
+            "uid-wc",
             "--bind-address",
             "0.0.0.0",
             "--http-port",

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.checkpoint;
 
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
@@ -18,6 +19,13 @@ import java.util.regex.Pattern;
  * batches/00000000000000001000.done         the batch's outputs are committed
  * sources/input-0/00000000000000004096.wal  a write-ahead log segment of source input-0 whose first
  *                                           record has sequence number 4096
+ * lease/00000000000000000007                the lease file of epoch 7: who took the lease, when, why
+ *                                           (the highest epoch holds the lease)
+ * lease/00000000000000000007.renewed-&lt;ms&gt;-&lt;token&gt;
+ *                                           when the holder of epoch 7 last renewed it; the
+ *                                           random token tells its holder from a driver that got
+ *                                           epoch 7 of a directory deleted and made again
+ * lease/00000000000000000007.released       the holder of epoch 7 stopped and let the lease go
  * </pre>
  *
  * <p>Source logs are written by their sources, in place and append-only, not through temporary
@@ -35,12 +43,17 @@ final class CheckpointLayout {
   static final String GENERATION_MANIFEST = "_MANIFEST";
   static final String PLAN_SUFFIX = ".plan";
   static final String DONE_SUFFIX = ".done";
+  static final String LEASE = "lease";
 
   private static final String TEMP_PREFIX = ".tmp-";
   private static final String REPLACED_PREFIX = ".replaced-";
   private static final Pattern TIME = Pattern.compile("\\d{20}");
   private static final Pattern BATCH_FILE = Pattern.compile("(\\d{20})(\\.plan|\\.done)");
   private static final Pattern HIDDEN = Pattern.compile("\\.(tmp|replaced)-(\\d{20})-[0-9a-f]+");
+  private static final String RENEWED_INFIX = ".renewed-";
+  private static final String RELEASED_SUFFIX = ".released";
+  private static final Pattern LEASE_FILE =
+      Pattern.compile("(\\d{20})(?:\\.renewed-(\\d{1,18})-([0-9a-f]{1,16})|(\\.released))?");
   private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
   private CheckpointLayout() {}
@@ -78,6 +91,56 @@ final class CheckpointLayout {
   static OptionalLong batchFileTime(String name) {
     Matcher m = BATCH_FILE.matcher(name);
     return m.matches() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
+  }
+
+  /** The name of the lease file of {@code epoch}. */
+  static String leaseName(long epoch) {
+    return timeName(epoch);
+  }
+
+  /**
+   * The name of the marker saying that the holder of {@code epoch} whose lease has {@code token}
+   * renewed it at {@code millis}.
+   */
+  static String renewedName(long epoch, long millis, long token) {
+    return timeName(epoch) + RENEWED_INFIX + millis + "-" + Long.toHexString(token);
+  }
+
+  /** The name of the marker saying the holder of {@code epoch} released it. */
+  static String releasedName(long epoch) {
+    return timeName(epoch) + RELEASED_SUFFIX;
+  }
+
+  /** A name in the lease directory, parsed; anything else there is ignored. */
+  sealed interface LeaseFile {
+    long epoch();
+
+    /** The lease file of an epoch, naming its holder. */
+    record Holder(long epoch) implements LeaseFile {}
+
+    /** A renewal marker. */
+    record Renewed(long epoch, long atMillis, long token) implements LeaseFile {}
+
+    /** A release marker. */
+    record Released(long epoch) implements LeaseFile {}
+  }
+
+  /** What {@code name} is in the lease directory, if it is one of its names. */
+  static Optional<LeaseFile> leaseFile(String name) {
+    Matcher m = LEASE_FILE.matcher(name);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    long epoch = Long.parseLong(m.group(1));
+    if (m.group(2) != null) {
+      return Optional.of(
+          new LeaseFile.Renewed(
+              epoch, Long.parseLong(m.group(2)), Long.parseUnsignedLong(m.group(3), 16)));
+    }
+    if (m.group(4) != null) {
+      return Optional.of(new LeaseFile.Released(epoch));
+    }
+    return Optional.of(new LeaseFile.Holder(epoch));
   }
 
   static void checkBatchTime(long batchTime) {

@@ -48,10 +48,14 @@ import org.slf4j.LoggerFactory;
  * manifest's check and {@link #latestValid()} falls back past it. The layout is described in {@link
  * CheckpointLayout}.
  *
- * <p>One writer per directory; an instance is not thread-safe. Failures are reported as {@link
+ * <p>One writer per directory: a driver opens it {@linkplain #held held}, under the directory's
+ * {@link CheckpointLease}, and every write first checks that lease, so a driver that another took
+ * over ({@link CheckpointInUseException}) or whose directory vanished ({@link
+ * CheckpointVanishedException}) stops instead of writing; nothing here recreates {@code
+ * generations/} or {@code batches/} of a directory that vanished. Failures are reported as {@link
  * CheckpointException}s naming the path and what to check.
  */
-public final class CheckpointStore {
+public final class CheckpointStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
 
   private final String directoryUri;
@@ -60,9 +64,12 @@ public final class CheckpointStore {
   private final Path root;
   private final Path generations;
   private final Path batches;
+  // Null when this process writes without a lease (an executor, a tool).
+  private final CheckpointLease lease;
 
   /**
-   * Opens (creating if needed) the checkpoint directory.
+   * Opens (creating if needed) the checkpoint directory, without a lease: for tools and tests that
+   * know no driver runs on it.
    *
    * @param directoryUri {@code file:///...}, {@code hdfs://...}, {@code s3a://...}, or a local path
    * @param conf Hadoop configuration passed to the file system (e.g. s3a credentials)
@@ -70,6 +77,43 @@ public final class CheckpointStore {
    * @throws CheckpointException if the directory cannot be opened or created
    */
   public CheckpointStore(String directoryUri, Configuration conf, int retainGenerations) {
+    this(directoryUri, conf, retainGenerations, true, null);
+  }
+
+  /**
+   * Opens (creating if needed) the checkpoint directory for the one driver that writes it: takes
+   * the directory's {@linkplain CheckpointLease lease} first and checks it before every write, so
+   * that a driver another one took over, or whose directory vanished, writes nothing more. {@link
+   * #close()} releases it.
+   *
+   * @throws CheckpointInUseException if another driver holds the lease
+   * @throws CheckpointException if the directory cannot be opened or created
+   */
+  public static CheckpointStore held(
+      String directoryUri,
+      Configuration conf,
+      int retainGenerations,
+      CheckpointLease.Request lease) {
+    return new CheckpointStore(directoryUri, conf, retainGenerations, true, lease);
+  }
+
+  /**
+   * Opens the checkpoint directory a driver writes, creating nothing: for an executor, which reads
+   * it and writes its state parts into it, and must not recreate a directory that vanished.
+   *
+   * @throws CheckpointException if the file system cannot be opened
+   */
+  public static CheckpointStore existing(
+      String directoryUri, Configuration conf, int retainGenerations) {
+    return new CheckpointStore(directoryUri, conf, retainGenerations, false, null);
+  }
+
+  private CheckpointStore(
+      String directoryUri,
+      Configuration conf,
+      int retainGenerations,
+      boolean create,
+      CheckpointLease.Request leaseRequest) {
     if (retainGenerations < 1) {
       throw new IllegalArgumentException(
           "retainGenerations is " + retainGenerations + "; keep at least 1 generation");
@@ -95,26 +139,43 @@ public final class CheckpointStore {
     }
     this.generations = new Path(root, CheckpointLayout.GENERATIONS);
     this.batches = new Path(root, CheckpointLayout.BATCHES);
-    for (Path dir : List.of(root, generations, batches)) {
+    if (create) {
+      createDirectory(root);
+    }
+    // Before anything else is created or read: a driver refused here leaves the directory as it
+    // was.
+    this.lease =
+        leaseRequest == null ? null : CheckpointLease.acquire(fs, root, directoryUri, leaseRequest);
+    if (create) {
       try {
-        if (!fs.mkdirs(dir)) {
-          throw new IOException("mkdirs returned false");
-        }
-      } catch (IOException e) {
-        throw new CheckpointException(
-            "Cannot create checkpoint directory "
-                + dir
-                + " (for "
-                + directoryUri
-                + "): "
-                + e.getMessage()
-                + ". Check that no file has that name, that "
-                + user()
-                + " may write to its parent, and that the file system is reachable with the"
-                + " Hadoop configuration given (for s3a://, the endpoint, region and credentials"
-                + " in millrace.hadoop.fs.s3a.* settings).",
-            e);
+        createDirectory(generations);
+        createDirectory(batches);
+      } catch (CheckpointException e) {
+        close();
+        throw e;
       }
+    }
+  }
+
+  private void createDirectory(Path dir) {
+    try {
+      if (!fs.mkdirs(dir)) {
+        throw new IOException("mkdirs returned false");
+      }
+    } catch (IOException e) {
+      throw new CheckpointException(
+          "Cannot create checkpoint directory "
+              + dir
+              + " (for "
+              + directoryUri
+              + "): "
+              + e.getMessage()
+              + ". Check that no file has that name, that "
+              + user()
+              + " may write to its parent, and that the file system is reachable with the"
+              + " Hadoop configuration given (for s3a://, the endpoint, region and credentials"
+              + " in millrace.hadoop.fs.s3a.* settings).",
+          e);
     }
   }
 
@@ -145,6 +206,26 @@ public final class CheckpointStore {
               + " aside for a stateless start: "
               + e.getMessage()
               + ". Check that the parent directory is writable, or move it aside by hand.",
+          e);
+    }
+  }
+
+  /**
+   * Whether the checkpoint directory {@code directoryUri} exists.
+   *
+   * @throws CheckpointException if its file system cannot be reached
+   */
+  public static boolean exists(String directoryUri, Configuration conf) {
+    Path directory = directoryPath(directoryUri);
+    try {
+      return directory.getFileSystem(conf).exists(directory);
+    } catch (IOException e) {
+      throw new CheckpointException(
+          "cannot tell whether checkpoint directory "
+              + directoryUri
+              + " exists: "
+              + e.getMessage()
+              + ". Check that its file system is reachable.",
           e);
     }
   }
@@ -187,6 +268,7 @@ public final class CheckpointStore {
   public void writeGeneration(long batchTime, Map<String, byte[]> files) {
     checkBatchTime(batchTime);
     files.keySet().forEach(CheckpointLayout::checkFileName);
+    checkWritable();
     Path temp = new Path(generations, CheckpointLayout.tempName(timeName(batchTime)));
     try {
       mkdirs(temp);
@@ -216,9 +298,23 @@ public final class CheckpointStore {
    */
   public StatePart writeStatePart(long batchTime, int nodeId, int partition, byte[] bytes) {
     checkBatchTime(batchTime);
+    checkWritable();
     Path target = statePartPath(batchTime, nodeId, partition);
     Path temp = new Path(target.getParent(), CheckpointLayout.tempName(target.getName()));
     try {
+      // An executor holds no lease: it must not recreate a directory that vanished either.
+      if (!fs.exists(generations)) {
+        throw new CheckpointVanishedException(
+            "checkpoint directory "
+                + directoryUri
+                + " vanished while the application was running: "
+                + generations
+                + " is gone (deleted, moved or replaced), so state partition "
+                + partition
+                + " of node "
+                + nodeId
+                + " is not written. The driver stops with the same finding and says what to do.");
+      }
       mkdirs(target.getParent());
       writeFile(temp, bytes);
       moveIntoPlace(temp, target, target.getName());
@@ -472,6 +568,7 @@ public final class CheckpointStore {
    */
   public void recordPlan(long batchTime, byte[] plan) {
     checkBatchTime(batchTime);
+    checkWritable();
     Path temp = new Path(batches, CheckpointLayout.tempName(timeName(batchTime)));
     try {
       writeFile(temp, BatchPlanFrame.encode(plan));
@@ -484,6 +581,7 @@ public final class CheckpointStore {
   /** Marks a batch done: its outputs are committed and it must not be re-run. */
   public void markDone(long batchTime) {
     checkBatchTime(batchTime);
+    checkWritable();
     Path done = donePath(batchTime);
     try {
       fs.create(done, true).close();
@@ -543,6 +641,7 @@ public final class CheckpointStore {
    * planned again, which must run its outputs.
    */
   public void forgetDoneMark(long batchTime) {
+    checkWritable();
     Path done = donePath(batchTime);
     try {
       fs.delete(done, false);
@@ -561,6 +660,7 @@ public final class CheckpointStore {
    * a generation covering them is committed, so the log stays bounded.
    */
   public void forgetBatchesUpTo(long batchTime) {
+    checkWritable();
     List<Path> plansAndTemps = new ArrayList<>();
     List<Path> doneMarks = new ArrayList<>();
     for (FileStatus status : list(batches)) {
@@ -613,6 +713,7 @@ public final class CheckpointStore {
 
   /** Writes the app manifest atomically, replacing an existing one. */
   public void writeAppManifest(AppManifest manifest) {
+    checkWritable();
     Path temp = new Path(root, CheckpointLayout.tempName(CheckpointLayout.APP_MANIFEST));
     try {
       writeFile(temp, manifest.toBytes());
@@ -649,6 +750,35 @@ public final class CheckpointStore {
 
   private Path appManifestPath() {
     return new Path(root, CheckpointLayout.APP_MANIFEST);
+  }
+
+  // ---- lease
+
+  /**
+   * Checks, if this store is {@linkplain #held held}, that this driver still holds the lease: one
+   * listing of the small lease directory. Every write calls it first; a caller about to prepare a
+   * costly write may call it earlier.
+   *
+   * @throws CheckpointInUseException if another driver took the lease over
+   * @throws CheckpointVanishedException if the directory or the lease's file is gone
+   */
+  public void checkWritable() {
+    if (lease != null) {
+      lease.checkHeld();
+    }
+  }
+
+  /** The lease this store holds, or empty if it was opened without one. */
+  public Optional<LeaseHolder> lease() {
+    return lease == null ? Optional.empty() : Optional.of(lease.holder());
+  }
+
+  /** Releases the lease, if this store holds one and still holds it; never throws. */
+  @Override
+  public void close() {
+    if (lease != null) {
+      lease.close();
+    }
   }
 
   // ---- file system
@@ -731,6 +861,10 @@ public final class CheckpointStore {
   }
 
   private CheckpointException writeFailure(String action, Path path, IOException e) {
+    Optional<CheckpointException> lost = leaseLost(e);
+    if (lost.isPresent()) {
+      return lost.get();
+    }
     return new CheckpointException(
         "Could not "
             + action
@@ -747,6 +881,10 @@ public final class CheckpointStore {
   }
 
   private CheckpointException readFailure(String what, Path path, IOException e) {
+    Optional<CheckpointException> lost = leaseLost(e);
+    if (lost.isPresent()) {
+      return lost.get();
+    }
     return new CheckpointException(
         "Could not read "
             + what
@@ -760,6 +898,27 @@ public final class CheckpointStore {
             + directoryUri
             + " and that its file system is reachable.",
         e);
+  }
+
+  /**
+   * Whether an I/O failure of a driver's store is the lease lost: a write that passed its check can
+   * still fail because the directory was deleted or taken over meanwhile. Said as such (exit 74 or
+   * 75) rather than as a plain I/O error, after which a supervisor would restart the driver on an
+   * empty directory.
+   */
+  private Optional<CheckpointException> leaseLost(IOException failure) {
+    if (lease == null) {
+      return Optional.empty();
+    }
+    try {
+      lease.checkHeld();
+      return Optional.empty();
+    } catch (CheckpointInUseException | CheckpointVanishedException lost) {
+      return Optional.of(lost);
+    } catch (CheckpointException unknown) {
+      failure.addSuppressed(unknown);
+      return Optional.empty();
+    }
   }
 
   private static String user() {

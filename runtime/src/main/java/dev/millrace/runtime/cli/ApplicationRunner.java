@@ -3,6 +3,7 @@ package dev.millrace.runtime.cli;
 import dev.millrace.streaming.StreamingApplication;
 import dev.millrace.streaming.StreamingContext;
 import dev.millrace.streaming.StreamingException;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,12 +66,13 @@ public final class ApplicationRunner {
     try {
       ssc.start();
     } catch (RuntimeException e) {
-      ExitCode code = ExitCode.restartCannotHelp(e).orElseThrow(() -> e);
+      Throwable cause = ExitCode.incurableCause(e).orElseThrow(() -> e);
+      ExitCode code = ExitCode.restartCannotHelp(cause).orElseThrow();
       LOG.error(
-          "application '{}' cannot resume (exit code {}): {}",
+          "application '{}' cannot start: {} (exit code {})",
           ssc.appName(),
-          code.code(),
-          e.getMessage());
+          cause.getMessage(),
+          code.code());
       return code;
     }
     lifecycle.started();
@@ -78,9 +80,18 @@ public final class ApplicationRunner {
       ssc.awaitTermination();
       return ExitCode.OK;
     } catch (StreamingException e) {
-      ExitCode code = ExitCode.restartCannotHelp(e).orElse(ExitCode.APPLICATION_FAILURE);
+      Optional<Throwable> incurable = ExitCode.incurableCause(e);
+      if (incurable.isEmpty()) {
+        LOG.error("application '{}' failed: {}", ssc.appName(), e.getMessage());
+        return ExitCode.APPLICATION_FAILURE;
+      }
+      ExitCode code = ExitCode.restartCannotHelp(incurable.get()).orElseThrow();
+      // The checkpoint's or the input's own finding says it all; the batch that met it is logged.
       LOG.error(
-          "application '{}' failed (exit code {}): {}", ssc.appName(), code.code(), e.getMessage());
+          "application '{}' stopped: {} (exit code {})",
+          ssc.appName(),
+          incurable.get().getMessage(),
+          code.code());
       return code;
     }
   }

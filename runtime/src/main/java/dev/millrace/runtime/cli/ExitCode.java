@@ -2,6 +2,8 @@ package dev.millrace.runtime.cli;
 
 import dev.millrace.crds.supervision.FailureClass;
 import dev.millrace.runtime.checkpoint.CheckpointDamagedException;
+import dev.millrace.runtime.checkpoint.CheckpointInUseException;
+import dev.millrace.runtime.checkpoint.CheckpointVanishedException;
 import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
 import dev.millrace.runtime.source.InputMissingException;
 import java.util.Optional;
@@ -53,21 +55,40 @@ public enum ExitCode {
   /**
    * The code for a failure that no restart can cure, if {@code failure} or one of its causes is
    * one: a checkpoint this build cannot resume ({@link #CHECKPOINT_INCOMPATIBLE}), one that is
-   * damaged ({@link #CHECKPOINT_DAMAGED}), or input a batch needs that is gone ({@link
-   * #INPUT_MISSING}); empty for any other failure, which a restart may cure.
+   * damaged or vanished under the driver ({@link #CHECKPOINT_DAMAGED}), input a batch needs that is
+   * gone ({@link #INPUT_MISSING}), or a checkpoint another driver holds ({@link
+   * #CHECKPOINT_IN_USE}); empty for any other failure, which a restart may cure.
    */
   public static Optional<ExitCode> restartCannotHelp(Throwable failure) {
+    return incurableCause(failure).map(ExitCode::ofIncurable);
+  }
+
+  /**
+   * The first of {@code failure} and its causes that no restart can cure (see {@link
+   * #restartCannotHelp}), whose message says what happened and what to do; empty if there is none.
+   */
+  public static Optional<Throwable> incurableCause(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof CheckpointIncompatibleException) {
-        return Optional.of(CHECKPOINT_INCOMPATIBLE);
-      }
-      if (t instanceof CheckpointDamagedException) {
-        return Optional.of(CHECKPOINT_DAMAGED);
-      }
-      if (t instanceof InputMissingException) {
-        return Optional.of(INPUT_MISSING);
+      if (ofIncurable(t) != null) {
+        return Optional.of(t);
       }
     }
     return Optional.empty();
+  }
+
+  private static ExitCode ofIncurable(Throwable t) {
+    if (t instanceof CheckpointIncompatibleException) {
+      return CHECKPOINT_INCOMPATIBLE;
+    }
+    if (t instanceof CheckpointDamagedException || t instanceof CheckpointVanishedException) {
+      return CHECKPOINT_DAMAGED;
+    }
+    if (t instanceof InputMissingException) {
+      return INPUT_MISSING;
+    }
+    if (t instanceof CheckpointInUseException) {
+      return CHECKPOINT_IN_USE;
+    }
+    return null;
   }
 }

@@ -64,6 +64,22 @@ public final class StreamingOptions {
               + " damaged one to the next older.",
           StreamingOptions::positiveInt);
 
+  /** How long a driver's checkpoint lease lasts without a renewal. */
+  public static final ConfigOption<Duration> CHECKPOINT_LEASE_TIMEOUT =
+      new ConfigOption<>(
+          "millrace.checkpoint.lease-timeout",
+          Durations.seconds(30),
+          "How long a driver's lease on its checkpoint directory lasts without a renewal (it renews"
+              + " every third of it); a driver on another host that ended without releasing it is"
+              + " replaced this long after its last renewal. At least 1s.",
+          text -> {
+            Duration timeout = Durations.parse(text);
+            if (timeout.milliseconds() < 1000) {
+              throw new IllegalArgumentException("must be at least 1s");
+            }
+            return timeout;
+          });
+
   /** Whether batches missed while the driver was down run as one batch. */
   public static final ConfigOption<Boolean> COALESCE_DOWNTIME_BATCHES =
       new ConfigOption<>(
@@ -172,6 +188,7 @@ public final class StreamingOptions {
         CHECKPOINT_DIR,
         CHECKPOINT_INTERVAL,
         CHECKPOINT_RETAIN,
+        CHECKPOINT_LEASE_TIMEOUT,
         COALESCE_DOWNTIME_BATCHES,
         BACKPRESSURE_ENABLED,
         BACKPRESSURE_INITIAL_RATE,

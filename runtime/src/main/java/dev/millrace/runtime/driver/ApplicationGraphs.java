@@ -145,7 +145,8 @@ public final class ApplicationGraphs implements AutoCloseable {
 
   /**
    * The application's checkpoint directory, opened for reading what a state partition is rebuilt
-   * from; null if the spec names none.
+   * from and for writing the partitions this executor owns, never creating it: the driver does, and
+   * a directory that vanished stays gone. Null if the spec names none.
    */
   public CheckpointStore checkpointStore() {
     Map<String, String> conf = settings.conf();
@@ -153,7 +154,7 @@ public final class ApplicationGraphs implements AutoCloseable {
     if (dir == null) {
       return null;
     }
-    return new CheckpointStore(
+    return CheckpointStore.existing(
         dir,
         StreamingOptions.hadoopConfiguration(conf),
         StreamingOptions.CHECKPOINT_RETAIN.read(conf));

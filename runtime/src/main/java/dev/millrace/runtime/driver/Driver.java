@@ -7,7 +7,11 @@ import dev.millrace.crds.SpecDurations;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppSpec;
 import dev.millrace.crds.launch.ExecutorReport;
+import dev.millrace.runtime.checkpoint.CheckpointInUseException;
+import dev.millrace.runtime.checkpoint.CheckpointLease;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
+import dev.millrace.runtime.checkpoint.LeaseClaimant;
+import dev.millrace.runtime.checkpoint.LeaseHolder;
 import dev.millrace.runtime.cli.ApplicationRunner;
 import dev.millrace.runtime.cli.ExitCode;
 import dev.millrace.runtime.cluster.DistributedShuffleMapRunner;
@@ -42,6 +46,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -76,7 +81,12 @@ public final class Driver {
     ContextSettings settings = ContextSettings.of(app);
     StreamingAppSpec spec = app.getSpec();
     if (options.freshCheckpoint()) {
-      startStateless(settings);
+      try {
+        startStateless(settings, options);
+      } catch (CheckpointInUseException e) {
+        LOG.error("application '{}' does not start: {}", settings.appName(), e.getMessage());
+        return ExitCode.CHECKPOINT_IN_USE;
+      }
     }
     java.time.Duration taskTimeout =
         toJava(StreamingOptions.EXECUTOR_TASK_TIMEOUT.read(settings.conf()));
@@ -137,13 +147,36 @@ public final class Driver {
     }
   }
 
-  /** Moves the checkpoint aside: this attempt starts without state, and nothing is deleted. */
-  private static void startStateless(ContextSettings settings) {
+  /**
+   * Moves the checkpoint aside: this attempt starts without state, and nothing is deleted. Only
+   * once this driver could take the checkpoint's lease, so that a directory another driver writes
+   * is never moved from under it; the lease is released just before the move, and the context takes
+   * a new one in the empty directory.
+   */
+  private static void startStateless(ContextSettings settings, DriverOptions options) {
+    Configuration hadoop = StreamingOptions.hadoopConfiguration(settings.conf());
+    if (CheckpointStore.exists(settings.checkpointDir(), hadoop)) {
+      try (CheckpointStore held =
+          CheckpointStore.held(
+              settings.checkpointDir(),
+              hadoop,
+              StreamingOptions.CHECKPOINT_RETAIN.read(settings.conf()),
+              new CheckpointLease.Request(
+                  LeaseClaimant.thisProcess(options.attempt(), options.supervisionId()),
+                  java.time.Duration.ofMillis(
+                      StreamingOptions.CHECKPOINT_LEASE_TIMEOUT
+                          .read(settings.conf())
+                          .milliseconds()),
+                  Clock.systemUTC(),
+                  lost -> {}))) {
+        LOG.info(
+            "took lease epoch {} of {} to move it aside",
+            held.lease().map(LeaseHolder::epoch).orElse(0L),
+            held.uri());
+      }
+    }
     Optional<String> aside =
-        CheckpointStore.setAside(
-            settings.checkpointDir(),
-            StreamingOptions.hadoopConfiguration(settings.conf()),
-            Instant.now());
+        CheckpointStore.setAside(settings.checkpointDir(), hadoop, Instant.now());
     if (aside.isPresent()) {
       LOG.info(
           "starting stateless (--fresh-checkpoint): the previous checkpoint {} was moved to {}",
@@ -362,6 +395,7 @@ public final class Driver {
           return ExitCode.APPLICATION_FAILURE;
         }
         StreamingContext ssc = resumable(context, settings);
+        EngineAccess.holdCheckpointAs(ssc, options.attempt(), options.supervisionId());
         defined.accept(EngineAccess.graph(ssc));
         ExecutorSpec executors =
             Objects.requireNonNullElseGet(spec.getExecutor(), ExecutorSpec::new);

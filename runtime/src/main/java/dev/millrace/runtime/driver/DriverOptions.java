@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * How a backend starts a driver: {@code --spec <file> [--attempt N] [--bind-address A] [--http-port
- * P] [--address-file F] [--supervisor-pid PID] [--executor-port E] [--executor-address-file G]
- * [--fresh-checkpoint]}, the same flags on every backend.
+ * How a backend starts a driver: {@code --spec <file> [--attempt N] [--supervision-id ID]
+ * [--bind-address A] [--http-port P] [--address-file F] [--supervisor-pid PID] [--executor-port E]
+ * [--executor-address-file G] [--fresh-checkpoint]}, the same flags on every backend.
  *
  * @param spec the StreamingApp YAML file
  * @param attempt the driver attempt, counted by the backend from 1; reported in the status
@@ -26,6 +26,10 @@ import java.util.List;
  *     listens, or null
  * @param freshCheckpoint move the checkpoint directory aside and start without state ({@code
  *     upgradeMode: stateless}); only the attempt the Supervisor launches so gets it
+ * @param supervisionId which supervisor launched the driver (one id for every attempt it launches),
+ *     or null: a newer attempt of the same supervisor takes the checkpoint's lease over from an
+ *     older one at once, fencing it, while any other driver is refused as long as the holder's
+ *     lease is live
  */
 public record DriverOptions(
     Path spec,
@@ -36,7 +40,8 @@ public record DriverOptions(
     Long supervisorPid,
     int executorPort,
     Path executorAddressFile,
-    boolean freshCheckpoint) {
+    boolean freshCheckpoint,
+    String supervisionId) {
 
   /** Where a driver listens unless told otherwise: this machine only. */
   public static final String LOOPBACK = "127.0.0.1";
@@ -56,6 +61,7 @@ public record DriverOptions(
     int executorPort = 0;
     Path executorAddressFile = null;
     boolean freshCheckpoint = false;
+    String supervisionId = null;
     for (int i = 0; i < args.size(); i++) {
       String option = args.get(i);
       switch (option) {
@@ -70,13 +76,14 @@ public record DriverOptions(
         case "--executor-port" -> executorPort = number(value(args, i++, option), option, 0, 65535);
         case "--executor-address-file" -> executorAddressFile = Path.of(value(args, i++, option));
         case "--fresh-checkpoint" -> freshCheckpoint = true;
+        case "--supervision-id" -> supervisionId = value(args, i++, option);
         default ->
             throw new UsageException(
                 "unknown driver option "
                     + option
-                    + "; the options are --spec <file>, --attempt N, --bind-address A,"
-                    + " --http-port P,"
-                    + " --address-file F, --supervisor-pid PID, --executor-port E,"
+                    + "; the options are --spec <file>, --attempt N, --supervision-id ID,"
+                    + " --bind-address A, --http-port P, --address-file F, --supervisor-pid PID,"
+                    + " --executor-port E,"
                     + " --executor-address-file G and --fresh-checkpoint");
       }
     }
@@ -92,7 +99,8 @@ public record DriverOptions(
         supervisorPid,
         executorPort,
         executorAddressFile,
-        freshCheckpoint);
+        freshCheckpoint,
+        supervisionId);
   }
 
   private static String value(List<String> args, int i, String option) {

@@ -189,6 +189,13 @@ final class WriteAheadLog {
    * @throws WriteAheadLogUnsupportedException if the file system cannot flush an open file
    */
   FSDataOutputStream createSegment(long firstSeq) throws IOException {
+    Path checkpoint = directory.getParent().getParent();
+    // A checkpoint directory deleted under the running driver stays deleted: the driver stops at
+    // its next batch, and until then the receiver retries instead of making the directory again.
+    if (!fs.exists(checkpoint)) {
+      throw new FileNotFoundException(
+          "checkpoint directory " + checkpoint + " is gone; not making it again for this log");
+    }
     fs.mkdirs(directory);
     Path path = segmentPath(firstSeq);
     // Delete, then create without overwrite: on HDFS, overwriting a file whose dead writer still

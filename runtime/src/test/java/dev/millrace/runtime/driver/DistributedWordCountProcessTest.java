@@ -6,15 +6,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.launch.ExecutorReport;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -28,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DistributedWordCountProcessTest {
   private static final long TIMEOUT_MS = 60_000;
-  private static final Pattern OUTPUT = Pattern.compile("counts-(\\d+)\\.txt");
 
   // Kept when a test fails, with the processes' logs, for the post-mortem.
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -53,7 +47,7 @@ class DistributedWordCountProcessTest {
         Thread.sleep(100);
       }
       awaitCounts(driver, out, files);
-      assertEquals(files.counts(), savedCounts(out));
+      assertEquals(files.counts(), TestingWordCountApplication.savedCounts(out));
 
       DriverStatusReport status = driver.awaitStatus(address, r -> r.executorsReady() == 2);
       for (ExecutorReport executor : status.executors()) {
@@ -94,7 +88,7 @@ class DistributedWordCountProcessTest {
         Thread.sleep(100);
       }
       awaitCounts(driver, out, files);
-      assertEquals(files.counts(), savedCounts(out));
+      assertEquals(files.counts(), TestingWordCountApplication.savedCounts(out));
       DriverStatusReport after = driver.awaitStatus(address, r -> r.executorsReady() == 1);
       assertEquals("exec-2", after.executors().get(0).id());
       assertTrue(
@@ -137,7 +131,7 @@ class DistributedWordCountProcessTest {
       files.writeMarked(TestingWordCountApplication.HANG);
       awaitCounts(driver, out, files);
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      assertEquals(files.counts(), savedCounts(out));
+      assertEquals(files.counts(), TestingWordCountApplication.savedCounts(out));
       assertTrue(
           tookMs < taskTimeoutMs + 3_000,
           "the hung task's batch took " + tookMs + " ms with a task timeout of " + taskTimeoutMs);
@@ -151,7 +145,7 @@ class DistributedWordCountProcessTest {
         files.write(400);
       }
       awaitCounts(driver, out, files);
-      assertEquals(files.counts(), savedCounts(out));
+      assertEquals(files.counts(), TestingWordCountApplication.savedCounts(out));
       DriverStatusReport after = driver.awaitStatus(address, r -> r.executorsReady() == 1);
       assertTrue(tasks(after, "exec-1") > tasksBefore, "the executor ran no task after: " + after);
       assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
@@ -229,11 +223,14 @@ class DistributedWordCountProcessTest {
       throws Exception {
     long total = files.words();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-    while (savedCounts(out).values().stream().mapToLong(Long::longValue).sum() < total) {
+    while (TestingWordCountApplication.savedCounts(out).values().stream()
+            .mapToLong(Long::longValue)
+            .sum()
+        < total) {
       if (!driver.isAlive() || System.nanoTime() > deadline) {
         fail(
             "the driver saved "
-                + savedCounts(out)
+                + TestingWordCountApplication.savedCounts(out)
                 + ", not "
                 + files.counts()
                 + "\n"
@@ -241,28 +238,5 @@ class DistributedWordCountProcessTest {
       }
       Thread.sleep(50);
     }
-  }
-
-  /** The counts of every completed batch, summed by word. */
-  private static TreeMap<String, Long> savedCounts(Path out) throws IOException {
-    TreeMap<String, Long> counts = new TreeMap<>();
-    try (Stream<Path> dirs = Files.list(out)) {
-      for (Path dir : dirs.toList()) {
-        Matcher m = OUTPUT.matcher(dir.getFileName().toString());
-        if (!m.matches() || !Files.exists(dir.resolve("_SUCCESS"))) {
-          continue;
-        }
-        try (Stream<Path> parts = Files.list(dir)) {
-          for (Path part :
-              parts.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
-            for (String line : Files.readAllLines(part)) {
-              String[] wordAndCount = line.split(" ");
-              counts.merge(wordAndCount[0], Long.parseLong(wordAndCount[1]), Long::sum);
-            }
-          }
-        }
-      }
-    }
-    return counts;
   }
 }

@@ -23,11 +23,14 @@ class DriverOptionsTest {
             777L,
             0,
             null,
-            true),
+            true,
+            "run-7f3a"),
         DriverOptions.parse(
             List.of(
                 "--attempt",
                 "3",
+                "--supervision-id",
+                "run-7f3a",
                 "--spec",
                 "app.yaml",
                 "--bind-address",
@@ -40,7 +43,7 @@ class DriverOptionsTest {
                 "777",
                 "--fresh-checkpoint")));
     assertEquals(
-        new DriverOptions(Path.of("app.yaml"), 1, "127.0.0.1", 0, null, null, 0, null, false),
+        new DriverOptions(Path.of("app.yaml"), 1, "127.0.0.1", 0, null, null, 0, null, false, null),
         DriverOptions.parse(List.of("--spec", "app.yaml")));
   }
 

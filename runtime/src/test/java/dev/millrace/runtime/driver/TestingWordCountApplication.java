@@ -7,9 +7,14 @@ import dev.millrace.streaming.StreamingContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The word count the distributed tests run: for the text files appearing in the input directory
@@ -29,6 +34,7 @@ public final class TestingWordCountApplication implements StreamingApplication {
   static final String PAUSED_ENV = "MILLRACE_TESTING_PAUSED";
   static final String HANG = "hang";
   static final String HANG_ENV = "MILLRACE_TESTING_HANG";
+  private static final Pattern SAVED = Pattern.compile(COUNTS + "-(\\d+)\\.txt");
 
   @Override
   public void define(StreamingContext ssc, String[] args) {
@@ -66,6 +72,34 @@ public final class TestingWordCountApplication implements StreamingApplication {
       return false;
     }
     return true;
+  }
+
+  /**
+   * The counts of every completed batch saved to {@code output}, summed by word: a batch saved
+   * twice counts twice. A batch directory a re-run replaces while it is read reads as nothing yet.
+   */
+  static TreeMap<String, Long> savedCounts(Path output) throws IOException {
+    TreeMap<String, Long> counts = new TreeMap<>();
+    try (Stream<Path> dirs = Files.list(output)) {
+      for (Path dir : dirs.toList()) {
+        Matcher m = SAVED.matcher(dir.getFileName().toString());
+        if (!m.matches() || !Files.exists(dir.resolve("_SUCCESS"))) {
+          continue;
+        }
+        try (Stream<Path> parts = Files.list(dir)) {
+          for (Path part :
+              parts.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+            for (String line : Files.readAllLines(part)) {
+              String[] wordAndCount = line.split(" ");
+              counts.merge(wordAndCount[0], Long.parseLong(wordAndCount[1]), Long::sum);
+            }
+          }
+        }
+      }
+    } catch (UncheckedIOException | NoSuchFileException e) {
+      return new TreeMap<>();
+    }
+    return counts;
   }
 
   /** The file {@code paused-<pid>} in {@code directory}: this process is in a pause. */

@@ -181,6 +181,25 @@ abstract class SocketWriteAheadLogScenarios {
   }
 
   @Test
+  void aReceiverNeverMakesACheckpointDirectoryDeletedUnderItAgain() throws Exception {
+    CheckpointStore store = newStore();
+    TestingLineServer server = newServer();
+    // A 1-byte segment size rolls after every block: the next line needs a new segment.
+    SocketTextSource source = newSource(server, store, "orphaned", 1);
+    source.start(0);
+    sendAcknowledged(server, source, "a1", "a2");
+    Path root = new Path(store.uri());
+    FileSystem fs = root.getFileSystem(conf());
+    assertTrue(fs.delete(root, true));
+
+    server.send("b1\n");
+    Thread.sleep(500);
+
+    assertEquals(2, source.receivedLines(), "a line was acknowledged without a log to hold it");
+    assertTrue(!fs.exists(root), "the receiver made the checkpoint directory again");
+  }
+
+  @Test
   void committedCheckpointDeletesTheSegmentsBeforeItsPositionAndKeepsTheRest() throws IOException {
     CheckpointStore store = newStore();
     TestingLineServer server = newServer();

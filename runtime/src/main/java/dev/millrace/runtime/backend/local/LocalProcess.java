@@ -63,9 +63,9 @@ final class LocalProcess {
   }
 
   /**
-   * Starts attempt {@code attempt} of the application's driver, reading the spec in {@code
-   * specFile}, listening for executors on {@code executorPort}, on the options' bind address, and
-   * logging into {@code log}.
+   * Starts attempt {@code attempt} of the application's driver, launched by the supervisor {@code
+   * supervisionId}, reading the spec in {@code specFile}, listening for executors on {@code
+   * executorPort}, on the options' bind address, and logging into {@code log}.
    *
    * @throws IOException if the process cannot be started
    */
@@ -73,6 +73,7 @@ final class LocalProcess {
       StreamingApp app,
       Path specFile,
       int attempt,
+      String supervisionId,
       int executorPort,
       boolean freshCheckpoint,
       Path runDirectory,
@@ -81,7 +82,8 @@ final class LocalProcess {
       throws IOException {
     Path addressFile = runDirectory.resolve("driver-" + attempt + ".address");
     Files.deleteIfExists(addressFile);
-    List<String> args = LaunchArguments.driver(specFile.toString(), attempt, freshCheckpoint);
+    List<String> args =
+        LaunchArguments.driver(specFile.toString(), attempt, freshCheckpoint, supervisionId);
     args.addAll(
         List.of(
             "--address-file",

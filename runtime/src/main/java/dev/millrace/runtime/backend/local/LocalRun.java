@@ -45,6 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +76,10 @@ public final class LocalRun {
   private final DriverStatusClient statusClient = new DriverStatusClient();
   private final BlockingQueue<SupervisorEvent> events = new LinkedBlockingQueue<>();
   private final ProgressPrinter progress;
+  // Names this invocation to the checkpoint's lease: its next attempt takes over from the last at
+  // once, while a driver of another 'millrace run' (another run directory, a copy of the spec) is
+  // refused.
+  private final String supervisionId = "run-" + UUID.randomUUID();
 
   // Set once by the thread in run(), read by callers of logDirectory().
   private volatile RunLogs logs;
@@ -387,6 +392,7 @@ public final class LocalRun {
               app.resource(),
               app.specFile(),
               launch.attempt(),
+              supervisionId,
               executorPort,
               launch.freshCheckpoint(),
               app.runDirectory(),
