@@ -53,7 +53,7 @@ class TwoRunsOneCheckpointTest {
     assertEquals(Phase.Failed, second.view().phase());
     assertTrue(console.contains("exited with code 75 (CheckpointInUse)"), console);
     assertTrue(console.contains("Another driver holds the checkpoint directory"), console);
-    String refusal = Files.readString(second.runDirectory().resolve("logs/driver-1.log"));
+    String refusal = Files.readString(second.logDirectory().orElseThrow().resolve("driver-1.log"));
     long firstDriver =
         Long.parseLong(Files.readString(first.runDirectory().resolve("driver.pid")).trim());
     assertTrue(refusal.contains("is in use by another driver"), refusal);
@@ -92,7 +92,7 @@ class TwoRunsOneCheckpointTest {
     assertEquals(0, run.view().restartsTotal(), "a vanished checkpoint is never restarted");
     assertTrue(console.contains("exited with code 74 (DamagedCheckpoint)"), console);
     assertTrue(console.contains("deleted while the driver ran"), console);
-    String log = Files.readString(run.runDirectory().resolve("logs/driver-1.log"));
+    String log = Files.readString(run.logDirectory().orElseThrow().resolve("driver-1.log"));
     assertTrue(log.contains("vanished while the driver was running"), log);
 
     LocalRun next = prepare(spec, work.resolve("run-a"), secondConsole);
