@@ -20,13 +20,16 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * zombie driver gets no executors.
  *
  * <p>Thread-safe: connections call in on transport threads; the state is guarded by the object's
- * lock, and listeners are called after it is released.
+ * lock, and listeners are called after it is released. Listeners hear the changes in the order the
+ * registry made them, whichever threads made them: a session's loss is heard before the same
+ * executor's next registration, and before the fencing of the lost session's late messages.
  */
 public final class ExecutorRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorRegistry.class);
@@ -58,6 +63,9 @@ public final class ExecutorRegistry implements AutoCloseable {
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final ScheduledFuture<?> expiry;
   private final List<ExecutorListener> listeners = new CopyOnWriteArrayList<>();
+  private final ReentrantLock notifying = new ReentrantLock();
+  // Guarded by this: each change queues its notice under the lock that made the change.
+  private final Queue<Consumer<ExecutorListener>> notices = new ArrayDeque<>();
   private final AtomicLong lastTaskId = new AtomicLong();
 
   private final Map<String, Member> members = new LinkedHashMap<>();
@@ -190,25 +198,22 @@ public final class ExecutorRegistry implements AutoCloseable {
   /** Declares lost every executor silent for longer than the heartbeat timeout, now. */
   void expireSilentExecutors() {
     Instant now = clock.instant();
-    List<ExecutorInfo> expired = new ArrayList<>();
     synchronized (this) {
       for (var it = members.values().iterator(); it.hasNext(); ) {
         ExecutorInfo info = it.next().info();
         if (Duration.between(info.lastHeartbeatAt(), now).compareTo(heartbeatTimeout) > 0) {
           it.remove();
-          expired.add(info);
+          lost(
+              info,
+              "no heartbeat since "
+                  + info.lastHeartbeatAt()
+                  + ", longer than the heartbeat timeout of "
+                  + heartbeatTimeout.toMillis()
+                  + " ms");
         }
       }
     }
-    for (ExecutorInfo info : expired) {
-      lost(
-          info,
-          "no heartbeat since "
-              + info.lastHeartbeatAt()
-              + ", longer than the heartbeat timeout of "
-              + heartbeatTimeout.toMillis()
-              + " ms");
-    }
+    notifyListeners();
   }
 
   private void register(Channel channel, Register request) {
@@ -261,10 +266,9 @@ public final class ExecutorRegistry implements AutoCloseable {
       return;
     }
     Instant now = clock.instant();
-    Member replaced;
     ExecutorInfo info;
     synchronized (this) {
-      replaced = members.remove(request.executorId());
+      Member replaced = members.remove(request.executorId());
       info =
           new ExecutorInfo(
               request.executorId(),
@@ -276,9 +280,10 @@ public final class ExecutorRegistry implements AutoCloseable {
               now,
               now);
       members.put(info.executorId(), new Member(info, channel));
-    }
-    if (replaced != null) {
-      lost(replaced.info(), "it registered again, as session " + info.sessionId());
+      if (replaced != null) {
+        lost(replaced.info(), "it registered again, as session " + info.sessionId());
+      }
+      notices.add(l -> l.executorAdded(info));
     }
     channel.writeAndFlush(
         new Registered(
@@ -291,7 +296,7 @@ public final class ExecutorRegistry implements AutoCloseable {
         info.cores(),
         epoch,
         info.sessionId());
-    listeners.forEach(l -> l.executorAdded(info));
+    notifyListeners();
   }
 
   private void reject(Channel channel, Register request, String reason, boolean permanent) {
@@ -301,37 +306,38 @@ public final class ExecutorRegistry implements AutoCloseable {
 
   private void heartbeat(Channel channel, Heartbeat heartbeat) {
     String fenced = null;
-    if (heartbeat.driverEpoch() != epoch) {
-      fenced =
-          "session "
-              + heartbeat.sessionId()
-              + " belongs to driver epoch "
-              + heartbeat.driverEpoch()
-              + ", but this driver is epoch "
-              + epoch;
-    } else {
-      synchronized (this) {
-        Member member = members.get(heartbeat.executorId());
-        if (member == null || member.info().sessionId() != heartbeat.sessionId()) {
-          fenced =
-              "session "
-                  + heartbeat.sessionId()
-                  + " of executor "
-                  + heartbeat.executorId()
-                  + " is over (declared lost or registered again)";
-        } else {
-          members.put(
-              heartbeat.executorId(),
-              new Member(member.info().heartbeatAt(clock.instant()), member.channel()));
-        }
+    synchronized (this) {
+      Member member = members.get(heartbeat.executorId());
+      if (heartbeat.driverEpoch() != epoch) {
+        fenced =
+            "session "
+                + heartbeat.sessionId()
+                + " belongs to driver epoch "
+                + heartbeat.driverEpoch()
+                + ", but this driver is epoch "
+                + epoch;
+      } else if (member == null || member.info().sessionId() != heartbeat.sessionId()) {
+        fenced =
+            "session "
+                + heartbeat.sessionId()
+                + " of executor "
+                + heartbeat.executorId()
+                + " is over (declared lost or registered again)";
+      } else {
+        members.put(
+            heartbeat.executorId(),
+            new Member(member.info().heartbeatAt(clock.instant()), member.channel()));
+      }
+      if (fenced != null) {
+        // Queued before the executor hears Lost, so before it can register again.
+        String reason = fenced;
+        notices.add(l -> l.messageFenced(heartbeat.executorId(), heartbeat.sessionId(), reason));
       }
     }
     if (fenced != null) {
       LOG.info("fenced a heartbeat: {}; told the executor to register again", fenced);
+      notifyListeners();
       channel.writeAndFlush(new Lost(fenced + "; register again"));
-      String reason = fenced;
-      listeners.forEach(
-          l -> l.messageFenced(heartbeat.executorId(), heartbeat.sessionId(), reason));
       return;
     }
     channel.writeAndFlush(new HeartbeatAck(epoch, heartbeat.sequence()));
@@ -356,35 +362,40 @@ public final class ExecutorRegistry implements AutoCloseable {
   }
 
   private void taskResult(Channel channel, TaskResult result) {
-    ExecutorInfo from = null;
-    if (result.driverEpoch() == epoch) {
-      synchronized (this) {
+    String fenced = null;
+    synchronized (this) {
+      ExecutorInfo from = null;
+      if (result.driverEpoch() == epoch) {
         for (Member member : members.values()) {
           if (member.info().sessionId() == result.sessionId() && member.channel() == channel) {
             from = member.info();
           }
         }
       }
+      if (from != null) {
+        ExecutorInfo executor = from;
+        notices.add(l -> l.taskResult(executor, result));
+      } else {
+        fenced =
+            "the result of task "
+                + result.taskId()
+                + " names session "
+                + result.sessionId()
+                + " of driver epoch "
+                + result.driverEpoch()
+                + ", which is over or not this driver's (epoch "
+                + epoch
+                + ")";
+        String executorId = executorOn(channel);
+        String reason = fenced;
+        notices.add(l -> l.messageFenced(executorId, result.sessionId(), reason));
+      }
     }
-    if (from == null) {
-      String fenced =
-          "the result of task "
-              + result.taskId()
-              + " names session "
-              + result.sessionId()
-              + " of driver epoch "
-              + result.driverEpoch()
-              + ", which is over or not this driver's (epoch "
-              + epoch
-              + ")";
+    notifyListeners();
+    if (fenced != null) {
       LOG.info("fenced a task result: {}; told the executor to register again", fenced);
       channel.writeAndFlush(new Lost(fenced + "; register again"));
-      String executorId = executorOn(channel);
-      listeners.forEach(l -> l.messageFenced(executorId, result.sessionId(), fenced));
-      return;
     }
-    ExecutorInfo executor = from;
-    listeners.forEach(l -> l.taskResult(executor, result));
   }
 
   // The channel names the executor even when the session its message names is over.
@@ -398,24 +409,44 @@ public final class ExecutorRegistry implements AutoCloseable {
   }
 
   private void disconnected(Channel channel) {
-    Member gone = null;
     synchronized (this) {
       for (var it = members.values().iterator(); it.hasNext(); ) {
         Member member = it.next();
         if (member.channel() == channel) {
           it.remove();
-          gone = member;
+          lost(member.info(), "its connection closed");
         }
       }
     }
-    if (gone != null) {
-      lost(gone.info(), "its connection closed");
-    }
+    notifyListeners();
   }
 
+  // Called with the lock held, where the session ends.
   private void lost(ExecutorInfo info, String reason) {
     LOG.info("executor {} session {} lost: {}", info.executorId(), info.sessionId(), reason);
-    listeners.forEach(l -> l.executorLost(info, reason));
+    notices.add(l -> l.executorLost(info, reason));
+  }
+
+  /**
+   * Hands the queued notices to the listeners, oldest first, one thread at a time: a thread that
+   * finds another notifying waits and then delivers whatever is left, its own notice included.
+   */
+  private void notifyListeners() {
+    notifying.lock();
+    try {
+      while (true) {
+        Consumer<ExecutorListener> notice;
+        synchronized (this) {
+          notice = notices.poll();
+        }
+        if (notice == null) {
+          return;
+        }
+        listeners.forEach(notice);
+      }
+    } finally {
+      notifying.unlock();
+    }
   }
 
   /** Stops listening and closes every executor's connection. */

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterEach;
@@ -183,6 +185,59 @@ class ExecutorRegistryTest {
       log.await("added exec-1 session 2", 5_000);
       awaitTrue(() -> agent.sessionId() == 2, "the agent in its new session");
       assertEquals(2, registry.executors().get(0).sessionId());
+    }
+  }
+
+  @Test
+  void listenersHearASessionsLossBeforeItsFencingAndTheNextRegistrationEvenWhenOneIsSlow()
+      throws Exception {
+    try (ExecutorRegistry registry =
+        ExecutorRegistry.start(
+            transport,
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            "clicks",
+            1,
+            INTERVAL,
+            TIMEOUT,
+            clock)) {
+      // A listener ahead of the log that is still busy with the loss while the executor's next
+      // heartbeat is fenced and it registers again, on transport threads.
+      CountDownLatch fencedMeanwhile = new CountDownLatch(1);
+      ExecutorListener slow =
+          new ExecutorListener() {
+            @Override
+            public void executorLost(ExecutorInfo executor, String reason) {
+              try {
+                fencedMeanwhile.await(500, TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+
+            @Override
+            public void messageFenced(String executorId, long sessionId, String reason) {
+              fencedMeanwhile.countDown();
+            }
+          };
+      registry.addListener(slow);
+      registry.addListener(log);
+      ExecutorAgent agent = agent("exec-1", "clicks", registry.port());
+      log.await("added exec-1 session 1", 5_000);
+      clock.advance(TIMEOUT.plusMillis(1));
+      registry.expireSilentExecutors();
+
+      log.await("added exec-1 session 2", 5_000);
+      List<String> heard =
+          log.seenSoFar().stream().map(event -> event.split(":")[0]).distinct().toList();
+      assertEquals(
+          List.of(
+              "added exec-1 session 1",
+              "lost exec-1 session 1",
+              "fenced exec-1 session 1",
+              "added exec-1 session 2"),
+          heard);
+      awaitTrue(() -> agent.sessionId() == 2, "the agent in its new session");
+      agent.close();
     }
   }
 
