@@ -468,7 +468,14 @@ public final class StreamingContext implements AutoCloseable {
         }
         scheduler =
             new BatchScheduler(
-                graph, clock, runner, listeners, this::failed, checkpointer(), coalesceDowntime);
+                graph,
+                clock,
+                runner,
+                listeners,
+                this::failed,
+                checkpointer(),
+                coalesceDowntime,
+                shuffleMaps != null);
         long first = BatchScheduler.firstBatchTime(clock.millis(), batchInterval.milliseconds());
         scheduler.start(first);
         state = State.ACTIVE;

@@ -3,6 +3,8 @@ package dev.millrace.runtime.checkpoint;
 import static dev.millrace.runtime.checkpoint.CheckpointLayout.checkBatchTime;
 import static dev.millrace.runtime.checkpoint.CheckpointLayout.timeName;
 
+import dev.millrace.runtime.batch.BatchPlan;
+import dev.millrace.runtime.batch.MalformedPlanException;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -564,14 +566,15 @@ public final class CheckpointStore implements AutoCloseable {
 
   /**
    * Records the plan of a batch before it runs, atomically; a recovery re-runs the batch with
-   * exactly these bytes unless it was {@linkplain #markDone marked done}.
+   * exactly this plan unless it was {@linkplain #markDone marked done}.
    */
-  public void recordPlan(long batchTime, byte[] plan) {
+  public void recordPlan(BatchPlan plan) {
+    long batchTime = plan.batchTime();
     checkBatchTime(batchTime);
     checkWritable();
     Path temp = new Path(batches, CheckpointLayout.tempName(timeName(batchTime)));
     try {
-      writeFile(temp, BatchPlanFrame.encode(plan));
+      writeFile(temp, plan.toLogBytes());
       moveIntoPlace(temp, planPath(batchTime), timeName(batchTime));
     } catch (IOException e) {
       throw writeFailure("write the plan of batch " + batchTime, temp, e);
@@ -596,12 +599,12 @@ public final class CheckpointStore implements AutoCloseable {
    *
    * @throws CorruptBatchPlanException if a plan file is truncated or corrupt
    */
-  public List<LoggedBatch> loggedBatches() {
+  public ReplayLog loggedBatches() {
     ReplayLog log = replayLogAfter(-1);
     if (!log.damaged().isEmpty()) {
       throw new CorruptBatchPlanException(log.damaged().get(0));
     }
-    return log.batches();
+    return log;
   }
 
   /**
@@ -613,14 +616,17 @@ public final class CheckpointStore implements AutoCloseable {
    */
   public ReplayLog replayLogAfter(long batchTime) {
     BatchLog log = readBatchLog();
-    List<LoggedBatch> logged = new ArrayList<>();
+    List<BatchPlan> logged = new ArrayList<>();
+    TreeSet<Long> done = new TreeSet<>();
     List<DamagedPlan> damaged = new ArrayList<>();
     for (long time : log.planned().tailSet(batchTime, false)) {
       Path path = planPath(time);
       try {
-        byte[] plan = BatchPlanFrame.decode(readFile(path));
-        logged.add(new LoggedBatch(time, plan, log.done().contains(time)));
-      } catch (MalformedFileException e) {
+        logged.add(BatchPlan.fromLogBytes(time, readFile(path)));
+        if (log.done().contains(time)) {
+          done.add(time);
+        }
+      } catch (MalformedPlanException e) {
         damaged.add(new DamagedPlan(path.toString(), time, e.getMessage()));
       } catch (IOException e) {
         throw readFailure("the plan of batch " + time, path, e);
@@ -628,7 +634,7 @@ public final class CheckpointStore implements AutoCloseable {
     }
     TreeSet<Long> doneWithoutPlan = new TreeSet<>(log.done().tailSet(batchTime, false));
     doneWithoutPlan.removeAll(log.planned());
-    return new ReplayLog(logged, damaged, doneWithoutPlan);
+    return new ReplayLog(logged, done, damaged, doneWithoutPlan);
   }
 
   /** Whether the batch log holds any plan, without reading one. */

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.cluster;
 
+import dev.millrace.runtime.batch.BatchPlan;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.PipeDataset;
 import dev.millrace.runtime.dataset.ShuffleId;
@@ -12,7 +13,9 @@ import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -20,10 +23,10 @@ import java.util.TreeMap;
  * Decides whether an executor can run the map tasks of a shuffle, and what it needs to: an executor
  * holds no data of its own, so it can only rebuild a map input that is narrow operators ({@link
  * PipeDataset}, {@link UnionDataset}) all the way down to the inputs of the shuffle's own batch,
- * each replayable from the plan the batch log recorded. Anything else (state, a window over older
- * batches, another shuffle, a cache) is data only the driver holds; the grouping of a batch's new
- * values for {@code updateStateByKey} is not, as it reads the batch alone. Pure: reads, never
- * changes.
+ * each replayable from the plan the generator built for the batch ({@link StreamGraph#plan}).
+ * Anything else (state, a window over older batches, another shuffle, a cache) is data only the
+ * driver holds; the grouping of a batch's new values for {@code updateStateByKey} is not, as it
+ * reads the batch alone. Pure: reads, never changes.
  */
 public final class RemoteMapInputs {
   private RemoteMapInputs() {}
@@ -44,6 +47,11 @@ public final class RemoteMapInputs {
       return null;
     }
     long time = id.batchTime();
+    Optional<BatchPlan> plan = graph.plan(time);
+    if (plan.isEmpty()) {
+      return null;
+    }
+    List<InputNode<?>> inputs = graph.inputs();
     Map<Integer, byte[]> plans = new TreeMap<>();
     Set<Dataset<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     Deque<Dataset<?>> pending = new ArrayDeque<>();
@@ -57,22 +65,22 @@ public final class RemoteMapInputs {
         ds.parents().forEach(pending::push);
         continue;
       }
-      InputNode<?> input = inputPlanning(graph, ds, time);
-      byte[] plan = input == null ? null : input.recordedPlan(time);
-      if (plan == null) {
+      int input = inputPlanning(inputs, ds, time);
+      if (input < 0) {
         return null;
       }
-      plans.put(input.id(), plan);
+      plans.put(inputs.get(input).id(), plan.get().inputPlan(input));
     }
     return plans;
   }
 
-  private static InputNode<?> inputPlanning(StreamGraph graph, Dataset<?> ds, long time) {
-    for (InputNode<?> input : graph.inputs()) {
-      if (input.planned(time) == ds) {
-        return input;
+  /** The index of the input that planned {@code ds} for batch {@code time}, or -1 if none did. */
+  private static int inputPlanning(List<InputNode<?>> inputs, Dataset<?> ds, long time) {
+    for (int i = 0; i < inputs.size(); i++) {
+      if (inputs.get(i).planned(time) == ds) {
+        return i;
       }
     }
-    return null;
+    return -1;
   }
 }

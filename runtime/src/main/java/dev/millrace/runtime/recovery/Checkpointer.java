@@ -1,5 +1,6 @@
 package dev.millrace.runtime.recovery;
 
+import dev.millrace.runtime.batch.BatchPlan;
 import dev.millrace.runtime.checkpoint.AppManifest;
 import dev.millrace.runtime.checkpoint.CheckpointDamagedException;
 import dev.millrace.runtime.checkpoint.CheckpointException;
@@ -7,11 +8,9 @@ import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.checkpoint.CorruptBatchPlanException;
 import dev.millrace.runtime.checkpoint.DamagedPlan;
 import dev.millrace.runtime.checkpoint.Generation;
-import dev.millrace.runtime.checkpoint.LoggedBatch;
 import dev.millrace.runtime.checkpoint.ReplayLog;
 import dev.millrace.runtime.checkpoint.StateParts;
 import dev.millrace.runtime.codec.RecordCodec;
-import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.scheduler.ListenerBus;
 import dev.millrace.runtime.source.InputMissingException;
@@ -44,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>the app manifest, once: batch interval, zero time and the graph's fingerprint (its inputs
  *       and the {@linkplain StatefulNode#shape shapes} of its stateful operators, in order);
- *   <li>a plan per batch before it runs (each input's {@code encodePlan}), a done mark after its
+ *   <li>a plan per batch before it runs (the batch's {@link BatchPlan}), a done mark after its
  *       outputs;
  *   <li>every checkpoint interval, a generation: each stateful operator's snapshot through the
  *       record codec ({@code state-<i>}) and each source's position ({@code source-<i>}); then the
@@ -59,8 +58,8 @@ import org.slf4j.LoggerFactory;
  * results). The generator then continues after the last logged batch, so batches missed while the
  * driver was down are generated in order, as if it had never stopped.
  *
- * <p>{@link #open} runs before the scheduler's threads; {@link #recordPlan} and {@link
- * #sourceSnapshots} on the generator thread; {@link #completed} and {@link #advance} on the
+ * <p>{@link #open} and {@link #started} run before the scheduler's threads; {@link #recordPlan} and
+ * {@link #sourceSnapshots} on the generator thread; {@link #completed} and {@link #advance} on the
  * processor thread.
  */
 public final class Checkpointer {
@@ -146,8 +145,9 @@ public final class Checkpointer {
   }
 
   /**
-   * Starts the graph and its sources: fresh if the directory holds no checkpoint of this
-   * application, otherwise recovered from it.
+   * Starts the graph, fresh if the directory holds no checkpoint of this application, otherwise
+   * with the state of its newest readable generation, and says where the sources start: the caller
+   * starts them, then calls {@link #started}.
    *
    * @param firstBatchTime the first batch a fresh start would run (the next multiple of the batch
    *     interval after now)
@@ -155,7 +155,6 @@ public final class Checkpointer {
    *     missed while it was down as one batch
    * @throws CheckpointIncompatibleException if the checkpoint cannot be resumed by this code
    * @throws CheckpointDamagedException if a checkpoint file the recovery needs is damaged
-   * @throws InputMissingException if input a replayed batch reads is gone
    */
   public StartPoint open(long firstBatchTime, boolean coalesceDowntime) {
     for (int i = 0; i < inputs.size(); i++) {
@@ -192,16 +191,27 @@ public final class Checkpointer {
             batchInterval,
             zeroTime,
             fingerprint(graph)));
-    for (InputNode<?> input : inputs) {
-      input.source().start(firstBatchTime);
+    return new StartPoint.Fresh(firstBatchTime);
+  }
+
+  /**
+   * The sources have started from {@code start}, as {@link #open} returned it: a fresh start writes
+   * its first generation, at the zero time, so that a recovery always has one; a recovery checks
+   * that the input its replays read is still there.
+   *
+   * @throws InputMissingException if input a replayed batch reads is gone
+   */
+  public void started(StartPoint start) {
+    if (start instanceof StartPoint.Recovered recovered) {
+      checkReplayable(recovered);
+      return;
     }
-    checkpoint(zeroTime, sourceSnapshots());
+    checkpoint(graph.zeroTime(), sourceSnapshots());
     LOG.info(
         "'{}' checkpoints to {} every {} ms; the directory held no checkpoint, so it starts empty",
         graph.appName(),
         store.uri(),
         checkpointInterval);
-    return new StartPoint(List.of(), firstBatchTime);
   }
 
   private StartPoint recover(AppManifest manifest, long firstBatchTime, boolean coalesce) {
@@ -245,14 +255,11 @@ public final class Checkpointer {
       positions.add(position);
     }
     ReplayLog log = store.replayLogAfter(at);
+    NavigableMap<Long, BatchPlan> logged = new TreeMap<>();
     NavigableMap<Long, List<byte[]>> planned = new TreeMap<>();
-    Set<Long> doneLogged = new HashSet<>();
-    for (LoggedBatch batch : log.batches()) {
-      if (batch.done()) {
-        doneLogged.add(batch.batchTime());
-      }
-      planned.put(
-          batch.batchTime(), BatchPlan.decode(batch.plan(), inputs.size(), batch.batchTime()));
+    for (BatchPlan plan : log.batches()) {
+      planned.put(plan.batchTime(), requireInputs(plan, inputs.size()));
+      logged.put(plan.batchTime(), plan);
     }
     UnplannedBatches unplanned =
         UnplannedBatches.find(
@@ -297,30 +304,19 @@ public final class Checkpointer {
           firstBatchTime - batchInterval);
       next = firstBatchTime - batchInterval;
     }
+    List<List<byte[]>> plansSince = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
-      inputs.get(i).source().recover(next, positions.get(i), unplanned.plansForRecovery(i));
+      plansSince.add(unplanned.plansForRecovery(i));
     }
-    for (LoggedBatch batch : log.batches()) {
-      checkReplayable(batch, planned.get(batch.batchTime()), batch.batchTime() == lastLogged);
-    }
-    List<ReplayBatch> replays = new ArrayList<>();
+    List<LoggedBatch> replays = new ArrayList<>();
     for (long time = at + batchInterval; time <= lastLogged; time += batchInterval) {
-      List<byte[]> plans = planned.get(time);
-      if (plans == null && !runsUnplanned) {
+      BatchPlan plan = logged.get(time);
+      if (plan == null && !runsUnplanned) {
         continue;
       }
-      List<Dataset<?>> replayed = new ArrayList<>();
-      for (int i = 0; i < inputs.size(); i++) {
-        replayed.add(
-            plans == null
-                ? inputs.get(i).planEmpty(time)
-                : inputs.get(i).replay(time, plans.get(i)));
-      }
-      boolean done =
-          plans == null ? log.doneWithoutPlan().contains(time) : doneLogged.contains(time);
-      replays.add(new ReplayBatch(time, replayed, done));
+      boolean done = plan == null ? log.doneWithoutPlan().contains(time) : log.isDone(time);
+      replays.add(new LoggedBatch(time, Optional.ofNullable(plan), done));
     }
-    store.oldestGeneration().ifPresent(this::oldestGenerationCommitted);
     long rerun = replays.stream().filter(r -> !r.outputsDone()).count();
     LOG.info(
         "'{}' recovered from checkpoint generation {} in {}: {} logged batches to replay ({} of"
@@ -331,26 +327,61 @@ public final class Checkpointer {
         replays.size(),
         rerun,
         next);
-    return new StartPoint(replays, next);
+    return new StartPoint.Recovered(next, positions, plansSince, replays);
+  }
+
+  /**
+   * After the sources recovered: fails if input a replay reads is gone, then tells the sources
+   * which generation is the oldest kept.
+   */
+  private void checkReplayable(StartPoint.Recovered recovered) {
+    List<LoggedBatch> planned =
+        recovered.replays().stream().filter(r -> r.plan().isPresent()).toList();
+    for (LoggedBatch batch : planned) {
+      checkReplayable(batch, batch == planned.get(planned.size() - 1));
+    }
+    store.oldestGeneration().ifPresent(this::oldestGenerationCommitted);
+  }
+
+  /**
+   * The input plans of {@code plan}.
+   *
+   * @throws CheckpointIncompatibleException if it does not hold exactly {@code inputs} plans
+   */
+  static List<byte[]> requireInputs(BatchPlan plan, int inputs) {
+    int count = plan.inputPlans().size();
+    if (count != inputs) {
+      throw new CheckpointIncompatibleException(
+          "the logged plan of batch "
+              + plan.batchTime()
+              + " covers "
+              + count
+              + " input streams but the application defines "
+              + inputs
+              + "; run the build that wrote the checkpoint, or start from an empty checkpoint"
+              + " directory");
+    }
+    return plan.inputPlans();
   }
 
   /**
    * Fails naming the input of {@code batch} that is gone, if its replay reads it: when its outputs
    * run again, or when windows or state are rebuilt from that input.
    */
-  private void checkReplayable(LoggedBatch batch, List<byte[]> plans, boolean newest) {
+  private void checkReplayable(LoggedBatch batch, boolean newest) {
     long time = batch.batchTime();
+    BatchPlan plan = batch.plan().orElseThrow();
     for (int i = 0; i < inputs.size(); i++) {
       InputNode<?> input = inputs.get(i);
-      if (batch.done() && !readByState.contains(input)) {
+      if (batch.outputsDone() && !readByState.contains(input)) {
         continue;
       }
       try {
-        input.source().checkReplayable(time, plans.get(i));
+        input.source().checkReplayable(time, plan.inputPlan(i));
       } catch (InputMissingException e) {
         throw new InputMissingException(
             e.getMessage()
-                + (batch.done()
+                + (batch.outputsDone()
                     ? " (windows or updateStateByKey read it again)"
                     : " (its outputs had not committed)")
                 + ", or delete that batch's plan "
@@ -512,13 +543,9 @@ public final class Checkpointer {
             + " Restore it from a backup or start from an empty one.");
   }
 
-  /** Records the plan of batch {@code time}, just planned by every input, before it runs. */
-  public void recordPlan(long time) {
-    List<byte[]> plans = new ArrayList<>(inputs.size());
-    for (InputNode<?> input : inputs) {
-      plans.add(input.encodePlan(time));
-    }
-    store.recordPlan(time, BatchPlan.encode(plans));
+  /** Logs {@code plan}, just built by the generator, before its batch runs. */
+  public void recordPlan(BatchPlan plan) {
+    store.recordPlan(plan);
   }
 
   /** Whether a generation is written after batch {@code time}. */
@@ -539,11 +566,9 @@ public final class Checkpointer {
    * Batch {@code time}'s outputs have committed: marks it done and, given the sources' positions
    * after its take, writes a generation and drops the log up to it.
    */
-  public void completed(long time, List<byte[]> sourcePositions) {
+  public void completed(long time, Optional<List<byte[]>> sourcePositions) {
     store.markDone(time);
-    if (sourcePositions != null) {
-      checkpoint(time, sourcePositions);
-    }
+    sourcePositions.ifPresent(positions -> checkpoint(time, positions));
   }
 
   /**

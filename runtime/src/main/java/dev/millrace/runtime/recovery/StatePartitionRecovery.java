@@ -1,16 +1,15 @@
 package dev.millrace.runtime.recovery;
 
+import dev.millrace.runtime.batch.BatchPlan;
 import dev.millrace.runtime.checkpoint.CheckpointException;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.checkpoint.CorruptBatchPlanException;
 import dev.millrace.runtime.checkpoint.DamagedPlan;
 import dev.millrace.runtime.checkpoint.Generation;
-import dev.millrace.runtime.checkpoint.LoggedBatch;
 import dev.millrace.runtime.checkpoint.ReplayLog;
 import dev.millrace.runtime.checkpoint.StateParts;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.TaskRunner;
-import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.PartitionedState;
 import dev.millrace.runtime.stream.StatefulNode;
 import dev.millrace.runtime.stream.StreamGraph;
@@ -113,7 +112,6 @@ public final class StatePartitionRecovery {
     }
     PartitionedState.Recovery recovery = state.recover(snapshot, generation.batchTime(), partition);
     long expected = generation.batchTime() + graph.batchInterval().milliseconds();
-    List<InputNode<?>> inputs = graph.inputs();
     ReplayLog log = store.replayLogAfter(generation.batchTime());
     List<DamagedPlan> needed = log.damaged().stream().filter(d -> d.batchTime() <= asOf).toList();
     if (!needed.isEmpty()) {
@@ -125,24 +123,20 @@ public final class StatePartitionRecovery {
               + node.name()
               + " cannot be rebuilt from them; the driver's recovery names the way out.");
     }
-    for (LoggedBatch batch : log.batches()) {
-      long time = batch.batchTime();
+    for (BatchPlan plan : log.batches()) {
+      long time = plan.batchTime();
       if (time > asOf) {
         continue;
       }
       // A batch whose plan was deleted ran with empty input in the driver's recovery: the same.
       for (; expected < time; expected += graph.batchInterval().milliseconds()) {
-        for (InputNode<?> input : inputs) {
-          input.planEmpty(expected);
-        }
+        graph.emptyBatch(expected);
         recovery.replayed(expected, runner);
         graph.forgetBefore(expected + 1);
       }
       expected = time + graph.batchInterval().milliseconds();
-      List<byte[]> plans = BatchPlan.decode(batch.plan(), inputs.size(), time);
-      for (int i = 0; i < inputs.size(); i++) {
-        inputs.get(i).replay(time, plans.get(i));
-      }
+      Checkpointer.requireInputs(plan, graph.inputs().size());
+      graph.replayBatch(plan);
       recovery.replayed(time, runner);
       graph.forgetBefore(time + 1);
     }

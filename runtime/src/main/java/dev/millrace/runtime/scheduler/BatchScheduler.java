@@ -1,11 +1,16 @@
 package dev.millrace.runtime.scheduler;
 
+import dev.millrace.runtime.batch.BatchPlan;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.Sized;
 import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.recovery.Checkpointer;
-import dev.millrace.runtime.recovery.ReplayBatch;
+import dev.millrace.runtime.recovery.LoggedBatch;
 import dev.millrace.runtime.recovery.StartPoint;
+import dev.millrace.runtime.scheduler.WorkItem.End;
+import dev.millrace.runtime.scheduler.WorkItem.FinalCheckpoint;
+import dev.millrace.runtime.scheduler.WorkItem.ReplayBatch;
+import dev.millrace.runtime.scheduler.WorkItem.RunBatch;
 import dev.millrace.runtime.source.InputSource;
 import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.OutputOperation;
@@ -15,6 +20,7 @@ import dev.millrace.streaming.Clock;
 import dev.millrace.streaming.StreamingException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +39,11 @@ import org.slf4j.LoggerFactory;
  * <p>A batch that throws stops the context: its error is handed to {@code onFailure}, no later
  * batch runs, and nothing is skipped silently.
  *
- * <p>With a {@link Checkpointer}, every batch's plan is logged before the batch is queued, its
+ * <p>Each batch's plan ({@link BatchPlan}) is built once, when the batch is generated, whenever a
+ * reader needs it: with a {@link Checkpointer}, which logs it before the batch is queued, its
  * completion after its outputs, and a checkpoint generation after each checkpoint batch and at the
- * end of a graceful stop; a start first replays what the checkpointer recovered.
+ * end of a graceful stop; or when executors may run the batch's map tasks, which rebuild its input
+ * from it. A start first replays what the checkpointer recovered.
  */
 public final class BatchScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(BatchScheduler.class);
@@ -48,7 +56,8 @@ public final class BatchScheduler {
   private final Checkpointer checkpointer;
   private final boolean coalesceDowntime;
   private final long interval;
-  private final LinkedBlockingQueue<QueuedBatch> queue = new LinkedBlockingQueue<>();
+  private final boolean buildsPlans;
+  private final LinkedBlockingQueue<WorkItem> queue = new LinkedBlockingQueue<>();
   private final CountDownLatch processorDone = new CountDownLatch(1);
   private final Object generateLock = new Object();
 
@@ -59,19 +68,11 @@ public final class BatchScheduler {
   private volatile long lastGenerated = Long.MIN_VALUE;
   private volatile long lastCompleted = Long.MIN_VALUE;
 
-  /** A scheduler for {@code graph}; {@code onFailure} hears of a failed batch once. */
-  public BatchScheduler(
-      StreamGraph graph,
-      Clock clock,
-      TaskRunner runner,
-      ListenerBus listeners,
-      Consumer<StreamingException> onFailure) {
-    this(graph, clock, runner, listeners, onFailure, null, false);
-  }
-
   /**
-   * A scheduler that checkpoints through {@code checkpointer} (null for none); {@code
-   * coalesceDowntime} is passed to {@link Checkpointer#open}.
+   * A scheduler for {@code graph}; {@code onFailure} hears of a failed batch once. It checkpoints
+   * through {@code checkpointer} (null for none; {@code coalesceDowntime} is passed to {@link
+   * Checkpointer#open}); with {@code plansForExecutors}, executors may run map tasks, so every
+   * batch's plan is built when all inputs can be replayed in another process.
    */
   public BatchScheduler(
       StreamGraph graph,
@@ -80,7 +81,8 @@ public final class BatchScheduler {
       ListenerBus listeners,
       Consumer<StreamingException> onFailure,
       Checkpointer checkpointer,
-      boolean coalesceDowntime) {
+      boolean coalesceDowntime,
+      boolean plansForExecutors) {
     this.graph = graph;
     this.clock = clock;
     this.runner = runner;
@@ -89,6 +91,11 @@ public final class BatchScheduler {
     this.checkpointer = checkpointer;
     this.coalesceDowntime = coalesceDowntime;
     this.interval = graph.batchInterval().milliseconds();
+    // Without a reader, no plan: a queue's plan is its records, a socket's needs a write-ahead log.
+    this.buildsPlans =
+        checkpointer != null
+            || (plansForExecutors
+                && graph.inputs().stream().allMatch(i -> i.source().replaysAnywhere()));
   }
 
   /** The first batch time after {@code now}: the next multiple of the batch interval. */
@@ -106,23 +113,21 @@ public final class BatchScheduler {
     try {
       if (checkpointer == null) {
         graph.start(firstBatchTime - interval);
-        for (InputNode<?> input : graph.inputs()) {
-          input.source().start(firstBatchTime);
-        }
-        startPoint = new StartPoint(List.of(), firstBatchTime);
+        startPoint = new StartPoint.Fresh(firstBatchTime);
       } else {
         startPoint = checkpointer.open(firstBatchTime, coalesceDowntime);
+      }
+      startSources(startPoint);
+      if (checkpointer != null) {
+        checkpointer.started(startPoint);
       }
     } catch (RuntimeException e) {
       stopSources();
       throw e;
     }
-    for (ReplayBatch replay : startPoint.replays()) {
-      BatchInfo info = new BatchInfo(replay.batchTime(), clock.millis(), -1, -1, -1);
-      queue.add(new QueuedBatch(info, replay.inputs(), null, replay.outputsDone()));
-      lastGenerated = replay.batchTime();
-      if (!replay.outputsDone()) {
-        listeners.submitted(info);
+    if (startPoint instanceof StartPoint.Recovered recovered) {
+      for (LoggedBatch replay : recovered.replays()) {
+        queueReplay(replay);
       }
     }
     long next = startPoint.nextBatchTime();
@@ -134,6 +139,42 @@ public final class BatchScheduler {
     processor.setDaemon(true);
     processor.start();
     generator.start();
+  }
+
+  /** The one place sources start, fresh or at the positions a recovery found. */
+  private void startSources(StartPoint startPoint) {
+    List<InputNode<?>> inputs = graph.inputs();
+    for (int i = 0; i < inputs.size(); i++) {
+      InputSource<?> source = inputs.get(i).source();
+      if (startPoint instanceof StartPoint.Recovered recovered) {
+        source.recover(
+            recovered.nextBatchTime(), recovered.positions().get(i), recovered.plansSince().get(i));
+      } else {
+        source.start(startPoint.nextBatchTime());
+      }
+    }
+  }
+
+  /** Rebuilds a logged batch's input from its plan (or empty, without one) and queues it. */
+  private void queueReplay(LoggedBatch replay) {
+    long time = replay.batchTime();
+    replay.plan().ifPresentOrElse(graph::replayBatch, () -> graph.emptyBatch(time));
+    lastGenerated = time;
+    if (replay.outputsDone()) {
+      queue.add(new ReplayBatch(time));
+      return;
+    }
+    BatchInfo info = new BatchInfo(time, clock.millis(), -1, -1, -1);
+    listeners.submitted(info);
+    queue.add(new RunBatch(info, inputsOf(time), Optional.empty()));
+  }
+
+  private List<Dataset<?>> inputsOf(long time) {
+    List<Dataset<?>> inputs = new ArrayList<>();
+    for (InputNode<?> input : graph.inputs()) {
+      inputs.add(input.planned(time));
+    }
+    return inputs;
   }
 
   private void generateLoop(long firstBatchTime) {
@@ -157,15 +198,12 @@ public final class BatchScheduler {
   }
 
   private void generate(long time, boolean lastBatch) {
-    List<Dataset<?>> inputs = new ArrayList<>();
-    for (InputNode<?> input : graph.inputs()) {
-      inputs.add(input.plan(time, lastBatch));
-    }
-    List<byte[]> positions = null;
+    Optional<BatchPlan> plan = graph.planBatch(time, lastBatch, buildsPlans);
+    Optional<List<byte[]>> positions = Optional.empty();
     if (checkpointer != null) {
-      checkpointer.recordPlan(time);
+      checkpointer.recordPlan(plan.orElseThrow());
       if (checkpointer.isCheckpointTime(time)) {
-        positions = checkpointer.sourceSnapshots();
+        positions = Optional.of(checkpointer.sourceSnapshots());
       }
     }
     lastGenerated = time;
@@ -173,22 +211,21 @@ public final class BatchScheduler {
     // Before the batch is queued: the processor may take it and complete it at once, and a
     // listener must never hear of a batch's completion before its submission.
     listeners.submitted(info);
-    queue.add(new QueuedBatch(info, inputs, positions, false));
+    queue.add(new RunBatch(info, inputsOf(time), positions));
   }
 
   private void processLoop() {
     try {
       while (true) {
-        QueuedBatch batch = queue.take();
-        if (batch.isEndMarker()) {
-          return;
-        }
-        if (batch.isFinalCheckpoint()) {
-          finalCheckpoint(batch);
-        } else if (batch.outputsDone()) {
-          advance(batch);
-        } else {
+        WorkItem item = queue.take();
+        if (item instanceof RunBatch batch) {
           process(batch);
+        } else if (item instanceof ReplayBatch replay) {
+          advance(replay.batchTime());
+        } else if (item instanceof FinalCheckpoint last) {
+          finalCheckpoint(last);
+        } else {
+          return; // End: nothing after it runs
         }
       }
     } catch (InterruptedException e) {
@@ -200,7 +237,7 @@ public final class BatchScheduler {
     }
   }
 
-  private void process(QueuedBatch batch) {
+  private void process(RunBatch batch) {
     long time = batch.info().batchTime();
     BatchInfo started = new BatchInfo(time, batch.info().submissionTime(), clock.millis(), -1, -1);
     listeners.started(started);
@@ -222,8 +259,8 @@ public final class BatchScheduler {
             in instanceof Sized s && !inputNodes.get(i).isPersisted() ? s.size() : runner.count(in);
       }
       if (checkpointer != null) {
-        step = batch.positions() == null ? "logging its completion" : "writing a checkpoint";
-        checkpointer.completed(time, batch.positions());
+        step = batch.checkpoint().isEmpty() ? "logging its completion" : "writing a checkpoint";
+        checkpointer.completed(time, batch.checkpoint());
       }
       BatchInfo done =
           new BatchInfo(
@@ -243,8 +280,7 @@ public final class BatchScheduler {
   }
 
   /** A logged batch whose outputs committed before a failure: only the state moves forward. */
-  private void advance(QueuedBatch batch) {
-    long time = batch.info().batchTime();
+  private void advance(long time) {
     try {
       checkpointer.advance(time);
       lastCompleted = time;
@@ -262,8 +298,8 @@ public final class BatchScheduler {
     }
   }
 
-  private void finalCheckpoint(QueuedBatch marker) {
-    long time = marker.info().batchTime();
+  private void finalCheckpoint(FinalCheckpoint marker) {
+    long time = marker.batchTime();
     if (lastCompleted != time) {
       return;
     }
@@ -287,7 +323,7 @@ public final class BatchScheduler {
     generating = false;
     LOG.error("{}; stopping the streaming context", e.getMessage(), e);
     onFailure.accept(e);
-    queue.add(QueuedBatch.END);
+    queue.add(new End());
     stopSources();
   }
 
@@ -313,13 +349,12 @@ public final class BatchScheduler {
         generate(base + interval, true);
       }
       if (checkpointer != null && lastGenerated != Long.MIN_VALUE) {
-        BatchInfo at = new BatchInfo(lastGenerated, clock.millis(), -1, -1, -1);
-        queue.add(QueuedBatch.finalCheckpoint(at, checkpointer.sourceSnapshots()));
+        queue.add(new FinalCheckpoint(lastGenerated, checkpointer.sourceSnapshots()));
       }
     } else {
       queue.clear();
     }
-    queue.add(QueuedBatch.END);
+    queue.add(new End());
     boolean ended = processorDone.await(timeoutMillis, TimeUnit.MILLISECONDS);
     if (!ended) {
       LOG.warn(
@@ -361,26 +396,5 @@ public final class BatchScheduler {
   /** Waits until processing has ended, for any reason. */
   public boolean awaitProcessorEnd(long timeoutMillis) throws InterruptedException {
     return processorDone.await(timeoutMillis, TimeUnit.MILLISECONDS);
-  }
-
-  /**
-   * A batch to process, or a marker. {@code positions} are the sources' positions for a checkpoint
-   * after it (null: no checkpoint); {@code outputsDone} marks a replay that only advances state.
-   */
-  private record QueuedBatch(
-      BatchInfo info, List<Dataset<?>> inputs, List<byte[]> positions, boolean outputsDone) {
-    static final QueuedBatch END = new QueuedBatch(null, List.of(), null, false);
-
-    static QueuedBatch finalCheckpoint(BatchInfo at, List<byte[]> positions) {
-      return new QueuedBatch(at, null, positions, true);
-    }
-
-    boolean isEndMarker() {
-      return info == null;
-    }
-
-    boolean isFinalCheckpoint() {
-      return inputs == null;
-    }
   }
 }

@@ -5,8 +5,6 @@ import dev.millrace.runtime.dataset.ListDataset;
 import dev.millrace.runtime.source.InputSource;
 import dev.millrace.streaming.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A stream read from outside: at each batch time the generator asks the source for that batch's
@@ -14,8 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InputNode<T> extends StreamNode<T> {
   private final InputSource<T> source;
-  // The plans of the batches held, as the batch log records them: what executors replay.
-  private final Map<Long, byte[]> plans = new ConcurrentHashMap<>();
 
   /** An input stream fed by {@code source}. */
   public InputNode(StreamGraph graph, String operation, InputSource<T> source) {
@@ -36,12 +32,19 @@ public final class InputNode<T> extends StreamNode<T> {
   }
 
   /**
+   * {@linkplain #plan Takes} the input for batch {@code time} and returns the source's plan of it,
+   * from which {@link #replay} rebuilds the same input in this or another process.
+   */
+  byte[] planEncoded(long time, boolean lastBatch) {
+    return source.encodePlan(plan(time, lastBatch));
+  }
+
+  /**
    * Rebuilds the input of batch {@code time} from its recorded plan and holds it for processing.
    */
   public Dataset<T> replay(long time, byte[] plan) {
     Dataset<T> ds = source.replay(time, plan);
     put(time, ds);
-    plans.put(time, plan);
     return ds;
   }
 
@@ -54,40 +57,6 @@ public final class InputNode<T> extends StreamNode<T> {
     Dataset<T> ds = ListDataset.empty(1);
     put(time, ds);
     return ds;
-  }
-
-  /**
-   * Encodes the input just {@linkplain #plan planned} for batch {@code time} for the batch log, and
-   * keeps the bytes while the batch is held.
-   */
-  public byte[] encodePlan(long time) {
-    Dataset<T> planned = planned(time);
-    if (planned == null) {
-      throw new IllegalStateException("no input of " + name() + " is held for batch " + time);
-    }
-    byte[] plan = source.encodePlan(planned);
-    plans.put(time, plan);
-    return plan;
-  }
-
-  /**
-   * The plan of batch {@code time} as the batch log holds it, or null if none was recorded (no
-   * checkpoint) or the batch is no longer held.
-   */
-  public byte[] recordedPlan(long time) {
-    return plans.get(time);
-  }
-
-  @Override
-  void forgetUpTo(long time) {
-    super.forgetUpTo(time);
-    plans.keySet().removeIf(t -> planned(t) == null);
-  }
-
-  @Override
-  void forgetBefore(long time) {
-    super.forgetBefore(time);
-    plans.keySet().removeIf(t -> t < time);
   }
 
   /** The input planned for batch {@code time}, or null if none is held for it. */

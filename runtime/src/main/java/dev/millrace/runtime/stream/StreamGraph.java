@@ -1,8 +1,12 @@
 package dev.millrace.runtime.stream;
 
+import dev.millrace.runtime.batch.BatchPlan;
 import dev.millrace.streaming.ConfigurationException;
 import dev.millrace.streaming.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -19,6 +23,9 @@ public final class StreamGraph {
   private final List<StreamNode<?>> nodes = new CopyOnWriteArrayList<>();
   private final List<InputNode<?>> inputs = new CopyOnWriteArrayList<>();
   private final List<OutputOperation<?>> outputs = new CopyOnWriteArrayList<>();
+  // The plan of each batch whose input is held, put once when the batch is planned or replayed:
+  // what the map tasks of that batch, on executors, rebuild their input from.
+  private final ConcurrentSkipListMap<Long, BatchPlan> plans = new ConcurrentSkipListMap<>();
   private volatile boolean started;
   private volatile boolean history = true;
   private volatile long zeroTime = Long.MIN_VALUE;
@@ -125,11 +132,65 @@ public final class StreamGraph {
     return List.copyOf(outputs);
   }
 
+  /**
+   * Takes the input of batch {@code time} from every input stream and holds it for processing. With
+   * {@code encode}, also builds the batch's plan from what each input took, holds it with the input
+   * and returns it; without, no source is asked to encode (a queue's plan is its records: costly
+   * when nothing reads it).
+   *
+   * @param lastBatch whether the context is stopping gracefully: inputs take only what they hold
+   */
+  public Optional<BatchPlan> planBatch(long time, boolean lastBatch, boolean encode) {
+    if (!encode) {
+      for (InputNode<?> input : inputs) {
+        input.plan(time, lastBatch);
+      }
+      return Optional.empty();
+    }
+    List<byte[]> inputPlans = new ArrayList<>(inputs.size());
+    for (InputNode<?> input : inputs) {
+      inputPlans.add(input.planEncoded(time, lastBatch));
+    }
+    BatchPlan plan = new BatchPlan(time, inputPlans);
+    plans.put(time, plan);
+    return Optional.of(plan);
+  }
+
+  /**
+   * Rebuilds every input of batch {@code plan.batchTime()} from {@code plan} and holds it, with the
+   * plan, for processing.
+   */
+  public void replayBatch(BatchPlan plan) {
+    long time = plan.batchTime();
+    for (int i = 0; i < inputs.size(); i++) {
+      inputs.get(i).replay(time, plan.inputPlan(i));
+    }
+    plans.put(time, plan);
+  }
+
+  /**
+   * Holds empty input for batch {@code time}, whose plan is missing from the batch log, so that a
+   * recovery runs it as if nothing had arrived; no plan is held, so executors leave its tasks to
+   * the driver.
+   */
+  public void emptyBatch(long time) {
+    for (InputNode<?> input : inputs) {
+      input.planEmpty(time);
+    }
+  }
+
+  /** The plan of batch {@code time} while its input is held, if one was built. */
+  public Optional<BatchPlan> plan(long time) {
+    return Optional.ofNullable(plans.get(time));
+  }
+
   /** Releases every dataset that no window or state needs after batch {@code time}. */
   public void forgetUpTo(long time) {
     for (StreamNode<?> node : nodes) {
       node.forgetUpTo(time);
     }
+    // Only the batch's own map tasks read its plan, and they have run.
+    plans.headMap(time, true).clear();
   }
 
   /**
@@ -140,6 +201,7 @@ public final class StreamGraph {
     for (StreamNode<?> node : nodes) {
       node.forgetBefore(time);
     }
+    plans.headMap(time).clear();
   }
 
   /** The number of batch datasets held across all streams: flat over a long run. */

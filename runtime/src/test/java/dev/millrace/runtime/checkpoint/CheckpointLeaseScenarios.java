@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.batch.BatchPlan;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,7 +79,7 @@ abstract class CheckpointLeaseScenarios {
   void aSecondDriverIsRefusedNamingTheFirstUntilTheFirstReleasesTheLease() throws IOException {
     String uri = newDirectoryUri();
     CheckpointStore first = open(uri, elsewhere("node-1", 1, "run-a"));
-    first.recordPlan(1000, "plan".getBytes(UTF_8));
+    first.recordPlan(new BatchPlan(1000, List.of("plan".getBytes(UTF_8))));
 
     CheckpointInUseException refused =
         assertThrows(
@@ -89,14 +90,14 @@ abstract class CheckpointLeaseScenarios {
         refused.getMessage().contains("host node-1, pid 4242, attempt 1 of supervisor run-a"),
         refused.getMessage());
     first.markDone(1000);
-    assertEquals(1, first.loggedBatches().size(), "the first driver goes on writing");
+    assertEquals(1, first.loggedBatches().batches().size(), "the first driver goes on writing");
 
     first.close();
     try (CheckpointStore second = open(uri, elsewhere("node-2", 1, "run-b"))) {
       assertEquals(2, second.lease().orElseThrow().epoch());
       assertEquals(
           "lease epoch 1 was released by its holder", second.lease().orElseThrow().takeover());
-      second.recordPlan(2000, "plan".getBytes(UTF_8));
+      second.recordPlan(new BatchPlan(2000, List.of("plan".getBytes(UTF_8))));
     }
   }
 
@@ -110,7 +111,7 @@ abstract class CheckpointLeaseScenarios {
 
       for (Runnable write :
           List.<Runnable>of(
-              () -> old.recordPlan(1000, new byte[0]),
+              () -> old.recordPlan(new BatchPlan(1000, List.of(new byte[0]))),
               () -> old.markDone(1000),
               () -> old.writeGeneration(1000, Map.of("state-0", new byte[] {1})),
               () -> old.forgetBatchesUpTo(1000),
@@ -121,14 +122,14 @@ abstract class CheckpointLeaseScenarios {
             fenced.getMessage().contains("attempt 4 of supervisor uid-wc replaces attempt 3"),
             fenced.getMessage());
       }
-      assertEquals(List.of(), newer.loggedBatches(), "the fenced driver wrote nothing");
+      assertEquals(List.of(), newer.loggedBatches().batches(), "the fenced driver wrote nothing");
       assertTrue(newer.latestValid().isEmpty(), "the fenced driver wrote no generation");
 
       old.close();
       assertFalse(
           leaseFiles(uri).contains(CheckpointLayout.releasedName(1)),
           "a fenced driver does not release a lease it no longer holds: " + leaseFiles(uri));
-      newer.recordPlan(1000, new byte[0]);
+      newer.recordPlan(new BatchPlan(1000, List.of(new byte[0])));
     }
   }
 
@@ -142,7 +143,9 @@ abstract class CheckpointLeaseScenarios {
       assertTrue(
           next.lease().orElseThrow().takeover().contains("lapsed at"),
           next.lease().orElseThrow().takeover());
-      assertThrows(CheckpointInUseException.class, () -> stalled.recordPlan(1, new byte[0]));
+      assertThrows(
+          CheckpointInUseException.class,
+          () -> stalled.recordPlan(new BatchPlan(1, List.of(new byte[0]))));
     } finally {
       stalled.close();
     }
@@ -212,7 +215,7 @@ abstract class CheckpointLeaseScenarios {
 
       for (Runnable write :
           List.<Runnable>of(
-              () -> store.recordPlan(1000, new byte[0]),
+              () -> store.recordPlan(new BatchPlan(1000, List.of(new byte[0]))),
               () -> store.markDone(1000),
               () -> store.writeGeneration(1000, Map.of("source-0", new byte[] {2})))) {
         CheckpointVanishedException vanished =
@@ -237,9 +240,11 @@ abstract class CheckpointLeaseScenarios {
       assertEquals(1, second.lease().orElseThrow().epoch());
 
       CheckpointVanishedException vanished =
-          assertThrows(CheckpointVanishedException.class, () -> first.recordPlan(1, new byte[0]));
+          assertThrows(
+              CheckpointVanishedException.class,
+              () -> first.recordPlan(new BatchPlan(1, List.of(new byte[0]))));
       assertTrue(vanished.getMessage().contains("another driver's"), vanished.getMessage());
-      second.recordPlan(1, new byte[0]);
+      second.recordPlan(new BatchPlan(1, List.of(new byte[0])));
       first.close();
       second.checkWritable();
     }
@@ -290,7 +295,7 @@ abstract class CheckpointLeaseScenarios {
       }
       assertEquals(1, winners.size(), "drivers holding the lease");
       assertEquals(drivers - 1, refused);
-      winners.get(0).recordPlan(1000, new byte[0]);
+      winners.get(0).recordPlan(new BatchPlan(1000, List.of(new byte[0])));
       winners.get(0).close();
     } finally {
       threads.shutdownNow();

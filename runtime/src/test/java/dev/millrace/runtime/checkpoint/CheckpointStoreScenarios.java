@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.batch.BatchPlan;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.streaming.Pair;
 import java.io.IOException;
@@ -160,20 +161,21 @@ abstract class CheckpointStoreScenarios {
   @Test
   void loggedBatchesListEveryPlanInTimeOrderWithItsDoneMark() {
     CheckpointStore store = newStore(10);
-    store.recordPlan(3000, "plan 3".getBytes(UTF_8));
-    store.recordPlan(1000, "plan 1".getBytes(UTF_8));
-    store.recordPlan(2000, "plan 2".getBytes(UTF_8));
-    store.recordPlan(4000, new byte[0]);
+    store.recordPlan(new BatchPlan(3000, List.of("plan 3".getBytes(UTF_8))));
+    store.recordPlan(new BatchPlan(1000, List.of("plan 1".getBytes(UTF_8))));
+    store.recordPlan(new BatchPlan(2000, List.of("plan 2".getBytes(UTF_8))));
+    store.recordPlan(new BatchPlan(4000, List.of(new byte[0])));
     store.markDone(1000);
     store.markDone(3000);
 
     assertEquals(
         List.of(
-            new LoggedBatch(1000, "plan 1".getBytes(UTF_8), true),
-            new LoggedBatch(2000, "plan 2".getBytes(UTF_8), false),
-            new LoggedBatch(3000, "plan 3".getBytes(UTF_8), true),
-            new LoggedBatch(4000, new byte[0], false)),
-        store.loggedBatches());
+            new BatchPlan(1000, List.of("plan 1".getBytes(UTF_8))),
+            new BatchPlan(2000, List.of("plan 2".getBytes(UTF_8))),
+            new BatchPlan(3000, List.of("plan 3".getBytes(UTF_8))),
+            new BatchPlan(4000, List.of(new byte[0]))),
+        store.loggedBatches().batches());
+    assertEquals(new TreeSet<>(List.of(1000L, 3000L)), store.loggedBatches().done());
   }
 
   @Test
@@ -181,7 +183,7 @@ abstract class CheckpointStoreScenarios {
       throws IOException {
     CheckpointStore store = newStore(10);
     for (long t = 1000; t <= 4000; t += 1000) {
-      store.recordPlan(t, ("plan " + t).getBytes(UTF_8));
+      store.recordPlan(new BatchPlan(t, List.of(("plan " + t).getBytes(UTF_8))));
       store.markDone(t);
     }
     store.markDone(5000);
@@ -192,9 +194,10 @@ abstract class CheckpointStoreScenarios {
 
     assertEquals(
         List.of(
-            new LoggedBatch(3000, "plan 3000".getBytes(UTF_8), true),
-            new LoggedBatch(4000, "plan 4000".getBytes(UTF_8), true)),
+            new BatchPlan(3000, List.of("plan 3000".getBytes(UTF_8))),
+            new BatchPlan(4000, List.of("plan 4000".getBytes(UTF_8)))),
         afterTwo.batches());
+    assertEquals(new TreeSet<>(List.of(3000L, 4000L)), afterTwo.done());
     assertEquals(List.of(), afterTwo.damaged());
     assertEquals(new TreeSet<>(List.of(5000L)), afterTwo.doneWithoutPlan());
     assertEquals(List.of(2000L), afterOne.damaged().stream().map(DamagedPlan::batchTime).toList());
@@ -205,20 +208,22 @@ abstract class CheckpointStoreScenarios {
         afterOne.damaged().get(0).reason().contains("shorter than the 16-byte header"),
         afterOne.damaged().get(0).reason());
     assertEquals(
-        List.of(3000L, 4000L), afterOne.batches().stream().map(LoggedBatch::batchTime).toList());
+        List.of(3000L, 4000L), afterOne.batches().stream().map(BatchPlan::batchTime).toList());
   }
 
   @Test
   void aForgottenDoneMarkLeavesTheBatchPlannedButNotDone() {
     CheckpointStore store = newStore(10);
-    store.recordPlan(1000, "plan".getBytes(UTF_8));
+    store.recordPlan(new BatchPlan(1000, List.of("plan".getBytes(UTF_8))));
     store.markDone(1000);
 
     store.forgetDoneMark(1000);
     store.forgetDoneMark(2000);
 
     assertEquals(
-        List.of(new LoggedBatch(1000, "plan".getBytes(UTF_8), false)), store.loggedBatches());
+        List.of(new BatchPlan(1000, List.of("plan".getBytes(UTF_8)))),
+        store.loggedBatches().batches());
+    assertEquals(new TreeSet<>(List.of()), store.loggedBatches().done());
     assertTrue(store.hasLoggedBatches());
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.batch.BatchPlan;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -58,7 +60,7 @@ class CheckpointStoreTest extends CheckpointStoreScenarios {
     CheckpointStore store = newStore(10);
 
     assertEquals(Optional.empty(), store.latestValid());
-    assertEquals(List.of(), store.loggedBatches());
+    assertEquals(List.of(), store.loggedBatches().batches());
     assertEquals(Optional.empty(), store.readAppManifest());
   }
 
@@ -239,7 +241,7 @@ class CheckpointStoreTest extends CheckpointStoreScenarios {
   @Test
   void truncatedPlanIsReportedNamingTheFileInsteadOfSkipped() throws IOException {
     CheckpointStore store = newStore(10);
-    store.recordPlan(1000, "plan one".getBytes(UTF_8));
+    store.recordPlan(new BatchPlan(1000, List.of("plan one".getBytes(UTF_8))));
     Path plan = dir(store).resolve("batches/00000000000000001000.plan");
     byte[] bytes = Files.readAllBytes(plan);
     Files.write(plan, Arrays.copyOf(bytes, bytes.length - 2));
@@ -256,7 +258,7 @@ class CheckpointStoreTest extends CheckpointStoreScenarios {
   @Test
   void planWithAFlippedByteIsReportedAsCorrupt() throws IOException {
     CheckpointStore store = newStore(10);
-    store.recordPlan(1000, "plan one".getBytes(UTF_8));
+    store.recordPlan(new BatchPlan(1000, List.of("plan one".getBytes(UTF_8))));
     Path plan = dir(store).resolve("batches/00000000000000001000.plan");
     byte[] bytes = Files.readAllBytes(plan);
     bytes[bytes.length - 1] ^= 1;
@@ -272,7 +274,7 @@ class CheckpointStoreTest extends CheckpointStoreScenarios {
   void corruptPlanOfADoneBatchIsReportedToo() throws IOException {
     // A done batch is replayed to rebuild state, so its plan matters as much as a pending one's.
     CheckpointStore store = newStore(10);
-    store.recordPlan(1000, "plan one".getBytes(UTF_8));
+    store.recordPlan(new BatchPlan(1000, List.of("plan one".getBytes(UTF_8))));
     store.markDone(1000);
     Files.write(dir(store).resolve("batches/00000000000000001000.plan"), new byte[3]);
 
@@ -285,22 +287,24 @@ class CheckpointStoreTest extends CheckpointStoreScenarios {
   @Test
   void recordingAPlanAgainReplacesIt() {
     CheckpointStore store = newStore(10);
-    store.recordPlan(1000, "first".getBytes(UTF_8));
+    store.recordPlan(new BatchPlan(1000, List.of("first".getBytes(UTF_8))));
 
-    store.recordPlan(1000, "second".getBytes(UTF_8));
+    store.recordPlan(new BatchPlan(1000, List.of("second".getBytes(UTF_8))));
 
     assertEquals(
-        List.of(new LoggedBatch(1000, "second".getBytes(UTF_8), false)), store.loggedBatches());
+        List.of(new BatchPlan(1000, List.of("second".getBytes(UTF_8)))),
+        store.loggedBatches().batches());
+    assertEquals(new TreeSet<>(List.of()), store.loggedBatches().done());
   }
 
   @Test
   void forgetBatchesUpToDeletesPlansAndDoneMarksUpToAndIncludingThatTime() throws IOException {
     CheckpointStore store = newStore(10);
     for (long t = 1000; t <= 4000; t += 1000) {
-      store.recordPlan(t, ("plan " + t).getBytes(UTF_8));
+      store.recordPlan(new BatchPlan(t, List.of(("plan " + t).getBytes(UTF_8))));
       store.markDone(t);
     }
-    store.recordPlan(5000, "plan 5000".getBytes(UTF_8));
+    store.recordPlan(new BatchPlan(5000, List.of("plan 5000".getBytes(UTF_8))));
 
     store.forgetBatchesUpTo(3000);
 
@@ -310,9 +314,10 @@ class CheckpointStoreTest extends CheckpointStoreScenarios {
         names(dir(store).resolve("batches")));
     assertEquals(
         List.of(
-            new LoggedBatch(4000, "plan 4000".getBytes(UTF_8), true),
-            new LoggedBatch(5000, "plan 5000".getBytes(UTF_8), false)),
-        store.loggedBatches());
+            new BatchPlan(4000, List.of("plan 4000".getBytes(UTF_8))),
+            new BatchPlan(5000, List.of("plan 5000".getBytes(UTF_8)))),
+        store.loggedBatches().batches());
+    assertEquals(new TreeSet<>(List.of(4000L)), store.loggedBatches().done());
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.millrace.runtime.batch.BatchPlan;
 import dev.millrace.runtime.checkpoint.CheckpointInUseException;
 import dev.millrace.runtime.checkpoint.CheckpointLease;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
@@ -68,7 +69,9 @@ class ApplicationRunnerTest {
     CheckpointStore fenced = held(checkpoint, "node-1", 1);
     CheckpointStore newer = held(checkpoint, "node-2", 2);
     CheckpointInUseException takenOver =
-        assertThrows(CheckpointInUseException.class, () -> fenced.recordPlan(1000, new byte[0]));
+        assertThrows(
+            CheckpointInUseException.class,
+            () -> fenced.recordPlan(new BatchPlan(1000, List.of(new byte[0]))));
     newer.close();
     CheckpointStore deleted = held(checkpoint, "node-3", 3);
     try (Stream<Path> files = Files.walk(dir.resolve("checkpoint"))) {

@@ -12,7 +12,6 @@ import dev.millrace.runtime.dataset.ShuffleDataset;
 import dev.millrace.runtime.dataset.ShuffleId;
 import dev.millrace.runtime.dataset.ShuffleMapRunner;
 import dev.millrace.runtime.dataset.TaskRunner;
-import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.OutputOperation;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.streaming.DStream;
@@ -67,14 +66,9 @@ class RemoteMapInputsTest {
     return graph;
   }
 
-  /** Plans batch {@code T} of every input, recording the plans as the batch log would. */
+  /** Plans batch {@code T} of every input, building the batch's plan with {@code record}. */
   private static void plan(StreamGraph graph, boolean record) {
-    for (InputNode<?> input : graph.inputs()) {
-      input.plan(T, false);
-      if (record) {
-        input.encodePlan(T);
-      }
-    }
+    graph.planBatch(T, false, record);
   }
 
   /**

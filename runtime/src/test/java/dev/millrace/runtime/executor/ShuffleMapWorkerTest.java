@@ -99,8 +99,7 @@ class ShuffleMapWorkerTest {
     InputNode<?> input = driver.inputs().get(0);
     input.source().start(late - 1_000);
     write("1.txt", "a b a\n", late);
-    input.plan(late, false);
-    byte[] plan = input.encodePlan(late);
+    byte[] plan = driver.planBatch(late, false, true).orElseThrow().inputPlan(0);
     int stateNode =
         driver.nodes().stream()
             .filter(n -> n.operation().equals("updateStateByKey"))
@@ -142,10 +141,7 @@ class ShuffleMapWorkerTest {
     }
     org.apache.hadoop.fs.Path first = write("1.txt", "a b a\n");
     write("2.txt", "b c c\n");
-    for (InputNode<?> input : driver.inputs()) {
-      input.plan(T, false);
-      input.encodePlan(T);
-    }
+    driver.planBatch(T, false, true);
     ShuffleMapStage stage = runShuffleInDriver(driver);
     Map<Integer, byte[]> plans = RemoteMapInputs.of(driver, stage);
     assertNotNull(plans);

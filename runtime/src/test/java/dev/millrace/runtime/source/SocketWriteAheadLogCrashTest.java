@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.millrace.runtime.batch.BatchPlan;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.checkpoint.Generation;
-import dev.millrace.runtime.checkpoint.LoggedBatch;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -99,8 +99,10 @@ class SocketWriteAheadLogCrashTest {
     List<String> recovered = new ArrayList<>();
     CheckpointStore store = new CheckpointStore(checkpoint, new Configuration(), 3);
     Generation generation = store.latestValid().orElseThrow();
-    List<LoggedBatch> pending =
-        store.loggedBatches().stream().filter(b -> b.batchTime() > generation.batchTime()).toList();
+    List<BatchPlan> pending =
+        store.loggedBatches().batches().stream()
+            .filter(b -> b.batchTime() > generation.batchTime())
+            .toList();
     long next =
         pending.isEmpty()
             ? generation.batchTime() + 100
@@ -111,10 +113,11 @@ class SocketWriteAheadLogCrashTest {
       try {
         source.useCheckpoint(store, TestingCrashingDriver.SOURCE_ID);
         byte[] snapshot = generation.files().get(TestingCrashingDriver.SOURCE_ID);
-        source.recover(next, snapshot, pending.stream().map(LoggedBatch::plan).toList());
-        for (LoggedBatch batch : pending) {
+        source.recover(next, snapshot, pending.stream().map(b -> b.inputPlan(0)).toList());
+        for (BatchPlan batch : pending) {
           recovered.addAll(
-              SocketWriteAheadLogScenarios.records(source.replay(batch.batchTime(), batch.plan())));
+              SocketWriteAheadLogScenarios.records(
+                  source.replay(batch.batchTime(), batch.inputPlan(0))));
         }
         recovered.addAll(SocketWriteAheadLogScenarios.records(source.take(next, false)));
       } finally {

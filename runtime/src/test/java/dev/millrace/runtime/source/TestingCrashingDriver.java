@@ -1,7 +1,9 @@
 package dev.millrace.runtime.source;
 
+import dev.millrace.runtime.batch.BatchPlan;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.dataset.Dataset;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 
@@ -36,7 +38,7 @@ public final class TestingCrashingDriver {
     for (long time = 100; ; time += 100) {
       Thread.sleep(20);
       Dataset<String> batch = source.take(time, false);
-      store.recordPlan(time, source.encodePlan(batch));
+      store.recordPlan(new BatchPlan(time, List.of(source.encodePlan(batch))));
       if (time % 500 == 0) {
         byte[] snapshot = source.snapshot();
         store.writeGeneration(time, Map.of(SOURCE_ID, snapshot));
