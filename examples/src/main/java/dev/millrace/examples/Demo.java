@@ -2,7 +2,7 @@ package dev.millrace.examples;
 
 import dev.millrace.runtime.backend.local.LocalRun;
 import dev.millrace.runtime.backend.local.LocalRunOptions;
-import dev.millrace.runtime.cli.ExitCode;
+import dev.millrace.runtime.launch.ExitCode;
 import dev.millrace.streaming.ConfigurationException;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.runtime.checkpoint.CapturedStderr;
 import dev.millrace.runtime.checkpoint.CheckpointDamagedException;
-import dev.millrace.runtime.cli.ExitCode;
+import dev.millrace.runtime.launch.ExitCode;
 import dev.millrace.runtime.source.SocketTextSource;
 import dev.millrace.runtime.stream.InputNode;
 import java.io.IOException;

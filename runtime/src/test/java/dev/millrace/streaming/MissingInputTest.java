@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.millrace.runtime.cli.ExitCode;
+import dev.millrace.runtime.launch.ExitCode;
 import dev.millrace.runtime.source.InputMissingException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.millrace.streaming;
 
 import dev.millrace.runtime.cli.ApplicationRunner;
-import dev.millrace.runtime.cli.ExitCode;
+import dev.millrace.runtime.launch.ExitCode;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.millrace.yarn;
 
 import dev.millrace.crds.validation.InvalidSpecException;
-import dev.millrace.runtime.cli.ExitCode;
 import dev.millrace.runtime.cli.Millrace;
 import dev.millrace.runtime.cli.Subcommand;
+import dev.millrace.runtime.launch.ExitCode;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Path;

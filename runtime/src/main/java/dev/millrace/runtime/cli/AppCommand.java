@@ -2,6 +2,8 @@ package dev.millrace.runtime.cli;
 
 import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.driver.ApplicationCode;
+import dev.millrace.runtime.launch.ExitCode;
+import dev.millrace.runtime.launch.UsageException;
 import dev.millrace.streaming.ConfigurationException;
 import dev.millrace.streaming.StreamingApplication;
 import java.lang.reflect.InvocationTargetException;

@@ -5,6 +5,8 @@ import dev.millrace.runtime.driver.DriverConfigurationException;
 import dev.millrace.runtime.driver.DriverOptions;
 import dev.millrace.runtime.executor.Executor;
 import dev.millrace.runtime.executor.ExecutorOptions;
+import dev.millrace.runtime.launch.ExitCode;
+import dev.millrace.runtime.launch.UsageException;
 import dev.millrace.runtime.logs.LogLimits;
 import dev.millrace.streaming.ConfigurationException;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.cli;
 
+import dev.millrace.runtime.launch.UsageException;
 import dev.millrace.streaming.Duration;
 import dev.millrace.streaming.Durations;
 import java.util.ArrayList;

@@ -2,8 +2,9 @@ package dev.millrace.runtime.driver;
 
 /**
  * The spec, the application's jars or classes, or its configuration cannot run; the message says
- * what to fix. The driver exits with {@link dev.millrace.runtime.cli.ExitCode#BAD_CONFIGURATION},
- * which a supervisor does not restart: the same spec would fail the same way.
+ * what to fix. The driver exits with {@link
+ * dev.millrace.runtime.launch.ExitCode#BAD_CONFIGURATION}, which a supervisor does not restart: the
+ * same spec would fail the same way.
  */
 public final class DriverConfigurationException extends RuntimeException {
   private static final long serialVersionUID = 1L;

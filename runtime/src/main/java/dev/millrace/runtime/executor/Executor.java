@@ -1,10 +1,10 @@
 package dev.millrace.runtime.executor;
 
-import dev.millrace.runtime.cli.ExitCode;
 import dev.millrace.runtime.cluster.ExecutorAgent;
 import dev.millrace.runtime.cluster.TaskHandler;
 import dev.millrace.runtime.driver.ApplicationGraphs;
 import dev.millrace.runtime.driver.DriverConfigurationException;
+import dev.millrace.runtime.launch.ExitCode;
 import dev.millrace.runtime.transport.Message.Register;
 import dev.millrace.runtime.transport.Message.RunShuffleMap;
 import dev.millrace.runtime.transport.Message.RunStateTask;

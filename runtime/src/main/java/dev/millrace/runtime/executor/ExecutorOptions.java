@@ -2,9 +2,9 @@ package dev.millrace.runtime.executor;
 
 import dev.millrace.crds.SpecDurations;
 import dev.millrace.crds.SpecMemory;
-import dev.millrace.runtime.cli.UsageException;
 import dev.millrace.runtime.cluster.DriverLocator;
 import dev.millrace.runtime.config.StreamingOptions;
+import dev.millrace.runtime.launch.UsageException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -10,6 +10,7 @@ import dev.millrace.runtime.checkpoint.CheckpointLease;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.checkpoint.CheckpointVanishedException;
 import dev.millrace.runtime.checkpoint.LeaseClaimant;
+import dev.millrace.runtime.launch.ExitCode;
 import dev.millrace.runtime.recovery.CheckpointIncompatibleException;
 import dev.millrace.streaming.StreamingException;
 import java.io.ByteArrayOutputStream;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.runtime.checkpoint.AppManifest;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
+import dev.millrace.runtime.launch.UsageException;
 import dev.millrace.streaming.Durations;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

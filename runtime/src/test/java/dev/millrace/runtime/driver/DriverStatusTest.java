@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.millrace.crds.launch.DriverState;
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.launch.InputReport;
-import dev.millrace.runtime.cli.ExitCode;
+import dev.millrace.runtime.launch.ExitCode;
 import dev.millrace.runtime.source.SourceStatus;
 import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.StreamGraph;

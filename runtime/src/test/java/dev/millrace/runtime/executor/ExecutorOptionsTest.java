@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.millrace.runtime.cli.UsageException;
+import dev.millrace.runtime.launch.UsageException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -29,7 +29,7 @@ import dev.millrace.crds.supervision.SupervisorEvent.StopRequested;
 import dev.millrace.crds.supervision.SupervisorEvent.Tick;
 import dev.millrace.crds.supervision.SupervisorPolicy;
 import dev.millrace.crds.supervision.SupervisorView;
-import dev.millrace.runtime.cli.ExitCode;
+import dev.millrace.runtime.launch.ExitCode;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -13,7 +13,7 @@ import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppStatus;
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.launch.ExecutorReport;
-import dev.millrace.runtime.cli.ExitCode;
+import dev.millrace.runtime.launch.ExitCode;
 import dev.millrace.runtime.transport.ListeningSockets;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;

@@ -1,4 +1,4 @@
-package dev.millrace.runtime.cli;
+package dev.millrace.runtime.launch;
 
 import dev.millrace.crds.supervision.FailureClass;
 import dev.millrace.runtime.checkpoint.CheckpointDamagedException;

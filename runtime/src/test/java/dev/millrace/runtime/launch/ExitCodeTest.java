@@ -1,4 +1,4 @@
-package dev.millrace.runtime.cli;
+package dev.millrace.runtime.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.millrace.runtime.cli;
+package dev.millrace.runtime.launch;
 
 /**
  * The command line is wrong; the message says how. Exits with {@link ExitCode#BAD_CONFIGURATION}.
