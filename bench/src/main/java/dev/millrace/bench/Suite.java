@@ -171,7 +171,7 @@ public final class Suite {
           checkpoint.toString(),
           mode);
     } finally {
-      deleteRecursively(checkpoint);
+      WorkDirectories.delete(checkpoint);
     }
   }
 
@@ -257,8 +257,8 @@ public final class Suite {
     long recovered = readUntil(second, 1);
     second.destroyForcibly();
     second.waitFor();
-    deleteRecursively(checkpoint);
-    deleteRecursively(input);
+    WorkDirectories.delete(checkpoint);
+    WorkDirectories.delete(input);
     String prefix =
         String.join(
             ",", Integer.toString(repeat), engine, "RECOVERY", Long.toString(intervalMs), load);
@@ -289,14 +289,6 @@ public final class Suite {
       }
     }
     return -1;
-  }
-
-  private static void deleteRecursively(Path root) throws IOException {
-    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   private static String load1() throws IOException {

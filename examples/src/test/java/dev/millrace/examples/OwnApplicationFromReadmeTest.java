@@ -27,6 +27,7 @@ import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * itself would first build the checkout. 34-45 s on a shared, loaded 2-core box: one Maven run, one
  * {@code millrace run} with its driver.
  */
+@Tag("process")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class OwnApplicationFromReadmeTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();

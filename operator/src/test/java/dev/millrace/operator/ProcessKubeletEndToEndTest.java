@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * API server and {@link TestingKubelet} runs its pods as local JVMs, which count the words of the
  * files this test writes ({@link FileWordCount}).
  */
+@Tag("process")
 class ProcessKubeletEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String APP = "words";

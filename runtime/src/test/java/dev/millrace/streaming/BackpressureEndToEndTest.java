@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that nothing is dropped or taken twice. Batches are stepped on a manual clock, and assertions are
  * on the records batches hold, never on how long anything took.
  */
+@Tag("process")
 class BackpressureEndToEndTest {
   private final List<AutoCloseable> toClose = new ArrayList<>();
   @TempDir Path dir;

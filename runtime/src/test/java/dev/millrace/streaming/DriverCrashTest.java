@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * repeats them (the timing of the processes, of course, differs). A failed run keeps its
  * directories and the drivers' logs, and names them in its failure.
  */
+@Tag("process")
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class DriverCrashTest {
   private static final long INTERVAL_MS = 200;

@@ -23,10 +23,12 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real sources and sink driven through the public API, batch by batch on a manual clock. */
+@Tag("process")
 class SourcesEndToEndTest {
   private final TestingStreams t = new TestingStreams();
   @TempDir Path dir;

@@ -37,6 +37,7 @@ import org.apache.hadoop.yarn.exceptions.YarnException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * executor killed, its ApplicationMaster killed, stopped, resubmitted), so that the class starts
  * the clusters once.
  */
+@Tag("process")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
 class YarnApplicationTest {

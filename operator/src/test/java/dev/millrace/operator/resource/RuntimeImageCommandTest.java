@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code java} on the {@code PATH} that prints the arguments it was given: the heap the operator
  * puts in {@link LaunchContract#HEAP_VARIABLE} reaches the JVM.
  */
+@Tag("process")
 class RuntimeImageCommandTest {
   private static final Path SCRIPT = Path.of("../docker/millrace");
 

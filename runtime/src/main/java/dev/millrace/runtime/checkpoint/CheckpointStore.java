@@ -1,32 +1,16 @@
 package dev.millrace.runtime.checkpoint;
 
-import static dev.millrace.runtime.checkpoint.CheckpointLayout.checkBatchTime;
-import static dev.millrace.runtime.checkpoint.CheckpointLayout.timeName;
-
 import dev.millrace.runtime.batch.BatchPlan;
-import dev.millrace.runtime.batch.MalformedPlanException;
 import java.io.File;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.security.UserGroupInformation;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The files of one application's checkpoint directory, on any Hadoop {@link FileSystem}: {@code
@@ -58,16 +42,18 @@ import org.slf4j.LoggerFactory;
  * CheckpointException}s naming the path and what to check.
  */
 public final class CheckpointStore implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
-
   private final String directoryUri;
-  private final int retainGenerations;
   private final FileSystem fs;
   private final Path root;
   private final Path generations;
   private final Path batches;
   // Null when this process writes without a lease (an executor, a tool).
   private final CheckpointLease lease;
+  private final CheckpointFiles files;
+  private final Generations generationFiles;
+  private final StatePartFiles stateParts;
+  private final BatchLog batchLog;
+  private final AppManifestFile appManifest;
 
   /**
    * Opens (creating if needed) the checkpoint directory, without a lease: for tools and tests that
@@ -121,7 +107,6 @@ public final class CheckpointStore implements AutoCloseable {
           "retainGenerations is " + retainGenerations + "; keep at least 1 generation");
     }
     this.directoryUri = directoryUri;
-    this.retainGenerations = retainGenerations;
     Path directory = directoryPath(directoryUri);
     try {
       FileSystem opened = directory.getFileSystem(conf);
@@ -148,6 +133,11 @@ public final class CheckpointStore implements AutoCloseable {
     // was.
     this.lease =
         leaseRequest == null ? null : CheckpointLease.acquire(fs, root, directoryUri, leaseRequest);
+    this.files = new CheckpointFiles(directoryUri, fs, lease);
+    this.generationFiles = new Generations(files, root, retainGenerations);
+    this.stateParts = new StatePartFiles(files, directoryUri, root);
+    this.batchLog = new BatchLog(files, root);
+    this.appManifest = new AppManifestFile(files, root);
     if (create) {
       try {
         createDirectory(generations);
@@ -173,7 +163,7 @@ public final class CheckpointStore implements AutoCloseable {
               + "): "
               + e.getMessage()
               + ". Check that no file has that name, that "
-              + user()
+              + CheckpointFiles.user()
               + " may write to its parent, and that the file system is reachable with the"
               + " Hadoop configuration given (for s3a://, the endpoint, region and credentials"
               + " in millrace.hadoop.fs.s3a.* settings).",
@@ -268,24 +258,7 @@ public final class CheckpointStore implements AutoCloseable {
    * @param files file name (letters, digits, '.', '_', '-') to contents
    */
   public void writeGeneration(long batchTime, Map<String, byte[]> files) {
-    checkBatchTime(batchTime);
-    files.keySet().forEach(CheckpointLayout::checkFileName);
-    checkWritable();
-    Path temp = new Path(generations, CheckpointLayout.tempName(timeName(batchTime)));
-    try {
-      mkdirs(temp);
-      for (Map.Entry<String, byte[]> file : files.entrySet()) {
-        writeFile(new Path(temp, file.getKey()), file.getValue());
-      }
-      writeFile(
-          new Path(temp, CheckpointLayout.GENERATION_MANIFEST),
-          GenerationManifest.describe(batchTime, files).toBytes());
-      moveIntoPlace(temp, generationPath(batchTime), timeName(batchTime));
-    } catch (IOException e) {
-      throw writeFailure("write checkpoint generation " + batchTime, temp, e);
-    }
-    LOG.debug("Checkpoint generation {} committed with {} files", batchTime, files.size());
-    deleteOldGenerations();
+    generationFiles.writeGeneration(batchTime, files);
   }
 
   /**
@@ -299,31 +272,7 @@ public final class CheckpointStore implements AutoCloseable {
    * @throws CheckpointException if it cannot be written
    */
   public StatePart writeStatePart(long batchTime, int nodeId, int partition, byte[] bytes) {
-    checkBatchTime(batchTime);
-    checkWritable();
-    Path target = statePartPath(batchTime, nodeId, partition);
-    Path temp = new Path(target.getParent(), CheckpointLayout.tempName(target.getName()));
-    try {
-      // An executor holds no lease: it must not recreate a directory that vanished either.
-      if (!fs.exists(generations)) {
-        throw new CheckpointVanishedException(
-            "checkpoint directory "
-                + directoryUri
-                + " vanished while the application was running: "
-                + generations
-                + " is gone (deleted, moved or replaced), so state partition "
-                + partition
-                + " of node "
-                + nodeId
-                + " is not written. The driver stops with the same finding and says what to do.");
-      }
-      mkdirs(target.getParent());
-      writeFile(temp, bytes);
-      moveIntoPlace(temp, target, target.getName());
-    } catch (IOException e) {
-      throw writeFailure("write state partition " + partition + " of node " + nodeId, temp, e);
-    }
-    return new StatePart(bytes.length, GenerationManifest.crc32(bytes));
+    return stateParts.writeStatePart(batchTime, nodeId, partition, bytes);
   }
 
   /**
@@ -333,38 +282,11 @@ public final class CheckpointStore implements AutoCloseable {
    * @throws CheckpointException if it is missing or does not match {@code expected}
    */
   public byte[] readStatePart(long batchTime, int nodeId, int partition, StatePart expected) {
-    Path path = statePartPath(batchTime, nodeId, partition);
-    byte[] bytes;
-    try {
-      bytes = readFile(path);
-    } catch (IOException e) {
-      throw readFailure("state partition " + partition + " of node " + nodeId, path, e);
-    }
-    StatePart found = new StatePart(bytes.length, GenerationManifest.crc32(bytes));
-    if (!found.equals(expected)) {
-      throw new CheckpointException(
-          "state partition file "
-              + path
-              + " is damaged: "
-              + found
-              + ", but generation "
-              + batchTime
-              + " recorded "
-              + expected
-              + ". Restore the checkpoint directory from a backup, or start from an empty one"
-              + " (the state is then lost).");
-    }
-    return bytes;
+    return stateParts.readStatePart(batchTime, nodeId, partition, expected);
   }
 
   /** The length and CRC32 of a state partition file. */
   public record StatePart(long length, long crc32) {}
-
-  private Path statePartPath(long batchTime, int nodeId, int partition) {
-    return new Path(
-        new Path(new Path(root, CheckpointLayout.STATE_PARTS), timeName(batchTime)),
-        "node-" + nodeId + "-part-" + partition);
-  }
 
   /**
    * The newest generation whose manifest exists and whose files all match their recorded length and
@@ -373,13 +295,7 @@ public final class CheckpointStore implements AutoCloseable {
    * @throws UnsupportedCheckpointVersionException if a generation was written by a newer Millrace
    */
   public Optional<Generation> latestValid() {
-    for (GenerationDirectory candidate : generationsNewestFirst()) {
-      Optional<Generation> generation = readVerified(candidate);
-      if (generation.isPresent()) {
-        return generation;
-      }
-    }
-    return Optional.empty();
+    return generationFiles.latestValid();
   }
 
   /**
@@ -388,8 +304,7 @@ public final class CheckpointStore implements AutoCloseable {
    * falls back to the next.
    */
   public Iterable<Generation> validNewestFirst() {
-    List<GenerationDirectory> candidates = generationsNewestFirst();
-    return () -> candidates.stream().map(this::readVerified).flatMap(Optional::stream).iterator();
+    return generationFiles.validNewestFirst();
   }
 
   /**
@@ -397,23 +312,7 @@ public final class CheckpointStore implements AutoCloseable {
    * manifest and the file verify: one file read back without reading the others.
    */
   public Optional<byte[]> readGenerationFile(long batchTime, String name) {
-    Path dir = generationPath(batchTime);
-    Path manifestPath = new Path(dir, CheckpointLayout.GENERATION_MANIFEST);
-    Path path = new Path(dir, name);
-    try {
-      GenerationManifest manifest =
-          GenerationManifest.fromBytes(readFile(manifestPath), manifestPath.toString());
-      byte[] content = readFile(path);
-      if (manifest.batchTime() == batchTime
-          && manifest.files().containsKey(name)
-          && manifest.mismatch(name, content).isEmpty()) {
-        return Optional.of(content);
-      }
-      LOG.debug("{} does not match the manifest of generation {}", path, batchTime);
-    } catch (IOException | MalformedFileException e) {
-      LOG.debug("cannot read {} of generation {}: {}", name, batchTime, e.toString());
-    }
-    return Optional.empty();
+    return generationFiles.readGenerationFile(batchTime, name);
   }
 
   /**
@@ -421,145 +320,12 @@ public final class CheckpointStore implements AutoCloseable {
    * batch log must keep every batch after it.
    */
   public OptionalLong oldestGeneration() {
-    List<GenerationDirectory> committed = committedNewestFirst();
-    return committed.isEmpty()
-        ? OptionalLong.empty()
-        : OptionalLong.of(committed.get(committed.size() - 1).batchTime());
+    return generationFiles.oldestGeneration();
   }
 
   /** Whether any generation directory exists, valid or not. */
   public boolean hasGenerations() {
-    return !generationsNewestFirst().isEmpty();
-  }
-
-  private record GenerationDirectory(long batchTime, boolean replaced, Path path) {}
-
-  /**
-   * Committed generations, newest first. A generation caught half-way through being replaced (its
-   * old copy moved aside, the new one not yet moved in) is still a candidate under its aside name.
-   */
-  private List<GenerationDirectory> generationsNewestFirst() {
-    Map<Long, GenerationDirectory> committed = new TreeMap<>();
-    List<GenerationDirectory> asideOnly = new ArrayList<>();
-    for (FileStatus status : list(generations)) {
-      String name = status.getPath().getName();
-      CheckpointLayout.generationTime(name)
-          .ifPresent(t -> committed.put(t, new GenerationDirectory(t, false, status.getPath())));
-      if (CheckpointLayout.isReplaced(name)) {
-        CheckpointLayout.hiddenTime(name)
-            .ifPresent(t -> asideOnly.add(new GenerationDirectory(t, true, status.getPath())));
-      }
-    }
-    asideOnly.removeIf(aside -> committed.containsKey(aside.batchTime()));
-    List<GenerationDirectory> all = new ArrayList<>(committed.values());
-    all.addAll(asideOnly);
-    all.sort(Comparator.comparingLong(GenerationDirectory::batchTime).reversed());
-    return all;
-  }
-
-  /** Committed generations, newest first, without those caught half-way through replacement. */
-  private List<GenerationDirectory> committedNewestFirst() {
-    return generationsNewestFirst().stream().filter(g -> !g.replaced()).toList();
-  }
-
-  private Optional<Generation> readVerified(GenerationDirectory candidate) {
-    Path manifestPath = new Path(candidate.path(), CheckpointLayout.GENERATION_MANIFEST);
-    GenerationManifest manifest;
-    try {
-      manifest = GenerationManifest.fromBytes(readFile(manifestPath), manifestPath.toString());
-    } catch (FileNotFoundException e) {
-      return skip(candidate, manifestPath, "missing, so the generation was never committed");
-    } catch (IOException e) {
-      return skip(candidate, manifestPath, "unreadable: " + e);
-    } catch (MalformedFileException e) {
-      return skip(candidate, manifestPath, "malformed: " + e.getMessage());
-    }
-    if (manifest.batchTime() != candidate.batchTime()) {
-      return skip(
-          candidate,
-          manifestPath,
-          "for batch time " + manifest.batchTime() + ", not " + candidate.batchTime());
-    }
-    Map<String, byte[]> files = new TreeMap<>();
-    for (String name : manifest.files().keySet()) {
-      Path path = new Path(candidate.path(), name);
-      byte[] content;
-      try {
-        content = readFile(path);
-      } catch (FileNotFoundException e) {
-        return skip(candidate, path, "missing");
-      } catch (IOException e) {
-        return skip(candidate, path, "unreadable: " + e);
-      }
-      Optional<String> mismatch = manifest.mismatch(name, content);
-      if (mismatch.isPresent()) {
-        return skip(candidate, path, "corrupt: " + mismatch.get());
-      }
-      files.put(name, content);
-    }
-    if (candidate.replaced()) {
-      LOG.warn(
-          "Checkpoint generation {} was being replaced when the writer stopped; using its old copy {}",
-          candidate.batchTime(),
-          candidate.path());
-    }
-    return Optional.of(new Generation(candidate.batchTime(), files));
-  }
-
-  private static Optional<Generation> skip(
-      GenerationDirectory candidate, Path badFile, String why) {
-    LOG.warn(
-        "Skipping checkpoint generation {}: {} is {}. Trying the next older generation.",
-        candidate.batchTime(),
-        badFile,
-        why);
-    return Optional.empty();
-  }
-
-  /**
-   * Housekeeping after a committed write. A failure here does not undo the write: it is logged and
-   * retried after the next one.
-   */
-  private void deleteOldGenerations() {
-    List<GenerationDirectory> committed = committedNewestFirst();
-    if (committed.isEmpty()) {
-      return;
-    }
-    for (GenerationDirectory old :
-        committed.subList(Math.min(retainGenerations, committed.size()), committed.size())) {
-      deleteQuietly(old.path());
-    }
-    long newest = committed.get(0).batchTime();
-    for (FileStatus status : list(generations)) {
-      OptionalLong hidden = CheckpointLayout.hiddenTime(status.getPath().getName());
-      if (hidden.isPresent() && hidden.getAsLong() < newest) {
-        deleteQuietly(status.getPath());
-      }
-    }
-    long oldestKept = committed.get(Math.min(retainGenerations, committed.size()) - 1).batchTime();
-    Path parts = new Path(root, CheckpointLayout.STATE_PARTS);
-    for (FileStatus status : listIfThere(parts)) {
-      OptionalLong time = CheckpointLayout.generationTime(status.getPath().getName());
-      if (time.isPresent() && time.getAsLong() < oldestKept) {
-        deleteQuietly(status.getPath());
-      }
-    }
-  }
-
-  private void deleteQuietly(Path path) {
-    try {
-      fs.delete(path, true);
-      LOG.debug("Deleted old checkpoint data {}", path);
-    } catch (IOException e) {
-      LOG.warn(
-          "Could not delete old checkpoint data {} ({}); will retry after the next write",
-          path,
-          e.toString());
-    }
-  }
-
-  private Path generationPath(long batchTime) {
-    return new Path(generations, timeName(batchTime));
+    return generationFiles.hasGenerations();
   }
 
   // ---- batch log
@@ -569,28 +335,12 @@ public final class CheckpointStore implements AutoCloseable {
    * exactly this plan unless it was {@linkplain #markDone marked done}.
    */
   public void recordPlan(BatchPlan plan) {
-    long batchTime = plan.batchTime();
-    checkBatchTime(batchTime);
-    checkWritable();
-    Path temp = new Path(batches, CheckpointLayout.tempName(timeName(batchTime)));
-    try {
-      writeFile(temp, plan.toLogBytes());
-      moveIntoPlace(temp, planPath(batchTime), timeName(batchTime));
-    } catch (IOException e) {
-      throw writeFailure("write the plan of batch " + batchTime, temp, e);
-    }
+    batchLog.recordPlan(plan);
   }
 
   /** Marks a batch done: its outputs are committed and it must not be re-run. */
   public void markDone(long batchTime) {
-    checkBatchTime(batchTime);
-    checkWritable();
-    Path done = donePath(batchTime);
-    try {
-      fs.create(done, true).close();
-    } catch (IOException e) {
-      throw writeFailure("write the done mark of batch " + batchTime, done, e);
-    }
+    batchLog.markDone(batchTime);
   }
 
   /**
@@ -600,11 +350,7 @@ public final class CheckpointStore implements AutoCloseable {
    * @throws CorruptBatchPlanException if a plan file is truncated or corrupt
    */
   public ReplayLog loggedBatches() {
-    ReplayLog log = replayLogAfter(-1);
-    if (!log.damaged().isEmpty()) {
-      throw new CorruptBatchPlanException(log.damaged().get(0));
-    }
-    return log;
+    return batchLog.loggedBatches();
   }
 
   /**
@@ -615,31 +361,12 @@ public final class CheckpointStore implements AutoCloseable {
    * @throws CheckpointException if a plan cannot be read (an I/O error, which a retry may cure)
    */
   public ReplayLog replayLogAfter(long batchTime) {
-    BatchLog log = readBatchLog();
-    List<BatchPlan> logged = new ArrayList<>();
-    TreeSet<Long> done = new TreeSet<>();
-    List<DamagedPlan> damaged = new ArrayList<>();
-    for (long time : log.planned().tailSet(batchTime, false)) {
-      Path path = planPath(time);
-      try {
-        logged.add(BatchPlan.fromLogBytes(time, readFile(path)));
-        if (log.done().contains(time)) {
-          done.add(time);
-        }
-      } catch (MalformedPlanException e) {
-        damaged.add(new DamagedPlan(path.toString(), time, e.getMessage()));
-      } catch (IOException e) {
-        throw readFailure("the plan of batch " + time, path, e);
-      }
-    }
-    TreeSet<Long> doneWithoutPlan = new TreeSet<>(log.done().tailSet(batchTime, false));
-    doneWithoutPlan.removeAll(log.planned());
-    return new ReplayLog(logged, done, damaged, doneWithoutPlan);
+    return batchLog.replayLogAfter(batchTime);
   }
 
   /** Whether the batch log holds any plan, without reading one. */
   public boolean hasLoggedBatches() {
-    return !readBatchLog().planned().isEmpty();
+    return batchLog.hasLoggedBatches();
   }
 
   /**
@@ -647,18 +374,12 @@ public final class CheckpointStore implements AutoCloseable {
    * planned again, which must run its outputs.
    */
   public void forgetDoneMark(long batchTime) {
-    checkWritable();
-    Path done = donePath(batchTime);
-    try {
-      fs.delete(done, false);
-    } catch (IOException e) {
-      throw writeFailure("delete the done mark of batch " + batchTime, done, e);
-    }
+    batchLog.forgetDoneMark(batchTime);
   }
 
   /** Where the plan of batch {@code batchTime} is (or would be) logged, for messages. */
   public String planLocation(long batchTime) {
-    return planPath(batchTime).toString();
+    return batchLog.planLocation(batchTime);
   }
 
   /**
@@ -666,67 +387,14 @@ public final class CheckpointStore implements AutoCloseable {
    * a generation covering them is committed, so the log stays bounded.
    */
   public void forgetBatchesUpTo(long batchTime) {
-    checkWritable();
-    List<Path> plansAndTemps = new ArrayList<>();
-    List<Path> doneMarks = new ArrayList<>();
-    for (FileStatus status : list(batches)) {
-      String name = status.getPath().getName();
-      OptionalLong time = CheckpointLayout.batchFileTime(name);
-      if (time.isEmpty()) {
-        time = CheckpointLayout.hiddenTime(name);
-      }
-      if (time.isPresent() && time.getAsLong() <= batchTime) {
-        (name.endsWith(CheckpointLayout.DONE_SUFFIX) ? doneMarks : plansAndTemps)
-            .add(status.getPath());
-      }
-    }
-    // Plans go first: a done mark outliving its plan is harmless, a plan outliving its done mark
-    // would make a stop half-way through re-run a batch the committed generation already covers.
-    plansAndTemps.addAll(doneMarks);
-    for (Path path : plansAndTemps) {
-      try {
-        fs.delete(path, false);
-      } catch (IOException e) {
-        throw writeFailure("delete the batch log entry", path, e);
-      }
-    }
-  }
-
-  private record BatchLog(TreeSet<Long> planned, TreeSet<Long> done) {}
-
-  private BatchLog readBatchLog() {
-    BatchLog log = new BatchLog(new TreeSet<>(), new TreeSet<>());
-    for (FileStatus status : list(batches)) {
-      String name = status.getPath().getName();
-      CheckpointLayout.batchFileTime(name)
-          .ifPresent(
-              t ->
-                  (name.endsWith(CheckpointLayout.PLAN_SUFFIX) ? log.planned() : log.done())
-                      .add(t));
-    }
-    return log;
-  }
-
-  private Path planPath(long batchTime) {
-    return new Path(batches, timeName(batchTime) + CheckpointLayout.PLAN_SUFFIX);
-  }
-
-  private Path donePath(long batchTime) {
-    return new Path(batches, timeName(batchTime) + CheckpointLayout.DONE_SUFFIX);
+    batchLog.forgetBatchesUpTo(batchTime);
   }
 
   // ---- app manifest
 
   /** Writes the app manifest atomically, replacing an existing one. */
   public void writeAppManifest(AppManifest manifest) {
-    checkWritable();
-    Path temp = new Path(root, CheckpointLayout.tempName(CheckpointLayout.APP_MANIFEST));
-    try {
-      writeFile(temp, manifest.toBytes());
-      moveIntoPlace(temp, appManifestPath(), CheckpointLayout.APP_MANIFEST);
-    } catch (IOException e) {
-      throw writeFailure("write the app manifest", temp, e);
-    }
+    appManifest.writeAppManifest(manifest);
   }
 
   /**
@@ -736,26 +404,7 @@ public final class CheckpointStore implements AutoCloseable {
    * @throws CheckpointException if it is unreadable or malformed
    */
   public Optional<AppManifest> readAppManifest() {
-    Path path = appManifestPath();
-    try {
-      return Optional.of(AppManifest.fromBytes(readFile(path), path.toString()));
-    } catch (FileNotFoundException e) {
-      return Optional.empty();
-    } catch (IOException e) {
-      throw readFailure("the app manifest", path, e);
-    } catch (MalformedFileException e) {
-      throw new CheckpointException(
-          "App manifest "
-              + path
-              + " is malformed ("
-              + e.getMessage()
-              + "). Restore it from a backup, or start from an empty checkpoint directory (the"
-              + " application's state is then lost).");
-    }
-  }
-
-  private Path appManifestPath() {
-    return new Path(root, CheckpointLayout.APP_MANIFEST);
+    return appManifest.readAppManifest();
   }
 
   // ---- lease
@@ -769,9 +418,7 @@ public final class CheckpointStore implements AutoCloseable {
    * @throws CheckpointVanishedException if the directory or the lease's file is gone
    */
   public void checkWritable() {
-    if (lease != null) {
-      lease.checkHeld();
-    }
+    files.checkWritable();
   }
 
   /** The lease this store holds, or empty if it was opened without one. */
@@ -807,131 +454,6 @@ public final class CheckpointStore implements AutoCloseable {
               + e.getMessage()
               + "). Use a local path or a file://, hdfs:// or s3a:// URI.",
           e);
-    }
-  }
-
-  /**
-   * Renames {@code temp} to {@code target}. An existing target is moved aside first and deleted
-   * last, so some complete copy exists at every moment.
-   */
-  private void moveIntoPlace(Path temp, Path target, String what) throws IOException {
-    if (fs.exists(target)) {
-      Path aside = new Path(target.getParent(), CheckpointLayout.replacedName(what));
-      rename(target, aside);
-      rename(temp, target);
-      fs.delete(aside, true);
-    } else {
-      rename(temp, target);
-    }
-  }
-
-  private void rename(Path from, Path to) throws IOException {
-    // FileSystem.rename reports most failures by returning false rather than throwing.
-    if (!fs.rename(from, to)) {
-      throw new IOException("renaming " + from + " to " + to + " failed");
-    }
-  }
-
-  private void mkdirs(Path dir) throws IOException {
-    if (!fs.mkdirs(dir)) {
-      throw new IOException("mkdirs " + dir + " returned false");
-    }
-  }
-
-  private void writeFile(Path path, byte[] bytes) throws IOException {
-    try (FSDataOutputStream out = fs.create(path, false)) {
-      out.write(bytes);
-    }
-  }
-
-  private byte[] readFile(Path path) throws IOException {
-    try (FSDataInputStream in = fs.open(path)) {
-      return in.readAllBytes();
-    }
-  }
-
-  private FileStatus[] listIfThere(Path dir) {
-    try {
-      return fs.exists(dir) ? fs.listStatus(dir) : new FileStatus[0];
-    } catch (IOException e) {
-      throw readFailure("the listing", dir, e);
-    }
-  }
-
-  private FileStatus[] list(Path dir) {
-    try {
-      return fs.listStatus(dir);
-    } catch (IOException e) {
-      throw readFailure("the listing", dir, e);
-    }
-  }
-
-  private CheckpointException writeFailure(String action, Path path, IOException e) {
-    Optional<CheckpointException> lost = leaseLost(e);
-    if (lost.isPresent()) {
-      return lost.get();
-    }
-    return new CheckpointException(
-        "Could not "
-            + action
-            + " at "
-            + path
-            + ": "
-            + e
-            + ". Check that "
-            + user()
-            + " may write to the checkpoint directory "
-            + directoryUri
-            + ", that it has space, and that its file system is reachable.",
-        e);
-  }
-
-  private CheckpointException readFailure(String what, Path path, IOException e) {
-    Optional<CheckpointException> lost = leaseLost(e);
-    if (lost.isPresent()) {
-      return lost.get();
-    }
-    return new CheckpointException(
-        "Could not read "
-            + what
-            + " at "
-            + path
-            + ": "
-            + e
-            + ". Check that "
-            + user()
-            + " may read the checkpoint directory "
-            + directoryUri
-            + " and that its file system is reachable.",
-        e);
-  }
-
-  /**
-   * Whether an I/O failure of a driver's store is the lease lost: a write that passed its check can
-   * still fail because the directory was deleted or taken over meanwhile. Said as such (exit 74 or
-   * 75) rather than as a plain I/O error, after which a supervisor would restart the driver on an
-   * empty directory.
-   */
-  private Optional<CheckpointException> leaseLost(IOException failure) {
-    if (lease == null) {
-      return Optional.empty();
-    }
-    try {
-      lease.checkHeld();
-      return Optional.empty();
-    } catch (CheckpointInUseException | CheckpointVanishedException lost) {
-      return Optional.of(lost);
-    } catch (CheckpointException unknown) {
-      failure.addSuppressed(unknown);
-      return Optional.empty();
-    }
-  }
-
-  private static String user() {
-    try {
-      return "user '" + UserGroupInformation.getCurrentUser().getShortUserName() + "'";
-    } catch (IOException e) {
-      return "user '" + System.getProperty("user.name") + "'";
     }
   }
 }

@@ -29,7 +29,7 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * instead of dragging the program's objects along. Not thread-safe; {@link #pool()} hands out one
  * instance per thread.
  */
-final class CodecKryo extends Kryo {
+public final class CodecKryo extends Kryo {
 
   private CodecKryo() {
     setRegistrationRequired(false);
@@ -50,8 +50,12 @@ final class CodecKryo extends Kryo {
     return context != null ? context : super.getClassLoader();
   }
 
-  /** A thread-safe pool of configured instances; borrowers must {@link #reset()} before release. */
-  static Pool<Kryo> pool() {
+  /**
+   * A thread-safe pool of configured instances; borrowers must {@link #reset()} before release.
+   * Public for the codec benchmark in {@code bench}, which measures Kryo alone with this
+   * configuration against the tagged codec.
+   */
+  public static Pool<Kryo> pool() {
     return new Pool<>(true, false, 4 * Runtime.getRuntime().availableProcessors()) {
       @Override
       protected Kryo create() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The core checkpoint scenarios on {@code s3a://}, against a real S3-compatible server (s3proxy in
  * process), through the S3A file system the runtime ships.
  */
+@Tag("process")
 class CheckpointStoreS3Test extends CheckpointStoreScenarios {
   @RegisterExtension static final TestingS3 S3 = new TestingS3();
   // One per call: JUnit makes an instance per test, and the bucket outlives them.

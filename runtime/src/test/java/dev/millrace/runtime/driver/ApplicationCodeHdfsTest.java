@@ -10,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Application jars on a real HDFS, fetched through the Hadoop file system. */
+@Tag("process")
 class ApplicationCodeHdfsTest {
   @RegisterExtension static final TestingHdfs HDFS = new TestingHdfs();
 

@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * whose saved files, read alone, are exactly what one process computes from the files written, also
  * when an executor or the driver is killed mid-stream.
  */
+@Tag("process")
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class DistributedStatefulWordsProcessTest {
   private static final long TIMEOUT_MS = 90_000;

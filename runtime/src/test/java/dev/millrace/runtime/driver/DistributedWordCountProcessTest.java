@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * TestingWordCountApplication}: the executors compute the map side of its shuffle, and the saved
  * counts equal a count made directly from the files written.
  */
+@Tag("process")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DistributedWordCountProcessTest {
   private static final long TIMEOUT_MS = 60_000;

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the runtime ships (its runtime dependencies and an slf4j provider, as in {@code
  * examples/target/lib}), not the tests': S3A must work with what users get.
  */
+@Tag("process")
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class DriverOnS3Test {
   @RegisterExtension static final TestingS3 S3 = new TestingS3();

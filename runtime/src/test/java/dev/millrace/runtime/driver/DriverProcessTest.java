@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * URI. A supervisor's view of it is its exit code and its status endpoint, polled with {@link
  * DriverStatusClient} at the address the driver writes to {@code --address-file}.
  */
+@Tag("process")
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class DriverProcessTest {
   private static final long TIMEOUT_MS = 60_000;

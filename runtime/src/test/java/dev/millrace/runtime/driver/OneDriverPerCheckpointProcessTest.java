@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * local directory lets a test watch file by file: a fenced driver writes nothing more, and a
  * directory deleted under a running driver stops it.
  */
+@Tag("process")
 class OneDriverPerCheckpointProcessTest extends OneDriverPerCheckpointScenarios {
   @Override
   String checkpointUri() {

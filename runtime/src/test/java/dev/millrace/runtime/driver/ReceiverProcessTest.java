@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * memory, starts again, and when it keeps failing stops the driver with the cause, instead of the
  * input going quiet for ever while the driver looks healthy.
  */
+@Tag("process")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ReceiverProcessTest {
   private static final long TIMEOUT_MS = 60_000;

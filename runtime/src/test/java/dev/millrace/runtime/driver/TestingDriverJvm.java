@@ -21,7 +21,7 @@ import java.util.function.Predicate;
  * {@code millrace driver <args>} in a JVM of its own, on a class path the test chooses, with the
  * current {@code java}; its output and errors go to a log file.
  */
-final class TestingDriverJvm implements AutoCloseable {
+public final class TestingDriverJvm implements AutoCloseable {
   private static final long TIMEOUT_MS = 60_000;
   private static final DriverStatusClient STATUS = new DriverStatusClient(Duration.ofSeconds(2));
 
@@ -61,7 +61,7 @@ final class TestingDriverJvm implements AutoCloseable {
    * its log is {@code dir/driver.log}, its status address goes to {@code dir/address} and its
    * executor address to {@code dir/executor-address}.
    */
-  static TestingDriverJvm startAcceptingExecutors(String classPath, Path dir, Path spec) {
+  public static TestingDriverJvm startAcceptingExecutors(String classPath, Path dir, Path spec) {
     return startAcceptingExecutors(classPath, dir, spec, 1, 0);
   }
 
@@ -90,7 +90,7 @@ final class TestingDriverJvm implements AutoCloseable {
   }
 
   /** What the driver has written to its output and errors so far. */
-  String log() {
+  public String log() {
     try {
       return Files.readString(log, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -99,7 +99,7 @@ final class TestingDriverJvm implements AutoCloseable {
   }
 
   /** The driver process's id. */
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
@@ -121,7 +121,7 @@ final class TestingDriverJvm implements AutoCloseable {
    *
    * @throws AssertionError if the driver exits or the time runs out first
    */
-  String awaitAddress(Path file) throws InterruptedException {
+  public String awaitAddress(Path file) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
     while (!Files.exists(file)) {
       if (!isAlive() || System.nanoTime() > deadline) {
@@ -142,7 +142,7 @@ final class TestingDriverJvm implements AutoCloseable {
    *
    * @throws AssertionError if the driver exits or the time runs out first
    */
-  DriverStatusReport awaitStatus(String address, Predicate<DriverStatusReport> condition)
+  public DriverStatusReport awaitStatus(String address, Predicate<DriverStatusReport> condition)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
     Optional<DriverStatusReport> last = Optional.empty();
@@ -157,7 +157,7 @@ final class TestingDriverJvm implements AutoCloseable {
   }
 
   /** Sends SIGTERM ({@link Process#destroy()} on Linux) and returns the exit code. */
-  int terminate(long timeoutMillis) throws InterruptedException {
+  public int terminate(long timeoutMillis) throws InterruptedException {
     process.destroy();
     if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
       fail("driver " + process.pid() + " did not stop within " + timeoutMillis + " ms of SIGTERM");

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * The executor processes ({@link TestingExecutorJvm}) of one application a driver test starts, each
  * with two cores, logging to {@code <id>.log} in a directory, and all killed when closed.
  */
-final class TestingExecutors implements AutoCloseable {
+public final class TestingExecutors implements AutoCloseable {
   private final Path logDirectory;
   private final Path spec;
   private final String app;
@@ -21,14 +21,14 @@ final class TestingExecutors implements AutoCloseable {
   /**
    * Executors of the application {@code app} of {@code spec}, logging into {@code logDirectory}.
    */
-  TestingExecutors(Path logDirectory, Path spec, String app) {
+  public TestingExecutors(Path logDirectory, Path spec, String app) {
     this.logDirectory = logDirectory;
     this.spec = spec;
     this.app = app;
   }
 
   /** Starts executor {@code id}, registering with the driver at {@code driverAddress}. */
-  Process start(String driverAddress, String id) throws IOException {
+  public Process start(String driverAddress, String id) throws IOException {
     return start(driverAddress, id, Map.of());
   }
 
@@ -53,7 +53,7 @@ final class TestingExecutors implements AutoCloseable {
   }
 
   /** The process ids of the executors started, sorted. */
-  List<Long> pids() {
+  public List<Long> pids() {
     return processes.stream().map(Process::pid).sorted().toList();
   }
 

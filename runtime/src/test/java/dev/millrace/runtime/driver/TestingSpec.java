@@ -13,7 +13,7 @@ import java.util.Map;
  * A StreamingApp YAML file for the driver tests: the fields they vary, sensible values for the
  * rest.
  */
-final class TestingSpec {
+public final class TestingSpec {
   private final String name;
   private final String checkpointDir;
   private String mainClass = TestingLinesApplication.class.getName();
@@ -25,12 +25,12 @@ final class TestingSpec {
   private final Map<String, String> conf = new LinkedHashMap<>();
 
   /** An application {@code name} checkpointing to {@code checkpointDir}. */
-  TestingSpec(String name, String checkpointDir) {
+  public TestingSpec(String name, String checkpointDir) {
     this.name = name;
     this.checkpointDir = checkpointDir;
   }
 
-  TestingSpec mainClass(String mainClass) {
+  public TestingSpec mainClass(String mainClass) {
     this.mainClass = mainClass;
     return this;
   }
@@ -40,7 +40,7 @@ final class TestingSpec {
     return this;
   }
 
-  TestingSpec args(String... values) {
+  public TestingSpec args(String... values) {
     args.addAll(List.of(values));
     return this;
   }
@@ -50,23 +50,23 @@ final class TestingSpec {
     return this;
   }
 
-  TestingSpec executors(int instances) {
+  public TestingSpec executors(int instances) {
     this.executors = instances;
     return this;
   }
 
-  TestingSpec batchInterval(String interval) {
+  public TestingSpec batchInterval(String interval) {
     this.batchInterval = interval;
     return this;
   }
 
-  TestingSpec checkpointInterval(String interval) {
+  public TestingSpec checkpointInterval(String interval) {
     this.checkpointInterval = interval;
     return this;
   }
 
   /** Writes the spec to {@code file} and returns it. */
-  Path writeTo(Path file) {
+  public Path writeTo(Path file) {
     StringBuilder yaml = new StringBuilder();
     yaml.append("apiVersion: millrace.dev/v1alpha1\n")
         .append("kind: StreamingApp\n")

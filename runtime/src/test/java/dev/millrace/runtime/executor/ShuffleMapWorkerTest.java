@@ -34,11 +34,13 @@ import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("process")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ShuffleMapWorkerTest {
   @RegisterExtension static final TestingHdfs HDFS = new TestingHdfs();

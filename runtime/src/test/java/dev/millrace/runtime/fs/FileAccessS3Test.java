@@ -12,11 +12,13 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link FileAccess} on {@code s3a://}, against a real S3-compatible server. */
+@Tag("process")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FileAccessS3Test {
   @RegisterExtension static final TestingS3 S3 = new TestingS3();

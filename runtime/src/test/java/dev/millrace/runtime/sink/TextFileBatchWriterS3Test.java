@@ -21,11 +21,13 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code saveAsTextFiles} to {@code s3a://}, against a real S3-compatible server. */
+@Tag("process")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TextFileBatchWriterS3Test {
   @RegisterExtension static final TestingS3 S3 = new TestingS3();

@@ -19,10 +19,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A real driver crash: the JVM holding the source is killed with SIGKILL mid-stream. */
+@Tag("process")
 class SocketWriteAheadLogCrashTest {
   private static final long ACKNOWLEDGED_BEFORE_KILL = 50_000;
   private static final int CHECKPOINTS_BEFORE_KILL = 4;

@@ -2,9 +2,11 @@ package dev.millrace.runtime.source;
 
 import dev.millrace.runtime.checkpoint.TestingHdfs;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The write-ahead log scenarios against a real HDFS (one name node, one data node, in process). */
+@Tag("process")
 class SocketWriteAheadLogHdfsTest extends SocketWriteAheadLogScenarios {
   @RegisterExtension static final TestingHdfs HDFS = new TestingHdfs();
   private int directories;

@@ -20,11 +20,13 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link TextFileSource} watching a directory on a real HDFS (in process). */
+@Tag("process")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TextFileSourceHdfsTest {
   @RegisterExtension static final TestingHdfs HDFS = new TestingHdfs();

@@ -40,6 +40,7 @@ import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * TestingSupervisedApp} on this machine, which the tests kill with SIGKILL, crash, hang and feed
  * bad specs.
  */
+@Tag("process")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LocalRunTest {
   private static final Pattern LINE = Pattern.compile("\\((.+),(\\d+)\\)");

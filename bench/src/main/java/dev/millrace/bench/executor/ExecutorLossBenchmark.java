@@ -1,8 +1,12 @@
-package dev.millrace.runtime.driver;
+package dev.millrace.bench.executor;
 
+import dev.millrace.bench.WorkDirectories;
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.launch.ExecutorReport;
 import dev.millrace.runtime.backend.local.TestingSupervisedApp;
+import dev.millrace.runtime.driver.TestingDriverJvm;
+import dev.millrace.runtime.driver.TestingExecutors;
+import dev.millrace.runtime.driver.TestingSpec;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -19,9 +23,8 @@ import java.util.concurrent.TimeUnit;
  * with that input counted, which includes moving the dead executor's map tasks and rebuilding its
  * state partitions from the checkpoint; the same measure without a kill is printed beside it. A
  * replacement executor is started after each round. Run on demand with {@code bench/run
- * executor-loss} and read what it prints. It lives in the runtime's package to use the runtime's
- * test utilities (the runtime's test-jar), whose driver and executor JVMs run on this JVM's class
- * path.
+ * executor-loss} and read what it prints. It uses the runtime's test utilities (the runtime's
+ * test-jar), whose driver and executor JVMs run on this JVM's class path.
  */
 public final class ExecutorLossBenchmark {
   private static final int ROUNDS = 5;
@@ -38,7 +41,7 @@ public final class ExecutorLossBenchmark {
     try {
       new ExecutorLossBenchmark(work).killToFirstCompletedBatch();
     } finally {
-      TestingTempDirs.delete(work);
+      WorkDirectories.delete(work);
     }
     System.exit(0);
   }

@@ -1,6 +1,11 @@
-package dev.millrace.runtime.driver;
+package dev.millrace.bench.executor;
 
+import dev.millrace.bench.WorkDirectories;
 import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.runtime.driver.TestingDriverJvm;
+import dev.millrace.runtime.driver.TestingExecutors;
+import dev.millrace.runtime.driver.TestingSpec;
+import dev.millrace.runtime.driver.TestingWordCountApplication;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -13,9 +18,9 @@ import java.util.List;
  * The processing time of word count batches of one large file each, with no executor and with two:
  * what showed that executors reading only their map partitions' splits pays. Run on demand with
  * {@code bench/run distributed} (0, 1 and 2 executors, or the counts given as arguments) and read
- * the times it prints. It lives in the runtime's package to use the runtime's test utilities
- * (TestingSpec, TestingDriverJvm, TestingExecutors: the runtime's test-jar), whose driver and
- * executor JVMs run on this JVM's class path.
+ * the times it prints. It uses the runtime's test utilities (TestingSpec, TestingDriverJvm,
+ * TestingExecutors: the runtime's test-jar), whose driver and executor JVMs run on this JVM's class
+ * path.
  */
 public final class DistributedWordCountBenchmark {
   private static final int BATCHES = 5;
@@ -38,7 +43,7 @@ public final class DistributedWordCountBenchmark {
       try {
         new DistributedWordCountBenchmark(work).processingTimePerBatch(executorCount);
       } finally {
-        TestingTempDirs.delete(work);
+        WorkDirectories.delete(work);
       }
     }
     System.exit(0);

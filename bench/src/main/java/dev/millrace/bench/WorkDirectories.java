@@ -1,4 +1,4 @@
-package dev.millrace.runtime.driver;
+package dev.millrace.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,11 +6,12 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Deletes the benchmarks' work directories, as JUnit's {@code @TempDir} did. */
-final class TestingTempDirs {
-  private TestingTempDirs() {}
+/** Deletes the benchmarks' work directories, as JUnit's {@code @TempDir} does for tests. */
+public final class WorkDirectories {
+  private WorkDirectories() {}
 
-  static void delete(Path root) throws IOException {
+  /** Deletes {@code root} and everything under it; nothing to do when it does not exist. */
+  public static void delete(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }

@@ -1,9 +1,11 @@
-package dev.millrace.runtime.codec;
+package dev.millrace.bench.codec;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.Pool;
+import dev.millrace.runtime.codec.CodecKryo;
+import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.streaming.Pair;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,8 +20,8 @@ import java.util.Locale;
 
 /**
  * Encode+decode throughput of the codec candidates against Java serialization, on word-count pairs
- * and small user records. Run on demand with {@code bench/run codec} (a 4 GB heap); it lives in the
- * codec's package, as it did among the runtime's tests.
+ * and small user records. Run on demand with {@code bench/run codec} (a 4 GB heap); it measures the
+ * runtime's public {@code RecordCodec} against codecs of its own.
  */
 public final class RecordCodecBenchmark {
   private static final int WARMUP_ROUNDS = 3;
