@@ -4,7 +4,7 @@ import dev.millrace.runtime.dataset.AggregateDataset;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.Pipe;
 import dev.millrace.runtime.dataset.PipeDataset;
-import dev.millrace.runtime.dataset.RepartitionDataset;
+import dev.millrace.runtime.shuffle.RepartitionDataset;
 import dev.millrace.runtime.stream.MappedNode;
 import dev.millrace.runtime.stream.OutputOperation;
 import dev.millrace.runtime.stream.StreamNode;

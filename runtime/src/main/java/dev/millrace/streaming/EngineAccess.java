@@ -1,7 +1,7 @@
 package dev.millrace.streaming;
 
-import dev.millrace.runtime.dataset.ShuffleMapRunner;
-import dev.millrace.runtime.dataset.StateUpdateRunner;
+import dev.millrace.runtime.shuffle.ShuffleMapRunner;
+import dev.millrace.runtime.state.StateUpdateRunner;
 import dev.millrace.runtime.stream.StreamGraph;
 import java.util.function.Function;
 

@@ -1,12 +1,12 @@
 package dev.millrace.streaming;
 
-import dev.millrace.runtime.dataset.Aggregator;
 import dev.millrace.runtime.dataset.Dataset;
-import dev.millrace.runtime.dataset.HashPartitioner;
 import dev.millrace.runtime.dataset.Pipe;
 import dev.millrace.runtime.dataset.PipeDataset;
-import dev.millrace.runtime.dataset.ShuffleDataset;
-import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.shuffle.Aggregator;
+import dev.millrace.runtime.shuffle.HashPartitioner;
+import dev.millrace.runtime.shuffle.ShuffleDataset;
+import dev.millrace.runtime.task.TaskRunner;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package dev.millrace.streaming;
 
-import dev.millrace.runtime.dataset.Aggregator;
-import dev.millrace.runtime.dataset.CoGroupDataset;
 import dev.millrace.runtime.dataset.Dataset;
-import dev.millrace.runtime.dataset.HashPartitioner;
 import dev.millrace.runtime.dataset.Pipe;
 import dev.millrace.runtime.dataset.PipeDataset;
-import dev.millrace.runtime.dataset.ShuffleDataset;
+import dev.millrace.runtime.shuffle.Aggregator;
+import dev.millrace.runtime.shuffle.CoGroupDataset;
+import dev.millrace.runtime.shuffle.HashPartitioner;
+import dev.millrace.runtime.shuffle.ShuffleDataset;
 import dev.millrace.runtime.stream.MappedNode;
 import dev.millrace.runtime.stream.StateNode;
 import dev.millrace.runtime.stream.StreamNode;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.runtime.checkpoint.TestingHdfs;
 import dev.millrace.runtime.dataset.ListDataset;
-import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.fs.FileAccess;
 import dev.millrace.runtime.sink.TextFileBatchWriter;
+import dev.millrace.runtime.task.TaskRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,14 +2,14 @@ package dev.millrace.runtime.cluster;
 
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.codec.RecordCodec;
-import dev.millrace.runtime.dataset.StateUpdateRunner;
-import dev.millrace.runtime.dataset.StateUpdateStage;
-import dev.millrace.runtime.dataset.TaskFailedException;
-import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.state.StateUpdateRunner;
+import dev.millrace.runtime.state.StateUpdateStage;
 import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.StatefulNode;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.stream.StreamNode;
+import dev.millrace.runtime.task.TaskFailedException;
+import dev.millrace.runtime.task.TaskRunner;
 import dev.millrace.runtime.transport.Message.RunStateTask;
 import dev.millrace.runtime.transport.Message.StateOp;
 import dev.millrace.runtime.transport.Message.StateTaskDone;

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.dataset;
 
+import dev.millrace.runtime.task.TaskRunner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;

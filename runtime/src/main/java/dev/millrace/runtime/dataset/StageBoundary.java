@@ -1,5 +1,7 @@
 package dev.millrace.runtime.dataset;
 
+import dev.millrace.runtime.task.TaskRunner;
+
 /**
  * A dataset that must see all of its input before it can produce a record: a shuffle, a cache, a
  * state update. {@link TaskRunner#prepare} calls {@link #materialize} once its parents are ready;

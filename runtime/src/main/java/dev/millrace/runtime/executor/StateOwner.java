@@ -2,12 +2,12 @@ package dev.millrace.runtime.executor;
 
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.codec.RecordCodec;
-import dev.millrace.runtime.dataset.KeyedPartitions;
-import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.recovery.StatePartitionRecovery;
+import dev.millrace.runtime.shuffle.KeyedPartitions;
 import dev.millrace.runtime.stream.PartitionedState;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.stream.StreamNode;
+import dev.millrace.runtime.task.TaskRunner;
 import dev.millrace.runtime.transport.Message.RunStateTask;
 import dev.millrace.runtime.transport.Message.StateTaskDone;
 import dev.millrace.runtime.transport.Message.TaskFailed;

@@ -2,9 +2,9 @@ package dev.millrace.runtime.sink;
 
 import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.dataset.Dataset;
-import dev.millrace.runtime.dataset.TaskFailedException;
-import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.fs.FileAccess;
+import dev.millrace.runtime.task.TaskFailedException;
+import dev.millrace.runtime.task.TaskRunner;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;

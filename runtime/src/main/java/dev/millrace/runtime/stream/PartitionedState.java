@@ -1,7 +1,7 @@
 package dev.millrace.runtime.stream;
 
-import dev.millrace.runtime.dataset.HashPartitioner;
-import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.shuffle.HashPartitioner;
+import dev.millrace.runtime.task.TaskRunner;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.millrace.runtime.stream;
 
-import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.task.TaskRunner;
 import java.util.List;
 
 /**

@@ -2,8 +2,8 @@ package dev.millrace.runtime.stream;
 
 import dev.millrace.runtime.dataset.CachedDataset;
 import dev.millrace.runtime.dataset.Dataset;
-import dev.millrace.runtime.dataset.ShuffleScope;
 import dev.millrace.runtime.dataset.StageBoundary;
+import dev.millrace.runtime.shuffle.ShuffleScope;
 import dev.millrace.streaming.Duration;
 import java.util.List;
 import java.util.Map;

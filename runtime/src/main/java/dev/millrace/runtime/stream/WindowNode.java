@@ -2,8 +2,8 @@ package dev.millrace.runtime.stream;
 
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.ListDataset;
-import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.dataset.UnionDataset;
+import dev.millrace.runtime.task.TaskRunner;
 import dev.millrace.streaming.Duration;
 import java.util.ArrayList;
 import java.util.List;

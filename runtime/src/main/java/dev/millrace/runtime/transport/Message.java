@@ -1,6 +1,6 @@
 package dev.millrace.runtime.transport;
 
-import dev.millrace.runtime.dataset.ShuffleId;
+import dev.millrace.runtime.shuffle.ShuffleId;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

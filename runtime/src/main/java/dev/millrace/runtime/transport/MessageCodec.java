@@ -1,6 +1,6 @@
 package dev.millrace.runtime.transport;
 
-import dev.millrace.runtime.dataset.ShuffleId;
+import dev.millrace.runtime.shuffle.ShuffleId;
 import dev.millrace.runtime.transport.Message.Heartbeat;
 import dev.millrace.runtime.transport.Message.HeartbeatAck;
 import dev.millrace.runtime.transport.Message.InputRecords;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.runtime.checkpoint.TestingS3;
-import dev.millrace.runtime.dataset.TaskRunner;
 import dev.millrace.runtime.fs.FileAccess;
+import dev.millrace.runtime.task.TaskRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.runtime.checkpoint.TestingHdfs;
-import dev.millrace.runtime.dataset.TaskRunner;
+import dev.millrace.runtime.task.TaskRunner;
 import dev.millrace.streaming.CleanSource;
 import java.io.IOException;
 import java.io.InputStream;

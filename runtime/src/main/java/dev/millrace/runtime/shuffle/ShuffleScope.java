@@ -1,4 +1,4 @@
-package dev.millrace.runtime.dataset;
+package dev.millrace.runtime.shuffle;
 
 /**
  * Hands out {@link ShuffleId}s to the shuffles a stream node creates while it computes one batch.

@@ -1,4 +1,4 @@
-package dev.millrace.runtime.dataset;
+package dev.millrace.runtime.shuffle;
 
 /**
  * Names a shuffle the same way in every process: the {@code index}-th shuffle created while stream

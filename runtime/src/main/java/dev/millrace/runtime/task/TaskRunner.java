@@ -1,5 +1,9 @@
-package dev.millrace.runtime.dataset;
+package dev.millrace.runtime.task;
 
+import dev.millrace.runtime.dataset.Dataset;
+import dev.millrace.runtime.dataset.StageBoundary;
+import dev.millrace.runtime.shuffle.ShuffleMapRunner;
+import dev.millrace.runtime.state.StateUpdateRunner;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;

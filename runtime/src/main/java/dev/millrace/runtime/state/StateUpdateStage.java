@@ -1,6 +1,8 @@
-package dev.millrace.runtime.dataset;
+package dev.millrace.runtime.state;
 
 import dev.millrace.runtime.checkpoint.CheckpointStore;
+import dev.millrace.runtime.task.TaskFailedException;
+import dev.millrace.runtime.task.TaskRunner;
 import java.util.List;
 
 /**

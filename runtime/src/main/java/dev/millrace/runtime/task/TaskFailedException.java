@@ -1,4 +1,4 @@
-package dev.millrace.runtime.dataset;
+package dev.millrace.runtime.task;
 
 /** A task threw: carries the partition it was computing so the batch error can name it. */
 public final class TaskFailedException extends RuntimeException {

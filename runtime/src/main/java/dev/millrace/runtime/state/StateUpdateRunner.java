@@ -1,4 +1,6 @@
-package dev.millrace.runtime.dataset;
+package dev.millrace.runtime.state;
+
+import dev.millrace.runtime.task.TaskRunner;
 
 /**
  * Where the partitions of {@code updateStateByKey}'s state are updated and kept. The default

@@ -1,4 +1,4 @@
-package dev.millrace.runtime.dataset;
+package dev.millrace.runtime.shuffle;
 
 /**
  * Assigns a key to one of {@code n} partitions by its hash code. Every keyed operator of a stream

@@ -1,5 +1,6 @@
-package dev.millrace.runtime.dataset;
+package dev.millrace.runtime.shuffle;
 
+import dev.millrace.runtime.dataset.Dataset;
 import java.util.List;
 
 /**

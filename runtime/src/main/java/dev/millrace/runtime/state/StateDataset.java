@@ -1,6 +1,13 @@
-package dev.millrace.runtime.dataset;
+package dev.millrace.runtime.state;
 
 import dev.millrace.runtime.checkpoint.CheckpointStore;
+import dev.millrace.runtime.dataset.Dataset;
+import dev.millrace.runtime.dataset.StageBoundary;
+import dev.millrace.runtime.shuffle.HashPartitioner;
+import dev.millrace.runtime.shuffle.KeyedDataset;
+import dev.millrace.runtime.shuffle.KeyedPartitions;
+import dev.millrace.runtime.shuffle.ShuffleDataset;
+import dev.millrace.runtime.task.TaskRunner;
 import dev.millrace.streaming.Pair;
 import java.util.HashMap;
 import java.util.List;

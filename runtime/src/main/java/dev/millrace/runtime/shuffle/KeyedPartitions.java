@@ -1,5 +1,8 @@
-package dev.millrace.runtime.dataset;
+package dev.millrace.runtime.shuffle;
 
+import dev.millrace.runtime.dataset.Dataset;
+import dev.millrace.runtime.dataset.StageBoundary;
+import dev.millrace.runtime.task.TaskRunner;
 import dev.millrace.streaming.Pair;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,4 +1,7 @@
-package dev.millrace.runtime.dataset;
+package dev.millrace.runtime.shuffle;
+
+import dev.millrace.runtime.task.TaskFailedException;
+import dev.millrace.runtime.task.TaskRunner;
 
 /**
  * Where the map tasks of a shuffle run. The default runs them on the {@link TaskRunner}'s threads;

@@ -1,4 +1,4 @@
-package dev.millrace.runtime.dataset;
+package dev.millrace.runtime.state;
 
 /**
  * What every {@link StateUpdateStage} of a dataset says of its batch: the node, the batch, the
