@@ -111,6 +111,12 @@ final class SocketReceiver {
     intake.setRate(recordsPerSecond);
   }
 
+  /**
+   * Starts the receiver thread, which connects in the background: a server that is not up yet is
+   * retried, not an error.
+   *
+   * @throws IllegalStateException if the receiver was already started or stopped
+   */
   void onStart() {
     synchronized (connectionLock) {
       checkNotStarted();
@@ -120,6 +126,7 @@ final class SocketReceiver {
     }
   }
 
+  /** Refuses a second start, or a start after a stop, naming the stream. */
   void checkNotStarted() {
     synchronized (connectionLock) {
       if (receiver != null || stopped) {
