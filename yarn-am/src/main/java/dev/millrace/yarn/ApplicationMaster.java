@@ -5,8 +5,8 @@ import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppStatus;
 import dev.millrace.crds.launch.DriverStatusClient;
 import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.crds.supervision.DriverAttemptState;
 import dev.millrace.crds.supervision.DriverObservation;
-import dev.millrace.crds.supervision.DriverState;
 import dev.millrace.crds.supervision.ExitReport;
 import dev.millrace.crds.supervision.FailureClass;
 import dev.millrace.crds.supervision.StatusChanges;
@@ -568,7 +568,7 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
     Instant now = clock.instant();
     ExitReport lost =
         new ExitReport(null, "EndedWhileNoApplicationMasterRan", FailureClass.INFRASTRUCTURE);
-    if (snapshot.driverState() != DriverState.NONE) {
+    if (snapshot.driverState() != DriverAttemptState.NONE) {
       handle(
           runsDriver(driverAttempt)
               ? new DriverStarted(now, driverAttempt)
