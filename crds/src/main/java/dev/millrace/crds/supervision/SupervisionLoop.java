@@ -35,7 +35,7 @@ public final class SupervisionLoop {
   private final SupervisionBackend backend;
   private final SupervisionClock clock;
   private final Duration pollInterval;
-  private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Runnable> inbox;
 
   // Read by any thread; written by the loop's.
   private volatile SupervisorView view;
@@ -51,6 +51,22 @@ public final class SupervisionLoop {
       SupervisionBackend backend,
       SupervisionClock clock,
       Duration pollInterval) {
+    this(supervisor, backend, clock, pollInterval, new LinkedBlockingQueue<>());
+  }
+
+  /**
+   * A loop that also takes the work already in {@code inbox}, and whatever is added to it later:
+   * for a backend whose callbacks start before it can build its Supervisor (the ApplicationMaster
+   * registers, which may bring a stop request, before it can restore the Supervisor from its
+   * ledger).
+   */
+  public SupervisionLoop(
+      Supervisor supervisor,
+      SupervisionBackend backend,
+      SupervisionClock clock,
+      Duration pollInterval,
+      BlockingQueue<Runnable> inbox) {
+    this.inbox = Objects.requireNonNull(inbox, "inbox");
     this.supervisor = Objects.requireNonNull(supervisor, "supervisor");
     this.backend = Objects.requireNonNull(backend, "backend");
     this.clock = Objects.requireNonNull(clock, "clock");
