@@ -6,34 +6,34 @@ import dev.millrace.crds.StreamingAppStatus;
 import dev.millrace.crds.launch.DriverStatusClient;
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.supervision.DriverObservation;
-import dev.millrace.crds.supervision.DriverState;
 import dev.millrace.crds.supervision.ExitReport;
 import dev.millrace.crds.supervision.FailureClass;
 import dev.millrace.crds.supervision.StatusChanges;
 import dev.millrace.crds.supervision.StatusProjection;
+import dev.millrace.crds.supervision.SupervisionBackend;
+import dev.millrace.crds.supervision.SupervisionClock;
+import dev.millrace.crds.supervision.SupervisionLoop;
 import dev.millrace.crds.supervision.Supervisor;
 import dev.millrace.crds.supervision.SupervisorAction;
+import dev.millrace.crds.supervision.SupervisorAction.GiveUp;
 import dev.millrace.crds.supervision.SupervisorAction.KillDriver;
 import dev.millrace.crds.supervision.SupervisorAction.LaunchDriver;
 import dev.millrace.crds.supervision.SupervisorAction.LaunchExecutor;
+import dev.millrace.crds.supervision.SupervisorAction.RestartScheduled;
 import dev.millrace.crds.supervision.SupervisorAction.StopDriver;
 import dev.millrace.crds.supervision.SupervisorAction.StopExecutor;
 import dev.millrace.crds.supervision.SupervisorEvent;
-import dev.millrace.crds.supervision.SupervisorEvent.BatchCompleted;
 import dev.millrace.crds.supervision.SupervisorEvent.DriverExited;
 import dev.millrace.crds.supervision.SupervisorEvent.DriverStarted;
 import dev.millrace.crds.supervision.SupervisorEvent.ExecutorExited;
 import dev.millrace.crds.supervision.SupervisorEvent.ExecutorStarted;
 import dev.millrace.crds.supervision.SupervisorEvent.StopRequested;
-import dev.millrace.crds.supervision.SupervisorEvent.Tick;
 import dev.millrace.crds.supervision.SupervisorPolicy;
-import dev.millrace.crds.supervision.SupervisorSnapshot;
-import dev.millrace.crds.supervision.SupervisorSnapshot.ExecutorSnapshot;
-import dev.millrace.crds.supervision.SupervisorSnapshot.ExecutorState;
 import dev.millrace.crds.supervision.SupervisorView;
 import dev.millrace.crds.validation.StreamingAppFiles;
 import dev.millrace.crds.validation.Target;
 import dev.millrace.yarn.AmLedger.Role;
+import dev.millrace.yarn.ContainerAllocator.Allocation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -41,18 +41,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.ApplicationConstants;
 import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
@@ -62,7 +57,6 @@ import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
 import org.apache.hadoop.yarn.api.records.ContainerStatus;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.api.records.NodeReport;
-import org.apache.hadoop.yarn.api.records.Priority;
 import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.api.records.SignalContainerCommand;
 import org.apache.hadoop.yarn.api.records.UpdatedContainer;
@@ -86,25 +80,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An ApplicationMaster that dies takes nothing with it. The application is submitted with {@code
  * keepContainersAcrossApplicationAttempts}, so its driver and executors keep running, and each
- * attempt keeps an {@link AmLedger} in the staging directory: the Supervisor's snapshot and which
- * container runs what. The next attempt reads it, adopts the containers YARN hands it from the
- * previous attempts, and continues the same supervision; a container it cannot place is released,
- * and what the ledger says runs but YARN no longer has ended while no ApplicationMaster watched,
- * which is not the application's fault. Executors find the driver, and this class finds the
- * driver's status, through the addresses the driver container publishes in the staging directory
- * ({@link DriverContainer}), never through this process.
+ * attempt keeps an {@link AmLedger} in the staging directory ({@link LedgerStore}): the
+ * Supervisor's snapshot and which container runs what. The next attempt reads it, adopts ({@link
+ * ContainerAdoption}) the containers YARN hands it from the previous attempts, and continues the
+ * same supervision; a container it cannot place is released, and what the ledger says runs but YARN
+ * no longer has ended while no ApplicationMaster watched, which is not the application's fault.
+ * Executors find the driver, and this class finds the driver's status, through the addresses the
+ * driver container publishes in the staging directory ({@link DriverContainer}), never through this
+ * process.
  *
  * <p>All supervision runs on the thread that calls {@link #run()}; YARN's callback threads and the
  * HTTP endpoint only queue work for it.
  */
 public final class ApplicationMaster implements AmEndpoint.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(ApplicationMaster.class);
-  private static final Priority DRIVER_PRIORITY = Priority.newInstance(0);
-  private static final Priority EXECUTOR_PRIORITY = Priority.newInstance(1);
   private static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
-
-  /** How often the ledger is rewritten when only clocks and batch progress have changed. */
-  private static final Duration LEDGER_PROGRESS_INTERVAL = Duration.ofSeconds(10);
 
   private final StreamingApp app;
   private final ContainerLaunches launches;
@@ -113,6 +103,8 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
   private final Clock clock = Clock.systemUTC();
   private final SupervisorPolicy policy;
   private final DriverStatusClient statusClient = new DriverStatusClient();
+  private final LedgerStore ledger;
+  // Work for the supervision thread; callbacks may queue it before the loop is built.
   private final BlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
   private final String host;
 
@@ -120,43 +112,17 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
   private AMRMClientAsync<ContainerRequest> resourceManager;
   private NMClientAsync nodeManagers;
   private YarnClient yarn;
-  private AmEndpoint endpoint;
+  private ContainerAllocator allocator;
   private Supervisor supervisor;
-  private AmLedger written;
-  private Instant writtenAt = Instant.MIN;
-  private Integer pendingDriverAttempt;
-  private boolean freshCheckpoint;
-  private final Queue<String> pendingExecutors = new ArrayDeque<>();
-  private final Map<ContainerId, Running> running = new HashMap<>();
+  private volatile SupervisionLoop loop;
+  private final Map<ContainerId, RunningContainer> running = new HashMap<>();
   private int driverAttempt;
-  private long lastBatchTime = Long.MIN_VALUE;
   private volatile String driverStatusAddress;
-  private volatile SupervisorView view;
   // The status every backend projects, as millrace status and GET /status show it; the driver's
   // newest report and the time its attempt last exited feed it.
   private volatile StreamingAppStatus status;
   private DriverStatusReport lastReport;
   private Instant lastExitTime;
-
-  /** A container this AM launched or adopted: a driver attempt or an executor. */
-  private static final class Running {
-    final Container container;
-    final Role role;
-    boolean endRequested;
-
-    Running(Container container, Role role) {
-      this.container = container;
-      this.role = role;
-    }
-
-    boolean isDriver() {
-      return role.isDriver();
-    }
-
-    boolean runsDriver(int attempt) {
-      return role.isDriver() && role.driverAttempt() == attempt;
-    }
-  }
 
   ApplicationMaster(
       StreamingApp app,
@@ -168,8 +134,7 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
     this.staging = staging;
     this.conf = conf;
     this.policy = SupervisorPolicy.from(app.getSpec());
-    this.supervisor = new Supervisor(policy);
-    this.view = supervisor.view();
+    this.ledger = new LedgerStore(staging);
     String nmHost = System.getenv(ApplicationConstants.Environment.NM_HOST.name());
     this.host = nmHost == null ? "localhost" : nmHost;
   }
@@ -220,7 +185,7 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
               + " POST /stop refuses every caller: end the application with 'yarn application"
               + " -kill'");
     }
-    endpoint =
+    AmEndpoint endpoint =
         AmEndpoint.start(
             this,
             stopToken,
@@ -236,42 +201,48 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
     resourceManager = AMRMClientAsync.createAMRMClientAsync(500, new ResourceManagerCallbacks());
     resourceManager.init(conf);
     resourceManager.start();
+    allocator =
+        new ContainerAllocator(
+            resourceManager, launches.driverResource(), launches.executorResource());
     String trackingUrl = "http://" + host + ":" + endpoint.port() + "/";
     RegisterApplicationMasterResponse registration =
         resourceManager.registerApplicationMaster(host, endpoint.port(), trackingUrl);
     LOG.info("{} registered; tracking URL {}", app.getMetadata().getName(), trackingUrl);
     try {
-      adopt(registration.getContainersFromPreviousAttempts());
-      pollStatus();
-      handle(new Tick(clock.instant()));
-      keepLedger();
-      Instant nextPoll = clock.instant();
-      while (!view.terminal()) {
-        Instant now = clock.instant();
-        Instant poll = nextPoll;
-        Instant wakeUp = supervisor.nextDeadline().filter(d -> d.isBefore(poll)).orElse(poll);
-        Runnable task =
-            work.poll(Math.max(0, Duration.between(now, wakeUp).toMillis()), TimeUnit.MILLISECONDS);
-        if (task != null) {
-          task.run();
-        }
-        if (!clock.instant().isBefore(nextPoll)) {
-          pollStatus();
-          nextPoll = clock.instant().plus(POLL_INTERVAL);
-        }
-        handle(new Tick(clock.instant()));
-        keepLedger();
+      ContainerAdoption adoption =
+          ContainerAdoption.of(
+              policy,
+              ledger.read(),
+              registration.getContainersFromPreviousAttempts(),
+              clock.instant());
+      adoption.released().forEach(allocator::release);
+      running.putAll(adoption.adopted());
+      driverAttempt = adoption.driverAttempt();
+      supervisor = adoption.supervisor();
+      loop =
+          new SupervisionLoop(
+              supervisor, new YarnContainers(), SupervisionClock.of(clock), POLL_INTERVAL, work);
+      adoption.events().forEach(loop::handle);
+      if (adoption.continued()) {
+        LOG.info(
+            "continued from the ledger of a previous attempt: driver attempt {}, {} of {}"
+                + " containers adopted; {}",
+            driverAttempt,
+            running.size(),
+            adoption.ledgerContainers(),
+            loop.view().message());
       }
-      boolean succeeded = view.phase() == Phase.Succeeded;
-      for (Running container : running.values()) {
+      SupervisorView end = loop.run();
+      boolean succeeded = end.phase() == Phase.Succeeded;
+      for (RunningContainer container : running.values()) {
         nodeManagers.stopContainerAsync(
             container.container.getId(), container.container.getNodeId());
       }
       resourceManager.unregisterApplicationMaster(
           succeeded ? FinalApplicationStatus.SUCCEEDED : FinalApplicationStatus.FAILED,
-          view.message(),
+          end.message(),
           null);
-      LOG.info("{} ended {}: {}", app.getMetadata().getName(), view.phase(), view.message());
+      LOG.info("{} ended {}: {}", app.getMetadata().getName(), end.phase(), end.message());
       return succeeded;
     } finally {
       endpoint.close();
@@ -282,28 +253,23 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
   }
 
   private String describe() {
-    SupervisorView v = view;
+    SupervisionLoop current = loop;
+    SupervisorView v = current == null ? new Supervisor(policy).view() : current.view();
     return v.phase() + ", driver attempt " + v.attempt() + ": " + v.message();
   }
 
   @Override
   public void stopRequested() {
-    work.add(() -> handle(new StopRequested(clock.instant())));
+    StopRequested stop = new StopRequested(clock.instant());
+    work.add(() -> loop.handle(stop));
   }
 
   private boolean runsDriver(int attempt) {
     return running.values().stream().anyMatch(r -> r.runsDriver(attempt));
   }
 
-  private void handle(SupervisorEvent event) {
-    if (event instanceof DriverExited exited && exited.attempt() == driverAttempt) {
-      lastExitTime = exited.at();
-    }
-    for (SupervisorAction action : supervisor.on(event)) {
-      carryOut(action);
-    }
-    view = supervisor.view();
-    publishStatus();
+  private Optional<RunningContainer> driverContainer(int attempt) {
+    return running.values().stream().filter(r -> r.runsDriver(attempt)).findFirst();
   }
 
   /**
@@ -314,7 +280,7 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
     StreamingAppStatus next =
         StatusProjection.project(
             status,
-            view,
+            loop.view(),
             new DriverObservation(
                 driverContainer(driverAttempt)
                     .map(r -> r.container.getId().toString())
@@ -338,49 +304,7 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
     status = next;
   }
 
-  private void carryOut(SupervisorAction action) {
-    LOG.info("{}", action);
-    if (action instanceof LaunchDriver launch) {
-      driverAttempt = launch.attempt();
-      pendingDriverAttempt = launch.attempt();
-      freshCheckpoint = launch.freshCheckpoint();
-      resourceManager.addContainerRequest(request(launches.driverResource(), DRIVER_PRIORITY));
-    } else if (action instanceof LaunchExecutor launch) {
-      pendingExecutors.add(launch.executorId());
-      resourceManager.addContainerRequest(request(launches.executorResource(), EXECUTOR_PRIORITY));
-    } else if (action instanceof StopDriver stop) {
-      driverContainer(stop.attempt())
-          .ifPresent(
-              driver -> {
-                driver.endRequested = true;
-                signalGracefulShutdown(driver);
-              });
-    } else if (action instanceof KillDriver kill) {
-      driverContainer(kill.attempt()).ifPresent(this::stopContainer);
-    } else if (action instanceof StopExecutor stop) {
-      if (pendingExecutors.remove(stop.executorId())) {
-        resourceManager.removeContainerRequest(
-            request(launches.executorResource(), EXECUTOR_PRIORITY));
-        // Queued, not handled here: the Supervisor is still returning this event's actions.
-        ExecutorExited exited =
-            new ExecutorExited(
-                clock.instant(),
-                stop.executorId(),
-                new ExitReport(null, "NeverStarted", FailureClass.REQUESTED));
-        work.add(() -> handle(exited));
-      }
-      running.values().stream()
-          .filter(r -> stop.executorId().equals(r.role.executorId()))
-          .findFirst()
-          .ifPresent(this::stopContainer);
-    }
-  }
-
-  private Optional<Running> driverContainer(int attempt) {
-    return running.values().stream().filter(r -> r.runsDriver(attempt)).findFirst();
-  }
-
-  private void stopContainer(Running container) {
+  private void stopContainer(RunningContainer container) {
     container.endRequested = true;
     nodeManagers.stopContainerAsync(container.container.getId(), container.container.getNodeId());
   }
@@ -390,7 +314,7 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
    * stop sends 250 ms later: the driver finishes its batch and checkpoints; the Supervisor's grace
    * period bounds it with a {@link KillDriver}.
    */
-  private void signalGracefulShutdown(Running driver) {
+  private void signalGracefulShutdown(RunningContainer driver) {
     try {
       yarn.signalToContainer(driver.container.getId(), SignalContainerCommand.GRACEFUL_SHUTDOWN);
     } catch (YarnException | IOException e) {
@@ -402,30 +326,24 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
     }
   }
 
-  private static ContainerRequest request(Resource resource, Priority priority) {
-    return new ContainerRequest(resource, null, null, priority);
-  }
-
   private void allocated(Container container) {
-    int priority = container.getPriority().getPriority();
-    if (priority == DRIVER_PRIORITY.getPriority() && pendingDriverAttempt != null) {
-      int attempt = pendingDriverAttempt;
-      pendingDriverAttempt = null;
-      resourceManager.removeContainerRequest(request(launches.driverResource(), DRIVER_PRIORITY));
-      running.put(container.getId(), new Running(container, Role.driver(attempt)));
+    Optional<Allocation> allocation = allocator.allocated(container);
+    if (allocation.isEmpty()) {
+      return;
+    }
+    Role role = allocation.get().role();
+    running.put(container.getId(), new RunningContainer(container, role));
+    if (role.isDriver()) {
       driverStatusAddress = null;
-      lastBatchTime = Long.MIN_VALUE;
-      launch(container, launches.driver(attempt, freshCheckpoint, staging.uri(), container));
-    } else if (priority == EXECUTOR_PRIORITY.getPriority() && !pendingExecutors.isEmpty()) {
-      String id = pendingExecutors.poll();
-      resourceManager.removeContainerRequest(
-          request(launches.executorResource(), EXECUTOR_PRIORITY));
-      running.put(container.getId(), new Running(container, Role.executor(id)));
       launch(
-          container, launches.executor(id, staging.uri(StagingDirectory.DRIVER_EXECUTORS_ADDRESS)));
+          container,
+          launches.driver(
+              role.driverAttempt(), allocation.get().freshCheckpoint(), staging.uri(), container));
     } else {
-      // YARN may allocate more than was asked: give the extra back.
-      resourceManager.releaseAssignedContainer(container.getId());
+      launch(
+          container,
+          launches.executor(
+              role.executorId(), staging.uri(StagingDirectory.DRIVER_EXECUTORS_ADDRESS)));
     }
   }
 
@@ -439,23 +357,23 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
   }
 
   private void started(ContainerId id) {
-    Running r = running.get(id);
+    RunningContainer r = running.get(id);
     if (r == null) {
       return;
     }
-    handle(
+    loop.handle(
         r.isDriver()
             ? new DriverStarted(clock.instant(), r.role.driverAttempt())
             : new ExecutorStarted(clock.instant(), r.role.executorId()));
   }
 
   private void startFailed(ContainerId id, Throwable t) {
-    resourceManager.releaseAssignedContainer(id);
+    allocator.release(id);
     ended(id, new ExitReport(null, "LaunchFailed: " + t.getMessage(), FailureClass.APPLICATION));
   }
 
   private void ended(ContainerId id, ExitReport exit) {
-    Running r = running.remove(id);
+    RunningContainer r = running.remove(id);
     if (r == null) {
       return; // an extra container given back
     }
@@ -464,51 +382,20 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
       if (r.runsDriver(driverAttempt)) {
         driverStatusAddress = null;
       }
-      handle(new DriverExited(clock.instant(), r.role.driverAttempt(), exit));
+      loop.handle(new DriverExited(clock.instant(), r.role.driverAttempt(), exit));
     } else {
-      handle(new ExecutorExited(clock.instant(), r.role.executorId(), exit));
+      loop.handle(new ExecutorExited(clock.instant(), r.role.executorId(), exit));
     }
   }
 
   private void completed(ContainerStatus status) {
-    Running r = running.get(status.getContainerId());
+    RunningContainer r = running.get(status.getContainerId());
     boolean requested = r != null && r.endRequested;
     ExitReport exit = ContainerExits.classify(status.getExitStatus(), requested);
     if (r != null && !status.getDiagnostics().isBlank()) {
       LOG.info("{} diagnostics: {}", r.role, status.getDiagnostics().strip());
     }
     ended(status.getContainerId(), exit);
-  }
-
-  /**
-   * Reads the current driver's progress into the Supervisor. Its status address is the one its
-   * container published; one that does not answer for the current attempt (the previous driver's,
-   * not yet replaced) is read again on the next poll.
-   */
-  private void pollStatus() {
-    if (!runsDriver(driverAttempt)) {
-      return;
-    }
-    String address = driverStatusAddress;
-    if (address == null) {
-      address = published(StagingDirectory.DRIVER_STATUS_ADDRESS).orElse(null);
-      if (address == null) {
-        return;
-      }
-    }
-    Optional<DriverStatusReport> report = statusClient.poll(address);
-    if (report.isEmpty() || report.get().attempt() != driverAttempt) {
-      driverStatusAddress = null;
-      return;
-    }
-    driverStatusAddress = address;
-    lastReport = report.get();
-    publishStatus();
-    Long batchTime = report.get().lastCompletedBatchTimeMs();
-    if (batchTime != null && batchTime > lastBatchTime) {
-      lastBatchTime = batchTime;
-      handle(new BatchCompleted(clock.instant(), Instant.ofEpochMilli(batchTime)));
-    }
   }
 
   private Optional<String> published(String name) {
@@ -520,124 +407,115 @@ public final class ApplicationMaster implements AmEndpoint.Listener {
     }
   }
 
-  /**
-   * Continues where the previous attempts left off: restores the Supervisor from the ledger and
-   * adopts the containers YARN kept for this attempt. A container the ledger does not place (or
-   * places in an attempt long gone) is released; a driver or executor the Supervisor counts as live
-   * that YARN no longer has ended while no ApplicationMaster watched: not the application's fault,
-   * so not counted toward its restarts.
-   */
-  private void adopt(List<Container> previous) {
-    Optional<AmLedger> ledger = readLedger();
-    if (ledger.isEmpty()) {
-      for (Container container : previous) {
-        LOG.warn("releasing {}: no ledger says what it runs", container.getId());
-        resourceManager.releaseAssignedContainer(container.getId());
-      }
-      return;
+  /** Carries the Supervisor's actions out with YARN containers, for the loop's thread. */
+  private final class YarnContainers implements SupervisionBackend {
+    @Override
+    public void launchDriver(LaunchDriver launch) {
+      logAction(launch);
+      driverAttempt = launch.attempt();
+      allocator.requestDriver(launch.attempt(), launch.freshCheckpoint());
     }
-    SupervisorSnapshot snapshot = ledger.get().supervisor();
-    supervisor = Supervisor.restore(policy, snapshot);
-    view = supervisor.view();
-    driverAttempt = snapshot.attempt();
-    freshCheckpoint = snapshot.attemptStartsFresh();
-    lastBatchTime =
-        snapshot.lastBatchTime() == null ? Long.MIN_VALUE : snapshot.lastBatchTime().toEpochMilli();
-    Set<String> tracked = new HashSet<>();
-    for (ExecutorSnapshot executor : snapshot.executors()) {
-      tracked.add(executor.id());
-    }
-    for (Container container : previous) {
-      Role role = ledger.get().containers().get(container.getId().toString());
-      boolean current =
-          role != null
-              && (role.isDriver()
-                  ? role.driverAttempt() == driverAttempt
-                  : tracked.contains(role.executorId()));
-      if (current) {
-        LOG.info("adopted {} in {}", role, container.getId());
-        running.put(container.getId(), new Running(container, role));
-      } else {
-        LOG.warn(
-            "releasing {} from a previous attempt: {}",
-            container.getId(),
-            role == null ? "the ledger does not place it" : role + " is no longer supervised");
-        resourceManager.releaseAssignedContainer(container.getId());
-      }
-    }
-    Instant now = clock.instant();
-    ExitReport lost =
-        new ExitReport(null, "EndedWhileNoApplicationMasterRan", FailureClass.INFRASTRUCTURE);
-    if (snapshot.driverState() != DriverState.NONE) {
-      handle(
-          runsDriver(driverAttempt)
-              ? new DriverStarted(now, driverAttempt)
-              : new DriverExited(now, driverAttempt, lost));
-    }
-    for (ExecutorSnapshot executor : snapshot.executors()) {
-      if (executor.state() == ExecutorState.WAITING) {
-        continue;
-      }
-      boolean adopted =
-          running.values().stream().anyMatch(r -> executor.id().equals(r.role.executorId()));
-      handle(
-          adopted
-              ? new ExecutorStarted(now, executor.id())
-              : new ExecutorExited(now, executor.id(), lost));
-    }
-    LOG.info(
-        "continued from the ledger of a previous attempt: driver attempt {}, {} of {} containers"
-            + " adopted; {}",
-        driverAttempt,
-        running.size(),
-        ledger.get().containers().size(),
-        view.message());
-  }
 
-  private Optional<AmLedger> readLedger() {
-    try {
-      Optional<byte[]> bytes = staging.read(StagingDirectory.LEDGER);
-      if (bytes.isPresent()) {
-        return Optional.of(AmLedger.fromJson(bytes.get()));
-      }
-      return Optional.empty();
-    } catch (IOException e) {
-      LOG.warn(
-          "cannot read the ledger {} ({}); starting supervision afresh: the driver restarts from"
-              + " its checkpoint",
-          staging.uri(StagingDirectory.LEDGER),
-          e.getMessage());
-      return Optional.empty();
+    @Override
+    public void stopDriver(StopDriver stop) {
+      logAction(stop);
+      driverContainer(stop.attempt())
+          .ifPresent(
+              driver -> {
+                driver.endRequested = true;
+                signalGracefulShutdown(driver);
+              });
     }
-  }
 
-  /**
-   * Writes the ledger when what it says has changed, and at least every {@link
-   * #LEDGER_PROGRESS_INTERVAL} while only batch progress moves. A write that fails is tried again
-   * on the next turn; the application runs on meanwhile.
-   */
-  private void keepLedger() {
-    Map<String, Role> roles = new HashMap<>();
-    running.forEach((id, r) -> roles.put(id.toString(), r.role));
-    AmLedger now = new AmLedger(supervisor.snapshot(), roles);
-    Instant time = clock.instant();
-    boolean due =
-        written == null
-            || !now.sameButProgress(written)
-            || !time.isBefore(writtenAt.plus(LEDGER_PROGRESS_INTERVAL));
-    if (!due) {
-      return;
+    @Override
+    public void killDriver(KillDriver kill) {
+      logAction(kill);
+      driverContainer(kill.attempt()).ifPresent(ApplicationMaster.this::stopContainer);
     }
-    try {
-      staging.publish(StagingDirectory.LEDGER, now.toJson());
-      written = now;
-      writtenAt = time;
-    } catch (IOException e) {
-      LOG.warn(
-          "cannot write the ledger {}: {}; a restarted ApplicationMaster would restart the driver"
-              + " from its checkpoint instead of adopting it",
-          staging.uri(StagingDirectory.LEDGER),
-          e.toString());
+
+    @Override
+    public void launchExecutor(LaunchExecutor launch) {
+      logAction(launch);
+      allocator.requestExecutor(launch.executorId());
+    }
+
+    @Override
+    public void stopExecutor(StopExecutor stop) {
+      logAction(stop);
+      if (allocator.cancelExecutor(stop.executorId())) {
+        // Submitted, not handled here: the Supervisor is still returning this event's actions.
+        loop.submit(
+            new ExecutorExited(
+                clock.instant(),
+                stop.executorId(),
+                new ExitReport(null, "NeverStarted", FailureClass.REQUESTED)));
+      }
+      running.values().stream()
+          .filter(r -> stop.executorId().equals(r.role.executorId()))
+          .findFirst()
+          .ifPresent(ApplicationMaster.this::stopContainer);
+    }
+
+    @Override
+    public void restartScheduled(RestartScheduled scheduled) {
+      logAction(scheduled);
+    }
+
+    @Override
+    public void gaveUp(GiveUp giveUp) {
+      logAction(giveUp);
+    }
+
+    /**
+     * The current driver's report. Its status address is the one its container published; one that
+     * does not answer for the current attempt (the previous driver's, not yet replaced) is read
+     * again on the next poll.
+     */
+    @Override
+    public Optional<DriverStatusReport> pollDriver() {
+      if (!runsDriver(driverAttempt)) {
+        return Optional.empty();
+      }
+      String address = driverStatusAddress;
+      if (address == null) {
+        address = published(StagingDirectory.DRIVER_STATUS_ADDRESS).orElse(null);
+        if (address == null) {
+          return Optional.empty();
+        }
+      }
+      Optional<DriverStatusReport> report = statusClient.poll(address);
+      if (report.isEmpty() || report.get().attempt() != driverAttempt) {
+        driverStatusAddress = null;
+        return Optional.empty();
+      }
+      driverStatusAddress = address;
+      lastReport = report.get();
+      publishStatus();
+      return report;
+    }
+
+    @Override
+    public void observe(SupervisorEvent event) {
+      if (event instanceof DriverExited exited && exited.attempt() == driverAttempt) {
+        lastExitTime = exited.at();
+      }
+    }
+
+    @Override
+    public void handled(SupervisorEvent event, SupervisorView view) {
+      publishStatus();
+    }
+
+    /** Keeps the ledger a next attempt would continue from. */
+    @Override
+    public void turnEnded() {
+      Map<String, Role> roles = new HashMap<>();
+      running.forEach((id, r) -> roles.put(id.toString(), r.role));
+      ledger.keep(new AmLedger(supervisor.snapshot(), roles), clock.instant());
+    }
+
+    private void logAction(SupervisorAction action) {
+      LOG.info("{}", action);
     }
   }
 

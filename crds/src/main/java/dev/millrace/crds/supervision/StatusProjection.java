@@ -146,7 +146,7 @@ public final class StatusProjection {
       SupervisorView view, int desiredExecutors, DriverStatusReport report) {
     ExecutorsStatus status = new ExecutorsStatus();
     status.setDesired(desiredExecutors);
-    boolean driverLive = report != null && view.driverState() != DriverState.NONE;
+    boolean driverLive = report != null && view.driverState() != DriverAttemptState.NONE;
     status.setReady(driverLive ? report.executorsReady() : 0);
     return status;
   }
@@ -196,7 +196,7 @@ public final class StatusProjection {
       }
     } else if (previous != null
         && previous.getInputs() != null
-        && view.driverState() != DriverState.NONE) {
+        && view.driverState() != DriverAttemptState.NONE) {
       for (InputStatus known : previous.getInputs()) {
         inputs.add(copy(known));
       }

@@ -161,7 +161,7 @@ public final class Supervisor {
   private Instant now;
   private Phase phase = Phase.Pending;
   private int attempt;
-  private DriverState driverState = DriverState.NONE;
+  private DriverAttemptState driverState = DriverAttemptState.NONE;
   private Instant driverLaunchedAt;
   private Instant driverStartedAt;
   private Instant attemptProgressAt;
@@ -267,13 +267,13 @@ public final class Supervisor {
       return Optional.empty();
     }
     List<Instant> deadlines = new ArrayList<>();
-    if (driverState == DriverState.NONE && nextAttemptAt != null) {
+    if (driverState == DriverAttemptState.NONE && nextAttemptAt != null) {
       deadlines.add(nextAttemptAt);
     }
     if (isHealthChecked()) {
       deadlines.add(healthDeadline());
     }
-    if (driverState == DriverState.STOPPING && !killSent) {
+    if (driverState == DriverAttemptState.STOPPING && !killSent) {
       deadlines.add(killAt);
     }
     if (isResettable() && driverStartedAt.plus(policy.resetAfter()).isAfter(now)) {
@@ -376,12 +376,14 @@ public final class Supervisor {
   // ---- events
 
   private void onDriverStarted(DriverStarted e) {
-    if (e.attempt() != attempt || driverState == DriverState.NONE || driverStartedAt != null) {
+    if (e.attempt() != attempt
+        || driverState == DriverAttemptState.NONE
+        || driverStartedAt != null) {
       return;
     }
     driverStartedAt = now;
-    if (driverState == DriverState.LAUNCHING) {
-      driverState = DriverState.RUNNING;
+    if (driverState == DriverAttemptState.LAUNCHING) {
+      driverState = DriverAttemptState.RUNNING;
       message =
           "driver attempt "
               + attempt
@@ -394,7 +396,7 @@ public final class Supervisor {
   private void onBatchCompleted(BatchCompleted e) {
     boolean repeat =
         attemptProgressAt != null && lastBatchTime != null && !e.batchTime().isAfter(lastBatchTime);
-    if (driverState == DriverState.NONE || repeat) {
+    if (driverState == DriverAttemptState.NONE || repeat) {
       return;
     }
     attemptProgressAt = now;
@@ -403,24 +405,24 @@ public final class Supervisor {
     if (driverStartedAt == null) {
       driverStartedAt = now;
     }
-    if (driverState == DriverState.LAUNCHING) {
-      driverState = DriverState.RUNNING;
+    if (driverState == DriverAttemptState.LAUNCHING) {
+      driverState = DriverAttemptState.RUNNING;
     }
-    if (driverState == DriverState.RUNNING && phase == Phase.Starting) {
+    if (driverState == DriverAttemptState.RUNNING && phase == Phase.Starting) {
       phase = Phase.Running;
       message = "driver attempt " + attempt + " is running and completing batches";
     }
   }
 
   private void onDriverExited(DriverExited e, List<SupervisorAction> actions) {
-    if (e.attempt() != attempt || driverState == DriverState.NONE) {
+    if (e.attempt() != attempt || driverState == DriverAttemptState.NONE) {
       return;
     }
     ExitReport exit = e.exit();
     StopIntent intent = stopIntent;
     String why = stopReason;
     boolean killed = killSent;
-    driverState = DriverState.NONE;
+    driverState = DriverAttemptState.NONE;
     stopIntent = null;
     stopReason = null;
     killAt = null;
@@ -583,7 +585,7 @@ public final class Supervisor {
     if (phase == Phase.Suspended) {
       return;
     }
-    if (phase == Phase.Pending || driverState == DriverState.NONE) {
+    if (phase == Phase.Pending || driverState == DriverAttemptState.NONE) {
       cancelNextAttempt();
       phase = Phase.Suspended;
       message =
@@ -602,7 +604,7 @@ public final class Supervisor {
   private void onResumeRequested(List<SupervisorAction> actions) {
     if (phase == Phase.Suspended) {
       launchDriver("resume requested", actions);
-    } else if (driverState == DriverState.STOPPING && stopIntent == StopIntent.SUSPEND) {
+    } else if (driverState == DriverAttemptState.STOPPING && stopIntent == StopIntent.SUSPEND) {
       stopIntent = StopIntent.RELAUNCH;
       stopReason = "resume requested while suspending";
       phase = Phase.Upgrading;
@@ -611,7 +613,7 @@ public final class Supervisor {
   }
 
   private void onStopRequested(List<SupervisorAction> actions) {
-    if (phase == Phase.Pending || driverState == DriverState.NONE) {
+    if (phase == Phase.Pending || driverState == DriverAttemptState.NONE) {
       cancelNextAttempt();
       succeed("stopped on request" + (attempt == 0 ? " before the driver was launched" : ""));
       return;
@@ -665,7 +667,7 @@ public final class Supervisor {
   // ---- decisions
 
   private void launchDriver(String reason, List<SupervisorAction> actions) {
-    if (driverState != DriverState.NONE) {
+    if (driverState != DriverAttemptState.NONE) {
       throw new IllegalStateException(
           "bug: launching attempt "
               + (attempt + 1)
@@ -678,7 +680,7 @@ public final class Supervisor {
     boolean fresh = freshCheckpointOnNextLaunch;
     freshCheckpointOnNextLaunch = false;
     attemptStartsFresh = fresh;
-    driverState = DriverState.LAUNCHING;
+    driverState = DriverAttemptState.LAUNCHING;
     driverLaunchedAt = now;
     driverStartedAt = null;
     attemptProgressAt = null;
@@ -705,7 +707,7 @@ public final class Supervisor {
       message = "suspended; " + reason + ", which takes effect on resume (set suspend: false)";
       return;
     }
-    if (driverState == DriverState.NONE) {
+    if (driverState == DriverAttemptState.NONE) {
       launchDriver(reason, actions);
       return;
     }
@@ -721,14 +723,14 @@ public final class Supervisor {
    * win without a second StopDriver (the grace period already runs).
    */
   private void requestStop(StopIntent intent, String reason, List<SupervisorAction> actions) {
-    if (driverState == DriverState.STOPPING) {
+    if (driverState == DriverAttemptState.STOPPING) {
       if (intent.compareTo(stopIntent) >= 0) {
         stopIntent = intent;
         stopReason = reason;
       }
       return;
     }
-    driverState = DriverState.STOPPING;
+    driverState = DriverAttemptState.STOPPING;
     stopIntent = intent;
     stopReason = reason;
     killAt = now.plus(policy.gracefulStopTimeout());
@@ -800,7 +802,9 @@ public final class Supervisor {
 
   /** Carries out what is due at {@link #now}: kills, launches, health checks, resets, executors. */
   private void passTime(List<SupervisorAction> actions) {
-    if (driverState == DriverState.NONE && nextAttemptAt != null && !now.isBefore(nextAttemptAt)) {
+    if (driverState == DriverAttemptState.NONE
+        && nextAttemptAt != null
+        && !now.isBefore(nextAttemptAt)) {
       launchDriver(nextAttemptReason, actions);
     }
     if (isHealthChecked() && !now.isBefore(healthDeadline())) {
@@ -810,7 +814,7 @@ public final class Supervisor {
       message = stoppingMessage();
     }
     // After the health check, so that a stop it makes with a zero grace period is killed now.
-    if (driverState == DriverState.STOPPING && !killSent && !now.isBefore(killAt)) {
+    if (driverState == DriverAttemptState.STOPPING && !killSent && !now.isBefore(killAt)) {
       killSent = true;
       actions.add(
           new KillDriver(
@@ -902,11 +906,11 @@ public final class Supervisor {
   }
 
   private boolean isHealthChecked() {
-    return driverState == DriverState.LAUNCHING || driverState == DriverState.RUNNING;
+    return driverState == DriverAttemptState.LAUNCHING || driverState == DriverAttemptState.RUNNING;
   }
 
   private Instant healthDeadline() {
-    if (driverState == DriverState.LAUNCHING) {
+    if (driverState == DriverAttemptState.LAUNCHING) {
       return driverLaunchedAt.plus(policy.startTimeout());
     }
     if (attemptProgressAt == null) {
@@ -916,7 +920,7 @@ public final class Supervisor {
   }
 
   private String healthProblem() {
-    if (driverState == DriverState.LAUNCHING) {
+    if (driverState == DriverAttemptState.LAUNCHING) {
       return "driver attempt "
           + attempt
           + " did not start within "
@@ -935,7 +939,7 @@ public final class Supervisor {
 
   /** Whether a reset is possible at all now: the health check guarantees the recent progress. */
   private boolean isResettable() {
-    return driverState == DriverState.RUNNING
+    return driverState == DriverAttemptState.RUNNING
         && attemptProgressAt != null
         && (!countedFailures.isEmpty()
             || consecutiveFailures > 0

@@ -34,7 +34,7 @@ public record SupervisorSnapshot(
     Instant now,
     Phase phase,
     int attempt,
-    DriverState driverState,
+    DriverAttemptState driverState,
     Instant driverLaunchedAt,
     Instant driverStartedAt,
     Instant attemptProgressAt,

@@ -24,7 +24,7 @@ import java.util.Optional;
 public record SupervisorView(
     Phase phase,
     int attempt,
-    DriverState driverState,
+    DriverAttemptState driverState,
     int restartsTotal,
     int restartsInWindow,
     Optional<Instant> nextAttemptAt,

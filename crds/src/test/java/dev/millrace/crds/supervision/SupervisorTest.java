@@ -81,7 +81,7 @@ class SupervisorTest {
             new LaunchExecutor("exec-3", "executor.instances is 3")),
         actions);
     assertEquals(Phase.Starting, view().phase());
-    assertEquals(DriverState.LAUNCHING, view().driverState());
+    assertEquals(DriverAttemptState.LAUNCHING, view().driverState());
     assertEquals(1, view().attempt());
   }
 
@@ -124,7 +124,7 @@ class SupervisorTest {
     send(new Tick(at(0)));
 
     assertEquals(List.of(), send(new DriverStarted(at(3), 1)));
-    assertEquals(DriverState.RUNNING, view().driverState());
+    assertEquals(DriverAttemptState.RUNNING, view().driverState());
     assertEquals(Phase.Starting, view().phase());
 
     assertEquals(List.of(), send(new BatchCompleted(at(5), at(4))));
@@ -141,7 +141,7 @@ class SupervisorTest {
 
     send(new BatchCompleted(at(5), at(4)));
 
-    assertEquals(DriverState.RUNNING, view().driverState());
+    assertEquals(DriverAttemptState.RUNNING, view().driverState());
     assertEquals(Phase.Running, view().phase());
   }
 
@@ -382,7 +382,7 @@ class SupervisorTest {
                 Duration.ofSeconds(30),
                 "no batch completed for 1m (healthCheck.maxBatchDelay)")),
         stop);
-    assertEquals(DriverState.STOPPING, view().driverState());
+    assertEquals(DriverAttemptState.STOPPING, view().driverState());
     assertEquals(Phase.Restarting, view().phase());
     assertEquals(Optional.of(at(92)), supervisor.nextDeadline());
     assertEquals(List.of(), send(new Tick(at(91))));
@@ -779,7 +779,7 @@ class SupervisorTest {
             new LaunchExecutor("exec-3", "executor.instances is 4"),
             new LaunchExecutor("exec-4", "executor.instances is 4")),
         up);
-    assertEquals(DriverState.RUNNING, view().driverState());
+    assertEquals(DriverAttemptState.RUNNING, view().driverState());
     assertEquals(Phase.Running, view().phase());
 
     List<SupervisorAction> down =
@@ -792,7 +792,7 @@ class SupervisorTest {
             new StopExecutor("exec-4", "executor.instances is 1")),
         down);
     assertEquals(1, view().attempt());
-    assertEquals(DriverState.RUNNING, view().driverState());
+    assertEquals(DriverAttemptState.RUNNING, view().driverState());
   }
 
   @Test

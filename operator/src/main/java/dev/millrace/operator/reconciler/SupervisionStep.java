@@ -5,8 +5,8 @@ import dev.millrace.crds.SpecDurations;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppSpec;
 import dev.millrace.crds.StreamingAppStatus;
+import dev.millrace.crds.supervision.DriverAttemptState;
 import dev.millrace.crds.supervision.DriverObservation;
-import dev.millrace.crds.supervision.DriverState;
 import dev.millrace.crds.supervision.ExitReport;
 import dev.millrace.crds.supervision.FailureClass;
 import dev.millrace.crds.supervision.StatusProjection;
@@ -140,7 +140,7 @@ public final class SupervisionStep {
       SupervisorSnapshot before, AppObservation seen, Instant now) {
     List<SupervisorEvent> events = new ArrayList<>();
     int attempt = before.attempt();
-    if (before.driverState() != DriverState.NONE) {
+    if (before.driverState() != DriverAttemptState.NONE) {
       Optional<Pod> driver = seen.driver();
       if (driver.isPresent()) {
         PodOutcome outcome = PodOutcome.of(driver.get());
@@ -149,7 +149,7 @@ public final class SupervisionStep {
         } else if (outcome instanceof PodOutcome.Ended ended) {
           events.add(new DriverExited(now, attempt, ended.exit()));
         }
-      } else if (before.driverState() != DriverState.LAUNCHING) {
+      } else if (before.driverState() != DriverAttemptState.LAUNCHING) {
         events.add(new DriverExited(now, attempt, deleted()));
       }
     }
@@ -424,7 +424,8 @@ public final class SupervisionStep {
       Supervisor supervisor, SupervisorSnapshot after, Instant now, Duration pollInterval) {
     Optional<Duration> deadline = supervisor.nextDeadline().map(d -> Duration.between(now, d));
     boolean live =
-        after.driverState() == DriverState.LAUNCHING || after.driverState() == DriverState.RUNNING;
+        after.driverState() == DriverAttemptState.LAUNCHING
+            || after.driverState() == DriverAttemptState.RUNNING;
     Optional<Duration> poll = live ? Optional.of(pollInterval) : Optional.empty();
     return deadline
         .map(d -> poll.filter(p -> p.compareTo(d) < 0).orElse(d))

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.crds.Phase;
 import dev.millrace.crds.StreamingApp;
-import dev.millrace.crds.supervision.DriverState;
+import dev.millrace.crds.supervision.DriverAttemptState;
 import dev.millrace.operator.TestingApps;
 import dev.millrace.operator.observer.AppObservation;
 import dev.millrace.operator.reconciler.Decision.PodDeletion;
@@ -32,7 +32,7 @@ class SupervisionStepTest {
     Decision decision = SupervisionStep.decide(app, nothing(), T0, POLL);
     assertEquals(1, decision.status().getDriver().getAttempt());
     assertEquals(Phase.Starting, decision.status().getPhase());
-    assertEquals(DriverState.LAUNCHING, snapshotOf(decision).driverState());
+    assertEquals(DriverAttemptState.LAUNCHING, snapshotOf(decision).driverState());
     assertEquals(List.of("wc-driver-1", "wc-exec-1", "wc-exec-2"), names(decision.creations()));
   }
 

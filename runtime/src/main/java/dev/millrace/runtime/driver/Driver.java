@@ -99,8 +99,8 @@ public final class Driver {
       AtomicReference<StreamGraph> graph = new AtomicReference<>();
       HealthCheckSpec healthCheck =
           Objects.requireNonNullElseGet(spec.getHealthCheck(), HealthCheckSpec::new);
-      DriverStatus status =
-          new DriverStatus(
+      DriverStatusTracker status =
+          new DriverStatusTracker(
               settings.appName(),
               options.attempt(),
               startTimeMs,
@@ -111,7 +111,7 @@ public final class Driver {
                   .toMillis(),
               Objects.requireNonNullElse(
                   healthCheck.getFallingBehindBatches(),
-                  DriverStatus.DEFAULT_FALLING_BEHIND_BATCHES),
+                  DriverStatusTracker.DEFAULT_FALLING_BEHIND_BATCHES),
               System::currentTimeMillis);
       StatusServer server = serve(bindAddress, status);
       try {
@@ -296,7 +296,7 @@ public final class Driver {
     return java.time.Duration.ofMillis(duration.milliseconds());
   }
 
-  private StatusServer serve(InetAddress bindAddress, DriverStatus status) {
+  private StatusServer serve(InetAddress bindAddress, DriverStatusTracker status) {
     StatusServer server;
     try {
       server = StatusServer.start(new InetSocketAddress(bindAddress, options.httpPort()), status);
@@ -356,7 +356,7 @@ public final class Driver {
   private ExitCode runApplication(
       StreamingAppSpec spec,
       ContextSettings settings,
-      DriverStatus status,
+      DriverStatusTracker status,
       Consumer<StreamGraph> defined,
       Function<StreamGraph, ShuffleMapRunner> shuffleMaps,
       Function<StreamGraph, StateUpdateRunner> stateUpdates)

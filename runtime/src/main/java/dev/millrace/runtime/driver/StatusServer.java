@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The driver's HTTP endpoint, on the address its backend chose ({@code --bind-address}): {@code GET
  * /healthz} answers 200 {@code ok} while the driver is starting or running and 503 otherwise;
- * {@code GET /api/v1/status} answers the {@link DriverStatus} report as JSON; anything else is 404.
+ * {@code GET /api/v1/status} answers the {@link DriverStatusTracker} report as JSON; anything else
+ * is 404.
  */
 final class StatusServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
@@ -37,7 +38,8 @@ final class StatusServer implements AutoCloseable {
    *
    * @throws IOException if the address cannot be bound
    */
-  static StatusServer start(InetSocketAddress address, DriverStatus status) throws IOException {
+  static StatusServer start(InetSocketAddress address, DriverStatusTracker status)
+      throws IOException {
     HttpServer server = HttpServer.create(address, 0);
     AtomicInteger ids = new AtomicInteger();
     ExecutorService threads =
@@ -54,7 +56,7 @@ final class StatusServer implements AutoCloseable {
     return new StatusServer(server, threads);
   }
 
-  private static void answer(HttpExchange exchange, DriverStatus status) throws IOException {
+  private static void answer(HttpExchange exchange, DriverStatusTracker status) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       if (!exchange.getRequestMethod().equals("GET")) {

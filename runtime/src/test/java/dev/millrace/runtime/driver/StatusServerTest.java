@@ -38,7 +38,8 @@ class StatusServerTest {
 
   private final DriverStatusClient client = new DriverStatusClient(Duration.ofSeconds(2));
   private final HttpClient http = HttpClient.newHttpClient();
-  private final DriverStatus status = new DriverStatus("queue", 1, 0, INTERVAL_MS, List::of);
+  private final DriverStatusTracker status =
+      new DriverStatusTracker("queue", 1, 0, INTERVAL_MS, List::of);
   private StatusServer server;
   private StreamingContext ssc;
 

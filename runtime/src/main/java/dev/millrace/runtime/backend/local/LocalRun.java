@@ -10,8 +10,10 @@ import dev.millrace.crds.supervision.DriverObservation;
 import dev.millrace.crds.supervision.ExitReport;
 import dev.millrace.crds.supervision.FailureClass;
 import dev.millrace.crds.supervision.StatusProjection;
+import dev.millrace.crds.supervision.SupervisionBackend;
+import dev.millrace.crds.supervision.SupervisionClock;
+import dev.millrace.crds.supervision.SupervisionLoop;
 import dev.millrace.crds.supervision.Supervisor;
-import dev.millrace.crds.supervision.SupervisorAction;
 import dev.millrace.crds.supervision.SupervisorAction.GiveUp;
 import dev.millrace.crds.supervision.SupervisorAction.KillDriver;
 import dev.millrace.crds.supervision.SupervisorAction.LaunchDriver;
@@ -26,7 +28,6 @@ import dev.millrace.crds.supervision.SupervisorEvent.DriverStarted;
 import dev.millrace.crds.supervision.SupervisorEvent.ExecutorExited;
 import dev.millrace.crds.supervision.SupervisorEvent.ExecutorStarted;
 import dev.millrace.crds.supervision.SupervisorEvent.StopRequested;
-import dev.millrace.crds.supervision.SupervisorEvent.Tick;
 import dev.millrace.crds.supervision.SupervisorPolicy;
 import dev.millrace.crds.supervision.SupervisorView;
 import dev.millrace.runtime.launch.ExitCode;
@@ -46,8 +47,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -56,12 +55,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code millrace run}: supervises one {@link StreamingApp} with driver processes on this machine.
- * The {@link Supervisor} decides; this class carries its decisions out (start, SIGTERM, SIGKILL a
- * driver process), feeds it what happened (process exits, batch progress read from the driver's
- * status endpoint, stop requests, the clock), and prints progress.
+ * The {@link Supervisor} decides and a {@link SupervisionLoop} runs it; this class carries its
+ * decisions out as the loop's {@link SupervisionBackend} (start, SIGTERM, SIGKILL a driver or
+ * executor process), hands it what happened (process exits, the driver's status, stop requests),
+ * keeps the run directory, and prints progress.
  *
  * <p>All supervision runs on the thread that calls {@link #run()}; other threads (process exit
- * callbacks, signal handlers) only put events on a queue.
+ * callbacks, signal handlers) only hand the loop events.
  */
 public final class LocalRun {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRun.class);
@@ -72,9 +72,8 @@ public final class LocalRun {
 
   private final LocalApp app;
   private final LocalRunOptions options;
-  private final Supervisor supervisor;
+  private final SupervisionLoop loop;
   private final DriverStatusClient statusClient = new DriverStatusClient();
-  private final BlockingQueue<SupervisorEvent> events = new LinkedBlockingQueue<>();
   private final ProgressPrinter progress;
   // Names this invocation to the checkpoint's lease: its next attempt takes over from the last at
   // once, while a driver of another 'millrace run' (another run directory, a copy of the spec) is
@@ -88,12 +87,9 @@ public final class LocalRun {
   private final Map<String, LocalProcess> executors = new LinkedHashMap<>();
   // Fixed for the whole run, so executors find every driver attempt at the same address.
   private int executorPort;
-  private long lastBatchTime = Long.MIN_VALUE;
   // The attempt whose status address was printed last.
   private int announcedAttempt;
   private volatile DriverStatusReport lastReport;
-  private volatile SupervisorView view;
-  private volatile boolean killRequested;
   private volatile StreamingAppStatus status;
   private Instant driverStartTime;
   private Instant lastExitTime;
@@ -101,8 +97,12 @@ public final class LocalRun {
   private LocalRun(LocalApp app, LocalRunOptions options) {
     this.app = app;
     this.options = options;
-    this.supervisor = new Supervisor(SupervisorPolicy.from(app.resource().getSpec()));
-    this.view = supervisor.view();
+    this.loop =
+        new SupervisionLoop(
+            new Supervisor(SupervisorPolicy.from(app.resource().getSpec())),
+            new LocalProcesses(),
+            SupervisionClock.of(options.clock()),
+            options.pollInterval());
     this.progress =
         new ProgressPrinter(
             options.out(),
@@ -137,7 +137,7 @@ public final class LocalRun {
 
   /** What the Supervisor knows, as of the last event handled. */
   public SupervisorView view() {
-    return view;
+    return loop.view();
   }
 
   /** The newest status the current driver reported, if any. */
@@ -147,7 +147,7 @@ public final class LocalRun {
 
   /** Asks for a graceful stop (SIGTERM to the driver, final checkpoint); safe from any thread. */
   public void requestStop() {
-    events.add(new StopRequested(options.clock().instant()));
+    loop.submit(new StopRequested(options.clock().instant()));
   }
 
   /**
@@ -155,8 +155,14 @@ public final class LocalRun {
    * from any thread. The checkpoint stays consistent: the next start replays what was in flight.
    */
   public void requestKill() {
-    killRequested = true;
-    events.add(new StopRequested(options.clock().instant()));
+    StopRequested stop = new StopRequested(options.clock().instant());
+    loop.execute(
+        () -> {
+          if (driver != null && driver.isAlive()) {
+            driver.kill();
+          }
+          loop.handle(stop);
+        });
   }
 
   /**
@@ -184,8 +190,8 @@ public final class LocalRun {
         app.writeResolvedSpec();
         Files.writeString(supervisorPidFile(), ProcessHandle.current().pid() + "\n");
         progress.starting(app, logs.directory());
-        supervise();
-        progress.finished(view);
+        SupervisorView end = loop.run();
+        progress.finished(end);
       } finally {
         if (driver != null && driver.isAlive()) {
           // Only reached when the caller was interrupted: never leave a driver without a
@@ -195,32 +201,9 @@ public final class LocalRun {
         stopExecutors();
       }
       removeRunFiles();
-      return exitCode(view);
+      return exitCode(loop.view());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot use the run directory " + app.runDirectory(), e);
-    }
-  }
-
-  private void supervise() throws InterruptedException {
-    handle(new Tick(options.clock().instant()));
-    Instant nextPoll = options.clock().instant();
-    while (!view.terminal()) {
-      Instant now = options.clock().instant();
-      Instant wakeUp = earlier(supervisor.nextDeadline(), nextPoll);
-      long waitMillis = Math.max(0, Duration.between(now, wakeUp).toMillis());
-      SupervisorEvent event = events.poll(waitMillis, TimeUnit.MILLISECONDS);
-      if (killRequested && driver != null && driver.isAlive()) {
-        driver.kill();
-      }
-      if (event != null) {
-        handle(event);
-      }
-      now = options.clock().instant();
-      if (!now.isBefore(nextPoll)) {
-        pollStatus();
-        nextPoll = now.plus(options.pollInterval());
-      }
-      handle(new Tick(options.clock().instant()));
     }
   }
 
@@ -268,29 +251,6 @@ public final class LocalRun {
     }
   }
 
-  private static Instant earlier(Optional<Instant> deadline, Instant other) {
-    return deadline.filter(d -> d.isBefore(other)).orElse(other);
-  }
-
-  private void handle(SupervisorEvent event) {
-    if (event instanceof ExecutorExited exited) {
-      LocalProcess executor = executors.get(exited.executorId());
-      progress.executorExited(exited, executor == null ? null : executor.log());
-    }
-    if (event instanceof DriverExited exited
-        && driver != null
-        && exited.attempt() == driver.attempt()) {
-      lastExitTime = exited.at();
-      progress.driverExited(exited.attempt(), exited.exit(), driver.log());
-    }
-    List<SupervisorAction> actions = supervisor.on(event);
-    for (SupervisorAction action : actions) {
-      carryOut(action);
-    }
-    view = supervisor.view();
-    publishStatus();
-  }
-
   /**
    * Writes the application as {@code kubectl get -o yaml} would show it, with the status every
    * backend computes, to {@code status.yaml} in the run directory whenever the status changes.
@@ -299,7 +259,7 @@ public final class LocalRun {
     StreamingAppStatus next =
         StatusProjection.project(
             status,
-            view,
+            loop.view(),
             new DriverObservation(
                 driver == null ? null : app.name() + "-driver-" + driver.attempt(),
                 driverStartTime,
@@ -329,118 +289,6 @@ public final class LocalRun {
   /** The status as last written to {@code status.yaml}. */
   public Optional<StreamingAppStatus> status() {
     return Optional.ofNullable(status);
-  }
-
-  private void carryOut(SupervisorAction action) {
-    if (action instanceof LaunchDriver launch) {
-      launch(launch);
-    } else if (action instanceof StopDriver stop) {
-      progress.stopping(stop);
-      if (driver != null && driver.attempt() == stop.attempt()) {
-        driver.terminate();
-      }
-    } else if (action instanceof KillDriver kill) {
-      progress.killing(kill);
-      if (driver != null && driver.attempt() == kill.attempt()) {
-        driver.kill();
-      }
-    } else if (action instanceof RestartScheduled scheduled) {
-      progress.restartScheduled(scheduled);
-    } else if (action instanceof GiveUp giveUp) {
-      progress.gaveUp(giveUp);
-    } else if (action instanceof LaunchExecutor launch) {
-      launchExecutor(launch);
-    } else if (action instanceof StopExecutor stop) {
-      LocalProcess executor = executors.get(stop.executorId());
-      if (executor != null && executor.isAlive()) {
-        executor.terminate();
-      }
-    }
-  }
-
-  private void launchExecutor(LaunchExecutor launch) {
-    String id = launch.executorId();
-    Instant at = options.clock().instant();
-    try {
-      LocalProcess started =
-          LocalProcess.startExecutor(
-              app.resource(), app.specFile(), id, executorPort, logs.of(id), options);
-      executors.put(id, started);
-      events.add(new ExecutorStarted(at, id));
-      started
-          .onExit()
-          .thenAccept(exit -> events.add(new ExecutorExited(options.clock().instant(), id, exit)));
-      progress.executorLaunched(started, launch);
-    } catch (IOException e) {
-      LOG.error("cannot start executor {}", id, e);
-      events.add(
-          new ExecutorExited(
-              at,
-              id,
-              new ExitReport(null, "LaunchFailed: " + e.getMessage(), FailureClass.APPLICATION)));
-    }
-  }
-
-  private void launch(LaunchDriver launch) {
-    lastBatchTime = Long.MIN_VALUE;
-    lastReport = null;
-    Instant at = options.clock().instant();
-    driverStartTime = at;
-    try {
-      LocalProcess started =
-          LocalProcess.startDriver(
-              app.resource(),
-              app.specFile(),
-              launch.attempt(),
-              supervisionId,
-              executorPort,
-              launch.freshCheckpoint(),
-              app.runDirectory(),
-              logs.of("driver-" + launch.attempt()),
-              options);
-      driver = started;
-      writePid(started);
-      // Queued before the exit callback is registered, so the Supervisor sees them in order.
-      events.add(new DriverStarted(at, launch.attempt()));
-      started
-          .onExit()
-          .thenAccept(
-              exit ->
-                  events.add(new DriverExited(options.clock().instant(), started.attempt(), exit)));
-      progress.launched(started, launch);
-    } catch (IOException e) {
-      LOG.error("cannot start driver attempt {}", launch.attempt(), e);
-      progress.launchFailed(launch, e);
-      events.add(
-          new DriverExited(
-              at,
-              launch.attempt(),
-              new ExitReport(null, "LaunchFailed: " + e.getMessage(), FailureClass.APPLICATION)));
-    }
-  }
-
-  private void pollStatus() {
-    LocalProcess current = driver;
-    if (current == null || !current.isAlive()) {
-      return;
-    }
-    Optional<String> address = current.statusAddress();
-    if (address.isPresent() && announcedAttempt != current.attempt()) {
-      announcedAttempt = current.attempt();
-      progress.statusAddress(current.attempt(), address.get());
-    }
-    Optional<DriverStatusReport> report = address.flatMap(statusClient::poll);
-    if (report.isEmpty() || report.get().attempt() != current.attempt()) {
-      return;
-    }
-    DriverStatusReport r = report.get();
-    lastReport = r;
-    Long batchTime = r.lastCompletedBatchTimeMs();
-    if (batchTime != null && batchTime > lastBatchTime) {
-      lastBatchTime = batchTime;
-      handle(new BatchCompleted(options.clock().instant(), Instant.ofEpochMilli(batchTime)));
-      progress.batch(r, view, options.clock().instant());
-    }
   }
 
   /**
@@ -585,5 +433,147 @@ public final class LocalRun {
       case CHECKPOINT_IN_USE -> ExitCode.CHECKPOINT_IN_USE.code();
       case APPLICATION, INFRASTRUCTURE, FINISHED, REQUESTED -> ExitCode.APPLICATION_FAILURE.code();
     };
+  }
+
+  /** Carries the Supervisor's actions out on processes of this machine, for the loop's thread. */
+  private final class LocalProcesses implements SupervisionBackend {
+    @Override
+    public void launchDriver(LaunchDriver launch) {
+      lastReport = null;
+      Instant at = options.clock().instant();
+      driverStartTime = at;
+      try {
+        LocalProcess started =
+            LocalProcess.startDriver(
+                app.resource(),
+                app.specFile(),
+                launch.attempt(),
+                supervisionId,
+                executorPort,
+                launch.freshCheckpoint(),
+                app.runDirectory(),
+                logs.of("driver-" + launch.attempt()),
+                options);
+        driver = started;
+        writePid(started);
+        // Queued before the exit callback is registered, so the Supervisor sees them in order.
+        loop.submit(new DriverStarted(at, launch.attempt()));
+        started
+            .onExit()
+            .thenAccept(
+                exit ->
+                    loop.submit(
+                        new DriverExited(options.clock().instant(), started.attempt(), exit)));
+        progress.launched(started, launch);
+      } catch (IOException e) {
+        LOG.error("cannot start driver attempt {}", launch.attempt(), e);
+        progress.launchFailed(launch, e);
+        loop.submit(
+            new DriverExited(
+                at,
+                launch.attempt(),
+                new ExitReport(null, "LaunchFailed: " + e.getMessage(), FailureClass.APPLICATION)));
+      }
+    }
+
+    @Override
+    public void stopDriver(StopDriver stop) {
+      progress.stopping(stop);
+      if (driver != null && driver.attempt() == stop.attempt()) {
+        driver.terminate();
+      }
+    }
+
+    @Override
+    public void killDriver(KillDriver kill) {
+      progress.killing(kill);
+      if (driver != null && driver.attempt() == kill.attempt()) {
+        driver.kill();
+      }
+    }
+
+    @Override
+    public void launchExecutor(LaunchExecutor launch) {
+      String id = launch.executorId();
+      Instant at = options.clock().instant();
+      try {
+        LocalProcess started =
+            LocalProcess.startExecutor(
+                app.resource(), app.specFile(), id, executorPort, logs.of(id), options);
+        executors.put(id, started);
+        loop.submit(new ExecutorStarted(at, id));
+        started
+            .onExit()
+            .thenAccept(
+                exit -> loop.submit(new ExecutorExited(options.clock().instant(), id, exit)));
+        progress.executorLaunched(started, launch);
+      } catch (IOException e) {
+        LOG.error("cannot start executor {}", id, e);
+        loop.submit(
+            new ExecutorExited(
+                at,
+                id,
+                new ExitReport(null, "LaunchFailed: " + e.getMessage(), FailureClass.APPLICATION)));
+      }
+    }
+
+    @Override
+    public void stopExecutor(StopExecutor stop) {
+      LocalProcess executor = executors.get(stop.executorId());
+      if (executor != null && executor.isAlive()) {
+        executor.terminate();
+      }
+    }
+
+    @Override
+    public void restartScheduled(RestartScheduled scheduled) {
+      progress.restartScheduled(scheduled);
+    }
+
+    @Override
+    public void gaveUp(GiveUp giveUp) {
+      progress.gaveUp(giveUp);
+    }
+
+    @Override
+    public Optional<DriverStatusReport> pollDriver() {
+      LocalProcess current = driver;
+      if (current == null || !current.isAlive()) {
+        return Optional.empty();
+      }
+      Optional<String> address = current.statusAddress();
+      if (address.isPresent() && announcedAttempt != current.attempt()) {
+        announcedAttempt = current.attempt();
+        progress.statusAddress(current.attempt(), address.get());
+      }
+      Optional<DriverStatusReport> report = address.flatMap(statusClient::poll);
+      if (report.isEmpty() || report.get().attempt() != current.attempt()) {
+        return Optional.empty();
+      }
+      lastReport = report.get();
+      return report;
+    }
+
+    @Override
+    public void observe(SupervisorEvent event) {
+      if (event instanceof ExecutorExited exited) {
+        LocalProcess executor = executors.get(exited.executorId());
+        progress.executorExited(exited, executor == null ? null : executor.log());
+      }
+      if (event instanceof DriverExited exited
+          && driver != null
+          && exited.attempt() == driver.attempt()) {
+        lastExitTime = exited.at();
+        progress.driverExited(exited.attempt(), exited.exit(), driver.log());
+      }
+    }
+
+    @Override
+    public void handled(SupervisorEvent event, SupervisorView view) {
+      publishStatus();
+      if (event instanceof BatchCompleted) {
+        progress.batch(lastReport, view, options.clock().instant());
+      }
+    }
   }
 }

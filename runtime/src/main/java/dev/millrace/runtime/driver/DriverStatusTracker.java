@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>Updated by the engine's threads and read by the status endpoint's: every access holds the
  * object's lock, and each is short.
  */
-final class DriverStatus implements StreamingListener, ApplicationRunner.Lifecycle {
-  private static final Logger LOG = LoggerFactory.getLogger(DriverStatus.class);
+final class DriverStatusTracker implements StreamingListener, ApplicationRunner.Lifecycle {
+  private static final Logger LOG = LoggerFactory.getLogger(DriverStatusTracker.class);
   static final int RECENT_BATCHES = 10;
   static final long DEFAULT_MAX_INPUT_OUTAGE_MS = 60_000;
   static final int DEFAULT_FALLING_BEHIND_BATCHES = 10;
@@ -62,7 +62,7 @@ final class DriverStatus implements StreamingListener, ApplicationRunner.Lifecyc
    * batches every {@code batchIntervalMs}, with as many executors ready as {@code executorsReady}
    * says at each report.
    */
-  DriverStatus(
+  DriverStatusTracker(
       String app,
       int attempt,
       long startTimeMs,
@@ -85,7 +85,7 @@ final class DriverStatus implements StreamingListener, ApplicationRunner.Lifecyc
    * input unhealthy once its outage has lasted more than {@code maxInputOutageMs} on {@code clock}
    * (epoch milliseconds), and falling behind judged over {@code fallingBehindBatches}.
    */
-  DriverStatus(
+  DriverStatusTracker(
       String app,
       int attempt,
       long startTimeMs,

@@ -18,8 +18,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-class DriverStatusTest {
-  private final DriverStatus status = new DriverStatus("clicks", 2, 5_000, 1_000, List::of);
+class DriverStatusTrackerTest {
+  private final DriverStatusTracker status =
+      new DriverStatusTracker("clicks", 2, 5_000, 1_000, List::of);
 
   @Test
   void beforeAnyBatchOnlyTheDriverIsKnown() {
@@ -67,7 +68,7 @@ class DriverStatusTest {
     status.ended(ExitCode.OK);
     assertEquals("STOPPED", status.report().state());
 
-    DriverStatus early = new DriverStatus("clicks", 3, 0, 1_000, List::of);
+    DriverStatusTracker early = new DriverStatusTracker("clicks", 3, 0, 1_000, List::of);
     early.stopRequested();
     early.started();
     assertEquals(DriverState.STOPPING, early.state());
@@ -93,8 +94,8 @@ class DriverStatusTest {
                 null));
     StreamGraph graph = new StreamGraph("clicks", Durations.seconds(1));
     InputNode<String> input = new InputNode<>(graph, "socketTextStream", socket);
-    DriverStatus watched =
-        new DriverStatus(
+    DriverStatusTracker watched =
+        new DriverStatusTracker(
             "clicks", 1, 0, 1_000, List::of, () -> List.of(input), 10_000, 10, now::get);
 
     InputReport atTheLimit = watched.report().inputs().get(0);
@@ -117,8 +118,8 @@ class DriverStatusTest {
 
   @Test
   void batchesThatCannotKeepUpAreReportedAsFallingBehind() {
-    DriverStatus slow =
-        new DriverStatus("clicks", 1, 0, 1_000, List::of, List::of, 60_000, 3, () -> 0);
+    DriverStatusTracker slow =
+        new DriverStatusTracker("clicks", 1, 0, 1_000, List::of, List::of, 60_000, 3, () -> 0);
     for (int k = 1; k <= 3; k++) {
       long time = k * 1_000L;
       long wait = 600L * k;
