@@ -2,8 +2,8 @@ package dev.millrace.examples;
 
 import dev.millrace.runtime.backend.local.LocalRun;
 import dev.millrace.runtime.backend.local.LocalRunOptions;
+import dev.millrace.runtime.cli.DemoFlags;
 import dev.millrace.runtime.launch.ExitCode;
-import dev.millrace.streaming.ConfigurationException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -201,23 +201,7 @@ public final class Demo {
   }
 
   private static int parseFiles(String[] args) {
-    if (args.length == 0) {
-      return 24;
-    }
-    if (args.length == 2 && args[0].equals("--files")) {
-      int n;
-      try {
-        n = Integer.parseInt(args[1]);
-      } catch (NumberFormatException e) {
-        throw new ConfigurationException("--files takes a number, got '" + args[1] + "'");
-      }
-      if (n < 6) {
-        throw new ConfigurationException("--files must be at least 6, got " + n);
-      }
-      return n;
-    }
-    throw new ConfigurationException(
-        "unknown demo arguments " + List.of(args) + "; usage: millrace demo [--files N]");
+    return DemoFlags.files(List.of(args));
   }
 
   private static void deleteRecursively(Path dir) {

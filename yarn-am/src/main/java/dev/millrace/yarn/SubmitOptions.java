@@ -2,12 +2,15 @@ package dev.millrace.yarn;
 
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.YarnSpec;
+import dev.millrace.runtime.cli.Flags;
+import dev.millrace.runtime.cli.SubmitFlags;
+import dev.millrace.runtime.launch.UsageException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code millrace submit --master yarn [--queue Q] [--java-home DIR] [--am-memory M] [--wait]
- * app.yaml}. {@code --java-home} and {@code --am-memory} set {@code spec.yarn.javaHome} and {@code
+ * {@code millrace submit --master yarn app.yaml} with the flags {@link SubmitFlags} declares.
+ * {@code --java-home} and {@code --am-memory} set {@code spec.yarn.javaHome} and {@code
  * spec.yarn.amMemory} of the submitted spec: the Java home is the cluster's to know more than the
  * application's, so a flag keeps it out of a spec that also runs elsewhere.
  *
@@ -25,43 +28,19 @@ record SubmitOptions(Path spec, String queue, String javaHome, String amMemory, 
   }
 
   /**
-   * Reads the options of {@code submit}.
+   * Reads the options of {@code submit}, as {@link SubmitFlags} declares them.
    *
-   * @throws IllegalArgumentException naming what is missing or unknown
+   * @throws IllegalArgumentException naming what is missing or unknown (a {@link UsageException})
    */
   static SubmitOptions parse(List<String> args) {
-    String master = null;
-    String queue = null;
-    String javaHome = null;
-    String amMemory = null;
-    boolean await = false;
-    Path spec = null;
-    for (int i = 0; i < args.size(); i++) {
-      switch (args.get(i)) {
-        case "--master" -> master = value(args, i++);
-        case "--queue" -> queue = value(args, i++);
-        case "--java-home" -> javaHome = value(args, i++);
-        case "--am-memory" -> amMemory = value(args, i++);
-        case "--wait" -> await = true;
-        default -> {
-          if (args.get(i).startsWith("--") || spec != null) {
-            throw new IllegalArgumentException("submit does not take '" + args.get(i) + "'");
-          }
-          spec = Path.of(args.get(i));
-        }
-      }
-    }
-    if (!"yarn".equals(master)) {
-      throw new IllegalArgumentException(
+    SubmitFlags flags = Flags.parse(new SubmitFlags(), args);
+    if (!"yarn".equals(flags.master)) {
+      throw new UsageException(
           "submit needs --master yarn (got "
-              + master
+              + flags.master
               + "); to run on this machine use 'millrace run app.yaml'");
     }
-    if (spec == null) {
-      throw new IllegalArgumentException(
-          "submit needs the StreamingApp spec, e.g. submit --master yarn app.yaml");
-    }
-    return new SubmitOptions(spec, queue, javaHome, amMemory, await);
+    return new SubmitOptions(flags.spec, flags.queue, flags.javaHome, flags.amMemory, flags.await);
   }
 
   /** Whether a flag replaces a field of the spec. */
@@ -83,12 +62,5 @@ record SubmitOptions(Path spec, String queue, String javaHome, String amMemory, 
     if (amMemory != null) {
       app.getSpec().getYarn().setAmMemory(amMemory);
     }
-  }
-
-  private static String value(List<String> args, int i) {
-    if (i + 1 >= args.size()) {
-      throw new IllegalArgumentException(args.get(i) + " needs a value");
-    }
-    return args.get(i + 1);
   }
 }

@@ -1,7 +1,10 @@
 package dev.millrace.yarn;
 
 import dev.millrace.crds.validation.InvalidSpecException;
+import dev.millrace.runtime.cli.Flags;
 import dev.millrace.runtime.cli.Millrace;
+import dev.millrace.runtime.cli.StatusFlags;
+import dev.millrace.runtime.cli.StopFlags;
 import dev.millrace.runtime.cli.Subcommand;
 import dev.millrace.runtime.launch.ExitCode;
 import java.io.File;
@@ -64,13 +67,14 @@ public final class YarnCli {
       return switch (command) {
         case "submit" -> submit(client, rest, err);
         case "status" -> {
-          client.printStatus(applicationId(rest, "status"));
+          client.printStatus(applicationId(Flags.parse(new StatusFlags(), rest).applicationId));
           yield ExitCode.OK.code();
         }
         case "stop" -> {
-          ApplicationId id = applicationId(rest, "stop");
+          StopFlags flags = Flags.parse(new StopFlags(), rest);
+          ApplicationId id = applicationId(flags.applicationId);
           client.requestStop(id);
-          yield rest.contains("--wait") ? exitCode(client.await(id, Duration.ofDays(365))) : 0;
+          yield flags.await ? exitCode(client.await(id, Duration.ofDays(365))) : 0;
         }
         default -> usage(err, "unknown command '" + command + "'");
       };
@@ -114,21 +118,12 @@ public final class YarnCli {
         : ExitCode.APPLICATION_FAILURE.code();
   }
 
-  private static ApplicationId applicationId(List<String> args, String command) {
-    if (args.isEmpty()) {
-      throw new IllegalArgumentException(
-          command
-              + " needs an application id, e.g. "
-              + command
-              + " application_1700000000000_0001");
-    }
+  private static ApplicationId applicationId(String text) {
     try {
-      return ApplicationId.fromString(args.get(0));
+      return ApplicationId.fromString(text);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "'"
-              + args.get(0)
-              + "' is not a YARN application id such as application_1700000000000_0001");
+          "'" + text + "' is not a YARN application id such as application_1700000000000_0001");
     }
   }
 

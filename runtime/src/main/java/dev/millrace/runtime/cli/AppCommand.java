@@ -11,7 +11,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,23 +27,13 @@ final class AppCommand {
 
   /** {@code app [--jars a.jar,b.jar] <class> [options] [--] [args]}. */
   static ExitCode app(List<String> args) throws InterruptedException {
-    List<String> jars = new ArrayList<>();
-    int i = 0;
-    while (i < args.size() && args.get(i).equals("--jars")) {
-      if (i + 1 >= args.size()) {
-        throw new UsageException("--jars needs the application's jars, e.g. --jars my-app.jar");
-      }
-      for (String jar : args.get(i + 1).split(",")) {
-        if (!jar.isBlank()) {
-          jars.add(jar.trim());
-        }
-      }
-      i += 2;
-    }
-    List<String> rest = args.subList(i, args.size());
-    String className = requireName(rest, "app");
+    AppFlags flags =
+        Flags.parse(new AppFlags(), args, Flags.Arguments.FLAGS_BEFORE_THE_FIRST_PARAMETER);
+    List<String> jars = flags.jars.stream().map(String::trim).filter(j -> !j.isEmpty()).toList();
+    String className = flags.className;
+    List<String> rest = flags.rest;
     if (jars.isEmpty()) {
-      return runClass(className, rest.subList(1, rest.size()), ClassLoader.getSystemClassLoader());
+      return runClass(className, rest, ClassLoader.getSystemClassLoader());
     }
     requireLocalJars(jars);
     try (ApplicationCode code =
@@ -54,7 +43,7 @@ final class AppCommand {
       // The engine's threads inherit it, and the record codec finds the jars' classes through it.
       thread.setContextClassLoader(code.classLoader());
       try {
-        return runClass(className, rest.subList(1, rest.size()), code.classLoader());
+        return runClass(className, rest, code.classLoader());
       } finally {
         thread.setContextClassLoader(before);
       }
@@ -63,13 +52,14 @@ final class AppCommand {
 
   /** {@code example <Name> [options] [--] [args]}. */
   static ExitCode example(List<String> args) throws InterruptedException {
-    String name = requireName(args, "example");
-    return runClass(
-        EXAMPLES_PACKAGE + name, args.subList(1, args.size()), ClassLoader.getSystemClassLoader());
+    ExampleFlags flags =
+        Flags.parse(new ExampleFlags(), args, Flags.Arguments.FLAGS_BEFORE_THE_FIRST_PARAMETER);
+    return runClass(EXAMPLES_PACKAGE + flags.name, flags.rest, ClassLoader.getSystemClassLoader());
   }
 
-  /** {@code demo [--files N]}. */
+  /** {@code demo [--files N]}; refused here, before the demo starts, if they are wrong. */
   static ExitCode demo(List<String> args) {
+    DemoFlags.files(args);
     return runMain(load(EXAMPLES_PACKAGE + "Demo", ClassLoader.getSystemClassLoader()), args);
   }
 
@@ -86,14 +76,6 @@ final class AppCommand {
                 + "); build the jar (e.g. mvn package) or correct the path");
       }
     }
-  }
-
-  private static String requireName(List<String> rest, String command) {
-    if (rest.isEmpty()) {
-      throw new UsageException(
-          command + " needs a class name; run 'millrace " + command + " --help' to see how");
-    }
-    return rest.get(0);
   }
 
   private static ExitCode runClass(String className, List<String> args, ClassLoader loader)

@@ -64,13 +64,17 @@ public final class Millrace {
     }
     String command = args.get(0);
     List<String> rest = args.subList(1, args.size());
-    if (command.equals("help") || isHelp(command)) {
-      return help(rest.isEmpty() ? null : rest.get(0), out, err);
+    // Asking for help wins over every other flag, known or not, as the help says how to use them.
+    if (isHelp(command)) {
+      return help(null, out, err);
     }
-    if (asksForHelp(rest)) {
+    if (asksForHelp(rest) && !command.equals("help")) {
       return help(command, out, err);
     }
     try {
+      if (command.equals("help")) {
+        return help(Flags.parse(new HelpFlags(), rest).command, out, err);
+      }
       return switch (command) {
         case "demo" -> AppCommand.demo(rest).code();
         case "example" -> AppCommand.example(rest).code();

@@ -14,61 +14,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 import sun.misc.Signal;
 
 /**
- * {@code millrace run app.yaml [--run-dir DIR] [--keep-runs N] [--bind-address A]}: the local
- * backend. Ctrl-C or SIGTERM stops the application gracefully (final checkpoint); a second one
- * kills the driver at once.
+ * {@code millrace run app.yaml} with the flags {@link RunFlags} declares: the local backend. Ctrl-C
+ * or SIGTERM stops the application gracefully (final checkpoint); a second one kills the driver at
+ * once.
  */
 final class RunCommand {
-  static final String USAGE =
-      "millrace run app.yaml [--run-dir DIR] [--keep-runs N] [--bind-address A]";
-
   private RunCommand() {}
 
-  /** The value of {@code --keep-runs}: a count from 1. */
-  private static int keptRuns(String value) {
-    if (value == null || !value.matches("[0-9]{1,9}") || Integer.parseInt(value) < 1) {
-      throw new UsageException(
-          "--keep-runs takes how many runs' logs to keep, at least 1, got " + value);
-    }
-    return Integer.parseInt(value);
-  }
-
   static int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
-    Path spec = null;
-    Path runDirectory = null;
-    LocalRunOptions options = LocalRunOptions.defaults().withOut(out);
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (a.equals("--run-dir")) {
-        if (i + 1 >= args.size()) {
-          throw new UsageException("--run-dir needs a directory");
-        }
-        runDirectory = Path.of(args.get(++i));
-      } else if (a.equals("--keep-runs")) {
-        options = options.withKeptRuns(keptRuns(i + 1 < args.size() ? args.get(++i) : null));
-      } else if (a.equals("--bind-address")) {
-        if (i + 1 >= args.size()) {
-          throw new UsageException(
-              "--bind-address needs an address of this machine, e.g. 0.0.0.0 for every interface");
-        }
-        options = options.withBindAddress(args.get(++i));
-      } else if (a.startsWith("--")) {
-        throw new UsageException("unknown option " + a + " for run; usage: " + USAGE);
-      } else if (spec == null) {
-        spec = Path.of(a);
-      } else {
-        throw new UsageException("run takes one spec file, got '" + spec + "' and '" + a + "'");
-      }
-    }
-    if (spec == null) {
-      throw new UsageException("run needs a spec file: millrace run app.yaml");
-    }
+    RunFlags flags = Flags.parse(new RunFlags(), args);
+    Path spec = flags.spec;
     if (!Files.isRegularFile(spec)) {
       throw new UsageException("no spec file at " + spec.toAbsolutePath());
     }
+    LocalRunOptions options = flags.applyTo(LocalRunOptions.defaults().withOut(out));
     LocalRun run;
     try {
-      run = LocalRun.prepare(spec, options.withRunDirectory(runDirectory));
+      run = LocalRun.prepare(spec, options);
     } catch (InvalidSpecException e) {
       err.println(e.getMessage());
       return ExitCode.BAD_CONFIGURATION.code();

@@ -2,8 +2,6 @@ package dev.millrace.runtime.cli;
 
 import dev.millrace.runtime.launch.UsageException;
 import dev.millrace.streaming.Duration;
-import dev.millrace.streaming.Durations;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +9,7 @@ import java.util.Map;
 /**
  * How to run an application in this process: master, batch interval, configuration, and the
  * application's own arguments, read from {@code --master local[2] --batch-interval 1s --conf k=v
- * [--] args…}.
+ * [--] args…} as {@link ApplicationRunFlags} declares them.
  *
  * @param master {@code local[N]}
  * @param batchInterval the batch interval
@@ -21,50 +19,35 @@ import java.util.Map;
 public record RunOptions(
     String master, Duration batchInterval, Map<String, String> conf, List<String> appArgs) {
 
-  /** Reads options from the front of {@code args}; the rest are the application's. */
+  /**
+   * Reads options from {@code args}; the rest are the application's. An unknown {@code --flag}
+   * before the application's first argument is refused; after it, it is the application's.
+   *
+   * @throws UsageException if a flag is unknown or its value invalid
+   */
   public static RunOptions parse(List<String> args) {
-    String master = "local[2]";
-    Duration interval = Durations.seconds(1);
-    Map<String, String> conf = new LinkedHashMap<>();
-    List<String> rest = new ArrayList<>();
-    int i = 0;
-    while (i < args.size()) {
-      String a = args.get(i);
-      if (a.equals("--")) {
-        rest.addAll(args.subList(i + 1, args.size()));
-        break;
-      } else if (a.equals("--master")) {
-        master = value(args, i++, a);
-      } else if (a.equals("--batch-interval")) {
-        interval = Durations.parse(value(args, i++, a));
-      } else if (a.equals("--conf")) {
-        String kv = value(args, i++, a);
-        int eq = kv.indexOf('=');
-        if (eq <= 0) {
-          throw new UsageException("--conf takes key=value, got '" + kv + "'");
-        }
-        conf.put(kv.substring(0, eq), kv.substring(eq + 1));
-      } else if (a.equals("--jars") && rest.isEmpty()) {
-        throw new UsageException(
-            "--jars goes before the class name: millrace app --jars my-app.jar com.example.MyApp");
-      } else if (a.startsWith("--") && rest.isEmpty()) {
+    ApplicationRunFlags flags =
+        Flags.parse(new ApplicationRunFlags(), args, Flags.Arguments.UNKNOWN_FLAGS_ARE_PARAMETERS);
+    if (flags.misplacedJars != null) {
+      throw new UsageException(
+          "--jars goes before the class name: millrace app --jars my-app.jar com.example.MyApp");
+    }
+    if (!flags.appArgs.isEmpty() && flags.appArgs.get(0).startsWith("--")) {
+      int end = args.indexOf("--");
+      if (args.subList(0, end < 0 ? args.size() : end).contains(flags.appArgs.get(0))) {
         throw new UsageException(
             "unknown option "
-                + a
-                + "; options are --master, --batch-interval and --conf, and"
-                + " arguments after -- go to the application");
-      } else {
-        rest.add(a);
+                + flags.appArgs.get(0)
+                + "; options are "
+                + Flags.optionNames(new ApplicationRunFlags())
+                + ", and arguments after -- go to the application");
       }
-      i++;
     }
-    return new RunOptions(master, interval, conf, rest);
-  }
-
-  private static String value(List<String> args, int i, String option) {
-    if (i + 1 >= args.size()) {
-      throw new UsageException(option + " needs a value");
+    Map<String, String> conf = new LinkedHashMap<>();
+    for (String entry : flags.conf) {
+      int eq = entry.indexOf('=');
+      conf.put(entry.substring(0, eq), entry.substring(eq + 1));
     }
-    return args.get(i + 1);
+    return new RunOptions(flags.master, flags.batchInterval, conf, List.copyOf(flags.appArgs));
   }
 }

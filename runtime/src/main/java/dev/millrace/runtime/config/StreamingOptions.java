@@ -21,6 +21,7 @@ public final class StreamingOptions {
       new ConfigOption<>(
           "millrace.default.parallelism",
           null,
+          "N of local[N] (spec.driver.cores)",
           "Partitions of keyed operations that do not name a count; defaults to the N of local[N]"
               + " (spec.driver.cores). With executors, which own the partitions of keyed state,"
               + " set it to at least executor.instances × executor.cores: the driver warns when"
@@ -34,6 +35,7 @@ public final class StreamingOptions {
       new ConfigOption<>(
           "millrace.stop.graceful-timeout",
           Durations.seconds(30),
+          "30s",
           "How long stop(true) or SIGTERM waits for queued batches before interrupting them.",
           Durations::parse);
 
@@ -42,6 +44,7 @@ public final class StreamingOptions {
       new ConfigOption<>(
           "millrace.checkpoint.dir",
           null,
+          "none",
           "Checkpoint directory (file://, hdfs://, s3a:// or a local path); an application with one"
               + " resumes from it after a restart. ssc.checkpoint(dir) takes precedence.",
           text -> text);
@@ -51,6 +54,7 @@ public final class StreamingOptions {
       new ConfigOption<>(
           "millrace.checkpoint.interval",
           null,
+          "10 batch intervals",
           "How often stateful operators are checkpointed, a multiple of the batch interval;"
               + " defaults to 10 batch intervals. dstream.checkpoint(interval) takes precedence.",
           Durations::parse);
@@ -69,6 +73,7 @@ public final class StreamingOptions {
       new ConfigOption<>(
           "millrace.checkpoint.lease-timeout",
           Durations.seconds(30),
+          "30s",
           "How long a driver's lease on its checkpoint directory lasts without a renewal (it renews"
               + " every third of it); a driver on another host that ended without releasing it is"
               + " replaced this long after its last renewal. At least 1s.",
@@ -103,6 +108,7 @@ public final class StreamingOptions {
       new ConfigOption<>(
           "millrace.backpressure.initial-rate",
           10_000.0,
+          "10000",
           "Records per second each input takes until backpressure has measured two batches, so"
               + " the first batch after an outage does not take the whole backlog.",
           StreamingOptions::positiveRate);
@@ -112,6 +118,7 @@ public final class StreamingOptions {
       new ConfigOption<>(
           "millrace.receiver.max-rate",
           Double.POSITIVE_INFINITY,
+          UNLIMITED,
           "Most lines per second a socket stream's receiver reads; it stops reading, and TCP slows"
               + " the sender, rather than drop anything; a number or unlimited.",
           text -> text.equals(UNLIMITED) ? Double.POSITIVE_INFINITY : positiveRate(text));
@@ -141,6 +148,7 @@ public final class StreamingOptions {
       new ConfigOption<>(
           "millrace.receiver.restart-window",
           Durations.minutes(1),
+          "1m",
           "The sliding window in which millrace.receiver.max-restarts counts a receiver's"
               + " failures; older failures do not count.",
           Durations::parse);
@@ -150,6 +158,7 @@ public final class StreamingOptions {
       new ConfigOption<>(
           "millrace.file.max-files-per-batch",
           Integer.MAX_VALUE,
+          UNLIMITED,
           "Most new files one batch of a file stream takes; the rest wait for later batches in"
               + " modification-time order; a number or unlimited.",
           text -> text.equals(UNLIMITED) ? Integer.MAX_VALUE : positiveInt(text));
@@ -159,6 +168,7 @@ public final class StreamingOptions {
       new ConfigOption<>(
           "millrace.executor.heartbeat-interval",
           Durations.seconds(1),
+          "1s",
           "How often an executor tells the driver it is alive.",
           Durations::parse);
 
@@ -167,6 +177,7 @@ public final class StreamingOptions {
       new ConfigOption<>(
           "millrace.executor.heartbeat-timeout",
           Durations.seconds(10),
+          "10s",
           "After how long without a heartbeat the driver declares an executor lost and fences"
               + " its session; longer than the heartbeat interval.",
           Durations::parse);
@@ -176,6 +187,7 @@ public final class StreamingOptions {
       new ConfigOption<>(
           "millrace.executor.task-timeout",
           Durations.seconds(60),
+          "60s",
           "How long the driver waits for an executor to answer one map task before it runs the"
               + " task itself and ignores the executor's late answer.",
           Durations::parse);

@@ -1,13 +1,13 @@
 package dev.millrace.runtime.driver;
 
+import dev.millrace.runtime.cli.Flags;
 import dev.millrace.runtime.launch.UsageException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * How a backend starts a driver: {@code --spec <file> [--attempt N] [--supervision-id ID]
- * [--bind-address A] [--http-port P] [--address-file F] [--supervisor-pid PID] [--executor-port E]
- * [--executor-address-file G] [--fresh-checkpoint]}, the same flags on every backend.
+ * How a backend starts a driver, the same flags on every backend ({@link DriverFlags} declares
+ * them).
  *
  * @param spec the StreamingApp YAML file
  * @param attempt the driver attempt, counted by the backend from 1; reported in the status
@@ -47,79 +47,11 @@ public record DriverOptions(
   public static final String LOOPBACK = "127.0.0.1";
 
   /**
-   * Reads the options in {@code args}.
+   * Reads the options in {@code args}, as {@link DriverFlags} declares them.
    *
    * @throws UsageException if one is missing, unknown or out of range
    */
   public static DriverOptions parse(List<String> args) {
-    Path spec = null;
-    int attempt = 1;
-    String bindAddress = LOOPBACK;
-    int httpPort = 0;
-    Path addressFile = null;
-    Long supervisorPid = null;
-    int executorPort = 0;
-    Path executorAddressFile = null;
-    boolean freshCheckpoint = false;
-    String supervisionId = null;
-    for (int i = 0; i < args.size(); i++) {
-      String option = args.get(i);
-      switch (option) {
-        case "--spec" -> spec = Path.of(value(args, i++, option));
-        case "--attempt" ->
-            attempt = number(value(args, i++, option), option, 1, Integer.MAX_VALUE);
-        case "--bind-address" -> bindAddress = value(args, i++, option);
-        case "--http-port" -> httpPort = number(value(args, i++, option), option, 0, 65535);
-        case "--address-file" -> addressFile = Path.of(value(args, i++, option));
-        case "--supervisor-pid" ->
-            supervisorPid = (long) number(value(args, i++, option), option, 1, Integer.MAX_VALUE);
-        case "--executor-port" -> executorPort = number(value(args, i++, option), option, 0, 65535);
-        case "--executor-address-file" -> executorAddressFile = Path.of(value(args, i++, option));
-        case "--fresh-checkpoint" -> freshCheckpoint = true;
-        case "--supervision-id" -> supervisionId = value(args, i++, option);
-        default ->
-            throw new UsageException(
-                "unknown driver option "
-                    + option
-                    + "; the options are --spec <file>, --attempt N, --supervision-id ID,"
-                    + " --bind-address A, --http-port P, --address-file F, --supervisor-pid PID,"
-                    + " --executor-port E,"
-                    + " --executor-address-file G and --fresh-checkpoint");
-      }
-    }
-    if (spec == null) {
-      throw new UsageException("driver needs --spec <file>, the StreamingApp YAML to run");
-    }
-    return new DriverOptions(
-        spec,
-        attempt,
-        bindAddress,
-        httpPort,
-        addressFile,
-        supervisorPid,
-        executorPort,
-        executorAddressFile,
-        freshCheckpoint,
-        supervisionId);
-  }
-
-  private static String value(List<String> args, int i, String option) {
-    if (i + 1 >= args.size()) {
-      throw new UsageException(option + " needs a value");
-    }
-    return args.get(i + 1);
-  }
-
-  private static int number(String text, String option, int min, int max) {
-    int n;
-    try {
-      n = Integer.parseInt(text);
-    } catch (NumberFormatException e) {
-      throw new UsageException(option + " takes a number, got '" + text + "'");
-    }
-    if (n < min || n > max) {
-      throw new UsageException(option + " must be from " + min + " to " + max + ", got " + n);
-    }
-    return n;
+    return Flags.parse(new DriverFlags(), args).options();
   }
 }

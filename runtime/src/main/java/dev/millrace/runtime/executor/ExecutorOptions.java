@@ -1,7 +1,6 @@
 package dev.millrace.runtime.executor;
 
-import dev.millrace.crds.SpecDurations;
-import dev.millrace.crds.SpecMemory;
+import dev.millrace.runtime.cli.Flags;
 import dev.millrace.runtime.cluster.DriverLocator;
 import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.launch.UsageException;
@@ -12,13 +11,11 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * How a backend starts an executor: {@code --driver <host:port> | --driver-address-file <uri> --app
- * <name> [--spec <file>] [--id ID] [--cores N] [--memory 1Gi] [--driver-timeout 5m]
- * [--supervisor-pid PID]}, the same flags on every backend. {@code --spec} is the spec file the
- * driver reads: without it the executor registers but cannot run tasks. {@code
- * --driver-address-file} names a file on any Hadoop file system holding the driver's {@code
- * host:port}, read again before every connection attempt, for backends where a restarted driver
- * listens elsewhere.
+ * How a backend starts an executor, the same flags on every backend ({@link ExecutorFlags} declares
+ * them). {@code --spec} is the spec file the driver reads: without it the executor registers but
+ * cannot run tasks. {@code --driver-address-file} names a file on any Hadoop file system holding
+ * the driver's {@code host:port}, read again before every connection attempt, for backends where a
+ * restarted driver listens elsewhere.
  *
  * @param driver where the driver's executor endpoint is
  * @param app the application's name; a driver of another application rejects the executor
@@ -49,53 +46,23 @@ public record ExecutorOptions(
    * @throws UsageException if one is missing, unknown or malformed
    */
   public static ExecutorOptions parse(List<String> args) {
-    String driver = null;
-    String addressFile = null;
-    String app = null;
-    String id = "exec-" + ProcessHandle.current().pid();
-    int cores = Runtime.getRuntime().availableProcessors();
-    long memoryBytes = Runtime.getRuntime().maxMemory();
-    Duration driverTimeout = DEFAULT_DRIVER_TIMEOUT;
-    Path spec = null;
-    Long supervisorPid = null;
-    for (int i = 0; i < args.size(); i++) {
-      String option = args.get(i);
-      String value = value(args, i++, option);
-      try {
-        switch (option) {
-          case "--driver" -> driver = value;
-          case "--driver-address-file" -> addressFile = value;
-          case "--app" -> app = value;
-          case "--id" -> id = value;
-          case "--cores" -> cores = Integer.parseInt(value);
-          case "--memory" -> memoryBytes = SpecMemory.bytes(value);
-          case "--driver-timeout" -> driverTimeout = SpecDurations.parse(value);
-          case "--spec" -> spec = Path.of(value);
-          case "--supervisor-pid" -> supervisorPid = pid(value);
-          default ->
-              throw new UsageException(
-                  "unknown executor option "
-                      + option
-                      + "; the options are --driver <host:port> or --driver-address-file <uri>,"
-                      + " --app <name>, --spec <file>,"
-                      + " --id ID, --cores N, --memory 1Gi, --driver-timeout 5m and"
-                      + " --supervisor-pid PID");
-        }
-      } catch (IllegalArgumentException e) {
-        throw new UsageException(option + " cannot take '" + value + "': " + e.getMessage());
-      }
-    }
-    if ((driver == null) == (addressFile == null) || app == null) {
+    ExecutorFlags flags = Flags.parse(new ExecutorFlags(), args);
+    if ((flags.driver == null) == (flags.driverAddressFile == null)) {
       throw new UsageException(
           "executor needs either --driver <host:port> (the driver's executor address) or"
               + " --driver-address-file <uri> (a file holding it), and --app <name>");
     }
-    DriverLocator locator = driver != null ? fixedLocator(driver) : fileLocator(addressFile);
-    if (cores < 1) {
-      throw new UsageException("--cores must be at least 1, got " + cores);
-    }
+    DriverLocator locator =
+        flags.driver != null ? fixedLocator(flags.driver) : fileLocator(flags.driverAddressFile);
     return new ExecutorOptions(
-        locator, app, id, cores, memoryBytes, driverTimeout, spec, supervisorPid);
+        locator,
+        flags.app,
+        flags.id,
+        flags.cores,
+        flags.memoryBytes,
+        flags.driverTimeout,
+        flags.spec,
+        flags.supervisorPid);
   }
 
   private static DriverLocator fixedLocator(String driver) {
@@ -129,20 +96,5 @@ public record ExecutorOptions(
       parsed = Path.of(uri).toAbsolutePath().toUri();
     }
     return DriverLocator.inFile(parsed, StreamingOptions.hadoopConfiguration());
-  }
-
-  private static long pid(String value) {
-    long pid = Long.parseLong(value);
-    if (pid < 1) {
-      throw new IllegalArgumentException("must be a process id, at least 1");
-    }
-    return pid;
-  }
-
-  private static String value(List<String> args, int i, String option) {
-    if (i + 1 >= args.size()) {
-      throw new UsageException(option + " needs a value");
-    }
-    return args.get(i + 1);
   }
 }

@@ -27,8 +27,11 @@ public record LogLimits(long fileBytes, int files) {
   /** The environment variable of the number of rolled files kept. */
   public static final String FILES_VARIABLE = "MILLRACE_LOG_FILES";
 
-  static final String DEFAULT_FILE_SIZE = "64Mi";
-  static final int DEFAULT_FILES = 10;
+  /** The default of {@value #FILE_SIZE_VARIABLE}. */
+  public static final String DEFAULT_FILE_SIZE = "64Mi";
+
+  /** The default of {@value #FILES_VARIABLE}. */
+  public static final int DEFAULT_FILES = 10;
 
   /**
    * The limits {@code environment} sets, defaults for what it does not.

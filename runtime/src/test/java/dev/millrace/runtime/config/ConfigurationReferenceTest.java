@@ -1,7 +1,9 @@
 package dev.millrace.runtime.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.transport.TransportOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -9,28 +11,44 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class ConfigurationReferenceTest {
 
   @Test
-  void readmeConfigurationTableListsExactlyTheOptionsInCode() throws Exception {
-    String readme = Files.readString(Path.of("..", "README.md"));
-    String table = readme.substring(readme.indexOf("## Configuration"));
-    table = table.substring(0, table.indexOf("\n## ", 1));
+  void theConfigurationReferenceListsExactlyTheOptionsInCodeAndReadmeLinksIt() throws Exception {
+    String reference = Files.readString(Path.of("..", "docs", "configuration.md"));
     Set<String> documented = new TreeSet<>();
-    Matcher m = Pattern.compile("^\\| `(millrace\\.[^`]+)`", Pattern.MULTILINE).matcher(table);
+    Matcher m = Pattern.compile("^\\| `(millrace\\.[^`]+)`", Pattern.MULTILINE).matcher(reference);
     while (m.find()) {
       documented.add(m.group(1));
     }
     Set<String> inCode =
-        StreamingOptions.all().stream()
+        Stream.concat(StreamingOptions.all().stream(), TransportOptions.limits().stream())
             .map(ConfigOption::key)
             .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(
         inCode,
         documented,
-        "README.md's Configuration table must list every option in StreamingOptions");
+        "docs/configuration.md must list every option in StreamingOptions and TransportOptions");
+    String readme = Files.readString(Path.of("..", "README.md"));
+    String section = readme.substring(readme.indexOf("## Configuration"));
+    section = section.substring(0, section.indexOf("\n## ", 1));
+    assertTrue(
+        section.contains("(docs/configuration.md)"),
+        "README.md's Configuration section must link the reference");
+  }
+
+  @Test
+  void everyOptionHasADescriptionAndADefaultToShow() {
+    for (ConfigOption<?> option :
+        Stream.concat(StreamingOptions.all().stream(), TransportOptions.limits().stream())
+            .toList()) {
+      assertTrue(!option.description().isBlank(), option.key());
+      assertTrue(
+          option.defaultText() != null && !option.defaultText().equals("null"), option.key());
+    }
   }
 
   @Test

@@ -1,0 +1,33 @@
+package dev.millrace.runtime.config;
+
+import dev.millrace.crds.launch.EnvironmentVariable;
+import dev.millrace.runtime.logs.LogLimits;
+import java.util.List;
+
+/**
+ * The environment variables a driver or executor process reads, set per role in {@code
+ * spec.driver.env} and {@code spec.executor.env}, whichever backend starts it.
+ */
+public final class ContainerEnvironment {
+  private ContainerEnvironment() {}
+
+  /** The size at which a process's log file is rolled ({@link LogLimits}). */
+  public static final EnvironmentVariable LOG_FILE_SIZE =
+      new EnvironmentVariable(
+          LogLimits.FILE_SIZE_VARIABLE,
+          LogLimits.DEFAULT_FILE_SIZE,
+          "A log file is rolled (renamed ….log.00001, .00002, …) when it reaches this size, where"
+              + " a backend keeps a process's logs in files (millrace run, YARN containers).");
+
+  /** How many rolled files of each log are kept ({@link LogLimits}). */
+  public static final EnvironmentVariable LOG_FILES =
+      new EnvironmentVariable(
+          LogLimits.FILES_VARIABLE,
+          String.valueOf(LogLimits.DEFAULT_FILES),
+          "How many rolled files of each log are kept.");
+
+  /** Every variable a driver or executor reads, for the configuration reference. */
+  public static List<EnvironmentVariable> all() {
+    return List.of(LOG_FILE_SIZE, LOG_FILES);
+  }
+}
