@@ -194,6 +194,9 @@ public final class Flags {
               : command + " needs " + what + " (" + arg.paramLabel() + ")")
           + usage;
     }
+    if (e.getCause() instanceof UsageException whole) {
+      return whole.getMessage();
+    }
     if (e.getArgSpec() != null && e.getValue() != null) {
       String reason =
           e.getCause() instanceof TypeConversionException conversion
@@ -263,6 +266,18 @@ public final class Flags {
     @Override
     public Integer convert(String text) {
       return inRange(integer(text), 1, Integer.MAX_VALUE);
+    }
+  }
+
+  /** How many runs' logs to keep: a count from 1, refused in the words of the flag's purpose. */
+  public static final class RunsToKeep implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String text) {
+      if (!text.matches("[0-9]{1,9}") || Integer.parseInt(text) < 1) {
+        throw new UsageException(
+            "--keep-runs takes how many runs' logs to keep, at least 1, got " + text);
+      }
+      return Integer.parseInt(text);
     }
   }
 

@@ -33,7 +33,7 @@ final class RunFlags {
   @Option(
       names = "--keep-runs",
       paramLabel = "N",
-      converter = Flags.AtLeastOne.class,
+      converter = Flags.RunsToKeep.class,
       description = "how many runs' logs to keep, the newest (default 10)")
   Integer keptRuns;
 
