@@ -272,7 +272,6 @@ public final class LocalRun {
       return;
     }
     progress.conditions(status, next);
-    status = next;
     app.resource().setStatus(next);
     try {
       Path temp = app.runDirectory().resolve(".status.yaml.tmp");
@@ -284,6 +283,8 @@ public final class LocalRun {
     } catch (IOException e) {
       LOG.warn("cannot write {}: {}", app.runDirectory().resolve("status.yaml"), e.toString());
     }
+    // After the file: whoever sees this status through status() finds status.yaml at least as new.
+    status = next;
   }
 
   /** The status as last written to {@code status.yaml}. */
