@@ -101,16 +101,9 @@ class BatchSchedulerTest {
 
   @Test
   void gracefulStopRunsEveryQueuedBatchAndWritesTheFinalCheckpointAfterTheLast() throws Exception {
-    StreamGraph graph = new StreamGraph("graceful", Durations.milliseconds(INTERVAL));
-    InputNode<String> words = queueInput(graph, List.of("a"), List.of("b"), List.of("c"));
     CountDownLatch release = new CountDownLatch(1);
-    graph.addOutput(recording(words, time -> awaitIf(time == 100, release)));
-    CheckpointStore store = store("graceful");
-    scheduler = scheduler(graph, checkpointer(store, graph));
+    CheckpointStore store = threeBatchesQueuedBehindAHeldOne("graceful", release);
 
-    scheduler.start(100);
-    clock.setTime(300);
-    assertEquals(List.of(100L, 200L, 300L), take(submitted, 3));
     CompletableFuture<Boolean> stopped = stopInBackground(true);
     awaitDraining();
     release.countDown();
@@ -122,16 +115,9 @@ class BatchSchedulerTest {
 
   @Test
   void stopWithoutGraceDropsTheQueuedBatchesAndWritesNoFinalCheckpoint() throws Exception {
-    StreamGraph graph = new StreamGraph("abrupt", Durations.milliseconds(INTERVAL));
-    InputNode<String> words = queueInput(graph, List.of("a"), List.of("b"), List.of("c"));
     CountDownLatch release = new CountDownLatch(1);
-    graph.addOutput(recording(words, time -> awaitIf(time == 100, release)));
-    CheckpointStore store = store("abrupt");
-    scheduler = scheduler(graph, checkpointer(store, graph));
+    CheckpointStore store = threeBatchesQueuedBehindAHeldOne("abrupt", release);
 
-    scheduler.start(100);
-    clock.setTime(300);
-    assertEquals(List.of(100L, 200L, 300L), take(submitted, 3));
     CompletableFuture<Boolean> stopped = stopInBackground(false);
     awaitStopperWaitingForTheProcessor();
     release.countDown();
@@ -211,6 +197,25 @@ class BatchSchedulerTest {
     // 100 and 200 only moved the state (restored empty from the zero-time generation) forward.
     assertEquals(List.of("300 [a=3, b=1]"), outputs);
     assertEquals(300L, scheduler.lastCompletedBatch());
+  }
+
+  /**
+   * Starts a checkpointed context whose batches 100, 200 and 300 are all queued while batch 100's
+   * output waits for {@code release}.
+   *
+   * @return its checkpoint store
+   */
+  private CheckpointStore threeBatchesQueuedBehindAHeldOne(String app, CountDownLatch release)
+      throws InterruptedException {
+    StreamGraph graph = new StreamGraph(app, Durations.milliseconds(INTERVAL));
+    InputNode<String> words = queueInput(graph, List.of("a"), List.of("b"), List.of("c"));
+    graph.addOutput(recording(words, time -> awaitIf(time == 100, release)));
+    CheckpointStore store = store(app);
+    scheduler = scheduler(graph, checkpointer(store, graph));
+    scheduler.start(100);
+    clock.setTime(300);
+    assertEquals(List.of(100L, 200L, 300L), take(submitted, 3));
+    return store;
   }
 
   @SafeVarargs
