@@ -1,23 +1,14 @@
 package dev.millrace.streaming;
 
-import dev.millrace.runtime.dataset.AggregateDataset;
-import dev.millrace.runtime.dataset.Dataset;
-import dev.millrace.runtime.dataset.Pipe;
-import dev.millrace.runtime.dataset.PipeDataset;
-import dev.millrace.runtime.shuffle.RepartitionDataset;
-import dev.millrace.runtime.stream.MappedNode;
-import dev.millrace.runtime.stream.OutputOperation;
-import dev.millrace.runtime.stream.StreamNode;
-import dev.millrace.runtime.stream.UnionNode;
-import dev.millrace.runtime.stream.WindowNode;
-import dev.millrace.runtime.stream.Windows;
-import java.io.PrintStream;
+import dev.millrace.runtime.OutputDefinition;
+import dev.millrace.runtime.StreamDefinition;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.BinaryOperator;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
 /**
@@ -33,11 +24,21 @@ import java.util.function.Predicate;
  */
 public class DStream<T> {
   final StreamingContext ssc;
-  final StreamNode<T> node;
+  final StreamDefinition definition;
 
-  DStream(StreamingContext ssc, StreamNode<T> node) {
+  DStream(StreamingContext ssc, StreamDefinition definition) {
     this.ssc = ssc;
-    this.node = node;
+    this.definition = definition;
+  }
+
+  /** Records the stream {@code define} makes from its number in {@code ssc}'s description. */
+  <D extends StreamDefinition> D define(IntFunction<D> define) {
+    return ssc.description().define(define);
+  }
+
+  /** Whether this stream's batches are batches of pairs. */
+  boolean pairs() {
+    return false;
   }
 
   /** The context this stream belongs to. */
@@ -47,7 +48,7 @@ public class DStream<T> {
 
   /** The interval between this stream's batches: the batch interval, or a window's slide. */
   public Duration slideDuration() {
-    return node.slide();
+    return definition.slide();
   }
 
   // ---------------------------------------------------------------- record-at-a-time
@@ -55,13 +56,13 @@ public class DStream<T> {
   /** {@code f} applied to every record. */
   public <U> DStream<U> map(Function<? super T, ? extends U> f) {
     Objects.requireNonNull(f, "f");
-    return new DStream<>(ssc, narrow("map", Pipe.map(f)));
+    return new DStream<>(ssc, define(id -> new StreamDefinition.Map<>(id, "map", definition, f)));
   }
 
   /** Every element of {@code f} applied to every record: zero or more records per record. */
   public <U> DStream<U> flatMap(Function<? super T, ? extends Iterable<? extends U>> f) {
     Objects.requireNonNull(f, "f");
-    return new DStream<>(ssc, narrow("flatMap", Pipe.flatMap(f)));
+    return new DStream<>(ssc, define(id -> new StreamDefinition.FlatMap<>(id, definition, f)));
   }
 
   /**
@@ -70,23 +71,24 @@ public class DStream<T> {
    */
   public <U> DStream<U> mapMulti(BiConsumer<? super T, Consumer<U>> f) {
     Objects.requireNonNull(f, "f");
-    return new DStream<>(ssc, narrow("mapMulti", Pipe.mapMulti(f)));
+    return new DStream<>(ssc, define(id -> new StreamDefinition.MapMulti<>(id, definition, f)));
   }
 
   /** The records {@code p} accepts. */
   public DStream<T> filter(Predicate<? super T> p) {
     Objects.requireNonNull(p, "p");
-    return new DStream<>(ssc, narrow("filter", Pipe.filter(p)));
+    return new DStream<>(ssc, filtered(p));
   }
 
   /** Every record turned into a key-value pair, for keyed operations. */
   public <K, V> PairDStream<K, V> mapToPair(Function<? super T, Pair<K, V>> f) {
     Objects.requireNonNull(f, "f");
-    return new PairDStream<>(ssc, narrow("mapToPair", Pipe.map(f)));
+    return new PairDStream<>(
+        ssc, define(id -> new StreamDefinition.Map<>(id, "mapToPair", definition, f)));
   }
 
-  <U> StreamNode<U> narrow(String operation, Pipe<T, U> pipe) {
-    return new MappedNode<>(node, operation, (ds, t) -> new PipeDataset<>(ds, pipe));
+  StreamDefinition filtered(Predicate<? super T> p) {
+    return define(id -> new StreamDefinition.Filter<>(id, definition, p));
   }
 
   // ---------------------------------------------------------------- whole-batch
@@ -95,28 +97,25 @@ public class DStream<T> {
   public DStream<T> repartition(int numPartitions) {
     requirePartitions("repartition", numPartitions);
     return new DStream<>(
-        ssc,
-        new MappedNode<T, T>(
-            node, "repartition", (ds, t) -> new RepartitionDataset<>(ds, numPartitions)));
+        ssc, define(id -> new StreamDefinition.Repartition(id, definition, numPartitions)));
   }
 
   /** The records of this stream and {@code other}, which must have the same slide, per batch. */
   public DStream<T> union(DStream<T> other) {
-    return new DStream<>(ssc, unionNode(other));
+    return new DStream<>(ssc, unionWith(other));
   }
 
-  StreamNode<T> unionNode(DStream<T> other) {
+  StreamDefinition unionWith(DStream<T> other) {
     Objects.requireNonNull(other, "other");
     if (other.ssc != ssc) {
       throw new ConfigurationException("union(): the other stream belongs to another context");
     }
-    return new UnionNode<>(List.of(node, other.node));
+    return define(id -> new StreamDefinition.Union(id, List.of(definition, other.definition)));
   }
 
   /** A stream with one record per batch: the number of records in the batch (0 if empty). */
   public DStream<Long> count() {
-    return new DStream<>(
-        ssc, new MappedNode<T, Long>(node, "count", (ds, t) -> AggregateDataset.counting(ds)));
+    return new DStream<>(ssc, define(id -> new StreamDefinition.Count(id, definition)));
   }
 
   /**
@@ -125,8 +124,7 @@ public class DStream<T> {
    */
   public DStream<T> reduce(BinaryOperator<T> f) {
     Objects.requireNonNull(f, "f");
-    return new DStream<>(
-        ssc, new MappedNode<T, T>(node, "reduce", (ds, t) -> AggregateDataset.reducing(ds, f)));
+    return new DStream<>(ssc, define(id -> new StreamDefinition.Reduce<>(id, definition, f)));
   }
 
   /** For each distinct record, how often it occurs in the batch. */
@@ -145,33 +143,20 @@ public class DStream<T> {
    */
   public <U> DStream<U> transform(Function<Batch<T>, Batch<U>> f) {
     Objects.requireNonNull(f, "f");
-    return new DStream<>(ssc, transformNode(f));
+    return new DStream<>(ssc, transformed(f, pairs()));
   }
 
   /** {@link #transform} for functions that return a batch of pairs. */
   public <K, V> PairDStream<K, V> transformToPair(Function<Batch<T>, PairBatch<K, V>> f) {
     Objects.requireNonNull(f, "f");
-    return new PairDStream<>(ssc, transformNode(f::apply));
+    return new PairDStream<>(ssc, transformed(f::apply, pairs()));
   }
 
-  <U> StreamNode<U> transformNode(Function<Batch<T>, ? extends Batch<U>> f) {
-    return new MappedNode<T, U>(
-        node,
-        "transform",
-        (ds, t) -> {
-          Batch<U> out = f.apply(batchOf(ds, t));
-          if (out == null) {
-            throw new IllegalStateException(
-                "the function given to transform() returned null for batch "
-                    + t
-                    + "; return a batch, e.g. batch.filter(x -> false) for an empty one");
-          }
-          return out.data;
-        });
-  }
-
-  Batch<T> batchOf(Dataset<T> ds, long time) {
-    return new Batch<>(ds, time, ssc.runner());
+  <B extends Batch<T>, U> StreamDefinition transformed(
+      Function<B, ? extends Batch<U>> f, boolean pairs) {
+    @SuppressWarnings("unchecked")
+    Function<Batch<T>, ? extends Batch<U>> onBatch = (Function<Batch<T>, ? extends Batch<U>>) f;
+    return define(id -> new StreamDefinition.Transform<>(id, definition, onBatch, pairs));
   }
 
   // ---------------------------------------------------------------- windows
@@ -181,7 +166,7 @@ public class DStream<T> {
    * multiples of this stream's slide; early windows hold the batches that exist so far.
    */
   public DStream<T> window(Duration windowLength, Duration slideInterval) {
-    return new DStream<>(ssc, windowNode("window", windowLength, slideInterval));
+    return new DStream<>(ssc, windowed("window", windowLength, slideInterval));
   }
 
   /** A window of {@code windowLength} sliding every batch. */
@@ -189,15 +174,16 @@ public class DStream<T> {
     return window(windowLength, slideDuration());
   }
 
-  StreamNode<T> windowNode(String operation, Duration windowLength, Duration slideInterval) {
+  StreamDefinition windowed(String operation, Duration windowLength, Duration slideInterval) {
     Objects.requireNonNull(windowLength, "windowLength");
     Objects.requireNonNull(slideInterval, "slideInterval");
-    return new WindowNode<>(node, operation, windowLength, slideInterval);
+    return define(
+        id -> new StreamDefinition.Window(id, operation, definition, windowLength, slideInterval));
   }
 
   /** Every {@code slideInterval}, the number of records in the last {@code windowLength}. */
   public DStream<Long> countByWindow(Duration windowLength, Duration slideInterval) {
-    Windows.validate("countByWindow", node, windowLength, slideInterval);
+    StreamDefinition.requireWindow("countByWindow", definition, windowLength, slideInterval);
     return count().reduceByWindow(Long::sum, windowLength, slideInterval);
   }
 
@@ -207,7 +193,7 @@ public class DStream<T> {
    */
   public DStream<T> reduceByWindow(
       BinaryOperator<T> f, Duration windowLength, Duration slideInterval) {
-    Windows.validate("reduceByWindow", node, windowLength, slideInterval);
+    StreamDefinition.requireWindow("reduceByWindow", definition, windowLength, slideInterval);
     return reduce(f).window(windowLength, slideInterval).reduce(f);
   }
 
@@ -222,7 +208,8 @@ public class DStream<T> {
   /** {@link #countByValueAndWindow(Duration, Duration)} into {@code numPartitions} partitions. */
   public PairDStream<T, Long> countByValueAndWindow(
       Duration windowLength, Duration slideInterval, int numPartitions) {
-    Windows.validate("countByValueAndWindow", node, windowLength, slideInterval);
+    StreamDefinition.requireWindow(
+        "countByValueAndWindow", definition, windowLength, slideInterval);
     return this.<T, Long>mapToPair(x -> Pair.of(x, 1L))
         .reduceByKeyAndWindow(
             Long::sum, (a, b) -> a - b, windowLength, slideInterval, numPartitions, null);
@@ -237,28 +224,7 @@ public class DStream<T> {
 
   /** Prints the first {@code num} records of every batch, and {@code ...} if there are more. */
   public void print(int num) {
-    if (num < 1) {
-      throw new ConfigurationException("print(num): num must be at least 1, got " + num);
-    }
-    PrintStream out = ssc.console();
-    output(
-        "print",
-        (ds, time) -> {
-          List<T> first = batchOf(ds, time).take(num + 1);
-          StringBuilder sb = new StringBuilder();
-          sb.append("-------------------------------------------\n");
-          sb.append("Time: ").append(time).append(" ms\n");
-          sb.append("-------------------------------------------\n");
-          for (int i = 0; i < Math.min(num, first.size()); i++) {
-            sb.append(first.get(i)).append('\n');
-          }
-          if (first.size() > num) {
-            sb.append("...\n");
-          }
-          sb.append('\n');
-          out.print(sb);
-          out.flush();
-        });
+    output(new OutputDefinition.Print(definition, num));
   }
 
   /**
@@ -267,8 +233,7 @@ public class DStream<T> {
    * again.
    */
   public void foreachBatch(Consumer<Batch<T>> f) {
-    Objects.requireNonNull(f, "f");
-    output("foreachBatch", (ds, time) -> f.accept(batchOf(ds, time)));
+    output(new OutputDefinition.ForeachBatch<>(definition, f, pairs()));
   }
 
   /**
@@ -281,13 +246,7 @@ public class DStream<T> {
    * @param suffix appended after a dot; null or empty for none
    */
   public void saveAsTextFiles(String prefix, String suffix) {
-    Objects.requireNonNull(prefix, "prefix");
-    dev.millrace.runtime.sink.TextFileBatchWriter writer =
-        new dev.millrace.runtime.sink.TextFileBatchWriter(
-            prefix,
-            suffix,
-            dev.millrace.runtime.config.StreamingOptions.hadoopConfiguration(ssc.conf()));
-    output("saveAsTextFiles", (ds, time) -> writer.write(ds, time, ssc.runner()));
+    output(new OutputDefinition.SaveAsTextFiles(definition, prefix, suffix, ssc.conf()));
   }
 
   /** {@link #saveAsTextFiles(String, String)} without a suffix. */
@@ -295,16 +254,15 @@ public class DStream<T> {
     saveAsTextFiles(prefix, null);
   }
 
-  private void output(String name, OutputOperation.BatchAction<T> action) {
-    ssc.graph().addOutput(new OutputOperation<>(name, node, action));
+  private void output(OutputDefinition output) {
+    ssc.description().output(output);
   }
 
   // ---------------------------------------------------------------- storage
 
   /** Keeps each batch in memory once computed, for streams read by several operations. */
   public DStream<T> persist() {
-    ssc.graph().assertDefinable("persist");
-    node.persist();
+    ssc.description().persist(definition);
     return this;
   }
 
@@ -314,7 +272,7 @@ public class DStream<T> {
    */
   public DStream<T> checkpoint(Duration interval) {
     Objects.requireNonNull(interval, "interval");
-    ssc.graph().assertDefinable("checkpoint");
+    ssc.description().assertDefinable("checkpoint");
     if (!interval.isMultipleOf(slideDuration())) {
       throw new ConfigurationException(
           "checkpoint("
@@ -323,7 +281,7 @@ public class DStream<T> {
               + " slide "
               + slideDuration());
     }
-    node.checkpointInterval(interval);
+    ssc.description().checkpointInterval(definition, interval);
     return this;
   }
 
@@ -336,6 +294,6 @@ public class DStream<T> {
 
   @Override
   public String toString() {
-    return "DStream[" + node.name() + ", slide " + node.slide() + "]";
+    return "DStream[" + definition.name() + ", slide " + definition.slide() + "]";
   }
 }

@@ -1,18 +1,6 @@
 package dev.millrace.streaming;
 
-import dev.millrace.runtime.dataset.Dataset;
-import dev.millrace.runtime.dataset.Pipe;
-import dev.millrace.runtime.dataset.PipeDataset;
-import dev.millrace.runtime.shuffle.Aggregator;
-import dev.millrace.runtime.shuffle.CoGroupDataset;
-import dev.millrace.runtime.shuffle.HashPartitioner;
-import dev.millrace.runtime.shuffle.ShuffleDataset;
-import dev.millrace.runtime.stream.MappedNode;
-import dev.millrace.runtime.stream.StateNode;
-import dev.millrace.runtime.stream.StreamNode;
-import dev.millrace.runtime.stream.WindowReduceNode;
-import dev.millrace.runtime.stream.Windows;
-import dev.millrace.runtime.stream.ZippedNode;
+import dev.millrace.runtime.StreamDefinition;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,13 +20,13 @@ import java.util.function.Predicate;
  */
 public class PairDStream<K, V> extends DStream<Pair<K, V>> {
 
-  PairDStream(StreamingContext ssc, StreamNode<Pair<K, V>> node) {
-    super(ssc, node);
+  PairDStream(StreamingContext ssc, StreamDefinition definition) {
+    super(ssc, definition);
   }
 
   @Override
-  Batch<Pair<K, V>> batchOf(Dataset<Pair<K, V>> ds, long time) {
-    return new PairBatch<>(ds, time, ssc.runner());
+  boolean pairs() {
+    return true;
   }
 
   // ---------------------------------------------------------------- per batch
@@ -54,12 +42,11 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
     return new PairDStream<>(ssc, reducedPerBatch("reduceByKey", f, numPartitions));
   }
 
-  private StreamNode<Pair<K, V>> reducedPerBatch(
+  private StreamDefinition reducedPerBatch(
       String operation, BinaryOperator<V> f, int numPartitions) {
     requirePartitions(operation, numPartitions);
-    HashPartitioner partitioner = new HashPartitioner(numPartitions);
-    return new MappedNode<Pair<K, V>, Pair<K, V>>(
-        node, operation, (ds, t) -> new ShuffleDataset<>(ds, Aggregator.reducing(f), partitioner));
+    return define(
+        id -> new StreamDefinition.ReduceByKey<K, V>(id, operation, definition, f, numPartitions));
   }
 
   /** All values of each key in a batch, in arrival order. */
@@ -70,32 +57,28 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
   /** {@link #groupByKey()} into {@code numPartitions} partitions. */
   public PairDStream<K, List<V>> groupByKey(int numPartitions) {
     requirePartitions("groupByKey", numPartitions);
-    HashPartitioner partitioner = new HashPartitioner(numPartitions);
     return new PairDStream<>(
-        ssc,
-        new MappedNode<Pair<K, V>, Pair<K, List<V>>>(
-            node,
-            "groupByKey",
-            (ds, t) -> new ShuffleDataset<>(ds, Aggregator.<V>grouping(), partitioner)));
+        ssc, define(id -> new StreamDefinition.GroupByKey(id, definition, numPartitions)));
   }
 
   /** Each value transformed by {@code f}; keys and partitioning unchanged. */
   public <U> PairDStream<K, U> mapValues(Function<? super V, ? extends U> f) {
     Objects.requireNonNull(f, "f");
+    Function<Pair<K, V>, Pair<K, U>> onPair = p -> Pair.of(p.key(), f.apply(p.value()));
     return new PairDStream<>(
-        ssc, narrow("mapValues", Pipe.map(p -> Pair.<K, U>of(p.key(), f.apply(p.value())))));
+        ssc, define(id -> new StreamDefinition.Map<>(id, "mapValues", definition, onPair)));
   }
 
   /** The pairs {@code p} accepts. */
   @Override
   public PairDStream<K, V> filter(Predicate<? super Pair<K, V>> p) {
     Objects.requireNonNull(p, "p");
-    return new PairDStream<>(ssc, narrow("filter", Pipe.filter(p)));
+    return new PairDStream<>(ssc, filtered(p));
   }
 
   /** The pairs of this stream and {@code other}, per batch. */
   public PairDStream<K, V> union(PairDStream<K, V> other) {
-    return new PairDStream<>(ssc, unionNode(other));
+    return new PairDStream<>(ssc, unionWith(other));
   }
 
   /** The same pairs spread evenly over {@code numPartitions} partitions. */
@@ -122,12 +105,14 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
   public <K2, V2> PairDStream<K2, V2> transformPairs(
       Function<PairBatch<K, V>, PairBatch<K2, V2>> f) {
     Objects.requireNonNull(f, "f");
-    return new PairDStream<>(ssc, transformNode(b -> f.apply(PairBatch.of(b))));
+    return new PairDStream<>(ssc, this.<PairBatch<K, V>, Pair<K2, V2>>transformed(f, true));
   }
 
   /** A stream of pairs seen as a {@code PairDStream}. */
   public static <K, V> PairDStream<K, V> of(DStream<Pair<K, V>> stream) {
-    return stream instanceof PairDStream<K, V> p ? p : new PairDStream<>(stream.ssc, stream.node);
+    return stream instanceof PairDStream<K, V> p
+        ? p
+        : new PairDStream<>(stream.ssc, stream.definition);
   }
 
   // ---------------------------------------------------------------- joins
@@ -196,24 +181,23 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
         "cogroup", other, numPartitions, (k, g, out) -> out.accept(Pair.of(k, g)));
   }
 
-  private interface GroupEmitter<K, V, W, R> {
-    void emit(K key, Pair<List<V>, List<W>> groups, java.util.function.Consumer<Pair<K, R>> out);
-  }
-
   private <W, R> PairDStream<K, R> cogrouped(
-      String operation, PairDStream<K, W> other, int numPartitions, GroupEmitter<K, V, W, R> e) {
+      String operation,
+      PairDStream<K, W> other,
+      int numPartitions,
+      StreamDefinition.GroupEmitter<K, V, W, R> e) {
     Objects.requireNonNull(other, "other");
     requirePartitions(operation, numPartitions);
-    HashPartitioner partitioner = new HashPartitioner(numPartitions);
-    Pipe<Pair<K, Pair<List<V>, List<W>>>, Pair<K, R>> emit =
-        Pipe.mapMulti((g, out) -> e.emit(g.key(), g.value(), out));
+    if (other.ssc != ssc) {
+      throw new ConfigurationException(
+          operation + "(): the streams belong to different streaming contexts");
+    }
     return new PairDStream<>(
         ssc,
-        new ZippedNode<Pair<K, V>, Pair<K, W>, Pair<K, R>>(
-            node,
-            other.node,
-            operation,
-            (a, b) -> new PipeDataset<>(new CoGroupDataset<>(a, b, partitioner), emit)));
+        define(
+            id ->
+                new StreamDefinition.CoGroup<>(
+                    id, operation, definition, other.definition, numPartitions, e)));
   }
 
   // ---------------------------------------------------------------- state
@@ -233,7 +217,9 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
       BiFunction<List<V>, Optional<S>, Optional<S>> update, int numPartitions) {
     Objects.requireNonNull(update, "update");
     requirePartitions("updateStateByKey", numPartitions);
-    return new PairDStream<>(ssc, new StateNode<>(node, update, numPartitions));
+    return new PairDStream<>(
+        ssc,
+        define(id -> new StreamDefinition.UpdateState<>(id, definition, update, numPartitions)));
   }
 
   // ---------------------------------------------------------------- windows
@@ -241,7 +227,7 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
   /** Every {@code slideInterval}, the pairs of the last {@code windowLength}. */
   @Override
   public PairDStream<K, V> window(Duration windowLength, Duration slideInterval) {
-    return new PairDStream<>(ssc, windowNode("window", windowLength, slideInterval));
+    return new PairDStream<>(ssc, windowed("window", windowLength, slideInterval));
   }
 
   /** A window of {@code windowLength} sliding every batch. */
@@ -263,7 +249,7 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
   public PairDStream<K, V> reduceByKeyAndWindow(
       BinaryOperator<V> f, Duration windowLength, Duration slideInterval, int numPartitions) {
     Objects.requireNonNull(f, "f");
-    Windows.validate("reduceByKeyAndWindow", node, windowLength, slideInterval);
+    StreamDefinition.requireWindow("reduceByKeyAndWindow", definition, windowLength, slideInterval);
     return reduceByKey(f, numPartitions)
         .window(windowLength, slideInterval)
         .reduceByKey(f, numPartitions);
@@ -298,17 +284,13 @@ public class PairDStream<K, V> extends DStream<Pair<K, V>> {
       Predicate<? super Pair<K, V>> filter) {
     Objects.requireNonNull(f, "f");
     Objects.requireNonNull(invF, "invF");
-    Windows.validate("reduceByKeyAndWindow", node, windowLength, slideInterval);
-    StreamNode<Pair<K, V>> perBatch = reducedPerBatch("reduceByKeyAndWindow", f, numPartitions);
+    StreamDefinition.requireWindow("reduceByKeyAndWindow", definition, windowLength, slideInterval);
+    StreamDefinition perBatch = reducedPerBatch("reduceByKeyAndWindow", f, numPartitions);
     return new PairDStream<>(
         ssc,
-        new WindowReduceNode<>(
-            perBatch,
-            windowLength,
-            slideInterval,
-            f,
-            invF,
-            filter,
-            new HashPartitioner(numPartitions)));
+        define(
+            id ->
+                new StreamDefinition.WindowReduce<K, V>(
+                    id, perBatch, windowLength, slideInterval, f, invF, filter, numPartitions)));
   }
 }

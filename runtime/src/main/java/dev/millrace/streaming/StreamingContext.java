@@ -1,25 +1,11 @@
 package dev.millrace.streaming;
 
-import dev.millrace.runtime.backpressure.RateController;
-import dev.millrace.runtime.checkpoint.CheckpointException;
-import dev.millrace.runtime.checkpoint.CheckpointLease;
-import dev.millrace.runtime.checkpoint.CheckpointStore;
-import dev.millrace.runtime.checkpoint.LeaseClaimant;
-import dev.millrace.runtime.codec.RecordCodec;
-import dev.millrace.runtime.config.StreamingOptions;
-import dev.millrace.runtime.recovery.Checkpointer;
-import dev.millrace.runtime.scheduler.BatchScheduler;
-import dev.millrace.runtime.scheduler.ListenerBus;
-import dev.millrace.runtime.shuffle.ShuffleMapRunner;
-import dev.millrace.runtime.source.InputSource;
-import dev.millrace.runtime.source.QueueSource;
-import dev.millrace.runtime.source.ReceiverSettings;
-import dev.millrace.runtime.state.StateUpdateRunner;
-import dev.millrace.runtime.stream.InputNode;
-import dev.millrace.runtime.stream.StreamGraph;
-import dev.millrace.runtime.stream.StreamNode;
-import dev.millrace.runtime.stream.UnionNode;
-import dev.millrace.runtime.task.TaskRunner;
+import dev.millrace.runtime.Contexts;
+import dev.millrace.runtime.Engine;
+import dev.millrace.runtime.EngineLaunch;
+import dev.millrace.runtime.GraphDescription;
+import dev.millrace.runtime.SourceDefinition;
+import dev.millrace.runtime.StreamDefinition;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,7 +16,6 @@ import java.util.Queue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * <p>Rules, as in the seed's "points to remember": once started, no new streams or operations can
  * be added; once stopped, a context cannot be started again; only one context can be active in a
  * JVM at a time. Breaking one raises an exception that says which rule and what to do.
+ *
+ * <p>A context only describes: its streams and outputs are recorded as definitions, and {@link
+ * #start()} builds the engine that runs them ({@code dev.millrace.runtime.Engine}) from that
+ * description and the configuration.
  */
 public final class StreamingContext implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamingContext.class);
@@ -71,35 +60,23 @@ public final class StreamingContext implements AutoCloseable {
     STOPPED
   }
 
+  static {
+    Contexts.register(new EngineSide());
+  }
+
   private final String master;
   private final String appName;
   private final Duration batchInterval;
-  private final int parallelism;
   private final int defaultPartitions;
-  private final Clock clock;
-  private final PrintStream console;
   private final Map<String, String> conf;
-  private final StreamGraph graph;
-  // Read when built, so a bad value fails before anything starts.
-  private final Duration configuredCheckpointInterval;
-  private final int checkpointRetain;
-  private final boolean coalesceDowntime;
-  private final java.time.Duration checkpointLeaseTimeout;
-  private final ListenerBus listeners = new ListenerBus();
+  private final GraphDescription description;
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Object lifecycle = new Object();
 
   private volatile State state = State.INITIALIZED;
   private volatile StreamingException failure;
-  private volatile String checkpointDirectory;
-  private volatile TaskRunner runner;
-  private volatile BatchScheduler scheduler;
-  private volatile Function<StreamGraph, ShuffleMapRunner> shuffleMaps;
-  private volatile Function<StreamGraph, StateUpdateRunner> stateUpdates;
-  // Who this context's driver is to the checkpoint lease: set by the driver main before start.
-  private volatile int driverAttempt;
-  private volatile String supervisionId;
-  private volatile CheckpointStore checkpointStore;
+  private volatile EngineLaunch launch = EngineLaunch.inProcess();
+  private volatile Engine engine;
 
   /**
    * A context running on {@code master} ({@code local}, {@code local[N]} or {@code local[*]}),
@@ -120,21 +97,11 @@ public final class StreamingContext implements AutoCloseable {
               + "; for example"
               + " Durations.seconds(1)");
     }
-    this.parallelism = parseLocalThreads(master);
-    this.conf = Map.copyOf(b.conf);
-    StreamingOptions.validate(conf);
-    Integer configured = StreamingOptions.DEFAULT_PARALLELISM.read(conf);
-    this.defaultPartitions = configured != null ? configured : parallelism;
-    this.clock = b.clock;
-    this.console = b.console;
-    this.graph = new StreamGraph(appName, batchInterval);
-    this.checkpointDirectory = StreamingOptions.CHECKPOINT_DIR.read(conf);
-    this.configuredCheckpointInterval = StreamingOptions.CHECKPOINT_INTERVAL.read(conf);
-    this.checkpointRetain = StreamingOptions.CHECKPOINT_RETAIN.read(conf);
-    this.coalesceDowntime = StreamingOptions.COALESCE_DOWNTIME_BATCHES.read(conf);
-    this.checkpointLeaseTimeout =
-        java.time.Duration.ofMillis(
-            StreamingOptions.CHECKPOINT_LEASE_TIMEOUT.read(conf).milliseconds());
+    int threads = parseLocalThreads(master);
+    this.description =
+        GraphDescription.of(appName, master, batchInterval, threads, b.conf, b.clock, b.console);
+    this.conf = description.settings().conf();
+    this.defaultPartitions = description.settings().defaultPartitions();
   }
 
   /**
@@ -239,20 +206,7 @@ public final class StreamingContext implements AutoCloseable {
       throw new ConfigurationException(
           "socketTextStream: port " + port + " is not a TCP port (1-65535)");
     }
-    try {
-      return input(
-          "socketTextStream",
-          new dev.millrace.runtime.source.SocketTextSource(
-              host,
-              port,
-              defaultPartitions,
-              appName + "-" + host + ":" + port,
-              ReceiverSettings.of(conf)));
-    } catch (ConfigurationException e) {
-      throw e;
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(e.getMessage(), e);
-    }
+    return input("socketTextStream", new SourceDefinition.Socket(host, port));
   }
 
   /**
@@ -306,22 +260,7 @@ public final class StreamingContext implements AutoCloseable {
   public DStream<String> textFileStream(String directory, CleanSource cleanSource) {
     Objects.requireNonNull(directory, "directory");
     Objects.requireNonNull(cleanSource, "cleanSource");
-    try {
-      return input(
-          "textFileStream",
-          new dev.millrace.runtime.source.TextFileSource(
-              directory,
-              StreamingOptions.hadoopConfiguration(conf),
-              defaultPartitions,
-              appName + "-files",
-              StreamingOptions.FILE_MAX_FILES_PER_BATCH.read(conf),
-              cleanSource));
-    } catch (ConfigurationException e) {
-      throw e;
-    } catch (IllegalArgumentException e) {
-      // The sources refuse a directory or port they cannot use: an argument the engine refuses.
-      throw new ConfigurationException(e.getMessage(), e);
-    }
+    return input("textFileStream", new SourceDefinition.TextFiles(directory, cleanSource, conf));
   }
 
   /**
@@ -332,7 +271,7 @@ public final class StreamingContext implements AutoCloseable {
    */
   public <T> DStream<T> queueStream(Queue<List<T>> queue, boolean oneAtATime) {
     Objects.requireNonNull(queue, "queue");
-    return input("queueStream", new QueueSource<>(queue, oneAtATime, defaultPartitions));
+    return input("queueStream", new SourceDefinition.QueueOf<>(queue, oneAtATime));
   }
 
   /** {@link #queueStream(Queue, boolean)} taking one list per batch. */
@@ -340,10 +279,10 @@ public final class StreamingContext implements AutoCloseable {
     return queueStream(queue, true);
   }
 
-  private <T> DStream<T> input(String operation, InputSource<T> source) {
-    InputNode<T> node = new InputNode<>(graph, operation, source);
-    RateController.configured(node, conf, batchInterval.milliseconds()).ifPresent(listeners::add);
-    return new DStream<>(this, node);
+  private <T> DStream<T> input(String operation, SourceDefinition source) {
+    return new DStream<>(
+        this,
+        description.define(id -> new StreamDefinition.Input(id, operation, source, batchInterval)));
   }
 
   /** The records of all {@code streams}, which must share one slide interval, batch by batch. */
@@ -352,15 +291,15 @@ public final class StreamingContext implements AutoCloseable {
     if (streams.length == 0) {
       throw new ConfigurationException("union() needs at least one stream");
     }
-    List<StreamNode<? extends T>> nodes = new ArrayList<>();
+    List<StreamDefinition> members = new ArrayList<>();
     for (DStream<T> s : streams) {
       if (s.context() != this) {
         throw new ConfigurationException(
-            "union(): stream " + s.node.name() + " belongs to another streaming context");
+            "union(): stream " + s.definition.name() + " belongs to another streaming context");
       }
-      nodes.add(s.node);
+      members.add(s.definition);
     }
-    return new DStream<>(this, new UnionNode<>(nodes));
+    return new DStream<>(this, description.define(id -> new StreamDefinition.Union(id, members)));
   }
 
   // ---------------------------------------------------------------- settings
@@ -380,18 +319,25 @@ public final class StreamingContext implements AutoCloseable {
    * to it, and {@link #awaitTermination()} throws saying so.
    */
   public void checkpoint(String directory) {
-    graph.assertDefinable("checkpoint");
-    this.checkpointDirectory = Objects.requireNonNull(directory, "directory");
+    description.checkpointDirectory(directory);
   }
 
   /** The checkpoint directory, or null if none was set. */
   public String checkpointDirectory() {
-    return checkpointDirectory;
+    return description.checkpointDirectory();
   }
 
   /** Adds a listener for batch events; may be called before or after start. */
   public void addStreamingListener(StreamingListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    Objects.requireNonNull(listener, "listener");
+    synchronized (lifecycle) {
+      Engine running = engine;
+      if (running != null) {
+        running.addListener(listener);
+      } else {
+        description.listener(listener);
+      }
+    }
   }
 
   /** The interval at which input is cut into batches. */
@@ -458,26 +404,12 @@ public final class StreamingContext implements AutoCloseable {
                 + (other == null ? "?" : other.appName)
                 + "' is already active in this JVM, and only one may be. Stop it first.");
       }
+      Engine built = null;
       try {
-        runner = new TaskRunner(parallelism, appName);
-        if (shuffleMaps != null) {
-          runner.useShuffleMapRunner(shuffleMaps.apply(graph));
-        }
-        if (stateUpdates != null) {
-          runner.useStateUpdateRunner(stateUpdates.apply(graph));
-        }
-        scheduler =
-            new BatchScheduler(
-                graph,
-                clock,
-                runner,
-                listeners,
-                this::failed,
-                checkpointer(),
-                coalesceDowntime,
-                shuffleMaps != null);
-        long first = BatchScheduler.firstBatchTime(clock.millis(), batchInterval.milliseconds());
-        scheduler.start(first);
+        description.freeze();
+        built = new Engine(description, launch, this::failed);
+        engine = built;
+        long first = built.start();
         state = State.ACTIVE;
         LOG.info(
             "streaming context '{}' started on {} with batch interval {}, first batch at {}",
@@ -487,62 +419,13 @@ public final class StreamingContext implements AutoCloseable {
             first);
       } catch (RuntimeException e) {
         ACTIVE.compareAndSet(this, null);
-        if (runner != null) {
-          runner.close();
+        if (built != null) {
+          built.close();
         }
-        releaseCheckpoint();
         state = State.STOPPED;
         terminated.countDown();
         throw e;
       }
-    }
-  }
-
-  private Checkpointer checkpointer() {
-    if (checkpointDirectory == null) {
-      return null;
-    }
-    CheckpointStore store =
-        CheckpointStore.held(
-            checkpointDirectory,
-            StreamingOptions.hadoopConfiguration(conf),
-            checkpointRetain,
-            new CheckpointLease.Request(
-                LeaseClaimant.thisProcess(driverAttempt, supervisionId),
-                checkpointLeaseTimeout,
-                java.time.Clock.systemUTC(),
-                this::checkpointLost));
-    checkpointStore = store;
-    return new Checkpointer(
-        store, RecordCodec.standard(), graph, runner, listeners, checkpointInterval());
-  }
-
-  /** The smallest interval a stream asked for, else the configured one, else 10 batches. */
-  private long checkpointInterval() {
-    long requested = Long.MAX_VALUE;
-    for (StreamNode<?> node : graph.nodes()) {
-      Duration d = node.checkpointInterval();
-      if (d != null) {
-        requested = Math.min(requested, d.milliseconds());
-      }
-    }
-    if (requested != Long.MAX_VALUE) {
-      return requested;
-    }
-    return configuredCheckpointInterval != null
-        ? configuredCheckpointInterval.milliseconds()
-        : 10 * batchInterval.milliseconds();
-  }
-
-  /** The renewal of the checkpoint lease found it taken over, or the directory gone. */
-  private void checkpointLost(CheckpointException e) {
-    failed(new StreamingException(e.getMessage(), e));
-  }
-
-  private void releaseCheckpoint() {
-    CheckpointStore store = checkpointStore;
-    if (store != null) {
-      store.close();
     }
   }
 
@@ -564,8 +447,8 @@ public final class StreamingContext implements AutoCloseable {
    * returns at once.
    */
   public void stop(boolean graceful) {
-    BatchScheduler s = scheduler;
-    if (s != null && s.isProcessingThread()) {
+    Engine running = engine;
+    if (running != null && running.isProcessingThread()) {
       Thread stopper = new Thread(() -> stop(graceful), "millrace-stop-" + appName);
       stopper.setDaemon(false);
       stopper.start();
@@ -579,10 +462,9 @@ public final class StreamingContext implements AutoCloseable {
         }
         return;
       }
-      long timeout =
-          graceful ? StreamingOptions.GRACEFUL_STOP_TIMEOUT.read(conf).milliseconds() : 10_000;
+      long timeout = engine.stopTimeoutMillis(graceful);
       try {
-        boolean clean = scheduler.stop(graceful && failure == null, timeout);
+        boolean clean = engine.stop(graceful && failure == null, timeout);
         LOG.info(
             "streaming context '{}' stopped{}{}",
             appName,
@@ -591,8 +473,7 @@ public final class StreamingContext implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } finally {
-        runner.close();
-        releaseCheckpoint();
+        engine.close();
         state = State.STOPPED;
         ACTIVE.compareAndSet(this, null);
         terminated.countDown();
@@ -639,32 +520,27 @@ public final class StreamingContext implements AutoCloseable {
 
   // ---------------------------------------------------------------- for the API classes
 
-  StreamGraph graph() {
-    return graph;
+  GraphDescription description() {
+    return description;
   }
 
-  void distributeShuffleMaps(Function<StreamGraph, ShuffleMapRunner> runnerOfGraph) {
-    graph.assertDefinable("a shuffle map runner");
-    this.shuffleMaps = runnerOfGraph;
-  }
+  /** What the engine's process mains see of a context, through {@link Contexts}. */
+  private static final class EngineSide implements Contexts.Access {
+    @Override
+    public GraphDescription description(StreamingContext context) {
+      return context.description;
+    }
 
-  void distributeStateUpdates(Function<StreamGraph, StateUpdateRunner> runnerOfGraph) {
-    graph.assertDefinable("a state update runner");
-    this.stateUpdates = runnerOfGraph;
-  }
+    @Override
+    public void launchWith(StreamingContext context, EngineLaunch launch) {
+      context.description.assertDefinable("the engine's launch");
+      context.launch = Objects.requireNonNull(launch, "launch");
+    }
 
-  TaskRunner runner() {
-    return runner;
-  }
-
-  void holdCheckpointAs(int attempt, String supervision) {
-    graph.assertDefinable("the driver's checkpoint lease identity");
-    this.driverAttempt = attempt;
-    this.supervisionId = supervision;
-  }
-
-  PrintStream console() {
-    return console;
+    @Override
+    public Engine engine(StreamingContext context) {
+      return context.engine;
+    }
   }
 
   /** Builds a {@link StreamingContext}; master, app name and batch interval are required. */

@@ -3,6 +3,7 @@ package dev.millrace.streaming;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.Contexts;
 import dev.millrace.runtime.source.SocketTextSource;
 import dev.millrace.runtime.stream.InputNode;
 import java.io.BufferedOutputStream;
@@ -67,7 +68,10 @@ class BackpressureEndToEndTest {
     ssc.start();
     blast(server, total);
 
-    SocketTextSource source = (SocketTextSource) ((InputNode<?>) stream.node).source();
+    SocketTextSource source =
+        (SocketTextSource)
+            ((InputNode<?>) Contexts.engine(ssc).graph().nodes().get(stream.definition.id()))
+                .source();
     List<String> received = new ArrayList<>();
     while (received.size() < total) {
       long atLeast = Math.min(total, received.size() + perBatch);

@@ -3,6 +3,7 @@ package dev.millrace.streaming;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.Contexts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class CheckpointSoakTest {
         run.runUntil(b * 1000L);
         if (b % 100 == 0) {
           samples.add(
-              run.ssc.graph().retainedBatches()
+              Contexts.engine(run.ssc).graph().retainedBatches()
                   + " datasets, "
                   + count(checkpoint.resolve("generations"))
                   + " generations, "

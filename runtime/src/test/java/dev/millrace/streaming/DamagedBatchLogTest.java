@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.Contexts;
 import dev.millrace.runtime.checkpoint.CapturedStderr;
 import dev.millrace.runtime.checkpoint.CheckpointDamagedException;
 import dev.millrace.runtime.launch.ExitCode;
@@ -330,7 +331,8 @@ class DamagedBatchLogTest {
   /** Sends round {@code k}'s 10 lines and waits until the receiver has logged them. */
   private static void sendRound(Socket connection, TestingRun run, int k) throws Exception {
     SocketTextSource source =
-        (SocketTextSource) ((InputNode<?>) run.ssc.graph().inputs().get(0)).source();
+        (SocketTextSource)
+            ((InputNode<?>) Contexts.engine(run.ssc).graph().inputs().get(0)).source();
     long before = source.receivedLines();
     OutputStream stream = connection.getOutputStream();
     for (int i = 0; i < 10; i++) {

@@ -3,6 +3,7 @@ package dev.millrace.streaming;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.millrace.runtime.Contexts;
 import dev.millrace.runtime.source.SocketTextSource;
 import dev.millrace.runtime.stream.InputNode;
 import java.io.IOException;
@@ -107,7 +108,8 @@ class SocketRecoveryTest {
   }
 
   private static SocketTextSource source(TestingRun run) {
-    return (SocketTextSource) ((InputNode<?>) run.ssc.graph().inputs().get(0)).source();
+    return (SocketTextSource)
+        ((InputNode<?>) Contexts.engine(run.ssc).graph().inputs().get(0)).source();
   }
 
   private static void send(Socket s, List<String> lines) throws IOException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.Contexts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -82,7 +83,9 @@ class SourcesEndToEndTest {
   private void waitUntilBuffered(DStream<String> lines, int total, List<Long> received) {
     dev.millrace.runtime.source.SocketTextSource source =
         (dev.millrace.runtime.source.SocketTextSource)
-            ((dev.millrace.runtime.stream.InputNode<?>) lines.node).source();
+            ((dev.millrace.runtime.stream.InputNode<?>)
+                    Contexts.engine(lines.context()).graph().nodes().get(lines.definition.id()))
+                .source();
     waitFor(() -> source.receivedLines() >= total);
   }
 

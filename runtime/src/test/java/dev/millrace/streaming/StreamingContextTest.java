@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.Contexts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -264,7 +265,7 @@ class StreamingContextTest {
       q.add(List.of("a" + (b % 50), "b"));
       t.runBatches(1);
       if (b % 100 == 99) {
-        retained.add(t.ssc.graph().retainedBatches());
+        retained.add(Contexts.engine(t.ssc).graph().retainedBatches());
       }
     }
     int first = retained.get(0);

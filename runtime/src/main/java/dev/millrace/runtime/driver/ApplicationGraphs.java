@@ -2,11 +2,12 @@ package dev.millrace.runtime.driver;
 
 import dev.millrace.crds.ApplicationSpec;
 import dev.millrace.crds.StreamingApp;
+import dev.millrace.runtime.Contexts;
+import dev.millrace.runtime.Engine;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.streaming.ConfigurationException;
-import dev.millrace.streaming.EngineAccess;
 import dev.millrace.streaming.StreamingApplication;
 import dev.millrace.streaming.StreamingContext;
 import java.nio.charset.StandardCharsets;
@@ -138,7 +139,7 @@ public final class ApplicationGraphs implements AutoCloseable {
     } catch (ConfigurationException e) {
       throw new DriverConfigurationException(e.getMessage(), e);
     }
-    StreamGraph graph = EngineAccess.graph(context);
+    StreamGraph graph = Engine.graphOf(Contexts.description(context));
     graph.start(zeroTime);
     return graph;
   }

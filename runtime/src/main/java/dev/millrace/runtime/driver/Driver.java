@@ -7,6 +7,8 @@ import dev.millrace.crds.SpecDurations;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppSpec;
 import dev.millrace.crds.launch.ExecutorReport;
+import dev.millrace.runtime.Contexts;
+import dev.millrace.runtime.EngineLaunch;
 import dev.millrace.runtime.checkpoint.CheckpointInUseException;
 import dev.millrace.runtime.checkpoint.CheckpointLease;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
@@ -25,7 +27,6 @@ import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.transport.Transport;
 import dev.millrace.runtime.transport.TransportOptions;
 import dev.millrace.streaming.ConfigurationException;
-import dev.millrace.streaming.EngineAccess;
 import dev.millrace.streaming.StreamingApplication;
 import dev.millrace.streaming.StreamingContext;
 import java.io.IOException;
@@ -395,18 +396,23 @@ public final class Driver {
           return ExitCode.APPLICATION_FAILURE;
         }
         StreamingContext ssc = resumable(context, settings);
-        EngineAccess.holdCheckpointAs(ssc, options.attempt(), options.supervisionId());
-        defined.accept(EngineAccess.graph(ssc));
         ExecutorSpec executors =
             Objects.requireNonNullElseGet(spec.getExecutor(), ExecutorSpec::new);
-        StateOwnership.executorsWithoutState(
-                Objects.requireNonNullElse(executors.getInstances(), 0),
-                Objects.requireNonNullElse(executors.getCores(), 1),
-                StateOwnership.partitionedStates(EngineAccess.graph(ssc)),
-                ssc.defaultParallelism())
-            .ifPresent(LOG::warn);
-        EngineAccess.distributeShuffleMaps(ssc, shuffleMaps);
-        EngineAccess.distributeStateUpdates(ssc, stateUpdates);
+        Contexts.launchWith(
+            ssc,
+            EngineLaunch.inProcess()
+                .as(options.attempt(), options.supervisionId())
+                .distributed(shuffleMaps, stateUpdates)
+                .onGraphBuilt(
+                    graph -> {
+                      defined.accept(graph);
+                      StateOwnership.executorsWithoutState(
+                              Objects.requireNonNullElse(executors.getInstances(), 0),
+                              Objects.requireNonNullElse(executors.getCores(), 1),
+                              StateOwnership.partitionedStates(graph),
+                              ssc.defaultParallelism())
+                          .ifPresent(LOG::warn);
+                    }));
         ssc.addStreamingListener(status);
         stopWhenSupervisorEnds();
         return ApplicationRunner.runUntilStopped(ssc, status);

@@ -157,9 +157,6 @@ public final class Checkpointer {
    * @throws CheckpointDamagedException if a checkpoint file the recovery needs is damaged
    */
   public StartPoint open(long firstBatchTime, boolean coalesceDowntime) {
-    for (int i = 0; i < inputs.size(); i++) {
-      inputs.get(i).source().useCheckpoint(store, "input-" + i);
-    }
     Optional<AppManifest> manifest = store.readAppManifest();
     if (manifest.isEmpty()) {
       if (store.hasGenerations()) {

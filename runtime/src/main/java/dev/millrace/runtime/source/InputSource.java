@@ -1,7 +1,6 @@
 package dev.millrace.runtime.source;
 
 import dev.millrace.runtime.backpressure.RateLimit;
-import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.dataset.Dataset;
 import java.util.List;
 import java.util.NavigableMap;
@@ -15,8 +14,8 @@ import java.util.OptionalLong;
  * thread or before it starts:
  *
  * <ol>
- *   <li>{@link #useCheckpoint} once, before {@link #start} or {@link #recover}: sources that cannot
- *       re-read their input (sockets) keep a write-ahead log there.
+ *   <li>When it is created: sources that cannot re-read their input (sockets) are given the
+ *       checkpoint store and keep a write-ahead log there.
  *   <li>{@link #encodePlan} right after every {@code take}: the bytes go to the batch log before
  *       the batch runs, and a recovery hands them back to {@link #replay} to re-read exactly that
  *       input.
@@ -57,13 +56,6 @@ public interface InputSource<T> {
   default boolean hasBufferedInput() {
     return false;
   }
-
-  /**
-   * Called once before {@link #start} or {@link #recover} when the context checkpoints to {@code
-   * store}; {@code sourceId} is stable across restarts of the same graph ({@code input-0}, ...).
-   * Sources that cannot re-read their input keep a write-ahead log under the store.
-   */
-  default void useCheckpoint(CheckpointStore store, String sourceId) {}
 
   /**
    * Whether another process that defines the same graph can {@link #replay} this source's plans:

@@ -43,7 +43,7 @@ final class SocketReceiver {
   private final ReceiverHealth health;
   private final ReceiverRestarts restarts;
   private final ReceivedLineLedger ledger;
-  private ReceivedLineLog wal; // set by useLog before onStart; null without a checkpoint
+  private final ReceivedLineLog wal; // null without a checkpoint
   private volatile ReceiverFailedException fatal;
 
   // Receiver thread only.
@@ -69,7 +69,8 @@ final class SocketReceiver {
       String streamName,
       ReceiverSettings settings,
       ReceiverHealth health,
-      ReceivedLineLedger ledger) {
+      ReceivedLineLedger ledger,
+      ReceivedLineLog wal) {
     this.host = host;
     this.port = port;
     this.streamName = streamName;
@@ -78,11 +79,7 @@ final class SocketReceiver {
     this.health = health;
     this.restarts = new ReceiverRestarts(settings.maxRestarts(), settings.restartWindowMillis());
     this.ledger = ledger;
-  }
-
-  /** Stores lines through {@code log}, which acknowledges them; before {@link #onStart} only. */
-  void useLog(ReceivedLineLog log) {
-    this.wal = log;
+    this.wal = wal;
   }
 
   /** Whether {@link #onStart} or {@link #onStop} was called. */

@@ -41,8 +41,8 @@ import java.util.NavigableMap;
  * timing of the wall clock) and the rest wait, in order, for the next; a graceful stop's last batch
  * takes them all.
  *
- * <p>With checkpointing ({@link #useCheckpoint}), the receiver keeps a write-ahead log under the
- * checkpoint directory ({@code sources/<sourceId>/}, see {@link WalSegmentFormat}) and a line
+ * <p>With a checkpoint store (given to the constructor), the receiver keeps a write-ahead log under
+ * the checkpoint directory ({@code sources/<sourceId>/}, see {@link WalSegmentFormat}) and a line
  * reaches the buffer only once it is <em>acknowledged</em>: written to the log and flushed ({@code
  * hflush}), so that it survives the death of the driver process. Lines are logged in groups: a
  * group ends when the receiver would wait for the network, or at 4096 lines, 1 Mi characters or 10
@@ -69,7 +69,7 @@ public final class SocketTextSource implements InputSource<String> {
   private volatile RateLimit rateLimit;
 
   private final SocketReceiver receiver;
-  private ReceivedLineLog log; // set by useCheckpoint, before start or recover
+  private final ReceivedLineLog log; // null without a checkpoint store
 
   /**
    * A source reading from {@code host:port}, handing each batch over in {@code partitions} slices,
@@ -91,7 +91,23 @@ public final class SocketTextSource implements InputSource<String> {
   /** A source as above whose receiver follows {@code settings}. */
   public SocketTextSource(
       String host, int port, int partitions, String streamName, ReceiverSettings settings) {
-    this(host, port, partitions, streamName, settings, DEFAULT_SEGMENT_BYTES);
+    this(host, port, partitions, streamName, settings, null, null);
+  }
+
+  /**
+   * A source as above that keeps a write-ahead log of received lines in {@code store}'s directory
+   * for {@code sourceId} (stable across restarts of the same graph: {@code input-0}, ...); without
+   * a store ({@code null}), it keeps none.
+   */
+  public SocketTextSource(
+      String host,
+      int port,
+      int partitions,
+      String streamName,
+      ReceiverSettings settings,
+      CheckpointStore store,
+      String sourceId) {
+    this(host, port, partitions, streamName, settings, store, sourceId, DEFAULT_SEGMENT_BYTES);
   }
 
   /** As the public constructor, rolling write-ahead log segments at {@code walSegmentBytes}. */
@@ -101,6 +117,8 @@ public final class SocketTextSource implements InputSource<String> {
       int partitions,
       String streamName,
       ReceiverSettings settings,
+      CheckpointStore store,
+      String sourceId,
       long walSegmentBytes) {
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException(
@@ -135,32 +153,17 @@ public final class SocketTextSource implements InputSource<String> {
     this.settings = settings;
     this.health = new ReceiverHealth(host + ":" + port, System::currentTimeMillis);
     this.ledger = new ReceivedLineLedger(streamName, partitions);
-    this.receiver = new SocketReceiver(host, port, streamName, settings, health, ledger);
-  }
-
-  /**
-   * Keeps a write-ahead log of received lines in {@code store}'s directory for {@code sourceId}.
-   *
-   * @throws IllegalStateException if the source was already started
-   */
-  @Override
-  public void useCheckpoint(CheckpointStore store, String sourceId) {
-    if (receiver.startedOrStopped()) {
-      throw new IllegalStateException(
-          "socket text stream '"
-              + streamName
-              + "' was given a checkpoint after it started; call useCheckpoint before start or"
-              + " recover");
-    }
-    log =
-        new ReceivedLineLog(
-            new WriteAheadLog(
-                store.fileSystem(),
-                store.sourceLogDirectory(sourceId),
-                streamName,
-                walSegmentBytes),
-            streamName);
-    receiver.useLog(log);
+    this.log =
+        store == null
+            ? null
+            : new ReceivedLineLog(
+                new WriteAheadLog(
+                    store.fileSystem(),
+                    store.sourceLogDirectory(sourceId),
+                    streamName,
+                    walSegmentBytes),
+                streamName);
+    this.receiver = new SocketReceiver(host, port, streamName, settings, health, ledger, log);
   }
 
   /**
@@ -306,7 +309,8 @@ public final class SocketTextSource implements InputSource<String> {
               + streamName
               + "' keeps no write-ahead log, so it cannot "
               + action
-              + "; call useCheckpoint before start so that received lines are logged");
+              + "; create it with a checkpoint store (set a checkpoint directory on the context) so"
+              + " that received lines are logged");
     }
   }
 }

@@ -14,7 +14,15 @@ public final class Windows {
    */
   public static StreamGraph validate(
       String operation, StreamNode<?> parent, Duration length, Duration slide) {
-    Duration unit = parent.slide();
+    validate(operation, parent.slide(), length, slide);
+    return parent.graph;
+  }
+
+  /**
+   * Checks that {@code length} and {@code slide} are positive multiples of {@code unit}, the slide
+   * of the stream windowed.
+   */
+  public static void validate(String operation, Duration unit, Duration length, Duration slide) {
     if (!length.isMultipleOf(unit)) {
       throw new ConfigurationException(
           operation
@@ -35,7 +43,6 @@ public final class Windows {
               + ", for example "
               + unit.times(Math.max(1, slide.div(unit))));
     }
-    return parent.graph;
   }
 
   /** {@code operation(length=Lms, slide=Sms)}, plus {@code extra} if any: a window's shape. */

@@ -28,15 +28,32 @@ import java.util.function.IntConsumer;
 public final class TaskRunner implements AutoCloseable {
   private final int threads;
   private final ExecutorService pool;
-  private volatile ShuffleMapRunner shuffleMapRunner = ShuffleMapRunner.LOCAL;
-  private volatile StateUpdateRunner stateUpdateRunner = StateUpdateRunner.LOCAL;
+  private final ShuffleMapRunner shuffleMapRunner;
+  private final StateUpdateRunner stateUpdateRunner;
 
-  /** A runner with {@code threads} task threads named after {@code appName}. */
+  /**
+   * A runner with {@code threads} task threads named after {@code appName}, running every task
+   * here.
+   */
   public TaskRunner(int threads, String appName) {
+    this(threads, appName, ShuffleMapRunner.LOCAL, StateUpdateRunner.LOCAL);
+  }
+
+  /**
+   * A runner as above that runs the map tasks of shuffles through {@code shuffleMapRunner} and
+   * updates and keeps the partitions of keyed state through {@code stateUpdateRunner}.
+   */
+  public TaskRunner(
+      int threads,
+      String appName,
+      ShuffleMapRunner shuffleMapRunner,
+      StateUpdateRunner stateUpdateRunner) {
     if (threads < 1) {
       throw new IllegalArgumentException("a task runner needs at least 1 thread, got " + threads);
     }
     this.threads = threads;
+    this.shuffleMapRunner = Objects.requireNonNull(shuffleMapRunner, "shuffleMapRunner");
+    this.stateUpdateRunner = Objects.requireNonNull(stateUpdateRunner, "stateUpdateRunner");
     AtomicInteger ids = new AtomicInteger();
     this.pool =
         Executors.newFixedThreadPool(
@@ -48,24 +65,14 @@ public final class TaskRunner implements AutoCloseable {
             });
   }
 
-  /** Where the map tasks of shuffles run: {@link ShuffleMapRunner#LOCAL} unless set. */
+  /** Where the map tasks of shuffles run. */
   public ShuffleMapRunner shuffleMapRunner() {
     return shuffleMapRunner;
   }
 
-  /** Runs the map tasks of later shuffles through {@code runner}. */
-  public void useShuffleMapRunner(ShuffleMapRunner runner) {
-    this.shuffleMapRunner = Objects.requireNonNull(runner, "runner");
-  }
-
-  /** Where the partitions of {@code updateStateByKey} are updated and kept: here unless set. */
+  /** Where the partitions of {@code updateStateByKey} are updated and kept. */
   public StateUpdateRunner stateUpdateRunner() {
     return stateUpdateRunner;
-  }
-
-  /** Updates and keeps the state partitions of later batches through {@code runner}. */
-  public void useStateUpdateRunner(StateUpdateRunner runner) {
-    this.stateUpdateRunner = Objects.requireNonNull(runner, "runner");
   }
 
   /** The number of task threads, which is also the default number of partitions. */

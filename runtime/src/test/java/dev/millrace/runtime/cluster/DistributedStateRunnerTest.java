@@ -2,11 +2,12 @@ package dev.millrace.runtime.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.millrace.runtime.Contexts;
+import dev.millrace.runtime.Engine;
 import dev.millrace.runtime.stream.StateNode;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.streaming.DStream;
 import dev.millrace.streaming.Durations;
-import dev.millrace.streaming.EngineAccess;
 import dev.millrace.streaming.Pair;
 import dev.millrace.streaming.StreamingContext;
 import java.util.ArrayDeque;
@@ -28,7 +29,7 @@ class DistributedStateRunnerTest {
             (List<Integer> counts, Optional<Integer> total) ->
                 Optional.of(total.orElse(0) + counts.stream().mapToInt(c -> c).sum()))
         .print();
-    StreamGraph graph = EngineAccess.graph(ssc);
+    StreamGraph graph = Engine.graphOf(Contexts.description(ssc));
     StateNode<?, ?, ?> state =
         (StateNode<?, ?, ?>)
             graph.nodes().stream().filter(n -> n instanceof StateNode).findFirst().orElseThrow();

@@ -5,18 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.Contexts;
+import dev.millrace.runtime.Engine;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.shuffle.Aggregator;
 import dev.millrace.runtime.shuffle.HashPartitioner;
 import dev.millrace.runtime.shuffle.ShuffleDataset;
 import dev.millrace.runtime.shuffle.ShuffleId;
 import dev.millrace.runtime.shuffle.ShuffleMapRunner;
+import dev.millrace.runtime.state.StateUpdateRunner;
 import dev.millrace.runtime.stream.OutputOperation;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.task.TaskRunner;
 import dev.millrace.streaming.DStream;
 import dev.millrace.streaming.Durations;
-import dev.millrace.streaming.EngineAccess;
 import dev.millrace.streaming.Pair;
 import dev.millrace.streaming.StreamingContext;
 import java.util.ArrayDeque;
@@ -27,19 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class RemoteMapInputsTest {
   private static final long ZERO = 10_000;
   private static final long T = ZERO + 1_000;
-
-  private final TaskRunner runner = new TaskRunner(2, "remote-map-inputs-test");
-
-  @AfterEach
-  void closeRunner() {
-    runner.close();
-  }
 
   /**
    * Word count, a count of counts (a shuffle after a shuffle) and a running count (a shuffle after
@@ -61,7 +55,7 @@ class RemoteMapInputsTest {
         .mapToPair(p -> Pair.of(p.value(), 1))
         .reduceByKey(Integer::sum)
         .print();
-    StreamGraph graph = EngineAccess.graph(ssc);
+    StreamGraph graph = Engine.graphOf(Contexts.description(ssc));
     graph.start(ZERO);
     return graph;
   }
@@ -77,15 +71,20 @@ class RemoteMapInputsTest {
    */
   private Map<ShuffleId, Boolean> runOutputs(StreamGraph graph, List<Integer> order) {
     Map<ShuffleId, Boolean> remote = new LinkedHashMap<>();
-    runner.useShuffleMapRunner(
-        (stage, local) -> {
-          remote.put(stage.id(), RemoteMapInputs.of(graph, stage) != null);
-          ShuffleMapRunner.LOCAL.run(stage, local);
-        });
-    List<OutputOperation<?>> outputs = graph.outputs();
-    for (int i : order) {
-      Dataset<?> ds = outputs.get(i).stream().getOrCompute(T);
-      runner.prepare(List.of(ds));
+    try (TaskRunner runner =
+        new TaskRunner(
+            2,
+            "remote-map-inputs-test",
+            (stage, local) -> {
+              remote.put(stage.id(), RemoteMapInputs.of(graph, stage) != null);
+              ShuffleMapRunner.LOCAL.run(stage, local);
+            },
+            StateUpdateRunner.LOCAL)) {
+      List<OutputOperation<?>> outputs = graph.outputs();
+      for (int i : order) {
+        Dataset<?> ds = outputs.get(i).stream().getOrCompute(T);
+        runner.prepare(List.of(ds));
+      }
     }
     return remote;
   }

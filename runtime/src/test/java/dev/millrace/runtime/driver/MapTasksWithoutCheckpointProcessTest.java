@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.millrace.runtime.Contexts;
+import dev.millrace.runtime.EngineLaunch;
 import dev.millrace.runtime.cluster.DistributedShuffleMapRunner;
 import dev.millrace.runtime.cluster.ExecutorRegistry;
+import dev.millrace.runtime.state.StateUpdateRunner;
 import dev.millrace.runtime.transport.Transport;
 import dev.millrace.runtime.transport.TransportOptions;
 import dev.millrace.streaming.Durations;
-import dev.millrace.streaming.EngineAccess;
 import dev.millrace.streaming.StreamingContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -69,12 +71,16 @@ class MapTasksWithoutCheckpointProcessTest {
 
       StreamingContext ssc = new StreamingContext("local[2]", "words", Durations.milliseconds(200));
       new TestingWordCountApplication().define(ssc, new String[] {in.toString(), out.toString()});
-      EngineAccess.distributeShuffleMaps(
+      Contexts.launchWith(
           ssc,
-          graph -> {
-            runner.set(new DistributedShuffleMapRunner(graph, registry, Duration.ofSeconds(60)));
-            return runner.get();
-          });
+          EngineLaunch.inProcess()
+              .distributed(
+                  graph -> {
+                    runner.set(
+                        new DistributedShuffleMapRunner(graph, registry, Duration.ofSeconds(60)));
+                    return runner.get();
+                  },
+                  graph -> StateUpdateRunner.LOCAL));
       ssc.start();
       try {
         // The file stream ignores files already there when it starts: let it list the directory.

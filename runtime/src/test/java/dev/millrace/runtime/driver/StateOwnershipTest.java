@@ -3,8 +3,9 @@ package dev.millrace.runtime.driver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.Contexts;
+import dev.millrace.runtime.Engine;
 import dev.millrace.streaming.Durations;
-import dev.millrace.streaming.EngineAccess;
 import dev.millrace.streaming.Pair;
 import dev.millrace.streaming.StreamingContext;
 import java.util.ArrayDeque;
@@ -60,7 +61,8 @@ class StateOwnershipTest {
         .print();
     pairs.reduceByKey(Integer::sum).print();
 
-    Map<String, Integer> states = StateOwnership.partitionedStates(EngineAccess.graph(ssc));
+    Map<String, Integer> states =
+        StateOwnership.partitionedStates(Engine.graphOf(Contexts.description(ssc)));
 
     assertEquals(List.of(3, 5), List.copyOf(states.values()), states.toString());
     assertTrue(

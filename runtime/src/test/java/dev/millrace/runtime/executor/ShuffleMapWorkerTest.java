@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.millrace.runtime.Contexts;
+import dev.millrace.runtime.Engine;
 import dev.millrace.runtime.checkpoint.TestingHdfs;
 import dev.millrace.runtime.cluster.RemoteMapInputs;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.shuffle.ShuffleId;
 import dev.millrace.runtime.shuffle.ShuffleMapRunner;
 import dev.millrace.runtime.shuffle.ShuffleMapStage;
+import dev.millrace.runtime.state.StateUpdateRunner;
 import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.task.TaskRunner;
@@ -17,7 +20,6 @@ import dev.millrace.runtime.transport.Message.RunShuffleMap;
 import dev.millrace.runtime.transport.Message.ShuffleMapDone;
 import dev.millrace.runtime.transport.Message.TaskResult;
 import dev.millrace.streaming.Durations;
-import dev.millrace.streaming.EngineAccess;
 import dev.millrace.streaming.Pair;
 import dev.millrace.streaming.StreamingContext;
 import java.io.IOException;
@@ -32,7 +34,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FileSystem;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -52,13 +53,6 @@ class ShuffleMapWorkerTest {
   /** Where the text file stream reads: {@link #dir}, or a directory on HDFS. */
   private String in;
 
-  private final TaskRunner runner = new TaskRunner(2, "shuffle-map-worker-test");
-
-  @AfterEach
-  void closeRunner() {
-    runner.close();
-  }
-
   @BeforeEach
   void readLocally() {
     in = dir.toString();
@@ -72,7 +66,7 @@ class ShuffleMapWorkerTest {
         .mapToPair(w -> Pair.of(w, 1))
         .reduceByKey(Integer::sum)
         .print();
-    StreamGraph graph = EngineAccess.graph(ssc);
+    StreamGraph graph = Engine.graphOf(Contexts.description(ssc));
     graph.start(zeroTime);
     return graph;
   }
@@ -87,7 +81,7 @@ class ShuffleMapWorkerTest {
             (List<Integer> ones, Optional<Integer> total) ->
                 Optional.of(total.orElse(0) + ones.size()))
         .print();
-    StreamGraph graph = EngineAccess.graph(ssc);
+    StreamGraph graph = Engine.graphOf(Contexts.description(ssc));
     graph.start(zeroTime);
     return graph;
   }
@@ -168,12 +162,17 @@ class ShuffleMapWorkerTest {
   /** Runs the batch's output in the driver alone, returning its shuffle's map stage. */
   private ShuffleMapStage runShuffleInDriver(StreamGraph driver) {
     ShuffleMapStage[] seen = new ShuffleMapStage[1];
-    runner.useShuffleMapRunner(
-        (stage, local) -> {
-          seen[0] = stage;
-          ShuffleMapRunner.LOCAL.run(stage, local);
-        });
-    runner.prepare(List.of(driver.outputs().get(0).stream().getOrCompute(T)));
+    try (TaskRunner runner =
+        new TaskRunner(
+            2,
+            "shuffle-map-worker-test",
+            (stage, local) -> {
+              seen[0] = stage;
+              ShuffleMapRunner.LOCAL.run(stage, local);
+            },
+            StateUpdateRunner.LOCAL)) {
+      runner.prepare(List.of(driver.outputs().get(0).stream().getOrCompute(T)));
+    }
     return seen[0];
   }
 

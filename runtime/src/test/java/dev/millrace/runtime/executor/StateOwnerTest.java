@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.Contexts;
+import dev.millrace.runtime.Engine;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.stream.StateNode;
 import dev.millrace.runtime.stream.StreamGraph;
@@ -13,7 +15,6 @@ import dev.millrace.runtime.transport.Message.StateTaskDone;
 import dev.millrace.runtime.transport.Message.TaskFailed;
 import dev.millrace.runtime.transport.Message.TaskResult;
 import dev.millrace.streaming.Durations;
-import dev.millrace.streaming.EngineAccess;
 import dev.millrace.streaming.Pair;
 import dev.millrace.streaming.StreamingContext;
 import java.util.ArrayDeque;
@@ -51,7 +52,7 @@ class StateOwnerTest {
             (List<Integer> ones, Optional<Integer> total) ->
                 Optional.of(total.orElse(0) + ones.size()))
         .print();
-    StreamGraph graph = EngineAccess.graph(ssc);
+    StreamGraph graph = Engine.graphOf(Contexts.description(ssc));
     graph.start(zeroTime);
     return graph;
   }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.Contexts;
+import dev.millrace.runtime.Engine;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.checkpoint.Generation;
 import dev.millrace.runtime.checkpoint.StateParts;
@@ -14,7 +16,6 @@ import dev.millrace.runtime.stream.StreamNode;
 import dev.millrace.runtime.task.TaskRunner;
 import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.Durations;
-import dev.millrace.streaming.EngineAccess;
 import dev.millrace.streaming.ManualClock;
 import dev.millrace.streaming.Pair;
 import dev.millrace.streaming.PairDStream;
@@ -161,7 +162,7 @@ class StatePartitionRecoveryTest {
       }
       assertTrue(completed.contains(t), "batch " + t + " did not complete: " + completed);
     }
-    long zeroTime = EngineAccess.graph(ssc).zeroTime();
+    long zeroTime = Engine.graphOf(Contexts.description(ssc)).zeroTime();
     ssc.stop(false);
     return zeroTime;
   }
@@ -180,7 +181,7 @@ class StatePartitionRecoveryTest {
             .batchInterval(Durations.seconds(1))
             .build();
     define(ssc, new ArrayDeque<>(), new Outputs(), partitions);
-    StreamGraph graph = EngineAccess.graph(ssc);
+    StreamGraph graph = Engine.graphOf(Contexts.description(ssc));
     graph.start(zeroTime);
     graph.keepNoHistory();
     return graph;

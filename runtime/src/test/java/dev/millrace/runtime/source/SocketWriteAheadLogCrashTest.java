@@ -111,9 +111,15 @@ class SocketWriteAheadLogCrashTest {
             : pending.get(pending.size() - 1).batchTime() + 100;
     try (TestingLineServer silent = new TestingLineServer()) {
       SocketTextSource source =
-          new SocketTextSource(TestingLineServer.LOOPBACK, silent.port(), 2, "after-kill");
+          new SocketTextSource(
+              TestingLineServer.LOOPBACK,
+              silent.port(),
+              2,
+              "after-kill",
+              ReceiverSettings.defaults(),
+              store,
+              TestingCrashingDriver.SOURCE_ID);
       try {
-        source.useCheckpoint(store, TestingCrashingDriver.SOURCE_ID);
         byte[] snapshot = generation.files().get(TestingCrashingDriver.SOURCE_ID);
         source.recover(next, snapshot, pending.stream().map(b -> b.inputPlan(0)).toList());
         for (BatchPlan batch : pending) {

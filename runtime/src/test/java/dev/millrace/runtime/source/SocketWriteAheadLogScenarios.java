@@ -65,9 +65,10 @@ abstract class SocketWriteAheadLogScenarios {
             2,
             name,
             ReceiverSettings.defaults(),
+            store,
+            SOURCE_ID,
             segmentBytes);
     sources.add(source);
-    source.useCheckpoint(store, SOURCE_ID);
     return source;
   }
 

@@ -127,7 +127,7 @@ class SocketWriteAheadLogTest extends SocketWriteAheadLogScenarios {
 
       IllegalStateException e =
           assertThrows(IllegalStateException.class, () -> source.encodePlan(batch));
-      assertTrue(e.getMessage().contains("call useCheckpoint before start"), e.getMessage());
+      assertTrue(e.getMessage().contains("create it with a checkpoint store"), e.getMessage());
       assertEquals(List.of("x"), records(batch));
     } finally {
       source.stop();

@@ -31,8 +31,9 @@ public final class TestingCrashingDriver {
             2,
             "killed",
             ReceiverSettings.defaults(),
+            store,
+            SOURCE_ID,
             16 * 1024);
-    source.useCheckpoint(store, SOURCE_ID);
     source.start(0);
     store.writeGeneration(0, Map.of(SOURCE_ID, source.snapshot()));
     for (long time = 100; ; time += 100) {
