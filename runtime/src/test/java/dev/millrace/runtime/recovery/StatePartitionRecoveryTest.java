@@ -162,7 +162,7 @@ class StatePartitionRecoveryTest {
       }
       assertTrue(completed.contains(t), "batch " + t + " did not complete: " + completed);
     }
-    long zeroTime = Engine.graphOf(Contexts.description(ssc)).zeroTime();
+    long zeroTime = Contexts.engine(ssc).graph().zeroTime();
     ssc.stop(false);
     return zeroTime;
   }
