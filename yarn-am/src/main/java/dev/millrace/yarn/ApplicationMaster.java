@@ -36,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * container holding the staged jars and the spec ({@code app.yaml}). It registers with a tracking
  * URL that leads to the driver's status, requests a driver container and {@code executor.instances}
  * executor containers, launches them, and supervises them with the {@link Supervisor}: the
- * Supervisor decides, this class carries its decisions out and feeds it container exits, batch
- * progress and stop requests. It unregisters SUCCEEDED after a graceful stop, FAILED when the
- * Supervisor gives up, and deletes the staging directory.
+ * Supervisor decides, the {@link YarnSupervisionBackend} carries its decisions out and feeds it
+ * container exits and batch progress, and this class feeds it stop requests. It unregisters
+ * SUCCEEDED after a graceful stop, FAILED when the Supervisor gives up, and deletes the staging
+ * directory.
  *
  * <p>An ApplicationMaster that dies takes nothing with it. The application is submitted with {@code
  * keepContainersAcrossApplicationAttempts}, so its driver and executors keep running, and each
