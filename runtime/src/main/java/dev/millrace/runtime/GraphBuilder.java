@@ -17,6 +17,7 @@ import dev.millrace.runtime.source.InputSource;
 import dev.millrace.runtime.source.QueueSource;
 import dev.millrace.runtime.source.ReceiverSettings;
 import dev.millrace.runtime.source.SocketTextSource;
+import dev.millrace.runtime.source.SourceInput;
 import dev.millrace.runtime.source.TextFileSource;
 import dev.millrace.runtime.stream.DatasetBatch;
 import dev.millrace.runtime.stream.DatasetPairBatch;
@@ -200,6 +201,8 @@ final class GraphBuilder {
           settings.appName() + "-files",
           StreamingOptions.FILE_MAX_FILES_PER_BATCH.read(conf),
           f.cleanSource());
+    } else if (definition instanceof SourceDefinition.Planned p) {
+      return new SourceInput<>(p.source());
     } else if (definition instanceof SourceDefinition.QueueOf q) {
       return new QueueSource<>(q.queue(), q.oneAtATime(), settings.defaultPartitions());
     }

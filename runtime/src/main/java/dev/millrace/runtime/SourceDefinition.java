@@ -4,6 +4,7 @@ import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.source.TextFileSource;
 import dev.millrace.streaming.CleanSource;
 import dev.millrace.streaming.ConfigurationException;
+import dev.millrace.streaming.Source;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -63,6 +64,14 @@ public sealed interface SourceDefinition {
     public TextFiles {
       Objects.requireNonNull(directory, "directory");
       Objects.requireNonNull(cleanSource, "cleanSource");
+    }
+  }
+
+  /** An application's own {@link Source}. */
+  record Planned<T>(Source<T, ?> source) implements SourceDefinition {
+    /** Requires the source. */
+    public Planned {
+      Objects.requireNonNull(source, "source");
     }
   }
 

@@ -264,6 +264,18 @@ public final class StreamingContext implements AutoCloseable {
   }
 
   /**
+   * The records {@code source} plans and reads: an input of the application's own that can be read
+   * again, such as a message log or a table of changes. Each batch's plan is logged before the
+   * batch runs and its parts are read by tasks wherever they run, so with a checkpoint directory a
+   * recovery re-reads exactly what failed batches read. With backpressure a batch plans at most the
+   * estimated rate times the batch interval records. See {@link Source} for what the source must
+   * guarantee.
+   */
+  public <T> DStream<T> stream(Source<T, ?> source) {
+    return input("stream", new SourceDefinition.Planned<>(source));
+  }
+
+  /**
    * Batches handed over in a queue, mainly for tests: each batch takes the next list in the queue
    * ({@code oneAtATime}) or all lists waiting. Add to a plain queue inside {@code synchronized
    * (queue)}, or use a concurrent queue. With backpressure a batch takes at most the estimated rate

@@ -1,0 +1,166 @@
+package dev.millrace.runtime.source;
+
+import dev.millrace.runtime.backpressure.RateLimit;
+import dev.millrace.runtime.dataset.Dataset;
+import dev.millrace.streaming.Source;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+
+/**
+ * The engine's input over an application's {@link Source}: each batch takes the source's plan, logs
+ * it as the list of the source's encoded parts, and reads each part as one partition wherever the
+ * task runs. A recovery hands the logged plans back to the source.
+ *
+ * <p>Plan bytes: a format version (1), the number of parts, then each part's length and bytes.
+ *
+ * @param <T> record type
+ * @param <P> the source's plan part
+ */
+public final class SourceInput<T, P> implements InputSource<T> {
+  private static final byte FORMAT = 1;
+
+  private final Source<T, P> source;
+  private volatile RateLimit rateLimit;
+
+  /** The input reading {@code source}. */
+  public SourceInput(Source<T, P> source) {
+    this.source = source;
+  }
+
+  @Override
+  public void start(long firstBatchTime) {
+    source.start();
+  }
+
+  /** The next plan within the rate limit; nothing new for a graceful stop's last batch. */
+  @Override
+  public Dataset<T> take(long batchTime, boolean lastBatch) {
+    if (lastBatch) {
+      return new PlannedDataset<>(source, List.of());
+    }
+    RateLimit limit = rateLimit;
+    long budget = limit == null ? Long.MAX_VALUE : limit.recordsPerBatch();
+    List<P> plan = source.plan(batchTime, budget);
+    if (plan == null) {
+      throw new IllegalStateException(
+          "source '"
+              + source.name()
+              + "' returned no plan for batch "
+              + batchTime
+              + "; return an empty list for a batch that reads nothing");
+    }
+    return new PlannedDataset<>(source, plan);
+  }
+
+  @Override
+  public void updateRateLimit(RateLimit limit) {
+    rateLimit = limit;
+  }
+
+  @Override
+  public void stop() {
+    source.stop();
+  }
+
+  /** A plan names what any process can read again. */
+  @Override
+  public boolean replaysAnywhere() {
+    return true;
+  }
+
+  @Override
+  public byte[] encodePlan(Dataset<T> taken) {
+    @SuppressWarnings("unchecked")
+    List<P> plan = ((PlannedDataset<T, P>) taken).plan();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(FORMAT);
+      out.writeInt(plan.size());
+      for (P part : plan) {
+        byte[] encoded = source.encode(part);
+        out.writeInt(encoded.length);
+        out.write(encoded);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  @Override
+  public Dataset<T> replay(long batchTime, byte[] plan) {
+    return new PlannedDataset<>(source, decode(plan));
+  }
+
+  private List<P> decode(byte[] plan) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plan))) {
+      byte format = in.readByte();
+      if (format != FORMAT) {
+        throw new IllegalArgumentException(
+            "a plan of source '"
+                + source.name()
+                + "' has format "
+                + format
+                + ", which this build does not read (it reads "
+                + FORMAT
+                + ")");
+      }
+      int parts = in.readInt();
+      List<P> decoded = new ArrayList<>(parts);
+      for (int i = 0; i < parts; i++) {
+        byte[] part = new byte[in.readInt()];
+        in.readFully(part);
+        decoded.add(source.decode(part));
+      }
+      return decoded;
+    } catch (IOException e) {
+      throw new UncheckedIOException("a plan of source '" + source.name() + "' is cut short", e);
+    }
+  }
+
+  @Override
+  public byte[] snapshot() {
+    return source.position();
+  }
+
+  @Override
+  public void recover(long nextBatchTime, byte[] snapshot, List<byte[]> plansSince) {
+    List<List<P>> plans = new ArrayList<>(plansSince.size());
+    for (byte[] plan : plansSince) {
+      plans.add(decode(plan));
+    }
+    source.recover(snapshot, plans);
+  }
+
+  /**
+   * Without their plans it cannot be known which records those batches had read; the batches logged
+   * after them continue where their own plans start, so what they read is skipped. When no logged
+   * batch follows, nothing is: the batches planned in their place read it.
+   */
+  @Override
+  public SkippedInput unplanned(
+      long firstTime, long lastTime, byte[] snapshot, NavigableMap<Long, byte[]> plansSince) {
+    byte[] none = encodePlan(new PlannedDataset<>(source, List.of()));
+    if (plansSince.tailMap(lastTime, false).isEmpty()) {
+      return new SkippedInput(none, "nothing", SkippedInput.Extent.NOTHING);
+    }
+    return new SkippedInput(
+        none,
+        "the records source '"
+            + source.name()
+            + "' had planned for them (which ones is not known without their plans)",
+        SkippedInput.Extent.UNCERTAIN);
+  }
+
+  @Override
+  public SourceStatus status() {
+    return SourceStatus.described(source.name());
+  }
+}

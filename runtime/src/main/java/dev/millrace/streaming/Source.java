@@ -1,0 +1,89 @@
+package dev.millrace.streaming;
+
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * An input that can be read again: the driver plans each batch as a value (which records the batch
+ * reads, e.g. offset ranges or file names), the plan goes into the checkpoint's batch log before
+ * the batch runs, and any process, the driver or an executor, reads a part of a plan. After a
+ * driver failure the recovery re-reads exactly the logged plans, so a source written this way gives
+ * exactly-once results. {@link StreamingContext#stream(Source)} turns one into a stream.
+ *
+ * <pre>{@code
+ * // The numbers from 0 upwards, at most 1000 a batch, each batch in parts of up to 100.
+ * final class Numbers implements Source<Long, long[]> {
+ *   private long next;
+ *   public String name() { return "numbers"; }
+ *   public void start() { next = 0; }
+ *   public void recover(byte[] position, List<List<long[]>> plansSince) {
+ *     next = ByteBuffer.wrap(position).getLong();
+ *     for (List<long[]> plan : plansSince) for (long[] r : plan) next = Math.max(next, r[1]);
+ *   }
+ *   public List<long[]> plan(long batchTime, long maxRecords) {
+ *     long until = next + Math.min(1000, maxRecords);
+ *     List<long[]> parts = new ArrayList<>();
+ *     for (long from = next; from < until; from += 100) parts.add(new long[] {from, Math.min(until, from + 100)});
+ *     next = until;
+ *     return parts;
+ *   }
+ *   public Iterator<Long> read(long[] r) { return LongStream.range(r[0], r[1]).iterator(); }
+ *   public byte[] position() { return ByteBuffer.allocate(8).putLong(next).array(); }
+ *   public byte[] encode(long[] r) { return ByteBuffer.allocate(16).putLong(r[0]).putLong(r[1]).array(); }
+ *   public long[] decode(byte[] b) { ByteBuffer in = ByteBuffer.wrap(b); return new long[] {in.getLong(), in.getLong()}; }
+ * }
+ * }</pre>
+ *
+ * <p>Where each method runs: {@link #start}, {@link #recover}, {@link #plan} and {@link #position}
+ * in the driver, on the one thread that generates batches, in batch-time order; {@link #read} and
+ * {@link #decode} in any process, on task threads, many at once, including processes where {@code
+ * start} was never called (an executor builds the application's graph only to read plan parts).
+ * Every process defines the graph from the application's code, so each has its own instance.
+ *
+ * <p>What the engine relies on: reading a part gives the same records every time and in every
+ * process (a batch may be computed again); a plan and a position are small (they are written to the
+ * batch log and to every checkpoint) and decode in a later build of the application, which recovers
+ * from them.
+ *
+ * @param <T> record type
+ * @param <P> one part of a batch's plan: what one task reads
+ */
+public interface Source<T, P> {
+
+  /** A short name for logs, messages and the status endpoint, e.g. {@code numbers}. */
+  String name();
+
+  /** Starts fresh, from the source's own starting point: the application has no checkpoint. */
+  void start();
+
+  /**
+   * Starts where a failed driver left off, instead of {@link #start()}: from {@code position}, a
+   * {@link #position()} of this source stored in the checkpoint the recovery restores, moved past
+   * {@code plansSince}, the plans logged after that checkpoint (in batch-time order), which the
+   * recovery runs again as they are. The next {@link #plan} continues after the last of them.
+   */
+  void recover(byte[] position, List<List<P>> plansSince);
+
+  /**
+   * What batch {@code batchTime} reads, as parts that tasks read in parallel (none for an empty
+   * batch), and moves the position past it. At most {@code maxRecords} records: the budget the rate
+   * limit and backpressure allow ({@link Long#MAX_VALUE} when there is none); records held back are
+   * planned by later batches, never dropped.
+   */
+  List<P> plan(long batchTime, long maxRecords);
+
+  /** The records of one part of a plan, always the same ones, in the same order. */
+  Iterator<T> read(P part);
+
+  /** Where the next plan starts, as bytes a later build of the source can {@link #recover} from. */
+  byte[] position();
+
+  /** One part of a plan as bytes, for the batch log and for executors. */
+  byte[] encode(P part);
+
+  /** A part {@link #encode} wrote, perhaps in another process or an earlier build. */
+  P decode(byte[] part);
+
+  /** Stops the source in the driver when the context stops: release connections, threads. */
+  default void stop() {}
+}

@@ -1,0 +1,150 @@
+package dev.millrace.streaming;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An application's own replayable source through the public {@link Source} API: batches read what
+ * it planned, within the backpressure budget, and a recovery re-reads exactly the logged plans.
+ */
+class SourceTest {
+  @TempDir Path dir;
+
+  @Test
+  void eachBatchReadsWhatTheSourcePlannedOnePartitionPerPart() {
+    AtomicLong available = new AtomicLong(35);
+    TestingNumbers numbers = new TestingNumbers(available, 10);
+    Map<Long, List<Long>> batches = new ConcurrentSkipListMap<>();
+    Map<Long, Integer> partitions = new ConcurrentSkipListMap<>();
+    try (TestingRun run = new TestingRun(dir.resolve("cp").toString(), 0, b -> {})) {
+      run.ssc.stream(numbers)
+          .foreachBatch(
+              b -> {
+                partitions.put(b.time(), b.numPartitions());
+                batches.put(b.time(), b.collect());
+              });
+      run.runUntil(1000);
+      available.set(70);
+      run.runUntil(2000);
+      run.runUntil(3000);
+    }
+
+    assertEquals(range(0, 35), batches.get(1000L));
+    assertEquals(range(35, 70), batches.get(2000L));
+    assertEquals(List.of(), batches.get(3000L));
+    assertEquals(4, partitions.get(1000L), "parts of 10 for 35 numbers");
+    assertEquals(4, partitions.get(2000L));
+  }
+
+  @Test
+  void aBatchPlansNoMoreThanTheBackpressureBudgetAndLaterBatchesReadTheRestInOrder() {
+    AtomicLong available = new AtomicLong(100);
+    TestingNumbers numbers = new TestingNumbers(available, 10);
+    Map<Long, List<Long>> batches = new ConcurrentSkipListMap<>();
+    try (TestingRun run =
+        new TestingRun(
+            dir.resolve("cp").toString(),
+            0,
+            b -> b.conf("millrace.backpressure.initial-rate", "20"))) {
+      run.ssc.stream(numbers).foreachBatch(b -> batches.put(b.time(), b.collect()));
+      for (long t = 1000; t <= 20_000 && total(batches) < 100; t += 1000) {
+        run.runUntil(t);
+      }
+    }
+
+    assertEquals(20L, numbers.budgets.get(0), "the initial rate times the 1 s interval");
+    assertEquals(range(0, 20), batches.get(1000L));
+    List<Long> all = new ArrayList<>();
+    batches.values().forEach(all::addAll);
+    assertEquals(range(0, 100), all, "every number once, in order, none dropped");
+    for (int i = 0; i < numbers.planned.size(); i++) {
+      long planned = numbers.planned.get(i).stream().mapToLong(p -> p[1] - p[0]).sum();
+      assertTrue(
+          planned <= numbers.budgets.get(i),
+          "batch " + i + " planned " + planned + " over its budget " + numbers.budgets.get(i));
+    }
+  }
+
+  @Test
+  void afterACrashTheRecoveryReadsExactlyTheLoggedPlansThenContinuesAfterThem() throws Exception {
+    String checkpoint = dir.resolve("checkpoint").toString();
+    AtomicLong available = new AtomicLong();
+    Map<Long, List<Long>> outputs = new TreeMap<>();
+    TestingNumbers first = new TestingNumbers(available, 7);
+    try (TestingRun run = numbersRun(checkpoint, 0, first, outputs, 4000)) {
+      for (long t = 1000; t <= 3000; t += 1000) {
+        available.addAndGet(25);
+        run.runUntil(t);
+      }
+      available.addAndGet(25);
+      run.crashAt(4000);
+    }
+    assertEquals(range(0, 75), flatten(outputs), "batches 1-3 before the crash");
+    List<long[]> crashedPlan = first.planned.get(3);
+
+    available.addAndGet(40); // arrives while the driver is down
+    TestingNumbers second = new TestingNumbers(available, 7);
+    try (TestingRun run = numbersRun(checkpoint, 6000, second, outputs, -1)) {
+      run.runUntil(6000);
+      available.addAndGet(10);
+      run.runUntil(7000);
+    }
+
+    assertEquals(
+        LongStream.range(crashedPlan.get(0)[0], crashedPlan.get(crashedPlan.size() - 1)[1])
+            .boxed()
+            .toList(),
+        outputs.get(4000L),
+        "the crashed batch re-reads its logged plan, not what exists now");
+    assertEquals(range(75, 100), outputs.get(4000L));
+    assertEquals(range(0, 150), flatten(outputs), "every number exactly once across the crash");
+  }
+
+  private static TestingRun numbersRun(
+      String checkpoint,
+      long now,
+      TestingNumbers numbers,
+      Map<Long, List<Long>> outputs,
+      long failAt) {
+    TestingRun run = new TestingRun(checkpoint, now, b -> {});
+    run.ssc.stream(numbers)
+        .foreachBatch(
+            b -> {
+              if (b.time() == failAt) {
+                throw new IllegalStateException("driver dies during batch " + failAt);
+              }
+              List<Long> records = b.collect();
+              synchronized (outputs) {
+                outputs.put(b.time(), records);
+              }
+            });
+    return run;
+  }
+
+  private static List<Long> range(long from, long until) {
+    return LongStream.range(from, until).boxed().toList();
+  }
+
+  private static long total(Map<Long, List<Long>> batches) {
+    return batches.values().stream().mapToLong(List::size).sum();
+  }
+
+  private static List<Long> flatten(Map<Long, List<Long>> outputs) {
+    List<Long> all = new ArrayList<>();
+    synchronized (outputs) {
+      new TreeMap<>(outputs).values().forEach(all::addAll);
+    }
+    return all;
+  }
+}
