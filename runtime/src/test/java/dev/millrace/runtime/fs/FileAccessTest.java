@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -101,5 +103,29 @@ class FileAccessTest {
     FileAccess.Entry entry = local.list(dir.toString()).get(0);
     assertEquals(new FileAccess.Entry(file, "a.txt", true, entry.modifiedMillis(), 10), entry);
     assertInstanceOf(Long.class, entry.modifiedMillis());
+  }
+
+  @Test
+  void aLocalFlushableFileShowsANewReaderEveryFlushedByteWhileStillOpen() throws Exception {
+    FileAccess local = FileAccess.local();
+    String file = local.resolve(dir.toString(), "log");
+
+    try (OutputStream out = local.createFlushable(file)) {
+      out.write("first".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertEquals("first", readAll(local, file));
+      out.write(" second".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertEquals("first second", readAll(local, file));
+    }
+    assertThrows(FileAlreadyExistsException.class, () -> local.createFlushable(file));
+    assertEquals(
+        "first second", readAll(local, file), "a refused create leaves the file as it was");
+  }
+
+  private static String readAll(FileAccess files, String file) throws Exception {
+    try (InputStream in = files.open(file, 0)) {
+      return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+    }
   }
 }
