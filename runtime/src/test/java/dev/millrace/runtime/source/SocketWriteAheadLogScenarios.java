@@ -118,12 +118,11 @@ abstract class SocketWriteAheadLogScenarios {
     return all;
   }
 
-  /** The log's segment files, oldest first, as Hadoop's own file system lists them. */
+  /** The log's segment files, oldest first. */
   List<Path> segments(CheckpointStore store) throws IOException {
-    Path directory = new Path(store.sourceLogDirectory(SOURCE_ID));
-    FileSystem fs = directory.getFileSystem(conf());
+    FileSystem fs = store.fileSystem();
     List<Path> segments = new ArrayList<>();
-    for (FileStatus status : fs.listStatus(directory)) {
+    for (FileStatus status : fs.listStatus(store.sourceLogDirectory(SOURCE_ID))) {
       segments.add(status.getPath());
     }
     segments.sort(null);
