@@ -155,7 +155,7 @@ public final class SocketTextSource implements InputSource<String> {
     log =
         new ReceivedLineLog(
             new WriteAheadLog(
-                store.fileSystem(),
+                store.sourceFiles(),
                 store.sourceLogDirectory(sourceId),
                 streamName,
                 walSegmentBytes),

@@ -118,11 +118,12 @@ abstract class SocketWriteAheadLogScenarios {
     return all;
   }
 
-  /** The log's segment files, oldest first. */
+  /** The log's segment files, oldest first, as Hadoop's own file system lists them. */
   List<Path> segments(CheckpointStore store) throws IOException {
-    FileSystem fs = store.fileSystem();
+    Path directory = new Path(store.sourceLogDirectory(SOURCE_ID));
+    FileSystem fs = directory.getFileSystem(conf());
     List<Path> segments = new ArrayList<>();
-    for (FileStatus status : fs.listStatus(store.sourceLogDirectory(SOURCE_ID))) {
+    for (FileStatus status : fs.listStatus(directory)) {
       segments.add(status.getPath());
     }
     segments.sort(null);
