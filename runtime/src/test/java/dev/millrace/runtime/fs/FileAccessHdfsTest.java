@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.millrace.runtime.checkpoint.TestingHdfs;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,23 +22,13 @@ class FileAccessHdfsTest {
 
     // A few bytes stay in the client's packet buffer until hflush sends them down the pipeline:
     // a plain flush would leave a new reader with none of them.
-    try (OutputStream out = files.createFlushable(file)) {
-      out.write("first".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      assertEquals("first", readAll(files, file));
-      out.write(" second".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      assertEquals("first second", readAll(files, file));
-    }
+    FileAccessTest.writeFlushableCheckingANewReaderAfterEachFlush(files, file);
+
     assertThrows(
         org.apache.hadoop.fs.FileAlreadyExistsException.class, () -> files.createFlushable(file));
     assertEquals(
-        "first second", readAll(files, file), "a refused create leaves the file as it was");
-  }
-
-  private static String readAll(FileAccess files, String file) throws IOException {
-    try (InputStream in = files.open(file, 0)) {
-      return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-    }
+        "first second",
+        FileAccessTest.readAll(files, file),
+        "a refused create leaves the file as it was");
   }
 }
