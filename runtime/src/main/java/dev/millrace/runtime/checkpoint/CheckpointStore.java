@@ -1,6 +1,7 @@
 package dev.millrace.runtime.checkpoint;
 
 import dev.millrace.runtime.batch.BatchPlan;
+import dev.millrace.runtime.fs.FileAccess;
 import java.io.File;
 import java.io.IOException;
 import java.time.Instant;
@@ -47,6 +48,8 @@ public final class CheckpointStore implements AutoCloseable {
   private final Path root;
   private final Path generations;
   private final Path batches;
+  private final FileAccess sourceFiles;
+  private final String sourcesLocation;
   // Null when this process writes without a lease (an executor, a tool).
   private final CheckpointLease lease;
   private final CheckpointFiles files;
@@ -123,6 +126,16 @@ public final class CheckpointStore implements AutoCloseable {
               + ". Check the URI's scheme (file://, hdfs://, s3a:// or a local path), that the file"
               + " system is reachable, and that the Hadoop configuration names it.",
           e);
+    }
+    Path sources = new Path(root, CheckpointLayout.SOURCES);
+    // FileAccess names a local file by its plain path (a file: URI printed by a Path is not
+    // escaped, so it cannot be parsed back), and a Hadoop one by the URI a Path prints.
+    if ("file".equals(sources.toUri().getScheme())) {
+      this.sourceFiles = FileAccess.local();
+      this.sourcesLocation = java.nio.file.Path.of(sources.toUri()).toString();
+    } else {
+      this.sourcesLocation = sources.toString();
+      this.sourceFiles = FileAccess.forLocation(sourcesLocation, conf, "checkpoint directory");
     }
     this.generations = new Path(root, CheckpointLayout.GENERATIONS);
     this.batches = new Path(root, CheckpointLayout.BATCHES);
@@ -228,24 +241,24 @@ public final class CheckpointStore implements AutoCloseable {
   }
 
   /**
-   * The file system holding the checkpoint directory, for the sources that keep files of their own
-   * under {@link #sourceLogDirectory}. On {@code file://} it is the raw local file system: no
-   * {@code .crc} side files, and {@code hflush} hands bytes to the operating system.
+   * The checkpoint directory's file system, for the sources that keep files of their own under
+   * {@link #sourceLogDirectory}: on {@code file://} the local one through {@code java.nio} (no
+   * {@code .crc} side files, as for the store's own files).
    */
-  public FileSystem fileSystem() {
-    return fs;
+  public FileAccess sourceFiles() {
+    return sourceFiles;
   }
 
   /**
-   * Where the source {@code sourceId} keeps its own log ({@code <root>/sources/<sourceId>}),
-   * qualified on {@link #fileSystem()}. Not created here: the source creates it when it first
+   * Where the source {@code sourceId} keeps its own log ({@code <root>/sources/<sourceId>}), a
+   * location of {@link #sourceFiles()}. Not created here: the source creates it when it first
    * writes.
    *
    * @param sourceId letters, digits, '.', '_' and '-', stable across restarts ({@code input-0})
    */
-  public Path sourceLogDirectory(String sourceId) {
+  public String sourceLogDirectory(String sourceId) {
     CheckpointLayout.checkFileName(sourceId);
-    return new Path(new Path(root, CheckpointLayout.SOURCES), sourceId);
+    return sourceFiles.resolve(sourcesLocation, sourceId);
   }
 
   // ---- generations

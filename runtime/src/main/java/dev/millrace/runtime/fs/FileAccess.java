@@ -99,6 +99,19 @@ public interface FileAccess {
   /** A new file {@code file}, failing if it exists; its directory must exist. */
   OutputStream create(String file) throws IOException;
 
+  /**
+   * A new file {@code file}, failing if it exists (its directory must exist), for a log that others
+   * read while it is written: each {@code flush()} of the stream hands what was written so far to
+   * the file system, where it outlives this process and readers that open the file see it. On HDFS
+   * that is {@code hflush} (in every data node of the pipeline, not yet on their disks); locally
+   * every write reaches the operating system, which keeps it if this process dies but not if the
+   * machine does.
+   *
+   * @throws FlushUnsupportedException if the file system publishes a file only when it is closed
+   *     (S3 and other object stores); no file is left behind
+   */
+  OutputStream createFlushable(String file) throws IOException;
+
   /** Creates {@code dir} and its missing parents; nothing if it is a directory already. */
   void createDirectories(String dir) throws IOException;
 

@@ -10,10 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.StreamCapabilities;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
 
 /**
@@ -144,6 +146,23 @@ final class HadoopFileAccess implements FileAccess {
   @Override
   public OutputStream create(String file) throws IOException {
     return fs().create(new Path(file), false);
+  }
+
+  /**
+   * Refuses, after creating and deleting the file, a file system whose streams lack {@code hflush}:
+   * only an open stream can say so.
+   */
+  @Override
+  public OutputStream createFlushable(String file) throws IOException {
+    FileSystem opened = fs();
+    Path path = new Path(file);
+    FSDataOutputStream out = opened.create(path, false);
+    if (!out.hasCapability(StreamCapabilities.HFLUSH)) {
+      out.close();
+      opened.delete(path, false);
+      throw new FlushUnsupportedException(file, opened.getScheme());
+    }
+    return new HflushOutputStream(out);
   }
 
   @Override

@@ -102,6 +102,15 @@ final class LocalFileAccess implements FileAccess {
         Path.of(file), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   }
 
+  /**
+   * The same stream as {@link #create}: it buffers nothing, so each write is a system call that
+   * hands the bytes to the operating system, and {@code flush()} has nothing left to do.
+   */
+  @Override
+  public OutputStream createFlushable(String file) throws IOException {
+    return create(file);
+  }
+
   @Override
   public void createDirectories(String dir) throws IOException {
     Files.createDirectories(Path.of(dir));

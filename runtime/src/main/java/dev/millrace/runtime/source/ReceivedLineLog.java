@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.function.Supplier;
-import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +33,7 @@ final class ReceivedLineLog {
     this.streamName = streamName;
   }
 
-  Path directory() {
+  String directory() {
     return log.directory();
   }
 

@@ -158,7 +158,7 @@ public final class SocketTextSource implements InputSource<String> {
             ? null
             : new ReceivedLineLog(
                 new WriteAheadLog(
-                    store.fileSystem(),
+                    store.sourceFiles(),
                     store.sourceLogDirectory(sourceId),
                     streamName,
                     walSegmentBytes),

@@ -1,15 +1,15 @@
 package dev.millrace.runtime.source;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
-import org.apache.hadoop.fs.FSDataOutputStream;
 
 /**
- * Appends received lines to a {@link WriteAheadLog}, one block per call, each flushed ({@code
- * hflush}) before {@link #append} returns: on HDFS the block is then in every data node of the
- * pipeline and visible to new readers, on a local disk it is in the operating system's cache. Both
- * survive the death of this process; neither survives losing the machine (local) or every replica
- * at once (HDFS).
+ * Appends received lines to a {@link WriteAheadLog}, one block per call, each flushed ({@link
+ * dev.millrace.runtime.fs.FileAccess#createFlushable}, {@code hflush} on HDFS) before {@link
+ * #append} returns: on HDFS the block is then in every data node of the pipeline and visible to new
+ * readers, on a local disk it is in the operating system's cache. Both survive the death of this
+ * process; neither survives losing the machine (local) or every replica at once (HDFS).
  *
  * <p>Rolls to a new segment once the current one reaches the log's segment size. After a failed
  * {@code append} nothing of the block counts: the next call starts a new segment at the same
@@ -20,7 +20,7 @@ import org.apache.hadoop.fs.FSDataOutputStream;
  */
 final class WalWriter implements AutoCloseable {
   private final WriteAheadLog log;
-  private FSDataOutputStream out;
+  private OutputStream out;
   private long segmentLength;
   private long nextSeq;
 
@@ -54,7 +54,7 @@ final class WalWriter implements AutoCloseable {
     }
     byte[] block = WalSegmentFormat.encodeBlock(nextSeq, lines);
     out.write(block);
-    out.hflush();
+    out.flush();
     nextSeq += lines.size();
     segmentLength += block.length;
     if (segmentLength >= log.segmentBytes()) {
@@ -69,7 +69,7 @@ final class WalWriter implements AutoCloseable {
    * a new one.
    */
   void abandon() {
-    FSDataOutputStream failed = out;
+    OutputStream failed = out;
     out = null;
     if (failed != null) {
       try {
@@ -83,7 +83,7 @@ final class WalWriter implements AutoCloseable {
   /** Closes the current segment, if one is open. */
   @Override
   public void close() throws IOException {
-    FSDataOutputStream open = out;
+    OutputStream open = out;
     out = null;
     if (open != null) {
       open.close();

@@ -1,22 +1,21 @@
 package dev.millrace.runtime.source;
 
+import dev.millrace.runtime.fs.FileAccess;
+import dev.millrace.runtime.fs.FlushUnsupportedException;
 import dev.millrace.runtime.source.WalSegmentFormat.RecordSink;
 import dev.millrace.runtime.source.WalSegmentFormat.SegmentEnd;
 import dev.millrace.runtime.source.WalSegmentFormat.SegmentRead;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.StreamCapabilities;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,20 +34,20 @@ final class WriteAheadLog {
   private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
   private static final Pattern SEGMENT_NAME = Pattern.compile("(\\d{20})\\.wal");
 
-  private final FileSystem fs;
-  private final Path directory;
+  private final FileAccess files;
+  private final String directory;
   private final String streamName;
   private final long segmentBytes;
 
   /** A segment file and the sequence number of its first record. */
-  record Segment(long firstSeq, Path path) {}
+  record Segment(long firstSeq, String location) {}
 
   /**
    * Damage met by a {@link #read}: the segment, the offset of the bad block, whether it is a torn
    * write (the file ends inside the block) rather than corruption, and whether the segment is the
    * newest, the one a crash may have cut short.
    */
-  record Damage(Path segment, long offset, boolean torn, boolean newestSegment, String detail) {
+  record Damage(String segment, long offset, boolean torn, boolean newestSegment, String detail) {
     String describe() {
       return segment + " at offset " + offset + ": " + detail;
     }
@@ -61,10 +60,10 @@ final class WriteAheadLog {
   record LogRead(long endSeq, Optional<Damage> damage) {}
 
   /**
-   * A log in {@code directory} on {@code fs}, rolling to a new segment once one reaches {@code
-   * segmentBytes}.
+   * A log in {@code directory}, a location of {@code files} two levels below the checkpoint
+   * directory, rolling to a new segment once one reaches {@code segmentBytes}.
    */
-  WriteAheadLog(FileSystem fs, Path directory, String streamName, long segmentBytes) {
+  WriteAheadLog(FileAccess files, String directory, String streamName, long segmentBytes) {
     if (segmentBytes < 1) {
       throw new IllegalArgumentException(
           "write-ahead log segments of socket text stream '"
@@ -72,13 +71,13 @@ final class WriteAheadLog {
               + "' need at least 1 byte, got "
               + segmentBytes);
     }
-    this.fs = fs;
+    this.files = files;
     this.directory = directory;
     this.streamName = streamName;
     this.segmentBytes = segmentBytes;
   }
 
-  Path directory() {
+  String directory() {
     return directory;
   }
 
@@ -88,17 +87,17 @@ final class WriteAheadLog {
 
   /** The segments in the directory, oldest first; none if the directory does not exist yet. */
   List<Segment> segments() throws IOException {
-    FileStatus[] statuses;
+    List<FileAccess.Entry> entries;
     try {
-      statuses = fs.listStatus(directory);
-    } catch (FileNotFoundException e) {
+      entries = files.list(directory);
+    } catch (NoSuchFileException e) {
       return List.of();
     }
     List<Segment> segments = new ArrayList<>();
-    for (FileStatus status : statuses) {
-      Matcher m = SEGMENT_NAME.matcher(status.getPath().getName());
-      if (m.matches() && status.isFile()) {
-        segments.add(new Segment(Long.parseLong(m.group(1)), status.getPath()));
+    for (FileAccess.Entry entry : entries) {
+      Matcher m = SEGMENT_NAME.matcher(entry.name());
+      if (m.matches() && entry.regularFile()) {
+        segments.add(new Segment(Long.parseLong(m.group(1)), entry.location()));
       }
     }
     segments.sort(Comparator.comparingLong(Segment::firstSeq));
@@ -125,7 +124,7 @@ final class WriteAheadLog {
             seq,
             Optional.of(
                 new Damage(
-                    segment.path(),
+                    segment.location(),
                     0,
                     false,
                     newest,
@@ -136,7 +135,7 @@ final class WriteAheadLog {
                         + "; the segment holding them was deleted or never written")));
       }
       SegmentRead segmentRead;
-      try (FSDataInputStream in = fs.open(segment.path())) {
+      try (InputStream in = files.open(segment.location(), 0)) {
         segmentRead = WalSegmentFormat.read(in, segment.firstSeq(), seq, Math.min(to, bound), sink);
       }
       seq = segmentRead.endSeq();
@@ -150,7 +149,7 @@ final class WriteAheadLog {
             Optional.of(
                 damage.orElse(
                     new Damage(
-                        segment.path(),
+                        segment.location(),
                         segmentRead.endOffset(),
                         false,
                         false,
@@ -164,7 +163,7 @@ final class WriteAheadLog {
               LOG.debug(
                   "write-ahead log segment {} of socket text stream '{}' ends in a write that was"
                       + " never acknowledged, superseded by the next segment: {}",
-                  segment.path(),
+                  segment.location(),
                   streamName,
                   d.describe()));
     }
@@ -173,10 +172,10 @@ final class WriteAheadLog {
 
   private static Optional<Damage> damage(Segment segment, boolean newest, SegmentRead read) {
     if (read.end() instanceof SegmentEnd.Torn t) {
-      return Optional.of(new Damage(segment.path(), t.offset(), true, newest, t.detail()));
+      return Optional.of(new Damage(segment.location(), t.offset(), true, newest, t.detail()));
     }
     if (read.end() instanceof SegmentEnd.Corrupt c) {
-      return Optional.of(new Damage(segment.path(), c.offset(), false, newest, c.detail()));
+      return Optional.of(new Damage(segment.location(), c.offset(), false, newest, c.detail()));
     }
     return Optional.empty();
   }
@@ -188,37 +187,37 @@ final class WriteAheadLog {
    *
    * @throws WriteAheadLogUnsupportedException if the file system cannot flush an open file
    */
-  FSDataOutputStream createSegment(long firstSeq) throws IOException {
-    Path checkpoint = directory.getParent().getParent();
+  OutputStream createSegment(long firstSeq) throws IOException {
+    String checkpoint = files.parent(files.parent(directory));
     // A checkpoint directory deleted under the running driver stays deleted: the driver stops at
     // its next batch, and until then the receiver retries instead of making the directory again.
-    if (!fs.exists(checkpoint)) {
+    if (!files.exists(checkpoint)) {
       throw new FileNotFoundException(
           "checkpoint directory " + checkpoint + " is gone; not making it again for this log");
     }
-    fs.mkdirs(directory);
-    Path path = segmentPath(firstSeq);
+    files.createDirectories(directory);
+    String segment = segmentLocation(firstSeq);
     // Delete, then create without overwrite: on HDFS, overwriting a file whose dead writer still
     // holds the lease fails, deleting it does not.
-    fs.delete(path, false);
-    FSDataOutputStream out = fs.create(path, false);
-    if (!out.hasCapability(StreamCapabilities.HFLUSH)) {
-      out.close();
-      fs.delete(path, false);
+    files.deleteRecursively(segment);
+    OutputStream out;
+    try {
+      out = files.createFlushable(segment);
+    } catch (FlushUnsupportedException e) {
       throw new WriteAheadLogUnsupportedException(
           "Checkpoint directory "
-              + directory.getParent().getParent()
+              + checkpoint
               + " cannot hold the write-ahead log of socket text stream '"
               + streamName
               + "': its file system ("
-              + fs.getScheme()
+              + e.scheme()
               + ") cannot flush a file that is still open, so received lines could not be made"
               + " durable before batches take them. Use an hdfs:// or local checkpoint directory"
               + " (checkpoint.dir, millrace.checkpoint.dir or ssc.checkpoint) for applications that"
               + " read sockets; s3a:// suits applications whose inputs are files.");
     }
     out.write(WalSegmentFormat.segmentHeader());
-    out.hflush();
+    out.flush();
     return out;
   }
 
@@ -233,13 +232,13 @@ final class WriteAheadLog {
       if (segments.get(i + 1).firstSeq() > position) {
         break;
       }
-      fs.delete(segments.get(i).path(), false);
+      files.deleteRecursively(segments.get(i).location());
       deleted++;
     }
     return deleted;
   }
 
-  private Path segmentPath(long firstSeq) {
-    return new Path(directory, String.format("%020d", firstSeq) + WalSegmentFormat.SUFFIX);
+  private String segmentLocation(long firstSeq) {
+    return files.resolve(directory, String.format("%020d", firstSeq) + WalSegmentFormat.SUFFIX);
   }
 }

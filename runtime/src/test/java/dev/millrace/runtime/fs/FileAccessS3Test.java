@@ -3,6 +3,7 @@ package dev.millrace.runtime.fs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.runtime.checkpoint.TestingS3;
 import java.io.InputStream;
@@ -55,5 +56,20 @@ class FileAccessS3Test {
       assertEquals("456789", new String(i.readAllBytes(), StandardCharsets.US_ASCII));
     }
     assertEquals(List.of("a", "b", "moved", "sub"), files.names(dir).stream().sorted().toList());
+  }
+
+  @Test
+  void s3aAccessRefusesAFlushableFileNamingItsSchemeAndLeavesNoFileBehind() throws Exception {
+    String dir = S3.uri() + "/flushable";
+    FileAccess files = FileAccess.forLocation(dir, S3.conf(), "test directory");
+    files.createDirectories(dir);
+    String file = files.resolve(dir, "log");
+
+    FlushUnsupportedException e =
+        assertThrows(FlushUnsupportedException.class, () -> files.createFlushable(file));
+
+    assertEquals("s3a", e.scheme());
+    assertTrue(e.getMessage().contains(file), e.getMessage());
+    assertFalse(files.exists(file), "the refused file was left behind");
   }
 }

@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -101,5 +104,39 @@ class FileAccessTest {
     FileAccess.Entry entry = local.list(dir.toString()).get(0);
     assertEquals(new FileAccess.Entry(file, "a.txt", true, entry.modifiedMillis(), 10), entry);
     assertInstanceOf(Long.class, entry.modifiedMillis());
+  }
+
+  @Test
+  void aLocalFlushableFileShowsANewReaderEveryFlushedByteWhileStillOpen() throws Exception {
+    FileAccess local = FileAccess.local();
+    String file = local.resolve(dir.toString(), "log");
+
+    writeFlushableCheckingANewReaderAfterEachFlush(local, file);
+
+    assertThrows(FileAlreadyExistsException.class, () -> local.createFlushable(file));
+    assertEquals(
+        "first second", readAll(local, file), "a refused create leaves the file as it was");
+  }
+
+  /**
+   * Writes "first second" to the new flushable {@code file} in two flushes, checking after each
+   * that a reader opening the file now reads everything written so far.
+   */
+  static void writeFlushableCheckingANewReaderAfterEachFlush(FileAccess files, String file)
+      throws IOException {
+    try (OutputStream out = files.createFlushable(file)) {
+      out.write("first".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertEquals("first", readAll(files, file));
+      out.write(" second".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertEquals("first second", readAll(files, file));
+    }
+  }
+
+  static String readAll(FileAccess files, String file) throws IOException {
+    try (InputStream in = files.open(file, 0)) {
+      return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+    }
   }
 }

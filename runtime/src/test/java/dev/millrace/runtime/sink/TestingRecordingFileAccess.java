@@ -55,6 +55,12 @@ final class TestingRecordingFileAccess implements FileAccess {
   }
 
   @Override
+  public OutputStream createFlushable(String file) throws IOException {
+    operations.add("create " + file);
+    return fs.createFlushable(file);
+  }
+
+  @Override
   public void createDirectories(String dir) throws IOException {
     fs.createDirectories(dir);
   }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag("process")
 class SocketWriteAheadLogHdfsTest extends SocketWriteAheadLogScenarios {
   @RegisterExtension static final TestingHdfs HDFS = new TestingHdfs();
-  private int directories;
+  // Static: every test shares the one HDFS, so each needs directories of its own.
+  private static int directories;
 
   @Override
   String newDirectoryUri() {

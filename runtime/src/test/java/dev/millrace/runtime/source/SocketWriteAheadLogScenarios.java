@@ -9,10 +9,13 @@ import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.dataset.Dataset;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +28,17 @@ import org.junit.jupiter.api.Test;
  */
 abstract class SocketWriteAheadLogScenarios {
   static final String SOURCE_ID = "input-0";
+
+  /**
+   * The segment {@code 00000000000000000000.wal} as the log wrote it (through a Hadoop FileSystem,
+   * before it went through FileAccess) for the lines "caf\u00e9", "" and "\ud83d\ude42 two", each
+   * acknowledged on its own: a block per line. Logs left by earlier builds must still be read.
+   */
+  static final String EARLIER_SEGMENT =
+      "4d52574c00000001"
+          + "000000000000000000000001000000093e76cdc0399ae01300000005636166c3a9"
+          + "0000000000000001000000010000000448674bc7d6fcca0c00000000"
+          + "0000000000000002000000010000000ca6b2358175e87ad800000008f09f99822074776f";
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private final List<SocketTextSource> sources = new ArrayList<>();
@@ -105,15 +119,40 @@ abstract class SocketWriteAheadLogScenarios {
     return all;
   }
 
-  /** The log's segment files, oldest first. */
+  /** The log's segment files, oldest first, as Hadoop's own file system lists them. */
   List<Path> segments(CheckpointStore store) throws IOException {
-    FileSystem fs = store.fileSystem();
+    Path directory = new Path(store.sourceLogDirectory(SOURCE_ID));
+    FileSystem fs = directory.getFileSystem(conf());
     List<Path> segments = new ArrayList<>();
-    for (FileStatus status : fs.listStatus(store.sourceLogDirectory(SOURCE_ID))) {
+    for (FileStatus status : fs.listStatus(directory)) {
       segments.add(status.getPath());
     }
     segments.sort(null);
     return segments;
+  }
+
+  @Test
+  void aSegmentWrittenByAnEarlierBuildIsRecoveredLineForLine() throws IOException {
+    CheckpointStore store = newStore();
+    Path segment = new Path(store.sourceLogDirectory(SOURCE_ID), "00000000000000000000.wal");
+    FileSystem fs = segment.getFileSystem(conf());
+    // The raw local file system writes no .crc file beside it, as the log never did.
+    fs = fs instanceof LocalFileSystem local ? local.getRaw() : fs;
+    try (FSDataOutputStream out = fs.create(segment, false)) {
+      out.write(HexFormat.of().parseHex(EARLIER_SEGMENT));
+    }
+    TestingLineServer server = newServer();
+    SocketTextSource source =
+        newSource(server, reopen(store), "earlier-build", SocketTextSource.DEFAULT_SEGMENT_BYTES);
+
+    source.recover(1000, WalRange.positionBytes(0), List.of());
+    Dataset<String> batch = source.take(1000, false);
+    byte[] plan = source.encodePlan(batch);
+    sendAcknowledged(server, source, "next");
+
+    assertEquals(List.of("caf\u00e9", "", "\ud83d\ude42 two"), records(batch));
+    assertEquals(List.of("caf\u00e9", "", "\ud83d\ude42 two"), records(source.replay(1000, plan)));
+    assertEquals(List.of("next"), records(source.take(2000, false)));
   }
 
   @Test

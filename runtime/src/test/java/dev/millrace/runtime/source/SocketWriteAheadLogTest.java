@@ -162,6 +162,22 @@ class SocketWriteAheadLogTest extends SocketWriteAheadLogScenarios {
         List.of("00000000000000000002.wal"), segments(store).stream().map(Path::getName).toList());
   }
 
+  @Test
+  void aCheckpointDirectoryWhoseNameNeedsEscapingInAUriHoldsTheLog() throws IOException {
+    java.nio.file.Path directory = base.resolve("check point #1");
+    CheckpointStore store = new CheckpointStore(directory.toString(), conf(), 3);
+    TestingLineServer server = newServer();
+    SocketTextSource source =
+        newSource(server, store, "escaped", SocketTextSource.DEFAULT_SEGMENT_BYTES);
+    source.start(0);
+    sendAcknowledged(server, source, "one");
+
+    assertEquals(List.of("one"), records(source.take(1000, false)));
+    assertTrue(
+        Files.exists(directory.resolve("sources/input-0/00000000000000000000.wal")),
+        "the segment is not where the checkpoint directory names it");
+  }
+
   private static java.io.File local(Path path) {
     return new java.io.File(path.toUri());
   }
