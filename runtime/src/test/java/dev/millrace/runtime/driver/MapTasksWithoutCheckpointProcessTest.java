@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * saved counts equal a direct count. ({@link DistributedWordCountProcessTest} runs the same with a
  * checkpoint directory, as every driver of the launch contract has one.)
  */
+@Tag("process")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class MapTasksWithoutCheckpointProcessTest {
   private static final long TIMEOUT_MS = 60_000;
