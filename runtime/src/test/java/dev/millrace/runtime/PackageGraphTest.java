@@ -9,8 +9,6 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import dev.millrace.runtime.packagegraph.downstairs.Downstairs;
 import dev.millrace.runtime.packagegraph.upstairs.Upstairs;
 import java.util.List;
-import java.util.SortedSet;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,17 +26,6 @@ class PackageGraphTest {
    */
   private static final List<String> ENGINE = List.of("dev.millrace.runtime.(**)");
 
-  /**
-   * The one cycle still standing: {@code TaskRunner} walks datasets to materialize their stage
-   * boundaries and holds where shuffle map tasks and state updates run, while the boundaries of
-   * {@code dataset}, {@code shuffle} and {@code state} run on the {@code TaskRunner} they are
-   * handed. It goes when the engine hands those runners to the stages it builds instead of setting
-   * them on the {@code TaskRunner}; this test then fails until the set is removed, so the cycle
-   * cannot come back unnoticed.
-   */
-  private static final SortedSet<String> TASK_RUNNER_CYCLE =
-      new TreeSet<>(List.of("dataset", "shuffle", "state", "task"));
-
   private static final JavaClasses MAIN_CODE =
       new ClassFileImporter()
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -47,20 +34,16 @@ class PackageGraphTest {
   @Test
   void noDependencyCycleRunsBetweenTheEnginesPackages() {
     PackageGraph graph = PackageGraph.of(MAIN_CODE, ENGINE);
-    List<SortedSet<String>> cycles = graph.cycles();
 
     assertTrue(
         graph.packages().containsAll(List.of("backend.local", "checkpoint", "cli", "scheduler")),
         () -> "the engine's packages were not imported, found only " + graph.packages());
     assertEquals(
         "",
-        graph.describe(cycles.stream().filter(cycle -> !cycle.equals(TASK_RUNNER_CYCLE)).toList()),
+        graph.describe(graph.cycles()),
         "These packages of the runtime depend on each other in a cycle. Break it by moving the"
             + " class that closes it to the package its concept belongs in, or by an interface"
             + " the lower package owns");
-    assertTrue(
-        cycles.contains(TASK_RUNNER_CYCLE),
-        "the cycle " + TASK_RUNNER_CYCLE + " is gone: remove TASK_RUNNER_CYCLE from this test");
   }
 
   @Test
