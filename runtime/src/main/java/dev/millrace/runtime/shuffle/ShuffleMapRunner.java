@@ -16,7 +16,8 @@ public interface ShuffleMapRunner {
    * ShuffleMapStage#runLocally} (on {@code local}'s threads or the calling one) or elsewhere,
    * handing its output to {@link ShuffleMapStage#accept}; returns when all have output.
    *
-   * @throws dev.millrace.runtime.task.TaskFailedException if a task failed where it runs locally
+   * @throws RuntimeException the task runner's {@code TaskFailedException} if a task failed where
+   *     it runs locally
    */
   void run(ShuffleMapStage stage, TaskPool local);
 }

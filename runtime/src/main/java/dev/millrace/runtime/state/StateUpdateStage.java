@@ -55,8 +55,8 @@ public interface StateUpdateStage {
     /**
      * Partition {@code partition} of the batch's state, flattened as key, state, key, state...
      *
-     * @throws dev.millrace.runtime.task.TaskFailedException if its owner cannot be reached or lost
-     *     it
+     * @throws RuntimeException the task runner's {@code TaskFailedException} if its owner cannot be
+     *     reached or lost it
      */
     List<Object> fetch(int partition);
 
@@ -67,8 +67,8 @@ public interface StateUpdateStage {
      * wire-form value.
      *
      * @return the part's length and CRC32, for the generation that names it
-     * @throws dev.millrace.runtime.task.TaskFailedException if its owner cannot be reached or lost
-     *     it
+     * @throws RuntimeException the task runner's {@code TaskFailedException} if its owner cannot be
+     *     reached or lost it
      */
     CheckpointStore.StatePart snapshot(int partition, long checkpointTime);
   }
