@@ -1,6 +1,6 @@
 package dev.millrace.streaming;
 
-import dev.millrace.runtime.cli.ApplicationRunner;
+import dev.millrace.runtime.driver.ApplicationRunner;
 import dev.millrace.runtime.launch.ExitCode;
 import java.nio.file.Path;
 import java.util.Arrays;

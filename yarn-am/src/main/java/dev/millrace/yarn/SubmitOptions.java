@@ -2,8 +2,8 @@ package dev.millrace.yarn;
 
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.YarnSpec;
-import dev.millrace.runtime.cli.Flags;
 import dev.millrace.runtime.cli.SubmitFlags;
+import dev.millrace.runtime.launch.Flags;
 import dev.millrace.runtime.launch.UsageException;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.millrace.yarn;
 
 import dev.millrace.crds.validation.InvalidSpecException;
-import dev.millrace.runtime.cli.Flags;
 import dev.millrace.runtime.cli.Millrace;
 import dev.millrace.runtime.cli.StatusFlags;
 import dev.millrace.runtime.cli.StopFlags;
 import dev.millrace.runtime.cli.Subcommand;
 import dev.millrace.runtime.launch.ExitCode;
+import dev.millrace.runtime.launch.Flags;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -3,7 +3,6 @@ package dev.millrace.runtime.backpressure;
 import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.Sized;
-import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.StreamingListener;
 import java.util.Map;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class RateController implements StreamingListener {
   private static final Logger LOG = LoggerFactory.getLogger(RateController.class);
 
-  private final InputNode<?> input;
+  private final PacedInput input;
   private final PidRateEstimator estimator;
   private final long batchIntervalMillis;
   private volatile double rate;
@@ -37,10 +36,7 @@ public final class RateController implements StreamingListener {
    * per second.
    */
   public RateController(
-      InputNode<?> input,
-      PidRateEstimator estimator,
-      long batchIntervalMillis,
-      double initialRate) {
+      PacedInput input, PidRateEstimator estimator, long batchIntervalMillis, double initialRate) {
     this.input = input;
     this.estimator = estimator;
     this.batchIntervalMillis = batchIntervalMillis;
@@ -52,7 +48,7 @@ public final class RateController implements StreamingListener {
    * rate, or none when {@code millrace.backpressure.enabled} is false.
    */
   public static Optional<RateController> configured(
-      InputNode<?> input, Map<String, String> conf, long batchIntervalMillis) {
+      PacedInput input, Map<String, String> conf, long batchIntervalMillis) {
     if (!StreamingOptions.BACKPRESSURE_ENABLED.read(conf)) {
       return Optional.empty();
     }
@@ -91,7 +87,7 @@ public final class RateController implements StreamingListener {
 
   private void publish(double recordsPerSecond) {
     rate = recordsPerSecond;
-    input.source().updateRateLimit(new RateLimit(recordsPerSecond, batchIntervalMillis));
+    input.updateRateLimit(new RateLimit(recordsPerSecond, batchIntervalMillis));
     LOG.debug("input {} is limited to {} records/s", input.name(), recordsPerSecond);
   }
 }

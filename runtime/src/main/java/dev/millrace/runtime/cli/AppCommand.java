@@ -2,10 +2,13 @@ package dev.millrace.runtime.cli;
 
 import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.driver.ApplicationCode;
+import dev.millrace.runtime.driver.ApplicationRunner;
 import dev.millrace.runtime.launch.ExitCode;
+import dev.millrace.runtime.launch.Flags;
 import dev.millrace.runtime.launch.UsageException;
 import dev.millrace.streaming.ConfigurationException;
 import dev.millrace.streaming.StreamingApplication;
+import dev.millrace.streaming.StreamingContext;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -83,9 +86,28 @@ final class AppCommand {
     Class<?> type = load(className, loader);
     if (StreamingApplication.class.isAssignableFrom(type)) {
       StreamingApplication app = instantiate(type);
-      return ApplicationRunner.run(app, type.getSimpleName(), RunOptions.parse(args));
+      return runApplication(app, type.getSimpleName(), RunOptions.parse(args));
     }
     return runMain(type, args);
+  }
+
+  /**
+   * Runs {@code app} named {@code appName} with {@code options} until it stops; returns the exit
+   * code.
+   *
+   * @throws IllegalArgumentException if the options are invalid (before anything starts)
+   */
+  private static ExitCode runApplication(
+      StreamingApplication app, String appName, RunOptions options) throws InterruptedException {
+    StreamingContext ssc =
+        StreamingContext.builder()
+            .master(options.master())
+            .appName(appName)
+            .batchInterval(options.batchInterval())
+            .conf(options.conf())
+            .build();
+    app.define(ssc, options.appArgs().toArray(String[]::new));
+    return ApplicationRunner.runUntilStopped(ssc);
   }
 
   private static ExitCode runMain(Class<?> type, List<String> args) {

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.cli;
 
+import dev.millrace.runtime.launch.Flags;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;

@@ -6,6 +6,7 @@ import dev.millrace.runtime.driver.DriverOptions;
 import dev.millrace.runtime.executor.Executor;
 import dev.millrace.runtime.executor.ExecutorOptions;
 import dev.millrace.runtime.launch.ExitCode;
+import dev.millrace.runtime.launch.Flags;
 import dev.millrace.runtime.launch.UsageException;
 import dev.millrace.runtime.logs.LogLimits;
 import dev.millrace.streaming.ConfigurationException;
@@ -24,15 +25,9 @@ import java.util.Optional;
 public final class Millrace {
   private Millrace() {}
 
-  /**
-   * A system property naming a file this process logs into, rolled at the {@link LogLimits} of its
-   * environment: how {@code millrace run} starts its drivers and executors.
-   */
-  public static final String LOG_FILE_PROPERTY = "millrace.log.file";
-
   /** Runs the command and exits with its code. */
   public static void main(String[] args) {
-    String logFile = System.getProperty(LOG_FILE_PROPERTY);
+    String logFile = System.getProperty(LogLimits.LOG_FILE_PROPERTY);
     if (logFile != null) {
       logInto(Path.of(logFile));
     }

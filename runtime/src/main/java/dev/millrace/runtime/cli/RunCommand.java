@@ -5,6 +5,7 @@ import dev.millrace.runtime.backend.local.AlreadySupervisedException;
 import dev.millrace.runtime.backend.local.LocalRun;
 import dev.millrace.runtime.backend.local.LocalRunOptions;
 import dev.millrace.runtime.launch.ExitCode;
+import dev.millrace.runtime.launch.Flags;
 import dev.millrace.runtime.launch.UsageException;
 import java.io.PrintStream;
 import java.nio.file.Files;

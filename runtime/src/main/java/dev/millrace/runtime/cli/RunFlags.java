@@ -2,6 +2,7 @@ package dev.millrace.runtime.cli;
 
 import dev.millrace.runtime.backend.local.LocalRunOptions;
 import dev.millrace.runtime.driver.DriverOptions;
+import dev.millrace.runtime.launch.Flags;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.cli;
 
+import dev.millrace.runtime.launch.Flags;
 import dev.millrace.runtime.launch.UsageException;
 import dev.millrace.streaming.Duration;
 import java.util.LinkedHashMap;

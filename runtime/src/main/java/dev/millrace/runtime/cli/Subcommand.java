@@ -2,6 +2,7 @@ package dev.millrace.runtime.cli;
 
 import dev.millrace.runtime.driver.DriverFlags;
 import dev.millrace.runtime.executor.ExecutorFlags;
+import dev.millrace.runtime.launch.Flags;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;

@@ -2,6 +2,7 @@ package dev.millrace.runtime.cluster;
 
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.CountedInput;
+import dev.millrace.runtime.dataset.TaskPool;
 import dev.millrace.runtime.shuffle.ShuffleId;
 import dev.millrace.runtime.shuffle.ShuffleMapRunner;
 import dev.millrace.runtime.shuffle.ShuffleMapStage;
@@ -9,7 +10,6 @@ import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.stream.StreamNode;
 import dev.millrace.runtime.task.TaskFailedException;
-import dev.millrace.runtime.task.TaskRunner;
 import dev.millrace.runtime.transport.Message.InputRecords;
 import dev.millrace.runtime.transport.Message.RunShuffleMap;
 import dev.millrace.runtime.transport.Message.ShuffleMapDone;
@@ -86,7 +86,7 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
   }
 
   @Override
-  public void run(ShuffleMapStage stage, TaskRunner local) {
+  public void run(ShuffleMapStage stage, TaskPool local) {
     ShuffleId id = stage.id();
     Map<Integer, byte[]> plans =
         id == null || localOnly.contains(List.of(id.nodeId(), id.index()))
@@ -154,7 +154,7 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
     final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final ShuffleMapStage stage;
     private final Map<Integer, byte[]> plans;
-    private final TaskRunner local;
+    private final TaskPool local;
     private final Deque<Integer> pending = new ArrayDeque<>();
     private final Map<Long, Attempt> mine = new HashMap<>();
     private final Map<Long, Integer> busyBySession = new HashMap<>();
@@ -162,7 +162,7 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
     private final List<StreamNode<?>> nodes = graph.nodes();
     private int done;
 
-    StageRun(ShuffleMapStage stage, Map<Integer, byte[]> plans, TaskRunner local) {
+    StageRun(ShuffleMapStage stage, Map<Integer, byte[]> plans, TaskPool local) {
       this.stage = stage;
       this.plans = plans;
       this.local = local;

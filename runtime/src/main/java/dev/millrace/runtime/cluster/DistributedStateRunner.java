@@ -2,6 +2,7 @@ package dev.millrace.runtime.cluster;
 
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.codec.RecordCodec;
+import dev.millrace.runtime.dataset.TaskPool;
 import dev.millrace.runtime.state.StateUpdateRunner;
 import dev.millrace.runtime.state.StateUpdateStage;
 import dev.millrace.runtime.stream.InputNode;
@@ -9,7 +10,6 @@ import dev.millrace.runtime.stream.StatefulNode;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.stream.StreamNode;
 import dev.millrace.runtime.task.TaskFailedException;
-import dev.millrace.runtime.task.TaskRunner;
 import dev.millrace.runtime.transport.Message.RunStateTask;
 import dev.millrace.runtime.transport.Message.StateOp;
 import dev.millrace.runtime.transport.Message.StateTaskDone;
@@ -97,7 +97,7 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
   }
 
   @Override
-  public void run(StateUpdateStage stage, TaskRunner local) {
+  public void run(StateUpdateStage stage, TaskPool local) {
     boolean remoteBefore = stage.hasPrevious() && !stage.previousHeldHere();
     if (!remoteBefore
         && (stage.nodeId() < 0

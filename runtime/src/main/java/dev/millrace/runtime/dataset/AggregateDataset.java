@@ -1,6 +1,5 @@
 package dev.millrace.runtime.dataset;
 
-import dev.millrace.runtime.task.TaskRunner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BinaryOperator;
@@ -43,7 +42,7 @@ public final class AggregateDataset<T> extends Dataset<T> implements StageBounda
 
   @Override
   @SuppressWarnings("unchecked")
-  public void materialize(TaskRunner runner) {
+  public void materialize(TaskPool runner) {
     int n = parent.numPartitions();
     Object[] partials = new Object[n];
     boolean[] present = new boolean[n];

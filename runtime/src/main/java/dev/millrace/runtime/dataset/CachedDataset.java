@@ -1,6 +1,5 @@
 package dev.millrace.runtime.dataset;
 
-import dev.millrace.runtime.task.TaskRunner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -26,7 +25,7 @@ public final class CachedDataset<T> extends Dataset<T> implements StageBoundary 
   }
 
   @Override
-  public void materialize(TaskRunner runner) {
+  public void materialize(TaskPool runner) {
     List<List<T>> parts = new ArrayList<>(partitions);
     for (int p = 0; p < partitions; p++) {
       parts.add(null);

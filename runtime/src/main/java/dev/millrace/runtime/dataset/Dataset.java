@@ -1,6 +1,5 @@
 package dev.millrace.runtime.dataset;
 
-import dev.millrace.runtime.task.TaskRunner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -11,7 +10,7 @@ import java.util.function.Consumer;
  * <p>Narrow operators ({@link PipeDataset}) do no work of their own: computing a partition pushes
  * each record of the source partition through the whole chain of user functions in one pass, with
  * no intermediate collection. Datasets that need all of their input before producing anything
- * (shuffles, caches, state) are {@link StageBoundary stage boundaries}; {@link TaskRunner#prepare}
+ * (shuffles, caches, state) are {@link StageBoundary stage boundaries}; {@code TaskRunner.prepare}
  * materializes them, in parallel, before any task reads them.
  *
  * @param <T> record type

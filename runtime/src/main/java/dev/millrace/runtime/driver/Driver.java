@@ -14,7 +14,6 @@ import dev.millrace.runtime.checkpoint.CheckpointLease;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.checkpoint.LeaseClaimant;
 import dev.millrace.runtime.checkpoint.LeaseHolder;
-import dev.millrace.runtime.cli.ApplicationRunner;
 import dev.millrace.runtime.cluster.DistributedShuffleMapRunner;
 import dev.millrace.runtime.cluster.DistributedStateRunner;
 import dev.millrace.runtime.cluster.ExecutorInfo;

@@ -1,6 +1,6 @@
 package dev.millrace.runtime.driver;
 
-import dev.millrace.runtime.cli.Flags;
+import dev.millrace.runtime.launch.Flags;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package dev.millrace.runtime.driver;
 
-import dev.millrace.runtime.cli.Flags;
+import dev.millrace.runtime.launch.Flags;
 import dev.millrace.runtime.launch.UsageException;
 import java.nio.file.Path;
 import java.util.List;

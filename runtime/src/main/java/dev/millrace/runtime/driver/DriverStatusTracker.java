@@ -5,7 +5,6 @@ import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.launch.ExecutorReport;
 import dev.millrace.crds.launch.FallingBehindReport;
 import dev.millrace.crds.launch.InputReport;
-import dev.millrace.runtime.cli.ApplicationRunner;
 import dev.millrace.runtime.launch.ExitCode;
 import dev.millrace.runtime.source.SourceStatus;
 import dev.millrace.runtime.stream.InputNode;

@@ -2,7 +2,7 @@ package dev.millrace.runtime.executor;
 
 import dev.millrace.crds.SpecDurations;
 import dev.millrace.crds.SpecMemory;
-import dev.millrace.runtime.cli.Flags;
+import dev.millrace.runtime.launch.Flags;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Command;

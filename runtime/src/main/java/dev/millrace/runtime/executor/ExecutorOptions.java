@@ -1,8 +1,8 @@
 package dev.millrace.runtime.executor;
 
-import dev.millrace.runtime.cli.Flags;
 import dev.millrace.runtime.cluster.DriverLocator;
 import dev.millrace.runtime.config.StreamingOptions;
+import dev.millrace.runtime.launch.Flags;
 import dev.millrace.runtime.launch.UsageException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -21,6 +21,12 @@ import java.util.Map;
  * @param files how many rolled files are kept
  */
 public record LogLimits(long fileBytes, int files) {
+  /**
+   * A system property naming a file a process logs into, rolled at the limits of its environment:
+   * how {@code millrace run} starts its drivers and executors.
+   */
+  public static final String LOG_FILE_PROPERTY = "millrace.log.file";
+
   /** The environment variable of the file size. */
   public static final String FILE_SIZE_VARIABLE = "MILLRACE_LOG_FILE_SIZE";
 

@@ -11,7 +11,6 @@ import dev.millrace.runtime.checkpoint.Generation;
 import dev.millrace.runtime.checkpoint.ReplayLog;
 import dev.millrace.runtime.checkpoint.StateParts;
 import dev.millrace.runtime.codec.RecordCodec;
-import dev.millrace.runtime.scheduler.ListenerBus;
 import dev.millrace.runtime.source.InputMissingException;
 import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.StatefulNode;
@@ -69,7 +68,7 @@ public final class Checkpointer {
   private final RecordCodec codec;
   private final StreamGraph graph;
   private final TaskRunner runner;
-  private final ListenerBus listeners;
+  private final CheckpointListener listeners;
   private final long batchInterval;
   private final long checkpointInterval;
   private final List<InputNode<?>> inputs;
@@ -89,7 +88,7 @@ public final class Checkpointer {
       RecordCodec codec,
       StreamGraph graph,
       TaskRunner runner,
-      ListenerBus listeners,
+      CheckpointListener listeners,
       long checkpointIntervalMillis) {
     this.store = store;
     this.codec = codec;

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.scheduler;
 
+import dev.millrace.runtime.recovery.CheckpointListener;
 import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.StreamingListener;
 import java.util.List;
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * Delivers batch and checkpoint events to every registered listener, isolating the engine from
  * their failures.
  */
-public final class ListenerBus {
+public final class ListenerBus implements CheckpointListener {
   private static final Logger LOG = LoggerFactory.getLogger(ListenerBus.class);
   private final List<StreamingListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -34,6 +35,7 @@ public final class ListenerBus {
   }
 
   /** Tells every listener that the newest checkpoint generation is that of {@code batchTime}. */
+  @Override
   public void checkpointCompleted(long batchTime) {
     for (StreamingListener l : listeners) {
       try {

@@ -2,7 +2,7 @@ package dev.millrace.runtime.shuffle;
 
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.StageBoundary;
-import dev.millrace.runtime.task.TaskRunner;
+import dev.millrace.runtime.dataset.TaskPool;
 import dev.millrace.streaming.Pair;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +37,7 @@ public final class CoGroupDataset<K, V, W> extends Dataset<Pair<K, Pair<List<V>,
   }
 
   @Override
-  public void materialize(TaskRunner runner) {
+  public void materialize(TaskPool runner) {
     int leftMaps = left.numPartitions();
     int maps = leftMaps + right.numPartitions();
     int n = partitioner.partitions();

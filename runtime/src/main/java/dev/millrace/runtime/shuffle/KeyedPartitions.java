@@ -2,7 +2,7 @@ package dev.millrace.runtime.shuffle;
 
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.StageBoundary;
-import dev.millrace.runtime.task.TaskRunner;
+import dev.millrace.runtime.dataset.TaskPool;
 import dev.millrace.streaming.Pair;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,7 +78,7 @@ public final class KeyedPartitions<K, V> extends Dataset<Pair<K, V>>
   }
 
   @Override
-  public void materialize(TaskRunner runner) {}
+  public void materialize(TaskPool runner) {}
 
   @Override
   public HashPartitioner partitioner() {

@@ -2,7 +2,7 @@ package dev.millrace.runtime.shuffle;
 
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.StageBoundary;
-import dev.millrace.runtime.task.TaskRunner;
+import dev.millrace.runtime.dataset.TaskPool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -32,7 +32,7 @@ public final class RepartitionDataset<T> extends Dataset<T> implements StageBoun
   }
 
   @Override
-  public void materialize(TaskRunner runner) {
+  public void materialize(TaskPool runner) {
     int maps = parent.numPartitions();
     List<List<List<T>>> buckets = new ArrayList<>(maps);
     for (int m = 0; m < maps; m++) {

@@ -1,8 +1,7 @@
 package dev.millrace.runtime.shuffle;
 
 import dev.millrace.runtime.dataset.Dataset;
-import dev.millrace.runtime.dataset.StageBoundary;
-import dev.millrace.runtime.task.TaskRunner;
+import dev.millrace.runtime.dataset.TaskPool;
 import dev.millrace.streaming.Pair;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +19,7 @@ import java.util.function.Consumer;
  * every run over the same input.
  */
 public final class ShuffleDataset<K, V, C> extends Dataset<Pair<K, C>>
-    implements StageBoundary, KeyedDataset<K, C> {
+    implements ShuffleBoundary, KeyedDataset<K, C> {
   private final ShuffleId id;
   private Dataset<? extends Pair<K, V>> parent;
   private final Aggregator<V, C> aggregator;
@@ -50,46 +49,44 @@ public final class ShuffleDataset<K, V, C> extends Dataset<Pair<K, C>>
 
   @Override
   @SuppressWarnings("unchecked")
-  public void materialize(TaskRunner runner) {
+  public void materialize(TaskPool runner, ShuffleMapRunner mapRunner) {
     Dataset<? extends Pair<K, V>> input = parent;
     int maps = input.numPartitions();
     int n = partitioner.partitions();
     HashMap<K, C>[][] buckets = new HashMap[maps][];
-    runner
-        .shuffleMapRunner()
-        .run(
-            new ShuffleMapStage() {
-              @Override
-              public ShuffleId id() {
-                return id;
-              }
+    mapRunner.run(
+        new ShuffleMapStage() {
+          @Override
+          public ShuffleId id() {
+            return id;
+          }
 
-              @Override
-              public Dataset<?> input() {
-                return input;
-              }
+          @Override
+          public Dataset<?> input() {
+            return input;
+          }
 
-              @Override
-              public int mapTasks() {
-                return maps;
-              }
+          @Override
+          public int mapTasks() {
+            return maps;
+          }
 
-              @Override
-              public int reducePartitions() {
-                return n;
-              }
+          @Override
+          public int reducePartitions() {
+            return n;
+          }
 
-              @Override
-              public void runLocally(int mapTask) {
-                buckets[mapTask] = mapOutput(mapTask);
-              }
+          @Override
+          public void runLocally(int mapTask) {
+            buckets[mapTask] = mapOutput(mapTask);
+          }
 
-              @Override
-              public void accept(int mapTask, List<List<Object>> keysAndCombiners) {
-                buckets[mapTask] = fromKeysAndCombiners(keysAndCombiners, n);
-              }
-            },
-            runner);
+          @Override
+          public void accept(int mapTask, List<List<Object>> keysAndCombiners) {
+            buckets[mapTask] = fromKeysAndCombiners(keysAndCombiners, n);
+          }
+        },
+        runner);
     HashMap<K, C>[] reduced = new HashMap[n];
     BinaryOperator<C> mergeCombiners = aggregator::merge;
     runner.runTasks(

@@ -1,11 +1,10 @@
 package dev.millrace.runtime.shuffle;
 
-import dev.millrace.runtime.task.TaskFailedException;
-import dev.millrace.runtime.task.TaskRunner;
+import dev.millrace.runtime.dataset.TaskPool;
 
 /**
- * Where the map tasks of a shuffle run. The default runs them on the {@link TaskRunner}'s threads;
- * a driver with executors sends the ones it can to them.
+ * Where the map tasks of a shuffle run. The default runs them on the task runner's threads; a
+ * driver with executors sends the ones it can to them.
  */
 public interface ShuffleMapRunner {
 
@@ -17,7 +16,8 @@ public interface ShuffleMapRunner {
    * ShuffleMapStage#runLocally} (on {@code local}'s threads or the calling one) or elsewhere,
    * handing its output to {@link ShuffleMapStage#accept}; returns when all have output.
    *
-   * @throws TaskFailedException if a task failed where it runs locally
+   * @throws RuntimeException the task runner's {@code TaskFailedException} if a task failed where
+   *     it runs locally
    */
-  void run(ShuffleMapStage stage, TaskRunner local);
+  void run(ShuffleMapStage stage, TaskPool local);
 }

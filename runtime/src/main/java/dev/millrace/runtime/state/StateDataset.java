@@ -2,12 +2,11 @@ package dev.millrace.runtime.state;
 
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.dataset.Dataset;
-import dev.millrace.runtime.dataset.StageBoundary;
+import dev.millrace.runtime.dataset.TaskPool;
 import dev.millrace.runtime.shuffle.HashPartitioner;
 import dev.millrace.runtime.shuffle.KeyedDataset;
 import dev.millrace.runtime.shuffle.KeyedPartitions;
 import dev.millrace.runtime.shuffle.ShuffleDataset;
-import dev.millrace.runtime.task.TaskRunner;
 import dev.millrace.streaming.Pair;
 import java.util.HashMap;
 import java.util.List;
@@ -23,12 +22,12 @@ import java.util.function.Consumer;
  * <p>Each batch builds new maps and leaves the previous state untouched, so a batch can be run
  * again from the same previous state, and a checkpoint can write a state without copying it.
  *
- * <p>Where the partitions are updated and kept is the {@link TaskRunner}'s {@link
- * StateUpdateRunner}'s choice: here, or by the executors that own them, in which case a partition
- * is fetched from its owner the first time this process reads it.
+ * <p>Where the partitions are updated and kept is the choice of the {@link StateUpdateRunner} the
+ * task runner materializes it with: here, or by the executors that own them, in which case a
+ * partition is fetched from its owner the first time this process reads it.
  */
 public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
-    implements StageBoundary, KeyedDataset<K, S> {
+    implements StateBoundary, KeyedDataset<K, S> {
   private final int nodeId;
   private final long batchTime;
   private final long previousTime;
@@ -121,10 +120,8 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
   }
 
   @Override
-  public void materialize(TaskRunner runner) {
-    runner
-        .stateUpdateRunner()
-        .run(new Stage(nodeId, batchTime, previousTime, partitioner.partitions()), runner);
+  public void materialize(TaskPool runner, StateUpdateRunner updates) {
+    updates.run(new Stage(nodeId, batchTime, previousTime, partitioner.partitions()), runner);
     previous = null;
     newValues = null;
   }
@@ -190,7 +187,7 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
 
     @Override
     @SuppressWarnings("unchecked")
-    public void runLocally(TaskRunner local) {
+    public void runLocally(TaskPool local) {
       int n = partitioner.partitions();
       HashMap<K, S>[] next = new HashMap[n];
       local.runTasks(

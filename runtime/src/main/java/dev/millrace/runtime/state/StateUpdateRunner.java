@@ -1,11 +1,11 @@
 package dev.millrace.runtime.state;
 
-import dev.millrace.runtime.task.TaskRunner;
+import dev.millrace.runtime.dataset.TaskPool;
 
 /**
  * Where the partitions of {@code updateStateByKey}'s state are updated and kept. The default
- * updates them on the {@link TaskRunner}'s threads and keeps them in this process; a driver with
- * executors has the executor that owns each partition update and keep it.
+ * updates them on the task runner's threads and keeps them in this process; a driver with executors
+ * has the executor that owns each partition update and keep it.
  */
 public interface StateUpdateRunner {
 
@@ -17,5 +17,5 @@ public interface StateUpdateRunner {
    * or all elsewhere, then {@link StateUpdateStage#ownedElsewhere}; returns when every partition
    * holds the batch's state.
    */
-  void run(StateUpdateStage stage, TaskRunner local);
+  void run(StateUpdateStage stage, TaskPool local);
 }

@@ -1,8 +1,7 @@
 package dev.millrace.runtime.state;
 
 import dev.millrace.runtime.checkpoint.CheckpointStore;
-import dev.millrace.runtime.task.TaskFailedException;
-import dev.millrace.runtime.task.TaskRunner;
+import dev.millrace.runtime.dataset.TaskPool;
 import java.util.List;
 
 /**
@@ -45,7 +44,7 @@ public interface StateUpdateStage {
   List<Object> input(int partition);
 
   /** Updates every partition on {@code local}'s threads and keeps the state here. */
-  void runLocally(TaskRunner local);
+  void runLocally(TaskPool local);
 
   /** Every partition was updated elsewhere and is kept there; {@code owners} reads one. */
   void ownedElsewhere(OwnedPartitions owners);
@@ -56,7 +55,8 @@ public interface StateUpdateStage {
     /**
      * Partition {@code partition} of the batch's state, flattened as key, state, key, state...
      *
-     * @throws TaskFailedException if its owner cannot be reached or lost it
+     * @throws RuntimeException the task runner's {@code TaskFailedException} if its owner cannot be
+     *     reached or lost it
      */
     List<Object> fetch(int partition);
 
@@ -67,7 +67,8 @@ public interface StateUpdateStage {
      * wire-form value.
      *
      * @return the part's length and CRC32, for the generation that names it
-     * @throws TaskFailedException if its owner cannot be reached or lost it
+     * @throws RuntimeException the task runner's {@code TaskFailedException} if its owner cannot be
+     *     reached or lost it
      */
     CheckpointStore.StatePart snapshot(int partition, long checkpointTime);
   }

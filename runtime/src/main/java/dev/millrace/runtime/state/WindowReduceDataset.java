@@ -2,12 +2,11 @@ package dev.millrace.runtime.state;
 
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.dataset.Dataset;
-import dev.millrace.runtime.dataset.StageBoundary;
+import dev.millrace.runtime.dataset.TaskPool;
 import dev.millrace.runtime.dataset.WindowAccumulator;
 import dev.millrace.runtime.shuffle.HashPartitioner;
 import dev.millrace.runtime.shuffle.KeyedDataset;
 import dev.millrace.runtime.shuffle.KeyedPartitions;
-import dev.millrace.runtime.task.TaskRunner;
 import dev.millrace.streaming.Pair;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +26,7 @@ import java.util.function.Predicate;
  * computed from the same partition of its inputs.
  */
 public final class WindowReduceDataset<K, V> extends Dataset<Pair<K, V>>
-    implements StageBoundary, KeyedDataset<K, WindowAccumulator<V>> {
+    implements StateBoundary, KeyedDataset<K, WindowAccumulator<V>> {
   private final int nodeId;
   private final long batchTime;
   private final long previousTime;
@@ -111,10 +110,8 @@ public final class WindowReduceDataset<K, V> extends Dataset<Pair<K, V>>
   }
 
   @Override
-  public void materialize(TaskRunner runner) {
-    runner
-        .stateUpdateRunner()
-        .run(new Stage(nodeId, batchTime, previousTime, partitioner.partitions()), runner);
+  public void materialize(TaskPool runner, StateUpdateRunner updates) {
+    updates.run(new Stage(nodeId, batchTime, previousTime, partitioner.partitions()), runner);
     previous = null;
     leaving = List.of();
     entering = List.of();
@@ -302,7 +299,7 @@ public final class WindowReduceDataset<K, V> extends Dataset<Pair<K, V>>
 
     @Override
     @SuppressWarnings("unchecked")
-    public void runLocally(TaskRunner local) {
+    public void runLocally(TaskPool local) {
       int n = partitioner.partitions();
       HashMap<K, WindowAccumulator<V>>[] next = new HashMap[n];
       local.runTasks(

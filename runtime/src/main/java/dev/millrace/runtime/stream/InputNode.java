@@ -1,5 +1,7 @@
 package dev.millrace.runtime.stream;
 
+import dev.millrace.runtime.backpressure.PacedInput;
+import dev.millrace.runtime.backpressure.RateLimit;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.ListDataset;
 import dev.millrace.runtime.source.InputSource;
@@ -10,7 +12,7 @@ import java.util.List;
  * A stream read from outside: at each batch time the generator asks the source for that batch's
  * input ({@link #plan}) before any processing of the batch begins.
  */
-public final class InputNode<T> extends StreamNode<T> {
+public final class InputNode<T> extends StreamNode<T> implements PacedInput {
   private final InputSource<T> source;
 
   /** An input stream fed by {@code source}. */
@@ -60,8 +62,14 @@ public final class InputNode<T> extends StreamNode<T> {
   }
 
   /** The input planned for batch {@code time}, or null if none is held for it. */
+  @Override
   public Dataset<T> planned(long time) {
     return peek(time);
+  }
+
+  @Override
+  public void updateRateLimit(RateLimit limit) {
+    source.updateRateLimit(limit);
   }
 
   @Override

@@ -2,7 +2,10 @@ package dev.millrace.runtime.task;
 
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.StageBoundary;
+import dev.millrace.runtime.dataset.TaskPool;
+import dev.millrace.runtime.shuffle.ShuffleBoundary;
 import dev.millrace.runtime.shuffle.ShuffleMapRunner;
+import dev.millrace.runtime.state.StateBoundary;
 import dev.millrace.runtime.state.StateUpdateRunner;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,7 +28,7 @@ import java.util.function.IntConsumer;
  * <p>Only the batch-processing thread submits work, one stage at a time; tasks never submit tasks,
  * so the pool cannot deadlock on itself.
  */
-public final class TaskRunner implements AutoCloseable {
+public final class TaskRunner implements TaskPool, AutoCloseable {
   private final int threads;
   private final ExecutorService pool;
   private final ShuffleMapRunner shuffleMapRunner;
@@ -86,6 +89,7 @@ public final class TaskRunner implements AutoCloseable {
    *
    * @throws TaskFailedException for the lowest-numbered task that failed, after all have ended
    */
+  @Override
   public void runTasks(int count, IntConsumer task) {
     if (count == 1) {
       runOne(0, task);
@@ -130,13 +134,24 @@ public final class TaskRunner implements AutoCloseable {
 
   /**
    * Materializes every unprepared stage boundary that {@code roots} depend on, parents before
-   * children.
+   * children: shuffles with this runner's {@link #shuffleMapRunner}, state with its {@link
+   * #stateUpdateRunner}.
    */
   public void prepare(List<? extends Dataset<?>> roots) {
     for (Dataset<?> ds : dependencyOrder(roots)) {
       if (ds instanceof StageBoundary b && !b.isMaterialized()) {
-        b.materialize(this);
+        materialize(b);
       }
+    }
+  }
+
+  private void materialize(StageBoundary boundary) {
+    if (boundary instanceof ShuffleBoundary shuffle) {
+      shuffle.materialize(this, shuffleMapRunner);
+    } else if (boundary instanceof StateBoundary state) {
+      state.materialize(this, stateUpdateRunner);
+    } else {
+      boundary.materialize(this);
     }
   }
 

@@ -6,7 +6,7 @@ import dev.millrace.crds.launch.JvmHeap;
 import dev.millrace.crds.launch.LaunchArguments;
 import dev.millrace.crds.supervision.ExitReport;
 import dev.millrace.crds.supervision.FailureClass;
-import dev.millrace.runtime.cli.Millrace;
+import dev.millrace.runtime.logs.LogLimits;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.io.File;
 import java.io.IOException;
@@ -25,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A driver attempt or an executor as an operating-system process: {@code java … Millrace driver
  * --spec …} or {@code java … Millrace executor --driver …}, logging into its file of the run's
- * {@link RunLogs}, which it rolls itself ({@link Millrace#LOG_FILE_PROPERTY}), so its log goes on
+ * {@link RunLogs}, which it rolls itself ({@link LogLimits#LOG_FILE_PROPERTY}), so its log goes on
  * even if {@code millrace run} dies. SIGTERM asks it to stop gracefully; SIGKILL ends it and
  * anything it started.
  */
@@ -136,7 +136,7 @@ final class LocalProcess {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(options.jvmOptions());
     command.add(JvmHeap.option(memory));
-    command.add("-D" + Millrace.LOG_FILE_PROPERTY + "=" + log);
+    command.add("-D" + LogLimits.LOG_FILE_PROPERTY + "=" + log);
     command.add("-cp");
     command.add(options.classPath());
     command.add("dev.millrace.runtime.cli.Millrace");

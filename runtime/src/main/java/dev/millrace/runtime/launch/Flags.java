@@ -1,6 +1,5 @@
-package dev.millrace.runtime.cli;
+package dev.millrace.runtime.launch;
 
-import dev.millrace.runtime.launch.UsageException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

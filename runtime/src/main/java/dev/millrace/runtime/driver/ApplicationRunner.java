@@ -1,4 +1,4 @@
-package dev.millrace.runtime.cli;
+package dev.millrace.runtime.driver;
 
 import dev.millrace.runtime.launch.ExitCode;
 import dev.millrace.streaming.StreamingApplication;
@@ -11,32 +11,14 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * Runs a {@link StreamingApplication} in this process until it stops: builds the context, lets the
- * application define its graph, starts it, and turns SIGTERM and Ctrl-C into a graceful stop
- * (finish queued batches, then exit 0).
+ * Runs a {@link StreamingApplication}'s context in this process until it stops: starts it, and
+ * turns SIGTERM and Ctrl-C into a graceful stop (finish queued batches, then exit 0). The driver
+ * and {@code millrace app} run their applications through it.
  */
 public final class ApplicationRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ApplicationRunner.class);
 
   private ApplicationRunner() {}
-
-  /**
-   * Runs {@code app} named {@code appName} with {@code options}; returns the exit code.
-   *
-   * @throws IllegalArgumentException if the options are invalid (before anything starts)
-   */
-  public static ExitCode run(StreamingApplication app, String appName, RunOptions options)
-      throws InterruptedException {
-    StreamingContext ssc =
-        StreamingContext.builder()
-            .master(options.master())
-            .appName(appName)
-            .batchInterval(options.batchInterval())
-            .conf(options.conf())
-            .build();
-    app.define(ssc, options.appArgs().toArray(String[]::new));
-    return runUntilStopped(ssc);
-  }
 
   /** Starts {@code ssc} and waits until it stops, stopping gracefully on SIGTERM or SIGINT. */
   public static ExitCode runUntilStopped(StreamingContext ssc) throws InterruptedException {

@@ -1,0 +1,12 @@
+package dev.millrace.runtime.recovery;
+
+/**
+ * Told by the {@link Checkpointer} about each checkpoint generation it writes or restores. The
+ * scheduler's listener bus is one; the interface lives here so that recovery, which the scheduler
+ * drives, never depends on the scheduler.
+ */
+public interface CheckpointListener {
+
+  /** The newest checkpoint generation is now that of {@code batchTime}. */
+  void checkpointCompleted(long batchTime);
+}
