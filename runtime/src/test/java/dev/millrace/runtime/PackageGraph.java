@@ -62,6 +62,25 @@ final class PackageGraph {
     return new PackageGraph(edges);
   }
 
+  /**
+   * This graph without the dependency of package {@code from} on package {@code to}: a seam the
+   * design allows, such as the user's API calling the engine's entry point.
+   */
+  PackageGraph without(String from, String to) {
+    SortedMap<String, SortedMap<String, SortedSet<String>>> kept = new TreeMap<>();
+    edges.forEach((origin, targets) -> kept.put(origin, new TreeMap<>(targets)));
+    SortedMap<String, SortedSet<String>> targets = kept.get(from);
+    if (targets != null) {
+      targets.remove(to);
+    }
+    return new PackageGraph(kept);
+  }
+
+  /** The class-to-class dependencies of package {@code from} on package {@code to}. */
+  SortedSet<String> dependencies(String from, String to) {
+    return edges.getOrDefault(from, new TreeMap<>()).getOrDefault(to, new TreeSet<>());
+  }
+
   /** The packages in the graph, in name order. */
   SortedSet<String> packages() {
     return new TreeSet<>(edges.keySet());
