@@ -334,7 +334,11 @@ public final class OffsetRangePlanner implements AutoCloseable {
             + ", the brokers "
             + String.join(",", options.bootstrapServers())
             + " did not answer, or a partition had no leader, within planningTimeout="
-            + options.planningTimeout()
+            + options
+                .asMap()
+                .getOrDefault(
+                    KafkaOptions.PLANNING_TIMEOUT.key(),
+                    KafkaOptions.PLANNING_TIMEOUT.defaultText())
             + " (last error: "
             + last.getCause()
             + "). Check that the brokers are up and reachable from the driver and that every"
