@@ -234,4 +234,27 @@ class OffsetRangePlannerTest {
           planner.planNext(first.untils(), Long.MAX_VALUE).ranges());
     }
   }
+
+  @Test
+  void aPartitionThatEndsBelowThePositionFailsOrIsReadAgainFromItsEarliestOffset() {
+    TopicPartition recreated = new TopicPartition("recreated", 0);
+    List<TopicPartition> partitions = List.of(recreated);
+    Map<TopicPartition, Long> starts = Map.of(recreated, 120L);
+    Map<TopicPartition, Long> earliest = Map.of(recreated, 0L);
+    Map<TopicPartition, Long> ends = Map.of(recreated, 30L);
+
+    KafkaDataLossException lost =
+        assertThrows(
+            KafkaDataLossException.class,
+            () -> OffsetRangePlanner.decide(partitions, starts, earliest, ends, 100, true));
+    OffsetRangePlan restarted =
+        OffsetRangePlanner.decide(partitions, starts, earliest, ends, 100, false);
+
+    assertTrue(
+        lost.getMessage()
+            .startsWith("topic recreated partition 0 ends at offset 30, below the position 120"),
+        lost.getMessage());
+    assertTrue(lost.getMessage().contains("offsets 30 to 119 are not there"), lost.getMessage());
+    assertEquals(new OffsetRangePlan(List.of(range("recreated", 0, 0, 30)), 0), restarted);
+  }
 }
