@@ -469,7 +469,9 @@ public final class KafkaOptions {
   private static Class<? extends Deserializer<?>> deserializer(String text) {
     Class<?> type;
     try {
-      type = Class.forName(text, false, Thread.currentThread().getContextClassLoader());
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      type =
+          Class.forName(text, false, loader != null ? loader : KafkaOptions.class.getClassLoader());
     } catch (ClassNotFoundException e) {
       throw new IllegalArgumentException("class " + text + " is not on the class path");
     }

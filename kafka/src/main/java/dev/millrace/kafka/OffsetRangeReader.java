@@ -188,8 +188,8 @@ public final class OffsetRangeReader {
       return true;
     }
 
-    private IllegalStateException stalled(long position) {
-      return new IllegalStateException(
+    private KafkaUnavailableException stalled(long position) {
+      return new KafkaUnavailableException(
           "reading "
               + range
               + " from "
@@ -200,7 +200,8 @@ public final class OffsetRangeReader {
               + position
               + ": the partition's leader is unreachable from this process or the records were"
               + " deleted and recreated. Check the broker and the partition's leader, or raise"
-              + " default.api.timeout.ms.");
+              + " default.api.timeout.ms.",
+          null);
     }
 
     private void release(boolean healthy) {

@@ -9,12 +9,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Its own broker, because the test stops it. */
-class OffsetRangePlannerOutageTest {
+/** Planning and reading while the broker is down; its own broker, because the test stops it. */
+class KafkaOutageTest {
   @RegisterExtension static final TestingKafka KAFKA = new TestingKafka();
 
   @Test
-  void aBrokerThatIsDownIsRetriedUntilThePlanningTimeoutThenNamedInTheError() throws Exception {
+  void aBrokerThatIsDownIsRetriedUntilTheTimeoutsThenNamedInTheErrorOfPlanningAndReading()
+      throws Exception {
     KAFKA.createTopic("outage", 1);
     KAFKA.produce("outage", 0, "a");
     String servers = KAFKA.bootstrapServers();
@@ -39,6 +40,33 @@ class OffsetRangePlannerOutageTest {
       assertTrue(down.getMessage().contains("within planningTimeout=3s"), down.getMessage());
       assertTrue(down.getMessage().contains("asking for "), down.getMessage());
       assertTrue(down.getMessage().contains("raise planningTimeout"), down.getMessage());
+      assertReadingStallsWithAClearError(servers);
+    }
+  }
+
+  /** A range is read while the broker is down: it fails after default.api.timeout.ms, named. */
+  private static void assertReadingStallsWithAClearError(String servers) {
+    KafkaOptions options =
+        KafkaOptions.of(
+            Map.of(
+                "bootstrap.servers", servers,
+                "subscribe", "outage",
+                "default.api.timeout.ms", "2000"));
+    try (KafkaConsumerPool pool = new KafkaConsumerPool(1)) {
+      OffsetRangeReader reader = new OffsetRangeReader(options, pool);
+      try (OffsetRangeReader.RangeIterator<byte[], byte[]> records =
+          reader.read(new OffsetRange("outage", 0, 0, 1))) {
+        KafkaUnavailableException stalled =
+            assertThrows(KafkaUnavailableException.class, records::hasNext);
+
+        assertTrue(
+            stalled
+                .getMessage()
+                .startsWith("reading outage:0 [0, 1) from " + servers + " made no progress"),
+            stalled.getMessage());
+        assertTrue(stalled.getMessage().contains("at offset 0"), stalled.getMessage());
+        assertEquals(0, pool.idleCount(), "a consumer that failed is closed, not pooled");
+      }
     }
   }
 }
