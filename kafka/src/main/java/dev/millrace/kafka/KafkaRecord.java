@@ -28,6 +28,7 @@ public record KafkaRecord<K, V>(
     List<Header> headers) {
 
   public KafkaRecord {
+    // Free for the reader's lists, which are immutable already.
     headers = List.copyOf(headers);
   }
 

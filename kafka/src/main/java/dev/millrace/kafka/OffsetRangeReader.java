@@ -1,6 +1,5 @@
 package dev.millrace.kafka;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -112,10 +111,6 @@ public final class OffsetRangeReader {
       }
       ConsumerRecord<Object, Object> record = next;
       next = null;
-      List<KafkaRecord.Header> headers = new ArrayList<>();
-      for (Header header : record.headers()) {
-        headers.add(new KafkaRecord.Header(header.key(), header.value()));
-      }
       return new KafkaRecord<>(
           record.topic(),
           record.partition(),
@@ -124,11 +119,24 @@ public final class OffsetRangeReader {
           record.timestampType(),
           (K) record.key(),
           (V) record.value(),
-          headers);
+          headers(record.headers().toArray()));
+    }
+
+    /** The shared empty list for the usual record without headers: nothing allocated for it. */
+    private static List<KafkaRecord.Header> headers(Header[] headers) {
+      if (headers.length == 0) {
+        return List.of();
+      }
+      KafkaRecord.Header[] converted = new KafkaRecord.Header[headers.length];
+      for (int i = 0; i < headers.length; i++) {
+        converted[i] = new KafkaRecord.Header(headers[i].key(), headers[i].value());
+      }
+      return List.of(converted);
     }
 
     private ConsumerRecord<Object, Object> advance() {
-      long lastProgress = System.nanoTime();
+      // Set at the first poll (a position is never -1): a record already fetched costs no clock.
+      long lastProgress = 0;
       long lastPosition = -1;
       while (true) {
         if (fetched.hasNext()) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -90,6 +91,26 @@ class OffsetRangeReaderTest {
       assertEquals("z", record.value());
       assertEquals(List.of(), record.headers());
       assertFalse(records.hasNext());
+    }
+  }
+
+  @Test
+  void aRecordsHeadersAreReadInOrderWithRepeatedNames() {
+    KAFKA.createTopic("read-headers", 1);
+    KAFKA.produceWithHeaders("read-headers", 0, "v", "trace", "t1", "tag", "a", "tag", "b");
+    OffsetRangeReader reader = new OffsetRangeReader(options("read-headers"), POOL);
+
+    try (OffsetRangeReader.RangeIterator<String, String> records =
+        reader.read(new OffsetRange("read-headers", 0, 0, 1))) {
+      List<KafkaRecord.Header> headers = records.next().headers();
+
+      assertEquals(
+          List.of("trace", "tag", "tag"), headers.stream().map(KafkaRecord.Header::key).toList());
+      assertEquals(
+          List.of("t1", "a", "b"),
+          headers.stream()
+              .map(header -> new String(header.value(), StandardCharsets.UTF_8))
+              .toList());
     }
   }
 

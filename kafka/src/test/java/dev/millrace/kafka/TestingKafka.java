@@ -1,5 +1,6 @@
 package dev.millrace.kafka;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -158,6 +159,18 @@ public final class TestingKafka implements BeforeAllCallback, AfterAllCallback {
         producer.flush();
         producer.abortTransaction();
       }
+    }
+  }
+
+  /** Writes one record with {@code headers} (name, value, name, value…) to one partition. */
+  public void produceWithHeaders(String topic, int partition, String value, String... headers) {
+    ProducerRecord<String, String> record =
+        new ProducerRecord<>(topic, partition, "key-" + value, value);
+    for (int i = 0; i < headers.length; i += 2) {
+      record.headers().add(headers[i], headers[i + 1].getBytes(StandardCharsets.UTF_8));
+    }
+    try (Producer<String, String> producer = new KafkaProducer<>(producerProperties(null))) {
+      await(producer.send(record));
     }
   }
 
