@@ -1,0 +1,205 @@
+package dev.millrace.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.millrace.streaming.BatchInfo;
+import dev.millrace.streaming.Durations;
+import dev.millrace.streaming.ManualClock;
+import dev.millrace.streaming.StreamingContext;
+import dev.millrace.streaming.StreamingException;
+import dev.millrace.streaming.StreamingListener;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kafka through the public API: {@link KafkaInput#directStream} on a real broker, batch by batch on
+ * a manual clock, across a driver crash, with the processed offsets committed for lag monitoring.
+ */
+class KafkaInputTest {
+  @RegisterExtension static final TestingKafka KAFKA = new TestingKafka();
+
+  @TempDir Path dir;
+
+  private static Map<String, String> options(String topic, String... settings) {
+    Map<String, String> conf = new HashMap<>();
+    conf.put("bootstrap.servers", KAFKA.bootstrapServers());
+    conf.put("subscribe", topic);
+    conf.put("startingOffsets", "earliest");
+    conf.put("key.deserializer", StringDeserializer.class.getName());
+    conf.put("value.deserializer", StringDeserializer.class.getName());
+    for (int i = 0; i < settings.length; i += 2) {
+      conf.put(settings[i], settings[i + 1]);
+    }
+    return conf;
+  }
+
+  @Test
+  void eachBatchReadsTheRecordsProducedBeforeItOnceAndCommitsItsOffsetsForLag() throws Exception {
+    KAFKA.createTopic("words", 3);
+    Map<Long, List<String>> batches = new TreeMap<>();
+    try (Run run =
+        new Run(
+            null,
+            0,
+            options("words", "commitGroupId", "words-lag", "maxRecordsPerTask", "2"),
+            batches,
+            -1)) {
+      KAFKA.produce("words", 0, "a", "b", "c");
+      KAFKA.produce("words", 1, "d");
+      run.runUntil(1000);
+      KAFKA.produce("words", 2, "e", "f");
+      run.runUntil(2000);
+      run.runUntil(3000);
+    }
+
+    assertEquals(List.of("a", "b", "c", "d"), sorted(batches.get(1000L)));
+    assertEquals(List.of("e", "f"), sorted(batches.get(2000L)));
+    assertEquals(List.of(), batches.get(3000L));
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        KAFKA.admin().listConsumerGroupOffsets("words-lag").partitionsToOffsetAndMetadata().get();
+    assertEquals(3, committed.get(new TopicPartition("words", 0)).offset());
+    assertEquals(1, committed.get(new TopicPartition("words", 1)).offset());
+    assertEquals(2, committed.get(new TopicPartition("words", 2)).offset());
+  }
+
+  @Test
+  void afterACrashTheRecoveryReadsTheLoggedRangesAgainAndEveryRecordOnce() throws Exception {
+    KAFKA.createTopic("events", 2);
+    String checkpoint = dir.resolve("checkpoint").toString();
+    Map<Long, List<String>> outputs = new TreeMap<>();
+    int produced = 0;
+    try (Run first = new Run(checkpoint, 0, options("events"), outputs, 3000)) {
+      for (long t = 1000; t <= 2000; t += 1000) {
+        for (int i = 0; i < 5; i++) {
+          KAFKA.produce("events", i % 2, "e" + produced++);
+        }
+        first.runUntil(t);
+      }
+      for (int i = 0; i < 5; i++) {
+        KAFKA.produce("events", i % 2, "e" + produced++);
+      }
+      first.crashAt(3000);
+    }
+    assertEquals(10, flatten(outputs).size(), "batches 1 and 2 before the crash");
+
+    for (int i = 0; i < 5; i++) { // produced while the driver is down
+      KAFKA.produce("events", i % 2, "e" + produced++);
+    }
+    try (Run second = new Run(checkpoint, 4000, options("events"), outputs, -1)) {
+      second.runUntil(4000);
+      for (int i = 0; i < 5; i++) {
+        KAFKA.produce("events", i % 2, "e" + produced++);
+      }
+      second.runUntil(5000);
+    }
+
+    assertEquals(5, outputs.get(3000L).size(), "the crashed batch re-reads its logged ranges");
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < produced; i++) {
+      expected.add("e" + i);
+    }
+    assertEquals(sorted(expected), sorted(flatten(outputs)), "every record exactly once");
+  }
+
+  /** One run of a context reading {@code options} on a manual clock, collecting each batch. */
+  private static final class Run implements AutoCloseable {
+    final ManualClock clock;
+    final StreamingContext ssc;
+    final List<Long> completed = new CopyOnWriteArrayList<>();
+
+    Run(
+        String checkpoint,
+        long now,
+        Map<String, String> options,
+        Map<Long, List<String>> outputs,
+        long failAt) {
+      clock = new ManualClock(now);
+      ssc =
+          StreamingContext.builder()
+              .master("local[2]")
+              .appName("kafka-input")
+              .batchInterval(Durations.seconds(1))
+              .clock(clock)
+              .build();
+      if (checkpoint != null) {
+        ssc.checkpoint(checkpoint);
+      }
+      KafkaInput.<String, String>directStream(ssc, options)
+          .map(KafkaRecord::value)
+          .foreachBatch(
+              b -> {
+                if (b.time() == failAt) {
+                  throw new IllegalStateException("driver dies during batch " + failAt);
+                }
+                List<String> values = b.collect();
+                synchronized (outputs) {
+                  outputs.put(b.time(), values);
+                }
+              });
+      ssc.addStreamingListener(
+          new StreamingListener() {
+            @Override
+            public void onBatchCompleted(BatchInfo batch) {
+              completed.add(batch.batchTime());
+            }
+          });
+      ssc.start();
+    }
+
+    void runUntil(long time) throws InterruptedException {
+      clock.setTime(time);
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!completed.contains(time)) {
+        if (ssc.state() == StreamingContext.State.STOPPED) {
+          fail("the context stopped before batch " + time + " completed");
+        }
+        if (System.nanoTime() > deadline) {
+          fail("batch " + time + " did not complete within 30 s; completed: " + completed);
+        }
+        Thread.sleep(5);
+      }
+    }
+
+    void crashAt(long time) throws InterruptedException {
+      clock.setTime(time);
+      try {
+        assertTrue(ssc.awaitTerminationOrTimeout(30_000), "the context did not fail at " + time);
+        fail("the context stopped without a failure at batch " + time);
+      } catch (StreamingException expected) {
+        // the planned crash
+      }
+    }
+
+    @Override
+    public void close() {
+      ssc.stop(false);
+    }
+  }
+
+  private static List<String> sorted(List<String> values) {
+    List<String> copy = new ArrayList<>(values);
+    copy.sort(null);
+    return copy;
+  }
+
+  private static List<String> flatten(Map<Long, List<String>> outputs) {
+    List<String> all = new ArrayList<>();
+    synchronized (outputs) {
+      outputs.values().forEach(all::addAll);
+    }
+    return all;
+  }
+}
