@@ -1,5 +1,7 @@
 package dev.millrace.kafka;
 
+import dev.millrace.runtime.source.InputMissingException;
+import java.nio.file.NoSuchFileException;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -7,8 +9,11 @@ import org.apache.kafka.common.TopicPartition;
  * them before they were read, or the topic was recreated), and {@code failOnDataLoss=true}: the
  * batch fails rather than skip them silently. The message names the partition, the lost offsets and
  * the setting.
+ *
+ * <p>Every restart would meet the same gap, so it is input missing: the driver stops with exit code
+ * 66 and supervisors do not restart it until the topic or the setting is changed.
  */
-public class KafkaDataLossException extends RuntimeException {
+public class KafkaDataLossException extends InputMissingException {
   private static final long serialVersionUID = 1L;
 
   private final transient TopicPartition partition;
@@ -16,7 +21,12 @@ public class KafkaDataLossException extends RuntimeException {
   private final long lostUntil;
 
   KafkaDataLossException(TopicPartition partition, long lostFrom, long lostUntil, String message) {
-    super(message);
+    super(
+        message,
+        new NoSuchFileException(
+            partition.topic() + "-" + partition.partition(),
+            null,
+            "offsets " + lostFrom + " to " + (lostUntil - 1) + " are gone"));
     this.partition = partition;
     this.lostFrom = lostFrom;
     this.lostUntil = lostUntil;

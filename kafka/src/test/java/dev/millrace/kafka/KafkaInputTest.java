@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.millrace.runtime.launch.ExitCode;
 import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.Durations;
 import dev.millrace.streaming.ManualClock;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -114,6 +116,42 @@ class KafkaInputTest {
     assertEquals(sorted(expected), sorted(flatten(outputs)), "every record exactly once");
   }
 
+  @Test
+  void offsetsDeletedWhileTheAppIsDownStopItAsInputMissingOrAreSkippedWhenAllowed()
+      throws Exception {
+    KAFKA.createTopic("retained", 1);
+    String checkpoint = dir.resolve("checkpoint").toString();
+    Map<Long, List<String>> outputs = new TreeMap<>();
+    KAFKA.produce("retained", 0, "r0", "r1", "r2");
+    try (Run first = new Run(checkpoint, 0, options("retained"), outputs, -1)) {
+      first.runUntil(1000);
+    }
+    KAFKA.produce("retained", 0, "r3", "r4", "r5", "r6", "r7");
+    KAFKA.deleteRecordsBefore("retained", 0, 6); // r3 to r5 go before anyone read them
+
+    StreamingException failure;
+    try (Run strict = new Run(checkpoint, 2000, options("retained"), outputs, -1)) {
+      failure = strict.failureAt(2000);
+    }
+    assertEquals(
+        Optional.of(ExitCode.INPUT_MISSING),
+        ExitCode.restartCannotHelp(failure),
+        "a restart would meet the same gap: stop, do not restart");
+    assertTrue(
+        failure.getMessage().contains("failOnDataLoss=false"),
+        "the message says how to go on: " + failure.getMessage());
+
+    try (Run lenient =
+        new Run(checkpoint, 3000, options("retained", "failOnDataLoss", "false"), outputs, -1)) {
+      lenient.runUntil(3000);
+    }
+    assertEquals(List.of("r0", "r1", "r2"), outputs.get(1000L));
+    assertEquals(
+        List.of("r0", "r1", "r2", "r6", "r7"),
+        flatten(outputs),
+        "the batches missed while down skip the deleted offsets and read the rest once");
+  }
+
   /** One run of a context reading {@code options} on a manual clock, collecting each batch. */
   private static final class Run implements AutoCloseable {
     final ManualClock clock;
@@ -181,6 +219,17 @@ class KafkaInputTest {
       } catch (StreamingException expected) {
         // the planned crash
       }
+    }
+
+    /** Sets the clock to {@code time} and returns the failure that stops the context. */
+    StreamingException failureAt(long time) throws InterruptedException {
+      clock.setTime(time);
+      try {
+        assertTrue(ssc.awaitTerminationOrTimeout(30_000), "the context did not fail at " + time);
+      } catch (StreamingException expected) {
+        return expected;
+      }
+      return fail("the context stopped without a failure at batch " + time);
     }
 
     @Override
