@@ -101,8 +101,10 @@ public final class KafkaOptions {
           "failOnDataLoss",
           true,
           "true: a batch whose range starts below the earliest offset the broker holds (retention"
-              + " deleted records before they were read) fails, naming them; false: those records"
-              + " are skipped with a warning and counted; for example failOnDataLoss=false.",
+              + " deleted records before they were read) fails, naming them, and the driver stops"
+              + " with exit code 66 (not restarted: a restart would meet the same gap); false:"
+              + " those records are skipped with a warning and counted; for example"
+              + " failOnDataLoss=false.",
           KafkaOptions::bool);
 
   /** A consumer group the processed offsets are committed to, for lag monitoring only. */

@@ -3,6 +3,7 @@ package dev.millrace.operator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.kafka.KafkaOptions;
 import dev.millrace.runtime.config.ConfigurationReference;
 import dev.millrace.runtime.config.ContainerEnvironment;
 import dev.millrace.runtime.config.StreamingOptions;
@@ -37,7 +38,10 @@ class ConfigurationDocTest {
                 OperatorEnvironment.all()),
             ConfigurationReference.section(
                 "Transport limits between driver and executors (fixed in this build)",
-                TransportOptions.limits())));
+                TransportOptions.limits()),
+            ConfigurationReference.section(
+                "Kafka input (`KafkaInput.directStream(ssc, options)`, module `millrace-kafka`)",
+                KafkaOptions.all())));
   }
 
   @Test
