@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 final class KafkaBatchWriter<K, V> {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaBatchWriter.class);
 
+  private static final long NEW_TOPIC_WAIT_NANOS = 2_000_000_000L;
+
   private final KafkaSinkOptions options;
   private final String transactionalId;
   private final String description;
@@ -214,7 +216,7 @@ final class KafkaBatchWriter<K, V> {
     }
     for (String topic : unchecked) {
       try {
-        admin().describeTopics(List.of(topic)).allTopicNames().get();
+        describeWaitingForNewTopic(topic);
         knownTopics.add(topic);
       } catch (ExecutionException e) {
         if (e.getCause() instanceof UnknownTopicOrPartitionException) {
@@ -234,6 +236,28 @@ final class KafkaBatchWriter<K, V> {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw failure(time, topic, "interrupted checking that the topic exists", e);
+      }
+    }
+  }
+
+  /**
+   * Describes {@code topic}, asking again for a short while if the broker does not know it: a
+   * broker learns of a topic from the controller moments after its creation returns, so a topic
+   * created just before the app started can look missing for a few milliseconds.
+   */
+  private void describeWaitingForNewTopic(String topic)
+      throws ExecutionException, InterruptedException {
+    long deadline = System.nanoTime() + NEW_TOPIC_WAIT_NANOS;
+    while (true) {
+      try {
+        admin().describeTopics(List.of(topic)).allTopicNames().get();
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
       }
     }
   }
