@@ -69,11 +69,6 @@ final class KafkaBatchWriter<K, V> {
             + ")";
   }
 
-  /** The transactional.id and marker group; null for at-least-once. */
-  String transactionalId() {
-    return transactionalId;
-  }
-
   /**
    * Writes {@code records}, the whole batch {@code time}, or nothing if an earlier run of this
    * output wrote it already.
@@ -302,8 +297,11 @@ final class KafkaBatchWriter<K, V> {
             ? "another instance of this app started this output with the same transactional.id "
                 + transactionalId
                 + " and fenced this one: run one instance of the app at a time"
-            : "nothing of the batch is visible to read_committed consumers; it is written when"
-                + " it runs again after a restart";
+            : transactionalId == null
+                ? "records of the batch sent before the failure stay written (at-least-once); the"
+                    + " batch is written again when it runs again after a restart"
+                : "nothing of the batch is visible to read_committed consumers; it is written"
+                    + " when it runs again after a restart";
     return new KafkaOutputException(
         description
             + ": writing batch "
