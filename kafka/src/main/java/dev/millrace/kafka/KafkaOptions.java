@@ -373,7 +373,7 @@ public final class KafkaOptions {
     return Map.copyOf(passthrough);
   }
 
-  private static List<String> hostPorts(String text) {
+  static List<String> hostPorts(String text) {
     List<String> servers = Arrays.stream(text.split(",")).map(String::trim).toList();
     for (String server : servers) {
       int colon = server.lastIndexOf(':');
