@@ -1,6 +1,7 @@
 package dev.millrace.kafka;
 
 import dev.millrace.streaming.DStream;
+import dev.millrace.streaming.StreamingListener;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -43,6 +44,15 @@ public final class KafkaOutput {
       KafkaSinkOptions options) {
     KafkaBatchWriter<K, V> writer = new KafkaBatchWriter<>(stream.context().appName(), options);
     stream.foreachBatch(batch -> writer.write(batch.time(), batch.map(toRecord).collect()));
+    stream
+        .context()
+        .addStreamingListener(
+            new StreamingListener() {
+              @Override
+              public void onStreamingStopped() {
+                writer.close();
+              }
+            });
   }
 
   /**

@@ -101,6 +101,31 @@ class KafkaOutputTest {
   }
 
   @Test
+  void theOutputsProducerIsClosedWhenTheContextStops() throws Exception {
+    KAFKA.createTopic("closing-in", 2);
+    KAFKA.createTopic("closing-out", 1);
+    String transactionalId = "millrace-" + APP + "-closing-out-out";
+    try (Run run = new Run(APP, null, 0, input("closing-in"), output("closing-out"), -1)) {
+      produce("closing-in", "c", 0, 3);
+      run.runUntil(1000);
+      assertTrue(
+          producerThreads(transactionalId) > 0, "the output's producer runs while the app does");
+    }
+
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (producerThreads(transactionalId) > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(0, producerThreads(transactionalId), "no producer thread outlives the context");
+  }
+
+  private static long producerThreads(String transactionalId) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().contains(transactionalId))
+        .count();
+  }
+
+  @Test
   void aBatchRunAgainAfterTheDriverDiedBehindTheOutputWritesNothingTwice() throws Exception {
     KAFKA.createTopic("after-in", 2);
     KAFKA.createTopic("after-out", 1);

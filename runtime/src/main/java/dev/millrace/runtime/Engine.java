@@ -195,12 +195,19 @@ public final class Engine implements AutoCloseable {
     return runner;
   }
 
-  /** Stops the task threads and releases the checkpoint directory's lease. */
+  /**
+   * Stops the task threads, releases the checkpoint directory's lease, and tells the listeners that
+   * the context stopped.
+   */
   @Override
   public void close() {
-    runner.close();
-    if (store != null) {
-      store.close();
+    try {
+      runner.close();
+      if (store != null) {
+        store.close();
+      }
+    } finally {
+      listeners.streamingStopped();
     }
   }
 }

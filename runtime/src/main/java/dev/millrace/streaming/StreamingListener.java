@@ -25,4 +25,11 @@ public interface StreamingListener {
    * {@code start()}.
    */
   default void onCheckpointCompleted(long batchTime) {}
+
+  /**
+   * The context stopped, gracefully or not, after its last batch: no event follows. Release what
+   * the listener, or an output it serves, holds (connections, producers, threads). Sent once, on
+   * the thread that stopped the context, for a context that had started.
+   */
+  default void onStreamingStopped() {}
 }

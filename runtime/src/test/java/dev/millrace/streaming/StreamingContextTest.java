@@ -95,6 +95,34 @@ class StreamingContextTest {
   }
 
   @Test
+  void listenersHearOnceThatTheContextStoppedAfterItsLastBatch() {
+    List<String> events = new CopyOnWriteArrayList<>();
+    t.ssc.addStreamingListener(
+        new StreamingListener() {
+          @Override
+          public void onBatchCompleted(BatchInfo b) {
+            events.add("completed " + b.batchTime());
+          }
+
+          @Override
+          public void onStreamingStopped() {
+            events.add("stopped on " + Thread.currentThread().getName());
+          }
+        });
+    t.queue(List.of(List.of(1))).print();
+    t.runBatches(2);
+    assertEquals(List.of("completed 1000", "completed 2000"), events);
+
+    t.ssc.stop(false);
+    t.ssc.stop(false);
+
+    assertEquals(
+        List.of(
+            "completed 1000", "completed 2000", "stopped on " + Thread.currentThread().getName()),
+        events);
+  }
+
+  @Test
   void operationsAfterStartAreRefusedWithTheRule() {
     DStream<Integer> s = t.queue(List.of());
     s.print();

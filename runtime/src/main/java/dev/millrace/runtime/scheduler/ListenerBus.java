@@ -46,6 +46,17 @@ public final class ListenerBus implements CheckpointListener {
     }
   }
 
+  /** Tells every listener that the context stopped: the last event. */
+  public void streamingStopped() {
+    for (StreamingListener l : listeners) {
+      try {
+        l.onStreamingStopped();
+      } catch (RuntimeException e) {
+        LOG.warn("streaming listener {} failed on the context's stop; ignoring it", l, e);
+      }
+    }
+  }
+
   private void post(BatchInfo info, BiConsumer<StreamingListener, BatchInfo> event) {
     for (StreamingListener l : listeners) {
       try {
