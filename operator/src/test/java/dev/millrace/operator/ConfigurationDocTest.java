@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.kafka.KafkaOptions;
+import dev.millrace.kafka.KafkaSinkOptions;
 import dev.millrace.runtime.config.ConfigurationReference;
 import dev.millrace.runtime.config.ContainerEnvironment;
 import dev.millrace.runtime.config.StreamingOptions;
@@ -41,7 +42,11 @@ class ConfigurationDocTest {
                 TransportOptions.limits()),
             ConfigurationReference.section(
                 "Kafka input (`KafkaInput.directStream(ssc, options)`, module `millrace-kafka`)",
-                KafkaOptions.all())));
+                KafkaOptions.all()),
+            ConfigurationReference.section(
+                "Kafka output (`KafkaOutput.saveToKafka(stream, toRecord, options)`, module"
+                    + " `millrace-kafka`)",
+                KafkaSinkOptions.all())));
   }
 
   @Test
