@@ -6,16 +6,13 @@ import dev.millrace.streaming.Duration;
 import dev.millrace.streaming.Durations;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.IsolationLevel;
@@ -335,42 +332,15 @@ public final class KafkaOptions {
   }
 
   private static Map<String, String> passthrough(Map<String, String> conf) {
-    Set<String> own = all().stream().map(ConfigOption::key).collect(Collectors.toSet());
-    Map<String, String> passthrough = new LinkedHashMap<>();
-    for (Map.Entry<String, String> entry : new TreeMap<>(conf).entrySet()) {
-      String key = entry.getKey();
-      if (own.contains(key)) {
-        continue;
-      }
-      String why = OWNED_CLIENT_SETTINGS.get(key);
-      if (why != null) {
-        throw new ConfigurationException(
-            "Kafka option "
-                + key
-                + "="
-                + entry.getValue()
-                + " cannot be set: the source reads offset ranges from its checkpoint with assign"
-                + " and seek; "
-                + why
-                + ". Remove it.");
-      }
-      if (!ConsumerConfig.configNames().contains(key)
-          && !AdminClientConfig.configNames().contains(key)) {
-        Set<String> known = new TreeSet<>();
-        all().forEach(option -> known.add(option.key()));
-        throw new ConfigurationException(
-            "Kafka option "
-                + key
-                + "="
-                + entry.getValue()
-                + " is neither a source option ("
-                + String.join(", ", known)
-                + ") nor a Kafka consumer or admin client setting: correct its name, for"
-                + " example security.protocol=SSL.");
-      }
-      passthrough.put(key, entry.getValue());
-    }
-    return Map.copyOf(passthrough);
+    Set<String> clients = new HashSet<>(ConsumerConfig.configNames());
+    clients.addAll(AdminClientConfig.configNames());
+    return new ClientSettings(
+            "Kafka option",
+            "a source option",
+            "consumer or admin client",
+            "security.protocol=SSL",
+            "the source reads offset ranges from its checkpoint with assign and seek; ")
+        .passthrough(conf, all(), OWNED_CLIENT_SETTINGS, (key, value) -> false, clients);
   }
 
   static List<String> hostPorts(String text) {
@@ -469,18 +439,6 @@ public final class KafkaOptions {
 
   @SuppressWarnings("unchecked")
   private static Class<? extends Deserializer<?>> deserializer(String text) {
-    Class<?> type;
-    try {
-      ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      type =
-          Class.forName(text, false, loader != null ? loader : KafkaOptions.class.getClassLoader());
-    } catch (ClassNotFoundException e) {
-      throw new IllegalArgumentException("class " + text + " is not on the class path");
-    }
-    if (!Deserializer.class.isAssignableFrom(type)) {
-      throw new IllegalArgumentException(
-          "class " + text + " does not implement " + Deserializer.class.getName());
-    }
-    return (Class<? extends Deserializer<?>>) type;
+    return (Class<? extends Deserializer<?>>) ClientSettings.implementing(text, Deserializer.class);
   }
 }

@@ -3,14 +3,11 @@ package dev.millrace.kafka;
 import dev.millrace.runtime.config.ConfigOption;
 import dev.millrace.streaming.ConfigurationException;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -217,46 +214,22 @@ public final class KafkaSinkOptions {
   }
 
   private static Map<String, String> passthrough(Map<String, String> conf) {
-    Set<String> own = all().stream().map(ConfigOption::key).collect(Collectors.toSet());
-    Map<String, String> passthrough = new LinkedHashMap<>();
-    for (Map.Entry<String, String> entry : new TreeMap<>(conf).entrySet()) {
-      String key = entry.getKey();
-      if (own.contains(key)) {
-        continue;
-      }
-      String why = OWNED_CLIENT_SETTINGS.get(key);
-      boolean harmless =
-          key.equals(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)
-                  && entry.getValue().trim().equalsIgnoreCase("true")
-              || key.equals(ProducerConfig.ACKS_CONFIG)
-                  && List.of("all", "-1").contains(entry.getValue().trim());
-      if (why != null && !harmless) {
-        throw new ConfigurationException(
-            "Kafka output option "
-                + key
-                + "="
-                + entry.getValue()
-                + " cannot be set: "
-                + why
-                + ". Remove it.");
-      }
-      if (!ProducerConfig.configNames().contains(key)
-          && !AdminClientConfig.configNames().contains(key)) {
-        Set<String> known = new TreeSet<>();
-        all().forEach(option -> known.add(option.key()));
-        throw new ConfigurationException(
-            "Kafka output option "
-                + key
-                + "="
-                + entry.getValue()
-                + " is neither an output option ("
-                + String.join(", ", known)
-                + ") nor a Kafka producer or admin client setting: correct its name, for"
-                + " example compression.type=zstd.");
-      }
-      passthrough.put(key, entry.getValue());
-    }
-    return Map.copyOf(passthrough);
+    Set<String> clients = new HashSet<>(ProducerConfig.configNames());
+    clients.addAll(AdminClientConfig.configNames());
+    return new ClientSettings(
+            "Kafka output option",
+            "an output option",
+            "producer or admin client",
+            "compression.type=zstd",
+            "")
+        .passthrough(conf, all(), OWNED_CLIENT_SETTINGS, KafkaSinkOptions::harmless, clients);
+  }
+
+  /** A setting the output decides, set to what the output sets it to anyway. */
+  private static boolean harmless(String key, String value) {
+    return key.equals(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)
+            && value.trim().equalsIgnoreCase("true")
+        || key.equals(ProducerConfig.ACKS_CONFIG) && List.of("all", "-1").contains(value.trim());
   }
 
   private static String topic(String text) {
@@ -273,19 +246,6 @@ public final class KafkaSinkOptions {
 
   @SuppressWarnings("unchecked")
   private static Class<? extends Serializer<?>> serializer(String text) {
-    Class<?> type;
-    try {
-      ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      type =
-          Class.forName(
-              text, false, loader != null ? loader : KafkaSinkOptions.class.getClassLoader());
-    } catch (ClassNotFoundException e) {
-      throw new IllegalArgumentException("class " + text + " is not on the class path");
-    }
-    if (!Serializer.class.isAssignableFrom(type)) {
-      throw new IllegalArgumentException(
-          "class " + text + " does not implement " + Serializer.class.getName());
-    }
-    return (Class<? extends Serializer<?>>) type;
+    return (Class<? extends Serializer<?>>) ClientSettings.implementing(text, Serializer.class);
   }
 }

@@ -1,5 +1,6 @@
 package dev.millrace.runtime;
 
+import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.stream.Windows;
 import dev.millrace.streaming.Batch;
 import dev.millrace.streaming.ConfigurationException;
@@ -289,17 +290,6 @@ public sealed interface StreamDefinition {
 
   private static void requireSameSlide(
       String operation, StreamDefinition base, StreamDefinition other) {
-    if (!base.slide().equals(other.slide())) {
-      throw new ConfigurationException(
-          operation
-              + "(): the streams must have the same slide interval, but "
-              + base.name()
-              + " slides every "
-              + base.slide()
-              + " and "
-              + other.name()
-              + " every "
-              + other.slide());
-    }
+    StreamGraph.requireSameSlide(operation, base.name(), base.slide(), other.name(), other.slide());
   }
 }

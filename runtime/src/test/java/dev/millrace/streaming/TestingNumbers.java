@@ -13,14 +13,15 @@ import java.util.stream.LongStream;
  * #available} says exist, each batch planning the next ones (within its budget) in parts of at most
  * {@code partSize}. Like a message log, what exists can be read again at any time by anyone.
  */
-final class TestingNumbers implements Source<Long, long[]> {
+public final class TestingNumbers implements Source<Long, long[]> {
   final AtomicLong available;
   final List<List<long[]>> planned = new CopyOnWriteArrayList<>();
   final List<Long> budgets = new CopyOnWriteArrayList<>();
   private final int partSize;
   private long next;
 
-  TestingNumbers(AtomicLong available, int partSize) {
+  /** Numbers up to {@code available}, planned in parts of at most {@code partSize}. */
+  public TestingNumbers(AtomicLong available, int partSize) {
     this.available = available;
     this.partSize = partSize;
   }

@@ -223,18 +223,29 @@ public final class StreamGraph {
       throw new ConfigurationException(
           operation + "(): the streams belong to different streaming contexts");
     }
-    if (!base.slide().equals(other.slide())) {
+    requireSameSlide(operation, base.name(), base.slide(), other.name(), other.slide());
+    return base.graph;
+  }
+
+  /**
+   * Checks that the stream {@code otherName} slides every {@code base} as the stream {@code
+   * baseName} does, for {@code operation}, which combines them batch by batch.
+   *
+   * @throws ConfigurationException naming both streams and their slides
+   */
+  public static void requireSameSlide(
+      String operation, String baseName, Duration base, String otherName, Duration other) {
+    if (!base.equals(other)) {
       throw new ConfigurationException(
           operation
               + "(): the streams must have the same slide interval, but "
-              + base.name()
+              + baseName
               + " slides every "
-              + base.slide()
+              + base
               + " and "
-              + other.name()
+              + otherName
               + " every "
-              + other.slide());
+              + other);
     }
-    return base.graph;
   }
 }
