@@ -2,15 +2,9 @@ package dev.millrace.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.millrace.runtime.launch.ExitCode;
-import dev.millrace.streaming.BatchInfo;
-import dev.millrace.streaming.Durations;
-import dev.millrace.streaming.ManualClock;
-import dev.millrace.streaming.StreamingContext;
 import dev.millrace.streaming.StreamingException;
-import dev.millrace.streaming.StreamingListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -52,8 +45,8 @@ class KafkaInputTest {
   void eachBatchReadsTheRecordsProducedBeforeItOnceAndCommitsItsOffsetsForLag() throws Exception {
     KAFKA.createTopic("words", 3);
     Map<Long, List<String>> batches = new TreeMap<>();
-    try (Run run =
-        new Run(
+    try (TestingRun run =
+        run(
             null,
             0,
             options("words", "commitGroupId", "words-lag", "maxRecordsPerTask", "2"),
@@ -83,7 +76,7 @@ class KafkaInputTest {
     String checkpoint = dir.resolve("checkpoint").toString();
     Map<Long, List<String>> outputs = new TreeMap<>();
     int produced = 0;
-    try (Run first = new Run(checkpoint, 0, options("events"), outputs, 3000)) {
+    try (TestingRun first = run(checkpoint, 0, options("events"), outputs, 3000)) {
       for (long t = 1000; t <= 2000; t += 1000) {
         for (int i = 0; i < 5; i++) {
           KAFKA.produce("events", i % 2, "e" + produced++);
@@ -93,14 +86,14 @@ class KafkaInputTest {
       for (int i = 0; i < 5; i++) {
         KAFKA.produce("events", i % 2, "e" + produced++);
       }
-      first.crashAt(3000);
+      first.failureAt(3000);
     }
     assertEquals(10, flatten(outputs).size(), "batches 1 and 2 before the crash");
 
     for (int i = 0; i < 5; i++) { // produced while the driver is down
       KAFKA.produce("events", i % 2, "e" + produced++);
     }
-    try (Run second = new Run(checkpoint, 4000, options("events"), outputs, -1)) {
+    try (TestingRun second = run(checkpoint, 4000, options("events"), outputs, -1)) {
       second.runUntil(4000);
       for (int i = 0; i < 5; i++) {
         KAFKA.produce("events", i % 2, "e" + produced++);
@@ -123,14 +116,14 @@ class KafkaInputTest {
     String checkpoint = dir.resolve("checkpoint").toString();
     Map<Long, List<String>> outputs = new TreeMap<>();
     KAFKA.produce("retained", 0, "r0", "r1", "r2");
-    try (Run first = new Run(checkpoint, 0, options("retained"), outputs, -1)) {
+    try (TestingRun first = run(checkpoint, 0, options("retained"), outputs, -1)) {
       first.runUntil(1000);
     }
     KAFKA.produce("retained", 0, "r3", "r4", "r5", "r6", "r7");
     KAFKA.deleteRecordsBefore("retained", 0, 6); // r3 to r5 go before anyone read them
 
     StreamingException failure;
-    try (Run strict = new Run(checkpoint, 2000, options("retained"), outputs, -1)) {
+    try (TestingRun strict = run(checkpoint, 2000, options("retained"), outputs, -1)) {
       failure = strict.failureAt(2000);
     }
     assertEquals(
@@ -141,8 +134,8 @@ class KafkaInputTest {
         failure.getMessage().contains("failOnDataLoss=false"),
         "the message says how to go on: " + failure.getMessage());
 
-    try (Run lenient =
-        new Run(checkpoint, 3000, options("retained", "failOnDataLoss", "false"), outputs, -1)) {
+    try (TestingRun lenient =
+        run(checkpoint, 3000, options("retained", "failOnDataLoss", "false"), outputs, -1)) {
       lenient.runUntil(3000);
     }
     assertEquals(List.of("r0", "r1", "r2"), outputs.get(1000L));
@@ -152,90 +145,33 @@ class KafkaInputTest {
         "the batches missed while down skip the deleted offsets and read the rest once");
   }
 
-  /** One run of a context reading {@code options} on a manual clock, collecting each batch. */
-  private static final class Run implements AutoCloseable {
-    final ManualClock clock;
-    final StreamingContext ssc;
-    final List<Long> completed = new CopyOnWriteArrayList<>();
-
-    Run(
-        String checkpoint,
-        long now,
-        Map<String, String> options,
-        Map<Long, List<String>> outputs,
-        long failAt) {
-      clock = new ManualClock(now);
-      ssc =
-          StreamingContext.builder()
-              .master("local[2]")
-              .appName("kafka-input")
-              .batchInterval(Durations.seconds(1))
-              .clock(clock)
-              .build();
-      if (checkpoint != null) {
-        ssc.checkpoint(checkpoint);
-      }
-      KafkaInput.<String, String>directStream(ssc, options)
-          .map(KafkaRecord::value)
-          .foreachBatch(
-              b -> {
-                if (b.time() == failAt) {
-                  throw new IllegalStateException("driver dies during batch " + failAt);
-                }
-                List<String> values = b.collect();
-                synchronized (outputs) {
-                  outputs.put(b.time(), values);
-                }
-              });
-      ssc.addStreamingListener(
-          new StreamingListener() {
-            @Override
-            public void onBatchCompleted(BatchInfo batch) {
-              completed.add(batch.batchTime());
-            }
-          });
-      ssc.start();
-    }
-
-    void runUntil(long time) throws InterruptedException {
-      clock.setTime(time);
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (!completed.contains(time)) {
-        if (ssc.state() == StreamingContext.State.STOPPED) {
-          fail("the context stopped before batch " + time + " completed");
-        }
-        if (System.nanoTime() > deadline) {
-          fail("batch " + time + " did not complete within 30 s; completed: " + completed);
-        }
-        Thread.sleep(5);
-      }
-    }
-
-    void crashAt(long time) throws InterruptedException {
-      clock.setTime(time);
-      try {
-        assertTrue(ssc.awaitTerminationOrTimeout(30_000), "the context did not fail at " + time);
-        fail("the context stopped without a failure at batch " + time);
-      } catch (StreamingException expected) {
-        // the planned crash
-      }
-    }
-
-    /** Sets the clock to {@code time} and returns the failure that stops the context. */
-    StreamingException failureAt(long time) throws InterruptedException {
-      clock.setTime(time);
-      try {
-        assertTrue(ssc.awaitTerminationOrTimeout(30_000), "the context did not fail at " + time);
-      } catch (StreamingException expected) {
-        return expected;
-      }
-      return fail("the context stopped without a failure at batch " + time);
-    }
-
-    @Override
-    public void close() {
-      ssc.stop(false);
-    }
+  /**
+   * A run collecting each batch's values of the topics {@code options} read into {@code outputs};
+   * the batch {@code failAt} (-1 for none) fails instead, as a driver dying in it would.
+   */
+  private static TestingRun run(
+      String checkpoint,
+      long now,
+      Map<String, String> options,
+      Map<Long, List<String>> outputs,
+      long failAt) {
+    return new TestingRun(
+        "kafka-input",
+        checkpoint,
+        now,
+        ssc ->
+            KafkaInput.<String, String>directStream(ssc, options)
+                .map(KafkaRecord::value)
+                .foreachBatch(
+                    b -> {
+                      if (b.time() == failAt) {
+                        throw new IllegalStateException("driver dies during batch " + failAt);
+                      }
+                      List<String> values = b.collect();
+                      synchronized (outputs) {
+                        outputs.put(b.time(), values);
+                      }
+                    }));
   }
 
   private static List<String> sorted(List<String> values) {

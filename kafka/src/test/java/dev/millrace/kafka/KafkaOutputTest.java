@@ -6,19 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.millrace.streaming.BatchInfo;
-import dev.millrace.streaming.Durations;
-import dev.millrace.streaming.ManualClock;
-import dev.millrace.streaming.StreamingContext;
-import dev.millrace.streaming.StreamingException;
-import dev.millrace.streaming.StreamingListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -82,7 +75,7 @@ class KafkaOutputTest {
     KAFKA.createTopic("plain-in", 2);
     KAFKA.createTopic("plain-out", 3);
     List<String> expected = new ArrayList<>();
-    try (Run run = new Run(APP, null, 0, input("plain-in"), output("plain-out"), -1)) {
+    try (TestingRun run = run(APP, null, 0, input("plain-in"), output("plain-out"), -1)) {
       expected.addAll(produce("plain-in", "p", 0, 5));
       run.runUntil(1000);
       expected.addAll(produce("plain-in", "p", 5, 3));
@@ -105,7 +98,7 @@ class KafkaOutputTest {
     KAFKA.createTopic("closing-in", 2);
     KAFKA.createTopic("closing-out", 1);
     String transactionalId = "millrace-" + APP + "-closing-out-out";
-    try (Run run = new Run(APP, null, 0, input("closing-in"), output("closing-out"), -1)) {
+    try (TestingRun run = run(APP, null, 0, input("closing-in"), output("closing-out"), -1)) {
       produce("closing-in", "c", 0, 3);
       run.runUntil(1000);
       assertTrue(
@@ -131,16 +124,17 @@ class KafkaOutputTest {
     KAFKA.createTopic("after-out", 1);
     String checkpoint = dir.resolve("after").toString();
     List<String> expected = new ArrayList<>();
-    try (Run first = new Run(APP, checkpoint, 0, input("after-in"), output("after-out"), 2000)) {
+    try (TestingRun first = run(APP, checkpoint, 0, input("after-in"), output("after-out"), 2000)) {
       expected.addAll(produce("after-in", "a", 0, 4));
       first.runUntil(1000);
       expected.addAll(produce("after-in", "a", 4, 4));
-      first.crashAt(2000); // the Kafka output committed batch 2000, the next output failed
+      first.failureAt(2000); // the Kafka output committed batch 2000, the next output failed
     }
     assertEquals(sorted(expected), readCommitted("after-out"), "batch 2000 was committed");
 
     expected.addAll(produce("after-in", "a", 8, 2)); // produced while the driver is down
-    try (Run second = new Run(APP, checkpoint, 3000, input("after-in"), output("after-out"), -1)) {
+    try (TestingRun second =
+        run(APP, checkpoint, 3000, input("after-in"), output("after-out"), -1)) {
       second.runUntil(3000); // batch 2000 runs again first
       assertTrue(second.completed.contains(2000L), "batch 2000 ran again after the recovery");
     }
@@ -157,19 +151,19 @@ class KafkaOutputTest {
     Map<String, String> output =
         output("inside-out", "value.serializer", TestingSabotagedSerializer.class.getName());
     List<String> expected = new ArrayList<>();
-    try (Run first = new Run(APP, checkpoint, 0, input("inside-in"), output, -1)) {
+    try (TestingRun first = run(APP, checkpoint, 0, input("inside-in"), output, -1)) {
       expected.addAll(produce("inside-in", "i", 0, 3));
       first.runUntil(1000);
       expected.addAll(produce("inside-in", "i", 3, 5));
       // Two records of batch 2000 are sent, the third kills the output without an abort.
       TestingSabotagedSerializer.failOn(3, () -> new TestingDriverDeath("dies sending"));
-      first.crashAt(2000);
+      first.failureAt(2000);
     }
     awaitUncommitted("inside-out", 3 + 2);
     assertEquals(sorted(expected.subList(0, 3)), readCommitted("inside-out"), "only batch 1000");
 
     // The restarted output's producer fences the dead one and aborts its open transaction.
-    try (Run second = new Run(APP, checkpoint, 3000, input("inside-in"), output, -1)) {
+    try (TestingRun second = run(APP, checkpoint, 3000, input("inside-in"), output, -1)) {
       second.runUntil(3000);
     }
 
@@ -185,10 +179,10 @@ class KafkaOutputTest {
         output("failing-out", "value.serializer", TestingSabotagedSerializer.class.getName());
     List<String> expected = new ArrayList<>();
     Throwable failure;
-    try (Run first = new Run(APP, checkpoint, 0, input("failing-in"), output, -1)) {
+    try (TestingRun first = run(APP, checkpoint, 0, input("failing-in"), output, -1)) {
       expected.addAll(produce("failing-in", "f", 0, 4));
       TestingSabotagedSerializer.failOn(3, () -> new SerializationException("cannot serialize"));
-      failure = first.crashAt(1000);
+      failure = first.failureAt(1000);
     }
     String message = causeMessage(failure, KafkaOutputException.class);
     assertTrue(message.contains("batch 1000 to topic 'failing-out' failed"), message);
@@ -196,7 +190,7 @@ class KafkaOutputTest {
     assertTrue(message.contains("aborted"), message);
     assertEquals(List.of(), readCommitted("failing-out"), "nothing of the failed batch");
 
-    try (Run second = new Run(APP, checkpoint, 2000, input("failing-in"), output, -1)) {
+    try (TestingRun second = run(APP, checkpoint, 2000, input("failing-in"), output, -1)) {
       second.runUntil(2000);
     }
     assertEquals(sorted(expected), readCommitted("failing-out"), "written once when run again");
@@ -214,8 +208,8 @@ class KafkaOutputTest {
     try {
       zombie.write(1000, List.of(KafkaOutputRecord.of("k", "z1"), KafkaOutputRecord.of("k", "z2")));
       expected.addAll(List.of("z1", "z2"));
-      try (Run successor =
-          new Run(APP, null, 1000, input("successor-in"), output("fenced-out"), -1)) {
+      try (TestingRun successor =
+          run(APP, null, 1000, input("successor-in"), output("fenced-out"), -1)) {
         expected.addAll(produce("successor-in", "s", 0, 3));
         successor.runUntil(2000);
       }
@@ -238,9 +232,9 @@ class KafkaOutputTest {
   void aTopicThatDoesNotExistFailsTheBatchNamingItAndIsNotCreated() throws Exception {
     KAFKA.createTopic("lost-in", 2);
     Throwable failure;
-    try (Run run = new Run(APP, null, 0, input("lost-in"), output("nowhere"), -1)) {
+    try (TestingRun run = run(APP, null, 0, input("lost-in"), output("nowhere"), -1)) {
       produce("lost-in", "l", 0, 2);
-      failure = run.crashAt(1000);
+      failure = run.failureAt(1000);
     }
 
     String message = causeMessage(failure, KafkaOutputException.class);
@@ -256,7 +250,7 @@ class KafkaOutputTest {
     Map<String, String> output = output("loose-out", "deliveryGuarantee", "at-least-once");
     output.remove("outputName");
     List<String> expected = new ArrayList<>();
-    try (Run run = new Run(APP, null, 0, input("loose-in"), output, -1)) {
+    try (TestingRun run = run(APP, null, 0, input("loose-in"), output, -1)) {
       expected.addAll(produce("loose-in", "o", 0, 6));
       run.runUntil(1000);
     }
@@ -268,78 +262,33 @@ class KafkaOutputTest {
         "no marker group");
   }
 
-  /** One run of a context copying an input topic's values to an output, on a manual clock. */
-  private static final class Run implements AutoCloseable {
-    final ManualClock clock;
-    final StreamingContext ssc;
-    final List<Long> completed = new CopyOnWriteArrayList<>();
-
-    /** {@code failAt}: the batch whose output after the Kafka output throws; -1 for none. */
-    Run(
-        String app,
-        String checkpoint,
-        long now,
-        Map<String, String> input,
-        Map<String, String> output,
-        long failAt) {
-      clock = new ManualClock(now);
-      ssc =
-          StreamingContext.builder()
-              .master("local[2]")
-              .appName(app)
-              .batchInterval(Durations.seconds(1))
-              .clock(clock)
-              .build();
-      if (checkpoint != null) {
-        ssc.checkpoint(checkpoint);
-      }
-      var values = KafkaInput.<String, String>directStream(ssc, input).map(KafkaRecord::value);
-      KafkaOutput.saveToKafka(values, value -> KafkaOutputRecord.of("k-" + value, value), output);
-      values.foreachBatch(
-          b -> {
-            if (b.time() == failAt) {
-              throw new IllegalStateException("driver dies after the Kafka output of " + failAt);
-            }
-          });
-      ssc.addStreamingListener(
-          new StreamingListener() {
-            @Override
-            public void onBatchCompleted(BatchInfo batch) {
-              completed.add(batch.batchTime());
-            }
-          });
-      ssc.start();
-    }
-
-    void runUntil(long time) throws InterruptedException {
-      clock.setTime(time);
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (!completed.contains(time)) {
-        if (ssc.state() == StreamingContext.State.STOPPED) {
-          fail("the context stopped before batch " + time + " completed");
-        }
-        if (System.nanoTime() > deadline) {
-          fail("batch " + time + " did not complete within 30 s; completed: " + completed);
-        }
-        Thread.sleep(5);
-      }
-    }
-
-    /** Lets batch {@code time} run and returns the failure that stopped the context. */
-    Throwable crashAt(long time) throws InterruptedException {
-      clock.setTime(time);
-      try {
-        assertTrue(ssc.awaitTerminationOrTimeout(30_000), "the context did not fail at " + time);
-      } catch (StreamingException expected) {
-        return expected;
-      }
-      return fail("the context stopped without a failure at batch " + time);
-    }
-
-    @Override
-    public void close() {
-      ssc.stop(false);
-    }
+  /**
+   * A run copying the input topic's values to the output; the batch {@code failAt} (-1 for none)
+   * fails after the Kafka output, as a driver dying behind it would.
+   */
+  private static TestingRun run(
+      String app,
+      String checkpoint,
+      long now,
+      Map<String, String> input,
+      Map<String, String> output,
+      long failAt) {
+    return new TestingRun(
+        app,
+        checkpoint,
+        now,
+        ssc -> {
+          var values = KafkaInput.<String, String>directStream(ssc, input).map(KafkaRecord::value);
+          KafkaOutput.saveToKafka(
+              values, value -> KafkaOutputRecord.of("k-" + value, value), output);
+          values.foreachBatch(
+              b -> {
+                if (b.time() == failAt) {
+                  throw new IllegalStateException(
+                      "driver dies after the Kafka output of " + failAt);
+                }
+              });
+        });
   }
 
   /** The driver dying in the middle of a send: nothing in the output catches it. */
