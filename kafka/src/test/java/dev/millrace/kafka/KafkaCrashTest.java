@@ -56,12 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaCrashTest {
   @RegisterExtension static final TestingKafka KAFKA = new TestingKafka();
 
-  // Not 200 ms: each batch here writes two Kafka transactions (counts, and totals, which
-  // updateStateByKey emits for every word at every batch) of about 90 ms each on 2 loaded cores,
-  // and every batch of a downtime is run after a restart. At 200 ms a restarted driver processes
-  // barely faster than batches arrive, so it never catches up and replays grow with every kill
-  // (measured: 290 to 590 logged batches to replay after 6 to 9 kills).
-  private static final long INTERVAL_MS = 500;
+  private static final long INTERVAL_MS = 200;
   private static final int CHECKPOINT_BATCHES = 3;
   private static final int KILLS = 20;
   private static final int EARLY_KILLS = 5;
