@@ -190,4 +190,13 @@ class KafkaOptionsTest {
     assertEquals(ByteArrayDeserializer.class, consumer.get("key.deserializer"));
     assertEquals(StringDeserializer.class, consumer.get("value.deserializer"));
   }
+
+  @Test
+  void rangeConsumersWaitBrieflyForAFetchUnlessTheUserSetsTheWait() {
+    KafkaOptions defaults = KafkaOptions.of(minimal());
+    KafkaOptions own = KafkaOptions.of(minimal("fetch.max.wait.ms", "250"));
+
+    assertEquals("10", defaults.consumerProperties().get("fetch.max.wait.ms"));
+    assertEquals("250", own.consumerProperties().get("fetch.max.wait.ms"));
+  }
 }
