@@ -248,6 +248,50 @@ class RecoveryTest {
     return out;
   }
 
+  /**
+   * A driver killed again and again before it reaches a batch of its own never wrote a generation
+   * while it only replayed, so every restart replayed everything since the last one and the backlog
+   * grew with each kill. A recovery whose replays pass a checkpoint time now writes one after the
+   * last of them.
+   */
+  @Test
+  void aRecoveryThatReplaysPastACheckpointTimeWritesAGenerationSoTheNextRestartStartsThere()
+      throws Exception {
+    List<List<String>> words = words(10);
+    List<String> out = new CopyOnWriteArrayList<>();
+    try (TestingRun first = new TestingRun(checkpoint(), 0, b -> b.conf(fourBatchCheckpoints()))) {
+      statefulGraph(first.ssc, new ConcurrentLinkedQueue<>(words), out, 8000);
+      for (int k = 1; k <= 7; k++) {
+        first.runUntil(k * 1000L);
+      }
+      // Batch 8, a checkpoint time, is logged but never completes: no generation at 8000.
+      first.crashAt(8000);
+    }
+    List<Long> secondGenerations = new CopyOnWriteArrayList<>();
+    try (TestingRun second =
+        new TestingRun(checkpoint(), 8000, b -> b.conf(fourBatchCheckpoints()))) {
+      statefulGraph(second.ssc, new ConcurrentLinkedQueue<>(words.subList(8, 10)), out, 9000);
+      second.ssc.addStreamingListener(checkpoints(secondGenerations));
+      second.runUntil(8000);
+      second.crashAt(9000);
+    }
+    List<Long> thirdGenerations = new CopyOnWriteArrayList<>();
+    try (TestingRun third =
+        new TestingRun(checkpoint(), 9000, b -> b.conf(fourBatchCheckpoints()))) {
+      statefulGraph(third.ssc, new ConcurrentLinkedQueue<>(words.subList(9, 10)), out, -1);
+      third.ssc.addStreamingListener(checkpoints(thirdGenerations));
+      third.runUntil(9000);
+      third.runUntil(10000);
+      assertEquals(List.of(9000L, 10000L), third.completed);
+    }
+
+    // The second driver restored 4000, replayed 5 to 8 and wrote 8000 after the replay of 8.
+    assertEquals(List.of(4000L, 8000L), secondGenerations);
+    // The third restored 8000 (not 4000) and replayed only batch 9.
+    assertEquals(8000L, thirdGenerations.get(0));
+    assertEquals(failureFree(10), out);
+  }
+
   @Test
   void listenersHearOfEachGenerationWrittenAndOfTheOneARecoveryRestores() throws Exception {
     List<Long> first = new CopyOnWriteArrayList<>();

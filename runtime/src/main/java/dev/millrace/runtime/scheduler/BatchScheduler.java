@@ -9,6 +9,7 @@ import dev.millrace.runtime.recovery.StartPoint;
 import dev.millrace.runtime.scheduler.WorkItem.End;
 import dev.millrace.runtime.scheduler.WorkItem.FinalCheckpoint;
 import dev.millrace.runtime.scheduler.WorkItem.ReplayBatch;
+import dev.millrace.runtime.scheduler.WorkItem.ReplayCheckpoint;
 import dev.millrace.runtime.scheduler.WorkItem.RunBatch;
 import dev.millrace.runtime.source.InputSource;
 import dev.millrace.runtime.stream.InputNode;
@@ -126,9 +127,7 @@ public final class BatchScheduler {
       throw e;
     }
     if (startPoint instanceof StartPoint.Recovered recovered) {
-      for (LoggedBatch replay : recovered.replays()) {
-        queueReplay(replay);
-      }
+      queueReplays(recovered.replays());
     }
     long next = startPoint.nextBatchTime();
     generating = true;
@@ -152,6 +151,23 @@ public final class BatchScheduler {
       } else {
         source.start(startPoint.nextBatchTime());
       }
+    }
+  }
+
+  /**
+   * Queues the logged batches, and a generation after the last of them when they pass a checkpoint
+   * time: without it a driver killed again before it reached a batch of its own would leave the
+   * checkpoint where it was, and each restart would replay more than the one before. The sources'
+   * positions are those after the last logged plan, where the recovery left them, read before the
+   * generator takes anything.
+   */
+  private void queueReplays(List<LoggedBatch> replays) {
+    for (LoggedBatch replay : replays) {
+      queueReplay(replay);
+    }
+    if (replays.stream().anyMatch(r -> checkpointer.isCheckpointTime(r.batchTime()))) {
+      long last = replays.get(replays.size() - 1).batchTime();
+      queue.add(new ReplayCheckpoint(last, checkpointer.sourceSnapshots()));
     }
   }
 
@@ -222,6 +238,8 @@ public final class BatchScheduler {
           process(batch);
         } else if (item instanceof ReplayBatch replay) {
           advance(replay.batchTime());
+        } else if (item instanceof ReplayCheckpoint replayed) {
+          replayCheckpoint(replayed);
         } else if (item instanceof FinalCheckpoint last) {
           finalCheckpoint(last);
         } else {
@@ -294,6 +312,30 @@ public final class BatchScheduler {
               + graph.appName()
               + "' to restore its state failed: "
               + e,
+          e);
+    }
+  }
+
+  private void replayCheckpoint(ReplayCheckpoint marker) {
+    long time = marker.batchTime();
+    if (lastCompleted != time) {
+      return;
+    }
+    try {
+      checkpointer.checkpoint(time, marker.positions());
+      LOG.info(
+          "'{}' checkpointed batch {}, the last batch its recovery replayed",
+          graph.appName(),
+          time);
+    } catch (RuntimeException e) {
+      throw new StreamingException(
+          "the checkpoint of '"
+              + graph.appName()
+              + "' after replaying the logged batches up to "
+              + time
+              + " failed: "
+              + e
+              + "; a restart replays them again from the previous checkpoint",
           e);
     }
   }

@@ -31,6 +31,13 @@ sealed interface WorkItem {
   record ReplayBatch(long batchTime) implements WorkItem {}
 
   /**
+   * The generation a recovery writes after the last batch it replayed, if that batch completed.
+   *
+   * @param positions the sources' positions after the last logged plan
+   */
+  record ReplayCheckpoint(long batchTime, List<byte[]> positions) implements WorkItem {}
+
+  /**
    * The generation a graceful stop writes after batch {@code batchTime}, if it completed.
    *
    * @param positions the sources' positions after their last take
