@@ -6,23 +6,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.millrace.kafka.TestingKafkaDriverProcess.BatchDone;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,10 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * each word is its count.
  *
  * <p>Most kills come 100 to 900 ms after the restarted driver completed the first batch it planned
- * itself (after the recovery's replays of logged batches and of the downtime's batch times, which
- * write no checkpoint generation), half of them aimed at the first 40 ms after a batch time, when a
- * batch is planned, read, written in its Kafka transactions and (every third) checkpointed; a
- * quarter instead come before that batch, while the driver starts or recovers.
+ * itself (after the recovery's replays of logged batches and of the downtime's batch times), half
+ * of them aimed at the first 40 ms after a batch time, when a batch is planned, read, written in
+ * its Kafka transactions and (every third) checkpointed; a quarter instead come before that batch,
+ * while the driver starts or recovers.
  *
  * <p>Random choices come from a seed printed at the start; {@code
  * -Dmillrace.kafka.crash.seed=<seed>} repeats them (the timing of the processes differs). A failed
@@ -167,7 +155,8 @@ class KafkaCrashTest {
         recordRecovery(unmeasuredKill, driver.firstOwnBatchDone(FIRST_BATCH_TIMEOUT_MS));
 
         feeder.stop();
-        try (OutputReader counts = new OutputReader("crash-counts")) {
+        try (TestingOutputTopic counts =
+            new TestingOutputTopic(KAFKA.bootstrapServers(), "crash-counts")) {
           awaitEveryCommittedWordCounted(driver, counts);
         }
         int exit = driver.terminate(STOP_TIMEOUT_MS);
@@ -206,7 +195,7 @@ class KafkaCrashTest {
      * as the feeder committed; the comparison word by word comes after the graceful stop.
      */
     private void awaitEveryCommittedWordCounted(
-        TestingKafkaDriverProcess driver, OutputReader counts) throws InterruptedException {
+        TestingKafkaDriverProcess driver, TestingOutputTopic counts) throws InterruptedException {
       long written = feeder.committedCounts().values().stream().mapToLong(n -> n).sum();
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CATCH_UP_TIMEOUT_MS);
       long counted = 0;
@@ -228,43 +217,8 @@ class KafkaCrashTest {
     }
 
     private void check() {
-      Map<String, Long> written = feeder.committedCounts();
-      Set<String> aborted = feeder.abortedWords();
-      Output counts;
-      Output totals;
-      try (OutputReader countsReader = new OutputReader("crash-counts");
-          OutputReader totalsReader = new OutputReader("crash-totals")) {
-        counts = countsReader.readToEnd();
-        totals = totalsReader.readToEnd();
-      }
-      Set<String> abortedCounted = new TreeSet<>(aborted);
-      abortedCounted.retainAll(counts.sums().keySet());
-      Set<String> abortedTotalled = new TreeSet<>(aborted);
-      abortedTotalled.retainAll(totals.last().keySet());
-      assertEquals(Set.of(), abortedCounted, "words of aborted transactions in the counts");
-      assertEquals(Set.of(), abortedTotalled, "words of aborted transactions in the totals");
-      assertExactly(written, counts.sums(), "the per-batch counts summed over all batches");
-      assertExactly(written, totals.last(), "the last running total of each word");
-    }
-
-    /** Fails unless {@code saved} equals {@code written}, naming each word counted wrong. */
-    private static void assertExactly(
-        Map<String, Long> written, Map<String, Long> saved, String what) {
-      if (saved.equals(written)) {
-        return;
-      }
-      StringBuilder diff = new StringBuilder(what + " differ from the committed words:");
-      Set<String> words = new TreeSet<>(written.keySet());
-      words.addAll(saved.keySet());
-      for (String w : words) {
-        if (!saved.getOrDefault(w, 0L).equals(written.getOrDefault(w, 0L))) {
-          diff.append(
-              String.format(
-                  "%n  %s: committed %d, written %d",
-                  w, written.getOrDefault(w, 0L), saved.getOrDefault(w, 0L)));
-        }
-      }
-      fail(diff.toString());
+      TestingOutputTopic.assertExactlyTheCommittedWords(
+          KAFKA.bootstrapServers(), feeder, "crash-counts", "crash-totals");
     }
 
     void report(long seed) {
@@ -287,70 +241,6 @@ class KafkaCrashTest {
           sorted.get(0),
           sorted.get(sorted.size() / 2),
           sorted.get(sorted.size() - 1));
-    }
-  }
-
-  /** What a read_committed consumer saw of an output topic of word → number records. */
-  private record Output(Map<String, Long> sums, Map<String, Long> last) {}
-
-  /**
-   * A read_committed consumer of every partition of an output topic from its beginning, adding up
-   * the numbers per word and keeping the last number per word (a word's records all go to one
-   * partition, in the order of the batches).
-   */
-  private static final class OutputReader implements AutoCloseable {
-    final Consumer<String, String> consumer;
-    final List<TopicPartition> partitions;
-    final Map<String, Long> sums = new TreeMap<>();
-    final Map<String, Long> last = new TreeMap<>();
-
-    OutputReader(String topic) {
-      Map<String, Object> props = new HashMap<>();
-      props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-      props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-      props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-      consumer = new KafkaConsumer<>(props);
-      partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-    }
-
-    /** Reads what is visible now, without waiting for more. */
-    Output pollAll() {
-      for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-        add(r);
-      }
-      return new Output(sums, last);
-    }
-
-    /** Reads up to the end of every partition as it stands (the last stable offset). */
-    Output readToEnd() {
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-        if (System.nanoTime() > deadline) {
-          fail("reading did not reach " + ends + " within 30 s");
-        }
-        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-          add(r);
-        }
-      }
-      return new Output(sums, last);
-    }
-
-    private void add(ConsumerRecord<String, String> r) {
-      long n = Long.parseLong(r.value());
-      sums.merge(r.key(), n, Long::sum);
-      last.put(r.key(), n);
-    }
-
-    @Override
-    public void close() {
-      consumer.close();
     }
   }
 

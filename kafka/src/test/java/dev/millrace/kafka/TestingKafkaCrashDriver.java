@@ -70,7 +70,11 @@ public final class TestingKafkaCrashDriver {
     System.exit(code.code());
   }
 
-  private static void define(
+  /**
+   * Defines the word count on {@code ssc}: lines from {@code input}, counts per batch to {@code
+   * counts} and running totals to {@code totals}, all on the brokers {@code servers}.
+   */
+  static void define(
       StreamingContext ssc, String servers, String input, String counts, String totals) {
     PairDStream<String, Long> ones =
         KafkaInput.<String, String>directStream(

@@ -71,7 +71,7 @@ public final class TestingDriverJvm implements AutoCloseable {
    * {@code dir} as {@link #startAcceptingExecutors(String, Path, Path)} names them: a restarted
    * driver on the port of the one before is found again by that one's executors.
    */
-  static TestingDriverJvm startAcceptingExecutors(
+  public static TestingDriverJvm startAcceptingExecutors(
       String classPath, Path dir, Path spec, int attempt, int executorPort) {
     return start(
         classPath,
@@ -104,7 +104,7 @@ public final class TestingDriverJvm implements AutoCloseable {
   }
 
   /** Whether the process is still running. */
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
@@ -166,7 +166,7 @@ public final class TestingDriverJvm implements AutoCloseable {
   }
 
   /** Sends SIGKILL ({@link Process#destroyForcibly()}) and waits for the process to end. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     if (!process.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
       fail("driver " + process.pid() + " did not end within " + TIMEOUT_MS + " ms of SIGKILL");

@@ -45,7 +45,7 @@ public final class TestingSpec {
     return this;
   }
 
-  TestingSpec conf(String key, String value) {
+  public TestingSpec conf(String key, String value) {
     conf.put(key, value);
     return this;
   }
