@@ -77,6 +77,44 @@ class SourceTest {
   }
 
   @Test
+  void eachPartIsReadOnceABatchAlsoWhenTheEngineCountsTheBatchsRecords() {
+    AtomicLong available = new AtomicLong(35);
+    TestingNumbers numbers = new TestingNumbers(available, 10);
+    Map<Long, Long> counts = new ConcurrentSkipListMap<>();
+    try (TestingRun run = new TestingRun(dir.resolve("cp").toString(), 0, b -> {})) {
+      run.ssc.stream(numbers).foreachBatch(b -> counts.put(b.time(), b.count()));
+      run.runUntil(1000);
+      available.set(70);
+      run.runUntil(2000);
+    }
+
+    assertEquals(Map.of(1000L, 35L, 2000L, 35L), counts);
+    // 4 parts a batch, read by the output's tasks; counting the input for the status and for
+    // backpressure takes their counts instead of reading the source again.
+    assertEquals(8, numbers.partsRead.get());
+  }
+
+  @Test
+  void backpressureFollowsTheProcessingRateMeasuredOnASourcesBatches() {
+    AtomicLong available = new AtomicLong(40);
+    TestingNumbers numbers = new TestingNumbers(available, 10);
+    try (TestingRun run =
+        new TestingRun(
+            dir.resolve("cp").toString(),
+            0,
+            b -> b.conf("millrace.backpressure.initial-rate", "20"))) {
+      // Each batch takes 100 ms of the manual clock: 20 numbers in 100 ms is 200 a second.
+      run.ssc.stream(numbers).foreachBatch(b -> run.clock.setTime(b.time() + 100));
+      for (long t = 1000; t <= 4000; t += 1000) {
+        run.runUntil(t);
+      }
+    }
+
+    assertEquals(List.of(20L, 20L), numbers.budgets.subList(0, 2), "the initial rate, then seeded");
+    assertEquals(200L, numbers.budgets.get(3), "the measured rate, 200 a second, by batch 4");
+  }
+
+  @Test
   void afterACrashTheRecoveryReadsExactlyTheLoggedPlansThenContinuesAfterThem() throws Exception {
     String checkpoint = dir.resolve("checkpoint").toString();
     AtomicLong available = new AtomicLong();

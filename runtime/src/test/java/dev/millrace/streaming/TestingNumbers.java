@@ -17,6 +17,7 @@ public final class TestingNumbers implements Source<Long, long[]> {
   final AtomicLong available;
   final List<List<long[]>> planned = new CopyOnWriteArrayList<>();
   final List<Long> budgets = new CopyOnWriteArrayList<>();
+  final AtomicLong partsRead = new AtomicLong();
   private final int partSize;
   private long next;
 
@@ -61,6 +62,7 @@ public final class TestingNumbers implements Source<Long, long[]> {
 
   @Override
   public Iterator<Long> read(long[] part) {
+    partsRead.incrementAndGet();
     return LongStream.range(part[0], part[1]).iterator();
   }
 

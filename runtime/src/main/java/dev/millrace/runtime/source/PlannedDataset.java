@@ -1,25 +1,40 @@
 package dev.millrace.runtime.source;
 
+import dev.millrace.runtime.dataset.CountedInput;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.streaming.Source;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 
 /**
  * One batch of a {@link Source}: a partition per part of the batch's plan, each read through the
  * source when a task computes it, on whichever process runs the task.
  *
+ * <p>Each partition is counted as a task reads it, and the driver takes the counts of partitions
+ * executors read ({@link #countedElsewhere}): the batch's record count (for the status and for
+ * backpressure) then costs no second read of the source.
+ *
  * @param <T> record type
  * @param <P> the source's plan part
  */
-final class PlannedDataset<T, P> extends Dataset<T> {
+final class PlannedDataset<T, P> extends Dataset<T> implements CountedInput {
+  private static final long UNCOUNTED = -1;
+
   private final Source<T, P> source;
   private final List<P> plan;
+  private final AtomicLongArray counts;
 
   PlannedDataset(Source<T, P> source, List<P> plan) {
     this.source = source;
     this.plan = List.copyOf(plan);
+    this.counts = new AtomicLongArray(this.plan.size());
+    for (int i = 0; i < this.plan.size(); i++) {
+      counts.set(i, UNCOUNTED);
+    }
   }
 
   /** The parts this batch reads. */
@@ -39,9 +54,57 @@ final class PlannedDataset<T, P> extends Dataset<T> {
       return;
     }
     Iterator<T> records = source.read(plan.get(partition));
+    long n = 0;
     while (records.hasNext()) {
       out.accept(records.next());
+      n++;
     }
+    counts.compareAndSet(partition, UNCOUNTED, n);
+  }
+
+  /** The records of the batch, reading every part no task has counted yet. */
+  @Override
+  public long size() {
+    long total = 0;
+    for (int i = 0; i < plan.size(); i++) {
+      long count = counts.get(i);
+      if (count == UNCOUNTED) {
+        long[] n = {0};
+        compute(i, r -> n[0]++);
+        count = n[0];
+      }
+      total += count;
+    }
+    return total;
+  }
+
+  @Override
+  public Map<Integer, Long> countedPartitions() {
+    Map<Integer, Long> counted = new TreeMap<>();
+    for (int i = 0; i < plan.size(); i++) {
+      long count = counts.get(i);
+      if (count != UNCOUNTED) {
+        counted.put(i, count);
+      }
+    }
+    return counted;
+  }
+
+  @Override
+  public void countedElsewhere(int partition, long records) {
+    if (partition < 0 || partition >= plan.size() || records < 0) {
+      throw new IllegalArgumentException(
+          "source '"
+              + source.name()
+              + "' planned "
+              + plan.size()
+              + " parts for this batch; a count of "
+              + records
+              + " records for part "
+              + partition
+              + " cannot be one of them");
+    }
+    counts.compareAndSet(partition, UNCOUNTED, records);
   }
 
   @Override
