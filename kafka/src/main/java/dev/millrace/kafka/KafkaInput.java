@@ -37,6 +37,11 @@ public final class KafkaInput {
           public void onBatchCompleted(BatchInfo batch) {
             source.completed(batch.batchTime());
           }
+
+          @Override
+          public void onStreamingStopped() {
+            source.streamingStopped();
+          }
         });
     return ssc.stream(source);
   }

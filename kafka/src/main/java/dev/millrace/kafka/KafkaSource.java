@@ -175,11 +175,19 @@ final class KafkaSource<K, V> implements Source<KafkaRecord<K, V>, OffsetRange> 
     }
   }
 
+  /**
+   * Stops planning. The committer stays open: a graceful stop stops the sources before the batches
+   * still queued or running complete, and each of them commits its offsets when it does.
+   */
   @Override
   public void stop() {
     if (planner != null) {
       planner.close();
     }
+  }
+
+  /** The context has stopped and no batch completes any more: closes the committer. */
+  void streamingStopped() {
     if (committer != null) {
       committer.close();
     }

@@ -1,6 +1,7 @@
 package dev.millrace.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.runtime.launch.ExitCode;
@@ -12,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -68,6 +72,60 @@ class KafkaInputTest {
     assertEquals(3, committed.get(new TopicPartition("words", 0)).offset());
     assertEquals(1, committed.get(new TopicPartition("words", 1)).offset());
     assertEquals(2, committed.get(new TopicPartition("words", 2)).offset());
+  }
+
+  /**
+   * Spark's Kafka stream commits a batch's offsets on a later batch, so the last batches before a
+   * stop are never committed. Here the batch still running when a graceful stop begins (and so
+   * after the sources are stopped) commits its offsets when it completes.
+   */
+  @Test
+  void theBatchRunningWhenAGracefulStopBeginsCommitsItsOffsetsForLag() throws Exception {
+    KAFKA.createTopic("last", 2);
+    KAFKA.produce("last", 0, "a", "b", "c");
+    KAFKA.produce("last", 1, "d");
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> read = new CopyOnWriteArrayList<>();
+    try (TestingRun run =
+        new TestingRun(
+            "kafka-last",
+            null,
+            0,
+            ssc ->
+                KafkaInput.<String, String>directStream(
+                        ssc, options("last", "commitGroupId", "last-lag"))
+                    .map(KafkaRecord::value)
+                    .foreachBatch(
+                        b -> {
+                          read.addAll(b.collect());
+                          running.countDown();
+                          await(release);
+                        }))) {
+      run.clock.setTime(1000);
+      assertTrue(running.await(30, TimeUnit.SECONDS), "batch 1000 did not start");
+      Thread stopper = new Thread(() -> run.ssc.stop(true), "graceful-stop");
+      stopper.start();
+      // The stop stops the sources first, then waits for the running batch.
+      stopper.join(500);
+      release.countDown();
+      stopper.join(30_000);
+      assertFalse(stopper.isAlive(), "the graceful stop did not end");
+    }
+
+    assertEquals(List.of("a", "b", "c", "d"), sorted(read));
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        KAFKA.admin().listConsumerGroupOffsets("last-lag").partitionsToOffsetAndMetadata().get();
+    assertEquals(3, committed.get(new TopicPartition("last", 0)).offset());
+    assertEquals(1, committed.get(new TopicPartition("last", 1)).offset());
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
