@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,6 +166,8 @@ public final class OffsetRangeReader {
           if (!skipDeleted(position)) {
             return null;
           }
+        } catch (RecordDeserializationException e) {
+          throw unreadable(e);
         }
       }
     }
@@ -194,6 +197,31 @@ public final class OffsetRangeReader {
       }
       consumer.seek(partition, resume);
       return true;
+    }
+
+    private KafkaRecordUnreadableException unreadable(RecordDeserializationException e) {
+      boolean key = e.origin() == RecordDeserializationException.DeserializationExceptionOrigin.KEY;
+      String setting = key ? "key.deserializer" : "value.deserializer";
+      Object deserializer = config.get(setting);
+      String name = deserializer instanceof Class<?> c ? c.getName() : String.valueOf(deserializer);
+      return new KafkaRecordUnreadableException(
+          "the "
+              + (key ? "key" : "value")
+              + " of the record at offset "
+              + e.offset()
+              + " of "
+              + e.topicPartition()
+              + " cannot be read by "
+              + setting
+              + "="
+              + name
+              + ": "
+              + (e.getCause() != null ? e.getCause() : e)
+              + ". Every run of this batch reads this record again, so restarts fail the same way"
+              + " unless the deserializer's failure passes. Fix the deserializer (or what wrote"
+              + " the record), or read bytes (ByteArrayDeserializer, the default) and decode"
+              + " them in a map step that decides what to do with a record it cannot decode",
+          e);
     }
 
     private KafkaUnavailableException stalled(long position) {

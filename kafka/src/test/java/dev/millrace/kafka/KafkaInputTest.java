@@ -2,6 +2,7 @@ package dev.millrace.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.runtime.launch.ExitCode;
@@ -18,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.IntegerDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -118,6 +120,44 @@ class KafkaInputTest {
         KAFKA.admin().listConsumerGroupOffsets("last-lag").partitionsToOffsetAndMetadata().get();
     assertEquals(3, committed.get(new TopicPartition("last", 0)).offset());
     assertEquals(1, committed.get(new TopicPartition("last", 1)).offset());
+  }
+
+  @Test
+  void aRecordTheDeserializerCannotReadFailsTheBatchNamingItsOffsetAndWhatToDo() throws Exception {
+    KAFKA.createTopic("poison", 1);
+    KAFKA.produce("poison", 0, "abcd", "bad"); // 4 bytes are an int, 3 are not
+    StreamingException failure;
+    try (TestingRun run =
+        run(
+            null,
+            0,
+            options("poison", "value.deserializer", IntegerDeserializer.class.getName()),
+            new TreeMap<>(),
+            -1)) {
+      failure = run.failureAt(1000);
+    }
+
+    KafkaRecordUnreadableException unreadable =
+        assertInstanceOf(KafkaRecordUnreadableException.class, rootKafkaCause(failure));
+    String message = unreadable.getMessage();
+    assertTrue(message.contains("offset 1 of poison-0"), message);
+    assertTrue(
+        message.contains("value.deserializer=" + IntegerDeserializer.class.getName()), message);
+    assertTrue(message.contains("ByteArrayDeserializer"), "says what to do: " + message);
+    assertEquals(
+        Optional.empty(),
+        ExitCode.restartCannotHelp(failure),
+        "a deserializer may fail for a while (a schema registry down): restarts stay bounded by"
+            + " the restart policy");
+  }
+
+  private static Throwable rootKafkaCause(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof KafkaRecordUnreadableException) {
+        return t;
+      }
+    }
+    return failure;
   }
 
   private static void await(CountDownLatch latch) {
