@@ -317,47 +317,36 @@ public final class BatchScheduler {
   }
 
   private void replayCheckpoint(ReplayCheckpoint marker) {
-    long time = marker.batchTime();
-    if (lastCompleted != time) {
-      return;
-    }
-    try {
-      checkpointer.checkpoint(time, marker.positions());
-      LOG.info(
-          "'{}' checkpointed batch {}, the last batch its recovery replayed",
-          graph.appName(),
-          time);
-    } catch (RuntimeException e) {
-      throw new StreamingException(
-          "the checkpoint of '"
-              + graph.appName()
-              + "' after replaying the logged batches up to "
-              + time
-              + " failed: "
-              + e
-              + "; a restart replays them again from the previous checkpoint",
-          e);
-    }
+    checkpointAfter(
+        marker.batchTime(),
+        marker.positions(),
+        "checkpointed batch {}, the last batch its recovery replayed",
+        "the checkpoint of '%s' after replaying the logged batches up to %d failed: %s; a restart"
+            + " replays them again from the previous checkpoint");
   }
 
   private void finalCheckpoint(FinalCheckpoint marker) {
-    long time = marker.batchTime();
+    checkpointAfter(
+        marker.batchTime(),
+        marker.positions(),
+        "wrote its final checkpoint at batch {}",
+        "the final checkpoint of '%s' at batch %d failed: %s; a restart replays the batches since"
+            + " the previous checkpoint");
+  }
+
+  /**
+   * Writes a generation after batch {@code time} with the sources' {@code positions}, if that batch
+   * completed (a failed one stopped processing before this item).
+   */
+  private void checkpointAfter(long time, List<byte[]> positions, String done, String failed) {
     if (lastCompleted != time) {
       return;
     }
     try {
-      checkpointer.checkpoint(time, marker.positions());
-      LOG.info("'{}' wrote its final checkpoint at batch {}", graph.appName(), time);
+      checkpointer.checkpoint(time, positions);
+      LOG.info("'{}' " + done, graph.appName(), time);
     } catch (RuntimeException e) {
-      throw new StreamingException(
-          "the final checkpoint of '"
-              + graph.appName()
-              + "' at batch "
-              + time
-              + " failed: "
-              + e
-              + "; a restart replays the batches since the previous checkpoint",
-          e);
+      throw new StreamingException(String.format(failed, graph.appName(), time, e), e);
     }
   }
 

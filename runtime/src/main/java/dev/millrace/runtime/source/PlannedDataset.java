@@ -2,12 +2,11 @@ package dev.millrace.runtime.source;
 
 import dev.millrace.runtime.dataset.CountedInput;
 import dev.millrace.runtime.dataset.Dataset;
+import dev.millrace.runtime.dataset.PartitionCounts;
 import dev.millrace.streaming.Source;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 
 /**
@@ -22,19 +21,14 @@ import java.util.function.Consumer;
  * @param <P> the source's plan part
  */
 final class PlannedDataset<T, P> extends Dataset<T> implements CountedInput {
-  private static final long UNCOUNTED = -1;
-
   private final Source<T, P> source;
   private final List<P> plan;
-  private final AtomicLongArray counts;
+  private final PartitionCounts counts;
 
   PlannedDataset(Source<T, P> source, List<P> plan) {
     this.source = source;
     this.plan = List.copyOf(plan);
-    this.counts = new AtomicLongArray(this.plan.size());
-    for (int i = 0; i < this.plan.size(); i++) {
-      counts.set(i, UNCOUNTED);
-    }
+    this.counts = new PartitionCounts(this.plan.size());
   }
 
   /** The parts this batch reads. */
@@ -59,7 +53,7 @@ final class PlannedDataset<T, P> extends Dataset<T> implements CountedInput {
       out.accept(records.next());
       n++;
     }
-    counts.compareAndSet(partition, UNCOUNTED, n);
+    counts.count(partition, n);
   }
 
   /** The records of the batch, reading every part no task has counted yet. */
@@ -67,27 +61,17 @@ final class PlannedDataset<T, P> extends Dataset<T> implements CountedInput {
   public long size() {
     long total = 0;
     for (int i = 0; i < plan.size(); i++) {
-      long count = counts.get(i);
-      if (count == UNCOUNTED) {
-        long[] n = {0};
-        compute(i, r -> n[0]++);
-        count = n[0];
+      if (!counts.isCounted(i)) {
+        compute(i, r -> {});
       }
-      total += count;
+      total += counts.get(i);
     }
     return total;
   }
 
   @Override
   public Map<Integer, Long> countedPartitions() {
-    Map<Integer, Long> counted = new TreeMap<>();
-    for (int i = 0; i < plan.size(); i++) {
-      long count = counts.get(i);
-      if (count != UNCOUNTED) {
-        counted.put(i, count);
-      }
-    }
-    return counted;
+    return counts.counted();
   }
 
   @Override
@@ -104,7 +88,7 @@ final class PlannedDataset<T, P> extends Dataset<T> implements CountedInput {
               + partition
               + " cannot be one of them");
     }
-    counts.compareAndSet(partition, UNCOUNTED, records);
+    counts.count(partition, records);
   }
 
   @Override

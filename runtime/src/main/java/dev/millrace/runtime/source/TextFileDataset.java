@@ -2,6 +2,7 @@ package dev.millrace.runtime.source;
 
 import dev.millrace.runtime.dataset.CountedInput;
 import dev.millrace.runtime.dataset.Dataset;
+import dev.millrace.runtime.dataset.PartitionCounts;
 import dev.millrace.runtime.fs.FileAccess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,9 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -30,16 +28,13 @@ import java.util.function.LongConsumer;
  * of every file, in order, once. An empty batch has one empty partition.
  */
 public final class TextFileDataset extends Dataset<String> implements CountedInput {
-  private static final long UNCOUNTED = -1;
-
   private final String streamName;
   private final FileAccess fs;
   private final List<String> files;
   private final List<FileSplit> splits;
   private final LongConsumer onCounted;
   private final AtomicReferenceArray<List<String>> read;
-  private final AtomicLongArray counts;
-  private final AtomicInteger uncounted;
+  private final PartitionCounts counts;
 
   /** The lines of {@code files}, to be read through {@code fs} as {@code splits}. */
   TextFileDataset(String streamName, FileAccess fs, List<String> files, List<FileSplit> splits) {
@@ -62,11 +57,7 @@ public final class TextFileDataset extends Dataset<String> implements CountedInp
     this.splits = List.copyOf(splits);
     this.onCounted = onCounted;
     this.read = new AtomicReferenceArray<>(this.splits.size());
-    this.counts = new AtomicLongArray(this.splits.size());
-    for (int i = 0; i < this.splits.size(); i++) {
-      counts.set(i, UNCOUNTED);
-    }
-    this.uncounted = new AtomicInteger(this.splits.size());
+    this.counts = new PartitionCounts(this.splits.size());
   }
 
   /** The files of this batch (local paths or URIs), in the order their lines are read. */
@@ -83,22 +74,14 @@ public final class TextFileDataset extends Dataset<String> implements CountedInp
   public long size() {
     long total = 0;
     for (int i = 0; i < splits.size(); i++) {
-      long count = counts.get(i);
-      total += count == UNCOUNTED ? lines(i).size() : count;
+      total += counts.isCounted(i) ? counts.get(i) : lines(i).size();
     }
     return total;
   }
 
   @Override
   public Map<Integer, Long> countedPartitions() {
-    Map<Integer, Long> counted = new TreeMap<>();
-    for (int i = 0; i < splits.size(); i++) {
-      long count = counts.get(i);
-      if (count != UNCOUNTED) {
-        counted.put(i, count);
-      }
-    }
-    return counted;
+    return counts.counted();
   }
 
   @Override
@@ -159,12 +142,8 @@ public final class TextFileDataset extends Dataset<String> implements CountedInp
   }
 
   private void counted(int partition, long lines) {
-    if (counts.compareAndSet(partition, UNCOUNTED, lines) && uncounted.decrementAndGet() == 0) {
-      long total = 0;
-      for (int i = 0; i < splits.size(); i++) {
-        total += counts.get(i);
-      }
-      onCounted.accept(total);
+    if (counts.count(partition, lines)) {
+      onCounted.accept(counts.total());
     }
   }
 
