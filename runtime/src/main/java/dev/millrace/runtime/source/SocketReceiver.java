@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * The receiver of a socket text stream: one daemon thread, {@code millrace-receiver-<streamName>},
  * that connects to the server, reconnects with a backoff, paces its reads to the rate, skips lines
  * over the length bound, starts again after its own failures, and {@link #store stores} every line
- * it reads (through the {@link ReceivedLineLog write-ahead log}, when there is one) in the {@link
- * ReceivedLineLedger ledger} that batches take from.
+ * it reads (through the {@link ReceivedRecordLog write-ahead log}, when there is one) in the {@link
+ * ReceivedRecordLedger<String> ledger} that batches take from.
  *
  * <p>Its shape is that of a Spark custom receiver, which the public receiver API will take: {@link
  * #onStart} and {@link #onStop}, {@code store}, {@link #restart} after a failure, and {@link
@@ -42,8 +42,8 @@ final class SocketReceiver {
   private final TokenBucket intake;
   private final ReceiverHealth health;
   private final ReceiverRestarts restarts;
-  private final ReceivedLineLedger ledger;
-  private final ReceivedLineLog wal; // null without a checkpoint
+  private final ReceivedRecordLedger<String> ledger;
+  private final ReceivedRecordLog<String> wal; // null without a checkpoint
   private volatile ReceiverFailedException fatal;
 
   // Receiver thread only.
@@ -69,8 +69,8 @@ final class SocketReceiver {
       String streamName,
       ReceiverSettings settings,
       ReceiverHealth health,
-      ReceivedLineLedger ledger,
-      ReceivedLineLog wal) {
+      ReceivedRecordLedger<String> ledger,
+      ReceivedRecordLog<String> wal) {
     this.host = host;
     this.port = port;
     this.streamName = streamName;
@@ -206,13 +206,13 @@ final class SocketReceiver {
     if (wal != null) {
       // A block may have been cut short: the next append starts a new segment at the same number.
       wal.abandonBlock();
-      if (wal.unpublishedLines() != 0) {
+      if (wal.unpublishedRecords() != 0) {
         // Lines were acknowledged (logged) but never reached the buffer, so the buffer no longer
         // holds exactly the lines after nextTakeSeq: only a recovery from the log can restore it.
         return reportError(
             failure,
             "it failed between logging "
-                + wal.unpublishedLines()
+                + wal.unpublishedRecords()
                 + " received lines and handing them to batches, which only a restart can repair:"
                 + " the restarted driver reads them back from the write-ahead log");
       }

@@ -65,11 +65,11 @@ public final class SocketTextSource implements InputSource<String> {
   private final long walSegmentBytes;
   private final ReceiverSettings settings;
   private final ReceiverHealth health;
-  private final ReceivedLineLedger ledger;
+  private final ReceivedRecordLedger<String> ledger;
   private volatile RateLimit rateLimit;
 
   private final SocketReceiver receiver;
-  private final ReceivedLineLog log; // null without a checkpoint store
+  private final ReceivedRecordLog<String> log; // null without a checkpoint store
 
   /**
    * A source reading from {@code host:port}, handing each batch over in {@code partitions} slices,
@@ -152,17 +152,20 @@ public final class SocketTextSource implements InputSource<String> {
     this.walSegmentBytes = walSegmentBytes;
     this.settings = settings;
     this.health = new ReceiverHealth(host + ":" + port, System::currentTimeMillis);
-    this.ledger = new ReceivedLineLedger(streamName, partitions);
+    String stream = "socket text stream '" + streamName + "'";
+    this.ledger = new ReceivedRecordLedger<>(stream, partitions);
     this.log =
         store == null
             ? null
-            : new ReceivedLineLog(
+            : new ReceivedRecordLog<>(
                 new WriteAheadLog(
                     store.sourceFiles(),
                     store.sourceLogDirectory(sourceId),
-                    streamName,
-                    walSegmentBytes),
-                streamName);
+                    stream,
+                    walSegmentBytes,
+                    WalSegmentFormat.Payload.LINES),
+                stream,
+                "line");
     this.receiver = new SocketReceiver(host, port, streamName, settings, health, ledger, log);
   }
 
@@ -216,13 +219,14 @@ public final class SocketTextSource implements InputSource<String> {
    * connections; with a write-ahead log, how many it has acknowledged.
    */
   public long receivedLines() {
-    return ledger.receivedLines();
+    return ledger.receivedRecords();
   }
 
   /** The connection, errors and counts of this stream now; safe from any thread. */
   @Override
   public SourceStatus status() {
-    return health.status(ledger.receivedLines(), receiver.receivedBytes(), receiver.droppedLines());
+    return health.status(
+        ledger.receivedRecords(), receiver.receivedBytes(), receiver.droppedLines());
   }
 
   /** Paces the receiver to the limit (or the fixed maximum rate, if lower) from now on. */
