@@ -50,6 +50,16 @@ final class ReceiverHealth {
     endOutageIfWell();
   }
 
+  /**
+   * The receiver started: for an input without a connection of its own, that ends an outage as a
+   * connection does; for one with a connection, its connection will.
+   */
+  synchronized void started() {
+    if (!hasConnection) {
+      connected();
+    }
+  }
+
   /** The connection was lost, or could not be opened, because of {@code error}. */
   synchronized void disconnected(String error) {
     connected = false;

@@ -136,24 +136,63 @@ public final class ReceiverInput<T> implements InputSource<T> {
     if (waitNanos > 0) {
       awaitStopNanos(waitNanos);
     }
+    if (!storePaced(records)) {
+      throw new IllegalStateException(
+          stream
+              + " stopped before "
+              + records.size()
+              + " stored "
+              + recordNoun
+              + "s could be written to its write-ahead log; they were not acknowledged");
+    }
+  }
+
+  /**
+   * Stores {@code records} that were paced already (the socket receiver paces each line as it reads
+   * it): logs them, when there is a log, and hands them to the next take. False, with a warning, if
+   * the input stopped before the log could take them: they were never acknowledged.
+   */
+  boolean storePaced(List<? extends T> records) {
     synchronized (storeLock) {
       checkOpen();
       if (log == null) {
         ledger.storeAll(records);
-        return;
+        return true;
       }
       if (!appendUntilLogged(records)) {
-        throw new IllegalStateException(
-            stream
-                + " stopped before "
-                + records.size()
-                + " stored "
-                + recordNoun
-                + "s could be written to its write-ahead log; they were not acknowledged");
+        LOG.warn(
+            "{} stopped before {} received {}s could be written to its write-ahead log; they were"
+                + " never acknowledged and are dropped",
+            stream,
+            records.size(),
+            recordNoun);
+        return false;
       }
       ledger.storeAll(records);
       log.published();
+      return true;
     }
+  }
+
+  /**
+   * Stores one record that was paced already, with no log: the socket receiver's path without a
+   * checkpoint, a record at a time as it always was.
+   */
+  void storeUnlogged(T record) {
+    ledger.store(record);
+  }
+
+  /** Whether stored records go through a write-ahead log. */
+  boolean logged() {
+    return log != null;
+  }
+
+  /**
+   * Takes one record's token from the rate at {@code nowNanos}; the nanoseconds the caller must
+   * wait before the next, as {@link TokenBucket#acquire(long)}.
+   */
+  long acquire(long nowNanos) {
+    return intake.acquire(nowNanos);
   }
 
   /** Appends {@code records} to the log, retrying until it works; false if stopped first. */
@@ -284,7 +323,8 @@ public final class ReceiverInput<T> implements InputSource<T> {
                 + why
                 + ". The driver stops so that its supervisor restarts it from the checkpoint. If"
                 + " this repeats, the error above says what to fix (an OutOfMemoryError: give the"
-                + " driver more memory or lower millrace.receiver.max-rate)",
+                + " driver more memory or lower millrace.receiver.max-rate, and for socket streams"
+                + " millrace.receiver.max-line-bytes)",
             error);
     LOG.error("{}", fatal.getMessage(), error);
   }
@@ -337,7 +377,7 @@ public final class ReceiverInput<T> implements InputSource<T> {
       return;
     }
     if (receiving) {
-      health.connected();
+      health.started();
     }
   }
 
@@ -530,7 +570,8 @@ public final class ReceiverInput<T> implements InputSource<T> {
           stream
               + " keeps no write-ahead log, so it cannot "
               + action
-              + "; set a checkpoint directory on the context so that received "
+              + "; create it with a checkpoint store (set a checkpoint directory on the context) so"
+              + " that received "
               + recordNoun
               + "s are logged");
     }
