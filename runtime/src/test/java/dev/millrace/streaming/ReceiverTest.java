@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,44 @@ class ReceiverTest {
     assertEquals(List.of(), batches.get(3000L));
     assertEquals(1, receiver.starts.get());
     assertEquals(1, receiver.stops.get(), "stopping the context stops the receiver");
+    assertTrue(receiver.isStopped());
+    IllegalStateException late =
+        assertThrows(IllegalStateException.class, () -> receiver.store(1L));
+    assertTrue(late.getMessage().contains("receiver 'counting' has stopped"), late.getMessage());
+  }
+
+  @Test
+  void anOnStartThatThrowsIsAFailureAndTheReceiverIsStartedAgainAfterTheBackoff() throws Exception {
+    AtomicInteger starts = new AtomicInteger();
+    Receiver<String> flaky =
+        new Receiver<>() {
+          @Override
+          protected void onStart() {
+            if (starts.incrementAndGet() == 1) {
+              throw new IllegalStateException("the feed is not up yet");
+            }
+            Thread t = new Thread(() -> store(List.of("a", "b")));
+            t.setDaemon(true);
+            t.start();
+          }
+
+          @Override
+          protected void onStop() {}
+        };
+    List<String> received = new CopyOnWriteArrayList<>();
+    try (TestingRun run = new TestingRun(dir.resolve("cp").toString(), 0, b -> {})) {
+      run.ssc.receiverStream(flaky).foreachBatch(b -> received.addAll(b.collect()));
+      run.ssc.start();
+      waitFor(() -> Contexts.engine(run.ssc) != null && status(run.ssc).recordsReceived() == 2);
+      run.runUntil(1000);
+
+      SourceStatus status = status(run.ssc);
+      assertEquals(1, status.receiverRestarts());
+      assertTrue(status.lastError().contains("the feed is not up yet"), status.lastError());
+      assertNull(status.outageSinceMs(), "started again, so no longer in an outage");
+    }
+    assertEquals(2, starts.get());
+    assertEquals(List.of("a", "b"), received);
   }
 
   @Test

@@ -59,7 +59,7 @@ public final class ReceiverInput<T> implements InputSource<T> {
   private final ReceiverRestarts restarts; // guarded by lifecycle
   private boolean started; // guarded by lifecycle: start or recover was called
   private boolean stopped; // guarded by lifecycle: stop was called
-  private boolean running; // guarded by lifecycle: onStart returned, onStop not called since
+  private boolean running; // guarded by lifecycle: onStart called, onStop not called since
   private volatile boolean receiving; // onStart called, no stop or restart since
   private volatile boolean closed; // stop finished: stores are refused
   private final CountDownLatch stopSignal = new CountDownLatch(1);
@@ -89,7 +89,7 @@ public final class ReceiverInput<T> implements InputSource<T> {
                 store.sourceFiles(),
                 store.sourceLogDirectory(sourceId),
                 stream,
-                SocketTextSource.DEFAULT_SEGMENT_BYTES,
+                WriteAheadLog.DEFAULT_SEGMENT_BYTES,
                 WalSegmentFormat.Payload.RECORDS));
   }
 
@@ -250,13 +250,14 @@ public final class ReceiverInput<T> implements InputSource<T> {
    */
   public void restart(String message, Throwable error) {
     String why = error == null ? message : message + ": " + error;
+    // Read before the lifecycle lock, which is never held while waiting for the store lock.
+    long unpublished = unpublishedRecords();
     OptionalLong delay;
     synchronized (lifecycle) {
       if (stopped || !receiving) {
         return; // stopping, or a restart is under way already
       }
       receiving = false;
-      long unpublished = unpublishedRecords();
       if (unpublished != 0) {
         giveUp(
             error,
@@ -449,6 +450,8 @@ public final class ReceiverInput<T> implements InputSource<T> {
   /** Stops the receiver ({@code onStop}); stores after it returns are refused. Idempotent. */
   @Override
   public void stop() {
+    // First, so that a store retrying a log it cannot write gives up and lets go of its lock.
+    stopSignal.countDown();
     boolean wasRunning;
     synchronized (lifecycle) {
       if (stopped) {
@@ -459,7 +462,6 @@ public final class ReceiverInput<T> implements InputSource<T> {
       wasRunning = running;
       running = false;
     }
-    stopSignal.countDown();
     synchronized (callbacks) {
       if (wasRunning) {
         callOnStop();

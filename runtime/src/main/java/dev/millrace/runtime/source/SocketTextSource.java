@@ -61,7 +61,7 @@ import java.util.NavigableMap;
  * the status.
  */
 public final class SocketTextSource implements InputSource<String> {
-  static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+  static final long DEFAULT_SEGMENT_BYTES = WriteAheadLog.DEFAULT_SEGMENT_BYTES;
 
   private final ReceiverHealth health;
   private final SocketReceiver receiver;

@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  */
 final class WriteAheadLog {
   private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
+
+  /** The size at which a segment is full and the writer rolls to a new one: 64 MiB. */
+  static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+
   private static final Pattern SEGMENT_NAME = Pattern.compile("(\\d{20})\\.wal");
 
   private final FileAccess files;
