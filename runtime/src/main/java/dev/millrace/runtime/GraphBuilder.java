@@ -203,6 +203,13 @@ final class GraphBuilder {
           f.cleanSource());
     } else if (definition instanceof SourceDefinition.Planned p) {
       return new SourceInput<>(p.source());
+    } else if (definition instanceof SourceDefinition.Received r) {
+      return ReceiverBinding.input(
+          r.receiver(),
+          settings.defaultPartitions(),
+          ReceiverSettings.of(conf),
+          store,
+          "input-" + index);
     } else if (definition instanceof SourceDefinition.QueueOf q) {
       return new QueueSource<>(q.queue(), q.oneAtATime(), settings.defaultPartitions());
     }

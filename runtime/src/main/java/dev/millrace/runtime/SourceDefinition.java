@@ -4,6 +4,7 @@ import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.source.TextFileSource;
 import dev.millrace.streaming.CleanSource;
 import dev.millrace.streaming.ConfigurationException;
+import dev.millrace.streaming.Receiver;
 import dev.millrace.streaming.Source;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,14 @@ public sealed interface SourceDefinition {
     /** Requires the source. */
     public Planned {
       Objects.requireNonNull(source, "source");
+    }
+  }
+
+  /** An application's own {@link Receiver}, run in the driver. */
+  record Received<T>(Receiver<T> receiver) implements SourceDefinition {
+    /** Requires the receiver. */
+    public Received {
+      Objects.requireNonNull(receiver, "receiver");
     }
   }
 

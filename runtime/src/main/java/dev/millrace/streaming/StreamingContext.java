@@ -276,6 +276,19 @@ public final class StreamingContext implements AutoCloseable {
   }
 
   /**
+   * The records {@code receiver} stores: an input of the application's own that pushes records and
+   * cannot be read again. The receiver runs in the driver; with a checkpoint directory, what it
+   * stores is written to a write-ahead log before any batch sees it, so that each stored record is
+   * processed exactly once across driver crashes. With backpressure a batch takes at most the
+   * estimated rate times the batch interval records, and {@code store} blocks while the receiver is
+   * ahead of that rate or of {@code millrace.receiver.max-rate}. See {@link Receiver} for how to
+   * write one.
+   */
+  public <T> DStream<T> receiverStream(Receiver<T> receiver) {
+    return input("receiverStream", new SourceDefinition.Received<>(receiver));
+  }
+
+  /**
    * Batches handed over in a queue, mainly for tests: each batch takes the next list in the queue
    * ({@code oneAtATime}) or all lists waiting. Add to a plain queue inside {@code synchronized
    * (queue)}, or use a concurrent queue. With backpressure a batch takes at most the estimated rate

@@ -49,8 +49,12 @@ final class TestingDriverProcess implements AutoCloseable {
 
   /** Starts a driver with {@code args}, its standard error going to {@code log}. */
   static TestingDriverProcess start(Path log, List<String> args) {
-    List<String> command =
-        TestingJvm.command(System.getProperty("java.class.path"), TestingCrashDriver.class);
+    return start(log, TestingCrashDriver.class, args);
+  }
+
+  /** Starts the driver {@code main} with {@code args}, its standard error going to {@code log}. */
+  static TestingDriverProcess start(Path log, Class<?> main, List<String> args) {
+    List<String> command = TestingJvm.command(System.getProperty("java.class.path"), main);
     command.addAll(args);
     try {
       long now = System.nanoTime();

@@ -56,7 +56,15 @@ public final class TokenBucket {
    * Takes one record at {@code nowNanos} (a {@link System#nanoTime()} reading) and returns how many
    * nanoseconds the caller must wait before taking the next; 0 to go on at once.
    */
-  public synchronized long acquire(long nowNanos) {
+  public long acquire(long nowNanos) {
+    return acquire(nowNanos, 1);
+  }
+
+  /**
+   * Takes {@code records} records at once at {@code nowNanos}, as {@link #acquire(long)} takes one:
+   * the wait before taking more pays for all of them.
+   */
+  public synchronized long acquire(long nowNanos, int records) {
     if (Double.isInfinite(rate)) {
       return 0;
     }
@@ -68,7 +76,7 @@ public final class TokenBucket {
     long elapsed = Math.max(0, nowNanos - lastNanos);
     tokens = Math.min(burst(), tokens + elapsed * rate / 1e9);
     lastNanos = nowNanos;
-    tokens -= 1;
+    tokens -= records;
     if (tokens >= 0) {
       return 0;
     }

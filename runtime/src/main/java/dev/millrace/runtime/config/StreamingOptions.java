@@ -119,8 +119,9 @@ public final class StreamingOptions {
           "millrace.receiver.max-rate",
           Double.POSITIVE_INFINITY,
           UNLIMITED,
-          "Most lines per second a socket stream's receiver reads; it stops reading, and TCP slows"
-              + " the sender, rather than drop anything; a number or unlimited.",
+          "Most records per second a receiver takes (a socket stream's lines, an application"
+              + " receiver's stores); ahead of it, a socket stream stops reading, and TCP slows the"
+              + " sender, and store blocks, rather than drop anything; a number or unlimited.",
           text -> text.equals(UNLIMITED) ? Double.POSITIVE_INFINITY : positiveRate(text));
 
   /** The longest line a socket stream's receiver keeps. */
@@ -138,9 +139,9 @@ public final class StreamingOptions {
       new ConfigOption<>(
           "millrace.receiver.max-restarts",
           5,
-          "How many times a receiver thread that failed (an unexpected error, not a lost"
-              + " connection) is started again within millrace.receiver.restart-window; one more"
-              + " failure stops the driver with the error, so its supervisor restarts it.",
+          "How many times a receiver that failed (an unexpected error, not a lost connection, or"
+              + " a Receiver's restart call) is started again within millrace.receiver.restart-window;"
+              + " one more failure stops the driver with the error, so its supervisor restarts it.",
           StreamingOptions::nonNegativeInt);
 
   /** The sliding window {@link #RECEIVER_MAX_RESTARTS} counts failures in. */

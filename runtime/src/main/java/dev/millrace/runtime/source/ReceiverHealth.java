@@ -15,6 +15,7 @@ import java.util.function.LongSupplier;
 final class ReceiverHealth {
   private final String description;
   private final LongSupplier clock;
+  private final boolean hasConnection;
 
   private boolean connected;
   private boolean failing;
@@ -28,8 +29,18 @@ final class ReceiverHealth {
    * milliseconds; in an outage from now, as it has no connection yet.
    */
   ReceiverHealth(String description, LongSupplier clock) {
+    this(description, clock, true);
+  }
+
+  /**
+   * As above, for an input that {@code hasConnection} or not: one without (an application's
+   * receiver) reports no connection in its status and calls {@link #connected} when its receiver
+   * has started.
+   */
+  ReceiverHealth(String description, LongSupplier clock, boolean hasConnection) {
     this.description = description;
     this.clock = clock;
+    this.hasConnection = hasConnection;
     this.outageSinceMs = clock.getAsLong();
   }
 
@@ -37,6 +48,16 @@ final class ReceiverHealth {
   synchronized void connected() {
     connected = true;
     endOutageIfWell();
+  }
+
+  /**
+   * The receiver started: for an input without a connection of its own, that ends an outage as a
+   * connection does; for one with a connection, its connection will.
+   */
+  synchronized void started() {
+    if (!hasConnection) {
+      connected();
+    }
   }
 
   /** The connection was lost, or could not be opened, because of {@code error}. */
@@ -59,6 +80,11 @@ final class ReceiverHealth {
     endOutageIfWell();
   }
 
+  /** The receiver met {@code error} and went on: the last error, with no outage. */
+  synchronized void errorReported(String error) {
+    error(error);
+  }
+
   /** The receiver thread failed with {@code error} and will be started again. */
   synchronized void receiverRestarting(String error) {
     receiverRestarts++;
@@ -67,11 +93,14 @@ final class ReceiverHealth {
     startOutage();
   }
 
-  /** The input as it stands now, with the counts its receiver keeps itself. */
-  synchronized SourceStatus status(long records, long bytes, long linesDropped) {
+  /**
+   * The input as it stands now, with the counts its receiver keeps itself ({@code bytes} null where
+   * it counts none).
+   */
+  synchronized SourceStatus status(long records, Long bytes, long linesDropped) {
     return new SourceStatus(
         description,
-        connected,
+        hasConnection ? connected : null,
         outageSinceMs,
         lastError,
         lastErrorTimeMs,

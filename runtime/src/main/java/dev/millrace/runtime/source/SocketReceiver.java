@@ -1,6 +1,5 @@
 package dev.millrace.runtime.source;
 
-import dev.millrace.runtime.backpressure.TokenBucket;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,17 +14,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The receiver of a socket text stream: one daemon thread, {@code millrace-receiver-<streamName>},
- * that connects to the server, reconnects with a backoff, paces its reads to the rate, skips lines
- * over the length bound, starts again after its own failures, and {@link #store stores} every line
- * it reads (through the {@link ReceivedLineLog write-ahead log}, when there is one) in the {@link
- * ReceivedLineLedger ledger} that batches take from.
+ * The receiver of a socket text stream, run by the stream's {@link ReceiverInput} like any
+ * receiver: {@link #onStart} starts one daemon thread, {@code millrace-receiver-<streamName>}, that
+ * connects to the server, reconnects with a backoff, paces its reads to the rate, skips lines over
+ * the length bound, and stores every line it reads; {@link #onStop} closes the connection and waits
+ * for the thread. An unexpected failure on the thread (anything but a lost connection) goes to the
+ * input's {@link ReceiverInput#restart restart}, which stops and starts the receiver again within
+ * the restart budget.
  *
- * <p>Its shape is that of a Spark custom receiver, which the public receiver API will take: {@link
- * #onStart} and {@link #onStop}, {@code store}, {@link #restart} after a failure, and {@link
- * #reportError} for a failure it cannot recover from in place.
+ * <p>Its stores are the input's, without a hop a line: with a write-ahead log, lines are stored in
+ * groups ({@link ReceiverInput#storePaced}), one log block each, a group ending when the receiver
+ * would wait for the network, or at {@value #MAX_GROUP_LINES} lines, 1 Mi characters or 10 ms;
+ * without one, a line at a time ({@link ReceiverInput#storeUnlogged}). Each line is paced as it is
+ * read ({@link ReceiverInput#acquire}), so a receiver ahead of its rate stops reading the socket.
  */
-final class SocketReceiver {
+final class SocketReceiver implements ReceiverLifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(SocketTextSource.class);
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
   private static final long STOP_JOIN_MILLIS = 5_000;
@@ -39,14 +41,10 @@ final class SocketReceiver {
   private final int port;
   private final String streamName;
   private final ReceiverSettings settings;
-  private final TokenBucket intake;
   private final ReceiverHealth health;
-  private final ReceiverRestarts restarts;
-  private final ReceivedLineLedger ledger;
-  private final ReceivedLineLog wal; // null without a checkpoint
-  private volatile ReceiverFailedException fatal;
+  private ReceiverInput<String> input; // bound once, before the input starts
 
-  // Receiver thread only.
+  // The receiver thread of the time (one at a time: onStop waits for it before a restart).
   private long droppedSinceWarning;
   private long lastDropWarningNanos;
 
@@ -54,44 +52,28 @@ final class SocketReceiver {
   private final AtomicLong droppedLines = new AtomicLong();
 
   private final Object connectionLock = new Object();
-  private boolean stopped; // guarded by connectionLock
   private Socket socket; // guarded by connectionLock
   private Thread receiver; // guarded by connectionLock
-  private final CountDownLatch stopSignal = new CountDownLatch(1);
+  private CountDownLatch stopSignal; // guarded by connectionLock: the running thread's
 
-  /**
-   * A receiver of {@code host:port} storing into {@code ledger}; {@code health} is the stream's,
-   * shared with the source.
-   */
+  /** A receiver of {@code host:port}; {@code health} is the stream's, shared with the source. */
   SocketReceiver(
-      String host,
-      int port,
-      String streamName,
-      ReceiverSettings settings,
-      ReceiverHealth health,
-      ReceivedLineLedger ledger,
-      ReceivedLineLog wal) {
+      String host, int port, String streamName, ReceiverSettings settings, ReceiverHealth health) {
     this.host = host;
     this.port = port;
     this.streamName = streamName;
     this.settings = settings;
-    this.intake = new TokenBucket(settings.maxRate());
     this.health = health;
-    this.restarts = new ReceiverRestarts(settings.maxRestarts(), settings.restartWindowMillis());
-    this.ledger = ledger;
-    this.wal = wal;
   }
 
-  /** Whether {@link #onStart} or {@link #onStop} was called. */
-  boolean startedOrStopped() {
-    synchronized (connectionLock) {
-      return receiver != null || stopped;
-    }
+  /** Binds the input that runs this receiver and takes its lines; once, before it starts. */
+  void bind(ReceiverInput<String> runningInput) {
+    this.input = runningInput;
   }
 
-  /** The failure that ended the receiver for good, or null while it runs or restarts. */
-  ReceiverFailedException failure() {
-    return fatal;
+  @Override
+  public String name() {
+    return streamName;
   }
 
   /** The bytes read from the server and the lines dropped as too long, over all connections. */
@@ -103,56 +85,36 @@ final class SocketReceiver {
     return droppedLines.get();
   }
 
-  /** Paces reads to {@code recordsPerSecond} from now on. */
-  void setRate(double recordsPerSecond) {
-    intake.setRate(recordsPerSecond);
-  }
-
   /**
    * Starts the receiver thread, which connects in the background: a server that is not up yet is
    * retried, not an error.
-   *
-   * @throws IllegalStateException if the receiver was already started or stopped
    */
-  void onStart() {
+  @Override
+  public void onStart() {
     synchronized (connectionLock) {
-      checkNotStarted();
-      receiver = new Thread(this::receive, "millrace-receiver-" + streamName);
+      CountDownLatch signal = new CountDownLatch(1);
+      stopSignal = signal;
+      receiver = new Thread(() -> receive(signal), "millrace-receiver-" + streamName);
       receiver.setDaemon(true);
       receiver.start();
     }
   }
 
-  /** Refuses a second start, or a start after a stop, naming the stream. */
-  void checkNotStarted() {
-    synchronized (connectionLock) {
-      if (receiver != null || stopped) {
-        throw new IllegalStateException(
-            "socket text stream '"
-                + streamName
-                + "' was already "
-                + (stopped ? "stopped" : "started")
-                + "; a source is started once, create a new one to read again");
-      }
-    }
-  }
-
   /**
    * Closes the connection, which ends a blocked read, and waits up to 5 s for the receiver thread
-   * to end. Calling it again does nothing.
+   * to end.
    */
-  void onStop() {
+  @Override
+  public void onStop() {
     Thread thread;
     synchronized (connectionLock) {
-      if (stopped) {
-        return;
+      if (stopSignal != null) {
+        stopSignal.countDown();
       }
-      stopped = true;
       closeQuietly(socket);
       thread = receiver;
     }
-    stopSignal.countDown();
-    if (thread == null) {
+    if (thread == null || thread == Thread.currentThread()) {
       return;
     }
     try {
@@ -171,109 +133,27 @@ final class SocketReceiver {
     }
   }
 
-  private void receive() {
-    try {
-      while (!receiveUntilStoppedOrFailed()) {
-        // The receiver failed and its restart budget allows another attempt after the backoff.
-      }
-    } finally {
-      if (wal != null) {
-        wal.closeWriter();
-      }
-    }
-  }
-
   /**
-   * Receives until stopped (true), or until an unexpected error on this thread: then false if the
-   * receiver is to start again, and true, with {@link #fatal} set for the next take, if it has
-   * failed too often or cannot go on in place.
+   * The receiver thread: receives until stopped, or until an unexpected error, which it hands to
+   * the input's restart (the input logs it, and starts the receiver again or gives up).
    */
-  private boolean receiveUntilStoppedOrFailed() {
+  private void receive(CountDownLatch signal) {
     try {
-      receiveUntilStopped();
-      return true;
+      receiveUntilStopped(signal);
     } catch (RuntimeException | Error e) {
-      if (isStopped()) {
-        return true;
-      }
-      return !restart(e);
-    }
-  }
-
-  /** Handles a failure of the receiver thread; true if it starts again after the backoff. */
-  private boolean restart(Throwable failure) {
-    String error = failure.toString();
-    if (wal != null) {
-      // A block may have been cut short: the next append starts a new segment at the same number.
-      wal.abandonBlock();
-      if (wal.unpublishedLines() != 0) {
-        // Lines were acknowledged (logged) but never reached the buffer, so the buffer no longer
-        // holds exactly the lines after nextTakeSeq: only a recovery from the log can restore it.
-        return reportError(
-            failure,
-            "it failed between logging "
-                + wal.unpublishedLines()
-                + " received lines and handing them to batches, which only a restart can repair:"
-                + " the restarted driver reads them back from the write-ahead log");
+      if (signal.getCount() != 0 && !input.isStopped()) {
+        input.restart("the receiver of " + host + ":" + port + " failed", e);
       }
     }
-    OptionalLong delay = restarts.failed(System.currentTimeMillis());
-    if (delay.isEmpty()) {
-      return reportError(
-          failure,
-          "it failed "
-              + restarts.failuresInWindow()
-              + " times within "
-              + restarts.windowMillis()
-              + " ms, more than millrace.receiver.max-restarts="
-              + restarts.maxRestarts()
-              + " allows");
-    }
-    health.receiverRestarting(error);
-    LOG.error(
-        "the receiver of socket text stream '{}' ({}:{}) failed; starting it again in {} ms"
-            + " (failure {} within {} ms, at most {} restarts)",
-        streamName,
-        host,
-        port,
-        delay.getAsLong(),
-        restarts.failuresInWindow(),
-        restarts.windowMillis(),
-        restarts.maxRestarts(),
-        failure);
-    return !awaitStop(delay.getAsLong());
   }
 
-  private boolean reportError(Throwable failure, String why) {
-    health.failing(failure.toString());
-    fatal =
-        new ReceiverFailedException(
-            "the receiver of socket text stream '"
-                + streamName
-                + "' ("
-                + host
-                + ":"
-                + port
-                + ") stopped: "
-                + why
-                + "; last error: "
-                + failure
-                + ". The driver stops so that its supervisor restarts it from the checkpoint. If"
-                + " this repeats, the error above says what to fix (an OutOfMemoryError: give the"
-                + " driver more memory or lower millrace.receiver.max-line-bytes and"
-                + " millrace.receiver.max-rate)",
-            failure);
-    LOG.error("{}", fatal.getMessage(), failure);
-    return false;
-  }
-
-  private void receiveUntilStopped() {
+  private void receiveUntilStopped(CountDownLatch signal) {
     ReconnectBackoff backoff = new ReconnectBackoff();
     boolean inOutage = false;
     while (true) {
       Socket connection = new Socket();
       synchronized (connectionLock) {
-        if (stopped) {
+        if (signal.getCount() == 0) {
           return;
         }
         socket = connection;
@@ -291,12 +171,12 @@ final class SocketReceiver {
             host,
             port);
         inOutage = false;
-        readLines(connection.getInputStream());
+        readLines(connection.getInputStream(), signal);
         failure = "the server closed the connection";
       } catch (IOException e) {
         failure = e.toString();
       }
-      if (isStopped()) {
+      if (signal.getCount() == 0) {
         return;
       }
       health.disconnected(failure);
@@ -312,22 +192,22 @@ final class SocketReceiver {
             ReconnectBackoff.INITIAL_DELAY_MILLIS,
             ReconnectBackoff.MAX_DELAY_MILLIS);
       }
-      if (awaitStop(backoff.nextDelayMillis())) {
+      if (awaitStop(signal, TimeUnit.MILLISECONDS.toNanos(backoff.nextDelayMillis()))) {
         return;
       }
     }
   }
 
-  private void readLines(InputStream socketIn) throws IOException {
+  private void readLines(InputStream socketIn, CountDownLatch signal) throws IOException {
     InputStream in = new Counted(socketIn, receivedBytes);
-    if (wal == null) {
+    if (!input.logged()) {
       Utf8LineReader reader = boundedReader(in);
       String line;
       while ((line = reader.readLine()) != null) {
-        if (paceOrStop(null)) {
+        if (paceOrStop(null, signal)) {
           return;
         }
-        ledger.store(line);
+        input.storeUnlogged(line);
       }
       return;
     }
@@ -336,7 +216,7 @@ final class SocketReceiver {
     try {
       String line;
       while ((line = reader.readLine()) != null) {
-        if (paceOrStop(group)) {
+        if (paceOrStop(group, signal)) {
           return;
         }
         group.add(line);
@@ -411,57 +291,7 @@ final class SocketReceiver {
     if (group.lines.isEmpty()) {
       return;
     }
-    List<String> lines = group.drain();
-    if (!appendUntilLogged(lines)) {
-      return;
-    }
-    ledger.storeAll(lines);
-    wal.published();
-  }
-
-  /** Appends {@code lines} to the log, retrying until it works; false if stopped first. */
-  private boolean appendUntilLogged(List<String> lines) {
-    ReconnectBackoff backoff = new ReconnectBackoff();
-    boolean failedBefore = false;
-    while (true) {
-      try {
-        wal.append(lines);
-        if (failedBefore) {
-          health.recovered();
-          LOG.info(
-              "socket text stream '{}' writes its write-ahead log {} again",
-              streamName,
-              wal.directory());
-        }
-        return true;
-      } catch (IOException e) {
-        wal.abandonBlock();
-        if (!failedBefore) {
-          failedBefore = true;
-          health.failing("cannot write the write-ahead log: " + e);
-          LOG.warn(
-              "socket text stream '{}' cannot write {} received lines to its write-ahead log {}"
-                  + " ({}); it reads nothing more from {}:{} and no batch sees these lines until"
-                  + " they are written, retrying every {} to {} ms",
-              streamName,
-              lines.size(),
-              wal.directory(),
-              e.toString(),
-              host,
-              port,
-              ReconnectBackoff.INITIAL_DELAY_MILLIS,
-              ReconnectBackoff.MAX_DELAY_MILLIS);
-        }
-        if (awaitStop(backoff.nextDelayMillis())) {
-          LOG.warn(
-              "socket text stream '{}' stopped before {} received lines could be written to its"
-                  + " write-ahead log; they were never acknowledged and are dropped",
-              streamName,
-              lines.size());
-          return false;
-        }
-      }
-    }
+    input.storePaced(group.drain());
   }
 
   /**
@@ -524,36 +354,26 @@ final class SocketReceiver {
     }
   }
 
-  private boolean isStopped() {
-    synchronized (connectionLock) {
-      return stopped;
-    }
-  }
-
   /**
    * Waits while the receiver is ahead of its rate, first acknowledging {@code group} (if any) so
    * lines already read are not held back by the wait; true if stopped meanwhile.
    */
-  private boolean paceOrStop(LineGroup group) {
-    long waitNanos = intake.acquire(System.nanoTime());
+  private boolean paceOrStop(LineGroup group, CountDownLatch signal) {
+    long waitNanos = input.acquire(System.nanoTime());
     if (waitNanos <= 0) {
       return false;
     }
     if (group != null) {
       store(group);
     }
-    return awaitStopNanos(waitNanos);
+    return awaitStop(signal, waitNanos);
   }
 
-  private boolean awaitStop(long millis) {
-    return awaitStopNanos(TimeUnit.MILLISECONDS.toNanos(millis));
-  }
-
-  private boolean awaitStopNanos(long nanos) {
+  private static boolean awaitStop(CountDownLatch signal, long nanos) {
     try {
-      return stopSignal.await(nanos, TimeUnit.NANOSECONDS);
+      return signal.await(nanos, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
-      // Nobody but stop() has a reason to interrupt this thread; treat it as one.
+      // Nobody but onStop has a reason to interrupt this thread; treat it as one.
       return true;
     }
   }

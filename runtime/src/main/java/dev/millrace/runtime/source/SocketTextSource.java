@@ -54,22 +54,18 @@ import java.util.NavigableMap;
  * them ({@link #checkpointCommitted}). The log needs a file system that can flush an open file
  * (local, HDFS); on one that cannot ({@code s3a://}), {@link #start} and {@link #recover} throw
  * {@link WriteAheadLogUnsupportedException}, a configuration error.
+ *
+ * <p>The stream is a receiver ({@link SocketReceiver}) run by the same {@link ReceiverInput} as an
+ * application's own receivers: the ledger, the log, the pacing, the restarts and the health are
+ * that input's; this class names the server, checks the address and adds the connection's counts to
+ * the status.
  */
 public final class SocketTextSource implements InputSource<String> {
-  static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+  static final long DEFAULT_SEGMENT_BYTES = WriteAheadLog.DEFAULT_SEGMENT_BYTES;
 
-  private final String host;
-  private final int port;
-  private final int partitions;
-  private final String streamName;
-  private final long walSegmentBytes;
-  private final ReceiverSettings settings;
   private final ReceiverHealth health;
-  private final ReceivedLineLedger ledger;
-  private volatile RateLimit rateLimit;
-
   private final SocketReceiver receiver;
-  private final ReceivedLineLog log; // null without a checkpoint store
+  private final ReceiverInput<String> input;
 
   /**
    * A source reading from {@code host:port}, handing each batch over in {@code partitions} slices,
@@ -145,25 +141,26 @@ public final class SocketTextSource implements InputSource<String> {
               + "' needs at least 1 partition per batch, got "
               + partitions);
     }
-    this.host = host;
-    this.port = port;
-    this.partitions = partitions;
-    this.streamName = streamName;
-    this.walSegmentBytes = walSegmentBytes;
-    this.settings = settings;
+    String stream = "socket text stream '" + streamName + "'";
     this.health = new ReceiverHealth(host + ":" + port, System::currentTimeMillis);
-    this.ledger = new ReceivedLineLedger(streamName, partitions);
-    this.log =
-        store == null
-            ? null
-            : new ReceivedLineLog(
-                new WriteAheadLog(
+    this.receiver = new SocketReceiver(host, port, streamName, settings, health);
+    this.input =
+        new ReceiverInput<>(
+            receiver,
+            stream,
+            "line",
+            health,
+            partitions,
+            settings,
+            store == null
+                ? null
+                : new WriteAheadLog(
                     store.sourceFiles(),
                     store.sourceLogDirectory(sourceId),
-                    streamName,
-                    walSegmentBytes),
-                streamName);
-    this.receiver = new SocketReceiver(host, port, streamName, settings, health, ledger, log);
+                    stream,
+                    walSegmentBytes,
+                    WalSegmentFormat.Payload.LINES));
+    receiver.bind(input);
   }
 
   /**
@@ -174,11 +171,7 @@ public final class SocketTextSource implements InputSource<String> {
    */
   @Override
   public void start(long firstBatchTime) {
-    receiver.checkNotStarted();
-    if (log != null) {
-      ledger.startAt(log.startAfterEarlierLog());
-    }
-    receiver.onStart();
+    input.start(firstBatchTime);
   }
 
   /**
@@ -188,13 +181,7 @@ public final class SocketTextSource implements InputSource<String> {
    */
   @Override
   public Dataset<String> take(long batchTime, boolean lastBatch) {
-    ReceiverFailedException failure = receiver.failure();
-    if (failure != null && !lastBatch) {
-      throw failure;
-    }
-    RateLimit limit = rateLimit;
-    long most = lastBatch || limit == null ? Long.MAX_VALUE : limit.recordsPerBatch();
-    return ledger.take(most);
+    return input.take(batchTime, lastBatch);
   }
 
   /**
@@ -203,12 +190,12 @@ public final class SocketTextSource implements InputSource<String> {
    */
   @Override
   public void stop() {
-    receiver.onStop();
+    input.stop();
   }
 
   @Override
   public boolean hasBufferedInput() {
-    return ledger.hasBuffered();
+    return input.hasBufferedInput();
   }
 
   /**
@@ -216,21 +203,20 @@ public final class SocketTextSource implements InputSource<String> {
    * connections; with a write-ahead log, how many it has acknowledged.
    */
   public long receivedLines() {
-    return ledger.receivedLines();
+    return input.receivedRecords();
   }
 
   /** The connection, errors and counts of this stream now; safe from any thread. */
   @Override
   public SourceStatus status() {
-    return health.status(ledger.receivedLines(), receiver.receivedBytes(), receiver.droppedLines());
+    return health.status(
+        input.receivedRecords(), receiver.receivedBytes(), receiver.droppedLines());
   }
 
   /** Paces the receiver to the limit (or the fixed maximum rate, if lower) from now on. */
   @Override
   public void updateRateLimit(RateLimit limit) {
-    RateLimit effective = limit.atMost(settings.maxRate());
-    rateLimit = effective;
-    receiver.setRate(effective.recordsPerSecond());
+    input.updateRateLimit(limit);
   }
 
   /**
@@ -241,8 +227,7 @@ public final class SocketTextSource implements InputSource<String> {
    */
   @Override
   public byte[] encodePlan(Dataset<String> taken) {
-    requireLog("encode a batch plan");
-    return ledger.encodePlan(taken);
+    return input.encodePlan(taken);
   }
 
   /**
@@ -253,15 +238,13 @@ public final class SocketTextSource implements InputSource<String> {
    */
   @Override
   public Dataset<String> replay(long batchTime, byte[] plan) {
-    requireLog("replay a batch");
-    return log.replay(batchTime, plan, partitions);
+    return input.replay(batchTime, plan);
   }
 
   /** The log position of the next take. */
   @Override
   public byte[] snapshot() {
-    requireLog("take a snapshot");
-    return WalRange.positionBytes(ledger.nextTakeSeq());
+    return input.snapshot();
   }
 
   /**
@@ -275,10 +258,7 @@ public final class SocketTextSource implements InputSource<String> {
    */
   @Override
   public void recover(long nextBatchTime, byte[] snapshot, List<byte[]> plansSince) {
-    requireLog("recover");
-    receiver.checkNotStarted();
-    log.recover(nextBatchTime, snapshot, plansSince, ledger);
-    receiver.onStart();
+    input.recover(nextBatchTime, snapshot, plansSince);
   }
 
   /**
@@ -289,28 +269,12 @@ public final class SocketTextSource implements InputSource<String> {
   @Override
   public SkippedInput unplanned(
       long firstTime, long lastTime, byte[] snapshot, NavigableMap<Long, byte[]> plansSince) {
-    requireLog("skip a batch");
-    return log.unplanned(firstTime, lastTime, snapshot, plansSince);
+    return input.unplanned(firstTime, lastTime, snapshot, plansSince);
   }
 
   /** Deletes the log segments that hold only lines before {@code snapshot}'s position. */
   @Override
   public void checkpointCommitted(long batchTime, byte[] snapshot) {
-    if (log == null) {
-      return;
-    }
-    log.checkpointCommitted(batchTime, snapshot);
-  }
-
-  private void requireLog(String action) {
-    if (log == null) {
-      throw new IllegalStateException(
-          "socket text stream '"
-              + streamName
-              + "' keeps no write-ahead log, so it cannot "
-              + action
-              + "; create it with a checkpoint store (set a checkpoint directory on the context) so"
-              + " that received lines are logged");
-    }
+    input.checkpointCommitted(batchTime, snapshot);
   }
 }

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.source;
 
+import dev.millrace.runtime.codec.RecordCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -11,11 +12,20 @@ import java.util.zip.CRC32C;
  * The bytes of a write-ahead log segment, {@code sources/<sourceId>/<first sequence number>.wal}:
  *
  * <pre>
- * segment = magic "MRWL" (4 bytes), format version (int 1), block*
+ * segment = magic "MRWL" (4 bytes), format version (int 1 or 2), block*
  * block   = first sequence number (long), record count (int), payload length (int),
  *           payload CRC32C (int), header CRC32C (int, of the 20 bytes before it), payload
- * payload = record*, each a UTF-8 length (int) and that many bytes of UTF-8 text
+ * payload = version 1 ({@link Payload#LINES}): record*, each a UTF-8 length (int) and that many
+ *           bytes of UTF-8 text
+ *         | version 2 ({@link Payload#RECORDS}): the block's records as one list encoded by
+ *           {@link RecordCodec#standard()}
  * </pre>
+ *
+ * <p>Version 1 holds the lines of socket text streams, as every build before receivers of other
+ * types wrote it, and stays their format: a line costs no codec tag and is decoded straight from
+ * the payload. Version 2 holds the records of an application's own receivers, of any type the codec
+ * encodes. A segment says its version, so a log whose writer changed format between runs reads back
+ * every segment as it was written.
  *
  * <p>Integers are big-endian. Every record (a received line) has a sequence number, counting from 0
  * over the whole log; a segment's blocks number their records contiguously from the number in the
@@ -32,9 +42,48 @@ final class WalSegmentFormat {
   static final int BLOCK_HEADER_BYTES = 24;
 
   private static final int MAGIC = 0x4d52574c; // "MRWL"
-  private static final int VERSION = 1;
 
   private WalSegmentFormat() {}
+
+  /** How a block's payload holds its records; the segment's format version says which. */
+  enum Payload {
+    /** Version 1: UTF-8 lines, each after its length. Records are strings. */
+    LINES(1),
+    /** Version 2: one list of any records, encoded by {@link RecordCodec#standard()}. */
+    RECORDS(2);
+
+    private final int version;
+
+    Payload(int version) {
+      this.version = version;
+    }
+
+    int version() {
+      return version;
+    }
+
+    static Payload ofVersion(int version) {
+      for (Payload payload : values()) {
+        if (payload.version == version) {
+          return payload;
+        }
+      }
+      return null;
+    }
+
+    /** One block holding {@code records}, numbered from {@code firstSeq}. */
+    @SuppressWarnings("unchecked")
+    byte[] encodeBlock(long firstSeq, List<?> records) {
+      return this == LINES
+          ? WalSegmentFormat.encodeBlock(firstSeq, (List<String>) records)
+          : encodeRecordBlock(firstSeq, records);
+    }
+
+    /** The header a segment of this payload starts with. */
+    byte[] segmentHeader() {
+      return ByteBuffer.allocate(SEGMENT_HEADER_BYTES).putInt(MAGIC).putInt(version).array();
+    }
+  }
 
   /** What {@link #read} found where it stopped reading a segment. */
   sealed interface SegmentEnd {
@@ -54,17 +103,21 @@ final class WalSegmentFormat {
    */
   record SegmentRead(long endSeq, long endOffset, SegmentEnd end) {}
 
-  /** Receives the records {@link #read} was asked for, in sequence order. */
+  /**
+   * Receives the records {@link #read} was asked for, in sequence order: strings from a version 1
+   * segment, whatever the receiver stored from a version 2 one.
+   */
   @FunctionalInterface
-  interface RecordSink {
-    void accept(long seq, String line);
+  interface RecordSink<T> {
+    void accept(long seq, T record);
   }
 
+  /** The header of a version 1 segment ({@link Payload#LINES}). */
   static byte[] segmentHeader() {
-    return ByteBuffer.allocate(SEGMENT_HEADER_BYTES).putInt(MAGIC).putInt(VERSION).array();
+    return Payload.LINES.segmentHeader();
   }
 
-  /** One block holding {@code lines}, numbered from {@code firstSeq}. */
+  /** One version 1 block holding {@code lines}, numbered from {@code firstSeq}. */
   static byte[] encodeBlock(long firstSeq, List<String> lines) {
     byte[][] encoded = new byte[lines.size()][];
     int payloadLength = 0;
@@ -89,14 +142,32 @@ final class WalSegmentFormat {
     return block.array();
   }
 
+  /** One version 2 block holding {@code records}, numbered from {@code firstSeq}. */
+  static byte[] encodeRecordBlock(long firstSeq, List<?> records) {
+    byte[] payload = RecordCodec.standard().encode(records);
+    CRC32C payloadCrc = new CRC32C();
+    payloadCrc.update(payload);
+    ByteBuffer block = ByteBuffer.allocate(Math.addExact(BLOCK_HEADER_BYTES, payload.length));
+    block
+        .putLong(firstSeq)
+        .putInt(records.size())
+        .putInt(payload.length)
+        .putInt((int) payloadCrc.getValue());
+    block.putInt(headerCrc(block.array()));
+    block.put(payload);
+    return block.array();
+  }
+
   /**
    * Reads the segment {@code in}, whose first record is {@code firstSeq}, handing {@code sink} the
    * records numbered from {@code from} (inclusive) to {@code to} (exclusive), and stops at the end
    * of the file, at a torn or corrupt block, or once no wanted record can follow.
    *
    * @throws IOException if the stream cannot be read (not for damaged content, which ends the read)
+   * @throws dev.millrace.runtime.codec.RecordCodecException if a version 2 record names a class
+   *     this process does not have
    */
-  static SegmentRead read(InputStream in, long firstSeq, long from, long to, RecordSink sink)
+  static <T> SegmentRead read(InputStream in, long firstSeq, long from, long to, RecordSink<T> sink)
       throws IOException {
     byte[] header = in.readNBytes(SEGMENT_HEADER_BYTES);
     if (header.length < SEGMENT_HEADER_BYTES) {
@@ -108,12 +179,12 @@ final class WalSegmentFormat {
     if (magic != MAGIC) {
       return corrupt(firstSeq, 0, "it does not start with the write-ahead log magic MRWL");
     }
-    if (version != VERSION) {
+    Payload payload = Payload.ofVersion(version);
+    if (payload == null) {
       return corrupt(
-          firstSeq,
-          0,
-          "it has format version " + version + "; this build reads version " + VERSION);
+          firstSeq, 0, "it has format version " + version + "; this build reads versions 1 and 2");
     }
+    int minRecordBytes = payload == Payload.LINES ? Integer.BYTES : 0;
     long seq = firstSeq;
     long offset = SEGMENT_HEADER_BYTES;
     while (seq < to) {
@@ -140,7 +211,10 @@ final class WalSegmentFormat {
       if (storedHeaderCrc != headerCrc(blockHeader)) {
         return corrupt(seq, offset, "the block header's CRC32C does not match");
       }
-      if (blockSeq != seq || count < 1 || payloadLength < (long) count * Integer.BYTES) {
+      if (blockSeq != seq
+          || count < 1
+          || payloadLength < 1
+          || payloadLength < (long) count * minRecordBytes) {
         return corrupt(
             seq,
             offset,
@@ -154,23 +228,26 @@ final class WalSegmentFormat {
                 + seq
                 + " was due");
       }
-      byte[] payload = in.readNBytes(payloadLength);
-      if (payload.length < payloadLength) {
+      byte[] bytes = in.readNBytes(payloadLength);
+      if (bytes.length < payloadLength) {
         return torn(
             seq,
             offset,
             "the file ends "
-                + payload.length
+                + bytes.length
                 + " bytes into the block's "
                 + payloadLength
                 + "-byte payload");
       }
       CRC32C crc = new CRC32C();
-      crc.update(payload);
+      crc.update(bytes);
       if ((int) crc.getValue() != payloadCrc) {
         return corrupt(seq, offset, "the payload's CRC32C does not match");
       }
-      int delivered = deliver(payload, count, seq, from, to, sink);
+      int delivered =
+          payload == Payload.LINES
+              ? deliver(bytes, count, seq, from, to, sink)
+              : deliverRecords(bytes, count, seq, from, to, sink);
       if (delivered < 0) {
         return corrupt(
             seq, offset, "the payload does not hold the " + count + " records its header counts");
@@ -185,8 +262,9 @@ final class WalSegmentFormat {
    * Hands over the block's records in {@code [from, to)}; returns how many records of the block
    * were passed (all of them unless {@code to} fell inside it), or -1 if the payload is malformed.
    */
-  private static int deliver(
-      byte[] payload, int count, long firstSeq, long from, long to, RecordSink sink) {
+  @SuppressWarnings("unchecked")
+  private static <T> int deliver(
+      byte[] payload, int count, long firstSeq, long from, long to, RecordSink<T> sink) {
     ByteBuffer records = ByteBuffer.wrap(payload);
     boolean wanted = firstSeq + count > from;
     for (int i = 0; i < count; i++) {
@@ -202,11 +280,34 @@ final class WalSegmentFormat {
         return -1;
       }
       if (wanted && seq >= from) {
-        sink.accept(seq, new String(payload, records.position(), length, StandardCharsets.UTF_8));
+        sink.accept(
+            seq, (T) new String(payload, records.position(), length, StandardCharsets.UTF_8));
       }
       records.position(records.position() + length);
     }
     return records.hasRemaining() ? -1 : count;
+  }
+
+  /** {@link #deliver} for a version 2 payload: one codec-encoded list of {@code count} records. */
+  @SuppressWarnings("unchecked")
+  private static <T> int deliverRecords(
+      byte[] payload, int count, long firstSeq, long from, long to, RecordSink<T> sink) {
+    // Past the CRC the bytes are as written: a record that does not decode names a class this
+    // process lacks, which the codec's exception says; it is no damage to read past.
+    List<Object> records = RecordCodec.standard().decode(payload);
+    if (records.size() != count) {
+      return -1;
+    }
+    for (int i = 0; i < count; i++) {
+      long seq = firstSeq + i;
+      if (seq >= to) {
+        return i;
+      }
+      if (seq >= from) {
+        sink.accept(seq, (T) records.get(i));
+      }
+    }
+    return count;
   }
 
   private static SegmentRead torn(long seq, long offset, String detail) {

@@ -5,7 +5,7 @@ import java.io.OutputStream;
 import java.util.List;
 
 /**
- * Appends received lines to a {@link WriteAheadLog}, one block per call, each flushed ({@link
+ * Appends received records to a {@link WriteAheadLog}, one block per call, each flushed ({@link
  * dev.millrace.runtime.fs.FileAccess#createFlushable}, {@code hflush} on HDFS) before {@link
  * #append} returns: on HDFS the block is then in every data node of the pipeline and visible to new
  * readers, on a local disk it is in the operating system's cache. Both survive the death of this
@@ -30,7 +30,7 @@ final class WalWriter implements AutoCloseable {
     this.nextSeq = nextSeq;
   }
 
-  /** The sequence number the next appended line gets. */
+  /** The sequence number the next appended record gets. */
   long nextSeq() {
     return nextSeq;
   }
@@ -44,18 +44,21 @@ final class WalWriter implements AutoCloseable {
     segmentLength = WalSegmentFormat.SEGMENT_HEADER_BYTES;
   }
 
-  /** Writes {@code lines} as one block and flushes it; on return they are acknowledged. */
-  void append(List<String> lines) throws IOException {
-    if (lines.isEmpty()) {
+  /**
+   * Writes {@code records} as one block of the log's payload and flushes it; on return they are
+   * acknowledged.
+   */
+  void append(List<?> records) throws IOException {
+    if (records.isEmpty()) {
       return;
     }
     if (out == null) {
       open();
     }
-    byte[] block = WalSegmentFormat.encodeBlock(nextSeq, lines);
+    byte[] block = log.payload().encodeBlock(nextSeq, records);
     out.write(block);
     out.flush();
-    nextSeq += lines.size();
+    nextSeq += records.size();
     segmentLength += block.length;
     if (segmentLength >= log.segmentBytes()) {
       // The block is flushed and acknowledged: failing to close the full segment must not make

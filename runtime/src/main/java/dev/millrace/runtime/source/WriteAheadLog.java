@@ -20,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The write-ahead log of one socket source: a directory of segment files in {@link
- * WalSegmentFormat}, each named after the sequence number of its first record.
+ * The write-ahead log of one receiving input (a socket stream, an application's receiver): a
+ * directory of segment files in {@link WalSegmentFormat}, each named after the sequence number of
+ * its first record.
  *
  * <p>Segments form a chain: a segment holds the records from its own first number up to the first
  * number of the next segment. Anything a segment holds beyond that was written by a writer that
@@ -32,12 +33,17 @@ import org.slf4j.LoggerFactory;
  */
 final class WriteAheadLog {
   private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
+
+  /** The size at which a segment is full and the writer rolls to a new one: 64 MiB. */
+  static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+
   private static final Pattern SEGMENT_NAME = Pattern.compile("(\\d{20})\\.wal");
 
   private final FileAccess files;
   private final String directory;
-  private final String streamName;
+  private final String stream;
   private final long segmentBytes;
+  private final WalSegmentFormat.Payload payload;
 
   /** A segment file and the sequence number of its first record. */
   record Segment(long firstSeq, String location) {}
@@ -61,20 +67,30 @@ final class WriteAheadLog {
 
   /**
    * A log in {@code directory}, a location of {@code files} two levels below the checkpoint
-   * directory, rolling to a new segment once one reaches {@code segmentBytes}.
+   * directory, of the input {@code stream} names in messages (e.g. {@code socket text stream
+   * 'app-host:9999'}), rolling to a new segment once one reaches {@code segmentBytes}, whose new
+   * segments hold {@code payload} blocks.
    */
-  WriteAheadLog(FileAccess files, String directory, String streamName, long segmentBytes) {
+  WriteAheadLog(
+      FileAccess files,
+      String directory,
+      String stream,
+      long segmentBytes,
+      WalSegmentFormat.Payload payload) {
     if (segmentBytes < 1) {
       throw new IllegalArgumentException(
-          "write-ahead log segments of socket text stream '"
-              + streamName
-              + "' need at least 1 byte, got "
-              + segmentBytes);
+          "write-ahead log segments of " + stream + " need at least 1 byte, got " + segmentBytes);
     }
     this.files = files;
     this.directory = directory;
-    this.streamName = streamName;
+    this.stream = stream;
     this.segmentBytes = segmentBytes;
+    this.payload = payload;
+  }
+
+  /** How the blocks of the segments this log creates hold their records. */
+  WalSegmentFormat.Payload payload() {
+    return payload;
   }
 
   String directory() {
@@ -109,7 +125,7 @@ final class WriteAheadLog {
    * Long#MAX_VALUE} for all), in order, reading only the segments that can hold them. Stops early
    * at the end of the newest segment, or at damage that leaves a hole before {@code to}.
    */
-  LogRead read(long from, long to, RecordSink sink) throws IOException {
+  <T> LogRead read(long from, long to, RecordSink<T> sink) throws IOException {
     List<Segment> segments = segments();
     long seq = from;
     for (int i = 0; i < segments.size() && seq < to; i++) {
@@ -161,10 +177,10 @@ final class WriteAheadLog {
       damage.ifPresent(
           d ->
               LOG.debug(
-                  "write-ahead log segment {} of socket text stream '{}' ends in a write that was"
-                      + " never acknowledged, superseded by the next segment: {}",
+                  "write-ahead log segment {} of {} ends in a write that was never acknowledged,"
+                      + " superseded by the next segment: {}",
                   segment.location(),
-                  streamName,
+                  stream,
                   d.describe()));
     }
     return new LogRead(seq, Optional.empty());
@@ -207,16 +223,16 @@ final class WriteAheadLog {
       throw new WriteAheadLogUnsupportedException(
           "Checkpoint directory "
               + checkpoint
-              + " cannot hold the write-ahead log of socket text stream '"
-              + streamName
-              + "': its file system ("
+              + " cannot hold the write-ahead log of "
+              + stream
+              + ": its file system ("
               + e.scheme()
-              + ") cannot flush a file that is still open, so received lines could not be made"
+              + ") cannot flush a file that is still open, so received records could not be made"
               + " durable before batches take them. Use an hdfs:// or local checkpoint directory"
               + " (checkpoint.dir, millrace.checkpoint.dir or ssc.checkpoint) for applications that"
-              + " read sockets; s3a:// suits applications whose inputs are files.");
+              + " read sockets or receivers; s3a:// suits applications whose inputs are files.");
     }
-    out.write(WalSegmentFormat.segmentHeader());
+    out.write(payload.segmentHeader());
     out.flush();
     return out;
   }

@@ -13,24 +13,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The write-ahead log of a socket text stream's received lines ({@link WriteAheadLog} under the
- * checkpoint directory): the receiver appends each group of lines before storing it, which is what
+ * The write-ahead log of a receiving input's records ({@link WriteAheadLog} under the checkpoint
+ * directory): the receiver appends each group of records before storing it, which is what
  * acknowledges them; a batch's replay and a recovery read ranges back; committed checkpoints delete
  * the segments before them.
+ *
+ * @param <T> record type
  */
-final class ReceivedLineLog {
-  private static final Logger LOG = LoggerFactory.getLogger(SocketTextSource.class);
+final class ReceivedRecordLog<T> {
+  private static final Logger LOG = LoggerFactory.getLogger(ReceivedRecordLog.class);
+  private static final int MAX_PRESIZE = 4096;
 
   private final WriteAheadLog log;
-  private final String streamName;
+  private final String stream;
+  private final String recordNoun;
   // Created on the generator's thread before the receiver starts, then owned by the receiver.
   private WalWriter writer;
-  // Receiver thread only: the sequence number after the last line handed to the ledger.
+  // Receiver thread only: the sequence number after the last record handed to the ledger.
   private long publishedSeq;
 
-  ReceivedLineLog(WriteAheadLog log, String streamName) {
+  /**
+   * The log {@code log} of the input {@code stream} names in messages, which calls a record a
+   * {@code recordNoun} ({@code line}, {@code record}) when it counts them for an operator.
+   */
+  ReceivedRecordLog(WriteAheadLog log, String stream, String recordNoun) {
     this.log = log;
-    this.streamName = streamName;
+    this.stream = stream;
+    this.recordNoun = recordNoun;
   }
 
   String directory() {
@@ -39,7 +48,7 @@ final class ReceivedLineLog {
 
   /**
    * Opens the writer for a fresh start, after whatever an earlier run left in the log, and returns
-   * the sequence number the first line of this run gets.
+   * the sequence number the first record of this run gets.
    */
   long startAfterEarlierLog() {
     long end = endOfEarlierLog();
@@ -48,9 +57,9 @@ final class ReceivedLineLog {
     return end;
   }
 
-  /** Appends {@code lines} as one block and flushes it: they are acknowledged once it returns. */
-  void append(List<String> lines) throws IOException {
-    writer.append(lines);
+  /** Appends {@code records} as one block and flushes it: they are acknowledged once it returns. */
+  void append(List<? extends T> records) throws IOException {
+    writer.append(records);
   }
 
   /** Gives up the block being written: the next append starts a new segment at the same number. */
@@ -58,13 +67,13 @@ final class ReceivedLineLog {
     writer.abandon();
   }
 
-  /** The lines appended so far have reached the ledger. */
+  /** The records appended so far have reached the ledger. */
   void published() {
     publishedSeq = writer.nextSeq();
   }
 
-  /** How many appended (acknowledged) lines have not reached the ledger. */
-  long unpublishedLines() {
+  /** How many appended (acknowledged) records have not reached the ledger. */
+  long unpublishedRecords() {
     return writer.nextSeq() - publishedSeq;
   }
 
@@ -79,19 +88,20 @@ final class ReceivedLineLog {
         return 0;
       }
       WriteAheadLog.LogRead read =
-          log.read(segments.get(segments.size() - 1).firstSeq(), Long.MAX_VALUE, (seq, line) -> {});
+          log.read(
+              segments.get(segments.size() - 1).firstSeq(), Long.MAX_VALUE, (seq, record) -> {});
       read.damage()
           .ifPresent(
               d ->
                   LOG.warn(
-                      "the write-ahead log of socket text stream '{}' left by an earlier run ends"
-                          + " in a damaged block ({}); the new run does not read it",
-                      streamName,
+                      "the write-ahead log of {} left by an earlier run ends in a damaged block"
+                          + " ({}); the new run does not read it",
+                      stream,
                       d.describe()));
       LOG.info(
-          "socket text stream '{}' starts afresh: its write-ahead log {} holds {} records of an"
-              + " earlier run that no batch will read; they are deleted after the first checkpoint",
-          streamName,
+          "{} starts afresh: its write-ahead log {} holds {} records of an earlier run that no"
+              + " batch will read; they are deleted after the first checkpoint",
+          stream,
           log.directory(),
           read.endSeq());
       return read.endSeq();
@@ -112,9 +122,8 @@ final class ReceivedLineLog {
 
   private CheckpointException logFailure(String action, IOException e) {
     return new CheckpointException(
-        "socket text stream '"
-            + streamName
-            + "' could not "
+        stream
+            + " could not "
             + action
             + " its write-ahead log "
             + log.directory()
@@ -133,51 +142,53 @@ final class ReceivedLineLog {
       writer.close();
     } catch (IOException e) {
       // Every acknowledged block was flushed before; closing adds nothing a reader needs.
-      LOG.debug("closing the write-ahead log of socket text stream '{}' failed", streamName, e);
+      LOG.debug("closing the write-ahead log of {} failed", stream, e);
     }
   }
 
   /**
-   * The lines of the plan's range, read back from the write-ahead log.
+   * The records of the plan's range, read back from the write-ahead log.
    *
-   * @throws CorruptWriteAheadLogException if the log no longer holds every line of the range
+   * @throws CorruptWriteAheadLogException if the log no longer holds every record of the range
    * @throws IllegalArgumentException if the plan is not one this source wrote
    */
-  Dataset<String> replay(long batchTime, byte[] plan, int partitions) {
+  Dataset<T> replay(long batchTime, byte[] plan, int partitions) {
     WalRange range = decode(() -> WalRange.fromBytes(plan), "recorded plan of batch " + batchTime);
-    List<String> lines =
-        new ArrayList<>((int) Math.min(range.size(), SocketReceiver.MAX_GROUP_LINES));
+    List<T> records = new ArrayList<>((int) Math.min(range.size(), MAX_PRESIZE));
     WriteAheadLog.LogRead read;
     try {
-      read = log.read(range.from(), range.to(), (seq, line) -> lines.add(line));
+      read = log.<T>read(range.from(), range.to(), (seq, record) -> records.add(record));
     } catch (IOException e) {
       throw logFailure("read", e);
     }
     if (read.endSeq() < range.to()) {
       throw lost("batch " + batchTime + " took", range.from(), range.to(), read);
     }
-    return ListDataset.sliced(lines, partitions);
+    return ListDataset.sliced(records, partitions);
   }
 
   /**
-   * Positions the next take after the snapshot and the plans, buffers the acknowledged lines the
+   * Positions the next take after the snapshot and the plans, buffers the acknowledged records the
    * log holds beyond that (received before the crash, taken by no batch) for it, and starts the
    * writer on a new log segment, for the receiver. A torn last block, which the crash cut short and
    * so was never acknowledged, is skipped with a warning.
    *
-   * @throws CorruptWriteAheadLogException if the log lacks acknowledged lines or is damaged
+   * @throws CorruptWriteAheadLogException if the log lacks acknowledged records or is damaged
    * @throws IllegalArgumentException if the snapshot or a plan is not one this source wrote
    */
   void recover(
-      long nextBatchTime, byte[] snapshot, List<byte[]> plansSince, ReceivedLineLedger ledger) {
+      long nextBatchTime,
+      byte[] snapshot,
+      List<byte[]> plansSince,
+      ReceivedRecordLedger<T> ledger) {
     long position = decode(() -> WalRange.position(snapshot), "checkpointed position");
     for (byte[] plan : plansSince) {
       position = Math.max(position, decode(() -> WalRange.fromBytes(plan), "recorded plan").to());
     }
-    List<String> unplanned = new ArrayList<>();
+    List<T> unplanned = new ArrayList<>();
     WriteAheadLog.LogRead read;
     try {
-      read = log.read(position, Long.MAX_VALUE, (seq, line) -> unplanned.add(line));
+      read = log.<T>read(position, Long.MAX_VALUE, (seq, record) -> unplanned.add(record));
     } catch (IOException e) {
       throw logFailure("read", e);
     }
@@ -190,18 +201,18 @@ final class ReceivedLineLog {
         throw lost("the receiver acknowledged", read.endSeq(), Long.MAX_VALUE, read);
       }
       LOG.warn(
-          "the write-ahead log of socket text stream '{}' ends in a block the crash cut short ({});"
-              + " its lines were never acknowledged and are skipped",
-          streamName,
+          "the write-ahead log of {} ends in a block the crash cut short ({}); its records were"
+              + " never acknowledged and are skipped",
+          stream,
           damage.describe());
     }
     ledger.restore(unplanned, position);
     openWriter(read.endSeq());
     publishedSeq = read.endSeq();
     LOG.info(
-        "socket text stream '{}' recovered its write-ahead log {}: batch {} takes from record {},"
-            + " starting with {} lines received before the restart",
-        streamName,
+        "{} recovered its write-ahead log {}: batch {} takes from record {}, starting with {}"
+            + " records received before the restart",
+        stream,
         log.directory(),
         nextBatchTime,
         position,
@@ -224,7 +235,9 @@ final class ReceivedLineLog {
     if (after == null) {
       return new SkippedInput(
           new WalRange(from, from).toBytes(),
-          "nothing: the lines they had taken, from record "
+          "nothing: the "
+              + recordNoun
+              + "s they had taken, from record "
               + from
               + " of the write-ahead log on, are taken again by the batches planned in their place",
           SkippedInput.Extent.NOTHING);
@@ -234,12 +247,14 @@ final class ReceivedLineLog {
             from, decode(() -> WalRange.fromBytes(after.getValue()), "recorded plan").from());
     if (range.size() == 0) {
       return new SkippedInput(
-          range.toBytes(), "nothing: they had taken no line", SkippedInput.Extent.NOTHING);
+          range.toBytes(), "nothing: they had taken no " + recordNoun, SkippedInput.Extent.NOTHING);
     }
     return new SkippedInput(
         range.toBytes(),
         range.size()
-            + (range.size() == 1 ? " line" : " lines")
+            + " "
+            + recordNoun
+            + (range.size() == 1 ? "" : "s")
             + " (records "
             + range.from()
             + " to "
@@ -250,21 +265,18 @@ final class ReceivedLineLog {
         SkippedInput.Extent.EXACT);
   }
 
-  /** Deletes the log segments that hold only lines before {@code snapshot}'s position. */
+  /** Deletes the log segments that hold only records before {@code snapshot}'s position. */
   void checkpointCommitted(long batchTime, byte[] snapshot) {
     long position = decode(() -> WalRange.position(snapshot), "committed position");
     try {
       int deleted = log.deleteBefore(position);
       LOG.debug(
-          "socket text stream '{}' deleted {} write-ahead log segments before record {}",
-          streamName,
-          deleted,
-          position);
+          "{} deleted {} write-ahead log segments before record {}", stream, deleted, position);
     } catch (IOException e) {
       LOG.warn(
-          "socket text stream '{}' could not delete old segments of its write-ahead log {} ({});"
-              + " will retry after the next checkpoint",
-          streamName,
+          "{} could not delete old segments of its write-ahead log {} ({}); will retry after the"
+              + " next checkpoint",
+          stream,
           log.directory(),
           e.toString());
     }
@@ -277,9 +289,9 @@ final class ReceivedLineLog {
       throw new IllegalArgumentException(
           "the "
               + what
-              + " of socket text stream '"
-              + streamName
-              + "' cannot be read as a write-ahead log position or range ("
+              + " of "
+              + stream
+              + " cannot be read as a write-ahead log position or range ("
               + e.getMessage()
               + "); was the checkpoint written for another graph?",
           e);
@@ -295,9 +307,9 @@ final class ReceivedLineLog {
     return new CorruptWriteAheadLogException(
         "The write-ahead log "
             + log.directory()
-            + " of socket text stream '"
-            + streamName
-            + "' lacks records "
+            + " of "
+            + stream
+            + " lacks records "
             + from
             + (to == Long.MAX_VALUE ? " on" : " to " + (to - 1))
             + ", which "
@@ -306,7 +318,7 @@ final class ReceivedLineLog {
             + where
             + ". The segment was damaged or deleted after it was written. Restore the checkpoint"
             + " directory from a backup, or truncate the segment before the damaged block to"
-            + " accept losing those lines, or start from an empty checkpoint directory (the"
+            + " accept losing those records, or start from an empty checkpoint directory (the"
             + " application's state is then lost).");
   }
 }
