@@ -1,11 +1,13 @@
 package dev.millrace.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -39,6 +41,7 @@ public final class TestingKafka implements BeforeAllCallback, AfterAllCallback {
   private KafkaClusterTestKit cluster;
   private Admin admin;
   private boolean stopped;
+  private boolean brokerStopped;
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
@@ -86,12 +89,40 @@ public final class TestingKafka implements BeforeAllCallback, AfterAllCallback {
     }
     stopped = true;
     if (admin != null) {
-      admin.close(java.time.Duration.ZERO);
+      admin.close(Duration.ZERO);
     }
     if (cluster != null) {
       // KafkaClusterTestKit.close() throws when called twice: only here, once.
       cluster.close();
     }
+  }
+
+  /**
+   * Shuts the broker down in place, as an operator's restart would: clients are refused, its
+   * partitions have no leader; its controller, log directories and port stay, so {@link
+   * #startBroker} brings the same broker back at the same address with its data.
+   */
+  public void stopBroker() {
+    brokerStopped = true;
+    broker().shutdown();
+    broker().awaitShutdown();
+  }
+
+  /**
+   * Starts the broker {@link #stopBroker} stopped, on the same port (the test kit opens its
+   * listener again at the port it first bound) and log directories, and waits until it is ready.
+   */
+  public void startBroker() throws Exception {
+    if (!brokerStopped) {
+      return;
+    }
+    brokerStopped = false;
+    broker().startup();
+    cluster.waitForReadyBrokers();
+  }
+
+  private BrokerServer broker() {
+    return cluster.brokers().values().iterator().next();
   }
 
   /** {@code localhost:<port>} of the broker. */
