@@ -137,8 +137,8 @@ final class ProgressPrinter {
 
   /**
    * {@code " input localhost:9999 connected, 1,204 lines, 61 KiB"} or {@code " input localhost:9092
-   * [orders], 12,000 planned, lag 300"}, one part per input; an input in an outage shows how long
-   * and its last error instead.
+   * subscribe=orders, 12,000 planned, lag 300"}, one part per input; an input in an outage shows
+   * how long and its last error instead.
    */
   private static String inputs(DriverStatusReport r, Instant now) {
     StringBuilder line = new StringBuilder();
