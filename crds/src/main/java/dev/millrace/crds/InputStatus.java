@@ -1,6 +1,7 @@
 package dev.millrace.crds;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Map;
 import java.util.Objects;
 
 /** One input stream of the application, as its driver reports it. */
@@ -44,6 +45,14 @@ public class InputStatus {
   @JsonPropertyDescription(
       "The newest batch time (RFC 3339) up to which the input it read may be removed from its source: a committed checkpoint covers it (textFileStream's cleanSource removes it then).")
   private String removableUpTo;
+
+  @JsonPropertyDescription(
+      "Records a replayable source (Kafka, an application's own Source) has planned into batches in the current driver attempt; absent where it does not count them.")
+  private Long recordsPlanned;
+
+  @JsonPropertyDescription(
+      "The source's own figures in the order it gives them, values formatted for people, e.g. a Kafka source's lag.")
+  private Map<String, String> figures;
 
   /** The stream's name in the graph, e.g. {@code socketTextStream#0}. */
   public String getName() {
@@ -177,6 +186,32 @@ public class InputStatus {
     this.removableUpTo = removableUpTo;
   }
 
+  /**
+   * Records a replayable source (Kafka, an application's own {@code Source}) has planned into
+   * batches in the current driver attempt; absent where it does not count them.
+   */
+  public Long getRecordsPlanned() {
+    return recordsPlanned;
+  }
+
+  /** Sets {@link #getRecordsPlanned()}. */
+  public void setRecordsPlanned(Long recordsPlanned) {
+    this.recordsPlanned = recordsPlanned;
+  }
+
+  /**
+   * The source's own figures in the order it gives them, values formatted for people, e.g. a Kafka
+   * source's {@code lag}; absent if it has none.
+   */
+  public Map<String, String> getFigures() {
+    return figures;
+  }
+
+  /** Sets {@link #getFigures()}. */
+  public void setFigures(Map<String, String> figures) {
+    this.figures = figures;
+  }
+
   /** Equal when every field is. */
   @Override
   public boolean equals(Object o) {
@@ -192,7 +227,9 @@ public class InputStatus {
         && Objects.equals(bytesReceived, other.bytesReceived)
         && Objects.equals(linesDropped, other.linesDropped)
         && Objects.equals(receiverRestarts, other.receiverRestarts)
-        && Objects.equals(removableUpTo, other.removableUpTo);
+        && Objects.equals(removableUpTo, other.removableUpTo)
+        && Objects.equals(recordsPlanned, other.recordsPlanned)
+        && Objects.equals(figures, other.figures);
   }
 
   @Override
@@ -209,6 +246,8 @@ public class InputStatus {
         bytesReceived,
         linesDropped,
         receiverRestarts,
-        removableUpTo);
+        removableUpTo,
+        recordsPlanned,
+        figures);
   }
 }

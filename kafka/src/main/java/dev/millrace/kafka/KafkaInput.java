@@ -30,7 +30,12 @@ public final class KafkaInput {
   /** The records of the topics {@code options} subscribe to. */
   public static <K, V> DStream<KafkaRecord<K, V>> directStream(
       StreamingContext ssc, KafkaOptions options) {
-    KafkaSource<K, V> source = new KafkaSource<>(options, ssc.batchInterval());
+    return directStream(ssc, new KafkaSource<K, V>(options, ssc.batchInterval()));
+  }
+
+  /** The records {@code source} reads; its completed batches commit for lag monitoring. */
+  static <K, V> DStream<KafkaRecord<K, V>> directStream(
+      StreamingContext ssc, KafkaSource<K, V> source) {
     ssc.addStreamingListener(
         new StreamingListener() {
           @Override

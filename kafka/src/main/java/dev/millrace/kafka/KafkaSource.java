@@ -2,12 +2,14 @@ package dev.millrace.kafka;
 
 import dev.millrace.streaming.Duration;
 import dev.millrace.streaming.Source;
+import dev.millrace.streaming.SourceHealth;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -37,6 +39,7 @@ final class KafkaSource<K, V> implements Source<KafkaRecord<K, V>, OffsetRange> 
   private final KafkaOptions options;
   private final Duration batchInterval;
   private final OffsetRangeReader reader;
+  private final KafkaSourceHealth health;
   // Driver only: the planner, and each planned batch's positions until the batch completes.
   private OffsetRangePlanner planner;
   private ProcessedOffsetsCommitter committer;
@@ -47,6 +50,7 @@ final class KafkaSource<K, V> implements Source<KafkaRecord<K, V>, OffsetRange> 
     this.options = options;
     this.batchInterval = batchInterval;
     this.reader = new OffsetRangeReader(options, CONSUMERS);
+    this.health = new KafkaSourceHealth(options, Clock.systemUTC());
   }
 
   @Override
@@ -54,16 +58,26 @@ final class KafkaSource<K, V> implements Source<KafkaRecord<K, V>, OffsetRange> 
     return "kafka:" + options.subscription();
   }
 
+  /**
+   * The brokers and subscription; an outage while planning retries, with the last error; the lag
+   * the latest plan left ({@code lag}, and the {@code largestLags} partitions); the offsets skipped
+   * under {@code failOnDataLoss=false} ({@code skippedOffsets}, {@code lastSkipped}).
+   */
+  @Override
+  public SourceHealth health() {
+    return health.health();
+  }
+
   @Override
   public void start() {
-    planner = new OffsetRangePlanner(options);
+    planner = new OffsetRangePlanner(options, health);
     committer = new ProcessedOffsetsCommitter(options);
     untils = null;
   }
 
   @Override
   public void recover(byte[] position, List<List<OffsetRange>> plansSince) {
-    planner = new OffsetRangePlanner(options);
+    planner = new OffsetRangePlanner(options, health);
     committer = new ProcessedOffsetsCommitter(options);
     untils = decodePosition(position);
     for (List<OffsetRange> plan : plansSince) {

@@ -2,6 +2,8 @@ package dev.millrace.kafka;
 
 import dev.millrace.runtime.source.ReconnectBackoff;
 import dev.millrace.streaming.Duration;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -36,19 +38,38 @@ import org.slf4j.LoggerFactory;
  * from their earliest offset at the next plan. Under {@code read_committed} a range ends at the
  * last stable offset, so it never waits on an open transaction.
  *
- * <p>A broker that does not answer, or a partition without a leader, is asked again until {@code
- * planningTimeout} has passed; then the plan fails with {@link KafkaUnavailableException} naming
- * them. Used by one thread (the driver's batch planning); {@link #close} releases the client.
+ * <p>A broker that does not answer, or a partition without a leader, is asked again (each call
+ * waits at most {@link #ATTEMPT_TIMEOUT_MS}) until {@code planningTimeout} has passed; then the
+ * plan fails with {@link KafkaUnavailableException} naming them. The first failed attempt starts an
+ * outage in the source's {@link KafkaSourceHealth} and logs one WARN saying what is retried and
+ * until when; the next plan that succeeds ends it and logs one INFO. Used by one thread (the
+ * driver's batch planning); {@link #close} releases the client.
  */
 public final class OffsetRangePlanner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OffsetRangePlanner.class);
 
+  /**
+   * The most one admin call may take before the attempt counts as failed (and at most a third of
+   * {@code planningTimeout}, so that planning tries several times). A down broker makes the admin
+   * client wait out the whole timeout it is given (it retries the connection inside), so with all
+   * of {@code planningTimeout} per call an outage would show in the status and the log only when
+   * planning gives up; a healthy broker answers these calls in milliseconds.
+   */
+  static final long ATTEMPT_TIMEOUT_MS = 5_000;
+
   private final KafkaOptions options;
+  private final KafkaSourceHealth health;
   private final Admin admin;
 
   /** A planner with its own admin client for {@code options}' brokers. */
   public OffsetRangePlanner(KafkaOptions options) {
+    this(options, new KafkaSourceHealth(options, Clock.systemUTC()));
+  }
+
+  /** A planner that records how its planning goes in {@code health}. */
+  OffsetRangePlanner(KafkaOptions options, KafkaSourceHealth health) {
     this.options = options;
+    this.health = health;
     this.admin = Admin.create(options.adminProperties());
   }
 
@@ -102,26 +123,76 @@ public final class OffsetRangePlanner implements AutoCloseable {
         System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.planningTimeout().milliseconds());
     ReconnectBackoff backoff = new ReconnectBackoff();
     while (true) {
+      Attempt done;
       try {
-        return attempt(previousUntils, budgetPerPartition, deadline);
+        done = attempt(previousUntils, budgetPerPartition, deadline);
       } catch (Unanswered e) {
         long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        Instant outageStarted = health.attemptFailed(describe(e));
         if (left <= 0) {
-          throw unavailable(e);
+          KafkaUnavailableException unavailable = unavailable(e);
+          health.planFailed(unavailable.getMessage());
+          throw unavailable;
         }
-        LOG.warn(
-            "Planning a batch of {}: {} from {} failed, trying again within {} ms: {}",
-            options.subscription(),
-            e.asked,
-            String.join(",", options.bootstrapServers()),
-            left,
-            e.getCause().toString());
+        retryLater(e, outageStarted, left);
         sleep(Math.min(left, backoff.nextDelayMillis()));
+        continue;
+      } catch (KafkaDataLossException e) {
+        health.planFailed(e.getMessage());
+        throw e;
       }
+      Instant outageSince = health.planned(done.plan(), done.ends(), done.skipped());
+      if (outageSince != null) {
+        LOG.info(
+            "Kafka brokers {} answer again: planning {} works after {} ms of failed attempts",
+            String.join(",", options.bootstrapServers()),
+            options.subscription(),
+            java.time.Duration.between(outageSince, Instant.now()).toMillis());
+      }
+      return done.plan();
     }
   }
 
-  private OffsetRangePlan attempt(
+  /**
+   * One WARN when an outage starts, saying what is retried and until when; the retries of an outage
+   * under way log at DEBUG only, so a long outage does not flood the log.
+   */
+  private void retryLater(Unanswered e, Instant outageStarted, long leftMs) {
+    if (outageStarted != null) {
+      LOG.warn(
+          "Planning a batch of {}: {}; retrying until {} (planningTimeout={}), then the batch"
+              + " fails. Check that the brokers are up and reachable from the driver and that"
+              + " every partition has a leader.",
+          options.subscription(),
+          describe(e),
+          outageStarted.plusMillis(leftMs),
+          planningTimeoutText());
+    } else {
+      LOG.debug(
+          "Planning a batch of {}: {}; retrying within {} ms",
+          options.subscription(),
+          describe(e),
+          leftMs);
+    }
+  }
+
+  private String describe(Unanswered e) {
+    return "asking "
+        + String.join(",", options.bootstrapServers())
+        + " for "
+        + e.asked
+        + " failed: "
+        + e.getCause();
+  }
+
+  /**
+   * A successful attempt: its plan, the ends of the partitions it saw (for the lag) and the ranges
+   * retention had deleted that it skipped under {@code failOnDataLoss=false}.
+   */
+  private record Attempt(
+      OffsetRangePlan plan, Map<TopicPartition, Long> ends, List<OffsetRange> skipped) {}
+
+  private Attempt attempt(
       Map<TopicPartition, Long> previousUntils, long budgetPerPartition, long deadline)
       throws Unanswered {
     Set<String> topics =
@@ -180,7 +251,30 @@ public final class OffsetRangePlanner implements AutoCloseable {
       }
     }
     starts.putAll(startingOffsets(fromStartingOffsets, earliest, ends, deadline));
-    return decide(partitions, starts, earliest, ends, budgetPerPartition, options.failOnDataLoss());
+    OffsetRangePlan plan =
+        decide(partitions, starts, earliest, ends, budgetPerPartition, options.failOnDataLoss());
+    return new Attempt(plan, ends, skipped(partitions, starts, earliest, ends));
+  }
+
+  /**
+   * The ranges {@link #decide} skipped because retention had deleted them (it fails instead under
+   * {@code failOnDataLoss=true}), each from where the partition was to be read to its earliest
+   * offset.
+   */
+  private static List<OffsetRange> skipped(
+      List<TopicPartition> partitions,
+      Map<TopicPartition, Long> starts,
+      Map<TopicPartition, Long> earliest,
+      Map<TopicPartition, Long> ends) {
+    List<OffsetRange> skipped = new ArrayList<>();
+    for (TopicPartition partition : partitions) {
+      long from = starts.get(partition);
+      long first = earliest.get(partition);
+      if (from <= ends.get(partition) && from < first) {
+        skipped.add(new OffsetRange(partition.topic(), partition.partition(), from, first));
+      }
+    }
+    return skipped;
   }
 
   private Map<TopicPartition, Long> startingOffsets(
@@ -299,14 +393,16 @@ public final class OffsetRangePlanner implements AutoCloseable {
   }
 
   /**
-   * Runs one admin call, asking for {@code asked}, with what is left of the deadline; a retriable
-   * Kafka error or a timeout is thrown as {@link Unanswered} so that {@link #plan} asks again, any
-   * other error as Kafka threw it.
+   * Runs one admin call, asking for {@code asked}, for at most {@link #ATTEMPT_TIMEOUT_MS} (or a
+   * third of {@code planningTimeout}) of what is left of the deadline; a retriable Kafka error or a
+   * timeout is thrown as {@link Unanswered} so that {@link #plan} asks again, any other error as
+   * Kafka threw it.
    */
   private <T> T call(long deadline, String asked, Function<Integer, KafkaFuture<T>> request)
       throws Unanswered {
     long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-    int timeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, left));
+    long attempt = Math.min(ATTEMPT_TIMEOUT_MS, options.planningTimeout().milliseconds() / 3);
+    int timeoutMs = (int) Math.max(1, Math.min(attempt, left));
     try {
       return request.apply(timeoutMs).get(timeoutMs + 1_000L, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -334,16 +430,19 @@ public final class OffsetRangePlanner implements AutoCloseable {
             + ", the brokers "
             + String.join(",", options.bootstrapServers())
             + " did not answer, or a partition had no leader, within planningTimeout="
-            + options
-                .asMap()
-                .getOrDefault(
-                    KafkaOptions.PLANNING_TIMEOUT.key(),
-                    KafkaOptions.PLANNING_TIMEOUT.defaultText())
+            + planningTimeoutText()
             + " (last error: "
             + last.getCause()
             + "). Check that the brokers are up and reachable from the driver and that every"
             + " partition has a leader, or raise planningTimeout.",
         last.getCause());
+  }
+
+  private String planningTimeoutText() {
+    return options
+        .asMap()
+        .getOrDefault(
+            KafkaOptions.PLANNING_TIMEOUT.key(), KafkaOptions.PLANNING_TIMEOUT.defaultText());
   }
 
   private static void sleep(long millis) {

@@ -3,9 +3,12 @@ package dev.millrace.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.runtime.launch.ExitCode;
+import dev.millrace.streaming.Durations;
+import dev.millrace.streaming.SourceHealth;
 import dev.millrace.streaming.StreamingException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -232,15 +235,77 @@ class KafkaInputTest {
         failure.getMessage().contains("failOnDataLoss=false"),
         "the message says how to go on: " + failure.getMessage());
 
-    try (TestingRun lenient =
-        run(checkpoint, 3000, options("retained", "failOnDataLoss", "false"), outputs, -1)) {
+    KafkaSource<String, String> skipping = source(options("retained", "failOnDataLoss", "false"));
+    try (TestingRun lenient = run(checkpoint, 3000, skipping, outputs)) {
       lenient.runUntil(3000);
     }
+    Map<String, String> figures = skipping.health().figures();
+    assertEquals("3", figures.get("skippedOffsets"), "the status counts what was skipped");
+    assertEquals("retained-0 [3, 6)", figures.get("lastSkipped"));
     assertEquals(List.of("r0", "r1", "r2"), outputs.get(1000L));
     assertEquals(
         List.of("r0", "r1", "r2", "r6", "r7"),
         flatten(outputs),
         "the batches missed while down skip the deleted offsets and read the rest once");
+  }
+
+  @Test
+  void theStatusShowsTheLagOfAnAppHeldBackByMaxRatePerPartition() throws Exception {
+    KAFKA.createTopic("lagging", 2);
+    for (int i = 0; i < 10; i++) {
+      KAFKA.produce("lagging", 0, "a" + i);
+      KAFKA.produce("lagging", 1, "b" + i);
+    }
+    KAFKA.produce("lagging", 1, "b10");
+    KafkaSource<String, String> held = source(options("lagging", "maxRatePerPartition", "3"));
+    Map<Long, List<String>> outputs = new TreeMap<>();
+    SourceHealth before;
+    SourceHealth afterOne;
+    SourceHealth afterTwo;
+    try (TestingRun run = run(null, 0, held, outputs)) {
+      before = held.health();
+      run.runUntil(1000);
+      afterOne = held.health();
+      run.runUntil(2000);
+      afterTwo = held.health();
+    }
+
+    assertEquals(KAFKA.bootstrapServers() + " subscribe=lagging", before.description());
+    assertEquals(Map.of(), before.figures(), "no lag is known before the first plan");
+    assertEquals(6L, afterOne.recordsPlanned(), "3 a second from each partition");
+    assertEquals("15", afterOne.figures().get("lag"));
+    assertEquals("lagging-1 8, lagging-0 7", afterOne.figures().get("largestLags"));
+    assertEquals(12L, afterTwo.recordsPlanned());
+    assertEquals("9", afterTwo.figures().get("lag"));
+    assertEquals(List.of("lag", "largestLags"), List.copyOf(afterTwo.figures().keySet()));
+    assertNull(afterTwo.outageSince());
+    assertEquals(List.of("a0", "a1", "a2", "b0", "b1", "b2"), sorted(outputs.get(1000L)));
+  }
+
+  private static KafkaSource<String, String> source(Map<String, String> options) {
+    return new KafkaSource<>(KafkaOptions.of(options), Durations.seconds(1));
+  }
+
+  /** A run collecting each batch's values {@code source} read into {@code outputs}. */
+  private static TestingRun run(
+      String checkpoint,
+      long now,
+      KafkaSource<String, String> source,
+      Map<Long, List<String>> outputs) {
+    return new TestingRun(
+        "kafka-input",
+        checkpoint,
+        now,
+        ssc ->
+            KafkaInput.directStream(ssc, source)
+                .map(KafkaRecord::value)
+                .foreachBatch(
+                    b -> {
+                      List<String> values = b.collect();
+                      synchronized (outputs) {
+                        outputs.put(b.time(), values);
+                      }
+                    }));
   }
 
   /**

@@ -7,15 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
@@ -255,7 +250,7 @@ class KafkaOutputTest {
       run.runUntil(1000);
     }
 
-    assertEquals(sorted(expected), read("loose-out", "read_uncommitted"));
+    assertEquals(sorted(expected), KAFKA.read("loose-out", "read_uncommitted"));
     assertFalse(
         KAFKA.admin().listGroups().all().get().stream()
             .anyMatch(group -> group.groupId().contains("loose-out")),
@@ -310,43 +305,12 @@ class KafkaOutputTest {
   }
 
   private static List<String> readCommitted(String topic) {
-    return read(topic, "read_committed");
-  }
-
-  /** Every value of {@code topic} up to its end as a consumer with {@code isolation} sees it. */
-  private static List<String> read(String topic, String isolation) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    List<String> values = new ArrayList<>();
-    try (Consumer<String, String> consumer = new KafkaConsumer<>(props)) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      // Under read_committed the end is the last stable offset: an open transaction holds it.
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-        if (System.nanoTime() > deadline) {
-          fail("reading " + topic + " did not reach " + ends + " within 30 s");
-        }
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
-          values.add(record.value());
-        }
-      }
-    }
-    values.sort(null);
-    return values;
+    return KAFKA.read(topic, "read_committed");
   }
 
   private static void awaitUncommitted(String topic, int count) throws InterruptedException {
     long deadline = System.nanoTime() + 30_000_000_000L;
-    while (read(topic, "read_uncommitted").size() < count) {
+    while (KAFKA.read(topic, "read_uncommitted").size() < count) {
       if (System.nanoTime() > deadline) {
         fail(count + " records did not reach " + topic + " within 30 s");
       }

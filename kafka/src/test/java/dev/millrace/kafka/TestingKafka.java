@@ -1,21 +1,32 @@
 package dev.millrace.kafka;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -39,6 +50,7 @@ public final class TestingKafka implements BeforeAllCallback, AfterAllCallback {
   private KafkaClusterTestKit cluster;
   private Admin admin;
   private boolean stopped;
+  private boolean brokerStopped;
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
@@ -86,12 +98,40 @@ public final class TestingKafka implements BeforeAllCallback, AfterAllCallback {
     }
     stopped = true;
     if (admin != null) {
-      admin.close(java.time.Duration.ZERO);
+      admin.close(Duration.ZERO);
     }
     if (cluster != null) {
       // KafkaClusterTestKit.close() throws when called twice: only here, once.
       cluster.close();
     }
+  }
+
+  /**
+   * Shuts the broker down in place, as an operator's restart would: clients are refused, its
+   * partitions have no leader; its controller, log directories and port stay, so {@link
+   * #startBroker} brings the same broker back at the same address with its data.
+   */
+  public void stopBroker() {
+    brokerStopped = true;
+    broker().shutdown();
+    broker().awaitShutdown();
+  }
+
+  /**
+   * Starts the broker {@link #stopBroker} stopped, on the same port (the test kit opens its
+   * listener again at the port it first bound) and log directories, and waits until it is ready.
+   */
+  public void startBroker() throws Exception {
+    if (!brokerStopped) {
+      return;
+    }
+    brokerStopped = false;
+    broker().startup();
+    cluster.waitForReadyBrokers();
+  }
+
+  private BrokerServer broker() {
+    return cluster.brokers().values().iterator().next();
   }
 
   /** {@code localhost:<port>} of the broker. */
@@ -172,6 +212,40 @@ public final class TestingKafka implements BeforeAllCallback, AfterAllCallback {
     try (Producer<String, String> producer = new KafkaProducer<>(producerProperties(null))) {
       await(producer.send(record));
     }
+  }
+
+  /**
+   * Every value of {@code topic} up to its end as a consumer with {@code isolation} ({@code
+   * read_committed}, {@code read_uncommitted}) sees it, sorted.
+   */
+  public List<String> read(String topic, String isolation) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    List<String> values = new ArrayList<>();
+    try (Consumer<String, String> consumer = new KafkaConsumer<>(props)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      // Under read_committed the end is the last stable offset: an open transaction holds it.
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+        if (System.nanoTime() > deadline) {
+          fail("reading " + topic + " did not reach " + ends + " within 30 s");
+        }
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
+          values.add(record.value());
+        }
+      }
+    }
+    values.sort(null);
+    return values;
   }
 
   private Properties producerProperties(String transactionalId) {

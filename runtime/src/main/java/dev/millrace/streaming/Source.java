@@ -38,7 +38,9 @@ import java.util.List;
  * in the driver, on the one thread that generates batches, in batch-time order; {@link #read} and
  * {@link #decode} in any process, on task threads, many at once, including processes where {@code
  * start} was never called (an executor builds the application's graph only to read plan parts).
- * Every process defines the graph from the application's code, so each has its own instance.
+ * {@link #health} in the driver, on the status endpoint's thread, at any time, also while {@link
+ * #plan} runs. Every process defines the graph from the application's code, so each has its own
+ * instance.
  *
  * <p>What the engine relies on: reading a part gives the same records every time and in every
  * process (a batch may be computed again); a plan and a position are small (they are written to the
@@ -83,6 +85,19 @@ public interface Source<T, P> {
 
   /** A part {@link #encode} wrote, perhaps in another process or an earlier build. */
   P decode(byte[] part);
+
+  /**
+   * How the source is doing now, for the status endpoint: where it reads, whether it is in an
+   * outage and why, and its own figures (see {@link SourceHealth}). By default only its {@link
+   * #name()}.
+   *
+   * <p>Called from another thread than {@link #plan}, at any time, often: return what the source
+   * already knows (kept in fields {@code plan} writes safely for other threads, e.g. a {@code
+   * volatile} reference to an immutable value), never ask a remote system or block here.
+   */
+  default SourceHealth health() {
+    return SourceHealth.described(name());
+  }
 
   /** Stops the source in the driver when the context stops: release connections, threads. */
   default void stop() {}

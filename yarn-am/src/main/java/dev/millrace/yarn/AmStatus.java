@@ -92,6 +92,14 @@ final class AmStatus {
       if (input.getLinesDropped() != null && input.getLinesDropped() > 0) {
         line.append(", ").append(input.getLinesDropped()).append(" too long dropped");
       }
+      if (input.getRecordsPlanned() != null) {
+        line.append(", ").append(input.getRecordsPlanned()).append(" records planned");
+      }
+      if (input.getFigures() != null) {
+        input
+            .getFigures()
+            .forEach((name, value) -> line.append(", ").append(name).append(' ').append(value));
+      }
       if (input.getRemovableUpTo() != null) {
         line.append(", removable up to batch ").append(input.getRemovableUpTo());
       }

@@ -7,7 +7,9 @@ import dev.millrace.crds.InputStatus;
 import dev.millrace.crds.Phase;
 import dev.millrace.crds.StreamingAppStatus;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AmStatusTest {
@@ -28,6 +30,28 @@ class AmStatusTest {
                 + " 2026-12-07T10:00:00Z, out too long, 12 records, 340 bytes, 1 too long dropped;"
                 + " last error: java.net.ConnectException: Connection refused"),
         AmStatus.describe(outage()));
+  }
+
+  @Test
+  void millraceStatusPrintsASourcesPlannedRecordsAndFiguresInTheirOrder() {
+    StreamingAppStatus status = new StreamingAppStatus();
+    InputStatus input = new InputStatus();
+    input.setName("kafka#0");
+    input.setSource("localhost:9092 [orders]");
+    input.setHealthy(true);
+    input.setRecordsPlanned(4_000L);
+    Map<String, String> figures = new LinkedHashMap<>();
+    figures.put("lag", "300");
+    figures.put("skippedOffsets", "7");
+    input.setFigures(figures);
+    status.setInputs(List.of(input));
+
+    assertEquals(
+        List.of(
+            "input kafka#0 (localhost:9092 [orders]), 4000 records planned, lag 300,"
+                + " skippedOffsets 7"),
+        AmStatus.describe(status));
+    assertEquals(status, AmStatus.fromYaml(AmStatus.toYaml(status)));
   }
 
   @Test

@@ -1,6 +1,9 @@
 package dev.millrace.crds.launch;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One input stream of a driver, as its status endpoint lists it.
@@ -23,6 +26,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param removableUpToMs the newest batch time, epoch milliseconds, up to which the input it read
  *     may be removed from its source (a committed checkpoint covers it: {@code textFileStream}'s
  *     cleanSource removes it then), {@code null} when none is yet or the input is not its to tell
+ * @param recordsPlanned records a replayable source (Kafka, a user's {@code Source}) has planned
+ *     into batches since the driver started; {@code null} where it does not count them
+ * @param figures the source's own figures in the order it gives them, e.g. a Kafka source's {@code
+ *     lag}; values formatted for people; empty if none
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record InputReport(
@@ -37,7 +44,48 @@ public record InputReport(
     Long bytesReceived,
     long linesDropped,
     int receiverRestarts,
-    Long removableUpToMs) {
+    Long removableUpToMs,
+    Long recordsPlanned,
+    Map<String, String> figures) {
+
+  /** Copies {@code figures}, keeping their order; {@code null} (a report without them) is none. */
+  public InputReport {
+    figures =
+        figures == null || figures.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(figures));
+  }
+
+  /** The report of an input that plans nothing and has no figures of its own. */
+  public InputReport(
+      String name,
+      String source,
+      Boolean connected,
+      Long outageSinceMs,
+      boolean healthy,
+      String lastError,
+      Long lastErrorTimeMs,
+      Long recordsReceived,
+      Long bytesReceived,
+      long linesDropped,
+      int receiverRestarts,
+      Long removableUpToMs) {
+    this(
+        name,
+        source,
+        connected,
+        outageSinceMs,
+        healthy,
+        lastError,
+        lastErrorTimeMs,
+        recordsReceived,
+        bytesReceived,
+        linesDropped,
+        receiverRestarts,
+        removableUpToMs,
+        null,
+        Map.of());
+  }
 
   /** For messages: {@code socketTextStream#0 (localhost:9999)}. */
   public String describe() {

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -220,6 +221,8 @@ public final class StatusProjection {
     status.setReceiverRestarts(input.receiverRestarts());
     status.setRemovableUpTo(
         input.removableUpToMs() == null ? null : rfc3339(input.removableUpToMs()));
+    status.setRecordsPlanned(input.recordsPlanned());
+    status.setFigures(input.figures().isEmpty() ? null : new LinkedHashMap<>(input.figures()));
     return status;
   }
 
@@ -237,6 +240,8 @@ public final class StatusProjection {
     status.setLinesDropped(known.getLinesDropped());
     status.setReceiverRestarts(known.getReceiverRestarts());
     status.setRemovableUpTo(known.getRemovableUpTo());
+    status.setRecordsPlanned(known.getRecordsPlanned());
+    status.setFigures(known.getFigures() == null ? null : new LinkedHashMap<>(known.getFigures()));
     return status;
   }
 

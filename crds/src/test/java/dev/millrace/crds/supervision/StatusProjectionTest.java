@@ -25,7 +25,9 @@ import dev.millrace.crds.supervision.SupervisorEvent.SuspendRequested;
 import dev.millrace.crds.supervision.SupervisorEvent.Tick;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StatusProjectionTest {
@@ -452,6 +454,57 @@ class StatusProjectionTest {
     assertEquals(1, input.getReceiverRestarts());
     assertNull(input.getRemovableUpTo(), "a socket's input is not its to remove");
     assertCondition(status, "Ready", "True", "Running");
+  }
+
+  @Test
+  void aSourcesPlannedRecordsAndFiguresAreWrittenAndKeptWhileAPollFails() {
+    running(policy());
+    Map<String, String> figures = new LinkedHashMap<>();
+    figures.put("lag", "300");
+    figures.put("skippedOffsets", "7");
+    InputReport kafka =
+        new InputReport(
+            "kafka#0",
+            "localhost:9092 [orders]",
+            null,
+            null,
+            true,
+            null,
+            null,
+            null,
+            null,
+            0,
+            0,
+            null,
+            4_000L,
+            figures);
+
+    StreamingAppStatus status =
+        project(
+            null,
+            new DriverObservation(
+                "wordcount-driver-1", at(1), null, reportWith(List.of(kafka), null)),
+            at(3));
+    StreamingAppStatus pollFailed =
+        project(status, new DriverObservation("wordcount-driver-1", at(1), null, null), at(4));
+
+    InputStatus input = status.getInputs().get(0);
+    assertEquals(4_000L, input.getRecordsPlanned());
+    assertEquals(List.of("lag", "skippedOffsets"), List.copyOf(input.getFigures().keySet()));
+    assertEquals(status.getInputs(), pollFailed.getInputs());
+    InputStatus socket =
+        project(
+                null,
+                new DriverObservation(
+                    "wordcount-driver-1",
+                    at(1),
+                    null,
+                    reportWith(List.of(socket(true, true)), null)),
+                at(3))
+            .getInputs()
+            .get(0);
+    assertNull(socket.getFigures(), "an input without figures writes none");
+    assertNull(socket.getRecordsPlanned());
   }
 
   @Test

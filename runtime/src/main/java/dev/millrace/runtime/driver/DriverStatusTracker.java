@@ -215,7 +215,9 @@ final class DriverStatusTracker implements StreamingListener, ApplicationRunner.
                       s.bytesReceived(),
                       s.linesDropped(),
                       s.receiverRestarts(),
-                      s.removableUpToMs());
+                      s.removableUpToMs(),
+                      s.recordsPlanned(),
+                      s.figures());
                 })
             .toList();
     logHealthChanges(reports);

@@ -3,12 +3,14 @@ package dev.millrace.runtime.source;
 import dev.millrace.runtime.backpressure.RateLimit;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.streaming.Source;
+import dev.millrace.streaming.SourceHealth;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
@@ -159,8 +161,48 @@ public final class SourceInput<T, P> implements InputSource<T> {
         SkippedInput.Extent.UNCERTAIN);
   }
 
+  /**
+   * The source's own {@link Source#health()}; a source whose {@code health()} fails or returns
+   * nothing is shown by its name, with that failure as its last error, so that a faulty source
+   * cannot break the status endpoint.
+   */
   @Override
   public SourceStatus status() {
-    return SourceStatus.described(source.name());
+    SourceHealth health;
+    try {
+      health = source.health();
+    } catch (RuntimeException e) {
+      return new SourceStatus(
+          source.name(),
+          null,
+          null,
+          "the health() of source '" + source.name() + "' failed: " + e,
+          System.currentTimeMillis(),
+          null,
+          null,
+          0,
+          0,
+          null);
+    }
+    if (health == null) {
+      return SourceStatus.described(source.name());
+    }
+    return new SourceStatus(
+        health.description() == null ? source.name() : health.description(),
+        null,
+        epochMillis(health.outageSince()),
+        health.lastError(),
+        epochMillis(health.lastErrorTime()),
+        null,
+        null,
+        0,
+        0,
+        null,
+        health.recordsPlanned(),
+        health.figures());
+  }
+
+  private static Long epochMillis(Instant time) {
+    return time == null ? null : time.toEpochMilli();
   }
 }

@@ -1,5 +1,9 @@
 package dev.millrace.runtime.source;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * What an input says about itself now, for the driver's status report: where it reads, whether it
  * is connected, whether (and since when) it is failing to deliver, its last error and its counts.
@@ -21,6 +25,11 @@ package dev.millrace.runtime.source;
  * @param removableUpToMs the newest batch time up to which the input this source read may be
  *     removed from where it came from (a committed checkpoint covers it), or {@code null} when none
  *     is yet or the input is not the source's to tell
+ * @param recordsPlanned records a replayable source has planned into batches since it started;
+ *     {@code null} where it does not count them or is not planned (receivers count {@code
+ *     recordsReceived})
+ * @param figures the input's own figures in the order to show them (e.g. a Kafka source's lag),
+ *     values formatted for people; empty if none
  */
 public record SourceStatus(
     String description,
@@ -32,7 +41,44 @@ public record SourceStatus(
     Long bytesReceived,
     long linesDropped,
     int receiverRestarts,
-    Long removableUpToMs) {
+    Long removableUpToMs,
+    Long recordsPlanned,
+    Map<String, String> figures) {
+
+  /** Copies {@code figures}, keeping their order; {@code null} means none. */
+  public SourceStatus {
+    figures =
+        figures == null || figures.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(figures));
+  }
+
+  /** The status of an input that counts what it receives itself and plans nothing. */
+  public SourceStatus(
+      String description,
+      Boolean connected,
+      Long outageSinceMs,
+      String lastError,
+      Long lastErrorTimeMs,
+      Long recordsReceived,
+      Long bytesReceived,
+      long linesDropped,
+      int receiverRestarts,
+      Long removableUpToMs) {
+    this(
+        description,
+        connected,
+        outageSinceMs,
+        lastError,
+        lastErrorTimeMs,
+        recordsReceived,
+        bytesReceived,
+        linesDropped,
+        receiverRestarts,
+        removableUpToMs,
+        null,
+        Map.of());
+  }
 
   /** The status of an input that has nothing to say but where it reads. */
   public static SourceStatus described(String description) {

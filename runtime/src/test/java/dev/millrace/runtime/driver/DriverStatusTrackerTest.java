@@ -14,7 +14,9 @@ import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.Durations;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -114,6 +116,41 @@ class DriverStatusTrackerTest {
 
     socket.set(new SourceStatus("localhost:9999", true, null, null, null, 20L, 500L, 1, 0, null));
     assertTrue(watched.report().inputs().get(0).healthy());
+  }
+
+  @Test
+  void aSourcesPlannedRecordsAndFiguresReachTheReportAndItsJsonInTheirOrder() {
+    Map<String, String> figures = new LinkedHashMap<>();
+    figures.put("lag", "300");
+    figures.put("largestLags", "orders-1 200, orders-0 100");
+    TestingStatusSource kafka =
+        new TestingStatusSource(
+            new SourceStatus(
+                "localhost:9092 [orders]",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                0,
+                0,
+                null,
+                4_000L,
+                figures));
+    StreamGraph graph = new StreamGraph("clicks", Durations.seconds(1));
+    InputNode<String> input = new InputNode<>(graph, "kafka", kafka);
+    DriverStatusTracker watched =
+        new DriverStatusTracker(
+            "clicks", 1, 0, 1_000, List::of, () -> List.of(input), 10_000, 10, () -> 0L);
+
+    InputReport report = watched.report().inputs().get(0);
+    InputReport read = DriverStatusReport.fromJson(watched.report().toJson()).inputs().get(0);
+
+    assertEquals(4_000L, report.recordsPlanned());
+    assertEquals(figures, report.figures());
+    assertEquals(report, read);
+    assertEquals(List.of("lag", "largestLags"), List.copyOf(read.figures().keySet()));
   }
 
   @Test

@@ -136,8 +136,9 @@ final class ProgressPrinter {
   }
 
   /**
-   * {@code " input localhost:9999 connected, 1,204 lines, 61 KiB"}, one part per input; an input in
-   * an outage shows how long and its last error instead.
+   * {@code " input localhost:9999 connected, 1,204 lines, 61 KiB"} or {@code " input localhost:9092
+   * subscribe=orders, 12,000 planned, lag 300"}, one part per input; an input in an outage shows
+   * how long and its last error instead.
    */
   private static String inputs(DriverStatusReport r, Instant now) {
     StringBuilder line = new StringBuilder();
@@ -177,6 +178,12 @@ final class ProgressPrinter {
         line.append(
             String.format(Locale.ROOT, ", receiver restarted %d×", input.receiverRestarts()));
       }
+      if (input.recordsPlanned() != null) {
+        line.append(String.format(Locale.ROOT, ", %,d planned", input.recordsPlanned()));
+      }
+      input
+          .figures()
+          .forEach((name, value) -> line.append(", ").append(name).append(' ').append(value));
     }
     return line.toString();
   }
