@@ -57,6 +57,15 @@ public final class KafkaSuite {
   private static final long CHILD_LIMIT_MINUTES = 8;
   private static final String INPUT = "kbench-words";
 
+  /** How long after the warm-up the delay window waits at most for a backlog to clear. */
+  private static final long CATCH_UP_LIMIT_MS = 60_000;
+
+  /** How long after the last input the consumer waits at most for the last counts. */
+  private static final long DRAIN_MS = 10_000;
+
+  /** Consecutive batches that must start within an interval of their time to count as caught up. */
+  private static final int CAUGHT_UP_BATCHES = 10;
+
   private final String bootstrap;
   private final Map<String, String> classpaths;
   private final PrintWriter raw;
@@ -192,7 +201,10 @@ public final class KafkaSuite {
    * word's count, with the oldest producer timestamp among the records it counts, to a new output
    * topic; a {@code read_committed} consumer here polls that topic and times each output record
    * from that oldest timestamp to the moment the poll returning it returned. Only output records
-   * whose oldest input was produced in the measured window (after the warm-up) count.
+   * whose oldest input was produced in the measured window count: it opens after the warm-up once
+   * the last {@value #CAUGHT_UP_BATCHES} batches each started within an interval of their batch
+   * time (a cold start's backlog is gone; at most {@value #CATCH_UP_LIMIT_MS} ms later, reported as
+   * {@code caught_up,false}), and lasts {@code bench.kafka.delay.seconds}.
    */
   private void delay(int repeat, String engine, long intervalMs, long rate) throws Exception {
     String input = "kbench-in-" + repeat + "-" + engine;
@@ -259,11 +271,14 @@ public final class KafkaSuite {
       while (batches.isEmpty() && process.isAlive() && System.currentTimeMillis() < deadline) {
         Thread.sleep(20);
       }
-      long measureFrom = System.currentTimeMillis() + warmupMs;
-      long measureUntil = measureFrom + measureMs;
-      RateProducer producer = new RateProducer(input, rate, measureUntil);
+      RateProducer producer = new RateProducer(input, rate);
       producer.start();
-      List<Long> delays = new ArrayList<>();
+      long warmupUntil = System.currentTimeMillis() + warmupMs;
+      long catchUpLimit = warmupUntil + CATCH_UP_LIMIT_MS;
+      long measureFrom = -1;
+      long measureUntil = Long.MAX_VALUE;
+      long drainUntil = Long.MAX_VALUE;
+      List<long[]> delays = new ArrayList<>(); // {oldest input timestamp, delay}
       long counted = 0;
       try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProperties())) {
         List<TopicPartition> outs = new ArrayList<>();
@@ -272,28 +287,43 @@ public final class KafkaSuite {
         }
         consumer.assign(outs);
         consumer.seekToBeginning(outs);
-        // Drain: up to 10 s after the last input was produced, until everything was counted.
-        long drainUntil = measureUntil + 10_000;
         while (System.currentTimeMillis() < drainUntil) {
           var polled = consumer.poll(Duration.ofMillis(50));
           long now = System.currentTimeMillis();
           for (ConsumerRecord<String, String> record : polled) {
             String value = record.value();
             counted += Long.parseLong(value.substring(0, value.indexOf(',')));
-            long oldest = CountSince.oldest(value);
-            if (oldest >= measureFrom && oldest < measureUntil) {
-              delays.add(now - oldest);
-            }
+            delays.add(new long[] {CountSince.oldest(value), now - CountSince.oldest(value)});
+          }
+          if (measureFrom < 0
+              && now >= warmupUntil
+              && (caughtUp(batches, intervalMs) || now >= catchUpLimit)) {
+            // The window opens once the start-up backlog is gone (or the limit passed).
+            measureFrom = now;
+            measureUntil = now + measureMs;
+            results.add("caught_up," + caughtUp(batches, intervalMs));
+            results.add(
+                "measure_from_s_after_first_batch," + (now - warmupUntil + warmupMs) / 1000);
+          } else if (measureFrom >= 0 && now >= measureUntil && producer.isAlive()) {
+            producer.finish();
+            // Drain: up to 10 s after the last input was produced, until everything is counted.
+            drainUntil = now + DRAIN_MS;
           }
           if (!producer.isAlive() && counted >= producer.produced() * Corpus.WORDS_PER_LINE) {
             break;
           }
         }
       }
+      long from = measureFrom;
+      long until = measureUntil;
+      long[] measured =
+          delays.stream()
+              .filter(d -> d[0] >= from && d[0] < until)
+              .mapToLong(d -> d[1])
+              .sorted()
+              .toArray();
       producer.join();
-      long[] measured = delays.stream().mapToLong(Long::longValue).sorted().toArray();
-      List<long[]> window =
-          batches.stream().filter(b -> b[0] >= measureFrom && b[0] < measureUntil).toList();
+      List<long[]> window = batches.stream().filter(b -> b[0] >= from && b[0] < until).toList();
       long[] processing = window.stream().mapToLong(b -> b[1]).sorted().toArray();
       long[] batchE2e = window.stream().mapToLong(b -> b[2]).sorted().toArray();
       long[] batchScheduling = window.stream().mapToLong(b -> b[3]).sorted().toArray();
@@ -329,6 +359,23 @@ public final class KafkaSuite {
       }
     }
     record(repeat, engine, "DELAY", intervalMs, load, results);
+  }
+
+  /**
+   * Whether the last {@link #CAUGHT_UP_BATCHES} batches each started within one interval of their
+   * batch time (no backlog left from start-up).
+   */
+  private static boolean caughtUp(List<long[]> batches, long intervalMs) {
+    int n = batches.size();
+    if (n < CAUGHT_UP_BATCHES) {
+      return false;
+    }
+    for (long[] batch : batches.subList(n - CAUGHT_UP_BATCHES, n)) {
+      if (batch[3] >= intervalMs) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** One {@link KafkaMeasurement} child run to its end; returns its output lines. */
@@ -433,22 +480,26 @@ public final class KafkaSuite {
   }
 
   /**
-   * Writes corpus lines to {@code topic} at {@code rate} records/s in 10 ms ticks until {@code
-   * until}, each record stamped with the wall clock at its send.
+   * Writes corpus lines to {@code topic} at {@code rate} records/s in 10 ms ticks until finished,
+   * each record stamped with the wall clock at its send.
    */
   private final class RateProducer extends Thread {
     private final String topic;
     private final long rate;
-    private final long until;
     private final AtomicLong produced = new AtomicLong();
     private final AtomicLong maxLagMs = new AtomicLong();
+    private volatile boolean finished;
 
-    RateProducer(String topic, long rate, long until) {
+    RateProducer(String topic, long rate) {
       super("kbench-producer");
       setDaemon(true);
       this.topic = topic;
       this.rate = rate;
-      this.until = until;
+    }
+
+    /** Stops producing; {@link #produced} is final once the thread ended. */
+    void finish() {
+      finished = true;
     }
 
     long produced() {
@@ -466,11 +517,8 @@ public final class KafkaSuite {
       try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties(1))) {
         long start = System.currentTimeMillis();
         long sent = 0;
-        while (true) {
+        while (!finished) {
           long now = System.currentTimeMillis();
-          if (now >= until) {
-            break;
-          }
           long due = (now - start) * rate / 1000;
           maxLagMs.accumulateAndGet((due - sent) * 1000 / rate, Math::max);
           for (; sent < due; sent++) {
@@ -482,10 +530,10 @@ public final class KafkaSuite {
                     null,
                     lines.get((int) (sent % lines.size()))));
           }
-          produced.set(sent);
           Thread.sleep(10);
         }
         producer.flush();
+        produced.set(sent);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -25,6 +25,8 @@ class KafkaReportTest {
     raw.add("1,millrace,LADDER,100,2.5,max_sustained_records_per_s,80000");
     raw.add("1,millrace,LADDER,100,2.5,ladder_top_reached,true");
     raw.add("1,spark,DELAY,100,1.0,delay_rate_records_per_s,30000");
+    raw.add("1,spark,DELAY,100,1.0,caught_up,false");
+    raw.add("1,spark,DELAY,100,1.0,measure_from_s_after_first_batch,70");
     raw.add("1,spark,DELAY,100,1.0,delay_p50_ms,900");
     raw.add("1,spark,DELAY,100,1.0,delay_p99_ms,2000");
     raw.add("1,millrace,DELAY,100,1.1,delay_rate_records_per_s,30000");
@@ -44,7 +46,9 @@ class KafkaReportTest {
     assertTrue(
         md.contains("| 100 ms | 1 | 20,000 | 80,000 (≥, ladder top) | 4.00× | 1.5 / 2.5 | met |"),
         md);
-    assertTrue(md.contains("| 100 ms | 1 | spark | 30,000 | 900 ms | 2000 ms |"), md);
+    assertTrue(
+        md.contains("| 100 ms | 1 | spark | 30,000 | 900 ms | 2000 ms | – | 70 s, backlog not"),
+        md);
     assertTrue(md.contains("| 1.0 | not met |"), md);
     assertTrue(md.contains("| 1.1 | met |"), md);
     assertTrue(md.contains("spark sustained 20000 records/s at 100 ms, below"), md);
