@@ -33,8 +33,11 @@ public final class Suite {
 
   private static final long RECOVERY_INTERVAL_MS = 200;
 
-  /** The JVM flags Spark 3.5 needs on Java 17, given to both engines' children alike. */
-  private static final List<String> ADD_OPENS =
+  /**
+   * The JVM flags Spark 3.5 needs on Java 17, given to both engines' children alike (the Kafka
+   * suite's children too).
+   */
+  public static final List<String> ADD_OPENS =
       List.of(
           "java.base/java.lang",
           "java.base/java.lang.invoke",
