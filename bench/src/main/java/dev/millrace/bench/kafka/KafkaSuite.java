@@ -366,11 +366,13 @@ public final class KafkaSuite {
    * batch time (no backlog left from start-up).
    */
   private static boolean caughtUp(List<long[]> batches, long intervalMs) {
-    int n = batches.size();
+    // A copy: the child's reader thread appends while this runs, which ends a sublist's life.
+    List<long[]> seen = List.copyOf(batches);
+    int n = seen.size();
     if (n < CAUGHT_UP_BATCHES) {
       return false;
     }
-    for (long[] batch : batches.subList(n - CAUGHT_UP_BATCHES, n)) {
+    for (long[] batch : seen.subList(n - CAUGHT_UP_BATCHES, n)) {
       if (batch[3] >= intervalMs) {
         return false;
       }
