@@ -45,7 +45,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * bench.cp.broker}, the class paths of the children (bench/run sets them); {@code bench.repeats}
  * (default 1); {@code bench.intervals} (ms, default {@code 1000,100}); {@code
  * bench.kafka.partitions} (default 4); {@code bench.kafka.records} (records pre-filled, default
- * 6000000); {@code bench.kafka.startRate} (records/s of the first ladder step, default 20000);
+ * 16000000); {@code bench.kafka.startRate} (records/s of the first ladder step, default 20000);
  * {@code bench.kafka.stepSeconds} (a ladder step's length, at least 8 batches, default 3); {@code
  * bench.kafka.bisections} (default 2); {@code bench.kafka.delay.rate} (records/s of the delay
  * measurement; default half the lower of the two engines' sustained rates at the smallest interval
@@ -88,7 +88,7 @@ public final class KafkaSuite {
     }
     long smallest = Collections.min(intervals);
     int partitions = Integer.getInteger("bench.kafka.partitions", 4);
-    long records = Long.getLong("bench.kafka.records", 6_000_000L);
+    long records = Long.getLong("bench.kafka.records", 16_000_000L);
     long startRate = Long.getLong("bench.kafka.startRate", 20_000L);
     int stepSeconds = Integer.getInteger("bench.kafka.stepSeconds", 3);
     int bisections = Integer.getInteger("bench.kafka.bisections", 2);
