@@ -90,9 +90,13 @@ public final class Suite {
     Path rawFile = docs.resolve("benchmarks-raw.csv");
     try (PrintWriter raw =
         new PrintWriter(Files.newBufferedWriter(rawFile, StandardCharsets.UTF_8))) {
-      raw.println("# " + Instant.now() + " " + machine());
+      raw.println("# " + Instant.now() + " " + BenchEnvironment.machine());
       raw.println("repeat,engine,workload,interval_ms,load1_before,metric,value");
-      Suite suite = new Suite(required("bench.cp.millrace"), required("bench.cp.spark"), raw);
+      Suite suite =
+          new Suite(
+              BenchEnvironment.required("bench.cp.millrace", "bench/run"),
+              BenchEnvironment.required("bench.cp.spark", "bench/run"),
+              raw);
       java.util.Map<String, Boolean> stableAtSmallest = new java.util.HashMap<>();
       for (int repeat = 1; repeat <= repeats; repeat++) {
         suite.child(repeat, "baseline", "-", 0, "dev.millrace.bench.Baseline");
@@ -145,7 +149,11 @@ public final class Suite {
         new PrintWriter(
             Files.newBufferedWriter(
                 rawFile, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND))) {
-      Suite suite = new Suite(required("bench.cp.millrace"), required("bench.cp.spark"), raw);
+      Suite suite =
+          new Suite(
+              BenchEnvironment.required("bench.cp.millrace", "bench/run"),
+              BenchEnvironment.required("bench.cp.spark", "bench/run"),
+              raw);
       for (int repeat = 1; repeat <= repeats; repeat++) {
         for (String engine : List.of("spark", "millrace")) {
           suite.recovery(repeat, engine, RECOVERY_INTERVAL_MS);
@@ -183,7 +191,7 @@ public final class Suite {
       throws IOException, InterruptedException {
     List<String> command = command(engine, main);
     command.addAll(List.of(args));
-    String load = load1();
+    String load = BenchEnvironment.load1();
     System.out.printf(
         "%s repeat %d %s %s %d ms (load %s)%n",
         Instant.now(), repeat, engine, workload, interval, load);
@@ -243,7 +251,7 @@ public final class Suite {
       throws IOException, InterruptedException {
     Path checkpoint = Files.createTempDirectory("millrace-bench-recovery-ckpt");
     Path input = Files.createTempDirectory("millrace-bench-recovery-in");
-    String load = load1();
+    String load = BenchEnvironment.load1();
     System.out.printf(
         "%s repeat %d %s recovery %d ms (load %s)%n",
         Instant.now(), repeat, engine, intervalMs, load);
@@ -292,26 +300,5 @@ public final class Suite {
       }
     }
     return -1;
-  }
-
-  private static String load1() throws IOException {
-    return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-  }
-
-  private static String machine() throws IOException {
-    return Runtime.getRuntime().availableProcessors()
-        + " cores, java "
-        + System.getProperty("java.version")
-        + ", loadavg "
-        + Files.readString(Path.of("/proc/loadavg")).trim();
-  }
-
-  private static String required(String property) {
-    String value = System.getProperty(property);
-    if (value == null) {
-      throw new IllegalArgumentException(
-          "system property " + property + " is not set; run the benchmarks with bench/run");
-    }
-    return value;
   }
 }

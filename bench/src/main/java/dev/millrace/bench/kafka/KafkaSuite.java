@@ -1,5 +1,6 @@
 package dev.millrace.bench.kafka;
 
+import dev.millrace.bench.BenchEnvironment;
 import dev.millrace.bench.Corpus;
 import dev.millrace.bench.Suite;
 import java.io.BufferedReader;
@@ -94,14 +95,15 @@ public final class KafkaSuite {
     int bisections = Integer.getInteger("bench.kafka.bisections", 2);
     Map<String, String> classpaths =
         Map.of(
-            "millrace", required("bench.cp.millrace.kafka"),
-            "spark", required("bench.cp.spark"));
+            "millrace", BenchEnvironment.required("bench.cp.millrace.kafka", "bench/run kafka"),
+            "spark", BenchEnvironment.required("bench.cp.spark", "bench/run kafka"));
     Files.createDirectories(docs);
     Path rawFile = docs.resolve("benchmarks-kafka-raw.csv");
-    try (BrokerProcess broker = BrokerProcess.start(required("bench.cp.broker"));
+    try (BrokerProcess broker =
+            BrokerProcess.start(BenchEnvironment.required("bench.cp.broker", "bench/run kafka"));
         PrintWriter raw =
             new PrintWriter(Files.newBufferedWriter(rawFile, StandardCharsets.UTF_8))) {
-      raw.println("# " + Instant.now() + " " + machine());
+      raw.println("# " + Instant.now() + " " + BenchEnvironment.machine());
       raw.println("repeat,engine,measurement,interval_ms,load1_before,metric,value");
       KafkaSuite suite = new KafkaSuite(broker.bootstrap(), classpaths, raw, partitions);
       suite.createTopic(INPUT);
@@ -187,7 +189,7 @@ public final class KafkaSuite {
       producer.flush();
     }
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    String load = load1();
+    String load = BenchEnvironment.load1();
     raw.println("0,broker,PREFILL,0," + load + ",prefilled_records," + records);
     raw.println("0,broker,PREFILL,0," + load + ",prefill_ms," + ms);
     raw.flush();
@@ -214,7 +216,7 @@ public final class KafkaSuite {
     long warmupMs = TimeUnit.SECONDS.toMillis(Long.getLong("bench.kafka.delay.warmupSeconds", 10));
     long measureMs = TimeUnit.SECONDS.toMillis(Long.getLong("bench.kafka.delay.seconds", 20));
     long base = System.currentTimeMillis();
-    String load = load1();
+    String load = BenchEnvironment.load1();
     System.out.printf(
         "%s repeat %d %s DELAY %d ms at %d records/s (load %s)%n",
         Instant.now(), repeat, engine, intervalMs, rate, load);
@@ -384,7 +386,7 @@ public final class KafkaSuite {
   private List<String> child(
       int repeat, String engine, String measurement, long interval, String... args)
       throws IOException, InterruptedException {
-    String load = load1();
+    String load = BenchEnvironment.load1();
     System.out.printf(
         "%s repeat %d %s %s %d ms (load %s)%n",
         Instant.now(), repeat, engine, measurement, interval, load);
@@ -540,26 +542,5 @@ public final class KafkaSuite {
         Thread.currentThread().interrupt();
       }
     }
-  }
-
-  private static String load1() throws IOException {
-    return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-  }
-
-  private static String machine() throws IOException {
-    return Runtime.getRuntime().availableProcessors()
-        + " cores, java "
-        + System.getProperty("java.version")
-        + ", loadavg "
-        + Files.readString(Path.of("/proc/loadavg")).trim();
-  }
-
-  private static String required(String property) {
-    String value = System.getProperty(property);
-    if (value == null) {
-      throw new IllegalArgumentException(
-          "system property " + property + " is not set; run the benchmark with bench/run kafka");
-    }
-    return value;
   }
 }
