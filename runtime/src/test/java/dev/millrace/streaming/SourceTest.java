@@ -1,17 +1,22 @@
 package dev.millrace.streaming;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -112,6 +117,68 @@ class SourceTest {
 
     assertEquals(List.of(20L, 20L), numbers.budgets.subList(0, 2), "the initial rate, then seeded");
     assertEquals(200L, numbers.budgets.get(3), "the measured rate, 200 a second, by batch 4");
+  }
+
+  /**
+   * A source whose planning waits for its input (a broker that is down, retried until a timeout)
+   * held the scheduler's lock, so a stop waited for the whole timeout and then ended as the
+   * application's failure. The stop now ends the planning and the context stops without one.
+   */
+  @Test
+  @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aStopEndsAPlanThatWaitsForItsInputAndTheContextStopsWithoutFailure() throws Exception {
+    CountDownLatch planning = new CountDownLatch(1);
+    Source<Long, long[]> waiting =
+        new Source<>() {
+          public String name() {
+            return "waiting";
+          }
+
+          public void start() {}
+
+          public void recover(byte[] position, List<List<long[]>> plansSince) {}
+
+          public List<long[]> plan(long batchTime, long maxRecords) {
+            planning.countDown();
+            try {
+              Thread.sleep(Long.MAX_VALUE); // the input never answers
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException("interrupted while waiting for the input", e);
+            }
+            return List.of();
+          }
+
+          public Iterator<Long> read(long[] part) {
+            return LongStream.range(part[0], part[1]).iterator();
+          }
+
+          public byte[] position() {
+            return new byte[0];
+          }
+
+          public byte[] encode(long[] part) {
+            return new byte[0];
+          }
+
+          public long[] decode(byte[] part) {
+            return new long[0];
+          }
+        };
+    try (TestingRun run = new TestingRun(dir.resolve("cp").toString(), 0, b -> {})) {
+      run.ssc.stream(waiting).foreachBatch(Batch::count);
+      run.ssc.start();
+      run.clock.setTime(1000);
+      assertTrue(planning.await(30, TimeUnit.SECONDS), "batch 1000 was never planned");
+
+      Thread stopper = new Thread(() -> run.ssc.stop(true), "graceful-stop");
+      stopper.start();
+      stopper.join(60_000);
+
+      assertFalse(stopper.isAlive(), "the graceful stop waited for the planning to give up");
+      assertEquals(StreamingContext.State.STOPPED, run.ssc.state());
+      assertTrue(run.ssc.awaitTerminationOrTimeout(1), "stopped, and without a failure");
+    }
   }
 
   @Test

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatchScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(BatchScheduler.class);
+  private static final long PLANNING_STOP_WAIT_MILLIS = 2_000;
 
   private final StreamGraph graph;
   private final Clock clock;
@@ -60,7 +62,7 @@ public final class BatchScheduler {
   private final boolean buildsPlans;
   private final LinkedBlockingQueue<WorkItem> queue = new LinkedBlockingQueue<>();
   private final CountDownLatch processorDone = new CountDownLatch(1);
-  private final Object generateLock = new Object();
+  private final ReentrantLock generateLock = new ReentrantLock();
 
   private Thread generator;
   private Thread processor;
@@ -198,17 +200,25 @@ public final class BatchScheduler {
     try {
       while (generating) {
         clock.waitUntil(next);
-        synchronized (generateLock) {
+        generateLock.lock();
+        try {
           if (!generating) {
             break;
           }
           generate(next, false);
+        } finally {
+          generateLock.unlock();
         }
         next += interval;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
+      if (!generating) {
+        // The stop ended a planning that waited for its input; nothing of this batch was logged.
+        LOG.info("the stop ended the planning of batch {}: {}", next, e.toString());
+        return;
+      }
       fail(new StreamingException("planning the input of batch " + next + " failed: " + e, e));
     }
   }
@@ -366,9 +376,15 @@ public final class BatchScheduler {
    * @return true if processing ended within the timeout
    */
   public boolean stop(boolean graceful, long timeoutMillis) throws InterruptedException {
-    synchronized (generateLock) {
-      generating = false;
+    generating = false;
+    // A planning in progress usually ends at once; one that waits for its input (a broker that is
+    // down, retried until a timeout) is interrupted rather than waited for.
+    if (!generateLock.tryLock(PLANNING_STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+      LOG.info("interrupting the planning of a batch that waits for its input, to stop");
+      generator.interrupt();
+      generateLock.lock();
     }
+    generateLock.unlock();
     generator.interrupt();
     generator.join(TimeUnit.SECONDS.toMillis(5));
     stopSources();
