@@ -273,5 +273,8 @@ final class LocalSupervisionBackend implements SupervisionBackend {
     if (event instanceof BatchCompleted) {
       progress.batch(lastReport, view, options.clock().instant());
     }
+    if (lastReport != null) {
+      progress.inputHealth(lastReport);
+    }
   }
 }

@@ -21,7 +21,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -42,6 +44,7 @@ final class ProgressPrinter {
   private final Duration batchLineInterval;
   private final int desiredExecutors;
   private Instant lastBatchLine; // null until the first batch line
+  private final Map<String, Long> outagesTold = new HashMap<>(); // input → the outage printed
 
   ProgressPrinter(PrintStream out, String app, Duration batchLineInterval, int desiredExecutors) {
     this.out = out;
@@ -196,6 +199,30 @@ final class ProgressPrinter {
       return String.format(Locale.ROOT, "%.0f KiB", n / 1024.0);
     }
     return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+  }
+
+  /**
+   * A line, from each status the driver reports, when an input becomes unable to deliver (naming
+   * its error) and when it delivers again: a broker that is down shows at once, not only when
+   * batches stop or the Ready condition's grace runs out.
+   */
+  void inputHealth(DriverStatusReport r) {
+    for (InputReport input : r.inputs()) {
+      String name = input.source() == null ? input.name() : input.source();
+      Long since = input.outageSinceMs();
+      Long told = outagesTold.get(name);
+      if (since != null && !since.equals(told)) {
+        outagesTold.put(name, since);
+        line(
+            "input %s cannot deliver since %s%s",
+            name,
+            CLOCK.format(Instant.ofEpochMilli(since)),
+            input.lastError() == null ? "" : ": " + input.lastError());
+      } else if (since == null && told != null) {
+        outagesTold.remove(name);
+        line("input %s delivers again", name);
+      }
+    }
   }
 
   /**

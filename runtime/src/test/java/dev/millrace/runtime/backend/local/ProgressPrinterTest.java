@@ -1,5 +1,6 @@
 package dev.millrace.runtime.backend.local;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.crds.Phase;
@@ -19,6 +20,68 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ProgressPrinterTest {
+
+  @Test
+  void anInputsOutageIsToldOnceWhenItStartsAndOnceWhenItEnds() {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    ProgressPrinter progress =
+        new ProgressPrinter(
+            new PrintStream(printed, true, StandardCharsets.UTF_8),
+            "kafka-word-count",
+            Duration.ZERO,
+            0);
+    long since = Instant.parse("2026-12-07T10:00:00Z").toEpochMilli();
+    String down = "KafkaUnavailableException: localhost:9092 did not answer";
+
+    progress.inputHealth(withKafka(since, down));
+    progress.inputHealth(withKafka(since, down));
+    progress.inputHealth(withKafka(null, down));
+    progress.inputHealth(withKafka(null, down));
+
+    String[] lines = printed.toString(StandardCharsets.UTF_8).split("\n");
+    assertEquals(2, lines.length, printed.toString(StandardCharsets.UTF_8));
+    assertTrue(
+        lines[0].contains("input localhost:9092 subscribe=lines cannot deliver since ")
+            && lines[0].endsWith(": " + down),
+        lines[0]);
+    assertTrue(lines[1].endsWith("input localhost:9092 subscribe=lines delivers again"), lines[1]);
+  }
+
+  private static DriverStatusReport withKafka(Long outageSince, String lastError) {
+    InputReport kafka =
+        new InputReport(
+            "kafka#0",
+            "localhost:9092 subscribe=lines",
+            null,
+            outageSince,
+            outageSince == null,
+            lastError,
+            null,
+            null,
+            null,
+            0,
+            0,
+            null,
+            null,
+            Map.of());
+    return new DriverStatusReport(
+        "kafka-word-count",
+        1,
+        "RUNNING",
+        0,
+        null,
+        null,
+        null,
+        null,
+        0,
+        0,
+        0.0,
+        null,
+        0,
+        List.of(),
+        List.of(kafka),
+        null);
+  }
 
   @Test
   void aBatchLineShowsASourcesPlannedRecordsAndFiguresInTheirOrder() {
