@@ -3,7 +3,8 @@ package dev.millrace.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.millrace.kafka.TestingKafkaDriverProcess.BatchDone;
+import dev.millrace.streaming.TestingDriverProcess;
+import dev.millrace.streaming.TestingDriverProcess.BatchDone;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,6 +55,12 @@ class KafkaCrashTest {
   private static final long FIRST_BATCH_TIMEOUT_MS = 60_000;
   private static final long CATCH_UP_TIMEOUT_MS = 60_000;
   private static final long STOP_TIMEOUT_MS = 30_000;
+  // "batch <time> completed in <n> ms", for the post-mortem of a driver falling behind.
+  private static final List<String> DRIVER_JVM_OPTIONS =
+      List.of(
+          "-Dorg.slf4j.simpleLogger.log.dev.millrace.runtime.scheduler=debug",
+          "-Dorg.slf4j.simpleLogger.showDateTime=true",
+          "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn");
 
   // Kept when the test fails, with the drivers' logs, for the post-mortem.
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -115,7 +122,7 @@ class KafkaCrashTest {
       Collections.shuffle(early, random);
       early.add(0, false);
 
-      TestingKafkaDriverProcess driver = startDriver();
+      TestingDriverProcess driver = startDriver();
       TestingKafkaLineFeeder lines =
           new TestingKafkaLineFeeder(
               KAFKA.bootstrapServers(),
@@ -179,8 +186,12 @@ class KafkaCrashTest {
       Thread.sleep(nextBatch - now + random.nextInt(BUSY_WINDOW_MS));
     }
 
-    private TestingKafkaDriverProcess startDriver() {
-      return TestingKafkaDriverProcess.start(logs.resolve("driver-" + drivers++ + ".log"), args);
+    private TestingDriverProcess startDriver() {
+      return TestingDriverProcess.start(
+          logs.resolve("driver-" + drivers++ + ".log"),
+          TestingKafkaCrashDriver.class,
+          DRIVER_JVM_OPTIONS,
+          args);
     }
 
     private void recordRecovery(long killNanos, BatchDone firstAfterRestart) {
@@ -195,7 +206,7 @@ class KafkaCrashTest {
      * as the feeder committed; the comparison word by word comes after the graceful stop.
      */
     private void awaitEveryCommittedWordCounted(
-        TestingKafkaDriverProcess driver, TestingOutputTopic counts) throws InterruptedException {
+        TestingDriverProcess driver, TestingOutputTopic counts) throws InterruptedException {
       long written = feeder.committedCounts().values().stream().mapToLong(n -> n).sum();
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CATCH_UP_TIMEOUT_MS);
       long counted = 0;

@@ -17,30 +17,32 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One {@link TestingCrashDriver} in its own JVM, started with this test's class path and the
- * current {@code java}: its {@code BATCH <time> done} lines are read on a thread of their own and
- * stamped with the {@link System#nanoTime()} at which they arrived; its standard error goes to a
- * log file.
+ * One driver main (by default {@link TestingCrashDriver}) in its own JVM, started with this test's
+ * class path and the current {@code java}: its {@code BATCH <time> done} lines are read on a thread
+ * of their own and stamped with the {@link System#nanoTime()} at which they arrived; its standard
+ * error goes to a log file. Public for the crash tests of other modules (the Kafka one).
  */
-final class TestingDriverProcess implements AutoCloseable {
+public final class TestingDriverProcess implements AutoCloseable {
   /** Exit code of a JVM killed by SIGKILL (128 + 9). */
   static final int KILLED_BY_SIGKILL = 137;
 
   private static final Pattern BATCH_DONE = Pattern.compile("BATCH (\\d+) done");
 
   /** A completed batch, as the driver reported it. */
-  record BatchDone(long batchTime, long arrivedNanos) {}
+  public record BatchDone(long batchTime, long arrivedNanos) {}
 
   private final Process process;
   private final long startedNanos;
+  private final long startedMillis;
   private final Path log;
   private final BlockingQueue<BatchDone> done = new LinkedBlockingQueue<>();
   private final Thread reader;
   private volatile boolean reportedABatch;
 
-  private TestingDriverProcess(Process process, long startedNanos, Path log) {
+  private TestingDriverProcess(Process process, long startedNanos, long startedMillis, Path log) {
     this.process = process;
     this.startedNanos = startedNanos;
+    this.startedMillis = startedMillis;
     this.log = log;
     this.reader = new Thread(this::readOutput, "driver-" + process.pid() + "-stdout");
     reader.setDaemon(true);
@@ -53,16 +55,24 @@ final class TestingDriverProcess implements AutoCloseable {
   }
 
   /** Starts the driver {@code main} with {@code args}, its standard error going to {@code log}. */
-  static TestingDriverProcess start(Path log, Class<?> main, List<String> args) {
-    List<String> command = TestingJvm.command(System.getProperty("java.class.path"), main);
+  public static TestingDriverProcess start(Path log, Class<?> main, List<String> args) {
+    return start(log, main, List.of(), args);
+  }
+
+  /** As {@link #start(Path, Class, List)}, the JVM started with {@code jvmOptions} too. */
+  public static TestingDriverProcess start(
+      Path log, Class<?> main, List<String> jvmOptions, List<String> args) {
+    List<String> command =
+        TestingJvm.command(System.getProperty("java.class.path"), main, jvmOptions);
     command.addAll(args);
     try {
       long now = System.nanoTime();
+      long millis = System.currentTimeMillis();
       Process p =
           new ProcessBuilder(command)
               .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();
-      return new TestingDriverProcess(p, now, log);
+      return new TestingDriverProcess(p, now, millis, log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the driver: " + command, e);
     }
@@ -87,12 +97,12 @@ final class TestingDriverProcess implements AutoCloseable {
   }
 
   /** When the process was started, on {@link System#nanoTime()}. */
-  long startedNanos() {
+  public long startedNanos() {
     return startedNanos;
   }
 
   /** The operating system's id of the process. */
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
@@ -101,7 +111,7 @@ final class TestingDriverProcess implements AutoCloseable {
    *
    * @throws AssertionError if the driver exits or the time runs out first
    */
-  BatchDone nextBatchDone(long timeoutMillis) throws InterruptedException {
+  public BatchDone nextBatchDone(long timeoutMillis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     while (true) {
       BatchDone next = done.poll(50, TimeUnit.MILLISECONDS);
@@ -126,8 +136,35 @@ final class TestingDriverProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * The first batch the driver completed of those it planned itself, at or after its start on the
+   * system clock: the batches before it are the recovery's, replays of logged plans and the batch
+   * times of the downtime.
+   *
+   * @throws AssertionError if the driver exits or the time runs out first
+   */
+  public BatchDone firstOwnBatchDone(long timeoutMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (true) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) {
+        fail(
+            "driver "
+                + pid()
+                + " completed no batch of its own within "
+                + timeoutMillis
+                + " ms; see "
+                + log);
+      }
+      BatchDone next = nextBatchDone(left);
+      if (next.batchTime() >= startedMillis) {
+        return next;
+      }
+    }
+  }
+
   /** Whether the driver has reported any batch done. */
-  boolean hasReportedABatch() {
+  public boolean hasReportedABatch() {
     return reportedABatch;
   }
 
@@ -137,7 +174,7 @@ final class TestingDriverProcess implements AutoCloseable {
    *
    * @return when the signal was sent, on {@link System#nanoTime()}
    */
-  long kill() throws InterruptedException {
+  public long kill() throws InterruptedException {
     long now = System.nanoTime();
     process.destroyForcibly();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -154,7 +191,7 @@ final class TestingDriverProcess implements AutoCloseable {
    * Asks the driver to stop gracefully with SIGTERM ({@link Process#destroy()} on Linux) and
    * returns its exit code.
    */
-  int terminate(long timeoutMillis) throws InterruptedException {
+  public int terminate(long timeoutMillis) throws InterruptedException {
     process.destroy();
     if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
       fail("driver " + pid() + " did not stop within " + timeoutMillis + " ms of SIGTERM");
