@@ -195,12 +195,13 @@ final class GraphBuilder {
           "input-" + index);
     } else if (definition instanceof SourceDefinition.TextFiles f) {
       return new TextFileSource(
-          f.directory(),
-          StreamingOptions.hadoopConfiguration(conf),
-          settings.defaultPartitions(),
-          settings.appName() + "-files",
-          StreamingOptions.FILE_MAX_FILES_PER_BATCH.read(conf),
-          f.cleanSource());
+              f.directory(),
+              StreamingOptions.hadoopConfiguration(conf),
+              settings.defaultPartitions(),
+              settings.appName() + "-files",
+              StreamingOptions.FILE_MAX_FILES_PER_BATCH.read(conf),
+              f.cleanSource())
+          .input();
     } else if (definition instanceof SourceDefinition.Planned p) {
       return new SourceInput<>(p.source());
     } else if (definition instanceof SourceDefinition.Received r) {
@@ -211,7 +212,7 @@ final class GraphBuilder {
           store,
           "input-" + index);
     } else if (definition instanceof SourceDefinition.QueueOf q) {
-      return new QueueSource<>(q.queue(), q.oneAtATime(), settings.defaultPartitions());
+      return QueueSource.input(q.queue(), q.oneAtATime(), settings.defaultPartitions());
     }
     throw new IllegalArgumentException("no source is built from " + definition);
   }

@@ -87,6 +87,48 @@ public interface Source<T, P> {
   P decode(byte[] part);
 
   /**
+   * Whether the source holds records that no plan has taken yet and that nothing will give it again
+   * once the application stops: records handed over in memory, or the rest of a list a rate limit
+   * cut. After a graceful stop the engine then runs one last batch for them, planned by {@link
+   * #planLast}. Called in the driver, after {@link #stop()}. By default false: a source that reads
+   * where its records stay (a log, files) leaves them for the next run.
+   */
+  default boolean holdsUnplanned() {
+    return false;
+  }
+
+  /**
+   * The plan of the last batch of a graceful stop, {@code batchTime}: the records the source holds
+   * (see {@link #holdsUnplanned()}), with no limit, and nothing new. Logged and read like any other
+   * plan. By default none.
+   */
+  default List<P> planLast(long batchTime) {
+    return List.of();
+  }
+
+  /**
+   * Checks, before a recovery reads logged {@code plan} of batch {@code batchTime} again, that what
+   * it names is still there: reading it would fail, and so would every restart. Called in the
+   * driver after {@link #recover}, only for plans the recovery reads. By default nothing is
+   * checked.
+   *
+   * @throws dev.millrace.runtime.source.InputMissingException naming what is gone, the batch and
+   *     how to bring it back: the application then stops with exit code 66 instead of restarting
+   *     into the same failure (extend it for a kind of input of your own)
+   */
+  default void checkReplayable(long batchTime, List<P> plan) {}
+
+  /**
+   * The checkpoint of batch {@code batchTime}, which stored {@code position} (a {@link #position()}
+   * of this source, perhaps by an earlier driver), is committed and is the oldest one kept: no
+   * recovery reads what the source planned before that position again, so the source may delete or
+   * archive that input, or tell the system it reads from that it is done with it. Called in the
+   * driver, on another thread than {@link #plan}, again with the same checkpoint while it is the
+   * oldest; a failure is the source's to log and retry later. By default nothing.
+   */
+  default void checkpointCommitted(long batchTime, byte[] position) {}
+
+  /**
    * How the source is doing now, for the status endpoint: where it reads, whether it is in an
    * outage and why, and its own figures (see {@link SourceHealth}). By default only its {@link
    * #name()}.
@@ -99,6 +141,9 @@ public interface Source<T, P> {
     return SourceHealth.described(name());
   }
 
-  /** Stops the source in the driver when the context stops: release connections, threads. */
+  /**
+   * Stops the source in the driver when the context stops: release connections, threads. A graceful
+   * stop may still call {@link #planLast} afterwards.
+   */
   default void stop() {}
 }

@@ -2,8 +2,12 @@ package dev.millrace.streaming;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.launch.ExitCode;
+import dev.millrace.runtime.source.InputMissingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -11,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -214,6 +219,146 @@ class SourceTest {
         "the crashed batch re-reads its logged plan, not what exists now");
     assertEquals(range(75, 100), outputs.get(4000L));
     assertEquals(range(0, 150), flatten(outputs), "every number exactly once across the crash");
+  }
+
+  @Test
+  void aPlanToReadAgainWhoseInputIsGoneStopsTheRecoveryWithTheSourcesMessage() throws Exception {
+    String checkpoint = dir.resolve("checkpoint").toString();
+    AtomicLong available = new AtomicLong();
+    Map<Long, List<Long>> outputs = new TreeMap<>();
+    try (TestingRun run =
+        numbersRun(checkpoint, 0, new TestingNumbers(available, 7), outputs, 3000)) {
+      for (long t = 1000; t <= 2000; t += 1000) {
+        available.addAndGet(25);
+        run.runUntil(t);
+      }
+      available.addAndGet(25);
+      run.crashAt(3000); // batch 3000 planned 50 to 75
+    }
+    TestingNumbers second = new TestingNumbers(available, 7);
+    second.retainedFrom.set(60); // retention deleted 50 to 59 while the driver was down
+
+    InputMissingException missing;
+    try (TestingRun run = numbersRun(checkpoint, 3000, second, outputs, -1)) {
+      missing = assertThrows(InputMissingException.class, run.ssc::start);
+    }
+
+    assertEquals(ExitCode.INPUT_MISSING, ExitCode.restartCannotHelp(missing).orElseThrow());
+    String message = missing.getMessage();
+    assertTrue(
+        message.startsWith("numbers 50 to 59 are deleted, but batch 3000 read them"), message);
+    assertTrue(message.contains("its outputs had not committed"), message);
+    assertTrue(message.contains("00000000000000003000.plan"), message);
+  }
+
+  @Test
+  void theSourceHearsWhichPositionTheOldestCheckpointKeptHoldsOnceItIsCommitted() {
+    AtomicLong available = new AtomicLong();
+    TestingNumbers numbers = new TestingNumbers(available, 10);
+    try (TestingRun run =
+        new TestingRun(
+            dir.resolve("cp").toString(),
+            0,
+            b ->
+                b.conf(
+                    Map.of(
+                        "millrace.checkpoint.interval",
+                        "2s",
+                        "millrace.checkpoint.retain",
+                        "2")))) {
+      run.ssc.stream(numbers).foreachBatch(Batch::count);
+      for (long t = 1000; t <= 6000; t += 1000) {
+        available.addAndGet(10);
+        run.runUntil(t);
+      }
+      // Generations 4000 and 6000 are kept: nothing before 4000's position is read again.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!numbers.committed.containsKey(4000L) && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+    }
+
+    assertEquals(40L, numbers.committed.get(4000L), "the position after batch 4000's plan");
+    assertEquals(numbers.positionAfter.get(4000L), numbers.committed.get(4000L));
+    assertTrue(
+        numbers.committed.keySet().stream().allMatch(t -> t <= 4000L),
+        "only generations that became the oldest kept: " + numbers.committed);
+  }
+
+  /**
+   * Records handed to the source in memory: each batch plans at most two, and what it holds when
+   * the context stops gracefully is read by one last batch instead of being lost.
+   */
+  @Test
+  void aGracefulStopRunsALastBatchForWhatTheSourceHoldsAndNothingNew() throws Exception {
+    Mailbox mailbox = new Mailbox();
+    List<String> read = new CopyOnWriteArrayList<>();
+    try (TestingRun run = new TestingRun(dir.resolve("cp").toString(), 0, b -> {})) {
+      run.ssc.stream(mailbox).foreachBatch(b -> read.addAll(b.collect()));
+      mailbox.post("a", "b", "c", "d", "e");
+      run.runUntil(1000);
+      assertEquals(List.of("a", "b"), read);
+
+      run.ssc.stop(true);
+      assertTrue(run.ssc.awaitTerminationOrTimeout(20_000), "stopped without a failure");
+    }
+
+    assertEquals(List.of("a", "b", "c", "d", "e"), read, "the last batch read the held rest");
+    assertEquals(1, mailbox.lastPlans.get(), "one last batch");
+    assertFalse(mailbox.holdsUnplanned());
+  }
+
+  /** Holds posted records in memory; a batch plans at most two of them, the last batch the rest. */
+  private static final class Mailbox implements Source<String, List<String>> {
+    private final List<String> held = new ArrayList<>();
+    final AtomicLong lastPlans = new AtomicLong();
+
+    synchronized void post(String... records) {
+      held.addAll(List.of(records));
+    }
+
+    public String name() {
+      return "mailbox";
+    }
+
+    public void start() {}
+
+    public void recover(byte[] position, List<List<List<String>>> plansSince) {}
+
+    public synchronized List<List<String>> plan(long batchTime, long maxRecords) {
+      return take(Math.min(2, maxRecords));
+    }
+
+    public synchronized boolean holdsUnplanned() {
+      return !held.isEmpty();
+    }
+
+    public synchronized List<List<String>> planLast(long batchTime) {
+      lastPlans.incrementAndGet();
+      return take(Long.MAX_VALUE);
+    }
+
+    private List<List<String>> take(long most) {
+      List<String> taken = new ArrayList<>(held.subList(0, (int) Math.min(most, held.size())));
+      held.subList(0, taken.size()).clear();
+      return taken.isEmpty() ? List.of() : List.of(taken);
+    }
+
+    public Iterator<String> read(List<String> part) {
+      return part.iterator();
+    }
+
+    public byte[] position() {
+      return new byte[0];
+    }
+
+    public byte[] encode(List<String> part) {
+      return String.join("\n", part).getBytes(StandardCharsets.UTF_8);
+    }
+
+    public List<String> decode(byte[] part) {
+      return List.of(new String(part, StandardCharsets.UTF_8).split("\n"));
+    }
   }
 
   private static TestingRun numbersRun(

@@ -14,13 +14,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
+import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
- * The engine's input over an application's {@link Source}: each batch takes the source's plan, logs
- * it as the list of the source's encoded parts, and reads each part as one partition wherever the
- * task runs. A recovery hands the logged plans back to the source.
+ * The engine's input over a {@link Source}, an application's own or one of the engine's (Kafka, the
+ * file and queue streams): each batch takes the source's plan, logs it as the list of the source's
+ * encoded parts, and reads each part as one partition wherever the task runs. A recovery hands the
+ * logged plans back to the source. What an {@link EngineSource} tells beyond the public interface
+ * (its status, what batches without a plan had read, plans of its earlier builds) is asked of it
+ * here.
  *
- * <p>Plan bytes: a format version (1), the number of parts, then each part's length and bytes.
+ * <p>Plan bytes: a format version (1), the number of parts, then each part's length and bytes. An
+ * {@link EngineSource} decodes a plan its earlier build logged itself.
  *
  * @param <T> record type
  * @param <P> the source's plan part
@@ -41,15 +47,19 @@ public final class SourceInput<T, P> implements InputSource<T> {
     source.start();
   }
 
-  /** The next plan within the rate limit; nothing new for a graceful stop's last batch. */
+  /**
+   * The next plan within the rate limit; for a graceful stop's last batch, what the source holds
+   * ({@link Source#planLast}).
+   */
   @Override
   public Dataset<T> take(long batchTime, boolean lastBatch) {
+    List<P> plan;
     if (lastBatch) {
-      return new PlannedDataset<>(source, List.of());
+      plan = source.planLast(batchTime);
+    } else {
+      RateLimit limit = rateLimit;
+      plan = source.plan(batchTime, limit == null ? Long.MAX_VALUE : limit.recordsPerBatch());
     }
-    RateLimit limit = rateLimit;
-    long budget = limit == null ? Long.MAX_VALUE : limit.recordsPerBatch();
-    List<P> plan = source.plan(batchTime, budget);
     if (plan == null) {
       throw new IllegalStateException(
           "source '"
@@ -69,6 +79,11 @@ public final class SourceInput<T, P> implements InputSource<T> {
   @Override
   public void stop() {
     source.stop();
+  }
+
+  @Override
+  public boolean hasBufferedInput() {
+    return source.holdsUnplanned();
   }
 
   /** A plan names what any process can read again. */
@@ -101,7 +116,11 @@ public final class SourceInput<T, P> implements InputSource<T> {
     return new PlannedDataset<>(source, decode(plan));
   }
 
-  private List<P> decode(byte[] plan) {
+  /** The parts of a plan {@link #encodePlan} wrote (or an earlier build of an engine source). */
+  List<P> decode(byte[] plan) {
+    if (source instanceof EngineSource<T, P> own && own.isEarlierPlan(plan)) {
+      return own.decodeEarlierPlan(plan);
+    }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plan))) {
       byte format = in.readByte();
       if (format != FORMAT) {
@@ -141,6 +160,23 @@ public final class SourceInput<T, P> implements InputSource<T> {
     source.recover(snapshot, plans);
   }
 
+  @Override
+  public void checkReplayable(long batchTime, byte[] plan) {
+    source.checkReplayable(batchTime, decode(plan));
+  }
+
+  @Override
+  public void checkpointCommitted(long batchTime, byte[] snapshot) {
+    source.checkpointCommitted(batchTime, snapshot);
+  }
+
+  @Override
+  public OptionalLong inputRemovableUpTo() {
+    return source instanceof EngineSource<T, P> own
+        ? own.inputRemovableUpTo()
+        : OptionalLong.empty();
+  }
+
   /**
    * Without their plans it cannot be known which records those batches had read; the batches logged
    * after them continue where their own plans start, so what they read is skipped. When no logged
@@ -149,6 +185,17 @@ public final class SourceInput<T, P> implements InputSource<T> {
   @Override
   public SkippedInput unplanned(
       long firstTime, long lastTime, byte[] snapshot, NavigableMap<Long, byte[]> plansSince) {
+    if (source instanceof EngineSource<T, P> own) {
+      NavigableMap<Long, List<P>> decoded = new TreeMap<>();
+      plansSince.forEach((time, plan) -> decoded.put(time, decode(plan)));
+      EngineSource.Unplanned<P> told = own.unplanned(firstTime, lastTime, snapshot, decoded);
+      if (told != null) {
+        return new SkippedInput(
+            encodePlan(new PlannedDataset<>(source, told.skipped())),
+            told.description(),
+            told.extent());
+      }
+    }
     byte[] none = encodePlan(new PlannedDataset<>(source, List.of()));
     if (plansSince.tailMap(lastTime, false).isEmpty()) {
       return new SkippedInput(none, "nothing", SkippedInput.Extent.NOTHING);
@@ -162,12 +209,15 @@ public final class SourceInput<T, P> implements InputSource<T> {
   }
 
   /**
-   * The source's own {@link Source#health()}; a source whose {@code health()} fails or returns
-   * nothing is shown by its name, with that failure as its last error, so that a faulty source
-   * cannot break the status endpoint.
+   * An {@link EngineSource}'s own status, or the source's {@link Source#health()}; a source whose
+   * {@code health()} fails or returns nothing is shown by its name, with that failure as its last
+   * error, so that a faulty source cannot break the status endpoint.
    */
   @Override
   public SourceStatus status() {
+    if (source instanceof EngineSource<T, P> own) {
+      return own.status();
+    }
     SourceHealth health;
     try {
       health = source.health();

@@ -35,7 +35,7 @@ final class SplitPlanner {
       int ranges =
           cut && size > SPLITTABLE_ABOVE_BYTES ? rangesFor(size, largeBytes, spareSplits) : 1;
       for (int i = 0; i < ranges; i++) {
-        splits.add(new FileSplit(f.path(), size * i / ranges, size * (i + 1) / ranges));
+        splits.add(new FileSplit(f, size * i / ranges, size * (i + 1) / ranges));
       }
     }
     return splits;

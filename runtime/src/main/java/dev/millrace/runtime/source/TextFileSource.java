@@ -2,7 +2,6 @@ package dev.millrace.runtime.source;
 
 import dev.millrace.runtime.backpressure.RateLimit;
 import dev.millrace.runtime.config.StreamingOptions;
-import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.fs.FileAccess;
 import dev.millrace.streaming.CleanSource;
 import java.io.ByteArrayInputStream;
@@ -10,13 +9,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -61,20 +64,25 @@ import org.slf4j.LoggerFactory;
  * <p>A directory that does not exist is treated as empty, with one warning until it appears; the
  * source never creates it. When it appears, every file in it is new.
  *
- * <p>Files are read when the batch runs, not when it is taken: each batch is a {@link
- * TextFileDataset} that reads its files in parallel tasks, cutting files larger than 1 MiB into
- * byte ranges when the batch has fewer files than partitions. A line ends at {@code '\n'}, a {@code
- * '\r'} before it is dropped, and text is decoded as UTF-8. A taken file must stay in the directory
- * until a checkpoint covers its batch, not only until the batch has completed: after a driver
- * failure, the recovery replays every batch since the checkpoint it restores and reads their files
- * again ({@link #checkReplayable} fails naming a file that is gone). {@link #inputRemovableUpTo}
- * tells up to which batch that is, and with {@link CleanSource#delete()} or {@link
- * CleanSource#archiveTo} the source removes those files itself ({@link #checkpointCommitted}): only
- * files it took, as they were when taken.
+ * <p>Files are read when the batch runs, not when it is planned: a batch's plan is a list of
+ * {@linkplain FileSplit splits}, one task each, cutting files larger than 1 MiB into byte ranges
+ * when the batch has fewer files than partitions; the first task that reads a split keeps its lines
+ * for the batch's other readers. A line ends at {@code '\n'}, a {@code '\r'} before it is dropped,
+ * and text is decoded as UTF-8. A taken file must stay in the directory until a checkpoint covers
+ * its batch, not only until the batch has completed: after a driver failure, the recovery replays
+ * every batch since the checkpoint it restores and reads their files again ({@link
+ * #checkReplayable} fails naming a file that is gone). {@link #inputRemovableUpTo} tells up to
+ * which batch that is, and with {@link CleanSource#delete()} or {@link CleanSource#archiveTo} the
+ * source removes those files itself ({@link #checkpointCommitted}): only files it took, as they
+ * were when taken.
  *
- * <p>{@link #start} and {@link #take} are called on the one thread that generates batches.
+ * <p>The source is a {@link dev.millrace.streaming.Source}, read by the engine through {@link
+ * SourceInput} like an application's own: {@link #start}, {@link #recover} and {@link #plan} run on
+ * the one thread that generates batches, {@link #read} in any process that runs a task.
  */
-public final class TextFileSource implements InputSource<String> {
+public final class TextFileSource implements EngineSource<String, FilePart> {
+  private static final byte SPLIT = 0;
+  private static final byte PASSED_OVER = 1;
   private static final Logger LOG = LoggerFactory.getLogger(TextFileSource.class);
   private static final int MAX_NAMED_FILES = 20;
 
@@ -84,13 +92,10 @@ public final class TextFileSource implements InputSource<String> {
   private final String streamName;
   private final int maxFilesPerBatch;
   private final LineSizeEstimate lineSizes = new LineSizeEstimate();
-  private volatile RateLimit rateLimit;
   private final InputCleaner cleaner; // null unless cleanSource removes files
   private volatile long removableUpTo = Long.MIN_VALUE;
   private NewFileTracker tracker;
   private boolean warnedMissing;
-  private TextFileDataset lastTaken;
-  private List<ListedFile> lastTakenFiles = List.of();
   // Written on the generator thread, read by the status endpoint's: guarded by statusLock.
   private final Object statusLock = new Object();
   private long bytesTaken;
@@ -230,10 +235,14 @@ public final class TextFileSource implements InputSource<String> {
         : new org.apache.hadoop.fs.Path(location).toUri().normalize().getPath();
   }
 
-  /** A plan names files that any process with the same file system can read. */
+  /** The engine's input reading this source. */
+  public InputSource<String> input() {
+    return new SourceInput<>(this);
+  }
+
   @Override
-  public boolean replaysAnywhere() {
-    return true;
+  public String name() {
+    return streamName;
   }
 
   /**
@@ -243,7 +252,7 @@ public final class TextFileSource implements InputSource<String> {
    *     file system cannot be reached
    */
   @Override
-  public void start(long firstBatchTime) {
+  public void start() {
     List<ListedFile> existing = list();
     tracker = new NewFileTracker(existing);
     LOG.info(
@@ -254,14 +263,15 @@ public final class TextFileSource implements InputSource<String> {
   }
 
   /**
-   * The files new since the previous batch and modified no later than {@code batchTime}, to be read
-   * when the batch runs; none when {@code lastBatch}.
+   * The splits of the files new since the previous batch and modified no later than {@code
+   * batchTime}, as many as fit {@code maxRecords} (at least one file), to be read when the batch
+   * runs. The last batch of a graceful stop plans none ({@link #planLast}).
    *
    * @throws IllegalStateException before {@link #start}
    * @throws UncheckedIOException if the directory exists but cannot be listed
    */
   @Override
-  public TextFileDataset take(long batchTime, boolean lastBatch) {
+  public List<FilePart> plan(long batchTime, long maxRecords) {
     if (tracker == null) {
       throw new IllegalStateException(
           "text file stream '"
@@ -270,45 +280,113 @@ public final class TextFileSource implements InputSource<String> {
               + batchTime
               + " before start(); start the source first");
     }
-    List<ListedFile> taken =
-        lastBatch ? List.of() : tracker.select(list(), batchTime, budget()::filesToTake);
+    List<ListedFile> taken = tracker.select(list(), batchTime, budget(maxRecords)::filesToTake);
     LOG.debug("text file stream '{}' batch {} takes {}", streamName, batchTime, taken);
     long bytes = taken.stream().mapToLong(ListedFile::sizeBytes).sum();
     synchronized (statusLock) {
       bytesTaken += bytes;
     }
-    lastTakenFiles = taken;
-    lastTaken = dataset(taken);
-    return lastTaken;
-  }
-
-  private TextFileDataset dataset(List<ListedFile> files) {
-    long bytes = files.stream().mapToLong(ListedFile::sizeBytes).sum();
-    return new TextFileDataset(
-        streamName,
-        fs,
-        files.stream().map(ListedFile::path).toList(),
-        SplitPlanner.plan(files, partitions),
-        lines -> lineSizes.observe(bytes, lines));
+    return List.copyOf(SplitPlanner.plan(taken, partitions));
   }
 
   /**
-   * The names and sizes of the files {@code taken} holds; a replay reads the same bytes of the same
-   * files.
+   * The lines of {@code part}, a split; none for a file a recovery passed over.
+   *
+   * @throws InputMissingException naming the file when it was deleted before its batch read it
+   * @throws UncheckedIOException naming the file when it cannot be read
    */
   @Override
-  public byte[] encodePlan(Dataset<String> taken) {
-    if (taken != lastTaken) {
-      throw new IllegalStateException(
-          "text file stream '" + streamName + "' can only encode the batch it took last");
+  public Iterator<String> read(FilePart part) {
+    if (!(part instanceof FileSplit split)) {
+      return Collections.emptyIterator();
     }
-    return encode(lastTakenFiles);
+    List<String> lines = new ArrayList<>();
+    // A split starting mid-file begins after the first '\n' at or after start-1: the line that
+    // contains byte start-1 started in the previous split, which reads it to its end.
+    long from = split.start() == 0 ? 0 : split.start() - 1;
+    String file = split.file().path();
+    try (InputStream in = fs.open(file, from)) {
+      Utf8LineReader reader = new Utf8LineReader(in, from);
+      if (split.start() > 0) {
+        reader.skipLine();
+      }
+      while (reader.position() < split.end()) {
+        String line = reader.readLine();
+        if (line == null) {
+          break;
+        }
+        lines.add(line);
+      }
+    } catch (NoSuchFileException e) {
+      throw new InputMissingException(
+          "input file "
+              + file
+              + " of text file stream '"
+              + streamName
+              + "' was taken by a batch but deleted before the batch read it: a taken file must"
+              + " stay in the directory until a checkpoint covers its batch. Put it back and start"
+              + " again",
+          e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot read bytes "
+              + split.start()
+              + " to "
+              + split.end()
+              + " of input file "
+              + file
+              + " of text file stream '"
+              + streamName
+              + "': "
+              + e
+              + "; check that the file is readable by this process"
+              + fs.advice(file),
+          e);
+    }
+    return lines.iterator();
   }
 
-  private static byte[] encode(List<ListedFile> files) {
+  /** Files cost more to read again than to hold for a batch's other readers. */
+  @Override
+  public boolean keepsReadParts() {
+    return true;
+  }
+
+  @Override
+  public String partName() {
+    return "split";
+  }
+
+  /** Learns the bytes per line of the files read, which budgets later batches' files. */
+  @Override
+  public void planRead(List<FilePart> plan, long records) {
+    long bytes = 0;
+    for (FilePart part : plan) {
+      if (part instanceof FileSplit split) {
+        bytes += split.end() - split.start();
+      }
+    }
+    lineSizes.observe(bytes, records);
+  }
+
+  /**
+   * A split as the name, modification time and size of its file, then its byte range; a passed over
+   * file as its name. Names are located in this source's directory when decoded, so a plan stays
+   * valid for a process that sees the directory under another URI.
+   */
+  @Override
+  public byte[] encode(FilePart part) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      ListedFile.writeAll(out, files);
+      if (part instanceof FileSplit split) {
+        out.writeByte(SPLIT);
+        ListedFile.writeAll(out, List.of(split.file()));
+        out.writeLong(split.start());
+        out.writeLong(split.end());
+      } else {
+        out.writeByte(PASSED_OVER);
+        out.writeUTF(((PassedOverFile) part).name());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -316,32 +394,88 @@ public final class TextFileSource implements InputSource<String> {
   }
 
   /**
-   * The batch that read the files its plan names, from this source's directory.
+   * A part {@link #encode} wrote.
    *
-   * @throws IllegalArgumentException if the plan is not one this source wrote
+   * @throws IllegalArgumentException if the bytes are not one
    */
   @Override
-  public TextFileDataset replay(long batchTime, byte[] plan) {
-    return dataset(decodePlan(plan));
+  public FilePart decode(byte[] part) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(part))) {
+      byte kind = in.readByte();
+      FilePart decoded;
+      if (kind == SPLIT) {
+        List<ListedFile> file = ListedFile.readAll(in, part.length, this::locate);
+        if (file.size() != 1) {
+          throw new IOException(file.size() + " files in one split");
+        }
+        decoded = new FileSplit(file.get(0), in.readLong(), in.readLong());
+      } else if (kind == PASSED_OVER) {
+        decoded = new PassedOverFile(in.readUTF());
+      } else {
+        throw new IOException("part kind " + kind + " is not one this build reads");
+      }
+      if (in.available() > 0) {
+        throw new IOException(in.available() + " bytes follow the part");
+      }
+      return decoded;
+    } catch (IOException e) {
+      throw notAPlan(e);
+    }
   }
 
-  private List<ListedFile> decodePlan(byte[] plan) {
-    List<ListedFile> files;
+  private IllegalArgumentException notAPlan(IOException e) {
+    return new IllegalArgumentException(
+        "the recorded plan of text file stream '"
+            + streamName
+            + "' is not a list of files ("
+            + e.getMessage()
+            + "); was the checkpoint written for another graph?",
+        e);
+  }
+
+  private String locate(String name) {
+    return fs.resolve(directory, name);
+  }
+
+  /**
+   * An earlier build logged a count of files (its first byte 0) or, for batches a recovery skipped,
+   * a position (a negative version marker).
+   */
+  @Override
+  public boolean isEarlierPlan(byte[] plan) {
+    return plan.length > 0 && plan[0] != 1;
+  }
+
+  /**
+   * A plan an earlier build logged: the names, modification times and sizes of the batch's files
+   * (split as a batch is now), or, for batches a recovery skipped, a position whose ignored names
+   * are the files passed over.
+   */
+  @Override
+  public List<FilePart> decodeEarlierPlan(byte[] plan) {
+    if (FileStreamPosition.isPosition(plan)) {
+      return decodePosition(plan).ignored().stream().<FilePart>map(PassedOverFile::new).toList();
+    }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plan))) {
-      files = ListedFile.readAll(in, plan.length, name -> fs.resolve(directory, name));
+      List<ListedFile> files = ListedFile.readAll(in, plan.length, this::locate);
       if (in.available() > 0) {
         throw new IOException(in.available() + " bytes follow the last file");
       }
+      return List.copyOf(SplitPlanner.plan(files, partitions));
     } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "the recorded plan of text file stream '"
-              + streamName
-              + "' is not a list of files ("
-              + e.getMessage()
-              + "); was the checkpoint written for another graph?",
-          e);
+      throw notAPlan(e);
     }
-    return files;
+  }
+
+  /** The files {@code plan} reads, each once, in plan order. */
+  private static List<ListedFile> files(List<FilePart> plan) {
+    Map<String, ListedFile> files = new LinkedHashMap<>();
+    for (FilePart part : plan) {
+      if (part instanceof FileSplit split) {
+        files.putIfAbsent(split.file().name(), split.file());
+      }
+    }
+    return List.copyOf(files.values());
   }
 
   /**
@@ -351,12 +485,12 @@ public final class TextFileSource implements InputSource<String> {
    * @throws UncheckedIOException naming the directory if it cannot be listed
    */
   @Override
-  public void checkReplayable(long batchTime, byte[] plan) {
+  public void checkReplayable(long batchTime, List<FilePart> plan) {
     Set<String> present = new HashSet<>();
     for (ListedFile f : list()) {
       present.add(f.name());
     }
-    for (ListedFile f : decodePlan(plan)) {
+    for (ListedFile f : files(plan)) {
       if (!present.contains(f.name())) {
         throw new InputMissingException(
             "input file "
@@ -379,20 +513,20 @@ public final class TextFileSource implements InputSource<String> {
    * took, as listed then, while they are in the directory.
    */
   @Override
-  public byte[] snapshot() {
+  public byte[] position() {
     return new FileStreamPosition(tracker.ignoredNames(), tracker.takenFiles()).toBytes();
   }
 
   /**
-   * Resumes watching: names in the snapshot or in a replayed plan are not taken again, and every
+   * Resumes watching: names in the position or in a replayed plan are not taken again, and every
    * other file in the directory, including those that arrived while the driver was down, is new.
    *
    * @throws UncheckedIOException naming the directory if it exists but cannot be listed, or its
    *     file system cannot be reached
    */
   @Override
-  public void recover(long nextBatchTime, byte[] snapshot, List<byte[]> plansSince) {
-    NewFileTracker known = known(snapshot, plansSince);
+  public void recover(byte[] position, List<List<FilePart>> plansSince) {
+    NewFileTracker known = known(position, plansSince);
     list(); // fails here, naming the directory, if its file system cannot be reached
     tracker = known;
     LOG.info(
@@ -403,18 +537,19 @@ public final class TextFileSource implements InputSource<String> {
   }
 
   /**
-   * What {@code snapshot} and {@code plans} say the stream must not take again: the files of logged
-   * plans as taken, the files {@link #unplanned} skipped (as a position) as ignored.
+   * What {@code position} and {@code plans} say the stream must not take again: the files of logged
+   * plans as taken, the files {@link #unplanned} passed over as ignored.
    */
-  private NewFileTracker known(byte[] snapshot, Collection<byte[]> plans) {
-    FileStreamPosition position = decodePosition(snapshot);
-    List<String> ignored = new ArrayList<>(position.ignored());
-    List<ListedFile> taken = new ArrayList<>(position.taken());
-    for (byte[] plan : plans) {
-      if (FileStreamPosition.isPosition(plan)) {
-        ignored.addAll(decodePosition(plan).ignored());
-      } else {
-        taken.addAll(decodePlan(plan));
+  private NewFileTracker known(byte[] position, Collection<List<FilePart>> plans) {
+    FileStreamPosition decoded = decodePosition(position);
+    List<String> ignored = new ArrayList<>(decoded.ignored());
+    List<ListedFile> taken = new ArrayList<>(decoded.taken());
+    for (List<FilePart> plan : plans) {
+      taken.addAll(files(plan));
+      for (FilePart part : plan) {
+        if (part instanceof PassedOverFile passed) {
+          ignored.add(passed.name());
+        }
       }
     }
     return NewFileTracker.remembering(ignored, taken);
@@ -422,7 +557,7 @@ public final class TextFileSource implements InputSource<String> {
 
   private FileStreamPosition decodePosition(byte[] bytes) {
     try {
-      return FileStreamPosition.fromBytes(bytes, name -> fs.resolve(directory, name));
+      return FileStreamPosition.fromBytes(bytes, this::locate);
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "the checkpointed position of text file stream '"
@@ -435,7 +570,7 @@ public final class TextFileSource implements InputSource<String> {
   }
 
   /**
-   * The files the directory holds that neither the snapshot nor any logged batch took, modified no
+   * The files the directory holds that neither the position nor any logged batch took, modified no
    * later than {@code lastTime}, and which the next logged batch passed over: it took files in
    * order of modification time then name, so one it did not take although it was new and ordered
    * before the last file it took was not new to it; such a file was taken by the missing batches. A
@@ -446,23 +581,26 @@ public final class TextFileSource implements InputSource<String> {
    * and move them in at once, as the class comment asks.)
    */
   @Override
-  public SkippedInput unplanned(
-      long firstTime, long lastTime, byte[] snapshot, NavigableMap<Long, byte[]> plansSince) {
-    // What the missing batches had taken is passed on as names to ignore, not as taken files:
+  public Unplanned<FilePart> unplanned(
+      long firstTime,
+      long lastTime,
+      byte[] position,
+      NavigableMap<Long, List<FilePart>> plansSince) {
+    // What the missing batches had taken is passed on as files passed over, not as taken files:
     // no batch read them, so cleanSource leaves them where they are.
-    byte[] none = new FileStreamPosition(List.of(), List.of()).toBytes();
-    Map.Entry<Long, byte[]> next = plansSince.higherEntry(lastTime);
+    List<FilePart> none = List.of();
+    Map.Entry<Long, List<FilePart>> next = plansSince.higherEntry(lastTime);
     if (next == null) {
-      return new SkippedInput(
+      return new Unplanned<>(
           none,
           "nothing: the files they had taken are new to the stream again, and the batches planned"
               + " in their place take them",
           SkippedInput.Extent.NOTHING);
     }
     List<ListedFile> candidates =
-        known(snapshot, plansSince.values()).select(list(), lastTime, List::size);
+        known(position, plansSince.values()).select(list(), lastTime, List::size);
     ListedFile lastTakenNext =
-        decodePlan(next.getValue()).stream().max(NewFileTracker.BY_TIME_THEN_NAME).orElse(null);
+        files(next.getValue()).stream().max(NewFileTracker.BY_TIME_THEN_NAME).orElse(null);
     List<ListedFile> skipped = new ArrayList<>();
     List<ListedFile> heldBack = new ArrayList<>();
     for (ListedFile f : candidates) {
@@ -471,7 +609,7 @@ public final class TextFileSource implements InputSource<String> {
       (passedOver ? skipped : heldBack).add(f);
     }
     if (skipped.isEmpty() && heldBack.isEmpty()) {
-      return new SkippedInput(none, "nothing: they had taken no file", SkippedInput.Extent.NOTHING);
+      return new Unplanned<>(none, "nothing: they had taken no file", SkippedInput.Extent.NOTHING);
     }
     StringBuilder description =
         new StringBuilder(describeFiles(skipped))
@@ -482,9 +620,8 @@ public final class TextFileSource implements InputSource<String> {
           .append(" backpressure) may have held them back: ")
           .append(describeFiles(heldBack));
     }
-    return new SkippedInput(
-        new FileStreamPosition(skipped.stream().map(ListedFile::name).toList(), List.of())
-            .toBytes(),
+    return new Unplanned<>(
+        skipped.stream().<FilePart>map(f -> new PassedOverFile(f.name())).toList(),
         description.toString(),
         heldBack.isEmpty() ? SkippedInput.Extent.EXACT : SkippedInput.Extent.UNCERTAIN);
   }
@@ -509,18 +646,8 @@ public final class TextFileSource implements InputSource<String> {
             : "");
   }
 
-  /** Later batches take only as many files as fit the limit's records per batch. */
-  @Override
-  public void updateRateLimit(RateLimit limit) {
-    rateLimit = limit;
-  }
-
-  private FileBatchBudget budget() {
-    RateLimit limit = rateLimit;
-    return new FileBatchBudget(
-        maxFilesPerBatch,
-        limit == null ? Long.MAX_VALUE : limit.recordsPerBatch(),
-        lineSizes.bytesPerLine());
+  private FileBatchBudget budget(long maxRecords) {
+    return new FileBatchBudget(maxFilesPerBatch, maxRecords, lineSizes.bytesPerLine());
   }
 
   /**
@@ -547,13 +674,13 @@ public final class TextFileSource implements InputSource<String> {
 
   /**
    * Records that input up to {@code batchTime} may be removed, and removes the files {@code
-   * snapshot} says were taken by then, as {@code cleanSource} says, on the cleaner's thread.
+   * position} says were taken by then, as {@code cleanSource} says, on the cleaner's thread.
    */
   @Override
-  public void checkpointCommitted(long batchTime, byte[] snapshot) {
+  public void checkpointCommitted(long batchTime, byte[] position) {
     List<ListedFile> covered;
     try {
-      covered = FileStreamPosition.fromBytes(snapshot, name -> fs.resolve(directory, name)).taken();
+      covered = FileStreamPosition.fromBytes(position, this::locate).taken();
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "the committed position of text file stream '"

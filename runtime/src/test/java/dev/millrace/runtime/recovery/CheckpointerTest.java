@@ -212,7 +212,7 @@ class CheckpointerTest {
     App(List<Pair<String, Integer>>... batches) {
       Queue<List<Pair<String, Integer>>> queue = new ConcurrentLinkedQueue<>(List.of(batches));
       InputNode<Pair<String, Integer>> words =
-          new InputNode<>(graph, "queueStream", new QueueSource<>(queue, true, 2));
+          new InputNode<>(graph, "queueStream", QueueSource.input(queue, true, 2));
       counts =
           new StateNode<>(
               words,

@@ -221,7 +221,7 @@ class BatchSchedulerTest {
   @SafeVarargs
   private static <T> InputNode<T> queueInput(StreamGraph graph, List<T>... batches) {
     Queue<List<T>> queue = new ConcurrentLinkedQueue<>(List.of(batches));
-    return new InputNode<>(graph, "queueStream", new QueueSource<>(queue, true, 2));
+    return new InputNode<>(graph, "queueStream", QueueSource.input(queue, true, 2));
   }
 
   private static StateNode<String, Integer, Integer> runningCount(

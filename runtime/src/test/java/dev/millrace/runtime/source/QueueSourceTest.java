@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.runtime.backpressure.RateLimit;
+import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.Dataset;
 import java.util.ArrayList;
 import java.util.LinkedList;
@@ -17,15 +18,15 @@ class QueueSourceTest {
 
   @Test
   void takesEveryWaitingListWithoutALimit() {
-    QueueSource<Integer> source = new QueueSource<>(queueOf(range(0, 3), range(3, 5)), false, 2);
+    InputSource<Integer> source = QueueSource.input(queueOf(range(0, 3), range(3, 5)), false, 2);
 
     assertEquals(range(0, 5), records(source.take(1000, false)));
   }
 
   @Test
   void cutsBatchesAtTheRateTimesTheIntervalAndCarriesTheRestOverInOrder() {
-    QueueSource<Integer> source =
-        new QueueSource<>(queueOf(range(0, 250), range(250, 300)), false, 2);
+    InputSource<Integer> source =
+        QueueSource.input(queueOf(range(0, 250), range(250, 300)), false, 2);
     source.updateRateLimit(new RateLimit(100, 1000));
 
     assertEquals(range(0, 100), records(source.take(1000, false)));
@@ -36,8 +37,8 @@ class QueueSourceTest {
 
   @Test
   void oneAtATimeTakesTheRestOfACutListBeforeTheNextList() {
-    QueueSource<Integer> source =
-        new QueueSource<>(queueOf(range(0, 150), range(150, 160)), true, 1);
+    InputSource<Integer> source =
+        QueueSource.input(queueOf(range(0, 150), range(150, 160)), true, 1);
     source.updateRateLimit(new RateLimit(100, 1000));
 
     assertEquals(range(0, 100), records(source.take(1000, false)));
@@ -47,14 +48,36 @@ class QueueSourceTest {
 
   @Test
   void theLastBatchOfAGracefulStopTakesTheRestOfACutListButNoNewList() {
-    QueueSource<Integer> source =
-        new QueueSource<>(queueOf(range(0, 150), range(150, 160)), false, 1);
+    InputSource<Integer> source =
+        QueueSource.input(queueOf(range(0, 150), range(150, 160)), false, 1);
     source.updateRateLimit(new RateLimit(100, 1000));
     source.take(1000, false);
 
     assertTrue(source.hasBufferedInput());
     assertEquals(range(100, 150), records(source.take(2000, true)));
     assertFalse(source.hasBufferedInput());
+  }
+
+  @Test
+  void aBatchIsReadAgainFromItsLoggedPlanWithItsPartitions() {
+    InputSource<Integer> source = QueueSource.input(queueOf(range(0, 5)), false, 2);
+    Dataset<Integer> taken = source.take(1000, false);
+
+    Dataset<Integer> replayed = source.replay(1000, source.encodePlan(taken));
+
+    assertEquals(range(0, 5), records(replayed));
+    assertEquals(2, replayed.numPartitions());
+  }
+
+  /** Before the queue stream was a {@code Source}, a plan was one codec list of the records. */
+  @Test
+  void aPlanAnEarlierBuildLoggedAsOneListOfTheRecordsIsReadAgain() {
+    InputSource<Integer> source = QueueSource.input(new LinkedList<>(), false, 2);
+
+    Dataset<Integer> replayed = source.replay(1000, RecordCodec.standard().encode(range(0, 5)));
+
+    assertEquals(range(0, 5), records(replayed));
+    assertEquals(2, replayed.numPartitions());
   }
 
   @SafeVarargs

@@ -77,7 +77,8 @@ class SplitPlannerTest {
     return new ListedFile("/in/" + name, name, 0, size);
   }
 
+  /** Bytes {@code start} to {@code end} of a file of {@code end} bytes. */
   private static FileSplit split(String name, long start, long end) {
-    return new FileSplit("/in/" + name, start, end);
+    return new FileSplit(file(name, end), start, end);
   }
 }

@@ -1,5 +1,6 @@
 package dev.millrace.runtime.source;
 
+import static dev.millrace.runtime.source.TestingFilePlans.files;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TextFileSourceCleanupTest {
   @TempDir Path work;
   private Path in;
-  private TextFileSource source;
+  private InputSource<String> source;
 
   @AfterEach
   void stopSource() {
@@ -40,10 +41,11 @@ class TextFileSourceCleanupTest {
   }
 
   /** A started source over {@code in}, where {@code old.txt} is before it starts. */
-  private TextFileSource started(CleanSource cleanSource) throws IOException {
+  private InputSource<String> started(CleanSource cleanSource) throws IOException {
     in = Files.createDirectories(work.resolve("in"));
     write("old.txt", "there at start\n", 100);
-    source = new TextFileSource(in.toString(), null, 1, "files", Integer.MAX_VALUE, cleanSource);
+    source =
+        new TextFileSource(in.toString(), null, 1, "files", Integer.MAX_VALUE, cleanSource).input();
     source.start(0);
     return source;
   }
@@ -68,7 +70,7 @@ class TextFileSourceCleanupTest {
     // Once a batch saw it gone, the name is forgotten: a new a.txt is new input.
     source.take(3000, false);
     write("a.txt", "a again\n", 3900);
-    assertEquals(List.of(in.resolve("a.txt").toString()), source.take(4000, false).files());
+    assertEquals(List.of(in.resolve("a.txt").toString()), files(source.take(4000, false)));
   }
 
   @Test
@@ -125,16 +127,16 @@ class TextFileSourceCleanupTest {
       out.writeUTF("a.txt");
       out.writeUTF("old.txt");
     }
-    TextFileSource recovered =
-        new TextFileSource(
-            in.toString(), null, 1, "files", Integer.MAX_VALUE, CleanSource.delete());
+    InputSource<String> recovered =
+        new TextFileSource(in.toString(), null, 1, "files", Integer.MAX_VALUE, CleanSource.delete())
+            .input();
     recovered.recover(2000, bytes.toByteArray(), List.of());
 
     recovered.checkpointCommitted(2000, recovered.snapshot());
     recovered.stop();
 
     assertEquals(List.of("a.txt", "old.txt"), names(in));
-    assertEquals(List.of(), recovered.take(2000, false).files());
+    assertEquals(List.of(), files(recovered.take(2000, false)));
   }
 
   @Test
@@ -155,7 +157,8 @@ class TextFileSourceCleanupTest {
     return assertThrows(
         IllegalArgumentException.class,
         () ->
-            new TextFileSource(in.toString(), null, 1, "files", 1, CleanSource.archiveTo(archive)));
+            new TextFileSource(in.toString(), null, 1, "files", 1, CleanSource.archiveTo(archive))
+                .input());
   }
 
   private void write(String name, String text, long modifiedMillis) throws IOException {

@@ -1,9 +1,11 @@
 package dev.millrace.runtime.source;
 
+import static dev.millrace.runtime.source.TestingFilePlans.files;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.runtime.checkpoint.TestingHdfs;
+import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.task.TaskRunner;
 import dev.millrace.streaming.CleanSource;
 import java.io.IOException;
@@ -44,7 +46,7 @@ class TextFileSourceHdfsTest {
     FileSystem fs = fs();
     String dir = newDirectory(fs);
     write(fs, dir, "old.txt", "there at start\n", 500);
-    TextFileSource source = started(dir, 8);
+    InputSource<String> source = started(dir, 8);
     String big = TextFileSourceTest.randomText(new Random(7), 3 << 20, false, true);
     write(fs, dir, "big.txt", big, 1_500);
     write(fs, dir, "small.txt", "s\n", 1_200);
@@ -52,9 +54,9 @@ class TextFileSourceHdfsTest {
     fs.mkdirs(new Path(dir, "_temporary"));
     write(fs, dir, ".hidden", "h\n", 1_000);
 
-    TextFileDataset batch = source.take(2_000, false);
+    Dataset<String> batch = source.take(2_000, false);
 
-    assertEquals(List.of(dir + "/small.txt", dir + "/big.txt"), batch.files());
+    assertEquals(List.of(dir + "/small.txt", dir + "/big.txt"), files(batch));
     assertTrue(batch.numPartitions() >= 4, "partitions: " + batch.numPartitions());
     List<String> expected = new java.util.ArrayList<>(List.of("s"));
     expected.addAll(Arrays.asList(big.split("\r\n", -1)));
@@ -66,14 +68,15 @@ class TextFileSourceHdfsTest {
   void aRecoveredSourceReplaysItsPlanAndTakesOnlyFilesItHasNotTaken() throws Exception {
     FileSystem fs = fs();
     String dir = newDirectory(fs);
-    TextFileSource first = started(dir, 2);
+    InputSource<String> first = started(dir, 2);
     write(fs, dir, "a.txt", "a\n", 900);
-    TextFileDataset taken = first.take(1_000, false);
+    Dataset<String> taken = first.take(1_000, false);
     byte[] plan = first.encodePlan(taken);
     byte[] snapshot = first.snapshot();
     write(fs, dir, "b.txt", "b\n", 1_900);
 
-    TextFileSource second = new TextFileSource(dir, HDFS.conf(), 2, "files", Integer.MAX_VALUE);
+    InputSource<String> second =
+        new TextFileSource(dir, HDFS.conf(), 2, "files", Integer.MAX_VALUE).input();
     second.recover(2_000, snapshot, List.of(plan));
 
     assertEquals(List.of("a"), runner.collect(second.replay(1_000, plan)));
@@ -85,8 +88,9 @@ class TextFileSourceHdfsTest {
     FileSystem fs = fs();
     String dir = newDirectory(fs);
     write(fs, dir, "old.txt", "there at start\n", 100);
-    TextFileSource source =
-        new TextFileSource(dir, HDFS.conf(), 2, "files", Integer.MAX_VALUE, CleanSource.delete());
+    InputSource<String> source =
+        new TextFileSource(dir, HDFS.conf(), 2, "files", Integer.MAX_VALUE, CleanSource.delete())
+            .input();
     source.start(0);
     write(fs, dir, "a.txt", "a\n", 900);
     source.take(1_000, false);
@@ -106,9 +110,10 @@ class TextFileSourceHdfsTest {
     FileSystem fs = fs();
     String dir = newDirectory(fs);
     String archive = dir + "/done";
-    TextFileSource source =
+    InputSource<String> source =
         new TextFileSource(
-            dir, HDFS.conf(), 2, "files", Integer.MAX_VALUE, CleanSource.archiveTo(archive));
+                dir, HDFS.conf(), 2, "files", Integer.MAX_VALUE, CleanSource.archiveTo(archive))
+            .input();
     source.start(0);
     write(fs, dir, "a.txt", "a\n", 800);
     write(fs, dir, "b.txt", "b\n", 900);
@@ -142,9 +147,9 @@ class TextFileSourceHdfsTest {
     }
   }
 
-  private TextFileSource started(String dir, int partitions) {
-    TextFileSource source =
-        new TextFileSource(dir, HDFS.conf(), partitions, "files", Integer.MAX_VALUE);
+  private InputSource<String> started(String dir, int partitions) {
+    InputSource<String> source =
+        new TextFileSource(dir, HDFS.conf(), partitions, "files", Integer.MAX_VALUE).input();
     source.start(0);
     return source;
   }

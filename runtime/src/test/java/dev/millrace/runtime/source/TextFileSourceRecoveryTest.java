@@ -1,15 +1,20 @@
 package dev.millrace.runtime.source;
 
+import static dev.millrace.runtime.source.TestingFilePlans.files;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.task.TaskRunner;
 import dev.millrace.streaming.CleanSource;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -28,7 +33,7 @@ class TextFileSourceRecoveryTest {
    * batches 1000 to {@code batches} * 1000, whose plans are kept; returns the snapshot at start.
    */
   private byte[] takeOneFileABatch(int batches) throws IOException {
-    TextFileSource source = source();
+    InputSource<String> source = source();
     source.start(0);
     byte[] snapshot = source.snapshot();
     write("a", 500);
@@ -89,11 +94,11 @@ class TextFileSourceRecoveryTest {
     plans.remove(2000L);
     SkippedInput skipped = source().unplanned(2000, 2000, snapshot, plans);
     plans.put(2000L, skipped.plan());
-    TextFileSource recovered =
-        new TextFileSource(dir.toString(), null, 1, "files", 1, CleanSource.delete());
+    InputSource<String> recovered =
+        new TextFileSource(dir.toString(), null, 1, "files", 1, CleanSource.delete()).input();
     recovered.recover(4000, snapshot, List.copyOf(plans.values()));
 
-    assertEquals(List.of(file("d")), recovered.take(4000, false).files());
+    assertEquals(List.of(file("d")), files(recovered.take(4000, false)));
     recovered.checkpointCommitted(4000, recovered.snapshot());
     recovered.stop();
 
@@ -101,8 +106,43 @@ class TextFileSourceRecoveryTest {
     assertEquals(List.of("b"), names());
   }
 
-  private static List<String> skippedNames(SkippedInput skipped) throws IOException {
-    return FileStreamPosition.fromBytes(skipped.plan(), name -> name).ignored();
+  /**
+   * Before the file stream was a {@code Source}, a plan was the list of its files' names,
+   * modification times and sizes, and a skipped batch's plan a position naming the files passed
+   * over: a recovery after an upgrade reads both again.
+   */
+  @Test
+  void plansAnEarlierBuildLoggedAreReadAgainAndTheirFilesNotTakenAgain() throws IOException {
+    byte[] snapshot = takeOneFileABatch(0);
+    ByteArrayOutputStream earlierPlan = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(earlierPlan)) {
+      out.writeInt(1);
+      out.writeUTF("a");
+      out.writeLong(500);
+      out.writeLong(2);
+    }
+    byte[] earlierSkip = new FileStreamPosition(List.of("b"), List.of()).toBytes();
+    InputSource<String> recovered = source();
+
+    recovered.recover(3000, snapshot, List.of(earlierPlan.toByteArray(), earlierSkip));
+
+    TaskRunner runner = new TaskRunner(1, "test");
+    try {
+      assertEquals(List.of("a"), runner.collect(recovered.replay(1000, earlierPlan.toByteArray())));
+      assertEquals(List.of(), runner.collect(recovered.replay(2000, earlierSkip)));
+    } finally {
+      runner.close();
+    }
+    assertEquals(List.of(file("c")), files(recovered.take(3000, false)), "a and b not again");
+  }
+
+  /** The files {@code skipped} passes over, so that no later batch takes them. */
+  private List<String> skippedNames(SkippedInput skipped) {
+    List<String> names = new ArrayList<>();
+    for (FilePart part : ((SourceInput<String, FilePart>) source()).decode(skipped.plan())) {
+      names.add(((PassedOverFile) part).name());
+    }
+    return names;
   }
 
   private List<String> names() throws IOException {
@@ -111,8 +151,8 @@ class TextFileSourceRecoveryTest {
     }
   }
 
-  private TextFileSource source() {
-    return new TextFileSource(dir.toString(), null, 1, "files", 1);
+  private InputSource<String> source() {
+    return new TextFileSource(dir.toString(), null, 1, "files", 1).input();
   }
 
   private String file(String name) {
@@ -129,7 +169,7 @@ class TextFileSourceRecoveryTest {
   void aReplayNeedingAFileThatIsGoneIsRefusedNamingTheFileTheBatchAndTheRule() throws IOException {
     byte[] snapshot = takeOneFileABatch(2);
     Files.delete(dir.resolve("b"));
-    TextFileSource recovered = source();
+    InputSource<String> recovered = source();
     recovered.recover(3000, snapshot, List.copyOf(plans.values()));
 
     recovered.checkReplayable(1000, plans.get(1000L));

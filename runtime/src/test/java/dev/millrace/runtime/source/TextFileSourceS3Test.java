@@ -1,9 +1,11 @@
 package dev.millrace.runtime.source;
 
+import static dev.millrace.runtime.source.TestingFilePlans.files;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.runtime.checkpoint.TestingS3;
+import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.task.TaskRunner;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,24 +48,24 @@ class TextFileSourceS3Test {
     FileSystem fs = fs();
     String dir = newDirectory(fs);
     upload(fs, dir, "old.txt", "there at start\n");
-    TextFileSource source = started(dir, 8);
+    InputSource<String> source = started(dir, 8);
     String big = TextFileSourceTest.randomText(new Random(7), 3 << 20, false, true);
     upload(fs, dir, "big.txt", big);
     upload(fs, dir, "small.txt", "s\n");
     fs.mkdirs(new Path(dir, "_temporary"));
     upload(fs, dir, ".hidden", "h\n");
 
-    TextFileDataset batch = source.take(System.currentTimeMillis() + LATER, false);
+    Dataset<String> batch = source.take(System.currentTimeMillis() + LATER, false);
 
     // By modification time, then name: S3 keeps times to the second, so both orders are possible.
     assertEquals(
         List.of(dir + "/big.txt", dir + "/small.txt"),
-        batch.files().stream().sorted().toList(),
-        batch.files().toString());
+        files(batch).stream().sorted().toList(),
+        files(batch).toString());
     assertTrue(batch.numPartitions() >= 4, "partitions: " + batch.numPartitions());
     List<String> bigLines = Arrays.asList(big.split("\r\n", -1));
     List<String> expected = new ArrayList<>();
-    for (String file : batch.files()) {
+    for (String file : files(batch)) {
       expected.addAll(file.endsWith("/big.txt") ? bigLines : List.of("s"));
     }
     assertEquals(expected, runner.collect(batch));
@@ -77,24 +79,25 @@ class TextFileSourceS3Test {
   void aRecoveredSourceReplaysItsPlanAndTakesOnlyObjectsItHasNotTaken() throws Exception {
     FileSystem fs = fs();
     String dir = newDirectory(fs);
-    TextFileSource first = started(dir, 2);
+    InputSource<String> first = started(dir, 2);
     upload(fs, dir, "a.txt", "a\n");
     long firstBatch = System.currentTimeMillis() + LATER;
-    TextFileDataset taken = first.take(firstBatch, false);
+    Dataset<String> taken = first.take(firstBatch, false);
     byte[] plan = first.encodePlan(taken);
     byte[] snapshot = first.snapshot();
     upload(fs, dir, "b.txt", "b\n");
 
-    TextFileSource second = new TextFileSource(dir, S3.conf(), 2, "files", Integer.MAX_VALUE);
+    InputSource<String> second =
+        new TextFileSource(dir, S3.conf(), 2, "files", Integer.MAX_VALUE).input();
     second.recover(firstBatch + LATER, snapshot, List.of(plan));
 
     assertEquals(List.of("a"), runner.collect(second.replay(firstBatch, plan)));
     assertEquals(List.of("b"), runner.collect(second.take(firstBatch + LATER, false)));
   }
 
-  private TextFileSource started(String dir, int partitions) {
-    TextFileSource source =
-        new TextFileSource(dir, S3.conf(), partitions, "files", Integer.MAX_VALUE);
+  private InputSource<String> started(String dir, int partitions) {
+    InputSource<String> source =
+        new TextFileSource(dir, S3.conf(), partitions, "files", Integer.MAX_VALUE).input();
     source.start(0);
     return source;
   }

@@ -1,10 +1,13 @@
 package dev.millrace.runtime.source;
 
+import static dev.millrace.runtime.source.TestingFilePlans.files;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.dataset.CountedInput;
+import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.task.TaskRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +34,7 @@ class TextFileSourceTest {
 
   @Test
   void takesEachNewFileExactlyOnce() throws IOException {
-    TextFileSource source = started(dir, 2);
+    InputSource<String> source = started(dir, 2);
 
     write("a.txt", "a1\na2\n", 1_000);
     assertEquals(List.of("a1", "a2"), lines(source.take(2_000, false)));
@@ -44,7 +47,7 @@ class TextFileSourceTest {
   @Test
   void ignoresFilesPresentAtStart() throws IOException {
     write("old.txt", "old\n", 1_000);
-    TextFileSource source = started(dir, 2);
+    InputSource<String> source = started(dir, 2);
 
     write("new.txt", "new\n", 1_000);
 
@@ -53,7 +56,7 @@ class TextFileSourceTest {
 
   @Test
   void waitsForFirstBatchAtOrAfterFileModificationTime() throws IOException {
-    TextFileSource source = started(dir, 1);
+    InputSource<String> source = started(dir, 1);
     write("later.txt", "later\n", 5_000);
 
     assertEquals(List.of(), lines(source.take(4_000, false)));
@@ -63,7 +66,7 @@ class TextFileSourceTest {
 
   @Test
   void ignoresHiddenFilesAndSubdirectories() throws IOException {
-    TextFileSource source = started(dir, 1);
+    InputSource<String> source = started(dir, 1);
     write(".inflight.tmp", "hidden\n", 1_000);
     write("_COPYING_", "hidden\n", 1_000);
     Files.createDirectory(dir.resolve("sub"));
@@ -75,7 +78,7 @@ class TextFileSourceTest {
 
   @Test
   void takesFileRenamedFromHiddenNameIntoPlace() throws IOException {
-    TextFileSource source = started(dir, 1);
+    InputSource<String> source = started(dir, 1);
     write(".part.tmp", "complete\n", 1_000);
     assertEquals(List.of(), lines(source.take(2_000, false)));
 
@@ -86,7 +89,7 @@ class TextFileSourceTest {
 
   @Test
   void takesNameAgainAfterFileWasDeletedAndRecreated() throws IOException {
-    TextFileSource source = started(dir, 1);
+    InputSource<String> source = started(dir, 1);
     write("reused.txt", "first\n", 1_000);
     assertEquals(List.of("first"), lines(source.take(2_000, false)));
 
@@ -100,7 +103,7 @@ class TextFileSourceTest {
   @Test
   void takesNameAgainWhenFilePresentAtStartWasDeletedAndRecreated() throws IOException {
     write("seed.txt", "seed\n", 1_000);
-    TextFileSource source = started(dir, 1);
+    InputSource<String> source = started(dir, 1);
 
     Files.delete(dir.resolve("seed.txt"));
     assertEquals(List.of(), lines(source.take(2_000, false)));
@@ -111,34 +114,34 @@ class TextFileSourceTest {
 
   @Test
   void ordersFilesOfBatchByModificationTimeThenName() throws IOException {
-    TextFileSource source = started(dir, 4);
+    InputSource<String> source = started(dir, 4);
     write("c.txt", "c\n", 1_000);
     write("b.txt", "b\n", 2_000);
     write("a.txt", "a\n", 2_000);
 
-    TextFileDataset batch = source.take(3_000, false);
+    Dataset<String> batch = source.take(3_000, false);
 
     assertEquals(
         List.of(dir.resolve("c.txt"), dir.resolve("a.txt"), dir.resolve("b.txt")),
-        batch.files().stream().map(Path::of).toList());
+        files(batch).stream().map(Path::of).toList());
     assertEquals(List.of("c", "a", "b"), lines(batch));
   }
 
   @Test
   void takesNoNewFilesInLastBatch() throws IOException {
-    TextFileSource source = started(dir, 1);
+    InputSource<String> source = started(dir, 1);
     write("late.txt", "late\n", 1_000);
 
-    TextFileDataset last = source.take(2_000, true);
+    Dataset<String> last = source.take(2_000, true);
 
-    assertEquals(List.of(), last.files());
+    assertEquals(List.of(), files(last));
     assertEquals(List.of(), lines(last));
   }
 
   @Test
   void treatsMissingDirectoryAsEmptyWithoutCreatingIt() throws IOException {
     Path missing = dir.resolve("not-yet");
-    TextFileSource source = started(missing, 1);
+    InputSource<String> source = started(missing, 1);
 
     assertEquals(List.of(), lines(source.take(1_000, false)));
     assertEquals(List.of(), lines(source.take(2_000, false)));
@@ -152,25 +155,25 @@ class TextFileSourceTest {
 
   @Test
   void countsLinesOfMaterializedBatch() throws IOException {
-    TextFileSource source = started(dir, 2);
+    InputSource<String> source = started(dir, 2);
     write("one.txt", "1\n2\n3", 1_000);
     write("two.txt", "4\n", 1_000);
 
-    TextFileDataset batch = source.take(2_000, false);
+    Dataset<String> batch = source.take(2_000, false);
     runner.prepare(List.of(batch));
 
-    assertEquals(4, batch.size());
+    assertEquals(4, ((CountedInput) batch).size());
   }
 
   @ParameterizedTest(name = "trailing newline {0}, CRLF {1}")
   @CsvSource({"true, false", "false, false", "true, true", "false, true"})
   void splitsMultiMebibyteFileIntoRangesYieldingExactlyItsLinesInOrder(
       boolean trailingNewline, boolean crlf) throws IOException {
-    TextFileSource source = started(dir, 8);
+    InputSource<String> source = started(dir, 8);
     String text = randomText(new Random(42), 3 << 20, trailingNewline, crlf);
     Path file = write("big.txt", text, 1_000);
 
-    TextFileDataset batch = source.take(2_000, false);
+    Dataset<String> batch = source.take(2_000, false);
 
     assertTrue(
         batch.numPartitions() >= 4,
@@ -182,7 +185,7 @@ class TextFileSourceTest {
 
   @Test
   void refusesToTakeBeforeStart() {
-    TextFileSource source = new TextFileSource(dir, 1, "unstarted");
+    InputSource<String> source = new TextFileSource(dir, 1, "unstarted").input();
 
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> source.take(1_000, false));
@@ -193,7 +196,8 @@ class TextFileSourceTest {
   @Test
   void rejectsFewerThanOnePartitionNamingTheCount() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> new TextFileSource(dir, 0, "files"));
+        assertThrows(
+            IllegalArgumentException.class, () -> new TextFileSource(dir, 0, "files").input());
 
     assertTrue(e.getMessage().contains("got 0"), e.getMessage());
   }
@@ -218,8 +222,8 @@ class TextFileSourceTest {
     return text.toString();
   }
 
-  private TextFileSource started(Path directory, int partitions) {
-    TextFileSource source = new TextFileSource(directory, partitions, "files");
+  private InputSource<String> started(Path directory, int partitions) {
+    InputSource<String> source = new TextFileSource(directory, partitions, "files").input();
     source.start(0);
     return source;
   }
@@ -231,7 +235,7 @@ class TextFileSourceTest {
     return file;
   }
 
-  private List<String> lines(TextFileDataset batch) {
+  private List<String> lines(Dataset<String> batch) {
     return new ArrayList<>(runner.collect(batch));
   }
 }

@@ -13,7 +13,7 @@ final class TestingQueues {
   @SafeVarargs
   static <T> InputNode<T> queueInput(StreamGraph graph, List<T>... batches) {
     Queue<List<T>> queue = new ConcurrentLinkedQueue<>(List.of(batches));
-    return new InputNode<>(graph, "queueStream", new QueueSource<>(queue, true, 2));
+    return new InputNode<>(graph, "queueStream", QueueSource.input(queue, true, 2));
   }
 
   /** An output that does nothing, so that the graph may start. */

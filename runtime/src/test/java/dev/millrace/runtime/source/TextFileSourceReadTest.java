@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.millrace.runtime.fs.FileAccess;
+import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.task.TaskRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,8 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class TextFileDatasetTest {
-  private static final FileAccess LOCAL = FileAccess.local();
+/**
+ * How a batch of a text file stream reads its files: each split of its plan is a partition, read by
+ * {@link TextFileSource#read} when a task computes it, kept for the batch's other readers, and
+ * counted.
+ */
+class TextFileSourceReadTest {
   @TempDir Path dir;
   private final TaskRunner runner = new TaskRunner(2, "test");
 
@@ -51,9 +55,7 @@ class TextFileDatasetTest {
     List<String> expected = Files.readAllLines(file, StandardCharsets.UTF_8);
 
     for (long cut = 0; cut <= size; cut++) {
-      List<FileSplit> splits =
-          List.of(
-              new FileSplit(file.toString(), 0, cut), new FileSplit(file.toString(), cut, size));
+      List<FilePart> splits = List.of(split(file, 0, cut), split(file, cut, size));
       assertEquals(expected, read(file, splits), "split at byte " + cut + " of " + size);
     }
   }
@@ -71,11 +73,11 @@ class TextFileDatasetTest {
       for (int i = random.nextInt(20); i > 0; i--) {
         cuts.add((long) random.nextInt((int) size + 1));
       }
-      List<FileSplit> splits = new ArrayList<>();
+      List<FilePart> splits = new ArrayList<>();
       Long previous = null;
       for (long cut : cuts) {
         if (previous != null) {
-          splits.add(new FileSplit(file.toString(), previous, cut));
+          splits.add(split(file, previous, cut));
         }
         previous = cut;
       }
@@ -89,15 +91,8 @@ class TextFileDatasetTest {
   void hasOnePartitionPerSplitInSplitOrder() throws IOException {
     Path first = file("1\n2\n3\n4\n");
     Path second = file("5\n");
-    TextFileDataset ds =
-        new TextFileDataset(
-            "files",
-            LOCAL,
-            List.of(first.toString(), second.toString()),
-            List.of(
-                new FileSplit(first.toString(), 0, 4),
-                new FileSplit(first.toString(), 4, 8),
-                new FileSplit(second.toString(), 0, 2)));
+    PlannedDataset<String, FilePart> ds =
+        batch("files", split(first, 0, 4), split(first, 4, 8), split(second, 0, 2));
 
     assertEquals(3, ds.numPartitions());
     assertEquals(List.of("1", "2"), ds.collectPartition(0));
@@ -108,7 +103,7 @@ class TextFileDatasetTest {
 
   @Test
   void emptyBatchHasOneEmptyPartition() {
-    TextFileDataset ds = new TextFileDataset("files", LOCAL, List.of(), List.of());
+    PlannedDataset<String, FilePart> ds = batch("files");
 
     assertEquals(1, ds.numPartitions());
     assertEquals(List.of(), ds.collectPartition(0));
@@ -118,9 +113,7 @@ class TextFileDatasetTest {
   @Test
   void readsItsFilesWhenComputedNotWhenCreated() throws IOException {
     Path file = dir.resolve("written-after-planning.txt");
-    TextFileDataset ds =
-        new TextFileDataset(
-            "lazy", LOCAL, List.of(file.toString()), List.of(new FileSplit(file.toString(), 0, 2)));
+    Dataset<String> ds = batch("lazy", split(file, 0, 2));
     Files.writeString(file, "a\n");
 
     assertEquals(List.of("a"), runner.collect(ds));
@@ -130,7 +123,7 @@ class TextFileDatasetTest {
   void computesAPartitionFromItsOwnSplitAloneAndCountsIt() throws IOException {
     Path first = file("1\n2\n");
     Path second = file("3\n");
-    TextFileDataset ds = twoFiles(first, second, lines -> {});
+    PlannedDataset<String, FilePart> ds = twoFiles(first, second, lines -> {});
     Files.delete(first);
 
     assertEquals(List.of("3"), ds.collectPartition(1));
@@ -142,7 +135,7 @@ class TextFileDatasetTest {
     Path first = file("1\n2\n");
     Path second = file("3\n");
     List<Long> told = new ArrayList<>();
-    TextFileDataset ds = twoFiles(first, second, told::add);
+    PlannedDataset<String, FilePart> ds = twoFiles(first, second, told::add);
 
     assertEquals(List.of("1", "2"), ds.collectPartition(0));
     Files.delete(first);
@@ -159,7 +152,7 @@ class TextFileDatasetTest {
     Path first = file("1\n2\n");
     Path second = file("3\n");
     List<Long> told = new ArrayList<>();
-    TextFileDataset ds = twoFiles(first, second, told::add);
+    PlannedDataset<String, FilePart> ds = twoFiles(first, second, told::add);
     Files.delete(first);
     Files.delete(second);
 
@@ -177,12 +170,7 @@ class TextFileDatasetTest {
   @Test
   void namesInputFileDeletedBeforeItsBatchRan() throws IOException {
     Path file = file("gone\n");
-    TextFileDataset ds =
-        new TextFileDataset(
-            "files",
-            LOCAL,
-            List.of(file.toString()),
-            List.of(new FileSplit(file.toString(), 0, 5)));
+    PlannedDataset<String, FilePart> ds = batch("files", split(file, 0, 5));
     Files.delete(file);
 
     UncheckedIOException e = assertThrows(UncheckedIOException.class, ds::size);
@@ -193,19 +181,28 @@ class TextFileDatasetTest {
   }
 
   /**
-   * {@code first} ("1\n2\n") and {@code second} ("3\n"), a split each, telling {@code onCounted}.
+   * {@code first} ("1\n2\n") and {@code second} ("3\n"), a split each, telling {@code onCounted}
+   * how many lines the batch held once every split is counted.
    */
-  private static TextFileDataset twoFiles(Path first, Path second, LongConsumer onCounted) {
-    return new TextFileDataset(
-        "files",
-        LOCAL,
-        List.of(first.toString(), second.toString()),
-        List.of(new FileSplit(first.toString(), 0, 4), new FileSplit(second.toString(), 0, 2)),
-        onCounted);
+  private PlannedDataset<String, FilePart> twoFiles(
+      Path first, Path second, LongConsumer onCounted) {
+    return new PlannedDataset<>(
+        new TestingCountsTold(new TextFileSource(dir, 1, "files"), onCounted),
+        List.of(split(first, 0, 4), split(second, 0, 2)));
   }
 
-  private List<String> read(Path file, List<FileSplit> splits) {
-    return runner.collect(new TextFileDataset("files", LOCAL, List.of(file.toString()), splits));
+  private PlannedDataset<String, FilePart> batch(String streamName, FilePart... splits) {
+    return new PlannedDataset<>(new TextFileSource(dir, 1, streamName), List.of(splits));
+  }
+
+  private List<String> read(Path file, List<FilePart> splits) {
+    return runner.collect(new PlannedDataset<>(new TextFileSource(dir, 1, "files"), splits));
+  }
+
+  /** Bytes {@code start} to {@code end} of {@code file}, as a batch plans them. */
+  private static FileSplit split(Path file, long start, long end) {
+    return new FileSplit(
+        new ListedFile(file.toString(), file.getFileName().toString(), 0, end), start, end);
   }
 
   private Path file(String text) throws IOException {
