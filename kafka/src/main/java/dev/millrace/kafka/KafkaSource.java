@@ -122,6 +122,38 @@ final class KafkaSource<K, V> implements Source<KafkaRecord<K, V>, OffsetRange> 
     return reader.read(part);
   }
 
+  /**
+   * Under {@code failOnDataLoss=true}, fails naming the offsets of {@code plan} that retention has
+   * deleted since the plan was logged: the recovery then stops (exit code 66) with what to do,
+   * before it runs anything, instead of failing in the replay at every restart. Under {@code false}
+   * the replay skips them and counts them, as a new batch does.
+   *
+   * @throws KafkaDataLossException naming the topic, partition and offsets that are gone
+   * @throws KafkaUnavailableException if the brokers did not answer within {@code planningTimeout}
+   */
+  @Override
+  public void checkReplayable(long batchTime, List<OffsetRange> plan) {
+    if (!options.failOnDataLoss()) {
+      return;
+    }
+    Map<TopicPartition, Long> firstRead = new HashMap<>();
+    for (OffsetRange range : plan) {
+      if (range.size() > 0) {
+        firstRead.merge(range.topicPartition(), range.from(), Math::min);
+      }
+    }
+    if (firstRead.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, Long> earliest = planner.earliestOffsets(firstRead.keySet());
+    for (Map.Entry<TopicPartition, Long> read : firstRead.entrySet()) {
+      long kept = earliest.get(read.getKey());
+      if (kept > read.getValue()) {
+        throw KafkaDataLossException.deleted(read.getKey(), read.getValue(), kept);
+      }
+    }
+  }
+
   @Override
   public byte[] position() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -154,6 +154,31 @@ public final class OffsetRangePlanner implements AutoCloseable {
   }
 
   /**
+   * The earliest offset the brokers hold of each of {@code partitions}: what retention has not
+   * deleted. Asked again, as a plan is, until {@code planningTimeout} has passed.
+   *
+   * @throws KafkaUnavailableException if the brokers did not answer within {@code planningTimeout}
+   */
+  public Map<TopicPartition, Long> earliestOffsets(Collection<TopicPartition> partitions) {
+    long deadline =
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.planningTimeout().milliseconds());
+    ReconnectBackoff backoff = new ReconnectBackoff();
+    while (true) {
+      try {
+        return offsets(partitions, OffsetSpec.earliest(), deadline);
+      } catch (Unanswered e) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          throw unavailable(
+              "check that the offsets of " + options.subscription() + " to read again are kept", e);
+        }
+        LOG.debug("Asking for the earliest offsets: {}; retrying within {} ms", describe(e), left);
+        sleep(Math.min(left, backoff.nextDelayMillis()));
+      }
+    }
+  }
+
+  /**
    * One WARN when an outage starts, saying what is retried and until when; the retries of an outage
    * under way log at DEBUG only, so a long outage does not flood the log.
    */
@@ -422,9 +447,13 @@ public final class OffsetRangePlanner implements AutoCloseable {
   }
 
   private KafkaUnavailableException unavailable(Unanswered last) {
+    return unavailable("plan a batch of " + options.subscription(), last);
+  }
+
+  private KafkaUnavailableException unavailable(String doing, Unanswered last) {
     return new KafkaUnavailableException(
-        "could not plan a batch of "
-            + options.subscription()
+        "could not "
+            + doing
             + ": asking for "
             + last.asked
             + ", the brokers "

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.runtime.launch.ExitCode;
+import dev.millrace.runtime.source.InputMissingException;
 import dev.millrace.streaming.Durations;
 import dev.millrace.streaming.SourceHealth;
 import dev.millrace.streaming.StreamingException;
@@ -247,6 +249,41 @@ class KafkaInputTest {
         List.of("r0", "r1", "r2", "r6", "r7"),
         flatten(outputs),
         "the batches missed while down skip the deleted offsets and read the rest once");
+  }
+
+  @Test
+  void loggedOffsetsDeletedWhileTheAppIsDownStopTheRecoveryBeforeItRunsAnythingOrAreSkipped()
+      throws Exception {
+    KAFKA.createTopic("replayed", 1);
+    String checkpoint = dir.resolve("checkpoint").toString();
+    Map<Long, List<String>> outputs = new TreeMap<>();
+    KAFKA.produce("replayed", 0, "p0", "p1", "p2");
+    try (TestingRun first = run(checkpoint, 0, options("replayed"), outputs, 1000)) {
+      first.failureAt(1000); // batch 1000 logged [0, 3) and died before its output
+    }
+    KAFKA.produce("replayed", 0, "p3", "p4");
+    KAFKA.deleteRecordsBefore("replayed", 0, 2); // p0 and p1 go before the replay reads them
+
+    InputMissingException missing =
+        assertThrows(
+            InputMissingException.class,
+            () -> run(checkpoint, 1000, options("replayed"), outputs, -1).close());
+
+    assertEquals(Optional.of(ExitCode.INPUT_MISSING), ExitCode.restartCannotHelp(missing));
+    String message = missing.getMessage();
+    assertTrue(
+        message.contains("offsets 0 to 1 of topic replayed partition 0 were deleted"), message);
+    assertTrue(message.contains("failOnDataLoss=false"), message);
+    assertTrue(message.contains("its outputs had not committed"), message);
+    assertTrue(message.contains("00000000000000001000.plan"), message);
+    assertEquals(Map.of(), outputs, "nothing ran");
+
+    try (TestingRun lenient =
+        run(checkpoint, 2000, options("replayed", "failOnDataLoss", "false"), outputs, -1)) {
+      lenient.runUntil(2000);
+    }
+    assertEquals(List.of("p2"), outputs.get(1000L), "the replay skips what is gone");
+    assertEquals(List.of("p3", "p4"), outputs.get(2000L));
   }
 
   @Test

@@ -25,7 +25,7 @@ final class TestingRun implements AutoCloseable {
 
   /**
    * {@code app}, checkpointing to {@code checkpoint} (null for none), its clock at {@code now}, its
-   * graph defined by {@code define}; started.
+   * graph defined by {@code define}; started, or stopped again if the start fails.
    */
   TestingRun(String app, String checkpoint, long now, Consumer<StreamingContext> define) {
     clock = new ManualClock(now);
@@ -47,7 +47,12 @@ final class TestingRun implements AutoCloseable {
             completed.add(batch.batchTime());
           }
         });
-    ssc.start();
+    try {
+      ssc.start();
+    } catch (RuntimeException e) {
+      ssc.stop(false); // a start that fails (a recovery refused) leaves no context running
+      throw e;
+    }
   }
 
   /** Sets the clock to {@code time} and waits until batch {@code time} has completed. */
