@@ -20,6 +20,7 @@ import dev.millrace.runtime.cluster.ExecutorInfo;
 import dev.millrace.runtime.cluster.ExecutorRegistry;
 import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.launch.ExitCode;
+import dev.millrace.runtime.metrics.DriverMetrics;
 import dev.millrace.runtime.shuffle.ShuffleMapRunner;
 import dev.millrace.runtime.state.StateUpdateRunner;
 import dev.millrace.runtime.stream.StreamGraph;
@@ -113,13 +114,20 @@ public final class Driver {
                   healthCheck.getFallingBehindBatches(),
                   DriverStatusTracker.DEFAULT_FALLING_BEHIND_BATCHES),
               System::currentTimeMillis);
-      StatusServer server = serve(bindAddress, status);
+      DriverMetrics metrics =
+          new DriverMetrics(
+              settings.appName(),
+              settings.batchInterval().milliseconds(),
+              () -> executors.executors().size(),
+              () -> graph.get() == null ? List.of() : graph.get().inputs());
+      StatusServer server = serve(bindAddress, status, metrics);
       try {
         ExitCode exit =
             runApplication(
                 spec,
                 settings,
                 status,
+                metrics,
                 graph::set,
                 defined -> {
                   DistributedShuffleMapRunner runner =
@@ -296,10 +304,13 @@ public final class Driver {
     return java.time.Duration.ofMillis(duration.milliseconds());
   }
 
-  private StatusServer serve(InetAddress bindAddress, DriverStatusTracker status) {
+  private StatusServer serve(
+      InetAddress bindAddress, DriverStatusTracker status, DriverMetrics metrics) {
     StatusServer server;
     try {
-      server = StatusServer.start(new InetSocketAddress(bindAddress, options.httpPort()), status);
+      server =
+          StatusServer.start(
+              new InetSocketAddress(bindAddress, options.httpPort()), status, metrics);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "the status endpoint cannot listen on "
@@ -315,9 +326,12 @@ public final class Driver {
     // For a supervisor on this machine; one elsewhere knows the driver's host and asks its port.
     String address = reachable(bindAddress, server.port());
     LOG.info(
-        "driver attempt {} serves its status at http://{}/api/v1/status (listening on {})",
+        "driver attempt {} serves its status at http://{}/api/v1/status and its Prometheus"
+            + " metrics at http://{}{} (listening on {})",
         options.attempt(),
         address,
+        address,
+        StatusServer.METRICS_PATH,
         server.address());
     if (options.addressFile() != null) {
       try {
@@ -357,6 +371,7 @@ public final class Driver {
       StreamingAppSpec spec,
       ContextSettings settings,
       DriverStatusTracker status,
+      DriverMetrics metrics,
       Consumer<StreamGraph> defined,
       Function<StreamGraph, ShuffleMapRunner> shuffleMaps,
       Function<StreamGraph, StateUpdateRunner> stateUpdates)
@@ -413,6 +428,7 @@ public final class Driver {
                           .ifPresent(LOG::warn);
                     }));
         ssc.addStreamingListener(status);
+        ssc.addStreamingListener(metrics);
         stopWhenSupervisorEnds();
         return ApplicationRunner.runUntilStopped(ssc, status);
       } finally {

@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.millrace.crds.launch.DriverState;
 import dev.millrace.crds.launch.DriverStatusClient;
+import dev.millrace.runtime.metrics.DriverMetrics;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -18,12 +20,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The driver's HTTP endpoint, on the address its backend chose ({@code --bind-address}): {@code GET
  * /healthz} answers 200 {@code ok} while the driver is starting or running and 503 otherwise;
- * {@code GET /api/v1/status} answers the {@link DriverStatusTracker} report as JSON; anything else
- * is 404.
+ * {@code GET /api/v1/status} answers the {@link DriverStatusTracker} report as JSON; {@code GET
+ * /metrics} answers the {@link DriverMetrics} in Prometheus's text format; anything else is 404.
  */
 final class StatusServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
   private static final int THREADS = 2;
+
+  /** Where Prometheus scrapes the driver's metrics. */
+  static final String METRICS_PATH = "/metrics";
 
   private final HttpServer server;
   private final ExecutorService threads;
@@ -38,7 +43,8 @@ final class StatusServer implements AutoCloseable {
    *
    * @throws IOException if the address cannot be bound
    */
-  static StatusServer start(InetSocketAddress address, DriverStatusTracker status)
+  static StatusServer start(
+      InetSocketAddress address, DriverStatusTracker status, DriverMetrics metrics)
       throws IOException {
     HttpServer server = HttpServer.create(address, 0);
     AtomicInteger ids = new AtomicInteger();
@@ -51,12 +57,13 @@ final class StatusServer implements AutoCloseable {
               return t;
             });
     server.setExecutor(threads);
-    server.createContext("/", exchange -> answer(exchange, status));
+    server.createContext("/", exchange -> answer(exchange, status, metrics));
     server.start();
     return new StatusServer(server, threads);
   }
 
-  private static void answer(HttpExchange exchange, DriverStatusTracker status) throws IOException {
+  private static void answer(
+      HttpExchange exchange, DriverStatusTracker status, DriverMetrics metrics) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       if (!exchange.getRequestMethod().equals("GET")) {
@@ -70,6 +77,14 @@ final class StatusServer implements AutoCloseable {
             state.isHealthy() ? "ok\n" : state.name().toLowerCase(Locale.ROOT) + "\n");
       } else if (path.equals(DriverStatusClient.STATUS_PATH)) {
         send(exchange, 200, "application/json", status.report().toJson());
+      } else if (path.equals(METRICS_PATH)) {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        metrics.write(text);
+        exchange.getResponseHeaders().set("Content-Type", metrics.contentType());
+        exchange.sendResponseHeaders(200, text.size());
+        try (OutputStream out = exchange.getResponseBody()) {
+          text.writeTo(out);
+        }
       } else {
         send(exchange, 404, "text/plain", "not found\n");
       }

@@ -3,8 +3,8 @@
  * with, running the application until it stops ({@code ApplicationRunner}, which {@code millrace
  * app} uses too), the status server the supervisors poll, and which process owns which state
  * partitions. May use: the engine it wires ({@code stream}, {@code source}, {@code checkpoint},
- * {@code cluster}, {@code transport}, {@code state}, {@code shuffle}), {@code launch} for its
- * command line and exit codes, and the spec of {@code crds}; never {@code cli}, {@code executor} or
- * {@code backend.local}.
+ * {@code cluster}, {@code transport}, {@code state}, {@code shuffle}), {@code metrics} it serves,
+ * {@code launch} for its command line and exit codes, and the spec of {@code crds}; never {@code
+ * cli}, {@code executor} or {@code backend.local}.
  */
 package dev.millrace.runtime.driver;

@@ -20,7 +20,9 @@ import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.Clock;
 import dev.millrace.streaming.StreamingException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -280,11 +282,14 @@ public final class BatchScheduler {
       // batches) is read here in full, now, while its batch is running and its files are there.
       step = "counting its input records";
       long records = 0;
+      Map<String, Long> inputRecords = new LinkedHashMap<>();
       List<InputNode<?>> inputNodes = graph.inputs();
       for (int i = 0; i < batch.inputs().size(); i++) {
         Dataset<?> in = batch.inputs().get(i);
-        records +=
+        long read =
             in instanceof Sized s && !inputNodes.get(i).isPersisted() ? s.size() : runner.count(in);
+        inputRecords.merge(inputNodes.get(i).name(), read, Long::sum);
+        records += read;
       }
       if (checkpointer != null) {
         step = batch.checkpoint().isEmpty() ? "logging its completion" : "writing a checkpoint";
@@ -296,7 +301,8 @@ public final class BatchScheduler {
               batch.info().submissionTime(),
               started.processingStartTime(),
               clock.millis(),
-              records);
+              records,
+              inputRecords);
       lastCompleted = time;
       graph.forgetUpTo(time);
       LOG.debug("batch {} completed in {} ms", time, done.processingDelay());

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.millrace.crds.launch.DriverStatusClient;
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.runtime.launch.ExitCode;
+import dev.millrace.runtime.metrics.DriverMetrics;
+import dev.millrace.runtime.metrics.TestingMetricsText;
 import dev.millrace.streaming.Durations;
 import dev.millrace.streaming.StreamingContext;
 import java.net.InetAddress;
@@ -40,6 +42,7 @@ class StatusServerTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private final DriverStatusTracker status =
       new DriverStatusTracker("queue", 1, 0, INTERVAL_MS, List::of);
+  private final DriverMetrics metrics = new DriverMetrics("queue", INTERVAL_MS, () -> 0, List::of);
   private StatusServer server;
   private StreamingContext ssc;
 
@@ -78,7 +81,9 @@ class StatusServerTest {
 
   @Test
   void theStatusFollowsTheBatchesCheckpointsAndStopOfARunningContext() throws Exception {
-    server = StatusServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), status);
+    server =
+        StatusServer.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), status, metrics);
     // Seven records in every batch, for longer than the test runs.
     Queue<List<Integer>> queue = new ConcurrentLinkedQueue<>();
     IntStream.range(0, 1_000).forEach(i -> queue.add(List.of(1, 2, 3, 4, 5, 6, 7)));
@@ -128,8 +133,56 @@ class StatusServerTest {
   }
 
   @Test
+  void metricsFollowTheBatchesOfARunningContextInTheFormatPrometheusReads() throws Exception {
+    server =
+        StatusServer.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), status, metrics);
+    Queue<List<Integer>> queue = new ConcurrentLinkedQueue<>();
+    IntStream.range(0, 1_000).forEach(i -> queue.add(List.of(1, 2, 3, 4, 5, 6, 7)));
+    ssc =
+        StreamingContext.builder()
+            .master("local[2]")
+            .appName("queue")
+            .batchInterval(Durations.milliseconds(INTERVAL_MS))
+            .build();
+    ssc.queueStream(queue).map(x -> x * 2).foreachBatch(batch -> batch.count());
+    ssc.addStreamingListener(metrics);
+    ssc.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (completed(get("/metrics").body()) < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(INTERVAL_MS / 2);
+    }
+    ssc.stop(true);
+
+    HttpResponse<String> scraped = get("/metrics");
+    assertEquals(200, scraped.statusCode());
+    assertTrue(
+        scraped.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
+        scraped.headers().toString());
+    String text = scraped.body();
+    double batches = completed(text);
+    assertTrue(batches >= 3, text);
+    assertEquals(
+        7 * batches,
+        TestingMetricsText.value(
+            text, "millrace_input_records_total", "app=\"queue\"", "input=\"queueStream#"),
+        "seven records in every batch");
+    assertEquals(
+        batches, TestingMetricsText.value(text, "millrace_batch_total_delay_seconds_count"));
+    TestingMetricsText.assertPromtoolAccepts(text);
+  }
+
+  private static double completed(String metricsText) {
+    return metricsText.contains("millrace_batches_completed_total")
+        ? TestingMetricsText.value(metricsText, "millrace_batches_completed_total")
+        : 0;
+  }
+
+  @Test
   void healthIsOkWhileStartingAndRunningAndUnavailableOnceStoppingOrStopped() throws Exception {
-    server = StatusServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), status);
+    server =
+        StatusServer.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), status, metrics);
     assertEquals(200, get("/healthz").statusCode());
     assertEquals("ok\n", get("/healthz").body());
     status.started();
@@ -145,7 +198,9 @@ class StatusServerTest {
 
   @Test
   void anyOtherPathIsNotFound() throws Exception {
-    server = StatusServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), status);
+    server =
+        StatusServer.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), status, metrics);
     assertEquals(404, get("/").statusCode());
     assertEquals(404, get("/api/v1/status/extra").statusCode());
     assertEquals(

@@ -11,10 +11,10 @@ import java.util.function.Supplier;
  * A source written through the public API only that plans nothing and reports whatever health its
  * test gives it: a value, nothing, or a failure.
  */
-final class TestingReportingSource implements Source<String, String> {
+public final class TestingReportingSource implements Source<String, String> {
   private final Supplier<SourceHealth> health;
 
-  TestingReportingSource(Supplier<SourceHealth> health) {
+  public TestingReportingSource(Supplier<SourceHealth> health) {
     this.health = health;
   }
 

@@ -1,0 +1,194 @@
+package dev.millrace.runtime.metrics;
+
+import dev.millrace.runtime.source.SourceStatus;
+import dev.millrace.runtime.stream.InputNode;
+import dev.millrace.streaming.BatchInfo;
+import dev.millrace.streaming.StreamingListener;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The driver's Prometheus metrics, which its HTTP endpoint serves at {@code /metrics} in the text
+ * format. Names are stable and start with {@code millrace_}; the application and the process's role
+ * are the labels {@code app} and {@code role} on every metric, and an input stream is the label
+ * {@code input} (its name in the status, e.g. {@code queueStream#0}): never part of a name, so a
+ * dashboard keeps working across redeploys and applications.
+ *
+ * <p>Batch figures are heard as a {@link StreamingListener}; what can change between batches (the
+ * executors registered, an input's outage) is read when Prometheus scrapes. The JVM's memory,
+ * garbage collection and threads come from the client library's JVM instrumentation, under its own
+ * standard names ({@code jvm_…}) with the same two labels.
+ */
+public final class DriverMetrics implements StreamingListener {
+  /** Batch times from 5 ms to 10 minutes, in seconds. */
+  private static final double[] DELAY_BUCKETS = {
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600
+  };
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+  private final long batchIntervalMs;
+  private final Histogram processing;
+  private final Histogram scheduling;
+  private final Histogram total;
+  private final Counter batchesCompleted;
+  private final Counter inputRecords;
+  private final Gauge inputRate;
+  private final Gauge lastCompleted;
+  private final Gauge lastCheckpoint;
+  private final Gauge batchesWaiting;
+  private final Object waitingLock = new Object();
+  private long waiting; // guarded by waitingLock
+
+  /**
+   * The metrics of application {@code app}, cutting batches every {@code batchIntervalMs}, with as
+   * many executors registered as {@code executors} says and the input streams {@code inputs} gives
+   * (none until the graph is defined) when scraped.
+   */
+  public DriverMetrics(
+      String app,
+      long batchIntervalMs,
+      IntSupplier executors,
+      Supplier<List<InputNode<?>>> inputs) {
+    this.batchIntervalMs = batchIntervalMs;
+    Labels process = Labels.of("app", app, "role", "driver");
+    processing =
+        delay("millrace_batch_processing_seconds", "Time batches took to process.", process);
+    scheduling =
+        delay(
+            "millrace_batch_scheduling_delay_seconds",
+            "Time batches waited for the batches before them.",
+            process);
+    total =
+        delay(
+            "millrace_batch_total_delay_seconds",
+            "Time from a batch's planning to its last output committed.",
+            process);
+    batchesCompleted =
+        Counter.builder()
+            .name("millrace_batches_completed")
+            .help("Batches whose outputs completed.")
+            .constLabels(process)
+            .register(registry);
+    inputRecords =
+        Counter.builder()
+            .name("millrace_input_records")
+            .help("Records of completed batches, by input stream.")
+            .constLabels(process)
+            .labelNames("input")
+            .register(registry);
+    inputRate =
+        Gauge.builder()
+            .name("millrace_input_records_per_second")
+            .help("Records per second of an input stream's last completed batch.")
+            .constLabels(process)
+            .labelNames("input")
+            .register(registry);
+    lastCompleted =
+        Gauge.builder()
+            .name("millrace_last_completed_batch_time_seconds")
+            .help("Batch time of the last completed batch, in seconds since the epoch.")
+            .constLabels(process)
+            .register(registry);
+    lastCheckpoint =
+        Gauge.builder()
+            .name("millrace_last_checkpoint_batch_time_seconds")
+            .help("Batch time of the last checkpoint written, in seconds since the epoch.")
+            .constLabels(process)
+            .register(registry);
+    batchesWaiting =
+        Gauge.builder()
+            .name("millrace_batches_waiting")
+            .help("Batches planned that have not started processing.")
+            .constLabels(process)
+            .register(registry);
+    GaugeWithCallback.builder()
+        .name("millrace_executors_registered")
+        .help("Executors registered with the driver.")
+        .constLabels(process)
+        .callback(callback -> callback.call(executors.getAsInt()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("millrace_input_outage")
+        .help("1 while an input stream cannot deliver (disconnected or failing), else 0.")
+        .constLabels(process)
+        .labelNames("input")
+        .callback(
+            callback -> {
+              for (InputNode<?> input : inputs.get()) {
+                SourceStatus status = input.source().status();
+                callback.call(status.outageSinceMs() == null ? 0 : 1, input.name());
+              }
+            })
+        .register(registry);
+    JvmMetrics.builder().constLabels(process).register(registry);
+  }
+
+  private Histogram delay(String name, String help, Labels process) {
+    return Histogram.builder()
+        .name(name)
+        .help(help)
+        .unit(Unit.SECONDS)
+        .constLabels(process)
+        .classicOnly()
+        .classicUpperBounds(DELAY_BUCKETS)
+        .register(registry);
+  }
+
+  @Override
+  public void onBatchSubmitted(BatchInfo batch) {
+    synchronized (waitingLock) {
+      waiting++;
+      batchesWaiting.set(waiting);
+    }
+  }
+
+  @Override
+  public void onBatchStarted(BatchInfo batch) {
+    synchronized (waitingLock) {
+      waiting = Math.max(0, waiting - 1);
+      batchesWaiting.set(waiting);
+    }
+  }
+
+  @Override
+  public void onBatchCompleted(BatchInfo batch) {
+    processing.observe(Unit.millisToSeconds(Math.max(0, batch.processingDelay())));
+    scheduling.observe(Unit.millisToSeconds(Math.max(0, batch.schedulingDelay())));
+    total.observe(Unit.millisToSeconds(Math.max(0, batch.totalDelay())));
+    batchesCompleted.inc();
+    for (Map.Entry<String, Long> input : batch.inputRecords().entrySet()) {
+      inputRecords.labelValues(input.getKey()).inc(input.getValue());
+      inputRate.labelValues(input.getKey()).set(input.getValue() * 1000.0 / batchIntervalMs);
+    }
+    lastCompleted.set(Unit.millisToSeconds(batch.batchTime()));
+  }
+
+  @Override
+  public void onCheckpointCompleted(long batchTime) {
+    lastCheckpoint.set(Unit.millisToSeconds(batchTime));
+  }
+
+  /** The content type of {@link #write}. */
+  public String contentType() {
+    return writer.getContentType();
+  }
+
+  /** Writes every metric as it is now in the Prometheus text format. */
+  public void write(OutputStream out) throws IOException {
+    writer.write(out, registry.scrape());
+  }
+}
