@@ -60,8 +60,9 @@ final class KafkaSource<K, V> implements Source<KafkaRecord<K, V>, OffsetRange> 
 
   /**
    * The brokers and subscription; an outage while planning retries, with the last error; the lag
-   * the latest plan left ({@code lag}, and the {@code largestLags} partitions); the offsets skipped
-   * under {@code failOnDataLoss=false} ({@code skippedOffsets}, {@code lastSkipped}).
+   * the latest plan left ({@code lag}, and the {@code largestLags} partitions; every partition's in
+   * {@link SourceHealth#lag()}, for the metrics); the offsets skipped under {@code
+   * failOnDataLoss=false} ({@code skippedOffsets}, {@code lastSkipped}).
    */
   @Override
   public SourceHealth health() {

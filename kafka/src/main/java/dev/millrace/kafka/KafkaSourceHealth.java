@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 
@@ -32,6 +33,7 @@ final class KafkaSourceHealth {
   private long recordsPlanned;
   private Long lag; // null before the first plan
   private List<Map.Entry<TopicPartition, Long>> largestLags = List.of();
+  private Map<String, Long> lagByPartition = Map.of();
   private long skippedOffsets;
   private OffsetRange lastSkipped;
 
@@ -74,14 +76,17 @@ final class KafkaSourceHealth {
     recordsPlanned += plan.size();
     long total = 0;
     List<Map.Entry<TopicPartition, Long>> behind = new ArrayList<>();
+    Map<String, Long> byPartition = new TreeMap<>();
     for (OffsetRange range : plan.ranges()) {
       long partitionLag = Math.max(0, ends.get(range.topicPartition()) - range.until());
       total += partitionLag;
+      byPartition.put(range.topicPartition().toString(), partitionLag);
       if (partitionLag > 0) {
         behind.add(Map.entry(range.topicPartition(), partitionLag));
       }
     }
     lag = total;
+    lagByPartition = byPartition;
     largestLags =
         behind.stream()
             .sorted(
@@ -123,6 +128,12 @@ final class KafkaSourceHealth {
               + ")");
     }
     return new SourceHealth(
-        description, outageSince, lastError, lastErrorTime, recordsPlanned, figures);
+        description,
+        outageSince,
+        lastError,
+        lastErrorTime,
+        recordsPlanned,
+        figures,
+        lagByPartition);
   }
 }

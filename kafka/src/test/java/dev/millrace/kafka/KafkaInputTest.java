@@ -312,6 +312,9 @@ class KafkaInputTest {
     assertEquals(6L, afterOne.recordsPlanned(), "3 a second from each partition");
     assertEquals("15", afterOne.figures().get("lag"));
     assertEquals("lagging-1 8, lagging-0 7", afterOne.figures().get("largestLags"));
+    assertEquals(Map.of(), before.lag());
+    assertEquals(Map.of("lagging-0", 7L, "lagging-1", 8L), afterOne.lag(), "for the metrics");
+    assertEquals(Map.of("lagging-0", 4L, "lagging-1", 5L), afterTwo.lag());
     assertEquals(12L, afterTwo.recordsPlanned());
     assertEquals("9", afterTwo.figures().get("lag"));
     assertEquals(List.of("lag", "largestLags"), List.copyOf(afterTwo.figures().keySet()));

@@ -31,6 +31,9 @@ import java.util.Map;
  * @param figures the source's own figures, in the order to show them, e.g. {@code lag -> 1200}:
  *     short camelCase names with values already formatted for people; a handful, not one per record
  *     or key (the status is read often and shown on one line)
+ * @param lag how many records exist that the source has not planned yet, by partition of what it
+ *     reads (e.g. {@code orders-3} for a topic's partition 3), as of its latest plan: the driver's
+ *     metrics show each as {@code millrace_input_lag_records}; empty if the source cannot tell
  */
 public record SourceHealth(
     String description,
@@ -38,14 +41,30 @@ public record SourceHealth(
     String lastError,
     Instant lastErrorTime,
     Long recordsPlanned,
-    Map<String, String> figures) {
+    Map<String, String> figures,
+    Map<String, Long> lag) {
 
-  /** Copies {@code figures}, keeping their order; {@code null} means none. */
+  /** Copies {@code figures} and {@code lag}, keeping their order; {@code null} means none. */
   public SourceHealth {
     figures =
         figures == null || figures.isEmpty()
             ? Map.of()
             : Collections.unmodifiableMap(new LinkedHashMap<>(figures));
+    lag =
+        lag == null || lag.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(lag));
+  }
+
+  /** The health of a source that cannot tell its lag by partition. */
+  public SourceHealth(
+      String description,
+      Instant outageSince,
+      String lastError,
+      Instant lastErrorTime,
+      Long recordsPlanned,
+      Map<String, String> figures) {
+    this(description, outageSince, lastError, lastErrorTime, recordsPlanned, figures, Map.of());
   }
 
   /** A source that has nothing to say but where it reads. */

@@ -134,6 +134,22 @@ public final class DriverMetrics implements StreamingListener {
               }
             })
         .register(registry);
+    GaugeWithCallback.builder()
+        .name("millrace_input_lag_records")
+        .help(
+            "Records that exist and are not planned yet, by input stream and partition (e.g. a"
+                + " Kafka topic's), as of the input's latest plan.")
+        .constLabels(process)
+        .labelNames("input", "partition")
+        .callback(
+            callback -> {
+              for (InputNode<?> input : inputs.get()) {
+                for (Map.Entry<String, Long> lag : input.source().status().lag().entrySet()) {
+                  callback.call(lag.getValue(), input.name(), lag.getKey());
+                }
+              }
+            })
+        .register(registry);
     JvmMetrics.builder().constLabels(process).register(registry);
   }
 

@@ -249,7 +249,8 @@ public final class SourceInput<T, P> implements InputSource<T> {
         0,
         null,
         health.recordsPlanned(),
-        health.figures());
+        health.figures(),
+        health.lag());
   }
 
   private static Long epochMillis(Instant time) {

@@ -30,6 +30,8 @@ import java.util.Map;
  *     recordsReceived})
  * @param figures the input's own figures in the order to show them (e.g. a Kafka source's lag),
  *     values formatted for people; empty if none
+ * @param lag records that exist and are not planned yet, by partition of what the input reads (see
+ *     {@link dev.millrace.streaming.SourceHealth#lag}); empty if it cannot tell
  */
 public record SourceStatus(
     String description,
@@ -43,14 +45,49 @@ public record SourceStatus(
     int receiverRestarts,
     Long removableUpToMs,
     Long recordsPlanned,
-    Map<String, String> figures) {
+    Map<String, String> figures,
+    Map<String, Long> lag) {
 
-  /** Copies {@code figures}, keeping their order; {@code null} means none. */
+  /** Copies {@code figures} and {@code lag}, keeping their order; {@code null} means none. */
   public SourceStatus {
     figures =
         figures == null || figures.isEmpty()
             ? Map.of()
             : Collections.unmodifiableMap(new LinkedHashMap<>(figures));
+    lag =
+        lag == null || lag.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(lag));
+  }
+
+  /** The status of an input that cannot tell its lag by partition. */
+  public SourceStatus(
+      String description,
+      Boolean connected,
+      Long outageSinceMs,
+      String lastError,
+      Long lastErrorTimeMs,
+      Long recordsReceived,
+      Long bytesReceived,
+      long linesDropped,
+      int receiverRestarts,
+      Long removableUpToMs,
+      Long recordsPlanned,
+      Map<String, String> figures) {
+    this(
+        description,
+        connected,
+        outageSinceMs,
+        lastError,
+        lastErrorTimeMs,
+        recordsReceived,
+        bytesReceived,
+        linesDropped,
+        receiverRestarts,
+        removableUpToMs,
+        recordsPlanned,
+        figures,
+        Map.of());
   }
 
   /** The status of an input that counts what it receives itself and plans nothing. */

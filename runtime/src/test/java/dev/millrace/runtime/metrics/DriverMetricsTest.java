@@ -69,7 +69,7 @@ class DriverMetricsTest {
   }
 
   @Test
-  void anInputIsInAnOutageWhileItsSourceSaysSo() throws Exception {
+  void anInputsOutageAndItsLagByPartitionAreWhatItsSourceSaysWhenScraped() throws Exception {
     AtomicReference<SourceHealth> health =
         new AtomicReference<>(SourceHealth.described("broker:9092 [orders]"));
     StreamGraph graph = new StreamGraph("orders", Durations.seconds(1));
@@ -87,9 +87,13 @@ class DriverMetricsTest {
             "broker:9092 does not answer",
             Instant.ofEpochMilli(6_000),
             null,
-            Map.of()));
+            Map.of(),
+            Map.of("orders-0", 0L, "orders-3", 1_200L)));
     String text = scrape(metrics);
     assertEquals(1, value(text, "millrace_input_outage", labels));
+    assertEquals(
+        1_200, value(text, "millrace_input_lag_records", labels, "partition=\"orders-3\""));
+    assertEquals(0, value(text, "millrace_input_lag_records", labels, "partition=\"orders-0\""));
     assertPromtoolAccepts(text);
   }
 
