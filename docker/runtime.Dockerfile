@@ -25,7 +25,8 @@ COPY --chmod=755 docker/millrace /usr/local/bin/millrace
 
 USER 10001:10001
 WORKDIR /tmp
-# Status endpoint (/healthz, /api/v1/status) and executor registration, fixed by the operator.
+# The HTTP port (/healthz, /api/v1/status, /metrics) and executor registration, fixed by the
+# operator; executor pods serve their /metrics on 4040 too.
 EXPOSE 4040 7077
 ENTRYPOINT ["millrace"]
 CMD ["help"]

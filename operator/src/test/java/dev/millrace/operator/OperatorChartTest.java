@@ -6,14 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import dev.millrace.crds.StreamingApp;
 import dev.millrace.operator.monitoring.MonitoringServer;
+import dev.millrace.operator.resource.AppPods;
+import dev.millrace.runtime.metrics.DriverMetrics;
+import dev.millrace.runtime.metrics.ExecutorMetrics;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -24,9 +32,13 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +46,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -234,6 +248,106 @@ class OperatorChartTest {
     assertEquals(service.getSpec().getPorts().get(0).getName(), endpoints.get(0).get("port"));
     assertEquals("/metrics", endpoints.get(0).get("path"));
     assertEquals("monitoring", service.getSpec().getPorts().get(0).getTargetPort().getStrVal());
+  }
+
+  @Test
+  @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
+  void thePodMonitorSelectsEveryAppsDriverAndExecutorPodsOnTheirHttpPort() {
+    List<HasMetadata> rendered =
+        render(
+            t ->
+                t.set("appMonitoring.podMonitor.enabled", "true")
+                    .set("appMonitoring.podMonitor.labels.release", "prometheus"));
+
+    GenericKubernetesResource monitor =
+        one(rendered, GenericKubernetesResource.class, RELEASE + "-apps");
+    assertEquals("monitoring.coreos.com/v1", monitor.getApiVersion());
+    assertEquals("PodMonitor", monitor.getKind());
+    assertEquals("prometheus", monitor.getMetadata().getLabels().get("release"));
+    assertEquals(Boolean.TRUE, monitor.get("spec", "namespaceSelector", "any"));
+    Map<String, String> selector = monitor.get("spec", "selector", "matchLabels");
+    List<Map<String, Object>> expressions = monitor.get("spec", "selector", "matchExpressions");
+    List<Map<String, Object>> endpoints = monitor.get("spec", "podMetricsEndpoints");
+    assertEquals(1, endpoints.size());
+    assertEquals("/metrics", endpoints.get(0).get("path"));
+    StreamingApp app = TestingApps.app("wc", 1);
+    for (Pod pod : List.of(AppPods.driver(app, 1, false), AppPods.executor(app, "exec-1"))) {
+      Map<String, String> labels = pod.getMetadata().getLabels();
+      assertTrue(
+          labels.entrySet().containsAll(selector.entrySet()),
+          "selector " + selector + " does not select " + labels);
+      for (Map<String, Object> expression : expressions) {
+        assertEquals("In", expression.get("operator"));
+        assertTrue(
+            ((List<?>) expression.get("values")).contains(labels.get(expression.get("key"))),
+            expression + " does not select " + labels);
+      }
+      assertTrue(
+          pod.getSpec().getContainers().get(0).getPorts().stream()
+              .anyMatch(p -> p.getName().equals(endpoints.get(0).get("port"))),
+          pod.getMetadata().getName() + " has no port named " + endpoints.get(0).get("port"));
+    }
+
+    GenericKubernetesResource inTwo =
+        one(
+            render(
+                t ->
+                    t.set("appMonitoring.podMonitor.enabled", "true")
+                        .set("watchNamespaces[0]", "team-a")
+                        .set("watchNamespaces[1]", "team-b")),
+            GenericKubernetesResource.class,
+            RELEASE + "-apps");
+    assertEquals(List.of("team-a", "team-b"), inTwo.get("spec", "namespaceSelector", "matchNames"));
+  }
+
+  @Test
+  @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
+  void theGrafanaDashboardIsLabelledForTheSidecarAndAsksOnlyForMetricsTheAppsServe()
+      throws IOException {
+    List<HasMetadata> rendered =
+        render(t -> t.set("appMonitoring.grafanaDashboard.enabled", "true"));
+
+    ConfigMap dashboard = one(rendered, ConfigMap.class, RELEASE + "-dashboard");
+    assertEquals("1", dashboard.getMetadata().getLabels().get("grafana_dashboard"));
+    JsonNode json = new ObjectMapper().readTree(dashboard.getData().get("millrace-apps.json"));
+    Set<String> served = servedMetricNames();
+    Set<String> asked = new TreeSet<>();
+    for (JsonNode panel : json.get("panels")) {
+      for (JsonNode target : panel.get("targets")) {
+        Matcher names =
+            Pattern.compile("\\b((?:millrace|jvm)_\\w+)").matcher(target.get("expr").asText());
+        while (names.find()) {
+          asked.add(names.group(1));
+        }
+      }
+    }
+    assertTrue(asked.size() >= 10, "the dashboard asks for " + asked);
+    Set<String> unknown = new TreeSet<>(asked);
+    unknown.removeAll(served);
+    assertEquals(
+        Set.of(), unknown, "metrics the dashboard asks for that no Millrace process serves");
+  }
+
+  /**
+   * The names a driver's and an executor's /metrics carry (or will, once a series exists), as
+   * Prometheus stores them.
+   */
+  private static Set<String> servedMetricNames() {
+    Set<String> names = new TreeSet<>();
+    List<MetricSnapshot> snapshots = new ArrayList<>();
+    new DriverMetrics("names", 1000, () -> 0, List::of).snapshot().forEach(snapshots::add);
+    new ExecutorMetrics("names", "exec-1", () -> 0).snapshot().forEach(snapshots::add);
+    for (MetricSnapshot metric : snapshots) {
+      String name = metric.getMetadata().getPrometheusName();
+      if (metric instanceof HistogramSnapshot) {
+        names.addAll(List.of(name + "_bucket", name + "_sum", name + "_count"));
+      } else if (metric instanceof CounterSnapshot) {
+        names.add(name + "_total");
+      } else {
+        names.add(name);
+      }
+    }
+    return names;
   }
 
   // ---- rendering and reading

@@ -167,7 +167,11 @@ public final class TestingKubelet implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("log").toFile());
       for (EnvVar var : main.getEnv()) {
-        if (var.getValue() != null) {
+        if (var.getName().equals(LaunchContract.METRICS_PORT_VARIABLE)) {
+          // Pods share this host here, not a network namespace each: a fixed port becomes a free
+          // one, as --http-port does.
+          builder.environment().put(var.getName(), "0");
+        } else if (var.getValue() != null) {
           builder.environment().put(var.getName(), var.getValue());
         }
       }

@@ -82,19 +82,30 @@ public final class AppPods {
     return pod;
   }
 
-  /** Executor pod {@code <app>-exec-<n>} for executor id {@code exec-<n>}. */
+  /**
+   * Executor pod {@code <app>-exec-<n>} for executor id {@code exec-<n>}, serving its metrics on
+   * {@link LaunchContract#HTTP_PORT} (unless {@code spec.executor.env} sets {@link
+   * LaunchContract#METRICS_PORT_VARIABLE} otherwise).
+   */
   public static Pod executor(StreamingApp app, String executorId) {
     ExecutorSpec executor = app.getSpec().getExecutor();
+    List<EnvVar> env = new ArrayList<>();
+    env.add(
+        new EnvVarBuilder()
+            .withName(LaunchContract.METRICS_PORT_VARIABLE)
+            .withValue(String.valueOf(LaunchContract.HTTP_PORT))
+            .build());
+    env.addAll(executor.getEnv()); // a later name wins: the spec's setting over this default
     return pod(
         app,
         executor.getPodTemplate(),
         AppNames.executorPod(app, executorId),
         AppNames.executorLabels(app, executorId),
         LaunchContract.executorCommand(app, executorId),
-        executor.getEnv(),
+        env,
         executor.getCores(),
         executor.getMemory(),
-        List.of());
+        List.of(port("http", LaunchContract.HTTP_PORT)));
   }
 
   /** {@code gracefulStopTimeout} plus {@link #GRACE_MARGIN}, in whole seconds rounded up. */
@@ -128,6 +139,11 @@ public final class AppPods {
       annotations.putAll(templateMeta.getAnnotations());
     }
     annotations.put(AppNames.SPEC_HASH_ANNOTATION, SpecDiff.restartHash(app.getSpec()));
+    // Where annotation-based Prometheus scraping finds the pod's metrics; a template may say
+    // otherwise (or prometheus.io/scrape: "false").
+    annotations.putIfAbsent("prometheus.io/scrape", "true");
+    annotations.putIfAbsent("prometheus.io/port", String.valueOf(LaunchContract.HTTP_PORT));
+    annotations.putIfAbsent("prometheus.io/path", LaunchContract.METRICS_PATH);
     metadata.setAnnotations(annotations);
 
     PodSpec spec = template.getSpec() == null ? new PodSpec() : template.getSpec();

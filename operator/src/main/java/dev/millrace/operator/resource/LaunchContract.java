@@ -14,8 +14,21 @@ public final class LaunchContract {
   /** The name of the container that runs the engine, in pods and in pod templates. */
   public static final String CONTAINER = "millrace";
 
-  /** The driver's status endpoint ({@code /api/v1/status}, {@code /healthz}). */
+  /**
+   * The driver's status endpoint ({@code /api/v1/status}, {@code /healthz}, {@code /metrics}), and
+   * the port an executor serves its {@code /metrics} on: one scrape port for every pod.
+   */
   public static final int HTTP_PORT = 4040;
+
+  /** Where every pod serves its Prometheus metrics, on {@link #HTTP_PORT}. */
+  public static final String METRICS_PATH = "/metrics";
+
+  /**
+   * The variable that makes an executor serve its metrics on a port (the runtime's {@code
+   * ContainerEnvironment.METRICS_PORT}); the operator sets it to {@link #HTTP_PORT} on executor
+   * pods unless {@code spec.executor.env} sets it.
+   */
+  public static final String METRICS_PORT_VARIABLE = "MILLRACE_METRICS_PORT";
 
   /**
    * The port executors register on. Fixed, so that the Service address executors dial stays valid

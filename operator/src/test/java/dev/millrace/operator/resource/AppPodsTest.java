@@ -8,6 +8,7 @@ import dev.millrace.operator.TestingApps;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -83,6 +84,32 @@ class AppPodsTest {
             "--memory",
             "1Gi"),
         main(pod).getCommand());
+  }
+
+  @Test
+  void everyPodServesItsMetricsOnTheHttpPortWhereItsScrapeAnnotationsPoint() {
+    StreamingApp app = app();
+    for (Pod pod : List.of(AppPods.driver(app, 1, false), AppPods.executor(app, "exec-1"))) {
+      Map<String, String> annotations = pod.getMetadata().getAnnotations();
+      assertEquals("true", annotations.get("prometheus.io/scrape"), pod.getMetadata().getName());
+      assertEquals("4040", annotations.get("prometheus.io/port"));
+      assertEquals("/metrics", annotations.get("prometheus.io/path"));
+      assertTrue(
+          main(pod).getPorts().stream()
+              .anyMatch(p -> p.getName().equals("http") && p.getContainerPort() == 4040),
+          main(pod).getPorts().toString());
+    }
+    assertEquals("4040", env(main(AppPods.executor(app, "exec-1")), "MILLRACE_METRICS_PORT"));
+
+    app.getSpec()
+        .getExecutor()
+        .setEnv(
+            List.of(
+                new EnvVarBuilder().withName("MILLRACE_METRICS_PORT").withValue("9100").build()));
+    assertEquals(
+        "9100",
+        env(main(AppPods.executor(app, "exec-1")), "MILLRACE_METRICS_PORT"),
+        "the spec's setting wins over the operator's default");
   }
 
   @Test

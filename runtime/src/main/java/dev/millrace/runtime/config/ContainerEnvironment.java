@@ -26,8 +26,18 @@ public final class ContainerEnvironment {
           String.valueOf(LogLimits.DEFAULT_FILES),
           "How many rolled files of each log are kept.");
 
+  /** The port of an executor's Prometheus metrics ({@code --metrics-port} takes precedence). */
+  public static final EnvironmentVariable METRICS_PORT =
+      new EnvironmentVariable(
+          "MILLRACE_METRICS_PORT",
+          "unset: no metrics",
+          "The port an executor serves Prometheus metrics on (GET /metrics, every interface; 0 for"
+              + " a free one, which its log names). The operator sets 4040 on executor pods, where"
+              + " the pods' prometheus.io annotations point; set it in spec.executor.env for"
+              + " millrace run or YARN. An executor's --metrics-port flag takes precedence.");
+
   /** Every variable a driver or executor reads, for the configuration reference. */
   public static List<EnvironmentVariable> all() {
-    return List.of(LOG_FILE_SIZE, LOG_FILES);
+    return List.of(LOG_FILE_SIZE, LOG_FILES, METRICS_PORT);
   }
 }

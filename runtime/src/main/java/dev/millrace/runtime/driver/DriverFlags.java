@@ -51,7 +51,7 @@ public final class DriverFlags {
       names = "--http-port",
       paramLabel = "P",
       converter = Flags.Port.class,
-      description = "the port of GET /healthz and /api/v1/status (default 0: a free one)")
+      description = "the port of GET /healthz, /api/v1/status and /metrics (default 0: a free one)")
   int httpPort;
 
   @Option(

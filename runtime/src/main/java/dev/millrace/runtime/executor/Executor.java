@@ -5,6 +5,8 @@ import dev.millrace.runtime.cluster.TaskHandler;
 import dev.millrace.runtime.driver.ApplicationGraphs;
 import dev.millrace.runtime.driver.DriverConfigurationException;
 import dev.millrace.runtime.launch.ExitCode;
+import dev.millrace.runtime.metrics.ExecutorMetrics;
+import dev.millrace.runtime.metrics.MetricsServer;
 import dev.millrace.runtime.transport.Message.Register;
 import dev.millrace.runtime.transport.Message.RunShuffleMap;
 import dev.millrace.runtime.transport.Message.RunStateTask;
@@ -12,7 +14,10 @@ import dev.millrace.runtime.transport.Message.Task;
 import dev.millrace.runtime.transport.Message.TaskResult;
 import dev.millrace.runtime.transport.Transport;
 import dev.millrace.runtime.transport.TransportOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -65,17 +70,64 @@ public final class Executor {
                     application::define,
                     application::checkpointStore);
         Transport transport = new Transport("executor", TransportOptions.defaults());
+        MetricsServer metricsServer =
+            serveMetrics(
+                new ExecutorMetrics(
+                    options.app(),
+                    options.executorId(),
+                    () -> owner == null ? 0 : owner.partitionsHeld()));
         ExecutorAgent agent =
             new ExecutorAgent(
                 transport,
                 options.driver(),
                 identity(application),
                 options.driverTimeout(),
-                worker == null ? TaskHandler.NONE : tasks(worker, owner))) {
+                counted(worker == null ? TaskHandler.NONE : tasks(worker, owner)))) {
       agent.driverGone().thenRun(() -> exit.complete(ExitCode.APPLICATION_FAILURE));
       stopWhenSupervisorEnds(exit);
       agent.start();
       return exit.join();
+    }
+  }
+
+  private ExecutorMetrics metrics;
+
+  /** {@code handler}, its tasks counted in the metrics. */
+  private TaskHandler counted(TaskHandler handler) {
+    return metrics.counting(handler);
+  }
+
+  /**
+   * Keeps {@code executorMetrics} and serves them on {@code --metrics-port}, or returns null
+   * without one.
+   *
+   * @throws UncheckedIOException naming the port if it cannot be bound
+   */
+  private MetricsServer serveMetrics(ExecutorMetrics executorMetrics) {
+    this.metrics = executorMetrics;
+    if (options.metricsPort() == null) {
+      return null;
+    }
+    try {
+      MetricsServer server =
+          MetricsServer.start(new InetSocketAddress(options.metricsPort()), executorMetrics);
+      LOG.info(
+          "executor {} serves its Prometheus metrics at http://{}:{}{}",
+          options.executorId(),
+          hostName(),
+          server.port(),
+          MetricsServer.PATH);
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "executor "
+              + options.executorId()
+              + " cannot serve its metrics on --metrics-port "
+              + options.metricsPort()
+              + ": "
+              + e.getMessage()
+              + "; choose a free port, or 0 for any",
+          e);
     }
   }
 

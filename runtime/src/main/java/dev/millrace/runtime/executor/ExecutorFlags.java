@@ -85,6 +85,15 @@ public final class ExecutorFlags {
       description = "a local supervisor's process id: the executor exits 0 when it ends")
   Long supervisorPid;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "P",
+      converter = Flags.Port.class,
+      description =
+          "serve Prometheus metrics at GET /metrics on this port, on every interface (0: a free"
+              + " one, logged); default: MILLRACE_METRICS_PORT, else none")
+  Integer metricsPort;
+
   /** A quantity of memory as a spec writes it: 512Mi, 1Gi. */
   static final class Memory implements ITypeConverter<Long> {
     @Override

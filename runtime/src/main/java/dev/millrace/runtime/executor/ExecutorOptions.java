@@ -1,6 +1,7 @@
 package dev.millrace.runtime.executor;
 
 import dev.millrace.runtime.cluster.DriverLocator;
+import dev.millrace.runtime.config.ContainerEnvironment;
 import dev.millrace.runtime.config.StreamingOptions;
 import dev.millrace.runtime.launch.Flags;
 import dev.millrace.runtime.launch.UsageException;
@@ -9,6 +10,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How a backend starts an executor, the same flags on every backend ({@link ExecutorFlags} declares
@@ -26,6 +28,8 @@ import java.util.List;
  * @param spec the driver's spec file, from which the executor loads the application; null if none
  * @param supervisorPid a local supervisor's process id, or null: the executor exits 0 when that
  *     process ends, so a supervisor that dies never leaves executors behind
+ * @param metricsPort the port of the executor's Prometheus metrics (0 for a free one), or null for
+ *     none
  */
 public record ExecutorOptions(
     DriverLocator driver,
@@ -35,7 +39,8 @@ public record ExecutorOptions(
     long memoryBytes,
     Duration driverTimeout,
     Path spec,
-    Long supervisorPid) {
+    Long supervisorPid,
+    Integer metricsPort) {
 
   /** The default of {@code --driver-timeout}. */
   public static final Duration DEFAULT_DRIVER_TIMEOUT = Duration.ofMinutes(5);
@@ -62,7 +67,29 @@ public record ExecutorOptions(
         flags.memoryBytes,
         flags.driverTimeout,
         flags.spec,
-        flags.supervisorPid);
+        flags.supervisorPid,
+        flags.metricsPort != null ? flags.metricsPort : metricsPortFrom(System.getenv()));
+  }
+
+  /**
+   * The port {@link ContainerEnvironment#METRICS_PORT} names in {@code env}, or null if unset.
+   *
+   * @throws UsageException if it is not a port
+   */
+  static Integer metricsPortFrom(Map<String, String> env) {
+    String value = env.get(ContainerEnvironment.METRICS_PORT.name());
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return new Flags.Port().convert(value.strip());
+    } catch (RuntimeException e) {
+      throw new UsageException(
+          ContainerEnvironment.METRICS_PORT.name()
+              + " must be a port from 0 to 65535 (0: a free one), got '"
+              + value
+              + "'; fix it in spec.executor.env");
+    }
   }
 
   private static DriverLocator fixedLocator(String driver) {

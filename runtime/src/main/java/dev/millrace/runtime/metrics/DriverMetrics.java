@@ -12,6 +12,7 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -196,6 +197,15 @@ public final class DriverMetrics implements StreamingListener {
   @Override
   public void onCheckpointCompleted(long batchTime) {
     lastCheckpoint.set(Unit.millisToSeconds(batchTime));
+  }
+
+  /**
+   * Every metric as it is now, those without a sample yet too (the text format leaves them out):
+   * for a caller that reads the metrics rather than serving them, such as a check that a dashboard
+   * asks only for metrics that exist.
+   */
+  public MetricSnapshots snapshot() {
+    return registry.scrape();
   }
 
   /** The content type of {@link #write}. */

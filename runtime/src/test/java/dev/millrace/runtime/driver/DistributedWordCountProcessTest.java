@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.launch.ExecutorReport;
+import dev.millrace.runtime.metrics.TestingMetricsText;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -40,7 +45,7 @@ class DistributedWordCountProcessTest {
         TestingDriverJvm driver = startDriver(spec)) {
       String address = driver.awaitAddress(work.resolve("address"));
       String executorAddress = driver.awaitAddress(work.resolve("executor-address"));
-      executors.start(executorAddress, "exec-1");
+      executors.startServingMetrics(executorAddress, "exec-1");
       executors.start(executorAddress, "exec-2");
       awaitReadyToRead(driver, address, 2);
 
@@ -55,8 +60,40 @@ class DistributedWordCountProcessTest {
       for (ExecutorReport executor : status.executors()) {
         assertTrue(executor.tasksCompleted() > 0, "no map task ran on " + executor);
       }
+      // Both processes serve Prometheus metrics: the driver on its status port, exec-1 on its own.
+      String driverMetrics = scrape(address);
+      assertEquals(
+          2,
+          TestingMetricsText.value(
+              driverMetrics, "millrace_executors_registered", "app=\"words\""));
+      TestingMetricsText.assertPromtoolAccepts(driverMetrics);
+      String executorMetrics = scrape(executors.awaitMetricsAddress("exec-1"));
+      assertTrue(
+          TestingMetricsText.value(
+                  executorMetrics,
+                  "millrace_tasks_total",
+                  "executor=\"exec-1\"",
+                  "role=\"executor\"",
+                  "kind=\"shuffle-map\"",
+                  "outcome=\"succeeded\"")
+              > 0,
+          executorMetrics);
+      assertTrue(
+          TestingMetricsText.value(executorMetrics, "millrace_shuffle_written_bytes_total") > 0,
+          executorMetrics);
+      TestingMetricsText.assertPromtoolAccepts(executorMetrics);
       assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
     }
+  }
+
+  private static String scrape(String hostAndPort) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://" + hostAndPort + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+    return response.body();
   }
 
   @Test

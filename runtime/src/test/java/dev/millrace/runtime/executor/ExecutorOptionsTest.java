@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.runtime.launch.UsageException;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ExecutorOptionsTest {
@@ -19,6 +20,35 @@ class ExecutorOptionsTest {
         777L,
         ExecutorOptions.parse(concat(REQUIRED, List.of("--supervisor-pid", "777")))
             .supervisorPid());
+  }
+
+  @Test
+  void theMetricsPortIsReadAndNoneByDefaultAndAPortOutOfRangeIsAUsageError() {
+    assertNull(ExecutorOptions.parse(REQUIRED).metricsPort());
+    assertEquals(
+        0, ExecutorOptions.parse(concat(REQUIRED, List.of("--metrics-port", "0"))).metricsPort());
+    assertEquals(
+        4040,
+        ExecutorOptions.parse(concat(REQUIRED, List.of("--metrics-port", "4040"))).metricsPort());
+    String message =
+        assertThrows(
+                UsageException.class,
+                () -> ExecutorOptions.parse(concat(REQUIRED, List.of("--metrics-port", "70000"))))
+            .getMessage();
+    assertTrue(message.contains("--metrics-port"), message);
+  }
+
+  @Test
+  void withoutTheFlagTheMetricsPortComesFromTheEnvironmentAndABadOneNamesTheVariable() {
+    assertNull(ExecutorOptions.metricsPortFrom(Map.of()));
+    assertEquals(4040, ExecutorOptions.metricsPortFrom(Map.of("MILLRACE_METRICS_PORT", "4040")));
+    String message =
+        assertThrows(
+                UsageException.class,
+                () -> ExecutorOptions.metricsPortFrom(Map.of("MILLRACE_METRICS_PORT", "http")))
+            .getMessage();
+    assertTrue(message.contains("MILLRACE_METRICS_PORT"), message);
+    assertTrue(message.contains("spec.executor.env"), message);
   }
 
   @Test

@@ -1,0 +1,91 @@
+package dev.millrace.runtime.metrics;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An executor's metrics endpoint: {@code GET /metrics} answers its {@link ExecutorMetrics} in
+ * Prometheus's text format, anything else 404, on one daemon thread (a scrape is small and
+ * Prometheus scrapes one at a time).
+ */
+public final class MetricsServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
+
+  /** Where Prometheus scrapes. */
+  public static final String PATH = "/metrics";
+
+  private final HttpServer server;
+  private final ExecutorService thread;
+
+  private MetricsServer(HttpServer server, ExecutorService thread) {
+    this.server = server;
+    this.thread = thread;
+  }
+
+  /**
+   * Serves {@code metrics} on {@code address}, port 0 for a free one.
+   *
+   * @throws IOException if the address cannot be bound
+   */
+  public static MetricsServer start(InetSocketAddress address, ExecutorMetrics metrics)
+      throws IOException {
+    HttpServer server = HttpServer.create(address, 0);
+    ExecutorService thread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "millrace-metrics-http");
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(thread);
+    server.createContext("/", exchange -> answer(exchange, metrics));
+    server.start();
+    return new MetricsServer(server, thread);
+  }
+
+  private static void answer(HttpExchange exchange, ExecutorMetrics metrics) {
+    try (exchange) {
+      if (!exchange.getRequestMethod().equals("GET")
+          || !exchange.getRequestURI().getPath().equals(PATH)) {
+        byte[] body = "not found\n".getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(404, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
+        }
+        return;
+      }
+      ByteArrayOutputStream text = new ByteArrayOutputStream();
+      metrics.write(text);
+      exchange.getResponseHeaders().set("Content-Type", metrics.contentType());
+      exchange.sendResponseHeaders(200, text.size());
+      try (OutputStream out = exchange.getResponseBody()) {
+        text.writeTo(out);
+      }
+    } catch (IOException | RuntimeException e) {
+      // A client that hung up is its own problem; the executor serves the next one.
+      LOG.debug("answering {} failed: {}", exchange.getRequestURI(), e.toString());
+    }
+  }
+
+  /** The port the endpoint listens on. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** Stops serving at once. */
+  @Override
+  public void close() {
+    server.stop(0);
+    thread.shutdownNow();
+  }
+}
