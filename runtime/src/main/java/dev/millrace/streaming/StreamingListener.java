@@ -27,6 +27,13 @@ public interface StreamingListener {
   default void onCheckpointCompleted(long batchTime) {}
 
   /**
+   * A checkpoint generation was written: its batch, how long writing it took and its size (see
+   * {@link CheckpointInfo}). Sent just before {@link #onCheckpointCompleted} for the same batch, on
+   * the thread that wrote it; not for a generation a recovery restores.
+   */
+  default void onCheckpointWritten(CheckpointInfo checkpoint) {}
+
+  /**
    * The context stopped, gracefully or not, after its last batch: no event follows. Release what
    * the listener, or an output it serves, holds (connections, producers, threads). Sent once, on
    * the thread that stopped the context, for a context that had started.

@@ -57,6 +57,7 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
   private final StreamGraph graph;
   private final ExecutorRegistry registry;
   private final Duration taskTimeout;
+  private final TaskRetryListener retries;
   private final RecordCodec codec = RecordCodec.standard();
   private final Map<Long, Attempt> inFlight = new ConcurrentHashMap<>();
   // The session of each timed-out task its executor may still be running, by task id: each holds
@@ -73,9 +74,19 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
    */
   public DistributedShuffleMapRunner(
       StreamGraph graph, ExecutorRegistry registry, Duration taskTimeout) {
+    this(graph, registry, taskTimeout, TaskRetryListener.NONE);
+  }
+
+  /** As above, telling {@code retries} of every map task it runs again. */
+  public DistributedShuffleMapRunner(
+      StreamGraph graph,
+      ExecutorRegistry registry,
+      Duration taskTimeout,
+      TaskRetryListener retries) {
     this.graph = graph;
     this.registry = registry;
     this.taskTimeout = taskTimeout;
+    this.retries = retries;
     registry.addListener(this);
   }
 
@@ -218,6 +229,7 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
             stage.id().batchTime(),
             attempt.executorId(),
             taskTimeout.toMillis());
+        retries.taskRetried(TaskRetryListener.Reason.TIMED_OUT);
         local.runTasks(1, i -> stage.runLocally(attempt.mapTask()));
         done++;
       }
@@ -310,6 +322,7 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
               failure,
               graph.nodes().get(id.nodeId()).name());
         }
+        retries.taskRetried(TaskRetryListener.Reason.FAILED);
         local.runTasks(1, i -> stage.runLocally(attempt.mapTask()));
       }
       done++;
@@ -355,6 +368,7 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
           it.remove();
           inFlight.remove(attempt.taskId());
           pending.addFirst(attempt.mapTask());
+          retries.taskRetried(TaskRetryListener.Reason.EXECUTOR_LOST);
           LOG.info(
               "map task {} of {} goes elsewhere: executor {} session {} is lost",
               attempt.mapTask(),

@@ -120,6 +120,7 @@ public final class Driver {
               settings.batchInterval().milliseconds(),
               () -> executors.executors().size(),
               () -> graph.get() == null ? List.of() : graph.get().inputs());
+      executors.addListener(metrics);
       StatusServer server = serve(bindAddress, status, metrics);
       try {
         ExitCode exit =
@@ -131,7 +132,7 @@ public final class Driver {
                 graph::set,
                 defined -> {
                   DistributedShuffleMapRunner runner =
-                      new DistributedShuffleMapRunner(defined, executors, taskTimeout);
+                      new DistributedShuffleMapRunner(defined, executors, taskTimeout, metrics);
                   shuffleMaps.set(runner);
                   return runner;
                 },

@@ -1,8 +1,15 @@
 package dev.millrace.runtime.metrics;
 
+import dev.millrace.runtime.cluster.ExecutorInfo;
+import dev.millrace.runtime.cluster.ExecutorListener;
+import dev.millrace.runtime.cluster.TaskRetryListener;
 import dev.millrace.runtime.source.SourceStatus;
 import dev.millrace.runtime.stream.InputNode;
+import dev.millrace.runtime.transport.Message.ShuffleMapDone;
+import dev.millrace.runtime.transport.Message.TaskFailed;
+import dev.millrace.runtime.transport.Message.TaskResult;
 import dev.millrace.streaming.BatchInfo;
+import dev.millrace.streaming.CheckpointInfo;
 import dev.millrace.streaming.StreamingListener;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -17,6 +24,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -33,7 +41,7 @@ import java.util.function.Supplier;
  * garbage collection and threads come from the client library's JVM instrumentation, under its own
  * standard names ({@code jvm_…}) with the same two labels.
  */
-public final class DriverMetrics implements StreamingListener {
+public final class DriverMetrics implements StreamingListener, ExecutorListener, TaskRetryListener {
   /** Batch times from 5 ms to 10 minutes, in seconds. */
   private static final double[] DELAY_BUCKETS = {
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600
@@ -51,6 +59,15 @@ public final class DriverMetrics implements StreamingListener {
   private final Gauge lastCompleted;
   private final Gauge lastCheckpoint;
   private final Gauge batchesWaiting;
+  private final Histogram checkpointSeconds;
+  private final Gauge checkpointBytes;
+  private final Gauge stateBytes;
+  private final Gauge stateRecords;
+  private final Counter executorsAdded;
+  private final Counter executorsLost;
+  private final Counter taskResults;
+  private final Counter taskRetries;
+  private final Counter shuffleReceived;
   private final Object waitingLock = new Object();
   private long waiting; // guarded by waitingLock
 
@@ -114,6 +131,74 @@ public final class DriverMetrics implements StreamingListener {
         Gauge.builder()
             .name("millrace_batches_waiting")
             .help("Batches planned that have not started processing.")
+            .constLabels(process)
+            .register(registry);
+    checkpointSeconds =
+        Histogram.builder()
+            .name("millrace_checkpoint_seconds")
+            .help("Time checkpoint generations took to write, from the state's snapshot on.")
+            .unit(Unit.SECONDS)
+            .constLabels(process)
+            .classicOnly()
+            .classicUpperBounds(DELAY_BUCKETS)
+            .register(registry);
+    checkpointBytes =
+        Gauge.builder()
+            .name("millrace_checkpoint_bytes")
+            .help("Bytes of the last checkpoint generation written.")
+            .unit(Unit.BYTES)
+            .constLabels(process)
+            .register(registry);
+    stateBytes =
+        Gauge.builder()
+            .name("millrace_state_checkpoint_bytes")
+            .help("Bytes of a stateful stream's snapshot in the last checkpoint generation.")
+            .unit(Unit.BYTES)
+            .constLabels(process)
+            .labelNames("stream")
+            .register(registry);
+    stateRecords =
+        Gauge.builder()
+            .name("millrace_state_records")
+            .help(
+                "Records of a stateful stream's snapshot in the last checkpoint generation: keys"
+                    + " for updateStateByKey, the open window's records for a window.")
+            .constLabels(process)
+            .labelNames("stream")
+            .register(registry);
+    executorsAdded =
+        Counter.builder()
+            .name("millrace_executor_registrations")
+            .help("Executor sessions registered (a re-registration counts again).")
+            .constLabels(process)
+            .register(registry);
+    executorsLost =
+        Counter.builder()
+            .name("millrace_executors_lost")
+            .help("Executor sessions lost: connection closed, heartbeats missed, or fenced.")
+            .constLabels(process)
+            .register(registry);
+    taskResults =
+        Counter.builder()
+            .name("millrace_task_results")
+            .help("Task answers the driver received from executors, by outcome.")
+            .constLabels(process)
+            .labelNames("outcome")
+            .register(registry);
+    taskRetries =
+        Counter.builder()
+            .name("millrace_task_retries")
+            .help(
+                "Map tasks run again: elsewhere after their executor was lost (executor_lost), or"
+                    + " in the driver after a failure (failed) or no answer in time (timed_out).")
+            .constLabels(process)
+            .labelNames("reason")
+            .register(registry);
+    shuffleReceived =
+        Counter.builder()
+            .name("millrace_shuffle_received_bytes")
+            .help("Bytes of map output the driver received from executors.")
+            .unit(Unit.BYTES)
             .constLabels(process)
             .register(registry);
     GaugeWithCallback.builder()
@@ -197,6 +282,43 @@ public final class DriverMetrics implements StreamingListener {
   @Override
   public void onCheckpointCompleted(long batchTime) {
     lastCheckpoint.set(Unit.millisToSeconds(batchTime));
+  }
+
+  @Override
+  public void onCheckpointWritten(CheckpointInfo checkpoint) {
+    checkpointSeconds.observe(Unit.millisToSeconds(checkpoint.durationMs()));
+    checkpointBytes.set(checkpoint.bytes());
+    checkpoint.stateBytes().forEach((stream, bytes) -> stateBytes.labelValues(stream).set(bytes));
+    checkpoint
+        .stateRecords()
+        .forEach((stream, records) -> stateRecords.labelValues(stream).set(records));
+  }
+
+  @Override
+  public void executorAdded(ExecutorInfo executor) {
+    executorsAdded.inc();
+  }
+
+  @Override
+  public void executorLost(ExecutorInfo executor, String reason) {
+    executorsLost.inc();
+  }
+
+  @Override
+  public void taskResult(ExecutorInfo executor, TaskResult result) {
+    taskResults.labelValues(result instanceof TaskFailed ? "failed" : "succeeded").inc();
+    if (result instanceof ShuffleMapDone done) {
+      long bytes = 0;
+      for (byte[] bucket : done.buckets()) {
+        bytes += bucket.length;
+      }
+      shuffleReceived.inc(bytes);
+    }
+  }
+
+  @Override
+  public void taskRetried(Reason reason) {
+    taskRetries.labelValues(reason.name().toLowerCase(Locale.ROOT)).inc();
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.millrace.runtime.recovery;
 
+import dev.millrace.streaming.CheckpointInfo;
+
 /**
  * Told by the {@link Checkpointer} about each checkpoint generation it writes or restores. The
  * scheduler's listener bus is one; the interface lives here so that recovery, which the scheduler
@@ -9,4 +11,9 @@ public interface CheckpointListener {
 
   /** The newest checkpoint generation is now that of {@code batchTime}. */
   void checkpointCompleted(long batchTime);
+
+  /**
+   * A generation was written, as {@code checkpoint} tells; before its {@link #checkpointCompleted}.
+   */
+  default void checkpointWritten(CheckpointInfo checkpoint) {}
 }

@@ -17,6 +17,7 @@ import dev.millrace.runtime.stream.StatefulNode;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.stream.StreamNode;
 import dev.millrace.runtime.task.TaskRunner;
+import dev.millrace.streaming.CheckpointInfo;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -572,8 +574,9 @@ public final class Checkpointer {
    * after their latest take, and drops the log up to it: the final checkpoint of a graceful stop.
    */
   public void checkpoint(long time, List<byte[]> sourcePositions) {
-    writeGeneration(time, sourcePositions);
+    CheckpointInfo info = writeGeneration(time, sourcePositions);
     written.put(time, sourcePositions);
+    listeners.checkpointWritten(info);
     listeners.checkpointCompleted(time);
     // Recovery may fall back past a damaged generation to any older one kept, and then replays
     // the log from there: keep the log, and the sources' logs, back to the oldest generation.
@@ -617,16 +620,28 @@ public final class Checkpointer {
     }
   }
 
-  private void writeGeneration(long time, List<byte[]> sourcePositions) {
+  private CheckpointInfo writeGeneration(long time, List<byte[]> sourcePositions) {
+    long started = System.nanoTime();
     Map<String, byte[]> files = new LinkedHashMap<>();
+    Map<String, Long> stateBytes = new LinkedHashMap<>();
+    Map<String, Long> stateRecords = new LinkedHashMap<>();
     for (int i = 0; i < stateful.size(); i++) {
-      files.put(stateFile(i), codec.encode(stateful.get(i).snapshot(time, runner)));
+      List<Object> snapshot = stateful.get(i).snapshot(time, runner);
+      byte[] encoded = codec.encode(snapshot);
+      files.put(stateFile(i), encoded);
+      String name = ((StreamNode<?>) stateful.get(i)).name();
+      stateBytes.put(name, (long) encoded.length);
+      stateRecords.put(name, (long) snapshot.size());
     }
     for (int i = 0; i < inputs.size(); i++) {
       files.put(sourceFile(i), sourcePositions.get(i));
     }
     store.writeGeneration(time, files);
-    LOG.debug("'{}' checkpointed batch {}", graph.appName(), time);
+    long bytes = files.values().stream().mapToLong(b -> b.length).sum();
+    long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    LOG.debug(
+        "'{}' checkpointed batch {}: {} bytes in {} ms", graph.appName(), time, bytes, durationMs);
+    return new CheckpointInfo(time, durationMs, bytes, stateBytes, stateRecords);
   }
 
   /** The generation file holding the snapshot of the {@code i}-th stateful stream. */

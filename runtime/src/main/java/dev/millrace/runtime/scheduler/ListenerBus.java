@@ -2,6 +2,7 @@ package dev.millrace.runtime.scheduler;
 
 import dev.millrace.runtime.recovery.CheckpointListener;
 import dev.millrace.streaming.BatchInfo;
+import dev.millrace.streaming.CheckpointInfo;
 import dev.millrace.streaming.StreamingListener;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,6 +43,22 @@ public final class ListenerBus implements CheckpointListener {
         l.onCheckpointCompleted(batchTime);
       } catch (RuntimeException e) {
         LOG.warn("streaming listener {} failed on checkpoint {}; ignoring it", l, batchTime, e);
+      }
+    }
+  }
+
+  /** Tells every listener that a checkpoint generation was written, as {@code checkpoint} says. */
+  @Override
+  public void checkpointWritten(CheckpointInfo checkpoint) {
+    for (StreamingListener l : listeners) {
+      try {
+        l.onCheckpointWritten(checkpoint);
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "streaming listener {} failed on checkpoint {}; ignoring it",
+            l,
+            checkpoint.batchTime(),
+            e);
       }
     }
   }

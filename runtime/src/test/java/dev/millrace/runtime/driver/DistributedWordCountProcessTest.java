@@ -137,6 +137,13 @@ class DistributedWordCountProcessTest {
       assertTrue(
           driver.log().contains("goes elsewhere: executor exec-1"),
           "no task of the killed executor was moved: " + driver.log());
+      String metrics = scrape(address);
+      assertEquals(1, TestingMetricsText.value(metrics, "millrace_executors_lost_total"), metrics);
+      assertTrue(
+          TestingMetricsText.value(
+                  metrics, "millrace_task_retries_total", "reason=\"executor_lost\"")
+              >= 1,
+          metrics);
       assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
     }
   }

@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.cluster.ExecutorInfo;
+import dev.millrace.runtime.cluster.TaskRetryListener;
 import dev.millrace.runtime.source.SourceInput;
 import dev.millrace.runtime.source.TestingReportingSource;
 import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.StreamGraph;
+import dev.millrace.runtime.transport.Message.ShuffleMapDone;
+import dev.millrace.runtime.transport.Message.TaskFailed;
 import dev.millrace.streaming.BatchInfo;
+import dev.millrace.streaming.CheckpointInfo;
 import dev.millrace.streaming.Durations;
 import dev.millrace.streaming.SourceHealth;
 import java.io.ByteArrayOutputStream;
@@ -94,6 +99,46 @@ class DriverMetricsTest {
     assertEquals(
         1_200, value(text, "millrace_input_lag_records", labels, "partition=\"orders-3\""));
     assertEquals(0, value(text, "millrace_input_lag_records", labels, "partition=\"orders-0\""));
+    assertPromtoolAccepts(text);
+  }
+
+  @Test
+  void checkpointsExecutorsAndTasksAreCountedAsTheEngineTellsOfThem() throws Exception {
+    DriverMetrics metrics = new DriverMetrics("clicks", 1000, () -> 1, List::of);
+    metrics.onCheckpointWritten(
+        new CheckpointInfo(
+            5000,
+            120,
+            4_096,
+            Map.of("updateStateByKey#3", 4_000L),
+            Map.of("updateStateByKey#3", 250L)));
+    ExecutorInfo executor =
+        new ExecutorInfo("exec-1", "node-1", 42, 2, 1L << 30, 7, Instant.EPOCH, Instant.EPOCH);
+    metrics.executorAdded(executor);
+    metrics.executorLost(executor, "its connection closed");
+    metrics.executorAdded(executor);
+    metrics.taskResult(
+        executor, new ShuffleMapDone(1, 1, 7, List.of(new byte[100], new byte[28]), List.of()));
+    metrics.taskResult(executor, new TaskFailed(2, 1, 7, "out of memory"));
+    metrics.taskRetried(TaskRetryListener.Reason.FAILED);
+    metrics.taskRetried(TaskRetryListener.Reason.EXECUTOR_LOST);
+    metrics.taskRetried(TaskRetryListener.Reason.EXECUTOR_LOST);
+
+    String text = scrape(metrics);
+
+    assertEquals(1, value(text, "millrace_checkpoint_seconds_bucket", "le=\"0.25\""));
+    assertEquals(0, value(text, "millrace_checkpoint_seconds_bucket", "le=\"0.1\""));
+    assertEquals(4_096, value(text, "millrace_checkpoint_bytes"));
+    String stream = "stream=\"updateStateByKey#3\"";
+    assertEquals(4_000, value(text, "millrace_state_checkpoint_bytes", stream));
+    assertEquals(250, value(text, "millrace_state_records", stream));
+    assertEquals(2, value(text, "millrace_executor_registrations_total"));
+    assertEquals(1, value(text, "millrace_executors_lost_total"));
+    assertEquals(1, value(text, "millrace_task_results_total", "outcome=\"succeeded\""));
+    assertEquals(1, value(text, "millrace_task_results_total", "outcome=\"failed\""));
+    assertEquals(128, value(text, "millrace_shuffle_received_bytes_total"));
+    assertEquals(2, value(text, "millrace_task_retries_total", "reason=\"executor_lost\""));
+    assertEquals(1, value(text, "millrace_task_retries_total", "reason=\"failed\""));
     assertPromtoolAccepts(text);
   }
 
