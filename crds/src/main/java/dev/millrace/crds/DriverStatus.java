@@ -19,6 +19,22 @@ public class DriverStatus {
   @JsonPropertyDescription("How the previous attempt ended.")
   private DriverExit lastExit;
 
+  @JsonPropertyDescription(
+      "Where the driver serves its status (/api/v1/status), Prometheus metrics (/metrics) and"
+          + " UI, e.g. http://wordcount-driver.apps.svc:4040/ on Kubernetes (inside the cluster;"
+          + " from outside: kubectl port-forward svc/wordcount-driver 4040).")
+  private String url;
+
+  /** Where the driver serves its status, metrics and UI. */
+  public String getUrl() {
+    return url;
+  }
+
+  /** Sets {@link #getUrl()}. */
+  public void setUrl(String url) {
+    this.url = url;
+  }
+
   /** Pod, container or process name of the driver. */
   public String getName() {
     return name;
@@ -66,11 +82,12 @@ public class DriverStatus {
         && Objects.equals(name, other.name)
         && Objects.equals(attempt, other.attempt)
         && Objects.equals(startTime, other.startTime)
-        && Objects.equals(lastExit, other.lastExit);
+        && Objects.equals(lastExit, other.lastExit)
+        && Objects.equals(url, other.url);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, attempt, startTime, lastExit);
+    return Objects.hash(name, attempt, startTime, lastExit, url);
   }
 }

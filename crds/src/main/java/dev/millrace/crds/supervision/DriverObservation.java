@@ -14,6 +14,19 @@ import java.time.Instant;
  * @param lastExitTime when the last attempt exited, the one the view's {@code lastExit} describes
  * @param report the newest report of the driver's status endpoint, {@code null} before the first
  *     poll; one from an older attempt is ignored
+ * @param driverUrl where the current attempt's driver serves its status, metrics and UI, e.g.
+ *     {@code http://wordcount-driver.apps.svc:4040/}
  */
 public record DriverObservation(
-    String driverName, Instant driverStartTime, Instant lastExitTime, DriverStatusReport report) {}
+    String driverName,
+    Instant driverStartTime,
+    Instant lastExitTime,
+    DriverStatusReport report,
+    String driverUrl) {
+
+  /** An observation without the driver's URL. */
+  public DriverObservation(
+      String driverName, Instant driverStartTime, Instant lastExitTime, DriverStatusReport report) {
+    this(driverName, driverStartTime, lastExitTime, report, null);
+  }
+}

@@ -125,6 +125,7 @@ public final class StatusProjection {
     DriverStatus status = new DriverStatus();
     status.setName(driver.driverName());
     status.setAttempt(view.attempt() == 0 ? null : view.attempt());
+    status.setUrl(view.attempt() == 0 ? null : driver.driverUrl());
     if (driver.driverStartTime() != null) {
       status.setStartTime(rfc3339(driver.driverStartTime()));
     } else if (report != null) {

@@ -84,7 +84,8 @@ class StatusProjectionTest {
 
   /** The driver of attempt 1 at 3s: started at 1s, reporting its batch of 2s. */
   private static DriverObservation firstDriverRunning() {
-    return new DriverObservation("wordcount-driver-1", at(1), null, report(1, 1, 2L));
+    return new DriverObservation(
+        "wordcount-driver-1", at(1), null, report(1, 1, 2L), "http://wordcount-driver:4040/");
   }
 
   /**
@@ -132,6 +133,7 @@ class StatusProjectionTest {
     assertEquals(GENERATION, status.getObservedGeneration());
     assertEquals("wordcount-driver-1", status.getDriver().getName());
     assertEquals(1, status.getDriver().getAttempt());
+    assertEquals("http://wordcount-driver:4040/", status.getDriver().getUrl());
     assertEquals(rfc3339(1), status.getDriver().getStartTime());
     assertNull(status.getDriver().getLastExit());
     assertEquals(EXECUTORS, status.getExecutors().getDesired());
@@ -157,11 +159,13 @@ class StatusProjectionTest {
   void beforeTheFirstLaunchThereIsNoAttemptAndNothingIsReady() {
     supervisor = new Supervisor(policy().executors(EXECUTORS).build());
 
-    StreamingAppStatus status = project(null, new DriverObservation(null, null, null, null), at(0));
+    StreamingAppStatus status =
+        project(null, new DriverObservation(null, null, null, null, "http://wc:4040/"), at(0));
 
     assertEquals(Phase.Pending, status.getPhase());
     assertNull(status.getDriver().getAttempt());
     assertNull(status.getDriver().getStartTime());
+    assertNull(status.getDriver().getUrl(), "no driver yet, whatever the backend says");
     assertEquals(0, status.getExecutors().getReady());
     assertNull(status.getBatches().getLastCompletedTime());
     assertCondition(status, "Ready", "False", "Pending");

@@ -38,6 +38,7 @@ import dev.millrace.operator.reconciler.Decision.Notice;
 import dev.millrace.operator.reconciler.Decision.PodDeletion;
 import dev.millrace.operator.resource.AppNames;
 import dev.millrace.operator.resource.AppPods;
+import dev.millrace.operator.resource.LaunchContract;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import java.time.Instant;
@@ -417,7 +418,8 @@ public final class SupervisionStep {
         lastExitTime = Instant.parse(exit.getTime());
       }
     }
-    return new DriverObservation(name, startTime, lastExitTime, seen.report().orElse(null));
+    return new DriverObservation(
+        name, startTime, lastExitTime, seen.report().orElse(null), LaunchContract.driverUrl(app));
   }
 
   private static Optional<Duration> requeueAfter(

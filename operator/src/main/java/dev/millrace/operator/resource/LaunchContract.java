@@ -87,6 +87,20 @@ public final class LaunchContract {
     return List.copyOf(command);
   }
 
+  /**
+   * {@code http://<app>-driver.<namespace>.svc:4040/}: the driver's status, metrics and UI through
+   * its Service, whichever attempt runs.
+   */
+  public static String driverUrl(StreamingApp app) {
+    return "http://"
+        + AppNames.driverService(app)
+        + "."
+        + app.getMetadata().getNamespace()
+        + ".svc:"
+        + HTTP_PORT
+        + "/";
+  }
+
   /** {@code <app>-driver.<namespace>.svc:7077}. */
   public static String driverAddress(StreamingApp app) {
     return AppNames.driverService(app)

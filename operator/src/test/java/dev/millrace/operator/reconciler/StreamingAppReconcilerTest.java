@@ -55,6 +55,10 @@ class StreamingAppReconcilerTest {
     StreamingAppStatus status = status("word-count");
     assertEquals(1, status.getDriver().getAttempt());
     assertEquals("word-count-driver-1", status.getDriver().getName());
+    assertEquals(
+        "http://word-count-driver." + NAMESPACE + ".svc:4040/",
+        status.getDriver().getUrl(),
+        "the driver's status, metrics and UI, through its Service");
     assertEquals("1970-01-01T00:01:00Z", status.getBatches().getLastCompletedTime());
   }
 

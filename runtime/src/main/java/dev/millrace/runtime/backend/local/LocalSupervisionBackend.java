@@ -67,6 +67,8 @@ final class LocalSupervisionBackend implements SupervisionBackend {
   private LocalProcess driver;
   // The attempt whose status address was printed last.
   private int announcedAttempt;
+  // Where the announced attempt serves its status, metrics and UI.
+  private volatile String driverUrl;
   private volatile DriverStatusReport lastReport;
   private Instant driverStartTime;
   private Instant lastExitTime;
@@ -237,6 +239,7 @@ final class LocalSupervisionBackend implements SupervisionBackend {
     Optional<String> address = current.statusAddress();
     if (address.isPresent() && announcedAttempt != current.attempt()) {
       announcedAttempt = current.attempt();
+      driverUrl = "http://" + address.get() + "/";
       progress.statusAddress(current.attempt(), address.get());
     }
     Optional<DriverStatusReport> report = address.flatMap(statusClient::poll);
@@ -269,7 +272,10 @@ final class LocalSupervisionBackend implements SupervisionBackend {
             driver == null ? null : app.name() + "-driver-" + driver.attempt(),
             driverStartTime,
             lastExitTime,
-            lastReport));
+            lastReport,
+            driver != null && driver.isAlive() && announcedAttempt == driver.attempt()
+                ? driverUrl
+                : null));
     if (event instanceof BatchCompleted) {
       progress.batch(lastReport, view, options.clock().instant());
     }
