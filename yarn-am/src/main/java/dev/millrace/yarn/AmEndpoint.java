@@ -3,8 +3,13 @@ package dev.millrace.yarn;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -15,7 +20,14 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>{@code GET /} and {@code GET /api/v1/status}: a redirect to the current driver's status
- *       ({@code /api/v1/status} of the driver), or 503 while no driver is up;
+ *       ({@code /api/v1/status} of the driver), or 503 while no driver is up; a browser's {@code
+ *       GET /} ({@code Accept: text/html}) is sent relatively to {@value #BROWSER_LANDING}, the
+ *       relay below, which works through the ResourceManager's web proxy;
+ *   <li>{@code GET /driver/<path>}: the current driver's {@code GET /<path>} (its status, metrics
+ *       and UI pages), relayed with its status code and content type, so that the tracking URL
+ *       {@code /driver/} shows the driver through the ResourceManager's web proxy whichever
+ *       container the driver runs in; 503 while no driver is up, 502 naming the driver when it does
+ *       not answer within {@value #RELAY_TIMEOUT_SECONDS} s;
  *   <li>{@code GET /supervisor}: one line, what the Supervisor knows ({@code millrace status});
  *   <li>{@code GET /status}: the StreamingApp status every backend projects, as YAML (conditions,
  *       inputs, batch progress, restarts), or 503 before the first;
@@ -34,6 +46,24 @@ final class AmEndpoint implements AutoCloseable {
   }
 
   private static final String BEARER = "Bearer ";
+
+  /** The path under which the driver's own HTTP endpoint is relayed. */
+  static final String DRIVER_PREFIX = "/driver/";
+
+  /** Where {@code GET /} sends a browser: the driver's status, relayed. */
+  static final String BROWSER_LANDING = "driver/api/v1/status";
+
+  /** How long a relayed request may take before the relay answers 502. */
+  static final int RELAY_TIMEOUT_SECONDS = 5;
+
+  /** The most of a driver's answer the relay holds (a page, a metrics scrape). */
+  private static final int RELAY_MAX_BYTES = 16 << 20;
+
+  private static final HttpClient RELAY =
+      HttpClient.newBuilder()
+          .connectTimeout(java.time.Duration.ofSeconds(2))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
 
   private static final String REFUSED =
       "refused: POST /stop needs the application's stop token (Authorization: Bearer <token>),"
@@ -70,7 +100,13 @@ final class AmEndpoint implements AutoCloseable {
           try (exchange) {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
-            if (method.equals("GET") && (path.equals("/") || path.equals("/api/v1/status"))) {
+            if (method.equals("GET") && path.equals("/") && wantsPage(exchange)) {
+              // A browser, through the ResourceManager's web proxy: a relative redirect keeps the
+              // proxy's path prefix, and the relay shows the driver's own answer.
+              exchange.getResponseHeaders().add("Location", BROWSER_LANDING);
+              reply(exchange, 303, "");
+            } else if (method.equals("GET")
+                && (path.equals("/") || path.equals("/api/v1/status"))) {
               Optional<String> driver = driverStatus.get();
               if (driver.isEmpty()) {
                 reply(exchange, 503, "no driver is up yet: " + supervisor.get() + "\n");
@@ -80,6 +116,8 @@ final class AmEndpoint implements AutoCloseable {
                     .add("Location", "http://" + driver.get() + "/api/v1/status");
                 reply(exchange, 307, "");
               }
+            } else if (method.equals("GET") && path.startsWith(DRIVER_PREFIX)) {
+              relay(exchange, driverStatus.get(), supervisor);
             } else if (method.equals("GET") && path.equals("/supervisor")) {
               reply(exchange, 200, supervisor.get() + "\n");
             } else if (method.equals("GET") && path.equals("/status")) {
@@ -116,7 +154,7 @@ final class AmEndpoint implements AutoCloseable {
                       + method
                       + " "
                       + path
-                      + "; try GET /, GET /supervisor, GET /status or POST /stop\n");
+                      + "; try GET /, GET /driver/, GET /supervisor, GET /status or POST /stop\n");
             }
           }
         });
@@ -129,6 +167,70 @@ final class AmEndpoint implements AutoCloseable {
             }));
     server.start();
     return new AmEndpoint(server);
+  }
+
+  /** Whether the client asks for a page (a browser), not data. */
+  private static boolean wantsPage(HttpExchange exchange) {
+    String accept = exchange.getRequestHeaders().getFirst("Accept");
+    return accept != null && accept.contains("text/html");
+  }
+
+  /**
+   * Relays {@code exchange}'s {@code GET /driver/<path>?<query>} to {@code driver}'s {@code GET
+   * /<path>?<query>}.
+   */
+  private static void relay(
+      HttpExchange exchange, Optional<String> driver, Supplier<String> supervisor)
+      throws IOException {
+    if (driver.isEmpty()) {
+      reply(exchange, 503, "no driver is up yet: " + supervisor.get() + "\n");
+      return;
+    }
+    URI asked = exchange.getRequestURI();
+    String target =
+        "http://"
+            + driver.get()
+            + "/"
+            + asked.getRawPath().substring(DRIVER_PREFIX.length())
+            + (asked.getRawQuery() == null ? "" : "?" + asked.getRawQuery());
+    HttpResponse<InputStream> answer;
+    try {
+      answer =
+          RELAY.send(
+              HttpRequest.newBuilder(URI.create(target))
+                  .timeout(java.time.Duration.ofSeconds(RELAY_TIMEOUT_SECONDS))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException | IllegalArgumentException e) {
+      reply(exchange, 502, "the driver at " + driver.get() + " did not answer: " + e + "\n");
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      reply(exchange, 502, "interrupted while asking the driver at " + driver.get() + "\n");
+      return;
+    }
+    byte[] body;
+    try (InputStream in = answer.body()) {
+      body = in.readNBytes(RELAY_MAX_BYTES + 1);
+    }
+    if (body.length > RELAY_MAX_BYTES) {
+      reply(
+          exchange,
+          502,
+          "the driver's answer to " + asked.getPath() + " exceeds " + RELAY_MAX_BYTES + " bytes\n");
+      return;
+    }
+    answer
+        .headers()
+        .firstValue("Content-Type")
+        .ifPresent(type -> exchange.getResponseHeaders().set("Content-Type", type));
+    exchange.sendResponseHeaders(answer.statusCode(), body.length == 0 ? -1 : body.length);
+    if (body.length > 0) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
   }
 
   /** The port it listens on. */

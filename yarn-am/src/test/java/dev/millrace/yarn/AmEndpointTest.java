@@ -3,7 +3,10 @@ package dev.millrace.yarn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +24,7 @@ class AmEndpointTest {
   private final StopToken token = StopToken.generate();
   private final HttpClient http = HttpClient.newHttpClient();
   private final AtomicReference<Optional<String>> status = new AtomicReference<>(Optional.empty());
+  private final AtomicReference<Optional<String>> driver = new AtomicReference<>(Optional.empty());
   private AmEndpoint endpoint;
 
   @AfterEach
@@ -105,9 +109,86 @@ class AmEndpointTest {
         AmEndpoint.start(
             stops::incrementAndGet,
             stopToken,
-            Optional::empty,
+            driver::get,
             () -> "Running, driver attempt 1",
             status::get);
+  }
+
+  @Test
+  void theDriversPagesAreRelayedUnderDriverWithTheirStatusContentTypeAndQuery() throws Exception {
+    AtomicReference<String> asked = new AtomicReference<>();
+    HttpServer fakeDriver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    fakeDriver.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            asked.set(exchange.getRequestURI().toString());
+            boolean metrics = exchange.getRequestURI().getPath().equals("/metrics");
+            byte[] body = (metrics ? "millrace_batches_completed_total 3.0\n" : "no\n").getBytes();
+            exchange
+                .getResponseHeaders()
+                .set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            exchange.sendResponseHeaders(metrics ? 200 : 404, body.length);
+            exchange.getResponseBody().write(body);
+          }
+        });
+    fakeDriver.start();
+    try {
+      start(Optional.of(token));
+      driver.set(Optional.of("127.0.0.1:" + fakeDriver.getAddress().getPort()));
+
+      HttpResponse<String> metrics = get("/driver/metrics?name=millrace_batches");
+
+      assertEquals(200, metrics.statusCode());
+      assertEquals("millrace_batches_completed_total 3.0\n", metrics.body());
+      assertEquals(
+          "text/plain; version=0.0.4; charset=utf-8",
+          metrics.headers().firstValue("Content-Type").orElseThrow());
+      assertEquals("/metrics?name=millrace_batches", asked.get());
+      assertEquals(404, get("/driver/no-such-page").statusCode());
+    } finally {
+      fakeDriver.stop(0);
+    }
+  }
+
+  @Test
+  void aBrowserAtTheRootIsSentRelativelyToTheRelayedDriverAndAProgramToTheDriversStatus()
+      throws Exception {
+    start(Optional.of(token));
+    driver.set(Optional.of("10.0.0.7:4040"));
+
+    HttpResponse<String> browser =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + "/"))
+                .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> program = get("/");
+
+    assertEquals(303, browser.statusCode());
+    assertEquals("driver/api/v1/status", browser.headers().firstValue("Location").orElseThrow());
+    assertEquals(307, program.statusCode());
+    assertEquals(
+        "http://10.0.0.7:4040/api/v1/status",
+        program.headers().firstValue("Location").orElseThrow());
+  }
+
+  @Test
+  void withoutADriverTheRelayAnswers503AndWithADeadOne502NamingIt() throws Exception {
+    start(Optional.of(token));
+
+    HttpResponse<String> none = get("/driver/metrics");
+    assertEquals(503, none.statusCode());
+    assertTrue(none.body().contains("Running, driver attempt 1"), none.body());
+
+    int closed;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      closed = probe.getLocalPort();
+    }
+    driver.set(Optional.of("127.0.0.1:" + closed));
+    HttpResponse<String> dead = get("/driver/metrics");
+    assertEquals(502, dead.statusCode());
+    assertTrue(dead.body().contains("the driver at 127.0.0.1:" + closed), dead.body());
   }
 
   private HttpResponse<String> stop(String token) throws Exception {

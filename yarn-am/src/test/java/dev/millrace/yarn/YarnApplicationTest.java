@@ -197,6 +197,31 @@ class YarnApplicationTest {
             .containerLogLines("stderr.log", "driver attempt 1 published its addresses")
             .isEmpty());
     assertFalse(cluster.containerLogLines("stderr.log", "registered; tracking URL").isEmpty());
+    // Through the ResourceManager's web proxy, the ApplicationMaster relays the driver's metrics.
+    String tracking = report().getTrackingUrl();
+    assertTrue(tracking.contains("/proxy/" + application + "/"), tracking);
+    // A MiniYARNCluster builds the proxy URL from the web app's configured port (0) before it
+    // binds; a real ResourceManager's is fixed. Ask the bound one, at the same proxy path.
+    String proxied =
+        "http://"
+            + cluster.conf().get("yarn.resourcemanager.webapp.address")
+            + URI.create(tracking).getPath();
+    HttpResponse<String> metrics;
+    try {
+      metrics =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(proxied + "driver/metrics"))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new AssertionError("the proxied tracking URL " + proxied + " cannot be reached", e);
+    }
+    assertEquals(200, metrics.statusCode(), metrics.body());
+    assertTrue(
+        metrics.body().contains("millrace_batches_completed_total{app=\"word-count\""),
+        metrics.body());
   }
 
   @Test
