@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.millrace.crds.launch.DriverState;
 import dev.millrace.crds.launch.DriverStatusClient;
 import dev.millrace.runtime.metrics.DriverMetrics;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -78,13 +77,7 @@ final class StatusServer implements AutoCloseable {
       } else if (path.equals(DriverStatusClient.STATUS_PATH)) {
         send(exchange, 200, "application/json", status.report().toJson());
       } else if (path.equals(METRICS_PATH)) {
-        ByteArrayOutputStream text = new ByteArrayOutputStream();
-        metrics.write(text);
-        exchange.getResponseHeaders().set("Content-Type", metrics.contentType());
-        exchange.sendResponseHeaders(200, text.size());
-        try (OutputStream out = exchange.getResponseBody()) {
-          text.writeTo(out);
-        }
+        metrics.answer(exchange);
       } else {
         send(exchange, 404, "text/plain", "not found\n");
       }

@@ -15,14 +15,11 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,14 +38,14 @@ import java.util.function.Supplier;
  * garbage collection and threads come from the client library's JVM instrumentation, under its own
  * standard names ({@code jvm_…}) with the same two labels.
  */
-public final class DriverMetrics implements StreamingListener, ExecutorListener, TaskRetryListener {
+public final class DriverMetrics
+    implements ServedMetrics, StreamingListener, ExecutorListener, TaskRetryListener {
   /** Batch times from 5 ms to 10 minutes, in seconds. */
   private static final double[] DELAY_BUCKETS = {
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600
   };
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
-  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
   private final long batchIntervalMs;
   private final Histogram processing;
   private final Histogram scheduling;
@@ -321,22 +318,8 @@ public final class DriverMetrics implements StreamingListener, ExecutorListener,
     taskRetries.labelValues(reason.name().toLowerCase(Locale.ROOT)).inc();
   }
 
-  /**
-   * Every metric as it is now, those without a sample yet too (the text format leaves them out):
-   * for a caller that reads the metrics rather than serving them, such as a check that a dashboard
-   * asks only for metrics that exist.
-   */
+  @Override
   public MetricSnapshots snapshot() {
     return registry.scrape();
-  }
-
-  /** The content type of {@link #write}. */
-  public String contentType() {
-    return writer.getContentType();
-  }
-
-  /** Writes every metric as it is now in the Prometheus text format. */
-  public void write(OutputStream out) throws IOException {
-    writer.write(out, registry.scrape());
   }
 }

@@ -9,14 +9,11 @@ import dev.millrace.runtime.transport.Message.TaskResult;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
@@ -27,13 +24,12 @@ import java.util.function.IntSupplier;
  * owns, and its JVM. The labels {@code app}, {@code role="executor"} and {@code executor} (its id)
  * are on every metric, as the driver's are (see {@link DriverMetrics}).
  */
-public final class ExecutorMetrics {
+public final class ExecutorMetrics implements ServedMetrics {
   private static final double[] TASK_BUCKETS = {
     0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300
   };
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
-  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
   private final Counter tasks;
   private final Histogram taskSeconds;
   private final Counter shuffleBytes;
@@ -111,22 +107,8 @@ public final class ExecutorMetrics {
     }
   }
 
-  /**
-   * Every metric as it is now, those without a sample yet too (the text format leaves them out):
-   * for a caller that reads the metrics rather than serving them, such as a check that a dashboard
-   * asks only for metrics that exist.
-   */
+  @Override
   public MetricSnapshots snapshot() {
     return registry.scrape();
-  }
-
-  /** The content type of {@link #write}. */
-  public String contentType() {
-    return writer.getContentType();
-  }
-
-  /** Writes every metric as it is now in the Prometheus text format. */
-  public void write(OutputStream out) throws IOException {
-    writer.write(out, registry.scrape());
   }
 }

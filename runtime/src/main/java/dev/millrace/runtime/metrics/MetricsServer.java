@@ -2,7 +2,6 @@ package dev.millrace.runtime.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -36,7 +35,7 @@ public final class MetricsServer implements AutoCloseable {
    *
    * @throws IOException if the address cannot be bound
    */
-  public static MetricsServer start(InetSocketAddress address, ExecutorMetrics metrics)
+  public static MetricsServer start(InetSocketAddress address, ServedMetrics metrics)
       throws IOException {
     HttpServer server = HttpServer.create(address, 0);
     ExecutorService thread =
@@ -52,7 +51,7 @@ public final class MetricsServer implements AutoCloseable {
     return new MetricsServer(server, thread);
   }
 
-  private static void answer(HttpExchange exchange, ExecutorMetrics metrics) {
+  private static void answer(HttpExchange exchange, ServedMetrics metrics) {
     try (exchange) {
       if (!exchange.getRequestMethod().equals("GET")
           || !exchange.getRequestURI().getPath().equals(PATH)) {
@@ -64,13 +63,7 @@ public final class MetricsServer implements AutoCloseable {
         }
         return;
       }
-      ByteArrayOutputStream text = new ByteArrayOutputStream();
-      metrics.write(text);
-      exchange.getResponseHeaders().set("Content-Type", metrics.contentType());
-      exchange.sendResponseHeaders(200, text.size());
-      try (OutputStream out = exchange.getResponseBody()) {
-        text.writeTo(out);
-      }
+      metrics.answer(exchange);
     } catch (IOException | RuntimeException e) {
       // A client that hung up is its own problem; the executor serves the next one.
       LOG.debug("answering {} failed: {}", exchange.getRequestURI(), e.toString());

@@ -84,18 +84,9 @@ class StatusServerTest {
     server =
         StatusServer.start(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), status, metrics);
-    // Seven records in every batch, for longer than the test runs.
-    Queue<List<Integer>> queue = new ConcurrentLinkedQueue<>();
-    IntStream.range(0, 1_000).forEach(i -> queue.add(List.of(1, 2, 3, 4, 5, 6, 7)));
-    ssc =
-        StreamingContext.builder()
-            .master("local[2]")
-            .appName("queue")
-            .batchInterval(Durations.milliseconds(INTERVAL_MS))
-            .conf("millrace.checkpoint.interval", 3 * INTERVAL_MS + "ms")
-            .build();
+    sevenRecordsABatch(
+        StreamingContext.builder().conf("millrace.checkpoint.interval", 3 * INTERVAL_MS + "ms"));
     ssc.checkpoint(dir.resolve("checkpoint").toString());
-    ssc.queueStream(queue).map(x -> x * 2).foreachBatch(batch -> batch.count());
     ssc.addStreamingListener(status);
 
     DriverStatusReport starting = client.poll(address()).orElseThrow();
@@ -137,15 +128,7 @@ class StatusServerTest {
     server =
         StatusServer.start(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), status, metrics);
-    Queue<List<Integer>> queue = new ConcurrentLinkedQueue<>();
-    IntStream.range(0, 1_000).forEach(i -> queue.add(List.of(1, 2, 3, 4, 5, 6, 7)));
-    ssc =
-        StreamingContext.builder()
-            .master("local[2]")
-            .appName("queue")
-            .batchInterval(Durations.milliseconds(INTERVAL_MS))
-            .build();
-    ssc.queueStream(queue).map(x -> x * 2).foreachBatch(batch -> batch.count());
+    sevenRecordsABatch(StreamingContext.builder());
     ssc.addStreamingListener(metrics);
     ssc.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -170,6 +153,22 @@ class StatusServerTest {
     assertEquals(
         batches, TestingMetricsText.value(text, "millrace_batch_total_delay_seconds_count"));
     TestingMetricsText.assertPromtoolAccepts(text);
+  }
+
+  /**
+   * {@code ssc}, built by {@code builder} as app "queue" on 2 threads: a queue stream of seven
+   * records in every batch, for longer than a test runs, doubled and counted.
+   */
+  private void sevenRecordsABatch(StreamingContext.Builder builder) {
+    Queue<List<Integer>> queue = new ConcurrentLinkedQueue<>();
+    IntStream.range(0, 1_000).forEach(i -> queue.add(List.of(1, 2, 3, 4, 5, 6, 7)));
+    ssc =
+        builder
+            .master("local[2]")
+            .appName("queue")
+            .batchInterval(Durations.milliseconds(INTERVAL_MS))
+            .build();
+    ssc.queueStream(queue).map(x -> x * 2).foreachBatch(batch -> batch.count());
   }
 
   private static double completed(String metricsText) {
