@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.streaming.ConfigurationException;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class LogLimitsTest {
-  @TempDir Path dir;
-
   @Test
   void theEnvironmentSetsTheLimitsAndWhatItLeavesOutHasItsDefault() {
     assertEquals(new LogLimits(64L << 20, 10), LogLimits.of(Map.of()));
