@@ -17,7 +17,8 @@ RUN groupadd --system --gid 10001 millrace \
       --shell /usr/sbin/nologin millrace \
  && mkdir -p /opt/app
 
-# millrace-runtime, millrace-crds and their runtime dependencies, with an slf4j provider.
+# millrace-runtime, millrace-crds and their runtime dependencies, with Log4j (the one slf4j
+# provider; Millrace's default configuration is in the runtime jar, see README "Logging").
 COPY examples/target/lib/ /opt/millrace/lib/
 # The examples (dev.millrace.examples.*), off the classpath: name the jar in spec.application.jars.
 COPY examples/target/millrace-examples.jar /opt/millrace/examples/millrace-examples.jar

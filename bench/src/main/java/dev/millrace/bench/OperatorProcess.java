@@ -43,9 +43,6 @@ final class OperatorProcess implements AutoCloseable {
                     "-Dkubernetes.auth.tryServiceAccount=false",
                     // The mock server leaves a request unanswered when its dispatcher fails.
                     "-Dkubernetes.request.timeout=5000",
-                    // Timestamps in the operator's log, to see where a latency goes.
-                    "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                    "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
                     "-cp",
                     classpath,
                     "dev.millrace.operator.OperatorMain"))

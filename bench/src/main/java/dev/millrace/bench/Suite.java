@@ -229,7 +229,9 @@ public final class Suite {
     for (String open : ADD_OPENS) {
       command.add("--add-opens=" + open + "=ALL-UNNAMED");
     }
-    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    // Log4j's level where no configuration file is found (Millrace's measurement JVM); Spark's
+    // JVM configures its own.
+    command.add("-Dlog4j2.level=WARN");
     command.add("-cp");
     command.add(engine.equals("spark") ? sparkClasspath : millraceClasspath);
     command.add(main);

@@ -42,6 +42,10 @@ public class StreamingAppSpec {
       "YARN only: the containers' Java home and the ApplicationMaster's memory; ignored elsewhere.")
   private YarnSpec yarn = new YarnSpec();
 
+  @JsonPropertyDescription(
+      "Kubernetes only: a Log4j 2 configuration in a ConfigMap, replacing Millrace's default in the driver and executor pods.")
+  private LoggingSpec logging = new LoggingSpec();
+
   @JsonPropertyDescription("When and how fast a stopped driver is restarted.")
   private RestartPolicySpec restartPolicy = new RestartPolicySpec();
 
@@ -148,6 +152,16 @@ public class StreamingAppSpec {
   /** Sets {@link #getYarn()}. */
   public void setYarn(YarnSpec yarn) {
     this.yarn = yarn;
+  }
+
+  /** Kubernetes only: a Log4j 2 configuration in a ConfigMap, replacing Millrace's default. */
+  public LoggingSpec getLogging() {
+    return logging;
+  }
+
+  /** Sets {@link #getLogging()}. */
+  public void setLogging(LoggingSpec logging) {
+    this.logging = logging;
   }
 
   /** When and how fast a stopped driver is restarted. */

@@ -57,10 +57,7 @@ class KafkaCrashTest {
   private static final long STOP_TIMEOUT_MS = 30_000;
   // "batch <time> completed in <n> ms", for the post-mortem of a driver falling behind.
   private static final List<String> DRIVER_JVM_OPTIONS =
-      List.of(
-          "-Dorg.slf4j.simpleLogger.log.dev.millrace.runtime.scheduler=debug",
-          "-Dorg.slf4j.simpleLogger.showDateTime=true",
-          "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn");
+      List.of("-Dmillrace.log.levels=dev.millrace.runtime.scheduler=debug,org.apache.kafka=warn");
 
   // Kept when the test fails, with the drivers' logs, for the post-mortem.
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)

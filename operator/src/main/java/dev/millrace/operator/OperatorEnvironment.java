@@ -38,8 +38,25 @@ public final class OperatorEnvironment {
           String.valueOf(MonitoringServer.DEFAULT_PORT),
           "The port of /healthz, /readyz and /metrics, a number from 1 to 65535.");
 
+  /** The level of the operator's own loggers (src/main/resources/log4j2.xml reads it). */
+  public static final EnvironmentVariable LOG_LEVEL =
+      new EnvironmentVariable(
+          "MILLRACE_LOG_LEVEL",
+          "info",
+          "The level of the operator's dev.millrace loggers (error, warn, info, debug, trace);"
+              + " other libraries log at warn.");
+
+  /** The format of the operator's log lines (src/main/resources/log4j2.xml reads it). */
+  public static final EnvironmentVariable LOG_FORMAT =
+      new EnvironmentVariable(
+          "MILLRACE_LOG_FORMAT",
+          "text",
+          "json writes each log line as one JSON object (time, level, logger, thread, message,"
+              + " exception, app) for a log pipeline; text for people.");
+
   /** Every variable the operator reads, for the configuration reference. */
   public static List<EnvironmentVariable> all() {
-    return List.of(WATCH_NAMESPACES, LEADER_ELECTION_NAMESPACE, MONITORING_PORT);
+    return List.of(
+        WATCH_NAMESPACES, LEADER_ELECTION_NAMESPACE, MONITORING_PORT, LOG_LEVEL, LOG_FORMAT);
   }
 }

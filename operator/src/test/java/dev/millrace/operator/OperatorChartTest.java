@@ -146,6 +146,54 @@ class OperatorChartTest {
 
   @Test
   @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
+  void theOperatorLogsAsTextAtInfoByDefaultWithItsOwnConfiguration() {
+    Deployment deployment = one(render(t -> t), Deployment.class, RELEASE);
+    Container operator = operatorContainer(deployment);
+
+    assertEquals(Optional.of("info"), env(operator, "MILLRACE_LOG_LEVEL"));
+    assertEquals(Optional.of("text"), env(operator, "MILLRACE_LOG_FORMAT"));
+    assertEquals(Optional.empty(), env(operator, "LOG4J_CONFIGURATION_FILE"));
+    assertEquals(1, deployment.getSpec().getTemplate().getSpec().getVolumes().size(), "tmp only");
+  }
+
+  @Test
+  @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
+  void loggingValuesSetTheFormatLevelAndMountTheUsersConfigMap() {
+    Deployment deployment =
+        one(
+            render(
+                t ->
+                    t.set("logging.level", "debug")
+                        .set("logging.format", "json")
+                        .set("logging.configMap", "operator-logging")
+                        .set("logging.key", "log4j2.properties")),
+            Deployment.class,
+            RELEASE);
+    Container operator = operatorContainer(deployment);
+
+    assertEquals(Optional.of("debug"), env(operator, "MILLRACE_LOG_LEVEL"));
+    assertEquals(Optional.of("json"), env(operator, "MILLRACE_LOG_FORMAT"));
+    assertEquals(
+        Optional.of("/etc/millrace-operator/logging/log4j2.properties"),
+        env(operator, "LOG4J_CONFIGURATION_FILE"));
+    String volume =
+        operator.getVolumeMounts().stream()
+            .filter(m -> m.getMountPath().equals("/etc/millrace-operator/logging"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no logging mount: " + operator))
+            .getName();
+    assertEquals(
+        "operator-logging",
+        deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+            .filter(v -> v.getName().equals(volume))
+            .findFirst()
+            .orElseThrow()
+            .getConfigMap()
+            .getName());
+  }
+
+  @Test
+  @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
   void imageSettingsReachTheOperatorContainer() {
     Container operator =
         operatorContainer(

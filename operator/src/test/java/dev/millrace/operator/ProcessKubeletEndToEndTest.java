@@ -13,6 +13,8 @@ import dev.millrace.crds.StreamingAppStatus;
 import dev.millrace.crds.validation.StreamingAppFiles;
 import dev.millrace.examples.FileWordCount;
 import dev.millrace.examples.FileWordCountOutput;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProcessKubeletEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String APP = "words";
+  private static final String USERS_LOG_PREFIX = "users-own-configuration ";
   private static final List<String> SENTENCES =
       List.of(
           "the quick brown fox jumps over the lazy dog",
@@ -55,6 +58,7 @@ class ProcessKubeletEndToEndTest {
     try (TestingCluster cluster = new TestingCluster();
         TestingKubelet kubelet = new TestingKubelet(cluster.client(), work.resolve("pods"))) {
       cluster.replica(kubelet.driverStatus()).operator().start();
+      cluster.client().resource(loggingConfigMap()).create();
       cluster.client().resource(app(input, output)).create();
 
       // The file stream ignores files older than its start, as Spark's does.
@@ -120,7 +124,42 @@ class ProcessKubeletEndToEndTest {
       assertEquals(2, status(cluster).getDriver().getAttempt(), "the driver stayed");
       assertNotEquals(
           executor.pid(), kubelet.process(NAMESPACE, APP + "-exec-1").orElseThrow().pid());
+      for (String pod : List.of("driver-2", "exec-1")) {
+        String log = Files.readString(kubelet.log(NAMESPACE, APP + "-" + pod));
+        assertTrue(
+            log.lines().anyMatch(l -> l.startsWith(USERS_LOG_PREFIX + "INFO dev.millrace.")),
+            pod + " logs through the user's configuration of spec.logging: " + log);
+      }
     }
+  }
+
+  /**
+   * A Log4j configuration of the user's, which spec.logging names, with a line prefix of its own.
+   */
+  private static ConfigMap loggingConfigMap() {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(APP + "-logging")
+        .withNamespace(NAMESPACE)
+        .endMetadata()
+        .withData(
+            Map.of(
+                "log4j2.xml",
+                """
+                <Configuration status="warn" shutdownHook="disable">
+                  <Appenders>
+                    <Console name="c" target="SYSTEM_ERR">
+                      <PatternLayout pattern="%s%%level %%c - %%m%%n"/>
+                    </Console>
+                  </Appenders>
+                  <Loggers>
+                    <Root level="warn"><AppenderRef ref="c"/></Root>
+                    <Logger name="dev.millrace" level="info"/>
+                  </Loggers>
+                </Configuration>
+                """
+                    .formatted(USERS_LOG_PREFIX)))
+        .build();
   }
 
   private StreamingApp app(Path input, Path output) {
@@ -146,6 +185,7 @@ class ProcessKubeletEndToEndTest {
             window: 10m
             backoff: {initial: 200ms, max: 1s, multiplier: 2.0}
           gracefulStopTimeout: 2s
+          logging: {configMap: %s-logging}
         """
             .formatted(
                 APP,
@@ -153,7 +193,8 @@ class ProcessKubeletEndToEndTest {
                 FileWordCount.class.getName(),
                 input,
                 output,
-                work.resolve("checkpoint").toUri()),
+                work.resolve("checkpoint").toUri(),
+                APP),
         APP + ".yaml");
   }
 

@@ -172,7 +172,8 @@ public final class TestingKubelet implements AutoCloseable {
           // one, as --http-port does.
           builder.environment().put(var.getName(), "0");
         } else if (var.getValue() != null) {
-          builder.environment().put(var.getName(), var.getValue());
+          // A file of a mounted ConfigMap (LOG4J_CONFIGURATION_FILE) is on this machine's disk.
+          builder.environment().put(var.getName(), mounted(pod, main, dir, var.getValue()));
         }
       }
       Process process = builder.start();
@@ -186,7 +187,10 @@ public final class TestingKubelet implements AutoCloseable {
     }
   }
 
-  /** {@code arg} with a ConfigMap mount path replaced by the ConfigMap's files on disk. */
+  /**
+   * {@code arg} (an argument or a variable's value) with a ConfigMap mount path replaced by the
+   * ConfigMap's files on disk.
+   */
   private String mounted(Pod pod, Container main, Path dir, String arg) throws IOException {
     for (VolumeMount mount : main.getVolumeMounts()) {
       if (!arg.startsWith(mount.getMountPath() + "/")) {

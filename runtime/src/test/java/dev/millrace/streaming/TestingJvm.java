@@ -22,7 +22,7 @@ public final class TestingJvm {
     // A short-lived JVM on a 2-core machine: start fast rather than compile well.
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-XX:+UseSerialGC");
-    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+    command.add("-Dmillrace.test.log.level=info");
     command.add("-cp");
     command.add(classPath);
     command.add(mainClass.getName());

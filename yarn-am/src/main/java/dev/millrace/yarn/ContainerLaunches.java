@@ -7,6 +7,7 @@ import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.YarnSpec;
 import dev.millrace.crds.launch.JvmHeap;
 import dev.millrace.crds.launch.LaunchArguments;
+import dev.millrace.runtime.logs.ProcessLogging;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -162,11 +163,13 @@ final class ContainerLaunches {
     return "'" + arg.replace("'", "'\\''") + "'";
   }
 
-  private static Map<String, String> environment(List<EnvVar> vars) {
+  /** The spec's {@code vars}, and the application's name for JSON log lines. */
+  private Map<String, String> environment(List<EnvVar> vars) {
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar var : vars) {
       env.put(var.getName(), var.getValue() == null ? "" : var.getValue());
     }
+    env.put(ProcessLogging.APP_VARIABLE, app.getMetadata().getName());
     return env;
   }
 

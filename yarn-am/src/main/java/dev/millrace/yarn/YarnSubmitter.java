@@ -4,7 +4,7 @@ import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.validation.StreamingAppFiles;
 import dev.millrace.crds.validation.StreamingAppValidator;
 import dev.millrace.crds.validation.Target;
-import dev.millrace.runtime.logs.RollingLog;
+import dev.millrace.runtime.logs.LogLimits;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -112,7 +112,7 @@ final class YarnSubmitter implements AutoCloseable {
       // With rolling log aggregation on, the NodeManagers upload each rolled log while the
       // application runs (and everything when it ends).
       context.setLogAggregationContext(
-          LogAggregationContext.newInstance(null, null, RollingLog.ROLLED_PATTERN, null));
+          LogAggregationContext.newInstance(null, null, LogLimits.ROLLED_PATTERN, null));
       yarn.submitApplication(context);
     } catch (IOException | YarnException | RuntimeException e) {
       staging.delete();

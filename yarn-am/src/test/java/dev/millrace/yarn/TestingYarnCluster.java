@@ -112,13 +112,17 @@ final class TestingYarnCluster implements BeforeAllCallback, AfterAllCallback {
   }
 
   /**
-   * The lines of the logs named {@code name} ({@code stderr.log}, …) of every container the
-   * NodeManager ran, that contain {@code text}.
+   * The lines of the logs named {@code name} ({@code stderr.log}, …), and of their rolled files
+   * ({@code stderr.log.00001}, …), of every container the NodeManager ran, that contain {@code
+   * text}.
    */
   List<String> containerLogLines(String name, String text) throws IOException {
     List<String> lines = new ArrayList<>();
+    java.util.regex.Pattern named =
+        java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(name) + "(\\.\\d{5,})?");
     try (Stream<Path> files = Files.walk(yarn.getTestWorkDir().toPath())) {
-      for (Path log : files.filter(p -> p.getFileName().toString().equals(name)).toList()) {
+      for (Path log :
+          files.filter(p -> named.matcher(p.getFileName().toString()).matches()).toList()) {
         try (Stream<String> all = Files.lines(log)) {
           all.filter(line -> line.contains(text)).forEach(lines::add);
         } catch (java.io.UncheckedIOException | IOException e) {
@@ -127,6 +131,18 @@ final class TestingYarnCluster implements BeforeAllCallback, AfterAllCallback {
       }
     }
     return lines;
+  }
+
+  /** The names of the files in the log directories of every container the NodeManager ran. */
+  List<String> containerLogNames() throws IOException {
+    try (Stream<Path> files = Files.walk(yarn.getTestWorkDir().toPath())) {
+      return files
+          .filter(p -> p.getParent().getFileName().toString().startsWith("container_"))
+          .filter(Files::isRegularFile)
+          .map(p -> p.getFileName().toString())
+          .sorted()
+          .toList();
+    }
   }
 
   /** A scratch directory of this machine, deleted with the clusters. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.examples.FileWordCountOutput;
+import dev.millrace.runtime.logs.LogLimits;
 import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -137,6 +138,9 @@ class YarnApplicationTest {
           driver:
             cores: 1
             memory: 512Mi
+            env:
+            - {name: MILLRACE_LOG_FILE_SIZE, value: 1Ki}
+            - {name: MILLRACE_LOG_FILES, value: "50"}
           executor:
             instances: 1
             cores: 1
@@ -197,6 +201,20 @@ class YarnApplicationTest {
             .containerLogLines("stderr.log", "driver attempt 1 published its addresses")
             .isEmpty());
     assertFalse(cluster.containerLogLines("stderr.log", "registered; tracking URL").isEmpty());
+    // The driver's log rolls at its spec's 1 KiB into names YARN's rolled-logs pattern uploads;
+    // 50 rolled files are kept, enough for every line the later tests look for (keeping the newest
+    // N is ProcessLoggingTest's); the other containers' logs roll at the default 64 MiB.
+    List<String> rolled =
+        cluster.containerLogNames().stream().filter(n -> n.startsWith("stderr.log.")).toList();
+    assertFalse(rolled.isEmpty(), "the driver's log rolled: " + cluster.containerLogNames());
+    assertTrue(rolled.size() <= 50, "at most 50 rolled files kept: " + rolled);
+    for (String name : rolled) {
+      assertTrue(
+          name.matches(LogLimits.ROLLED_PATTERN) && name.matches("stderr\\.log\\.\\d{5}"), name);
+    }
+    // One slf4j provider on the containers' class path, and Hadoop's native-library WARN silenced.
+    assertEquals(List.of(), cluster.containerLogLines("stderr", "SLF4J"));
+    assertEquals(List.of(), cluster.containerLogLines("stderr.log", "native-hadoop"));
     // Through the ResourceManager's web proxy, the ApplicationMaster relays the driver's metrics.
     String tracking = report().getTrackingUrl();
     assertTrue(tracking.contains("/proxy/" + application + "/"), tracking);

@@ -26,7 +26,7 @@ final class BrokerProcess implements AutoCloseable {
                 List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx1g",
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                    "-Dmillrace.test.log.level=warn",
                     "-cp",
                     classpath,
                     KafkaBroker.class.getName()))

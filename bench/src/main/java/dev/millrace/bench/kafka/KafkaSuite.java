@@ -443,7 +443,9 @@ public final class KafkaSuite {
     for (String open : Suite.ADD_OPENS) {
       command.add("--add-opens=" + open + "=ALL-UNNAMED");
     }
-    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    // Log4j's level where no configuration file is found (Millrace's measurement JVM); Spark's
+    // JVM configures its own.
+    command.add("-Dlog4j2.level=WARN");
     command.add("-cp");
     command.add(classpaths.get(engine));
     command.add(KafkaMeasurement.class.getName());

@@ -8,6 +8,7 @@ import dev.millrace.crds.CheckpointSpec;
 import dev.millrace.crds.DriverSpec;
 import dev.millrace.crds.ExecutorSpec;
 import dev.millrace.crds.HealthCheckSpec;
+import dev.millrace.crds.LoggingSpec;
 import dev.millrace.crds.RestartPolicySpec;
 import dev.millrace.crds.SpecDurations;
 import dev.millrace.crds.SpecMemory;
@@ -53,6 +54,8 @@ public final class StreamingAppValidator {
 
   // Kubernetes' rule for variable names; every process environment takes them as well.
   private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
+
+  private static final Pattern CONFIG_MAP_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
 
   private static final Pattern DURATION = Pattern.compile(SpecDurations.PATTERN);
 
@@ -149,6 +152,7 @@ public final class StreamingAppValidator {
     checkDriver(spec.getDriver());
     checkExecutor(spec.getExecutor());
     checkYarn(spec.getYarn());
+    checkLogging(spec.getLogging());
     checkRestartPolicy(spec.getRestartPolicy());
     checkHealthCheck(spec.getHealthCheck(), batchInterval);
     present("spec.upgradeMode", spec.getUpgradeMode());
@@ -367,6 +371,28 @@ public final class StreamingAppValidator {
               + " home: its bin/java runs the containers, e.g. /usr/lib/jvm/java-17-openjdk");
     }
     memory("spec.yarn.amMemory", yarn.getAmMemory());
+  }
+
+  /** A ConfigMap name and key Kubernetes accepts; the pods could not start with others. */
+  private void checkLogging(LoggingSpec logging) {
+    if (logging == null || logging.getConfigMap() == null) {
+      return;
+    }
+    String name = logging.getConfigMap();
+    if (!CONFIG_MAP_NAME.matcher(name).matches() || name.length() > 253) {
+      add(
+          "spec.logging.configMap",
+          shown(name),
+          "must be the name of a ConfigMap in the application's namespace: lower-case letters,"
+              + " digits, '-' and '.', e.g. orders-logging");
+    }
+    String key = logging.getKey();
+    if (key == null || !key.matches(LoggingSpec.KEY_PATTERN)) {
+      add(
+          "spec.logging.key",
+          shown(key),
+          "must be a key of the ConfigMap (letters, digits, '-', '_' and '.'), e.g. log4j2.xml");
+    }
   }
 
   private void checkEnv(String field, List<EnvVar> env) {

@@ -747,6 +747,36 @@ class StreamingAppValidatorTest {
         "must be an absolute path, the same on every NodeManager host, of a Java 17 or newer home");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"Orders_Logging", "-logging", "logging/x"})
+  void aLoggingConfigMapIsNamedAsKubernetesNamesThem(String name) {
+    assertViolation(
+        app -> app.getSpec().getLogging().setConfigMap(name),
+        "spec.logging.configMap",
+        name,
+        "must be the name of a ConfigMap in the application's namespace");
+  }
+
+  @Test
+  void aLoggingKeyIsAConfigMapKey() {
+    assertViolation(
+        app -> {
+          app.getSpec().getLogging().setConfigMap("orders-logging");
+          app.getSpec().getLogging().setKey("conf/log4j2.xml");
+        },
+        "spec.logging.key",
+        "conf/log4j2.xml",
+        "must be a key of the ConfigMap");
+  }
+
+  @Test
+  void aLoggingConfigMapMayBeNamedOnEveryTargetAndOnlyKubernetesMountsIt() {
+    for (Target target : Target.values()) {
+      assertNoViolation(
+          app -> app.getSpec().getLogging().setConfigMap("orders-logging.v2"), target);
+    }
+  }
+
   @Test
   void yarnJavaHomeAndApplicationMasterMemoryMayBeSetAndAreIgnoredElsewhere() {
     for (Target target : Target.values()) {

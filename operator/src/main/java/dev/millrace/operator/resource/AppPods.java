@@ -2,6 +2,7 @@ package dev.millrace.operator.resource;
 
 import dev.millrace.crds.DriverSpec;
 import dev.millrace.crds.ExecutorSpec;
+import dev.millrace.crds.LoggingSpec;
 import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.StreamingAppSpec;
 import dev.millrace.crds.launch.JvmHeap;
@@ -38,12 +39,14 @@ import java.util.Map;
  * LaunchContract#CONTAINER} (added if the template has none) the operator sets the image, the
  * command, the ports, the spec mount, {@code cpu} and {@code memory} (requests and limits, from the
  * spec), and the environment (the template's, then the spec's, then the operator's, a later name
- * winning; the operator's are the driver attempt and {@link LaunchContract#HEAP_VARIABLE}, the heap
- * for the pod's memory). On the pod it sets the name, namespace, owner, labels (the template's plus
- * the operator's), {@code restartPolicy: Never} (the Supervisor restarts, not the kubelet), the
- * service account when the spec names one, and a {@code terminationGracePeriodSeconds} of at least
- * {@code gracefulStopTimeout} plus {@link #GRACE_MARGIN}, so that the kubelet never cuts a graceful
- * stop short of what the spec allows.
+ * winning; the operator's are the driver attempt, {@link LaunchContract#HEAP_VARIABLE}, the heap
+ * for the pod's memory, {@link LaunchContract#APP_VARIABLE}, and with {@code spec.logging} the
+ * user's Log4j file, mounted from its ConfigMap at {@link LaunchContract#LOGGING_DIRECTORY}). On
+ * the pod it sets the name, namespace, owner, labels (the template's plus the operator's), {@code
+ * restartPolicy: Never} (the Supervisor restarts, not the kubelet), the service account when the
+ * spec names one, and a {@code terminationGracePeriodSeconds} of at least {@code
+ * gracefulStopTimeout} plus {@link #GRACE_MARGIN}, so that the kubelet never cuts a graceful stop
+ * short of what the spec allows.
  */
 public final class AppPods {
   /** How much longer than {@code gracefulStopTimeout} the kubelet waits before SIGKILL. */
@@ -51,6 +54,7 @@ public final class AppPods {
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   private static final String SPEC_VOLUME = "millrace-spec";
+  private static final String LOGGING_VOLUME = "millrace-logging";
 
   private AppPods() {}
 
@@ -161,6 +165,19 @@ public final class AppPods {
                 .withName(AppNames.specConfigMap(app))
                 .endConfigMap()
                 .build()));
+    LoggingSpec logging = app.getSpec().getLogging();
+    boolean ownLogging = logging != null && logging.getConfigMap() != null;
+    if (ownLogging) {
+      spec.setVolumes(
+          withVolume(
+              spec.getVolumes(),
+              new VolumeBuilder()
+                  .withName(LOGGING_VOLUME)
+                  .withNewConfigMap()
+                  .withName(logging.getConfigMap())
+                  .endConfigMap()
+                  .build()));
+    }
 
     List<Container> containers = new ArrayList<>(spec.getContainers());
     Container main =
@@ -186,13 +203,25 @@ public final class AppPods {
             .withName(LaunchContract.HEAP_VARIABLE)
             .withValue(JvmHeap.mebibytes(memory) + "m")
             .build());
+    env.add(
+        new EnvVarBuilder()
+            .withName(LaunchContract.APP_VARIABLE)
+            .withValue(app.getMetadata().getName())
+            .build());
+    if (ownLogging) {
+      env.add(
+          new EnvVarBuilder()
+              .withName(LaunchContract.LOG_CONFIGURATION_VARIABLE)
+              .withValue(LaunchContract.LOGGING_DIRECTORY + "/" + logging.getKey())
+              .build());
+    }
     main.setEnv(mergedEnv(main.getEnv(), env));
     main.setPorts(mergedPorts(main.getPorts(), ports));
     main.setResources(resources(main.getResources(), cores, memory));
     List<VolumeMount> mounts = new ArrayList<>();
     if (main.getVolumeMounts() != null) {
       main.getVolumeMounts().stream()
-          .filter(m -> !SPEC_VOLUME.equals(m.getName()))
+          .filter(m -> !SPEC_VOLUME.equals(m.getName()) && !LOGGING_VOLUME.equals(m.getName()))
           .forEach(mounts::add);
     }
     mounts.add(
@@ -201,6 +230,14 @@ public final class AppPods {
             .withMountPath(LaunchContract.SPEC_DIRECTORY)
             .withReadOnly(true)
             .build());
+    if (ownLogging) {
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName(LOGGING_VOLUME)
+              .withMountPath(LaunchContract.LOGGING_DIRECTORY)
+              .withReadOnly(true)
+              .build());
+    }
     main.setVolumeMounts(mounts);
     spec.setContainers(containers);
 

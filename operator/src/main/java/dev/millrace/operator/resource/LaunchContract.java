@@ -49,6 +49,18 @@ public final class LaunchContract {
    */
   public static final String HEAP_VARIABLE = "MILLRACE_HEAP";
 
+  /**
+   * Where a ConfigMap with the user's Log4j 2 configuration ({@code spec.logging}) is mounted: not
+   * under {@link #SPEC_DIRECTORY}, whose ConfigMap the operator owns.
+   */
+  public static final String LOGGING_DIRECTORY = "/etc/millrace-logging";
+
+  /** Log4j's variable naming the configuration file that replaces Millrace's default. */
+  public static final String LOG_CONFIGURATION_VARIABLE = "LOG4J_CONFIGURATION_FILE";
+
+  /** The application's name, the {@code app} field of JSON log lines (the runtime's logging). */
+  public static final String APP_VARIABLE = "MILLRACE_APP";
+
   private LaunchContract() {}
 
   /**

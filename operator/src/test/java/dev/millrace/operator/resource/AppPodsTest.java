@@ -195,6 +195,44 @@ class AppPodsTest {
     assertTrue(app.getSpec().getExecutor().getPodTemplate().getSpec().getContainers().isEmpty());
   }
 
+  @Test
+  void aLoggingConfigMapIsMountedIntoDriverAndExecutorPodsAndNamedToLog4j() {
+    StreamingApp app = app();
+    app.getSpec().getLogging().setConfigMap("wc-logging");
+    app.getSpec().getLogging().setKey("log4j2.properties");
+    for (Pod pod : List.of(AppPods.driver(app, 1, false), AppPods.executor(app, "exec-1"))) {
+      Container main = main(pod);
+      assertEquals(
+          "/etc/millrace-logging/log4j2.properties", env(main, "LOG4J_CONFIGURATION_FILE"));
+      String volume =
+          main.getVolumeMounts().stream()
+              .filter(m -> m.getMountPath().equals("/etc/millrace-logging"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no logging mount in " + main))
+              .getName();
+      assertEquals(
+          "wc-logging",
+          pod.getSpec().getVolumes().stream()
+              .filter(v -> v.getName().equals(volume))
+              .findFirst()
+              .orElseThrow()
+              .getConfigMap()
+              .getName());
+    }
+  }
+
+  @Test
+  void withoutSpecLoggingPodsKeepMillracesDefaultAndNameTheirAppForJsonLines() {
+    for (Pod pod : List.of(AppPods.driver(app(), 1, false), AppPods.executor(app(), "exec-1"))) {
+      Container main = main(pod);
+      assertEquals("wc", env(main, "MILLRACE_APP"));
+      assertTrue(
+          main.getEnv().stream().noneMatch(e -> e.getName().equals("LOG4J_CONFIGURATION_FILE")),
+          main.getEnv().toString());
+      assertEquals(1, pod.getSpec().getVolumes().size(), "the spec's volume only");
+    }
+  }
+
   static StreamingApp app() {
     StreamingApp app = TestingApps.app("wc", 2);
     app.getMetadata().setUid("uid-wc");

@@ -9,8 +9,8 @@ import dev.millrace.runtime.launch.ExitCode;
 import dev.millrace.runtime.launch.Flags;
 import dev.millrace.runtime.launch.UsageException;
 import dev.millrace.runtime.logs.LogLimits;
+import dev.millrace.runtime.logs.ProcessLogging;
 import dev.millrace.streaming.ConfigurationException;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,31 +25,27 @@ import java.util.Optional;
 public final class Millrace {
   private Millrace() {}
 
-  /** Runs the command and exits with its code. */
-  public static void main(String[] args) {
-    String logFile = System.getProperty(LogLimits.LOG_FILE_PROPERTY);
-    if (logFile != null) {
-      logInto(Path.of(logFile));
-    }
-    int code = run(Arrays.asList(args), System.out, System.err);
-    System.exit(code);
-  }
-
   /**
-   * Sends {@code System.out} and {@code System.err} into {@code file}, rolled. The process's own
-   * standard output and error go to the same file, for what the JVM writes before this runs.
+   * Starts logging, runs the command and exits with its code. A process {@code millrace run} starts
+   * logs into the file {@link LogLimits#LOG_FILE_PROPERTY} names, with what it prints; the
+   * process's own standard output and error go to the same file, for what the JVM writes itself.
    */
-  private static void logInto(Path file) {
-    PrintStream log;
+  public static void main(String[] args) {
+    Optional<Path> logFile =
+        Optional.ofNullable(System.getProperty(LogLimits.LOG_FILE_PROPERTY)).map(Path::of);
     try {
-      log = LogLimits.of(System.getenv()).open(file.getParent(), file.getFileName().toString());
-    } catch (IOException | ConfigurationException e) {
-      System.err.println("millrace: cannot log into " + file + ": " + e.getMessage());
+      ProcessLogging.start(
+          System.getenv(),
+          logFile,
+          Optional.ofNullable(System.getProperty(ProcessLogging.STDOUT_FILE_PROPERTY))
+              .map(Path::of));
+    } catch (ConfigurationException e) {
+      System.err.println("millrace: cannot start logging: " + e.getMessage());
       System.exit(ExitCode.BAD_CONFIGURATION.code());
       return;
     }
-    System.setOut(log);
-    System.setErr(log);
+    int code = run(Arrays.asList(args), System.out, System.err);
+    System.exit(code);
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err) {

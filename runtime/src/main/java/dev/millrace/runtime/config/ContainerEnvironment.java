@@ -2,6 +2,7 @@ package dev.millrace.runtime.config;
 
 import dev.millrace.crds.launch.EnvironmentVariable;
 import dev.millrace.runtime.logs.LogLimits;
+import dev.millrace.runtime.logs.LogSettings;
 import java.util.List;
 
 /**
@@ -26,6 +27,23 @@ public final class ContainerEnvironment {
           String.valueOf(LogLimits.DEFAULT_FILES),
           "How many rolled files of each log are kept.");
 
+  /** The level of each named logger ({@link LogSettings}). */
+  public static final EnvironmentVariable LOG_LEVELS =
+      new EnvironmentVariable(
+          LogSettings.LEVELS_VARIABLE,
+          "dev.millrace=info,root=warn",
+          "Log levels per logger over the configuration's, e.g."
+              + " dev.millrace.runtime.scheduler=debug,org.apache.kafka=warn (root: the root"
+              + " logger); -Dmillrace.log.levels in MILLRACE_JAVA_OPTS does the same.");
+
+  /** The format of the log lines ({@link LogSettings}). */
+  public static final EnvironmentVariable LOG_FORMAT =
+      new EnvironmentVariable(
+          LogSettings.FORMAT_VARIABLE,
+          "text",
+          "json writes each log line as one JSON object (time, level, logger, thread, message,"
+              + " exception, app) for a log pipeline; text for people.");
+
   /** The port of an executor's Prometheus metrics ({@code --metrics-port} takes precedence). */
   public static final EnvironmentVariable METRICS_PORT =
       new EnvironmentVariable(
@@ -38,6 +56,6 @@ public final class ContainerEnvironment {
 
   /** Every variable a driver or executor reads, for the configuration reference. */
   public static List<EnvironmentVariable> all() {
-    return List.of(LOG_FILE_SIZE, LOG_FILES, METRICS_PORT);
+    return List.of(LOG_FILE_SIZE, LOG_FILES, LOG_LEVELS, LOG_FORMAT, METRICS_PORT);
   }
 }

@@ -2,20 +2,16 @@ package dev.millrace.runtime.logs;
 
 import dev.millrace.crds.SpecMemory;
 import dev.millrace.streaming.ConfigurationException;
-import java.io.BufferedOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * How large a driver's or executor's logs grow on a backend that keeps them in files ({@code
- * millrace run}, YARN): each file up to {@code fileBytes}, then rolled ({@link RollingLog}), the
- * newest {@code files} rolled files kept. A process takes them from its environment, which the spec
- * sets per role ({@code spec.driver.env}, {@code spec.executor.env}): {@value #FILE_SIZE_VARIABLE}
- * (a memory quantity, default {@value #DEFAULT_FILE_SIZE}) and {@value #FILES_VARIABLE} (default
- * {@value #DEFAULT_FILES}).
+ * millrace run}, YARN): each file up to {@code fileBytes}, then rolled by Log4j's RollingFile
+ * ({@link ProcessLogging}) into {@code <name>.00001}, {@code .00002}, … (a number is never reused),
+ * the newest {@code files} rolled files kept. A process takes them from its environment, which the
+ * spec sets per role ({@code spec.driver.env}, {@code spec.executor.env}): {@value
+ * #FILE_SIZE_VARIABLE} (a memory quantity, default {@value #DEFAULT_FILE_SIZE}) and {@value
+ * #FILES_VARIABLE} (default {@value #DEFAULT_FILES}).
  *
  * @param fileBytes the size at which a file is rolled
  * @param files how many rolled files are kept
@@ -26,6 +22,12 @@ public record LogLimits(long fileBytes, int files) {
    * how {@code millrace run} starts its drivers and executors.
    */
   public static final String LOG_FILE_PROPERTY = "millrace.log.file";
+
+  /**
+   * A regular expression matching the rolled files, for YARN's rolled-logs include pattern: a
+   * NodeManager with rolling log aggregation uploads each once, as its name never changes.
+   */
+  public static final String ROLLED_PATTERN = ".*\\.log\\.[0-9]{5,}";
 
   /** The environment variable of the file size. */
   public static final String FILE_SIZE_VARIABLE = "MILLRACE_LOG_FILE_SIZE";
@@ -68,17 +70,6 @@ public record LogLimits(long fileBytes, int files) {
           FILES_VARIABLE + "=" + files + " is not a number of rolled log files; write e.g. 10");
     }
     return new LogLimits(bytes, count);
-  }
-
-  /**
-   * A print stream into {@code dir/name} rolled at these limits, buffered and flushed per line:
-   * each line reaches the log in one write, so it never straddles two files.
-   */
-  public PrintStream open(Path dir, String name) throws IOException {
-    return new PrintStream(
-        new BufferedOutputStream(new RollingLog(dir, name, fileBytes, files), 16 * 1024),
-        true,
-        StandardCharsets.UTF_8);
   }
 
   private static String value(Map<String, String> environment, String name, String otherwise) {

@@ -5,8 +5,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Captures what is written to {@code System.err} while open: slf4j-simple, the test logger, writes
- * there, so tests can see that a WARN was logged and what it named.
+ * Captures what is written to {@code System.err} while open: the tests' logging (log4j2-test.xml)
+ * writes there, so tests can see that a WARN was logged and what it named.
  */
 public final class CapturedStderr implements AutoCloseable {
   private final PrintStream original = System.err;

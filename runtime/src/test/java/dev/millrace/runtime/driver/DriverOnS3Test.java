@@ -145,18 +145,15 @@ class DriverOnS3Test {
   }
 
   /**
-   * The runtime's classes and runtime dependencies as the build lists them, and the slf4j provider
-   * the distribution adds: nothing of the tests' class path (not s3proxy's libraries).
+   * The runtime's classes and runtime dependencies as the build lists them (with its slf4j
+   * provider): nothing of the tests' class path (not s3proxy's libraries).
    */
   private static String shippedClassPath() throws IOException {
     java.nio.file.Path runtimeClasses = TestingJar.classesDirectory(Driver.class);
     java.nio.file.Path listed = runtimeClasses.resolveSibling("runtime-classpath.txt");
     assertTrue(Files.exists(listed), listed + " is missing; build with mvn, which writes it");
     return String.join(
-        File.pathSeparator,
-        runtimeClasses.toString(),
-        Files.readString(listed).trim(),
-        TestingJar.classesDirectory(org.slf4j.simple.SimpleLogger.class).toString());
+        File.pathSeparator, runtimeClasses.toString(), Files.readString(listed).trim());
   }
 
   /**

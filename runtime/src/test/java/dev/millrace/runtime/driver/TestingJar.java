@@ -78,7 +78,7 @@ public final class TestingJar {
   }
 
   /** The directory of compiled classes, or the jar, that {@code type} was loaded from. */
-  static Path classesDirectory(Class<?> type) {
+  public static Path classesDirectory(Class<?> type) {
     try {
       return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI())
           .toAbsolutePath();

@@ -5,16 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.millrace.streaming.ConfigurationException;
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class LogLimitsTest {
-  @TempDir Path dir;
-
   @Test
   void theEnvironmentSetsTheLimitsAndWhatItLeavesOutHasItsDefault() {
     assertEquals(new LogLimits(64L << 20, 10), LogLimits.of(Map.of()));
@@ -39,26 +33,5 @@ class LogLimitsTest {
                 ConfigurationException.class, () -> LogLimits.of(Map.of("MILLRACE_LOG_FILES", "0")))
             .getMessage();
     assertTrue(message.startsWith("MILLRACE_LOG_FILES=0 is not"), message);
-  }
-
-  @Test
-  void aStreamItOpensRollsWholeLinesAtTheFileSize() throws Exception {
-    try (PrintStream log = new LogLimits(100, 2).open(dir, "driver-1.log")) {
-      for (int i = 0; i < 10; i++) {
-        log.println("line " + i + " of a log that rolls at 100 bytes");
-      }
-    }
-    // 42-byte lines, two a file: ten lines made four rolled files, of which two are kept.
-    try (var files = Files.list(dir)) {
-      assertEquals(
-          java.util.List.of("driver-1.log", "driver-1.log.00003", "driver-1.log.00004"),
-          files.map(p -> p.getFileName().toString()).sorted().toList());
-    }
-    assertTrue(
-        Files.readString(dir.resolve("driver-1.log"))
-            .endsWith("line 9 of a log that rolls at 100 bytes\n"));
-    for (String line : Files.readAllLines(dir.resolve("driver-1.log"))) {
-      assertTrue(line.startsWith("line "), "a whole line: " + line);
-    }
   }
 }

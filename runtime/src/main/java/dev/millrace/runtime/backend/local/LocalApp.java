@@ -8,6 +8,7 @@ import dev.millrace.crds.validation.Target;
 import dev.millrace.runtime.driver.ApplicationCode;
 import dev.millrace.runtime.driver.DriverConfigurationException;
 import dev.millrace.runtime.logs.LogLimits;
+import dev.millrace.runtime.logs.LogSettings;
 import dev.millrace.streaming.ConfigurationException;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.io.IOException;
@@ -94,14 +95,15 @@ final class LocalApp {
   }
 
   /**
-   * A violation if the log limits a process gets from this environment and {@code env} of the
-   * spec's {@code field} are invalid.
+   * A violation if the log limits or settings a process gets from this environment and {@code env}
+   * of the spec's {@code field} are invalid.
    */
   private static Optional<SpecViolation> badLogLimits(String field, List<EnvVar> env) {
     Map<String, String> environment = new HashMap<>(System.getenv());
     environment.putAll(LocalProcess.environment(env));
     try {
       LogLimits.of(environment);
+      LogSettings.of(environment);
       return Optional.empty();
     } catch (ConfigurationException e) {
       return Optional.of(new SpecViolation(field, "", e.getMessage()));

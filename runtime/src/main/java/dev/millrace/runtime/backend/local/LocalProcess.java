@@ -7,6 +7,7 @@ import dev.millrace.crds.launch.LaunchArguments;
 import dev.millrace.crds.supervision.ExitReport;
 import dev.millrace.crds.supervision.FailureClass;
 import dev.millrace.runtime.logs.LogLimits;
+import dev.millrace.runtime.logs.ProcessLogging;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.io.File;
 import java.io.IOException;
@@ -26,8 +27,9 @@ import java.util.concurrent.CompletableFuture;
  * A driver attempt or an executor as an operating-system process: {@code java … Millrace driver
  * --spec …} or {@code java … Millrace executor --driver …}, logging into its file of the run's
  * {@link RunLogs}, which it rolls itself ({@link LogLimits#LOG_FILE_PROPERTY}), so its log goes on
- * even if {@code millrace run} dies. SIGTERM asks it to stop gracefully; SIGKILL ends it and
- * anything it started.
+ * even if {@code millrace run} dies: its log lines and what it prints, through its logging, and
+ * what its JVM writes itself (start-up errors, a crash report) appended to the same file. SIGTERM
+ * asks it to stop gracefully; SIGKILL ends it and anything it started.
  */
 final class LocalProcess {
   /** 128 + the signal number, as a shell reports a process ended by a signal. */
@@ -96,6 +98,7 @@ final class LocalProcess {
             String.valueOf(ProcessHandle.current().pid())));
     Map<String, String> env = environment(app.getSpec().getDriver().getEnv());
     env.put("MILLRACE_DRIVER_ATTEMPT", String.valueOf(attempt));
+    env.put(ProcessLogging.APP_VARIABLE, app.getMetadata().getName());
     String name = "driver-" + attempt;
     Process process = start(app.getSpec().getDriver().getMemory(), args, env, log, options);
     return new LocalProcess(name, attempt, process, log, addressFile);
@@ -122,8 +125,9 @@ final class LocalProcess {
             app, executorId, options.driverHost() + ":" + executorPort, specFile.toString());
     args.add("--supervisor-pid");
     args.add(String.valueOf(ProcessHandle.current().pid()));
-    Process process =
-        start(executor.getMemory(), args, environment(executor.getEnv()), log, options);
+    Map<String, String> env = environment(executor.getEnv());
+    env.put(ProcessLogging.APP_VARIABLE, app.getMetadata().getName());
+    Process process = start(executor.getMemory(), args, env, log, options);
     return new LocalProcess(executorId, 0, process, log, null);
   }
 
