@@ -29,6 +29,7 @@ import dev.millrace.runtime.state.StateUpdateRunner;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.transport.Transport;
 import dev.millrace.runtime.transport.TransportOptions;
+import dev.millrace.runtime.ui.EffectiveSettings;
 import dev.millrace.runtime.ui.WebUi;
 import dev.millrace.streaming.ConfigurationException;
 import dev.millrace.streaming.StreamingApplication;
@@ -141,7 +142,11 @@ public final class Driver {
               bindAddress,
               status,
               metrics,
-              new WebUi(history, status::report, settings.batchInterval().milliseconds()));
+              new WebUi(
+                  history,
+                  status::report,
+                  settings.batchInterval().milliseconds(),
+                  EffectiveSettings.of(settings.conf())));
       HistoryWriter historyWriter =
           HistoryWriter.start(history, historyStore, settings.appName(), HISTORY_SAVE_INTERVAL);
       try {

@@ -29,11 +29,11 @@ import java.util.stream.Collectors;
  * delegates to it decides threads and sockets.
  *
  * <p>Pages: {@code /} (also {@code /streaming}), the streaming page; {@code /batch?time=<ms>}, one
- * batch. Their scripts and styles are under {@code /static/}. Every link is relative, so the UI
- * works behind a path prefix. The API, under {@code /api/v1/}: {@code application}, {@code batches}
- * (paged), {@code batches/<time>}, {@code inputs}, {@code executors}; see {@code docs/rest-api.md}.
- * Bad requests are answered 400, unknown batches and paths 404, with a JSON error naming the
- * parameter.
+ * batch; {@code /executors}; {@code /configuration}. Their scripts and styles are under {@code
+ * /static/}. Every link is relative, so the UI works behind a path prefix. The API, under {@code
+ * /api/v1/}: {@code application}, {@code batches} (paged), {@code batches/<time>}, {@code inputs},
+ * {@code executors}, {@code configuration}; see {@code docs/rest-api.md}. Bad requests are answered
+ * 400, unknown batches and paths 404, with a JSON error naming the parameter.
  */
 public final class WebUi {
   /** Batches a page of {@code /api/v1/batches} holds unless {@code limit} says otherwise. */
@@ -54,6 +54,7 @@ public final class WebUi {
   private final BatchHistory history;
   private final Supplier<DriverStatusReport> status;
   private final long batchIntervalMs;
+  private final String settings;
   private final Map<String, WebResponse> files = new LinkedHashMap<>();
 
   /**
@@ -61,13 +62,25 @@ public final class WebUi {
    * the reports {@code status} makes when asked.
    */
   public WebUi(BatchHistory history, Supplier<DriverStatusReport> status, long batchIntervalMs) {
+    this(history, status, batchIntervalMs, EffectiveSettings.of(Map.of()));
+  }
+
+  /** As above, showing {@code settings} as the driver's configuration. */
+  public WebUi(
+      BatchHistory history,
+      Supplier<DriverStatusReport> status,
+      long batchIntervalMs,
+      EffectiveSettings settings) {
     this.history = history;
     this.status = status;
     this.batchIntervalMs = batchIntervalMs;
+    this.settings = write(settings);
     WebResponse streaming = resource("streaming.html");
     files.put("/", streaming);
     files.put("/streaming", streaming);
     files.put("/batch", resource("batch.html"));
+    files.put("/executors", resource("executors.html"));
+    files.put("/configuration", resource("configuration.html"));
     files.put("/static/ui.js", resource("ui.js"));
     files.put("/static/ui.css", resource("ui.css"));
   }
@@ -125,14 +138,17 @@ public final class WebUi {
     } else if (path.equals(API + "executors")) {
       allow(query);
       return write(status.get().executors());
+    } else if (path.equals(API + "configuration")) {
+      allow(query);
+      return settings;
     }
     throw new BadRequestException(
         404,
         null,
         "no such resource: "
             + path
-            + "; the API serves application, batches, batches/<time>, inputs, executors and"
-            + " status under /api/v1/ (see docs/rest-api.md)");
+            + "; the API serves application, batches, batches/<time>, inputs, executors,"
+            + " configuration and status under /api/v1/ (see docs/rest-api.md)");
   }
 
   private String application() {

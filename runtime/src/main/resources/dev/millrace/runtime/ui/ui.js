@@ -148,6 +148,7 @@ async function streaming() {
 }
 
 async function batch() {
+  await appName();
   const wanted = new URLSearchParams(location.search).get("time");
   document.getElementById("batch-time").textContent = wanted ? time(Number(wanted)) : "?";
   const b = await getJson("api/v1/batches/" + encodeURIComponent(wanted || ""));
@@ -165,6 +166,35 @@ async function batch() {
   document.body.dataset.loaded = "true";
 }
 
+async function appName() {
+  const app = await getJson("api/v1/application");
+  document.title = document.title.replace(/^Millrace/, "Millrace · " + app.app);
+  document.getElementById("app-name").textContent = app.app;
+}
+
+async function executors() {
+  await appName();
+  const list = await getJson("api/v1/executors");
+  document.getElementById("executor-count").textContent = list.length;
+  document.querySelector("#executors tbody").innerHTML = list.map(e =>
+      `<tr class="executor"><td>${esc(e.id)}</td><td>${esc(e.host)}</td><td>${esc(e.pid)}</td><td>${esc(e.cores)}</td>` +
+      `<td>${esc(e.sessionId)}</td><td>${ms(Date.now() - e.lastHeartbeatMs)} ago</td><td>${esc(e.tasksCompleted)}</td>` +
+      `<td>${esc(e.statePartitions)}</td></tr>`).join("");
+  document.body.dataset.loaded = "true";
+}
+
+async function configuration() {
+  await appName();
+  const settings = await getJson("api/v1/configuration");
+  document.querySelector("#options tbody").innerHTML = settings.options.map(s =>
+      `<tr class="${s.configured ? "configured" : "default"}"><td>${esc(s.key)}</td><td>${esc(s.value)}</td>` +
+      `<td>${esc(s.defaultValue)}</td><td>${esc(s.description)}</td></tr>`).join("");
+  document.querySelector("#others tbody").innerHTML = settings.others.map(s =>
+      `<tr><td>${esc(s.key)}</td><td>${esc(s.value)}</td></tr>`).join("")
+      || `<tr><td colspan="2">none</td></tr>`;
+  document.body.dataset.loaded = "true";
+}
+
 async function refresh(draw, again) {
   try {
     await draw();
@@ -175,8 +205,10 @@ async function refresh(draw, again) {
   if (again) setTimeout(() => refresh(draw, again), REFRESH_MS);
 }
 
-if (document.body.dataset.page === "streaming") {
-  refresh(streaming, true);
-} else {
-  refresh(batch, false);
-}
+const pages = {
+  streaming: () => refresh(streaming, true),
+  batch: () => refresh(batch, false),
+  executors: () => refresh(executors, true),
+  configuration: () => refresh(configuration, false),
+};
+pages[document.body.dataset.page]();

@@ -150,6 +150,17 @@ class StreamingPageBrowserTest {
             browser.getCurrentUrl().startsWith(proxy.url() + "batch?time="),
             browser.getCurrentUrl());
         assertEquals("5", browser.findElement(By.id("batch-records")).getText());
+        // The other pages, through the navigation, behind the prefix too.
+        browser.findElement(By.linkText("Configuration")).click();
+        awaitNumber("document.querySelectorAll('#options tbody tr').length", 10);
+        assertTrue(
+            browser
+                .findElement(By.id("options"))
+                .getText()
+                .contains("millrace.ui.retained-batches"));
+        browser.findElement(By.linkText("Executors")).click();
+        awaitText("executor-count", "0");
+        assertEquals(proxy.url() + "executors", browser.getCurrentUrl());
       }
       assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
     }

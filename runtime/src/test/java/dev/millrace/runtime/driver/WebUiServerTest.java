@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.millrace.runtime.history.BatchHistory;
 import dev.millrace.runtime.metrics.DriverMetrics;
+import dev.millrace.runtime.ui.EffectiveSettings;
 import dev.millrace.runtime.ui.WebUi;
 import dev.millrace.streaming.Durations;
 import dev.millrace.streaming.StreamingContext;
@@ -18,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +57,15 @@ class WebUiServerTest {
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
             status,
             new DriverMetrics("queue", INTERVAL_MS, () -> 0, List::of),
-            new WebUi(history, status::report, INTERVAL_MS));
+            new WebUi(
+                history,
+                status::report,
+                INTERVAL_MS,
+                EffectiveSettings.of(
+                    Map.of(
+                        "millrace.checkpoint.retain", "3",
+                        "millrace.hadoop.fs.s3a.endpoint", "http://minio:9000",
+                        "millrace.hadoop.fs.s3a.secret.key", "s3cr3t"))));
     Queue<List<Integer>> queue = new ConcurrentLinkedQueue<>();
     IntStream.range(0, 1_000).forEach(i -> queue.add(List.of(1, 2, 3, 4, 5, 6, 7)));
     StreamingContext ssc =
@@ -194,9 +204,37 @@ class WebUiServerTest {
   }
 
   @Test
+  void theConfigurationListsEveryOptionWithItsValueAndHidesSecrets() throws Exception {
+    JsonNode settings = json("/api/v1/configuration");
+    Map<String, JsonNode> options = new java.util.HashMap<>();
+    settings.get("options").forEach(o -> options.put(o.get("key").asText(), o));
+    assertEquals(
+        dev.millrace.runtime.config.StreamingOptions.all().size()
+            + dev.millrace.runtime.transport.TransportOptions.limits().size(),
+        options.size());
+    JsonNode retain = options.get("millrace.checkpoint.retain");
+    assertEquals("3", retain.get("value").asText());
+    assertEquals("10", retain.get("defaultValue").asText());
+    assertTrue(retain.get("configured").asBoolean());
+    JsonNode retained = options.get("millrace.ui.retained-batches");
+    assertEquals("1000", retained.get("value").asText());
+    assertTrue(!retained.get("configured").asBoolean());
+    List<String> others = new ArrayList<>();
+    settings
+        .get("others")
+        .forEach(o -> others.add(o.get("key").asText() + "=" + o.get("value").asText()));
+    assertEquals(
+        List.of(
+            "millrace.hadoop.fs.s3a.endpoint=http://minio:9000",
+            "millrace.hadoop.fs.s3a.secret.key=(hidden)"),
+        others);
+    assertTrue(!get("/api/v1/configuration").body().contains("s3cr3t"));
+  }
+
+  @Test
   void thePagesAndTheirFilesAreServedWithRelativeLinksOnly() throws Exception {
     Pattern link = Pattern.compile("(?:href|src)=\"([^\"]*)\"");
-    for (String path : List.of("/", "/streaming", "/batch")) {
+    for (String path : List.of("/", "/streaming", "/batch", "/executors", "/configuration")) {
       HttpResponse<String> page = get(path);
       assertEquals(200, page.statusCode(), path);
       assertEquals(
