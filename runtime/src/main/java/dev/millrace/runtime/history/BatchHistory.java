@@ -47,8 +47,11 @@ public final class BatchHistory implements StreamingListener {
     this.run = 1 + earlier.stream().mapToInt(BatchSummary::run).max().orElse(0);
     for (BatchSummary batch :
         earlier.subList(Math.max(0, earlier.size() - retained), earlier.size())) {
-      append(batch);
+      append(batch.withInputRecords(shared(batch.inputRecords())));
     }
+    // Only this run's own batches are changes to save: a driver that runs none (one the
+    // checkpoint's lease refused) must not save its run over the running driver's.
+    changes = 0;
   }
 
   /** How many batches it keeps at most. */
@@ -189,7 +192,10 @@ public final class BatchHistory implements StreamingListener {
     return batches;
   }
 
-  /** A number that grows with every change, for a writer to tell whether to write again. */
+  /**
+   * A number that grows with every change of this run's batches, 0 until the first: for a writer to
+   * tell whether to save (again).
+   */
   public synchronized long changes() {
     return changes;
   }

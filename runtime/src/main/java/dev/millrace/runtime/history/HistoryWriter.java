@@ -9,10 +9,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Saves a {@link BatchHistory} to its {@link HistoryStore} on a thread of its own, at most once
- * every {@code every} and only when a batch ended since, and once more when closed: the batch loop
- * never waits for the file system, and a save that fails is logged (once until one succeeds again)
- * and never fails a batch. A driver killed between two saves loses at most the batches of the last
- * {@code every} from the history, never from the checkpoint.
+ * every {@code every} and only when a batch of its own changed since (never before the first), and
+ * once more when closed: the batch loop never waits for the file system, and a save that fails is
+ * logged (once until one succeeds again) and never fails a batch. A driver killed between two saves
+ * loses at most the batches of the last {@code every} from the history, never from the checkpoint.
  */
 public final class HistoryWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HistoryWriter.class);
@@ -22,7 +22,7 @@ public final class HistoryWriter implements AutoCloseable {
   private final HistoryStore store;
   private final ScheduledExecutorService thread;
   private long sequence; // only on the writer's thread
-  private long savedChanges = -1; // only on the writer's thread
+  private long savedChanges; // only on the writer's thread
   private boolean failing; // only on the writer's thread
 
   private HistoryWriter(BatchHistory history, HistoryStore store, String app) {

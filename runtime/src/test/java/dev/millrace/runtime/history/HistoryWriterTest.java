@@ -61,6 +61,26 @@ class HistoryWriterTest {
   }
 
   @Test
+  void aDriverThatRanNoBatchOfItsOwnSavesNothingAndLeavesTheEarlierRunsFilesAsTheyAre()
+      throws Exception {
+    // A driver refused by the checkpoint's lease restores the history, runs no batch and stops:
+    // a save of its run would outrank the files of the driver that does run.
+    Path checkpoint = Files.createDirectories(dir.resolve("checkpoint"));
+    HistoryStore store =
+        HistoryStore.in(checkpoint.toString(), StreamingOptions.hadoopConfiguration());
+    store.save(1, 1, List.of(HistoryStoreTest.completed(1, 100, 5)));
+    BatchHistory refused = store.restore(10, 2);
+    HistoryWriter.start(refused, store, "app", Duration.ofMillis(5)).close();
+
+    try (java.util.stream.Stream<Path> files =
+        Files.list(checkpoint.resolve(HistoryStore.DIRECTORY))) {
+      assertEquals(
+          List.of("batches-0000000001-00000000000000000001.jsonl"),
+          files.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
+  @Test
   void aSaveThatFailsIsRetriedAndNeverReachesTheBatches() throws Exception {
     Path checkpoint = Files.createDirectories(dir.resolve("checkpoint"));
     // A file where the history's directory belongs: every save fails until it is gone.
