@@ -131,9 +131,8 @@ public final class Driver {
               settings.batchInterval().milliseconds(),
               () -> executors.executors().size(),
               () -> graph.get() == null ? List.of() : graph.get().inputs());
-      HistoryStore historyStore =
-          HistoryStore.in(
-              settings.checkpointDir(), StreamingOptions.hadoopConfiguration(settings.conf()));
+      Configuration hadoop = StreamingOptions.hadoopConfiguration(settings.conf());
+      HistoryStore historyStore = HistoryStore.in(settings.checkpointDir(), hadoop);
       BatchHistory history =
           historyStore.restore(
               StreamingOptions.UI_RETAINED_BATCHES.read(settings.conf()), options.attempt());
@@ -147,8 +146,14 @@ public final class Driver {
                   status::report,
                   settings.batchInterval().milliseconds(),
                   EffectiveSettings.of(settings.conf())));
+      LeaseClaimant self = LeaseClaimant.thisProcess(options.attempt(), options.supervisionId());
       HistoryWriter historyWriter =
-          HistoryWriter.start(history, historyStore, settings.appName(), HISTORY_SAVE_INTERVAL);
+          HistoryWriter.start(
+              history,
+              historyStore,
+              settings.appName(),
+              HISTORY_SAVE_INTERVAL,
+              () -> CheckpointStore.isHeldBy(settings.checkpointDir(), hadoop, self));
       try {
         ExitCode exit =
             runApplication(

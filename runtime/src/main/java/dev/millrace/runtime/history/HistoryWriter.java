@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,14 +21,18 @@ public final class HistoryWriter implements AutoCloseable {
 
   private final BatchHistory history;
   private final HistoryStore store;
+  private final BooleanSupplier leaseHeld;
   private final ScheduledExecutorService thread;
   private long sequence; // only on the writer's thread
   private long savedChanges; // only on the writer's thread
   private boolean failing; // only on the writer's thread
+  private boolean fenced; // only on the writer's thread
 
-  private HistoryWriter(BatchHistory history, HistoryStore store, String app) {
+  private HistoryWriter(
+      BatchHistory history, HistoryStore store, String app, BooleanSupplier leaseHeld) {
     this.history = history;
     this.store = store;
+    this.leaseHeld = leaseHeld;
     this.thread =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -38,11 +43,17 @@ public final class HistoryWriter implements AutoCloseable {
   }
 
   /**
-   * Starts saving {@code history} of application {@code app} to {@code store} every {@code every}.
+   * Starts saving {@code history} of application {@code app} to {@code store} every {@code every},
+   * each time only if {@code leaseHeld} says that this driver still holds the checkpoint's lease:
+   * once another driver took it over, nothing more is saved, as nothing more is checkpointed.
    */
   public static HistoryWriter start(
-      BatchHistory history, HistoryStore store, String app, Duration every) {
-    HistoryWriter writer = new HistoryWriter(history, store, app);
+      BatchHistory history,
+      HistoryStore store,
+      String app,
+      Duration every,
+      BooleanSupplier leaseHeld) {
+    HistoryWriter writer = new HistoryWriter(history, store, app, leaseHeld);
     writer.thread.scheduleWithFixedDelay(
         writer::saveIfChanged, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     return writer;
@@ -50,10 +61,18 @@ public final class HistoryWriter implements AutoCloseable {
 
   private void saveIfChanged() {
     long changes = history.changes();
-    if (changes == savedChanges) {
+    if (changes == savedChanges || fenced) {
       return;
     }
     try {
+      if (!leaseHeld.getAsBoolean()) {
+        LOG.info(
+            "another driver holds the checkpoint's lease; this one saves no more of the batch"
+                + " history to {}",
+            store.location());
+        fenced = true;
+        return;
+      }
       // The clock, so that a later writer of the same run (the driver's next context) goes on
       // after this one's files rather than colliding with them.
       long next = Math.max(sequence + 1, System.currentTimeMillis());

@@ -47,14 +47,15 @@ class HistoryWriterTest {
     HistoryStore store =
         HistoryStore.in(checkpoint.toString(), StreamingOptions.hadoopConfiguration());
     BatchHistory history = new BatchHistory(10, 1, List.of());
-    HistoryWriter writer = HistoryWriter.start(history, store, "app", Duration.ofMillis(20));
+    HistoryWriter writer =
+        HistoryWriter.start(history, store, "app", Duration.ofMillis(20), () -> true);
     BatchHistoryTest.run(history, 100, 1);
     BatchHistoryTest.run(history, 200, 2);
     await(() -> load(store).size() == 2, "two batches saved");
 
     // A day between saves: only the close saves batch 300.
     writer.close();
-    HistoryWriter slow = HistoryWriter.start(history, store, "app", Duration.ofDays(1));
+    HistoryWriter slow = HistoryWriter.start(history, store, "app", Duration.ofDays(1), () -> true);
     BatchHistoryTest.run(history, 300, 3);
     slow.close();
     assertEquals(List.of(100L, 200L, 300L), times(load(store)));
@@ -70,7 +71,7 @@ class HistoryWriterTest {
         HistoryStore.in(checkpoint.toString(), StreamingOptions.hadoopConfiguration());
     store.save(1, 1, List.of(HistoryStoreTest.completed(1, 100, 5)));
     BatchHistory refused = store.restore(10, 2);
-    HistoryWriter.start(refused, store, "app", Duration.ofMillis(5)).close();
+    HistoryWriter.start(refused, store, "app", Duration.ofMillis(5), () -> true).close();
 
     try (java.util.stream.Stream<Path> files =
         Files.list(checkpoint.resolve(HistoryStore.DIRECTORY))) {
@@ -81,6 +82,24 @@ class HistoryWriterTest {
   }
 
   @Test
+  void onceAnotherDriverHoldsTheLeaseNothingMoreIsSaved() throws Exception {
+    Path checkpoint = Files.createDirectories(dir.resolve("checkpoint"));
+    HistoryStore store =
+        HistoryStore.in(checkpoint.toString(), StreamingOptions.hadoopConfiguration());
+    BatchHistory history = new BatchHistory(10, 1, List.of());
+    java.util.concurrent.atomic.AtomicBoolean held =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    HistoryWriter writer =
+        HistoryWriter.start(history, store, "app", Duration.ofMillis(5), held::get);
+    BatchHistoryTest.run(history, 100, 1);
+    await(() -> load(store).size() == 1, "batch 100 saved while the lease is held");
+    held.set(false);
+    BatchHistoryTest.run(history, 200, 2);
+    writer.close();
+    assertEquals(List.of(100L), times(load(store)), "nothing saved after the takeover");
+  }
+
+  @Test
   void aSaveThatFailsIsRetriedAndNeverReachesTheBatches() throws Exception {
     Path checkpoint = Files.createDirectories(dir.resolve("checkpoint"));
     // A file where the history's directory belongs: every save fails until it is gone.
@@ -88,7 +107,8 @@ class HistoryWriterTest {
     HistoryStore store =
         HistoryStore.in(checkpoint.toString(), StreamingOptions.hadoopConfiguration());
     BatchHistory history = new BatchHistory(10, 1, List.of());
-    try (HistoryWriter writer = HistoryWriter.start(history, store, "app", Duration.ofMillis(20))) {
+    try (HistoryWriter writer =
+        HistoryWriter.start(history, store, "app", Duration.ofMillis(20), () -> true)) {
       BatchHistoryTest.run(history, 100, 1);
       Thread.sleep(100);
       BatchHistoryTest.run(history, 200, 2);
