@@ -18,6 +18,12 @@ public interface StreamingListener {
   default void onBatchCompleted(BatchInfo batch) {}
 
   /**
+   * A batch failed: {@code error} says in which step and why; its processing end time is when it
+   * failed. The context stops after it and no later batch runs.
+   */
+  default void onBatchFailed(BatchInfo batch, String error) {}
+
+  /**
    * The newest checkpoint generation is now the one of batch {@code batchTime}: a restart resumes
    * after it. Sent after a generation is written (every checkpoint interval, at the end of a
    * graceful stop, and for the zero time of a fresh start) and, when {@link

@@ -50,8 +50,8 @@ final class AmEndpoint implements AutoCloseable {
   /** The path under which the driver's own HTTP endpoint is relayed. */
   static final String DRIVER_PREFIX = "/driver/";
 
-  /** Where {@code GET /} sends a browser: the driver's status, relayed. */
-  static final String BROWSER_LANDING = "driver/api/v1/status";
+  /** Where {@code GET /} sends a browser: the driver's web UI, relayed. */
+  static final String BROWSER_LANDING = "driver/";
 
   /** How long a relayed request may take before the relay answers 502. */
   static final int RELAY_TIMEOUT_SECONDS = 5;

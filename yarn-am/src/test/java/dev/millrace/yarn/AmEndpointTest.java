@@ -166,7 +166,7 @@ class AmEndpointTest {
     HttpResponse<String> program = get("/");
 
     assertEquals(303, browser.statusCode());
-    assertEquals("driver/api/v1/status", browser.headers().firstValue("Location").orElseThrow());
+    assertEquals("driver/", browser.headers().firstValue("Location").orElseThrow());
     assertEquals(307, program.statusCode());
     assertEquals(
         "http://10.0.0.7:4040/api/v1/status",

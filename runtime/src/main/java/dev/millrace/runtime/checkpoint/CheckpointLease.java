@@ -416,6 +416,24 @@ public final class CheckpointLease implements AutoCloseable {
         cause);
   }
 
+  /**
+   * The driver that the newest epoch of the lease directory {@code leaseDirectory} names: the
+   * holder, for a writer beside the engine that holds no lease of its own. Empty if there is no
+   * lease yet, or its file cannot be read whole.
+   */
+  static Optional<LeaseClaimant> newestHolder(FileSystem fs, Path leaseDirectory)
+      throws IOException {
+    Listing listing;
+    try {
+      listing = Listing.of(fs, leaseDirectory);
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    }
+    return observeNewest(fs, leaseDirectory, listing)
+        .flatMap(Observed::holder)
+        .map(LeaseHolder::driver);
+  }
+
   /** The newest epoch of {@code listing}, read, or empty if there is none. */
   private static Optional<Observed> observeNewest(
       FileSystem fs, Path leaseDirectory, Listing listing) throws IOException {

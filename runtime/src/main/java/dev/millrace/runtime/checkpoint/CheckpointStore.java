@@ -235,6 +235,31 @@ public final class CheckpointStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether {@code driver} holds the lease of checkpoint directory {@code directoryUri} now, as its
+   * newest lease epoch says: for what a driver writes beside its checkpoint (the UI's batch
+   * history), which must stop once another driver took the directory over, as the checkpoint does.
+   *
+   * @throws CheckpointException if the lease cannot be read
+   */
+  public static boolean isHeldBy(String directoryUri, Configuration conf, LeaseClaimant driver) {
+    Path directory = directoryPath(directoryUri);
+    try {
+      FileSystem fs = directory.getFileSystem(conf);
+      return CheckpointLease.newestHolder(fs, new Path(directory, CheckpointLayout.LEASE))
+          .map(driver::equals)
+          .orElse(false);
+    } catch (IOException e) {
+      throw new CheckpointException(
+          "cannot read the lease of checkpoint directory "
+              + directoryUri
+              + ": "
+              + e.getMessage()
+              + ". Check that its file system is reachable.",
+          e);
+    }
+  }
+
   /** The qualified URI of the checkpoint directory. */
   public String uri() {
     return root.toString();

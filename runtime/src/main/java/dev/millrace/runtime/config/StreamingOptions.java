@@ -193,6 +193,15 @@ public final class StreamingOptions {
               + " task itself and ignores the executor's late answer.",
           Durations::parse);
 
+  /** How many batches the driver's UI and REST API keep, across restarts. */
+  public static final ConfigOption<Integer> UI_RETAINED_BATCHES =
+      new ConfigOption<>(
+          "millrace.ui.retained-batches",
+          1000,
+          "How many of the newest batches the driver's UI and REST API show, kept in the"
+              + " checkpoint directory across restarts; the oldest is dropped first.",
+          StreamingOptions::positiveInt);
+
   /** Every option, for the configuration reference. */
   public static List<ConfigOption<?>> all() {
     return List.of(
@@ -212,7 +221,8 @@ public final class StreamingOptions {
         FILE_MAX_FILES_PER_BATCH,
         EXECUTOR_HEARTBEAT_INTERVAL,
         EXECUTOR_HEARTBEAT_TIMEOUT,
-        EXECUTOR_TASK_TIMEOUT);
+        EXECUTOR_TASK_TIMEOUT,
+        UI_RETAINED_BATCHES);
   }
 
   /** The prefix of entries passed to the Hadoop file system configuration, prefix removed. */

@@ -19,6 +19,9 @@ import dev.millrace.runtime.cluster.DistributedStateRunner;
 import dev.millrace.runtime.cluster.ExecutorInfo;
 import dev.millrace.runtime.cluster.ExecutorRegistry;
 import dev.millrace.runtime.config.StreamingOptions;
+import dev.millrace.runtime.history.BatchHistory;
+import dev.millrace.runtime.history.HistoryStore;
+import dev.millrace.runtime.history.HistoryWriter;
 import dev.millrace.runtime.launch.ExitCode;
 import dev.millrace.runtime.metrics.DriverMetrics;
 import dev.millrace.runtime.shuffle.ShuffleMapRunner;
@@ -26,6 +29,8 @@ import dev.millrace.runtime.state.StateUpdateRunner;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.transport.Transport;
 import dev.millrace.runtime.transport.TransportOptions;
+import dev.millrace.runtime.ui.EffectiveSettings;
+import dev.millrace.runtime.ui.WebUi;
 import dev.millrace.streaming.ConfigurationException;
 import dev.millrace.streaming.StreamingApplication;
 import dev.millrace.streaming.StreamingContext;
@@ -62,6 +67,12 @@ import sun.misc.Signal;
  */
 public final class Driver {
   private static final Logger LOG = LoggerFactory.getLogger(Driver.class);
+
+  /**
+   * How often the batch history is saved to the checkpoint directory, when a batch ended since: a
+   * SIGKILL loses at most this much of it, and a save costs one small file write.
+   */
+  private static final java.time.Duration HISTORY_SAVE_INTERVAL = java.time.Duration.ofSeconds(1);
 
   private final DriverOptions options;
 
@@ -121,7 +132,29 @@ public final class Driver {
               () -> executors.executors().size(),
               () -> graph.get() == null ? List.of() : graph.get().inputs());
       executors.addListener(metrics);
-      StatusServer server = serve(bindAddress, status, metrics);
+      Configuration hadoop = StreamingOptions.hadoopConfiguration(settings.conf());
+      HistoryStore historyStore = HistoryStore.in(settings.checkpointDir(), hadoop);
+      BatchHistory history =
+          historyStore.restore(
+              StreamingOptions.UI_RETAINED_BATCHES.read(settings.conf()), options.attempt());
+      StatusServer server =
+          serve(
+              bindAddress,
+              status,
+              metrics,
+              new WebUi(
+                  history,
+                  status::report,
+                  settings.batchInterval().milliseconds(),
+                  EffectiveSettings.of(settings.conf())));
+      LeaseClaimant self = LeaseClaimant.thisProcess(options.attempt(), options.supervisionId());
+      HistoryWriter historyWriter =
+          HistoryWriter.start(
+              history,
+              historyStore,
+              settings.appName(),
+              HISTORY_SAVE_INTERVAL,
+              () -> CheckpointStore.isHeldBy(settings.checkpointDir(), hadoop, self));
       try {
         ExitCode exit =
             runApplication(
@@ -129,6 +162,7 @@ public final class Driver {
                 settings,
                 status,
                 metrics,
+                history,
                 graph::set,
                 defined -> {
                   DistributedShuffleMapRunner runner =
@@ -151,6 +185,7 @@ public final class Driver {
         status.ended(ExitCode.APPLICATION_FAILURE);
         throw e;
       } finally {
+        historyWriter.close();
         server.close();
       }
     }
@@ -306,12 +341,12 @@ public final class Driver {
   }
 
   private StatusServer serve(
-      InetAddress bindAddress, DriverStatusTracker status, DriverMetrics metrics) {
+      InetAddress bindAddress, DriverStatusTracker status, DriverMetrics metrics, WebUi ui) {
     StatusServer server;
     try {
       server =
           StatusServer.start(
-              new InetSocketAddress(bindAddress, options.httpPort()), status, metrics);
+              new InetSocketAddress(bindAddress, options.httpPort()), status, metrics, ui);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "the status endpoint cannot listen on "
@@ -327,9 +362,10 @@ public final class Driver {
     // For a supervisor on this machine; one elsewhere knows the driver's host and asks its port.
     String address = reachable(bindAddress, server.port());
     LOG.info(
-        "driver attempt {} serves its status at http://{}/api/v1/status and its Prometheus"
-            + " metrics at http://{}{} (listening on {})",
+        "driver attempt {} serves its web UI at http://{}/, its status at"
+            + " http://{}/api/v1/status and its Prometheus metrics at http://{}{} (listening on {})",
         options.attempt(),
+        address,
         address,
         address,
         StatusServer.METRICS_PATH,
@@ -373,6 +409,7 @@ public final class Driver {
       ContextSettings settings,
       DriverStatusTracker status,
       DriverMetrics metrics,
+      BatchHistory history,
       Consumer<StreamGraph> defined,
       Function<StreamGraph, ShuffleMapRunner> shuffleMaps,
       Function<StreamGraph, StateUpdateRunner> stateUpdates)
@@ -430,6 +467,7 @@ public final class Driver {
                     }));
         ssc.addStreamingListener(status);
         ssc.addStreamingListener(metrics);
+        ssc.addStreamingListener(history);
         stopWhenSupervisorEnds();
         return ApplicationRunner.runUntilStopped(ssc, status);
       } finally {

@@ -5,11 +5,14 @@ import com.sun.net.httpserver.HttpServer;
 import dev.millrace.crds.launch.DriverState;
 import dev.millrace.crds.launch.DriverStatusClient;
 import dev.millrace.runtime.metrics.DriverMetrics;
+import dev.millrace.runtime.ui.WebResponse;
+import dev.millrace.runtime.ui.WebUi;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The driver's HTTP endpoint, on the address its backend chose ({@code --bind-address}): {@code GET
  * /healthz} answers 200 {@code ok} while the driver is starting or running and 503 otherwise;
  * {@code GET /api/v1/status} answers the {@link DriverStatusTracker} report as JSON; {@code GET
- * /metrics} answers the {@link DriverMetrics} in Prometheus's text format; anything else is 404.
+ * /metrics} answers the {@link DriverMetrics} in Prometheus's text format; every other path goes to
+ * the {@link WebUi} (pages and the rest of {@code /api/v1/}), if there is one, else is 404.
  */
 final class StatusServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
@@ -45,6 +49,18 @@ final class StatusServer implements AutoCloseable {
   static StatusServer start(
       InetSocketAddress address, DriverStatusTracker status, DriverMetrics metrics)
       throws IOException {
+    return start(address, status, metrics, null);
+  }
+
+  /**
+   * Serves {@code status} and the web UI {@code ui} (none if null) on {@code address}, port 0 for a
+   * free one.
+   *
+   * @throws IOException if the address cannot be bound
+   */
+  static StatusServer start(
+      InetSocketAddress address, DriverStatusTracker status, DriverMetrics metrics, WebUi ui)
+      throws IOException {
     HttpServer server = HttpServer.create(address, 0);
     AtomicInteger ids = new AtomicInteger();
     ExecutorService threads =
@@ -56,13 +72,14 @@ final class StatusServer implements AutoCloseable {
               return t;
             });
     server.setExecutor(threads);
-    server.createContext("/", exchange -> answer(exchange, status, metrics));
+    server.createContext("/", exchange -> answer(exchange, status, metrics, ui));
     server.start();
     return new StatusServer(server, threads);
   }
 
   private static void answer(
-      HttpExchange exchange, DriverStatusTracker status, DriverMetrics metrics) throws IOException {
+      HttpExchange exchange, DriverStatusTracker status, DriverMetrics metrics, WebUi ui)
+      throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       if (!exchange.getRequestMethod().equals("GET")) {
@@ -79,7 +96,13 @@ final class StatusServer implements AutoCloseable {
       } else if (path.equals(METRICS_PATH)) {
         metrics.answer(exchange);
       } else {
-        send(exchange, 404, "text/plain", "not found\n");
+        Optional<WebResponse> page =
+            ui == null ? Optional.empty() : ui.answer(path, exchange.getRequestURI().getRawQuery());
+        if (page.isPresent()) {
+          send(exchange, page.get());
+        } else {
+          send(exchange, 404, "text/plain", "not found\n");
+        }
       }
     } catch (IOException | RuntimeException e) {
       // A client that hung up is its own problem; the driver serves the next one.
@@ -94,6 +117,14 @@ final class StatusServer implements AutoCloseable {
     exchange.sendResponseHeaders(code, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
+    }
+  }
+
+  private static void send(HttpExchange exchange, WebResponse response) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", response.contentType());
+    exchange.sendResponseHeaders(response.code(), response.body().length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(response.body());
     }
   }
 

@@ -308,8 +308,18 @@ public final class BatchScheduler {
       LOG.debug("batch {} completed in {} ms", time, done.processingDelay());
       listeners.completed(done);
     } catch (RuntimeException | Error e) {
-      throw new StreamingException(
-          "batch " + time + " of '" + graph.appName() + "' failed in " + step + ": " + e, e);
+      StreamingException failure =
+          new StreamingException(
+              "batch " + time + " of '" + graph.appName() + "' failed in " + step + ": " + e, e);
+      listeners.failed(
+          new BatchInfo(
+              time,
+              batch.info().submissionTime(),
+              started.processingStartTime(),
+              clock.millis(),
+              -1),
+          failure.getMessage());
+      throw failure;
     }
   }
 

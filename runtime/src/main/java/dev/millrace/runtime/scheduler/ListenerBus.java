@@ -35,6 +35,10 @@ public final class ListenerBus implements CheckpointListener {
     post(info, StreamingListener::onBatchCompleted);
   }
 
+  void failed(BatchInfo info, String error) {
+    post(info, (l, batch) -> l.onBatchFailed(batch, error));
+  }
+
   /** Tells every listener that the newest checkpoint generation is that of {@code batchTime}. */
   @Override
   public void checkpointCompleted(long batchTime) {

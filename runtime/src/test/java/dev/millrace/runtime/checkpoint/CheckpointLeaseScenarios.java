@@ -106,8 +106,12 @@ abstract class CheckpointLeaseScenarios {
       throws IOException {
     String uri = newDirectoryUri();
     CheckpointStore old = open(uri, elsewhere("node-1", 3, "uid-wc"));
+    // What writers beside the engine (the UI's batch history) ask before each write.
+    assertTrue(CheckpointStore.isHeldBy(uri, conf(), elsewhere("node-1", 3, "uid-wc")));
     try (CheckpointStore newer = open(uri, elsewhere("node-2", 4, "uid-wc"))) {
       assertEquals(2, newer.lease().orElseThrow().epoch());
+      assertFalse(CheckpointStore.isHeldBy(uri, conf(), elsewhere("node-1", 3, "uid-wc")));
+      assertTrue(CheckpointStore.isHeldBy(uri, conf(), elsewhere("node-2", 4, "uid-wc")));
 
       for (Runnable write :
           List.<Runnable>of(

@@ -248,7 +248,7 @@ class DriverProcessTest {
   }
 
   /** This JVM's class path without the test classes, so the application comes from its jar. */
-  private static String applicationFreeClassPath() {
+  static String applicationFreeClassPath() {
     Path testClasses = testClasses();
     List<String> entries =
         Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))

@@ -52,6 +52,7 @@ class BatchSchedulerTest {
   private final ListenerBus listeners = new ListenerBus();
   private final LinkedBlockingQueue<Long> submitted = new LinkedBlockingQueue<>();
   private final LinkedBlockingQueue<Long> completed = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<String> failed = new LinkedBlockingQueue<>();
   private final CompletableFuture<StreamingException> failure = new CompletableFuture<>();
   private final List<String> outputs = Collections.synchronizedList(new ArrayList<>());
   private final List<CheckpointStore> stores = new ArrayList<>();
@@ -69,6 +70,11 @@ class BatchSchedulerTest {
           @Override
           public void onBatchCompleted(BatchInfo batch) {
             completed.add(batch.batchTime());
+          }
+
+          @Override
+          public void onBatchFailed(BatchInfo batch, String error) {
+            failed.add(batch.batchTime() + " after " + batch.processingDelay() + " ms: " + error);
           }
         });
   }
@@ -154,6 +160,9 @@ class BatchSchedulerTest {
     assertTrue(scheduler.awaitProcessorEnd(TimeUnit.SECONDS.toMillis(WAIT_SECONDS)));
     assertEquals(List.of("100 [a]", "200 [b]"), outputs);
     assertEquals(100L, scheduler.lastCompletedBatch());
+    // The listeners hear of the failure, with the error that stopped the context.
+    assertEquals("200 after 0 ms: " + e.getMessage(), failed.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+    assertEquals(List.of(100L), new ArrayList<>(completed));
   }
 
   @Test

@@ -85,9 +85,10 @@ final class ProgressPrinter {
     line("driver attempt %d exited with %s%s", attempt, exit.describe(), cause(exit, log));
   }
 
-  /** Where the status of a driver attempt is served, once it has said. */
+  /** Where the status and the web UI of a driver attempt are served, once it has said. */
   void statusAddress(int attempt, String address) {
     line("driver attempt %d status: http://%s/api/v1/status", attempt, address);
+    line("driver attempt %d web UI: http://%s/", attempt, address);
   }
 
   /**

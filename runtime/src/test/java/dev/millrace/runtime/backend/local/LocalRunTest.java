@@ -107,6 +107,11 @@ class LocalRunTest {
               .matcher(printed())
               .find(),
           "the status URL of attempt " + attempt + " is printed: " + printed());
+      assertTrue(
+          Pattern.compile("driver attempt " + attempt + " web UI: http://127\\.0\\.0\\.1:\\d+/\n")
+              .matcher(printed())
+              .find(),
+          "the web UI's URL of attempt " + attempt + " is printed: " + printed());
     }
     StreamingAppStatus status = statusFile(run);
     assertEquals(Phase.Succeeded, status.getPhase());

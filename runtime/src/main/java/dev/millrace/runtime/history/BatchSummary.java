@@ -1,0 +1,82 @@
+package dev.millrace.runtime.history;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One batch as the history keeps it: small and flat, so that a thousand of them cost little memory
+ * and a file line each. Times are epoch milliseconds; -1 means "not yet" (as in {@code BatchInfo}).
+ *
+ * @param run which driver run of this checkpoint directory ran it, counted from 1 by the history
+ *     itself: a change of run between two batches is a restart
+ * @param attempt the driver attempt that ran it, as its backend counts attempts
+ * @param batchTime the batch time
+ * @param submissionTime when its input was planned
+ * @param processingStartTime when its processing began, or -1
+ * @param processingEndTime when it completed or failed, or -1
+ * @param records its input records across inputs, or -1 until it completed
+ * @param inputRecords its input records by input stream name, empty until it completed
+ * @param status where it is
+ * @param error why it failed, or null
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record BatchSummary(
+    int run,
+    int attempt,
+    long batchTime,
+    long submissionTime,
+    long processingStartTime,
+    long processingEndTime,
+    long records,
+    Map<String, Long> inputRecords,
+    BatchStatus status,
+    String error) {
+
+  /** Copies {@code inputRecords}, keeping its order, in as little memory as its size allows. */
+  public BatchSummary {
+    if (inputRecords == null || inputRecords.isEmpty()) {
+      inputRecords = Map.of();
+    } else if (inputRecords.size() == 1) {
+      Map.Entry<String, Long> only = inputRecords.entrySet().iterator().next();
+      inputRecords = Map.of(only.getKey(), only.getValue());
+    } else {
+      inputRecords = Collections.unmodifiableMap(new LinkedHashMap<>(inputRecords));
+    }
+  }
+
+  /** This batch with its records by input given by {@code inputRecords}. */
+  BatchSummary withInputRecords(Map<String, Long> inputRecords) {
+    return new BatchSummary(
+        run,
+        attempt,
+        batchTime,
+        submissionTime,
+        processingStartTime,
+        processingEndTime,
+        records,
+        inputRecords,
+        status,
+        error);
+  }
+
+  /** Time it waited for the batches before it, or -1 before it started. */
+  public long schedulingDelay() {
+    return processingStartTime < 0 ? -1 : processingStartTime - submissionTime;
+  }
+
+  /** Time its processing took, or -1 before it ended. */
+  public long processingTime() {
+    return processingEndTime < 0 || processingStartTime < 0
+        ? -1
+        : processingEndTime - processingStartTime;
+  }
+
+  /** Scheduling delay plus processing time, or -1 before it ended. */
+  public long totalDelay() {
+    return processingEndTime < 0 ? -1 : processingEndTime - submissionTime;
+  }
+}

@@ -1,0 +1,214 @@
+// The driver's UI: draws what the REST API under api/v1/ answers. Every URL is relative to the
+// page, so the UI works behind a path prefix (a web proxy, an ingress, kubectl port-forward).
+"use strict";
+
+const REFRESH_MS = 2000;
+const W = 520, H = 110, PAD = 28, HIST_W = 160;
+
+function esc(text) {
+  return String(text).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"}[c]));
+}
+
+async function getJson(url) {
+  const response = await fetch(url, {cache: "no-store"});
+  const body = await response.json();
+  if (!response.ok) {
+    throw new Error(body.error || response.statusText);
+  }
+  return body;
+}
+
+function ms(value) {
+  if (value === undefined || value === null || value < 0) return "–";
+  if (value < 1000) return value + " ms";
+  if (value < 60000) return (value / 1000).toFixed(1) + " s";
+  const s = Math.floor(value / 1000);
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
+  return (h > 0 ? h + " h " : "") + m + " min " + (s % 60) + " s";
+}
+
+function time(epochMs) {
+  return new Date(epochMs).toISOString().replace("T", " ").replace("Z", "");
+}
+
+function showError(error) {
+  const p = document.getElementById("error");
+  p.textContent = error ? "The driver did not answer: " + error.message + " (retrying)" : "";
+  p.hidden = !error;
+}
+
+// One timeline: the values over batch time, a dashed line at each restart, and optionally a line
+// at the batch interval; beside it a histogram of the same values.
+function timeline(id, title, unit, points, restarts, intervalLine) {
+  const values = points.map(p => p.v);
+  const max = Math.max(1, intervalLine || 0, ...values);
+  const t0 = points.length ? points[0].t : 0;
+  const t1 = points.length ? points[points.length - 1].t : 1;
+  const x = t => PAD + (t1 === t0 ? (W - 2 * PAD) / 2 : (t - t0) / (t1 - t0) * (W - 2 * PAD));
+  const y = v => H - PAD / 2 - v / max * (H - PAD);
+  let svg = `<svg class="timeline" id="${id}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`;
+  svg += `<text x="2" y="10">${esc(max.toFixed(max < 10 ? 1 : 0))} ${esc(unit)}</text>`;
+  svg += `<text x="2" y="${H - 2}">0</text>`;
+  for (const r of restarts) {
+    svg += `<line class="restart" x1="${x(r)}" x2="${x(r)}" y1="4" y2="${H - 4}"><title>driver restarted</title></line>`;
+  }
+  if (intervalLine) {
+    svg += `<line class="interval" x1="${PAD}" x2="${W - PAD}" y1="${y(intervalLine)}" y2="${y(intervalLine)}"><title>batch interval</title></line>`;
+  }
+  if (points.length) {
+    const d = points.map((p, i) => (i ? "L" : "M") + x(p.t).toFixed(1) + "," + y(p.v).toFixed(1)).join(" ");
+    svg += `<path class="series" d="${d}"></path>`;
+    const last = points[points.length - 1];
+    svg += `<circle class="dot" cx="${x(last.t)}" cy="${y(last.v)}" r="2.5"></circle>`;
+  }
+  svg += "</svg>";
+  const avg = values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
+  return `<div class="timeline-row"><div class="name"><b>${esc(title)}</b>avg ${esc(avg.toFixed(1))} ${esc(unit)}</div>` +
+      svg + histogram(id + "-histogram", values, max) + "</div>";
+}
+
+function histogram(id, values, max) {
+  const bins = new Array(10).fill(0);
+  for (const v of values) bins[Math.min(9, Math.floor(v / max * 10))]++;
+  const most = Math.max(1, ...bins);
+  const bh = (H - 8) / 10;
+  let svg = `<svg class="histogram" id="${id}" width="${HIST_W}" height="${H}" viewBox="0 0 ${HIST_W} ${H}">`;
+  bins.forEach((n, i) => {
+    const width = n / most * (HIST_W - 30);
+    const top = H - 4 - (i + 1) * bh;
+    svg += `<rect class="bar" x="2" y="${top.toFixed(1)}" width="${width.toFixed(1)}" height="${(bh - 1).toFixed(1)}"><title>${n} batches</title></rect>`;
+    if (n) svg += `<text x="${(width + 4).toFixed(1)}" y="${(top + bh - 2).toFixed(1)}">${n}</text>`;
+  });
+  return svg + "</svg>";
+}
+
+function batchLink(b) {
+  return `<a class="batch-link" href="batch?time=${b.batchTime}">${esc(time(b.batchTime))}</a>`;
+}
+
+function restartRow(columns, newer, older) {
+  return `<tr class="restart"><td colspan="${columns}">driver restarted: attempt ${esc(older.attempt)} ran the batches below, attempt ${esc(newer.attempt)} those above</td></tr>`;
+}
+
+async function streaming() {
+  const [app, page] = await Promise.all([
+    getJson("api/v1/application"),
+    getJson("api/v1/batches?limit=1000"),
+  ]);
+  document.title = "Millrace · " + app.app;
+  document.getElementById("app-name").textContent = app.app;
+  document.getElementById("batch-interval").textContent = ms(app.batchIntervalMs);
+  document.getElementById("uptime").textContent = ms(Date.now() - app.startTimeMs);
+  document.getElementById("attempt").textContent = app.attempt + (app.run > 1 ? " (run " + app.run + " of this checkpoint)" : "");
+  document.getElementById("state").textContent = app.state.toLowerCase();
+  document.getElementById("batches-completed").textContent = app.batchesCompleted;
+  document.getElementById("retained").textContent = app.retainedBatches;
+
+  const newestFirst = page.batches;
+  const active = newestFirst.filter(b => b.status === "planned" || b.status === "running");
+  const done = newestFirst.filter(b => b.status === "completed" || b.status === "failed");
+  const records = done.reduce((sum, b) => sum + Math.max(0, b.records), 0);
+  document.getElementById("records").textContent = records.toLocaleString("en");
+
+  const oldestFirst = done.slice().reverse();
+  const restarts = [];
+  for (let i = 1; i < oldestFirst.length; i++) {
+    if (oldestFirst[i].run !== oldestFirst[i - 1].run) restarts.push(oldestFirst[i].batchTime);
+  }
+  const series = f => oldestFirst.map(b => ({t: b.batchTime, v: f(b)}));
+  const perSecond = 1000 / app.batchIntervalMs;
+  document.getElementById("timeline-range").textContent = oldestFirst.length
+      ? "(" + oldestFirst.length + " batches, " + time(oldestFirst[0].batchTime) + " to " + time(oldestFirst[oldestFirst.length - 1].batchTime) + ")"
+      : "(no completed batch yet)";
+  document.getElementById("timelines").innerHTML =
+      timeline("input-rate", "Input rate", "records/s", series(b => Math.max(0, b.records) * perSecond), restarts) +
+      timeline("scheduling-delay", "Scheduling delay", "ms", series(b => b.schedulingDelayMs), restarts) +
+      timeline("processing-time", "Processing time", "ms", series(b => b.processingTimeMs), restarts, app.batchIntervalMs) +
+      timeline("total-delay", "Total delay", "ms", series(b => b.totalDelayMs), restarts);
+
+  const inputs = [...new Set(oldestFirst.flatMap(b => Object.keys(b.inputRecords || {})))];
+  document.getElementById("inputs").innerHTML = inputs.map((name, i) =>
+      timeline("input-rate-" + i, name, "records/s", series(b => ((b.inputRecords || {})[name] || 0) * perSecond), restarts)).join("")
+      || "<p>No input has records yet.</p>";
+
+  document.getElementById("active-count").textContent = active.length;
+  document.querySelector("#active tbody").innerHTML = active.map(b =>
+      `<tr><td>${batchLink(b)}</td><td>${esc(b.attempt)}</td><td>${ms(b.schedulingDelayMs)}</td><td>${esc(b.status)}</td></tr>`).join("");
+
+  document.getElementById("completed-count").textContent = done.length;
+  let rows = "";
+  done.forEach((b, i) => {
+    if (i > 0 && done[i - 1].run !== b.run) rows += restartRow(7, done[i - 1], b);
+    rows += `<tr class="batch"><td>${batchLink(b)}</td><td>${esc(b.attempt)}</td><td>${esc(Math.max(0, b.records))}</td>` +
+        `<td>${ms(b.schedulingDelayMs)}</td><td>${ms(b.processingTimeMs)}</td><td>${ms(b.totalDelayMs)}</td>` +
+        `<td class="${esc(b.status)}">${esc(b.status)}</td></tr>`;
+  });
+  document.querySelector("#completed tbody").innerHTML = rows;
+  document.body.dataset.loaded = "true";
+}
+
+async function batch() {
+  await appName();
+  const wanted = new URLSearchParams(location.search).get("time");
+  document.getElementById("batch-time").textContent = wanted ? time(Number(wanted)) : "?";
+  const b = await getJson("api/v1/batches/" + encodeURIComponent(wanted || ""));
+  document.getElementById("batch-status").textContent = b.status;
+  document.getElementById("batch-attempt").textContent = b.attempt;
+  document.getElementById("batch-records").textContent = b.records < 0 ? "–" : b.records;
+  document.getElementById("batch-submitted").textContent = time(b.submissionTime);
+  document.getElementById("batch-scheduling").textContent = ms(b.schedulingDelayMs);
+  document.getElementById("batch-processing").textContent = ms(b.processingTimeMs);
+  document.getElementById("batch-total").textContent = ms(b.totalDelayMs);
+  document.querySelector("#batch-inputs tbody").innerHTML = Object.entries(b.inputRecords || {})
+      .map(([name, n]) => `<tr><td>${esc(name)}</td><td>${esc(n)}</td></tr>`).join("");
+  document.getElementById("batch-error-section").hidden = !b.error;
+  document.getElementById("batch-error").textContent = b.error || "";
+  document.body.dataset.loaded = "true";
+}
+
+async function appName() {
+  const app = await getJson("api/v1/application");
+  document.title = document.title.replace(/^Millrace/, "Millrace · " + app.app);
+  document.getElementById("app-name").textContent = app.app;
+}
+
+async function executors() {
+  await appName();
+  const list = await getJson("api/v1/executors");
+  document.getElementById("executor-count").textContent = list.length;
+  document.querySelector("#executors tbody").innerHTML = list.map(e =>
+      `<tr class="executor"><td>${esc(e.id)}</td><td>${esc(e.host)}</td><td>${esc(e.pid)}</td><td>${esc(e.cores)}</td>` +
+      `<td>${esc(e.sessionId)}</td><td>${ms(Date.now() - e.lastHeartbeatMs)} ago</td><td>${esc(e.tasksCompleted)}</td>` +
+      `<td>${esc(e.statePartitions)}</td></tr>`).join("");
+  document.body.dataset.loaded = "true";
+}
+
+async function configuration() {
+  await appName();
+  const settings = await getJson("api/v1/configuration");
+  document.querySelector("#options tbody").innerHTML = settings.options.map(s =>
+      `<tr class="${s.configured ? "configured" : "default"}"><td>${esc(s.key)}</td><td>${esc(s.value)}</td>` +
+      `<td>${esc(s.defaultValue)}</td><td>${esc(s.description)}</td></tr>`).join("");
+  document.querySelector("#others tbody").innerHTML = settings.others.map(s =>
+      `<tr><td>${esc(s.key)}</td><td>${esc(s.value)}</td></tr>`).join("")
+      || `<tr><td colspan="2">none</td></tr>`;
+  document.body.dataset.loaded = "true";
+}
+
+async function refresh(draw, again) {
+  try {
+    await draw();
+    showError(null);
+  } catch (e) {
+    showError(e);
+  }
+  if (again) setTimeout(() => refresh(draw, again), REFRESH_MS);
+}
+
+const pages = {
+  streaming: () => refresh(streaming, true),
+  batch: () => refresh(batch, false),
+  executors: () => refresh(executors, true),
+  configuration: () => refresh(configuration, false),
+};
+pages[document.body.dataset.page]();
