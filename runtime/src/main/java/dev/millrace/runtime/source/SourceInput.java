@@ -5,11 +5,10 @@ import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.streaming.Source;
 import dev.millrace.streaming.SourceHealth;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,19 +95,21 @@ public final class SourceInput<T, P> implements InputSource<T> {
   public byte[] encodePlan(Dataset<T> taken) {
     @SuppressWarnings("unchecked")
     List<P> plan = ((PlannedDataset<T, P>) taken).plan();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(FORMAT);
-      out.writeInt(plan.size());
-      for (P part : plan) {
-        byte[] encoded = source.encode(part);
-        out.writeInt(encoded.length);
-        out.write(encoded);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    // Sized first and copied once: a queue stream's plan holds the batch's records, megabytes at
+    // high rates, and a growing buffer would copy them several times per batch.
+    List<byte[]> parts = new ArrayList<>(plan.size());
+    int length = 1 + Integer.BYTES;
+    for (P part : plan) {
+      byte[] encoded = source.encode(part);
+      parts.add(encoded);
+      length += Integer.BYTES + encoded.length;
     }
-    return bytes.toByteArray();
+    ByteBuffer bytes = ByteBuffer.allocate(length);
+    bytes.put(FORMAT).putInt(parts.size());
+    for (byte[] encoded : parts) {
+      bytes.putInt(encoded.length).put(encoded);
+    }
+    return bytes.array();
   }
 
   @Override
