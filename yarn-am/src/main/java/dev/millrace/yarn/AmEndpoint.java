@@ -1,7 +1,7 @@
 package dev.millrace.yarn;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.millrace.crds.http.BoundedHttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
@@ -71,9 +70,9 @@ final class AmEndpoint implements AutoCloseable {
           + " application reads from its staging directory; 'yarn application -kill <application"
           + " id>' ends it at once";
 
-  private final HttpServer server;
+  private final BoundedHttpServer server;
 
-  private AmEndpoint(HttpServer server) {
+  private AmEndpoint(BoundedHttpServer server) {
     this.server = server;
   }
 
@@ -93,8 +92,10 @@ final class AmEndpoint implements AutoCloseable {
       Supplier<String> supervisor,
       Supplier<Optional<String>> status)
       throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(0), 16);
-    server.createContext(
+    // Bounded: a client that never finishes its request, or a relay to a driver that hangs, must
+    // not keep the proxy and `millrace stop` from the AM.
+    BoundedHttpServer server = BoundedHttpServer.bind(new InetSocketAddress(0), "am-endpoint");
+    server.handle(
         "/",
         exchange -> {
           try (exchange) {
@@ -158,13 +159,6 @@ final class AmEndpoint implements AutoCloseable {
             }
           }
         });
-    server.setExecutor(
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread thread = new Thread(r, "am-endpoint");
-              thread.setDaemon(true);
-              return thread;
-            }));
     server.start();
     return new AmEndpoint(server);
   }
@@ -235,12 +229,12 @@ final class AmEndpoint implements AutoCloseable {
 
   /** The port it listens on. */
   int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 
   private static void reply(HttpExchange exchange, int code, String body) throws IOException {

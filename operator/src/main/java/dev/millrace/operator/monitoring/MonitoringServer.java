@@ -1,7 +1,7 @@
 package dev.millrace.operator.monitoring;
 
 import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
+import dev.millrace.crds.http.BoundedHttpServer;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RuntimeInfo;
 import java.io.IOException;
@@ -10,12 +10,11 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The operator's HTTP endpoint for the kubelet and Prometheus, on the JDK's built-in server:
+ * The operator's HTTP endpoint for the kubelet and Prometheus, on a {@link BoundedHttpServer} (a
+ * client that holds connections open cannot fail the kubelet's probes):
  *
  * <ul>
  *   <li>{@code GET /healthz} (liveness): 200 unless the operator has started and one of its
@@ -33,8 +32,7 @@ public final class MonitoringServer implements AutoCloseable {
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final String PLAIN_TEXT = "text/plain; charset=utf-8";
 
-  private final HttpServer server;
-  private final ExecutorService threads;
+  private final BoundedHttpServer server;
 
   /**
    * Listens on {@code port} (0 for any free one) on every interface; serves once started.
@@ -45,24 +43,14 @@ public final class MonitoringServer implements AutoCloseable {
     Objects.requireNonNull(operator, "operator");
     Objects.requireNonNull(metrics, "metrics");
     try {
-      server = HttpServer.create(new InetSocketAddress(port), 0);
+      server = BoundedHttpServer.bind(new InetSocketAddress(port), "millrace-monitoring");
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot listen for health probes and metrics on port " + port + ": " + e.getMessage(), e);
     }
-    server.createContext("/healthz", get(() -> liveness(operator)));
-    server.createContext("/readyz", get(() -> readiness(operator)));
-    server.createContext(
-        "/metrics", get(() -> new Answer(200, PROMETHEUS_TEXT, metrics.exposition())));
-    threads =
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "millrace-monitoring");
-              t.setDaemon(true);
-              return t;
-            });
-    server.setExecutor(threads);
+    server.handle("/healthz", get(() -> liveness(operator)));
+    server.handle("/readyz", get(() -> readiness(operator)));
+    server.handle("/metrics", get(() -> new Answer(200, PROMETHEUS_TEXT, metrics.exposition())));
   }
 
   /** Starts serving. */
@@ -72,7 +60,7 @@ public final class MonitoringServer implements AutoCloseable {
 
   /** The port it listens on. */
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   private static Answer liveness(Operator operator) {
@@ -136,7 +124,6 @@ public final class MonitoringServer implements AutoCloseable {
   /** Stops listening at once. */
   @Override
   public void close() {
-    server.stop(0);
-    threads.shutdownNow();
+    server.close();
   }
 }

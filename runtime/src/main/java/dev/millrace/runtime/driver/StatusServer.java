@@ -1,7 +1,7 @@
 package dev.millrace.runtime.driver;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.millrace.crds.http.BoundedHttpServer;
 import dev.millrace.crds.launch.DriverState;
 import dev.millrace.crds.launch.DriverStatusClient;
 import dev.millrace.runtime.metrics.DriverMetrics;
@@ -13,9 +13,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,21 +21,20 @@ import org.slf4j.LoggerFactory;
  * /healthz} answers 200 {@code ok} while the driver is starting or running and 503 otherwise;
  * {@code GET /api/v1/status} answers the {@link DriverStatusTracker} report as JSON; {@code GET
  * /metrics} answers the {@link DriverMetrics} in Prometheus's text format; every other path goes to
- * the {@link WebUi} (pages and the rest of {@code /api/v1/}), if there is one, else is 404.
+ * the {@link WebUi} (pages and the rest of {@code /api/v1/}), if there is one, else is 404. A slow
+ * or hostile client cannot keep it from answering the supervisor's polls: see {@link
+ * BoundedHttpServer}.
  */
 final class StatusServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
-  private static final int THREADS = 2;
 
   /** Where Prometheus scrapes the driver's metrics. */
   static final String METRICS_PATH = "/metrics";
 
-  private final HttpServer server;
-  private final ExecutorService threads;
+  private final BoundedHttpServer server;
 
-  private StatusServer(HttpServer server, ExecutorService threads) {
+  private StatusServer(BoundedHttpServer server) {
     this.server = server;
-    this.threads = threads;
   }
 
   /**
@@ -61,20 +57,10 @@ final class StatusServer implements AutoCloseable {
   static StatusServer start(
       InetSocketAddress address, DriverStatusTracker status, DriverMetrics metrics, WebUi ui)
       throws IOException {
-    HttpServer server = HttpServer.create(address, 0);
-    AtomicInteger ids = new AtomicInteger();
-    ExecutorService threads =
-        Executors.newFixedThreadPool(
-            THREADS,
-            r -> {
-              Thread t = new Thread(r, "millrace-status-http-" + ids.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    server.setExecutor(threads);
-    server.createContext("/", exchange -> answer(exchange, status, metrics, ui));
-    server.start();
-    return new StatusServer(server, threads);
+    return new StatusServer(
+        BoundedHttpServer.bind(address, "millrace-status-http")
+            .handle("/", exchange -> answer(exchange, status, metrics, ui))
+            .start());
   }
 
   private static void answer(
@@ -130,20 +116,18 @@ final class StatusServer implements AutoCloseable {
 
   /** The port the endpoint listens on. */
   int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** The address and port the endpoint listens on. */
   InetSocketAddress address() {
-    return server.getAddress();
+    return server.address();
   }
 
   /** Stops serving at once. */
   @Override
   public void close() {
-    // Java 17's HttpServer waits out the whole delay given to stop() even when idle; a poll cut
-    // short reads as "no status" to a supervisor, which is the truth of a driver about to exit.
-    server.stop(0);
-    threads.shutdownNow();
+    // A poll cut short reads as "no status" to a supervisor: the truth of a driver about to exit.
+    server.close();
   }
 }

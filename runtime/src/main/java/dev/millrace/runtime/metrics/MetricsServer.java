@@ -1,20 +1,18 @@
 package dev.millrace.runtime.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.millrace.crds.http.BoundedHttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * An executor's metrics endpoint: {@code GET /metrics} answers its {@link ExecutorMetrics} in
- * Prometheus's text format, anything else 404, on one daemon thread (a scrape is small and
- * Prometheus scrapes one at a time).
+ * Prometheus's text format, anything else 404, on a {@link BoundedHttpServer} that slow clients
+ * cannot take down.
  */
 public final class MetricsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
@@ -22,12 +20,10 @@ public final class MetricsServer implements AutoCloseable {
   /** Where Prometheus scrapes. */
   public static final String PATH = "/metrics";
 
-  private final HttpServer server;
-  private final ExecutorService thread;
+  private final BoundedHttpServer server;
 
-  private MetricsServer(HttpServer server, ExecutorService thread) {
+  private MetricsServer(BoundedHttpServer server) {
     this.server = server;
-    this.thread = thread;
   }
 
   /**
@@ -37,18 +33,10 @@ public final class MetricsServer implements AutoCloseable {
    */
   public static MetricsServer start(InetSocketAddress address, ServedMetrics metrics)
       throws IOException {
-    HttpServer server = HttpServer.create(address, 0);
-    ExecutorService thread =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "millrace-metrics-http");
-              t.setDaemon(true);
-              return t;
-            });
-    server.setExecutor(thread);
-    server.createContext("/", exchange -> answer(exchange, metrics));
-    server.start();
-    return new MetricsServer(server, thread);
+    return new MetricsServer(
+        BoundedHttpServer.bind(address, "millrace-metrics-http")
+            .handle("/", exchange -> answer(exchange, metrics))
+            .start());
   }
 
   private static void answer(HttpExchange exchange, ServedMetrics metrics) {
@@ -72,13 +60,12 @@ public final class MetricsServer implements AutoCloseable {
 
   /** The port the endpoint listens on. */
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** Stops serving at once. */
   @Override
   public void close() {
-    server.stop(0);
-    thread.shutdownNow();
+    server.close();
   }
 }

@@ -1,10 +1,12 @@
 package dev.millrace.runtime.driver;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.millrace.crds.http.BoundedHttpServer;
 import dev.millrace.crds.launch.DriverStatusClient;
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.runtime.executor.TestingExecutorJvm;
@@ -12,6 +14,9 @@ import dev.millrace.runtime.transport.ListeningSockets;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -231,6 +236,59 @@ class DriverProcessTest {
           listening.stream().allMatch(a -> a.getAddress().isAnyLocalAddress()),
           listening.toString());
       assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
+    }
+  }
+
+  @Test
+  void clientsThatNeverFinishARequestAreCutAndTheDriverKeepsAnsweringItsSupervisor()
+      throws Exception {
+    Path spec =
+        new TestingSpec("lines", work.resolve("checkpoint").toUri().toString())
+            .jar(applicationJar().toUri().toString())
+            .args(work.resolve("in").toString(), work.resolve("out").toString())
+            .writeTo(work.resolve("app.yaml"));
+    Files.createDirectories(work.resolve("in"));
+    try (TestingDriverJvm driver = start(spec, 1)) {
+      String address = awaitAddress(driver, 1);
+      driver.awaitStatus(address, r -> r.state().equals("RUNNING"));
+      int port = Integer.parseInt(address.substring(address.indexOf(':') + 1));
+
+      // More half-sent requests than the server has threads: on the JDK's defaults (no time
+      // limit) they would hold every thread for as long as they stay connected.
+      List<Socket> slow = new ArrayList<>();
+      try {
+        for (int i = 0; i < BoundedHttpServer.MAX_THREADS + 4; i++) {
+          Socket socket = new Socket("127.0.0.1", port);
+          socket.setSoTimeout((int) TIMEOUT_MS);
+          socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n".getBytes(UTF_8));
+          socket.getOutputStream().flush();
+          slow.add(socket);
+        }
+        // The driver cuts each within its request time limit, and answers its supervisor again.
+        for (Socket socket : slow) {
+          assertEquals(-1, readToEnd(socket), "the driver closes a connection left half-sent");
+        }
+        driver.awaitStatus(address, r -> r.state().equals("RUNNING"));
+      } finally {
+        for (Socket socket : slow) {
+          socket.close();
+        }
+      }
+      assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
+    }
+  }
+
+  /** Reads until the peer closes (-1, also for a reset); a read timeout fails the test. */
+  private static int readToEnd(Socket socket) throws IOException {
+    try {
+      while (socket.getInputStream().read() != -1) {
+        // a refused connection may have been answered nothing; read on to the close
+      }
+      return -1;
+    } catch (SocketTimeoutException e) {
+      return fail("the driver kept a half-sent request open for " + TIMEOUT_MS + " ms");
+    } catch (SocketException reset) {
+      return -1;
     }
   }
 
