@@ -114,6 +114,7 @@ public final class Measurement {
     out.println("fixed_rate_words_per_s," + Plan.FIXED_RATE);
     out.println("fixed_batches," + fixed.length);
     out.println("fixed_p50_ms," + percentile(fixed, 50));
+    out.println("fixed_mean_ms," + Arrays.stream(fixed).average().orElse(Double.NaN));
     out.println("fixed_p99_ms," + percentile(fixed, 99));
     out.println("fixed_max_ms," + percentile(fixed, 100));
     out.println("fixed_e2e_p50_ms," + percentile(fixedE2e, 50));

@@ -33,6 +33,9 @@ public final class MillraceEngine implements Engine {
     if (workload.stateful()) {
       ssc.checkpoint(checkpointDir.toString());
     }
+    if (Observers.enabled()) {
+      Observers.watch(ssc, intervalMs, workload.stateful() ? checkpointDir : null);
+    }
     DStream<String> lines = ssc.queueStream(queue, true);
     PairDStream<String, Long> ones =
         lines.flatMap(line -> Arrays.asList(line.split(" "))).mapToPair(word -> Pair.of(word, 1L));

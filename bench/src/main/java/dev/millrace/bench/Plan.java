@@ -47,10 +47,11 @@ public record Plan(long intervalMs, int warmup, int fixed, int perStep, int queu
       // Enough batches for a median without making a 1 s run take minutes on a shared box.
       return new Plan(intervalMs, 4, 8, 2, 2);
     }
-    // At least 1 s of warm-up and 2 s of measured batches, so that a growing scheduling delay
+    // At least 1 s of warm-up and 2 s of measured batches (-Dbench.fixed.batches=N measures N), so
+    // that a growing scheduling delay
     // shows at short intervals; at least 15 and 30 batches at the longer ones.
     int warmup = (int) Math.max(15, 1000 / intervalMs);
-    int fixed = (int) Math.max(30, 2000 / intervalMs);
+    int fixed = Integer.getInteger("bench.fixed.batches", (int) Math.max(30, 2000 / intervalMs));
     int perStep = 5;
     // The feeder polls every 5 ms; keep at least 200 ms of batches queued (2 at the least).
     int ahead = (int) Math.max(2, (200 + intervalMs - 1) / intervalMs);
