@@ -69,48 +69,40 @@ public final class Executor {
                     application.classLoader(),
                     application::define,
                     application::checkpointStore);
-        Transport transport = new Transport("executor", TransportOptions.defaults());
-        MetricsServer metricsServer =
-            serveMetrics(
-                new ExecutorMetrics(
-                    options.app(),
-                    options.executorId(),
-                    () -> owner == null ? 0 : owner.partitionsHeld()));
-        ExecutorAgent agent =
-            new ExecutorAgent(
-                transport,
-                options.driver(),
-                identity(application),
-                options.driverTimeout(),
-                counted(worker == null ? TaskHandler.NONE : tasks(worker, owner)))) {
-      agent.driverGone().thenRun(() -> exit.complete(ExitCode.APPLICATION_FAILURE));
-      stopWhenSupervisorEnds(exit);
-      agent.start();
-      return exit.join();
+        Transport transport = new Transport("executor", TransportOptions.defaults())) {
+      ExecutorMetrics metrics =
+          new ExecutorMetrics(
+              options.app(),
+              options.executorId(),
+              () -> owner == null ? 0 : owner.partitionsHeld());
+      try (MetricsServer metricsServer = serveMetrics(metrics);
+          ExecutorAgent agent =
+              new ExecutorAgent(
+                  transport,
+                  options.driver(),
+                  identity(application),
+                  options.driverTimeout(),
+                  metrics.counting(worker == null ? TaskHandler.NONE : tasks(worker, owner)))) {
+        agent.driverGone().thenRun(() -> exit.complete(ExitCode.APPLICATION_FAILURE));
+        stopWhenSupervisorEnds(exit);
+        agent.start();
+        return exit.join();
+      }
     }
   }
 
-  private ExecutorMetrics metrics;
-
-  /** {@code handler}, its tasks counted in the metrics. */
-  private TaskHandler counted(TaskHandler handler) {
-    return metrics.counting(handler);
-  }
-
   /**
-   * Keeps {@code executorMetrics} and serves them on {@code --metrics-port}, or returns null
-   * without one.
+   * Serves {@code metrics} on {@code --metrics-port}, or returns null without one.
    *
    * @throws UncheckedIOException naming the port if it cannot be bound
    */
-  private MetricsServer serveMetrics(ExecutorMetrics executorMetrics) {
-    this.metrics = executorMetrics;
+  private MetricsServer serveMetrics(ExecutorMetrics metrics) {
     if (options.metricsPort() == null) {
       return null;
     }
     try {
       MetricsServer server =
-          MetricsServer.start(new InetSocketAddress(options.metricsPort()), executorMetrics);
+          MetricsServer.start(new InetSocketAddress(options.metricsPort()), metrics);
       LOG.info(
           "executor {} serves its Prometheus metrics at http://{}:{}{}",
           options.executorId(),

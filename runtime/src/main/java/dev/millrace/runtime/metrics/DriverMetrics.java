@@ -305,11 +305,7 @@ public final class DriverMetrics
   public void taskResult(ExecutorInfo executor, TaskResult result) {
     taskResults.labelValues(result instanceof TaskFailed ? "failed" : "succeeded").inc();
     if (result instanceof ShuffleMapDone done) {
-      long bytes = 0;
-      for (byte[] bucket : done.buckets()) {
-        bytes += bucket.length;
-      }
-      shuffleReceived.inc(bytes);
+      shuffleReceived.inc(done.bucketBytes());
     }
   }
 

@@ -99,11 +99,7 @@ public final class ExecutorMetrics implements ServedMetrics {
     tasks.labelValues(kind, result instanceof TaskFailed ? "failed" : "succeeded").inc();
     taskSeconds.labelValues(kind).observe((System.nanoTime() - startedNanos) / 1e9);
     if (result instanceof ShuffleMapDone done) {
-      long bytes = 0;
-      for (byte[] bucket : done.buckets()) {
-        bytes += bucket.length;
-      }
-      shuffleBytes.inc(bytes);
+      shuffleBytes.inc(done.bucketBytes());
     }
   }
 

@@ -200,6 +200,15 @@ public sealed interface Message {
       buckets = List.copyOf(buckets);
       inputRecords = List.copyOf(inputRecords);
     }
+
+    /** The encoded bytes of every bucket: what the shuffle moved for this task. */
+    public long bucketBytes() {
+      long bytes = 0;
+      for (byte[] bucket : buckets) {
+        bytes += bucket.length;
+      }
+      return bytes;
+    }
   }
 
   /** Partition {@code partition} of input node {@code inputNode}'s batch held {@code records}. */
