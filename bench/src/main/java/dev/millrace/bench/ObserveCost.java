@@ -1,8 +1,6 @@
 package dev.millrace.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What watching a running context costs its batch loop (issue 18): Millrace's fixed-rate
@@ -25,7 +22,6 @@ import java.util.concurrent.TimeUnit;
  * many batches are measured), {@code bench.docs}, {@code bench.cp.millrace}.
  */
 public final class ObserveCost {
-  private static final long CHILD_LIMIT_MINUTES = 6;
   private static final List<String> METRICS =
       List.of("fixed_mean_ms", "fixed_p50_ms", "fixed_p99_ms", "fixed_cpu_ms_per_million_words");
 
@@ -97,47 +93,19 @@ public final class ObserveCost {
       throws IOException, InterruptedException {
     Path checkpoint = Files.createTempDirectory("millrace-bench-observe");
     try {
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.add("-Xms2g");
-      command.add("-Xmx2g");
-      for (String open : Suite.ADD_OPENS) {
-        command.add("--add-opens=" + open + "=ALL-UNNAMED");
-      }
-      command.add("-Dlog4j2.level=WARN");
-      command.add("-Dbench.observe=" + observed);
+      List<String> jvmOptions = new ArrayList<>();
+      jvmOptions.add("-Dbench.observe=" + observed);
       if (!fixedBatches.isBlank()) {
-        command.add("-Dbench.fixed.batches=" + fixedBatches);
+        jvmOptions.add("-Dbench.fixed.batches=" + fixedBatches);
       }
-      command.addAll(
-          List.of(
-              "-cp",
-              classpath,
-              "dev.millrace.bench.Measurement",
-              "millrace",
-              workload,
-              interval,
-              checkpoint.toString(),
-              "fixed"));
-      Process process =
-          new ProcessBuilder(command)
-              .redirectError(
-                  ProcessBuilder.Redirect.appendTo(Path.of("bench/target/children.log").toFile()))
-              .start();
-      List<String> lines = new ArrayList<>();
-      try (BufferedReader out =
-          new BufferedReader(
-              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = out.readLine()) != null; ) {
-          lines.add(line);
-        }
-      }
-      if (!process.waitFor(CHILD_LIMIT_MINUTES, TimeUnit.MINUTES)) {
-        process.destroyForcibly();
-        lines.add("failed,timeout");
-      } else if (process.exitValue() != 0) {
-        lines.add("failed,exit " + process.exitValue());
-      }
+      List<String> lines =
+          MeasuredJvm.run(
+              MeasuredJvm.command(
+                  classpath,
+                  jvmOptions,
+                  "dev.millrace.bench.Measurement",
+                  List.of("millrace", workload, interval, checkpoint.toString(), "fixed")),
+              Path.of("bench/target/children.log"));
       return lines;
     } finally {
       WorkDirectories.delete(checkpoint);

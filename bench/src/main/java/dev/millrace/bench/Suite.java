@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs every measurement, each in a child JVM of its own (so JIT, GC and class loading never leak
@@ -26,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * bench.recovery.only=true} appends only the recovery measurement to an existing raw file.
  */
 public final class Suite {
-  private static final long CHILD_LIMIT_MINUTES = 6;
+  private static final Path CHILDREN_LOG = Path.of("bench/target/children.log");
 
   /** Batches a driver completes before it is killed: past Millrace's first checkpoint (10). */
   private static final int RECOVERY_BATCHES_BEFORE_KILL = 15;
@@ -195,21 +194,7 @@ public final class Suite {
     System.out.printf(
         "%s repeat %d %s %s %d ms (load %s)%n",
         Instant.now(), repeat, engine, workload, interval, load);
-    Process process = start(command);
-    List<String> lines = new ArrayList<>();
-    try (BufferedReader out =
-        new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = out.readLine()) != null; ) {
-        lines.add(line);
-      }
-    }
-    if (!process.waitFor(CHILD_LIMIT_MINUTES, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      lines.add("failed,timeout");
-    } else if (process.exitValue() != 0) {
-      lines.add("failed,exit " + process.exitValue());
-    }
+    List<String> lines = MeasuredJvm.run(command, CHILDREN_LOG);
     for (String line : lines) {
       String row =
           String.join(
@@ -222,27 +207,8 @@ public final class Suite {
   }
 
   private List<String> command(String engine, String main) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xms2g");
-    command.add("-Xmx2g");
-    for (String open : ADD_OPENS) {
-      command.add("--add-opens=" + open + "=ALL-UNNAMED");
-    }
-    // Log4j's level where no configuration file is found (Millrace's measurement JVM); Spark's
-    // JVM configures its own.
-    command.add("-Dlog4j2.level=WARN");
-    command.add("-cp");
-    command.add(engine.equals("spark") ? sparkClasspath : millraceClasspath);
-    command.add(main);
-    return command;
-  }
-
-  private static Process start(List<String> command) throws IOException {
-    return new ProcessBuilder(command)
-        .redirectError(
-            ProcessBuilder.Redirect.appendTo(Path.of("bench/target/children.log").toFile()))
-        .start();
+    return MeasuredJvm.command(
+        engine.equals("spark") ? sparkClasspath : millraceClasspath, List.of(), main, List.of());
   }
 
   /**
@@ -261,12 +227,12 @@ public final class Suite {
     command.addAll(
         List.of(engine, checkpoint.toString(), input.toString(), Long.toString(intervalMs)));
     long firstLaunch = System.currentTimeMillis();
-    Process first = start(command);
+    Process first = MeasuredJvm.start(command, CHILDREN_LOG);
     long firstBatch = readUntil(first, RECOVERY_BATCHES_BEFORE_KILL);
     first.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no last checkpoint
     first.waitFor();
     long relaunch = System.currentTimeMillis();
-    Process second = start(command);
+    Process second = MeasuredJvm.start(command, CHILDREN_LOG);
     long recovered = readUntil(second, 1);
     second.destroyForcibly();
     second.waitFor();

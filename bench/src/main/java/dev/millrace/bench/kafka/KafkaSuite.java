@@ -2,7 +2,7 @@ package dev.millrace.bench.kafka;
 
 import dev.millrace.bench.BenchEnvironment;
 import dev.millrace.bench.Corpus;
-import dev.millrace.bench.Suite;
+import dev.millrace.bench.MeasuredJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -56,6 +56,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class KafkaSuite {
   private static final long CHILD_LIMIT_MINUTES = 8;
+  private static final Path CHILDREN_LOG = Path.of("bench/target/kafka-children.log");
   private static final String INPUT = "kbench-words";
 
   /** How long after the warm-up the delay window waits at most for a backlog to clear. */
@@ -390,23 +391,12 @@ public final class KafkaSuite {
     System.out.printf(
         "%s repeat %d %s %s %d ms (load %s)%n",
         Instant.now(), repeat, engine, measurement, interval, load);
-    Process process = start(engine, args);
-    process.getOutputStream().close();
-    List<String> lines = new ArrayList<>();
-    try (BufferedReader out =
-        new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = out.readLine()) != null; ) {
-        lines.add(line);
-        System.out.println("  " + line);
-      }
-    }
-    if (!process.waitFor(CHILD_LIMIT_MINUTES, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      lines.add("failed,timeout");
-    } else if (process.exitValue() != 0) {
-      lines.add("failed,exit " + process.exitValue());
-    }
+    List<String> lines =
+        MeasuredJvm.run(
+            command(engine, args),
+            CHILDREN_LOG,
+            CHILD_LIMIT_MINUTES,
+            line -> System.out.println("  " + line));
     record(repeat, engine, measurement, interval, load, lines);
     return lines;
   }
@@ -436,24 +426,12 @@ public final class KafkaSuite {
   }
 
   private Process start(String engine, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xms2g");
-    command.add("-Xmx2g");
-    for (String open : Suite.ADD_OPENS) {
-      command.add("--add-opens=" + open + "=ALL-UNNAMED");
-    }
-    // Log4j's level where no configuration file is found (Millrace's measurement JVM); Spark's
-    // JVM configures its own.
-    command.add("-Dlog4j2.level=WARN");
-    command.add("-cp");
-    command.add(classpaths.get(engine));
-    command.add(KafkaMeasurement.class.getName());
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command)
-        .redirectError(
-            ProcessBuilder.Redirect.appendTo(Path.of("bench/target/kafka-children.log").toFile()))
-        .start();
+    return MeasuredJvm.start(command(engine, args), CHILDREN_LOG);
+  }
+
+  private List<String> command(String engine, String... args) {
+    return MeasuredJvm.command(
+        classpaths.get(engine), List.of(), KafkaMeasurement.class.getName(), List.of(args));
   }
 
   private Map<String, Object> producerProperties(int lingerMs) {

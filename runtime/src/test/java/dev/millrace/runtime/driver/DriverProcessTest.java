@@ -205,12 +205,7 @@ class DriverProcessTest {
   @Test
   void aDriverToldToBindEveryInterfaceListensOnThemAndIsReachedOnLoopbackFromThisMachine()
       throws Exception {
-    Path spec =
-        new TestingSpec("lines", work.resolve("checkpoint").toUri().toString())
-            .jar(applicationJar().toUri().toString())
-            .args(work.resolve("in").toString(), work.resolve("out").toString())
-            .writeTo(work.resolve("app.yaml"));
-    Files.createDirectories(work.resolve("in"));
+    Path spec = linesAppWithNoInputYet();
     try (TestingDriverJvm driver =
         TestingDriverJvm.start(
             applicationFreeClassPath(),
@@ -242,12 +237,7 @@ class DriverProcessTest {
   @Test
   void clientsThatNeverFinishARequestAreCutAndTheDriverKeepsAnsweringItsSupervisor()
       throws Exception {
-    Path spec =
-        new TestingSpec("lines", work.resolve("checkpoint").toUri().toString())
-            .jar(applicationJar().toUri().toString())
-            .args(work.resolve("in").toString(), work.resolve("out").toString())
-            .writeTo(work.resolve("app.yaml"));
-    Files.createDirectories(work.resolve("in"));
+    Path spec = linesAppWithNoInputYet();
     try (TestingDriverJvm driver = start(spec, 1)) {
       String address = awaitAddress(driver, 1);
       driver.awaitStatus(address, r -> r.state().equals("RUNNING"));
@@ -276,6 +266,15 @@ class DriverProcessTest {
       }
       assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
     }
+  }
+
+  /** The lines application on an empty input directory, its spec written to {@code app.yaml}. */
+  private Path linesAppWithNoInputYet() throws IOException {
+    Files.createDirectories(work.resolve("in"));
+    return new TestingSpec("lines", work.resolve("checkpoint").toUri().toString())
+        .jar(applicationJar().toUri().toString())
+        .args(work.resolve("in").toString(), work.resolve("out").toString())
+        .writeTo(work.resolve("app.yaml"));
   }
 
   /** Reads until the peer closes (-1, also for a reset); a read timeout fails the test. */
