@@ -1,6 +1,7 @@
 package dev.millrace.runtime.source;
 
 import dev.millrace.streaming.Source;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.OptionalLong;
@@ -29,6 +30,18 @@ public interface EngineSource<T, P> extends Source<T, P> {
    */
   default boolean keepsReadParts() {
     return false;
+  }
+
+  /**
+   * The records of {@code part} in a list a batch may keep: for a source that {@linkplain
+   * #keepsReadParts keeps read parts}. By default a copy of what {@link #read} gives; a source
+   * whose reading builds a list anyway hands that over, so the batch does not hold its records
+   * twice.
+   */
+  default List<T> readAll(P part) {
+    List<T> records = new ArrayList<>();
+    read(part).forEachRemaining(records::add);
+    return records;
   }
 
   /**

@@ -4,7 +4,6 @@ import dev.millrace.runtime.dataset.CountedInput;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.PartitionCounts;
 import dev.millrace.streaming.Source;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -80,9 +79,7 @@ final class PlannedDataset<T, P> extends Dataset<T> implements CountedInput {
     List<T> records = kept.get(partition);
     if (records == null) {
       // Two tasks reading the same part at once both read it; they keep equal lists.
-      List<T> fresh = new ArrayList<>();
-      source.read(plan.get(partition)).forEachRemaining(fresh::add);
-      kept.compareAndSet(partition, null, fresh);
+      kept.compareAndSet(partition, null, own.readAll(plan.get(partition)));
       records = kept.get(partition);
       counted(partition, records.size());
     }

@@ -16,7 +16,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -297,8 +296,14 @@ public final class TextFileSource implements EngineSource<String, FilePart> {
    */
   @Override
   public Iterator<String> read(FilePart part) {
+    return readAll(part).iterator();
+  }
+
+  /** The split's lines, the list a batch keeps as it is (the stream keeps read parts). */
+  @Override
+  public List<String> readAll(FilePart part) {
     if (!(part instanceof FileSplit split)) {
-      return Collections.emptyIterator();
+      return List.of();
     }
     List<String> lines = new ArrayList<>();
     // A split starting mid-file begins after the first '\n' at or after start-1: the line that
@@ -343,7 +348,7 @@ public final class TextFileSource implements EngineSource<String, FilePart> {
               + fs.advice(file),
           e);
     }
-    return lines.iterator();
+    return lines;
   }
 
   /** Files cost more to read again than to hold for a batch's other readers. */
