@@ -26,6 +26,12 @@ import java.util.regex.Pattern;
  *                                           random token tells its holder from a driver that got
  *                                           epoch 7 of a directory deleted and made again
  * lease/00000000000000000007.released       the holder of epoch 7 stopped and let the lease go
+ * state-parts/00000000000000001000/node-3-part-5
+ *                                           partition 5 of state node 3 for the generation of
+ *                                           batch 1000, written by the executor owning it
+ * ui-history/batches-&lt;run&gt;-&lt;sequence&gt;.jsonl
+ *                                           the web UI's batch history, not part of any
+ *                                           generation (see dev.millrace.runtime.history.HistoryStore)
  * </pre>
  *
  * <p>Source logs are written by their sources, in place and append-only, not through temporary
