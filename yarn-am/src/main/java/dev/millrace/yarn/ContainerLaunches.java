@@ -7,6 +7,7 @@ import dev.millrace.crds.StreamingApp;
 import dev.millrace.crds.YarnSpec;
 import dev.millrace.crds.launch.JvmHeap;
 import dev.millrace.crds.launch.LaunchArguments;
+import dev.millrace.runtime.config.ContainerEnvironment;
 import dev.millrace.runtime.logs.ProcessLogging;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
@@ -120,7 +121,11 @@ final class ContainerLaunches {
     args.addAll(
         LaunchArguments.executorFindingDriverIn(
             app, executorId, driverAddressFile, StagingDirectory.SPEC_NAME));
-    return context(executor.getMemory(), args, environment(executor.getEnv()));
+    Map<String, String> env = environment(executor.getEnv());
+    // Executors share hosts with other containers: each serves its metrics on a free port, which
+    // it logs (spec.executor.env may name a port instead).
+    env.putIfAbsent(ContainerEnvironment.METRICS_PORT.name(), "0");
+    return context(executor.getMemory(), args, env);
   }
 
   /** A container of {@code memory} running {@code mainAndArgs} with a heap by {@link JvmHeap}. */

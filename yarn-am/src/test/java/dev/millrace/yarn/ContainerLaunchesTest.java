@@ -71,6 +71,29 @@ class ContainerLaunchesTest {
     assertTrue(command(launches.applicationMaster(STAGING)).contains(" -Xmx640m "));
   }
 
+  @Test
+  void executorsServeTheirMetricsOnAFreePortUnlessTheSpecNamesOne() {
+    String address = STAGING + "/driver/executors.address";
+    assertEquals(
+        "0", launches().executor("exec-1", address).getEnvironment().get("MILLRACE_METRICS_PORT"));
+    ContainerLaunches named =
+        new ContainerLaunches(
+            TestingSpecs.app(
+                "driver: {cores: 2, memory: 1Gi}",
+                "executor: {instances: 1, memory: 4Gi, env: [{name: MILLRACE_METRICS_PORT, value:"
+                    + " '9404'}]}"),
+            Map.of(),
+            "application_1700000000000_0001");
+    assertEquals(
+        "9404", named.executor("exec-1", address).getEnvironment().get("MILLRACE_METRICS_PORT"));
+    assertFalse(
+        named
+            .driver(1, false, STAGING, container())
+            .getEnvironment()
+            .containsKey("MILLRACE_METRICS_PORT"),
+        "the driver serves its metrics on its status port");
+  }
+
   /** Launches of a 1Gi driver with 2 cores and one 4Gi executor, with {@code more} fields. */
   static ContainerLaunches launches(String... more) {
     List<String> fields =
