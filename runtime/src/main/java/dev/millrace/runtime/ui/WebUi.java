@@ -16,6 +16,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -29,11 +30,12 @@ import java.util.stream.Collectors;
  * delegates to it decides threads and sockets.
  *
  * <p>Pages: {@code /} (also {@code /streaming}), the streaming page; {@code /batch?time=<ms>}, one
- * batch; {@code /executors}; {@code /configuration}. Their scripts and styles are under {@code
- * /static/}. Every link is relative, so the UI works behind a path prefix. The API, under {@code
- * /api/v1/}: {@code application}, {@code batches} (paged), {@code batches/<time>}, {@code inputs},
- * {@code executors}, {@code configuration}; see {@code docs/rest-api.md}. Bad requests are answered
- * 400, unknown batches and paths 404, with a JSON error naming the parameter.
+ * batch; {@code /executors}; {@code /configuration}; each is its own {@code <main>} in the frame
+ * {@link PageFrame} shares. Their scripts and styles are under {@code /static/}. Every link is
+ * relative, so the UI works behind a path prefix. The API, under {@code /api/v1/}: {@code
+ * application}, {@code batches} (paged), {@code batches/<time>}, {@code inputs}, {@code executors},
+ * {@code configuration}; see {@code docs/rest-api.md}. Bad requests are answered 400, unknown
+ * batches and paths 404, with a JSON error naming the parameter.
  */
 public final class WebUi {
   /** Batches a page of {@code /api/v1/batches} holds unless {@code limit} says otherwise. */
@@ -41,6 +43,17 @@ public final class WebUi {
 
   /** The most batches one answer of {@code /api/v1/batches} holds. */
   public static final int MAX_LIMIT = 1000;
+
+  /** The page at the UI's root. */
+  static final String HOME = "streaming";
+
+  /** The pages, in the navigation's order; each is {@code /<name>}, the first also {@code /}. */
+  private static final List<PageFrame.Page> PAGES =
+      List.of(
+          new PageFrame.Page(HOME, "Streaming", true),
+          new PageFrame.Page("batch", "Batch", false),
+          new PageFrame.Page("executors", "Executors", true),
+          new PageFrame.Page("configuration", "Configuration", true));
 
   private static final String API = "/api/v1/";
   private static final String BATCHES = API + "batches";
@@ -75,23 +88,37 @@ public final class WebUi {
     this.status = status;
     this.batchIntervalMs = batchIntervalMs;
     this.settings = write(settings);
-    WebResponse streaming = resource("streaming.html");
-    files.put("/", streaming);
-    files.put("/streaming", streaming);
-    files.put("/batch", resource("batch.html"));
-    files.put("/executors", resource("executors.html"));
-    files.put("/configuration", resource("configuration.html"));
+    PageFrame frame = new PageFrame(text("frame.html"), PAGES);
+    for (PageFrame.Page page : PAGES) {
+      WebResponse html =
+          new WebResponse(
+              200,
+              TYPES.get("html"),
+              frame.assemble(page, text(page.name() + ".html")).getBytes(StandardCharsets.UTF_8));
+      files.put("/" + page.name(), html);
+      if (page.name().equals(HOME)) {
+        files.put("/", html);
+      }
+    }
     files.put("/static/ui.js", resource("ui.js"));
     files.put("/static/ui.css", resource("ui.css"));
   }
 
   private static WebResponse resource(String name) {
+    String type = TYPES.get(name.substring(name.lastIndexOf('.') + 1));
+    return new WebResponse(200, type, bytes(name));
+  }
+
+  private static String text(String name) {
+    return new String(bytes(name), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] bytes(String name) {
     try (InputStream in = WebUi.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException("the UI's " + name + " is missing from the runtime's jar");
       }
-      String type = TYPES.get(name.substring(name.lastIndexOf('.') + 1));
-      return new WebResponse(200, type, in.readAllBytes());
+      return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the UI's " + name + " from the jar", e);
     }

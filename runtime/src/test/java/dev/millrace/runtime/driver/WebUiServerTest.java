@@ -232,6 +232,28 @@ class WebUiServerTest {
   }
 
   @Test
+  void everyPageHasTheSameHeaderLinkingEveryPageAndMarksItselfInIt() throws Exception {
+    Pattern nav = Pattern.compile("<nav>(.*)</nav>");
+    List<String> pages = List.of("streaming", "executors", "configuration");
+    for (String path : List.of("/", "/streaming", "/batch", "/executors", "/configuration")) {
+      String body = get(path).body();
+      Matcher m = nav.matcher(body);
+      assertTrue(m.find(), path + " has no navigation: " + body);
+      String links = m.group(1).replace(" aria-current=\"page\"", "");
+      assertEquals(
+          "<a href=\"./\">Streaming</a> <a href=\"executors\">Executors</a> <a"
+              + " href=\"configuration\">Configuration</a> <a href=\"api/v1/status\">Status"
+              + " (JSON)</a> <a href=\"metrics\">Metrics</a>",
+          links,
+          path);
+      String page = path.equals("/") ? "streaming" : path.substring(1);
+      assertTrue(body.contains("<body data-page=\"" + page + "\">"), path);
+      assertEquals(pages.contains(page) ? 1 : 0, m.group(1).split("aria-current").length - 1, path);
+      assertEquals(1, body.split("<main>").length - 1, path + " has one main element");
+    }
+  }
+
+  @Test
   void thePagesAndTheirFilesAreServedWithRelativeLinksOnly() throws Exception {
     Pattern link = Pattern.compile("(?:href|src)=\"([^\"]*)\"");
     for (String path : List.of("/", "/streaming", "/batch", "/executors", "/configuration")) {
