@@ -30,12 +30,12 @@ import java.util.stream.Collectors;
  * delegates to it decides threads and sockets.
  *
  * <p>Pages: {@code /} (also {@code /streaming}), the streaming page; {@code /batch?time=<ms>}, one
- * batch; {@code /executors}; {@code /configuration}; each is its own {@code <main>} in the frame
- * {@link PageFrame} shares. Their scripts and styles are under {@code /static/}. Every link is
- * relative, so the UI works behind a path prefix. The API, under {@code /api/v1/}: {@code
- * application}, {@code batches} (paged), {@code batches/<time>}, {@code inputs}, {@code executors},
- * {@code configuration}; see {@code docs/rest-api.md}. Bad requests are answered 400, unknown
- * batches and paths 404, with a JSON error naming the parameter.
+ * batch; {@code /executors}; {@code /checkpoints}; {@code /configuration}; each is its own {@code
+ * <main>} in the frame {@link PageFrame} shares. Their scripts and styles are under {@code
+ * /static/}. Every link is relative, so the UI works behind a path prefix. The API, under {@code
+ * /api/v1/}: {@code application}, {@code batches} (paged), {@code batches/<time>}, {@code inputs},
+ * {@code executors}, {@code checkpoints}, {@code configuration}; see {@code docs/rest-api.md}. Bad
+ * requests are answered 400, unknown batches and paths 404, with a JSON error naming the parameter.
  */
 public final class WebUi {
   /** Batches a page of {@code /api/v1/batches} holds unless {@code limit} says otherwise. */
@@ -53,6 +53,7 @@ public final class WebUi {
           new PageFrame.Page(HOME, "Streaming", true),
           new PageFrame.Page("batch", "Batch", false),
           new PageFrame.Page("executors", "Executors", true),
+          new PageFrame.Page("checkpoints", "Checkpoints", true),
           new PageFrame.Page("configuration", "Configuration", true));
 
   private static final String API = "/api/v1/";
@@ -65,6 +66,7 @@ public final class WebUi {
           "css", "text/css; charset=utf-8");
 
   private final BatchHistory history;
+  private final CheckpointsView checkpoints;
   private final Supplier<DriverStatusReport> status;
   private final long batchIntervalMs;
   private final String settings;
@@ -84,7 +86,23 @@ public final class WebUi {
       Supplier<DriverStatusReport> status,
       long batchIntervalMs,
       EffectiveSettings settings) {
+    this(
+        history,
+        status,
+        batchIntervalMs,
+        settings,
+        new CheckpointsView(null, 1, System::currentTimeMillis));
+  }
+
+  /** As above, showing the checkpoints {@code checkpoints} has heard of. */
+  public WebUi(
+      BatchHistory history,
+      Supplier<DriverStatusReport> status,
+      long batchIntervalMs,
+      EffectiveSettings settings,
+      CheckpointsView checkpoints) {
     this.history = history;
+    this.checkpoints = checkpoints;
     this.status = status;
     this.batchIntervalMs = batchIntervalMs;
     this.settings = write(settings);
@@ -165,6 +183,9 @@ public final class WebUi {
     } else if (path.equals(API + "executors")) {
       allow(query);
       return write(status.get().executors());
+    } else if (path.equals(API + "checkpoints")) {
+      allow(query);
+      return write(checkpoints.report());
     } else if (path.equals(API + "configuration")) {
       allow(query);
       return settings;
@@ -175,7 +196,7 @@ public final class WebUi {
         "no such resource: "
             + path
             + "; the API serves application, batches, batches/<time>, inputs, executors,"
-            + " configuration and status under /api/v1/ (see docs/rest-api.md)");
+            + " checkpoints, configuration and status under /api/v1/ (see docs/rest-api.md)");
   }
 
   private String application() {

@@ -183,6 +183,36 @@ async function executors() {
   document.body.dataset.loaded = "true";
 }
 
+function bytes(n) {
+  if (n < 1024) return n + " B";
+  if (n < 1024 * 1024) return (n / 1024).toFixed(1) + " KiB";
+  return (n / 1024 / 1024).toFixed(1) + " MiB";
+}
+
+async function checkpoints() {
+  await appName();
+  const c = await getJson("api/v1/checkpoints");
+  document.getElementById("checkpoint-directory").textContent = c.directory || "none (the application does not checkpoint)";
+  document.getElementById("checkpoint-interval").textContent = c.intervalMs === null ? "–" : ms(c.intervalMs);
+  document.getElementById("checkpoint-retained").textContent = "newest " + c.retained;
+  document.getElementById("checkpoint-age").textContent = c.lastCheckpointAgeMs === null ? "none yet" : ms(c.lastCheckpointAgeMs) + " ago";
+  document.getElementById("checkpoint-started").textContent = c.started || "not yet";
+  document.querySelector("#generations tbody").innerHTML = c.generations.map(g =>
+      `<tr class="generation"><td>${esc(time(g.batchTime))}</td><td>${esc(time(g.writtenAtMs))}</td>` +
+      `<td>${g.durationMs === null ? "–" : ms(g.durationMs)}</td><td>${esc(bytes(g.bytes))}</td><td>${esc(g.writtenBy)}</td></tr>`).join("")
+      || `<tr><td colspan="5">none yet</td></tr>`;
+  const r = c.recovery;
+  document.getElementById("recovery").textContent = r
+      ? "Restored generation " + time(r.restoredBatchTime) + (r.fallbacks.length
+          ? ", after passing over " + r.fallbacks.length + " newer generation" + (r.fallbacks.length > 1 ? "s" : "") + ":"
+          : ", the newest one.")
+      : c.started === "fresh" ? "None: the directory held no checkpoint, so this driver started empty." : "None.";
+  document.getElementById("fallbacks").hidden = !r || !r.fallbacks.length;
+  document.querySelector("#fallbacks tbody").innerHTML = (r ? r.fallbacks : []).map(f =>
+      `<tr class="fallback"><td>${esc(time(f.batchTime))}</td><td>${esc(f.reason)}</td></tr>`).join("");
+  document.body.dataset.loaded = "true";
+}
+
 async function configuration() {
   await appName();
   const settings = await getJson("api/v1/configuration");
@@ -209,6 +239,7 @@ const pages = {
   streaming: () => refresh(streaming, true),
   batch: () => refresh(batch, false),
   executors: () => refresh(executors, true),
+  checkpoints: () => refresh(checkpoints, true),
   configuration: () => refresh(configuration, false),
 };
 pages[document.body.dataset.page]();

@@ -177,6 +177,7 @@ class WebUiServerTest {
     assertError("/api/v1/batches?limit=1&limit=2", 400, "limit", "twice");
     assertError("/api/v1/batches/yesterday", 400, "time", "epoch milliseconds");
     assertError("/api/v1/executors?all=1", 400, "all", "takes none");
+    assertError("/api/v1/checkpoints?generation=1", 400, "generation", "takes none");
     HttpResponse<String> unknown = get("/api/v1/jobs");
     assertEquals(404, unknown.statusCode());
     assertTrue(unknown.body().contains("docs/rest-api.md"), unknown.body());
@@ -201,6 +202,9 @@ class WebUiServerTest {
     assertEquals(completed, app.get("batchesCompleted").asLong());
     assertTrue(json("/api/v1/executors").isArray());
     assertTrue(json("/api/v1/inputs").isArray());
+    JsonNode checkpoints = json("/api/v1/checkpoints");
+    assertTrue(checkpoints.get("directory").isNull(), "this context does not checkpoint");
+    assertEquals(0, checkpoints.get("generations").size());
   }
 
   @Test
@@ -234,14 +238,16 @@ class WebUiServerTest {
   @Test
   void everyPageHasTheSameHeaderLinkingEveryPageAndMarksItselfInIt() throws Exception {
     Pattern nav = Pattern.compile("<nav>(.*)</nav>");
-    List<String> pages = List.of("streaming", "executors", "configuration");
-    for (String path : List.of("/", "/streaming", "/batch", "/executors", "/configuration")) {
+    List<String> pages = List.of("streaming", "executors", "checkpoints", "configuration");
+    for (String path :
+        List.of("/", "/streaming", "/batch", "/executors", "/checkpoints", "/configuration")) {
       String body = get(path).body();
       Matcher m = nav.matcher(body);
       assertTrue(m.find(), path + " has no navigation: " + body);
       String links = m.group(1).replace(" aria-current=\"page\"", "");
       assertEquals(
           "<a href=\"./\">Streaming</a> <a href=\"executors\">Executors</a> <a"
+              + " href=\"checkpoints\">Checkpoints</a> <a"
               + " href=\"configuration\">Configuration</a> <a href=\"api/v1/status\">Status"
               + " (JSON)</a> <a href=\"metrics\">Metrics</a>",
           links,
@@ -256,7 +262,8 @@ class WebUiServerTest {
   @Test
   void thePagesAndTheirFilesAreServedWithRelativeLinksOnly() throws Exception {
     Pattern link = Pattern.compile("(?:href|src)=\"([^\"]*)\"");
-    for (String path : List.of("/", "/streaming", "/batch", "/executors", "/configuration")) {
+    for (String path :
+        List.of("/", "/streaming", "/batch", "/executors", "/checkpoints", "/configuration")) {
       HttpResponse<String> page = get(path);
       assertEquals(200, page.statusCode(), path);
       assertEquals(
