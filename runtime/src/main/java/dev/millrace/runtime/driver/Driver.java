@@ -153,7 +153,15 @@ public final class Driver {
                   status::report,
                   settings.batchInterval().milliseconds(),
                   EffectiveSettings.of(settings.conf()),
-                  checkpoints));
+                  checkpoints,
+                  () ->
+                      graph.get() == null
+                          ? List.of()
+                          : StateOperators.of(
+                              graph.get(),
+                              stateUpdates.get(),
+                              executors.executors(),
+                              checkpoints.lastWritten())));
       LeaseClaimant self = LeaseClaimant.thisProcess(options.attempt(), options.supervisionId());
       HistoryWriter historyWriter =
           HistoryWriter.start(

@@ -8,6 +8,7 @@ import dev.millrace.streaming.StreamingListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
@@ -70,6 +71,7 @@ public final class CheckpointsView implements StreamingListener {
   private final LongSupplier clock;
   private final TreeMap<Long, GenerationRow> generations = new TreeMap<>();
   private CheckpointOpened opened;
+  private CheckpointInfo lastWritten;
 
   /**
    * The view of checkpoint directory {@code directory}, which keeps the newest {@code retained}
@@ -96,6 +98,7 @@ public final class CheckpointsView implements StreamingListener {
 
   @Override
   public synchronized void onCheckpointWritten(CheckpointInfo checkpoint) {
+    lastWritten = checkpoint;
     generations.put(
         checkpoint.batchTime(),
         new GenerationRow(
@@ -105,6 +108,14 @@ public final class CheckpointsView implements StreamingListener {
             checkpoint.bytes(),
             THIS_DRIVER));
     keepNewest();
+  }
+
+  /**
+   * The newest generation this driver wrote, with each state's keys and bytes in it, or empty
+   * before one: what the State page shows of each state's size.
+   */
+  public synchronized Optional<CheckpointInfo> lastWritten() {
+    return Optional.ofNullable(lastWritten);
   }
 
   /** As the directory does after each write: the newest {@code retained} are kept. */

@@ -30,12 +30,13 @@ import java.util.stream.Collectors;
  * delegates to it decides threads and sockets.
  *
  * <p>Pages: {@code /} (also {@code /streaming}), the streaming page; {@code /batch?time=<ms>}, one
- * batch; {@code /executors}; {@code /checkpoints}; {@code /configuration}; each is its own {@code
- * <main>} in the frame {@link PageFrame} shares. Their scripts and styles are under {@code
- * /static/}. Every link is relative, so the UI works behind a path prefix. The API, under {@code
- * /api/v1/}: {@code application}, {@code batches} (paged), {@code batches/<time>}, {@code inputs},
- * {@code executors}, {@code checkpoints}, {@code configuration}; see {@code docs/rest-api.md}. Bad
- * requests are answered 400, unknown batches and paths 404, with a JSON error naming the parameter.
+ * batch; {@code /executors}; {@code /checkpoints}; {@code /state}; {@code /configuration}; each is
+ * its own {@code <main>} in the frame {@link PageFrame} shares. Their scripts and styles are under
+ * {@code /static/}. Every link is relative, so the UI works behind a path prefix. The API, under
+ * {@code /api/v1/}: {@code application}, {@code batches} (paged), {@code batches/<time>}, {@code
+ * inputs}, {@code executors}, {@code checkpoints}, {@code configuration}; see {@code
+ * docs/rest-api.md}. Bad requests are answered 400, unknown batches and paths 404, with a JSON
+ * error naming the parameter.
  */
 public final class WebUi {
   /** Batches a page of {@code /api/v1/batches} holds unless {@code limit} says otherwise. */
@@ -54,6 +55,7 @@ public final class WebUi {
           new PageFrame.Page("batch", "Batch", false),
           new PageFrame.Page("executors", "Executors", true),
           new PageFrame.Page("checkpoints", "Checkpoints", true),
+          new PageFrame.Page("state", "State", true),
           new PageFrame.Page("configuration", "Configuration", true));
 
   private static final String API = "/api/v1/";
@@ -67,6 +69,7 @@ public final class WebUi {
 
   private final BatchHistory history;
   private final CheckpointsView checkpoints;
+  private final Supplier<List<StateOperator>> state;
   private final Supplier<DriverStatusReport> status;
   private final long batchIntervalMs;
   private final String settings;
@@ -91,18 +94,24 @@ public final class WebUi {
         status,
         batchIntervalMs,
         settings,
-        new CheckpointsView(null, 1, System::currentTimeMillis));
+        new CheckpointsView(null, 1, System::currentTimeMillis),
+        List::of);
   }
 
-  /** As above, showing the checkpoints {@code checkpoints} has heard of. */
+  /**
+   * As above, showing the checkpoints {@code checkpoints} has heard of and the stateful operators
+   * {@code state} lists when asked.
+   */
   public WebUi(
       BatchHistory history,
       Supplier<DriverStatusReport> status,
       long batchIntervalMs,
       EffectiveSettings settings,
-      CheckpointsView checkpoints) {
+      CheckpointsView checkpoints,
+      Supplier<List<StateOperator>> state) {
     this.history = history;
     this.checkpoints = checkpoints;
+    this.state = state;
     this.status = status;
     this.batchIntervalMs = batchIntervalMs;
     this.settings = write(settings);
@@ -186,6 +195,9 @@ public final class WebUi {
     } else if (path.equals(API + "checkpoints")) {
       allow(query);
       return write(checkpoints.report());
+    } else if (path.equals(API + "state")) {
+      allow(query);
+      return write(state.get());
     } else if (path.equals(API + "configuration")) {
       allow(query);
       return settings;
@@ -196,7 +208,8 @@ public final class WebUi {
         "no such resource: "
             + path
             + "; the API serves application, batches, batches/<time>, inputs, executors,"
-            + " checkpoints, configuration and status under /api/v1/ (see docs/rest-api.md)");
+            + " checkpoints, state, configuration and status under /api/v1/ (see"
+            + " docs/rest-api.md)");
   }
 
   private String application() {

@@ -213,6 +213,29 @@ async function checkpoints() {
   document.body.dataset.loaded = "true";
 }
 
+// "exec-1: 0, 2; driver: 1" from the owner of each partition.
+function owners(list) {
+  const by = new Map();
+  list.forEach((owner, partition) => by.set(owner, (by.get(owner) || []).concat(partition)));
+  return [...by.entries()].map(([owner, partitions]) => owner + ": " + partitions.join(", ")).join("; ");
+}
+
+async function state() {
+  await appName();
+  const operators = await getJson("api/v1/state");
+  document.getElementById("state-count").textContent = operators.length;
+  const at = operators.find(o => o.checkpointBatchTime !== null);
+  document.getElementById("state-checkpoint").textContent = at ? "batch " + time(at.checkpointBatchTime) : "none yet";
+  const onExecutors = "kept by executors";
+  document.querySelector("#state-operators tbody").innerHTML = operators.map(o =>
+      `<tr class="state-operator"><td>${esc(o.name)}</td><td>${esc(o.operation)}</td>` +
+      `<td>${o.keys === null ? (o.checkpointBatchTime === null ? "–" : onExecutors) : esc(o.keys)}</td>` +
+      `<td>${o.bytes === null ? (o.checkpointBatchTime === null ? "–" : onExecutors) : esc(bytes(o.bytes))}</td>` +
+      `<td>${esc(o.partitions)}</td><td class="owners">${esc(owners(o.owners))}</td></tr>`).join("")
+      || `<tr><td colspan="6">The application has no stateful operator.</td></tr>`;
+  document.body.dataset.loaded = "true";
+}
+
 async function configuration() {
   await appName();
   const settings = await getJson("api/v1/configuration");
@@ -240,6 +263,7 @@ const pages = {
   batch: () => refresh(batch, false),
   executors: () => refresh(executors, true),
   checkpoints: () => refresh(checkpoints, true),
+  state: () => refresh(state, true),
   configuration: () => refresh(configuration, false),
 };
 pages[document.body.dataset.page]();

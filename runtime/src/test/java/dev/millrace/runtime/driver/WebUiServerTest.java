@@ -178,6 +178,7 @@ class WebUiServerTest {
     assertError("/api/v1/batches/yesterday", 400, "time", "epoch milliseconds");
     assertError("/api/v1/executors?all=1", 400, "all", "takes none");
     assertError("/api/v1/checkpoints?generation=1", 400, "generation", "takes none");
+    assertError("/api/v1/state?operator=counts", 400, "operator", "takes none");
     HttpResponse<String> unknown = get("/api/v1/jobs");
     assertEquals(404, unknown.statusCode());
     assertTrue(unknown.body().contains("docs/rest-api.md"), unknown.body());
@@ -205,6 +206,7 @@ class WebUiServerTest {
     JsonNode checkpoints = json("/api/v1/checkpoints");
     assertTrue(checkpoints.get("directory").isNull(), "this context does not checkpoint");
     assertEquals(0, checkpoints.get("generations").size());
+    assertEquals(0, json("/api/v1/state").size(), "a UI without a graph lists no state");
   }
 
   @Test
@@ -238,16 +240,23 @@ class WebUiServerTest {
   @Test
   void everyPageHasTheSameHeaderLinkingEveryPageAndMarksItselfInIt() throws Exception {
     Pattern nav = Pattern.compile("<nav>(.*)</nav>");
-    List<String> pages = List.of("streaming", "executors", "checkpoints", "configuration");
+    List<String> pages = List.of("streaming", "executors", "checkpoints", "state", "configuration");
     for (String path :
-        List.of("/", "/streaming", "/batch", "/executors", "/checkpoints", "/configuration")) {
+        List.of(
+            "/",
+            "/streaming",
+            "/batch",
+            "/executors",
+            "/checkpoints",
+            "/state",
+            "/configuration")) {
       String body = get(path).body();
       Matcher m = nav.matcher(body);
       assertTrue(m.find(), path + " has no navigation: " + body);
       String links = m.group(1).replace(" aria-current=\"page\"", "");
       assertEquals(
           "<a href=\"./\">Streaming</a> <a href=\"executors\">Executors</a> <a"
-              + " href=\"checkpoints\">Checkpoints</a> <a"
+              + " href=\"checkpoints\">Checkpoints</a> <a href=\"state\">State</a> <a"
               + " href=\"configuration\">Configuration</a> <a href=\"api/v1/status\">Status"
               + " (JSON)</a> <a href=\"metrics\">Metrics</a>",
           links,
@@ -263,7 +272,14 @@ class WebUiServerTest {
   void thePagesAndTheirFilesAreServedWithRelativeLinksOnly() throws Exception {
     Pattern link = Pattern.compile("(?:href|src)=\"([^\"]*)\"");
     for (String path :
-        List.of("/", "/streaming", "/batch", "/executors", "/checkpoints", "/configuration")) {
+        List.of(
+            "/",
+            "/streaming",
+            "/batch",
+            "/executors",
+            "/checkpoints",
+            "/state",
+            "/configuration")) {
       HttpResponse<String> page = get(path);
       assertEquals(200, page.statusCode(), path);
       assertEquals(

@@ -144,7 +144,8 @@ class CheckpointsPageApiTest {
               () -> null,
               1000,
               EffectiveSettings.of(CONF),
-              checkpoints);
+              checkpoints,
+              List::of);
       ssc.start();
     }
 
