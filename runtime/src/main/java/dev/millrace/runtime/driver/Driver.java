@@ -265,7 +265,9 @@ public final class Driver {
                     e.lastHeartbeatAt().toEpochMilli(),
                     (shuffleMaps == null ? 0 : shuffleMaps.tasksCompleted(e.executorId()))
                         + (stateUpdates == null ? 0 : stateUpdates.tasksCompleted(e.executorId())),
-                    stateUpdates == null ? 0 : stateUpdates.partitionsOwned(e.sessionId())))
+                    stateUpdates == null ? 0 : stateUpdates.partitionsOwned(e.sessionId()),
+                    e.heapUsedBytes() < 0 ? null : e.heapUsedBytes(),
+                    e.heapMaxBytes() < 0 ? null : e.heapMaxBytes()))
         .toList();
   }
 

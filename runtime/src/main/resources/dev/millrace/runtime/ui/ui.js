@@ -179,7 +179,8 @@ async function executors() {
   document.querySelector("#executors tbody").innerHTML = list.map(e =>
       `<tr class="executor"><td>${esc(e.id)}</td><td>${esc(e.host)}</td><td>${esc(e.pid)}</td><td>${esc(e.cores)}</td>` +
       `<td>${esc(e.sessionId)}</td><td>${ms(Date.now() - e.lastHeartbeatMs)} ago</td><td>${esc(e.tasksCompleted)}</td>` +
-      `<td>${esc(e.statePartitions)}</td></tr>`).join("");
+      `<td>${esc(e.statePartitions)}</td><td class="heap-used">${e.heapUsedBytes === null ? "–" : esc(bytes(e.heapUsedBytes))}</td>` +
+      `<td>${e.heapMaxBytes === null ? "–" : esc(bytes(e.heapMaxBytes))}</td></tr>`).join("");
   document.body.dataset.loaded = "true";
 }
 

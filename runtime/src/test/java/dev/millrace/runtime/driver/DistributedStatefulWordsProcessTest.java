@@ -104,6 +104,9 @@ class DistributedStatefulWordsProcessTest {
       for (ExecutorReport executor : status.executors()) {
         assertTrue(executor.tasksCompleted() > 0, "no map task ran on " + executor);
         assertTrue(executor.statePartitions() > 0, "no state partition owned by " + executor);
+        assertTrue(
+            executor.heapUsedBytes() > 0 && executor.heapUsedBytes() <= executor.heapMaxBytes(),
+            "the heartbeats tell the heap: " + executor);
       }
       assertEquals(
           STATE_PARTITIONS, statePartitions(status), "the running count's and the window's");
