@@ -91,9 +91,10 @@ function restartRow(columns, newer, older) {
 }
 
 async function streaming() {
-  const [app, page] = await Promise.all([
+  const [app, page, inputStatus] = await Promise.all([
     getJson("api/v1/application"),
     getJson("api/v1/batches?limit=1000"),
+    getJson("api/v1/inputs"),
   ]);
   document.title = "Millrace · " + app.app;
   document.getElementById("app-name").textContent = app.app;
@@ -131,6 +132,8 @@ async function streaming() {
       timeline("input-rate-" + i, name, "records/s", series(b => ((b.inputRecords || {})[name] || 0) * perSecond), restarts)).join("")
       || "<p>No input has records yet.</p>";
 
+  inputRows(inputStatus);
+
   document.getElementById("active-count").textContent = active.length;
   document.querySelector("#active tbody").innerHTML = active.map(b =>
       `<tr><td>${batchLink(b)}</td><td>${esc(b.attempt)}</td><td>${ms(b.schedulingDelayMs)}</td><td>${esc(b.status)}</td></tr>`).join("");
@@ -145,6 +148,24 @@ async function streaming() {
   });
   document.querySelector("#completed tbody").innerHTML = rows;
   document.body.dataset.loaded = "true";
+}
+
+// One row per input; an input that tells its lag by partition (Kafka) expands to a row per
+// partition. Which ones are expanded survives the page's redraws.
+function inputRows(inputs) {
+  const tbody = document.querySelector("#input-status tbody");
+  const open = new Set([...tbody.querySelectorAll("details[open]")].map(d => d.dataset.input));
+  tbody.innerHTML = inputs.map(i => {
+    const partitions = Object.entries(i.lag || {});
+    const total = partitions.reduce((sum, [, n]) => sum + n, 0);
+    const lag = partitions.length
+        ? `<details class="lag" data-input="${esc(i.name)}"${open.has(i.name) ? " open" : ""}><summary>${esc(total)}</summary>` +
+          `<table>${partitions.map(([p, n]) => `<tr class="partition-lag"><td>${esc(p)}</td><td>${esc(n)}</td></tr>`).join("")}</table></details>`
+        : "–";
+    const records = i.recordsPlanned !== null ? i.recordsPlanned : i.recordsReceived;
+    return `<tr class="input"><td>${esc(i.name)}</td><td>${esc(i.source)}</td><td>${i.healthy ? "yes" : "no"}</td>` +
+        `<td>${records === null ? "–" : esc(records)}</td><td>${lag}</td></tr>`;
+  }).join("") || `<tr><td colspan="5">No input yet.</td></tr>`;
 }
 
 async function batch() {

@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.millrace.runtime.Contexts;
 import dev.millrace.runtime.history.BatchHistory;
 import dev.millrace.runtime.metrics.DriverMetrics;
+import dev.millrace.runtime.source.TestingReportingSource;
+import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.ui.EffectiveSettings;
 import dev.millrace.runtime.ui.WebUi;
 import dev.millrace.streaming.Durations;
+import dev.millrace.streaming.SourceHealth;
 import dev.millrace.streaming.StreamingContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,11 +22,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -44,8 +50,10 @@ class WebUiServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http = HttpClient.newHttpClient();
+  private final AtomicReference<List<InputNode<?>>> inputs = new AtomicReference<>(List.of());
   private final DriverStatusTracker status =
-      new DriverStatusTracker("queue", 4, 0, INTERVAL_MS, List::of);
+      new DriverStatusTracker(
+          "queue", 4, 0, INTERVAL_MS, List::of, inputs::get, 60_000, 10, System::currentTimeMillis);
   private final BatchHistory history = new BatchHistory(1000, 4, List.of());
   private StatusServer server;
   private long completed;
@@ -75,9 +83,18 @@ class WebUiServerTest {
             .batchInterval(Durations.milliseconds(INTERVAL_MS))
             .build();
     ssc.queueStream(queue).foreachBatch(batch -> batch.count());
+    Map<String, Long> lag = new LinkedHashMap<>();
+    lag.put("orders-1", 200L);
+    lag.put("orders-0", 100L);
+    ssc.stream(
+            new TestingReportingSource(
+                () ->
+                    new SourceHealth("broker:9092 [orders]", null, null, null, 0L, Map.of(), lag)))
+        .foreachBatch(batch -> batch.count());
     ssc.addStreamingListener(status);
     ssc.addStreamingListener(history);
     ssc.start();
+    inputs.set(Contexts.engine(ssc).graph().inputs());
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (json("/api/v1/batches?status=completed").get("total").asInt() < 5) {
@@ -202,7 +219,18 @@ class WebUiServerTest {
     assertEquals(1000, app.get("retainedBatches").asInt());
     assertEquals(completed, app.get("batchesCompleted").asLong());
     assertTrue(json("/api/v1/executors").isArray());
-    assertTrue(json("/api/v1/inputs").isArray());
+    JsonNode inputs = json("/api/v1/inputs");
+    assertEquals(2, inputs.size(), inputs.toString());
+    assertEquals("queueStream#0", inputs.get(0).get("name").asText());
+    assertEquals(0, inputs.get(0).get("lag").size(), "a queue cannot tell its lag");
+    List<String> lag = new ArrayList<>();
+    inputs
+        .get(1)
+        .get("lag")
+        .fields()
+        .forEachRemaining(e -> lag.add(e.getKey() + "=" + e.getValue()));
+    assertEquals(
+        List.of("orders-1=200", "orders-0=100"), lag, "a source's lag by partition, in its order");
     JsonNode checkpoints = json("/api/v1/checkpoints");
     assertTrue(checkpoints.get("directory").isNull(), "this context does not checkpoint");
     assertEquals(0, checkpoints.get("generations").size());
