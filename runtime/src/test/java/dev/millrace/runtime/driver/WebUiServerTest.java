@@ -49,6 +49,11 @@ class WebUiServerTest {
   private static final long INTERVAL_MS = 50;
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Every page's path; {@code /} is the streaming page. */
+  private static final List<String> PAGES =
+      List.of(
+          "/", "/streaming", "/batch", "/executors", "/checkpoints", "/state", "/configuration");
+
   private final HttpClient http = HttpClient.newHttpClient();
   private final AtomicReference<List<InputNode<?>>> inputs = new AtomicReference<>(List.of());
   private final DriverStatusTracker status =
@@ -269,15 +274,7 @@ class WebUiServerTest {
   void everyPageHasTheSameHeaderLinkingEveryPageAndMarksItselfInIt() throws Exception {
     Pattern nav = Pattern.compile("<nav>(.*)</nav>");
     List<String> pages = List.of("streaming", "executors", "checkpoints", "state", "configuration");
-    for (String path :
-        List.of(
-            "/",
-            "/streaming",
-            "/batch",
-            "/executors",
-            "/checkpoints",
-            "/state",
-            "/configuration")) {
+    for (String path : PAGES) {
       String body = get(path).body();
       Matcher m = nav.matcher(body);
       assertTrue(m.find(), path + " has no navigation: " + body);
@@ -299,15 +296,7 @@ class WebUiServerTest {
   @Test
   void thePagesAndTheirFilesAreServedWithRelativeLinksOnly() throws Exception {
     Pattern link = Pattern.compile("(?:href|src)=\"([^\"]*)\"");
-    for (String path :
-        List.of(
-            "/",
-            "/streaming",
-            "/batch",
-            "/executors",
-            "/checkpoints",
-            "/state",
-            "/configuration")) {
+    for (String path : PAGES) {
       HttpResponse<String> page = get(path);
       assertEquals(200, page.statusCode(), path);
       assertEquals(
