@@ -6,6 +6,7 @@ import dev.millrace.runtime.recovery.CheckpointOpened;
 import dev.millrace.streaming.CheckpointInfo;
 import dev.millrace.streaming.StreamingListener;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,9 +52,16 @@ public final class CheckpointsView implements StreamingListener {
    *     earlier driver wrote
    * @param bytes the bytes of its files
    * @param writtenBy {@code this driver} or {@code an earlier driver}
+   * @param passedOver why the recovery at this driver's start passed over it (it is kept, but
+   *     damaged), or null
    */
   public record GenerationRow(
-      long batchTime, long writtenAtMs, Long durationMs, long bytes, String writtenBy) {}
+      long batchTime,
+      long writtenAtMs,
+      Long durationMs,
+      long bytes,
+      String writtenBy,
+      String passedOver) {}
 
   /**
    * What the recovery at this driver's start found.
@@ -87,11 +95,18 @@ public final class CheckpointsView implements StreamingListener {
   /** The graph started from the checkpoint directory as {@code opened} says. */
   public synchronized void opened(CheckpointOpened opened) {
     this.opened = opened;
+    Map<Long, String> passedOver = new HashMap<>();
+    opened.fallbacks().forEach(f -> passedOver.putIfAbsent(f.batchTime(), f.reason()));
     for (KeptGeneration kept : opened.kept()) {
       generations.put(
           kept.batchTime(),
           new GenerationRow(
-              kept.batchTime(), kept.committedAtMs(), null, kept.bytes(), EARLIER_DRIVER));
+              kept.batchTime(),
+              kept.committedAtMs(),
+              null,
+              kept.bytes(),
+              EARLIER_DRIVER,
+              passedOver.get(kept.batchTime())));
     }
     keepNewest();
   }
@@ -106,7 +121,8 @@ public final class CheckpointsView implements StreamingListener {
             clock.getAsLong(),
             checkpoint.durationMs(),
             checkpoint.bytes(),
-            THIS_DRIVER));
+            THIS_DRIVER,
+            null));
     keepNewest();
   }
 

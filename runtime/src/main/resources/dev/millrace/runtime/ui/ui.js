@@ -220,8 +220,9 @@ async function checkpoints() {
   document.getElementById("checkpoint-age").textContent = c.lastCheckpointAgeMs === null ? "none yet" : ms(c.lastCheckpointAgeMs) + " ago";
   document.getElementById("checkpoint-started").textContent = c.started || "not yet";
   document.querySelector("#generations tbody").innerHTML = c.generations.map(g =>
-      `<tr class="generation"><td>${esc(time(g.batchTime))}</td><td>${esc(time(g.writtenAtMs))}</td>` +
-      `<td>${g.durationMs === null ? "–" : ms(g.durationMs)}</td><td>${esc(bytes(g.bytes))}</td><td>${esc(g.writtenBy)}</td></tr>`).join("")
+      `<tr class="generation${g.passedOver ? " passed-over" : ""}"><td>${esc(time(g.batchTime))}</td><td>${esc(time(g.writtenAtMs))}</td>` +
+      `<td>${g.durationMs === null ? "–" : ms(g.durationMs)}</td><td>${esc(bytes(g.bytes))}</td>` +
+      `<td>${esc(g.writtenBy)}${g.passedOver ? " (damaged: passed over at the recovery)" : ""}</td></tr>`).join("")
       || `<tr><td colspan="5">none yet</td></tr>`;
   const r = c.recovery;
   document.getElementById("recovery").textContent = r

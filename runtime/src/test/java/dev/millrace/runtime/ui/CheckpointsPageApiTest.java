@@ -86,6 +86,7 @@ class CheckpointsPageApiTest {
       assertEquals(CheckpointsView.THIS_DRIVER, newest.get("writtenBy").asText());
       assertTrue(newest.get("durationMs").isNumber(), newest.toString());
       JsonNode restored = answer.get("generations").get(2);
+      assertTrue(restored.get("passedOver").isNull(), restored.toString());
       assertEquals(CheckpointsView.EARLIER_DRIVER, restored.get("writtenBy").asText());
       assertTrue(restored.get("durationMs").isNull(), "unknown for an earlier driver's");
       assertTrue(restored.get("bytes").asLong() > 0, restored.toString());
