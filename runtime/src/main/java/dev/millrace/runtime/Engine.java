@@ -48,7 +48,7 @@ public final class Engine implements AutoCloseable {
       GraphDescription description, EngineLaunch launch, Consumer<StreamingException> onFailure) {
     this.settings = description.settings();
     Map<String, String> conf = settings.conf();
-    this.listeners = new ListenerBus();
+    this.listeners = new ListenerBus(launch.checkpointOpened());
     this.store = heldStore(description, launch, onFailure);
     TaskRunner madeRunner = null;
     try {

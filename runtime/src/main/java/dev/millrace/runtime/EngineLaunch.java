@@ -1,5 +1,6 @@
 package dev.millrace.runtime;
 
+import dev.millrace.runtime.recovery.CheckpointOpened;
 import dev.millrace.runtime.shuffle.ShuffleMapRunner;
 import dev.millrace.runtime.state.StateUpdateRunner;
 import dev.millrace.runtime.stream.StreamGraph;
@@ -18,22 +19,25 @@ import java.util.function.Function;
  * @param attempt the driver attempt, for the checkpoint lease
  * @param supervisionId the supervisor that launched this driver, or null for none
  * @param graphBuilt told of the graph once it is built, before anything starts
+ * @param checkpointOpened told how the graph started from its checkpoint directory, if it has one
  */
 public record EngineLaunch(
     Function<StreamGraph, ShuffleMapRunner> shuffleMaps,
     Function<StreamGraph, StateUpdateRunner> stateUpdates,
     int attempt,
     String supervisionId,
-    Consumer<StreamGraph> graphBuilt) {
+    Consumer<StreamGraph> graphBuilt,
+    Consumer<CheckpointOpened> checkpointOpened) {
 
-  /** Requires the hook. */
+  /** Requires the hooks. */
   public EngineLaunch {
     Objects.requireNonNull(graphBuilt, "graphBuilt");
+    Objects.requireNonNull(checkpointOpened, "checkpointOpened");
   }
 
   /** Everything on this process's task threads; no supervisor. */
   public static EngineLaunch inProcess() {
-    return new EngineLaunch(null, null, 0, null, graph -> {});
+    return new EngineLaunch(null, null, 0, null, graph -> {}, opened -> {});
   }
 
   /** Map tasks and state partitions through the runners these make from the built graph. */
@@ -45,7 +49,8 @@ public record EngineLaunch(
         Objects.requireNonNull(stateUpdates, "stateUpdates"),
         attempt,
         supervisionId,
-        graphBuilt);
+        graphBuilt,
+        checkpointOpened);
   }
 
   /**
@@ -54,7 +59,8 @@ public record EngineLaunch(
    * from an older one at once.
    */
   public EngineLaunch as(int attempt, String supervisionId) {
-    return new EngineLaunch(shuffleMaps, stateUpdates, attempt, supervisionId, graphBuilt);
+    return new EngineLaunch(
+        shuffleMaps, stateUpdates, attempt, supervisionId, graphBuilt, checkpointOpened);
   }
 
   /**
@@ -62,7 +68,17 @@ public record EngineLaunch(
    * streams), before anything starts: for status and for checks of the graph against the spec.
    */
   public EngineLaunch onGraphBuilt(Consumer<StreamGraph> graphBuilt) {
-    return new EngineLaunch(shuffleMaps, stateUpdates, attempt, supervisionId, graphBuilt);
+    return new EngineLaunch(
+        shuffleMaps, stateUpdates, attempt, supervisionId, graphBuilt, checkpointOpened);
+  }
+
+  /**
+   * Telling {@code checkpointOpened} how the graph started from its checkpoint directory: the
+   * generation restored and those passed over, for the driver's Checkpoints page.
+   */
+  public EngineLaunch onCheckpointOpened(Consumer<CheckpointOpened> checkpointOpened) {
+    return new EngineLaunch(
+        shuffleMaps, stateUpdates, attempt, supervisionId, graphBuilt, checkpointOpened);
   }
 
   /** Whether map tasks run on executors. */

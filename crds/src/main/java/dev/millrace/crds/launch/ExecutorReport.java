@@ -15,6 +15,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  *     from drivers that do not count them
  * @param statePartitions partitions of keyed state ({@code updateStateByKey}, incremental windows)
  *     it owns now, over all such streams; 0 while the state is kept in the driver
+ * @param heapUsedBytes the Java heap it used at its newest heartbeat; null before one, and from
+ *     drivers that do not tell it
+ * @param heapMaxBytes the most Java heap it may use; null as {@code heapUsedBytes} is
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ExecutorReport(
@@ -25,4 +28,30 @@ public record ExecutorReport(
     long sessionId,
     long lastHeartbeatMs,
     long tasksCompleted,
-    int statePartitions) {}
+    int statePartitions,
+    Long heapUsedBytes,
+    Long heapMaxBytes) {
+
+  /** A report without the executor's heap. */
+  public ExecutorReport(
+      String id,
+      String host,
+      long pid,
+      int cores,
+      long sessionId,
+      long lastHeartbeatMs,
+      long tasksCompleted,
+      int statePartitions) {
+    this(
+        id,
+        host,
+        pid,
+        cores,
+        sessionId,
+        lastHeartbeatMs,
+        tasksCompleted,
+        statePartitions,
+        null,
+        null);
+  }
+}

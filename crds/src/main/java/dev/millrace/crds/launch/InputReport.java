@@ -30,6 +30,9 @@ import java.util.Map;
  *     into batches since the driver started; {@code null} where it does not count them
  * @param figures the source's own figures in the order it gives them, e.g. a Kafka source's {@code
  *     lag}; values formatted for people; empty if none
+ * @param lag records that exist and are not planned yet, by partition of what the input reads (a
+ *     Kafka input's {@code topic-partition}), as of its latest plan; empty if it cannot tell, and
+ *     from drivers that do not report it
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record InputReport(
@@ -46,14 +49,56 @@ public record InputReport(
     int receiverRestarts,
     Long removableUpToMs,
     Long recordsPlanned,
-    Map<String, String> figures) {
+    Map<String, String> figures,
+    Map<String, Long> lag) {
 
-  /** Copies {@code figures}, keeping their order; {@code null} (a report without them) is none. */
+  /**
+   * Copies {@code figures} and {@code lag}, keeping their order; {@code null} (a report without
+   * them) is none.
+   */
   public InputReport {
     figures =
         figures == null || figures.isEmpty()
             ? Map.of()
             : Collections.unmodifiableMap(new LinkedHashMap<>(figures));
+    lag =
+        lag == null || lag.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(lag));
+  }
+
+  /** The report of an input that cannot tell its lag by partition. */
+  public InputReport(
+      String name,
+      String source,
+      Boolean connected,
+      Long outageSinceMs,
+      boolean healthy,
+      String lastError,
+      Long lastErrorTimeMs,
+      Long recordsReceived,
+      Long bytesReceived,
+      long linesDropped,
+      int receiverRestarts,
+      Long removableUpToMs,
+      Long recordsPlanned,
+      Map<String, String> figures) {
+    this(
+        name,
+        source,
+        connected,
+        outageSinceMs,
+        healthy,
+        lastError,
+        lastErrorTimeMs,
+        recordsReceived,
+        bytesReceived,
+        linesDropped,
+        receiverRestarts,
+        removableUpToMs,
+        recordsPlanned,
+        figures,
+        Map.of());
   }
 
   /** The report of an input that plans nothing and has no figures of its own. */

@@ -5,9 +5,11 @@ import dev.millrace.runtime.fs.FileAccess;
 import java.io.File;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -342,7 +344,20 @@ public final class CheckpointStore implements AutoCloseable {
    * falls back to the next.
    */
   public Iterable<Generation> validNewestFirst() {
-    return generationFiles.validNewestFirst();
+    return generationFiles.validNewestFirst(skipped -> {});
+  }
+
+  /** As {@link #validNewestFirst()}, telling {@code skipped} of each generation passed over. */
+  public Iterable<Generation> validNewestFirst(Consumer<SkippedGeneration> skipped) {
+    return generationFiles.validNewestFirst(skipped);
+  }
+
+  /**
+   * The committed generations, newest first, as their manifests describe them, without reading
+   * their files: cheap enough for a driver's start.
+   */
+  public List<KeptGeneration> keptGenerations() {
+    return generationFiles.kept();
   }
 
   /**

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -76,7 +77,7 @@ final class Generations {
    */
   Optional<Generation> latestValid() {
     for (GenerationDirectory candidate : generationsNewestFirst()) {
-      Optional<Generation> generation = readVerified(candidate);
+      Optional<Generation> generation = readVerified(candidate, skipped -> {});
       if (generation.isPresent()) {
         return generation;
       }
@@ -87,11 +88,44 @@ final class Generations {
   /**
    * Every generation {@link #latestValid} would accept, newest first, each read and verified only
    * when the iteration reaches it: a recovery that finds more wrong with one (a damaged state part)
-   * falls back to the next.
+   * falls back to the next. Each generation passed over goes to {@code skipped} as well as to the
+   * log.
    */
-  Iterable<Generation> validNewestFirst() {
+  Iterable<Generation> validNewestFirst(Consumer<SkippedGeneration> skipped) {
     List<GenerationDirectory> candidates = generationsNewestFirst();
-    return () -> candidates.stream().map(this::readVerified).flatMap(Optional::stream).iterator();
+    return () ->
+        candidates.stream()
+            .map(candidate -> readVerified(candidate, skipped))
+            .flatMap(Optional::stream)
+            .iterator();
+  }
+
+  /**
+   * The committed generations, newest first, as their manifests describe them: one manifest read
+   * and one file status per generation, their other files unread. A generation whose manifest
+   * cannot be read is left out (a recovery says why when it reaches it).
+   */
+  List<KeptGeneration> kept() {
+    List<KeptGeneration> kept = new ArrayList<>();
+    for (GenerationDirectory generation : committedNewestFirst()) {
+      Path manifestPath = new Path(generation.path(), CheckpointLayout.GENERATION_MANIFEST);
+      try {
+        GenerationManifest manifest =
+            GenerationManifest.fromBytes(directory.readFile(manifestPath), manifestPath.toString());
+        long bytes =
+            manifest.files().values().stream()
+                .mapToLong(GenerationManifest.FileEntry::length)
+                .sum();
+        kept.add(
+            new KeptGeneration(
+                generation.batchTime(),
+                fs.getFileStatus(manifestPath).getModificationTime(),
+                bytes));
+      } catch (IOException | MalformedFileException e) {
+        LOG.debug("cannot describe generation {}: {}", generation.batchTime(), e.toString());
+      }
+    }
+    return kept;
   }
 
   /**
@@ -164,21 +198,24 @@ final class Generations {
     return generationsNewestFirst().stream().filter(g -> !g.replaced()).toList();
   }
 
-  private Optional<Generation> readVerified(GenerationDirectory candidate) {
+  private Optional<Generation> readVerified(
+      GenerationDirectory candidate, Consumer<SkippedGeneration> skipped) {
     Path manifestPath = new Path(candidate.path(), CheckpointLayout.GENERATION_MANIFEST);
     GenerationManifest manifest;
     try {
       manifest =
           GenerationManifest.fromBytes(directory.readFile(manifestPath), manifestPath.toString());
     } catch (FileNotFoundException e) {
-      return skip(candidate, manifestPath, "missing, so the generation was never committed");
+      return skip(
+          skipped, candidate, manifestPath, "missing, so the generation was never committed");
     } catch (IOException e) {
-      return skip(candidate, manifestPath, "unreadable: " + e);
+      return skip(skipped, candidate, manifestPath, "unreadable: " + e);
     } catch (MalformedFileException e) {
-      return skip(candidate, manifestPath, "malformed: " + e.getMessage());
+      return skip(skipped, candidate, manifestPath, "malformed: " + e.getMessage());
     }
     if (manifest.batchTime() != candidate.batchTime()) {
       return skip(
+          skipped,
           candidate,
           manifestPath,
           "for batch time " + manifest.batchTime() + ", not " + candidate.batchTime());
@@ -190,13 +227,13 @@ final class Generations {
       try {
         content = directory.readFile(path);
       } catch (FileNotFoundException e) {
-        return skip(candidate, path, "missing");
+        return skip(skipped, candidate, path, "missing");
       } catch (IOException e) {
-        return skip(candidate, path, "unreadable: " + e);
+        return skip(skipped, candidate, path, "unreadable: " + e);
       }
       Optional<String> mismatch = manifest.mismatch(name, content);
       if (mismatch.isPresent()) {
-        return skip(candidate, path, "corrupt: " + mismatch.get());
+        return skip(skipped, candidate, path, "corrupt: " + mismatch.get());
       }
       files.put(name, content);
     }
@@ -210,7 +247,11 @@ final class Generations {
   }
 
   private static Optional<Generation> skip(
-      GenerationDirectory candidate, Path badFile, String why) {
+      Consumer<SkippedGeneration> skipped,
+      GenerationDirectory candidate,
+      Path badFile,
+      String why) {
+    skipped.accept(new SkippedGeneration(candidate.batchTime(), badFile + " is " + why));
     LOG.warn(
         "Skipping checkpoint generation {}: {} is {}. Trying the next older generation.",
         candidate.batchTime(),

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -94,6 +95,16 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
       }
     }
     return n;
+  }
+
+  /**
+   * The session owning each partition of the state of stream {@code nodeId} now, by partition
+   * ({@link StatePartitionAssignment#NONE} for one without a live owner yet); empty while the
+   * driver keeps that state.
+   */
+  public Optional<long[]> owners(int nodeId) {
+    long[] current = owners.get(nodeId);
+    return current == null ? Optional.empty() : Optional.of(current.clone());
   }
 
   @Override

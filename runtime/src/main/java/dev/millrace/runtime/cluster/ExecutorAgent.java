@@ -199,8 +199,15 @@ public final class ExecutorAgent implements AutoCloseable {
 
   private void heartbeat() {
     if (channel != null && sessionId != 0) {
+      Runtime heap = Runtime.getRuntime();
       channel.writeAndFlush(
-          new Heartbeat(identity.executorId(), sessionId, driverEpoch, ++sequence));
+          new Heartbeat(
+              identity.executorId(),
+              sessionId,
+              driverEpoch,
+              ++sequence,
+              heap.totalMemory() - heap.freeMemory(),
+              heap.maxMemory()));
     }
   }
 

@@ -13,6 +13,8 @@ import java.time.Instant;
  * @param sessionId this registration; a message naming another session is fenced
  * @param registeredAt when this registration was accepted
  * @param lastHeartbeatAt when the newest heartbeat (or the registration) arrived
+ * @param heapUsedBytes the Java heap it used at its newest heartbeat, -1 before one
+ * @param heapMaxBytes the most Java heap it may use, -1 before its first heartbeat
  */
 public record ExecutorInfo(
     String executorId,
@@ -22,10 +24,44 @@ public record ExecutorInfo(
     long memoryBytes,
     long sessionId,
     Instant registeredAt,
-    Instant lastHeartbeatAt) {
+    Instant lastHeartbeatAt,
+    long heapUsedBytes,
+    long heapMaxBytes) {
 
-  ExecutorInfo heartbeatAt(Instant time) {
+  /** An executor whose heap is not known yet. */
+  public ExecutorInfo(
+      String executorId,
+      String host,
+      long pid,
+      int cores,
+      long memoryBytes,
+      long sessionId,
+      Instant registeredAt,
+      Instant lastHeartbeatAt) {
+    this(
+        executorId,
+        host,
+        pid,
+        cores,
+        memoryBytes,
+        sessionId,
+        registeredAt,
+        lastHeartbeatAt,
+        -1,
+        -1);
+  }
+
+  ExecutorInfo heartbeatAt(Instant time, long heapUsed, long heapMax) {
     return new ExecutorInfo(
-        executorId, host, pid, cores, memoryBytes, sessionId, registeredAt, time);
+        executorId,
+        host,
+        pid,
+        cores,
+        memoryBytes,
+        sessionId,
+        registeredAt,
+        time,
+        heapUsed,
+        heapMax);
   }
 }

@@ -326,7 +326,12 @@ public final class ExecutorRegistry implements AutoCloseable {
       } else {
         members.put(
             heartbeat.executorId(),
-            new Member(member.info().heartbeatAt(clock.instant()), member.channel()));
+            new Member(
+                member
+                    .info()
+                    .heartbeatAt(
+                        clock.instant(), heartbeat.heapUsedBytes(), heartbeat.heapMaxBytes()),
+                member.channel()));
       }
       if (fenced != null) {
         // Queued before the executor hears Lost, so before it can register again.

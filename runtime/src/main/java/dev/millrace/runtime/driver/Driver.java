@@ -29,6 +29,7 @@ import dev.millrace.runtime.state.StateUpdateRunner;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.transport.Transport;
 import dev.millrace.runtime.transport.TransportOptions;
+import dev.millrace.runtime.ui.CheckpointsView;
 import dev.millrace.runtime.ui.EffectiveSettings;
 import dev.millrace.runtime.ui.WebUi;
 import dev.millrace.streaming.ConfigurationException;
@@ -137,6 +138,11 @@ public final class Driver {
       BatchHistory history =
           historyStore.restore(
               StreamingOptions.UI_RETAINED_BATCHES.read(settings.conf()), options.attempt());
+      CheckpointsView checkpoints =
+          new CheckpointsView(
+              settings.checkpointDir(),
+              StreamingOptions.CHECKPOINT_RETAIN.read(settings.conf()),
+              System::currentTimeMillis);
       StatusServer server =
           serve(
               bindAddress,
@@ -146,7 +152,16 @@ public final class Driver {
                   history,
                   status::report,
                   settings.batchInterval().milliseconds(),
-                  EffectiveSettings.of(settings.conf())));
+                  EffectiveSettings.of(settings.conf()),
+                  checkpoints,
+                  () ->
+                      graph.get() == null
+                          ? List.of()
+                          : StateOperators.of(
+                              graph.get(),
+                              stateUpdates.get(),
+                              executors.executors(),
+                              checkpoints.lastWritten())));
       LeaseClaimant self = LeaseClaimant.thisProcess(options.attempt(), options.supervisionId());
       HistoryWriter historyWriter =
           HistoryWriter.start(
@@ -163,6 +178,7 @@ public final class Driver {
                 status,
                 metrics,
                 history,
+                checkpoints,
                 graph::set,
                 defined -> {
                   DistributedShuffleMapRunner runner =
@@ -249,7 +265,9 @@ public final class Driver {
                     e.lastHeartbeatAt().toEpochMilli(),
                     (shuffleMaps == null ? 0 : shuffleMaps.tasksCompleted(e.executorId()))
                         + (stateUpdates == null ? 0 : stateUpdates.tasksCompleted(e.executorId())),
-                    stateUpdates == null ? 0 : stateUpdates.partitionsOwned(e.sessionId())))
+                    stateUpdates == null ? 0 : stateUpdates.partitionsOwned(e.sessionId()),
+                    e.heapUsedBytes() < 0 ? null : e.heapUsedBytes(),
+                    e.heapMaxBytes() < 0 ? null : e.heapMaxBytes()))
         .toList();
   }
 
@@ -410,6 +428,7 @@ public final class Driver {
       DriverStatusTracker status,
       DriverMetrics metrics,
       BatchHistory history,
+      CheckpointsView checkpoints,
       Consumer<StreamGraph> defined,
       Function<StreamGraph, ShuffleMapRunner> shuffleMaps,
       Function<StreamGraph, StateUpdateRunner> stateUpdates)
@@ -455,6 +474,7 @@ public final class Driver {
             EngineLaunch.inProcess()
                 .as(options.attempt(), options.supervisionId())
                 .distributed(shuffleMaps, stateUpdates)
+                .onCheckpointOpened(checkpoints::opened)
                 .onGraphBuilt(
                     graph -> {
                       defined.accept(graph);
@@ -468,6 +488,7 @@ public final class Driver {
         ssc.addStreamingListener(status);
         ssc.addStreamingListener(metrics);
         ssc.addStreamingListener(history);
+        ssc.addStreamingListener(checkpoints);
         stopWhenSupervisorEnds();
         return ApplicationRunner.runUntilStopped(ssc, status);
       } finally {

@@ -217,7 +217,8 @@ final class DriverStatusTracker implements StreamingListener, ApplicationRunner.
                       s.receiverRestarts(),
                       s.removableUpToMs(),
                       s.recordsPlanned(),
-                      s.figures());
+                      s.figures(),
+                      s.lag());
                 })
             .toList();
     logHealthChanges(reports);

@@ -9,6 +9,7 @@ import dev.millrace.runtime.checkpoint.CorruptBatchPlanException;
 import dev.millrace.runtime.checkpoint.DamagedPlan;
 import dev.millrace.runtime.checkpoint.Generation;
 import dev.millrace.runtime.checkpoint.ReplayLog;
+import dev.millrace.runtime.checkpoint.SkippedGeneration;
 import dev.millrace.runtime.checkpoint.StateParts;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.source.InputMissingException;
@@ -179,6 +180,8 @@ public final class Checkpointer {
   }
 
   private StartPoint fresh(long firstBatchTime) {
+    listeners.checkpointOpened(
+        new CheckpointOpened(store.uri(), checkpointInterval, null, List.of(), List.of()));
     long zeroTime = firstBatchTime - batchInterval;
     store.forgetBatchesUpTo(Long.MAX_VALUE);
     graph.start(zeroTime);
@@ -216,12 +219,14 @@ public final class Checkpointer {
     checkCompatible(manifest);
     Generation generation = null;
     List<List<Object>> states = null;
-    for (Generation candidate : store.validNewestFirst()) {
+    List<SkippedGeneration> fallbacks = new ArrayList<>();
+    for (Generation candidate : store.validNewestFirst(fallbacks::add)) {
       try {
         states = readStates(candidate);
         generation = candidate;
         break;
       } catch (CheckpointException e) {
+        fallbacks.add(new SkippedGeneration(candidate.batchTime(), e.getMessage()));
         LOG.warn(
             "checkpoint generation {} in {} cannot be restored ({}); trying an older one",
             candidate.batchTime(),
@@ -242,6 +247,9 @@ public final class Checkpointer {
     long at = generation.batchTime();
     graph.start(manifest.zeroTimeMillis());
     restoreState(generation, states);
+    listeners.checkpointOpened(
+        new CheckpointOpened(
+            store.uri(), checkpointInterval, at, fallbacks, store.keptGenerations()));
     listeners.checkpointCompleted(at);
 
     List<byte[]> positions = new ArrayList<>();

@@ -1,12 +1,14 @@
 package dev.millrace.runtime.scheduler;
 
 import dev.millrace.runtime.recovery.CheckpointListener;
+import dev.millrace.runtime.recovery.CheckpointOpened;
 import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.CheckpointInfo;
 import dev.millrace.streaming.StreamingListener;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +19,20 @@ import org.slf4j.LoggerFactory;
 public final class ListenerBus implements CheckpointListener {
   private static final Logger LOG = LoggerFactory.getLogger(ListenerBus.class);
   private final List<StreamingListener> listeners = new CopyOnWriteArrayList<>();
+  private final Consumer<CheckpointOpened> opened;
+
+  /** A bus for the streaming listeners added to it. */
+  public ListenerBus() {
+    this(opened -> {});
+  }
+
+  /**
+   * As above, telling {@code opened} how the graph started from its checkpoint: an engine-side
+   * event (the driver's Checkpoints page hears it), so no streaming listener does.
+   */
+  public ListenerBus(Consumer<CheckpointOpened> opened) {
+    this.opened = opened;
+  }
 
   /** Registers {@code listener} for all later events. */
   public void add(StreamingListener listener) {
@@ -64,6 +80,15 @@ public final class ListenerBus implements CheckpointListener {
             checkpoint.batchTime(),
             e);
       }
+    }
+  }
+
+  @Override
+  public void checkpointOpened(CheckpointOpened checkpoint) {
+    try {
+      opened.accept(checkpoint);
+    } catch (RuntimeException e) {
+      LOG.warn("the listener of the checkpoint's opening failed; ignoring it", e);
     }
   }
 

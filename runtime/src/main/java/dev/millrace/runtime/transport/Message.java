@@ -56,9 +56,24 @@ public sealed interface Message {
    */
   record Rejected(String reason, boolean permanent) implements Message {}
 
-  /** An executor is alive, in session {@code sessionId} with driver epoch {@code driverEpoch}. */
-  record Heartbeat(String executorId, long sessionId, long driverEpoch, long sequence)
-      implements Message {}
+  /**
+   * An executor is alive, in session {@code sessionId} with driver epoch {@code driverEpoch}, its
+   * Java heap using {@code heapUsedBytes} of at most {@code heapMaxBytes} (-1 where unknown).
+   */
+  record Heartbeat(
+      String executorId,
+      long sessionId,
+      long driverEpoch,
+      long sequence,
+      long heapUsedBytes,
+      long heapMaxBytes)
+      implements Message {
+
+    /** A heartbeat that does not tell the heap. */
+    public Heartbeat(String executorId, long sessionId, long driverEpoch, long sequence) {
+      this(executorId, sessionId, driverEpoch, sequence, -1, -1);
+    }
+  }
 
   /** The driver of epoch {@code driverEpoch} heard heartbeat {@code sequence}. */
   record HeartbeatAck(long driverEpoch, long sequence) implements Message {}

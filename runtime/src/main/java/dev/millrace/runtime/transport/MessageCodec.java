@@ -28,8 +28,11 @@ import java.util.Map;
  * UTF-8). Written by hand rather than generated, so the wire form is exactly what this file says.
  */
 public final class MessageCodec {
-  /** The protocol version this build speaks, the first byte of every frame. */
-  public static final byte VERSION = 4;
+  /**
+   * The protocol version this build speaks, the first byte of every frame. 5: heartbeats carry the
+   * executor's heap.
+   */
+  public static final byte VERSION = 5;
 
   private static final byte REGISTER = 1;
   private static final byte REGISTERED = 2;
@@ -74,6 +77,8 @@ public final class MessageCodec {
       out.writeLong(m.sessionId());
       out.writeLong(m.driverEpoch());
       out.writeLong(m.sequence());
+      out.writeLong(m.heapUsedBytes());
+      out.writeLong(m.heapMaxBytes());
     } else if (message instanceof HeartbeatAck m) {
       out.writeByte(HEARTBEAT_ACK);
       out.writeLong(m.driverEpoch());
@@ -175,7 +180,13 @@ public final class MessageCodec {
                 new Registered(in.readLong(), in.readLong(), in.readLong(), in.readLong());
             case REJECTED -> new Rejected(readString(in), in.readBoolean());
             case HEARTBEAT ->
-                new Heartbeat(readString(in), in.readLong(), in.readLong(), in.readLong());
+                new Heartbeat(
+                    readString(in),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong());
             case HEARTBEAT_ACK -> new HeartbeatAck(in.readLong(), in.readLong());
             case LOST -> new Lost(readString(in));
             case RUN_SHUFFLE_MAP -> readRunShuffleMap(in);

@@ -16,6 +16,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -29,11 +30,13 @@ import java.util.stream.Collectors;
  * delegates to it decides threads and sockets.
  *
  * <p>Pages: {@code /} (also {@code /streaming}), the streaming page; {@code /batch?time=<ms>}, one
- * batch; {@code /executors}; {@code /configuration}. Their scripts and styles are under {@code
- * /static/}. Every link is relative, so the UI works behind a path prefix. The API, under {@code
- * /api/v1/}: {@code application}, {@code batches} (paged), {@code batches/<time>}, {@code inputs},
- * {@code executors}, {@code configuration}; see {@code docs/rest-api.md}. Bad requests are answered
- * 400, unknown batches and paths 404, with a JSON error naming the parameter.
+ * batch; {@code /executors}; {@code /checkpoints}; {@code /state}; {@code /configuration}; each is
+ * its own {@code <main>} in the frame {@link PageFrame} shares. Their scripts and styles are under
+ * {@code /static/}. Every link is relative, so the UI works behind a path prefix. The API, under
+ * {@code /api/v1/}: {@code application}, {@code batches} (paged), {@code batches/<time>}, {@code
+ * inputs}, {@code executors}, {@code checkpoints}, {@code configuration}; see {@code
+ * docs/rest-api.md}. Bad requests are answered 400, unknown batches and paths 404, with a JSON
+ * error naming the parameter.
  */
 public final class WebUi {
   /** Batches a page of {@code /api/v1/batches} holds unless {@code limit} says otherwise. */
@@ -41,6 +44,19 @@ public final class WebUi {
 
   /** The most batches one answer of {@code /api/v1/batches} holds. */
   public static final int MAX_LIMIT = 1000;
+
+  /** The page at the UI's root. */
+  static final String HOME = "streaming";
+
+  /** The pages, in the navigation's order; each is {@code /<name>}, the first also {@code /}. */
+  private static final List<PageFrame.Page> PAGES =
+      List.of(
+          new PageFrame.Page(HOME, "Streaming", true),
+          new PageFrame.Page("batch", "Batch", false),
+          new PageFrame.Page("executors", "Executors", true),
+          new PageFrame.Page("checkpoints", "Checkpoints", true),
+          new PageFrame.Page("state", "State", true),
+          new PageFrame.Page("configuration", "Configuration", true));
 
   private static final String API = "/api/v1/";
   private static final String BATCHES = API + "batches";
@@ -52,6 +68,8 @@ public final class WebUi {
           "css", "text/css; charset=utf-8");
 
   private final BatchHistory history;
+  private final CheckpointsView checkpoints;
+  private final Supplier<List<StateOperator>> state;
   private final Supplier<DriverStatusReport> status;
   private final long batchIntervalMs;
   private final String settings;
@@ -71,27 +89,63 @@ public final class WebUi {
       Supplier<DriverStatusReport> status,
       long batchIntervalMs,
       EffectiveSettings settings) {
+    this(
+        history,
+        status,
+        batchIntervalMs,
+        settings,
+        new CheckpointsView(null, 1, System::currentTimeMillis),
+        List::of);
+  }
+
+  /**
+   * As above, showing the checkpoints {@code checkpoints} has heard of and the stateful operators
+   * {@code state} lists when asked.
+   */
+  public WebUi(
+      BatchHistory history,
+      Supplier<DriverStatusReport> status,
+      long batchIntervalMs,
+      EffectiveSettings settings,
+      CheckpointsView checkpoints,
+      Supplier<List<StateOperator>> state) {
     this.history = history;
+    this.checkpoints = checkpoints;
+    this.state = state;
     this.status = status;
     this.batchIntervalMs = batchIntervalMs;
     this.settings = write(settings);
-    WebResponse streaming = resource("streaming.html");
-    files.put("/", streaming);
-    files.put("/streaming", streaming);
-    files.put("/batch", resource("batch.html"));
-    files.put("/executors", resource("executors.html"));
-    files.put("/configuration", resource("configuration.html"));
+    PageFrame frame = new PageFrame(text("frame.html"), PAGES);
+    for (PageFrame.Page page : PAGES) {
+      WebResponse html =
+          new WebResponse(
+              200,
+              TYPES.get("html"),
+              frame.assemble(page, text(page.name() + ".html")).getBytes(StandardCharsets.UTF_8));
+      files.put("/" + page.name(), html);
+      if (page.name().equals(HOME)) {
+        files.put("/", html);
+      }
+    }
     files.put("/static/ui.js", resource("ui.js"));
     files.put("/static/ui.css", resource("ui.css"));
   }
 
   private static WebResponse resource(String name) {
+    String type = TYPES.get(name.substring(name.lastIndexOf('.') + 1));
+    return new WebResponse(200, type, bytes(name));
+  }
+
+  private static String text(String name) {
+    return new String(bytes(name), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] bytes(String name) {
     try (InputStream in = WebUi.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException("the UI's " + name + " is missing from the runtime's jar");
       }
-      String type = TYPES.get(name.substring(name.lastIndexOf('.') + 1));
-      return new WebResponse(200, type, in.readAllBytes());
+      return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the UI's " + name + " from the jar", e);
     }
@@ -138,6 +192,12 @@ public final class WebUi {
     } else if (path.equals(API + "executors")) {
       allow(query);
       return write(status.get().executors());
+    } else if (path.equals(API + "checkpoints")) {
+      allow(query);
+      return write(checkpoints.report());
+    } else if (path.equals(API + "state")) {
+      allow(query);
+      return write(state.get());
     } else if (path.equals(API + "configuration")) {
       allow(query);
       return settings;
@@ -148,7 +208,8 @@ public final class WebUi {
         "no such resource: "
             + path
             + "; the API serves application, batches, batches/<time>, inputs, executors,"
-            + " configuration and status under /api/v1/ (see docs/rest-api.md)");
+            + " checkpoints, state, configuration and status under /api/v1/ (see"
+            + " docs/rest-api.md)");
   }
 
   private String application() {

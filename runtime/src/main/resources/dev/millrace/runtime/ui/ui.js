@@ -91,9 +91,10 @@ function restartRow(columns, newer, older) {
 }
 
 async function streaming() {
-  const [app, page] = await Promise.all([
+  const [app, page, inputStatus] = await Promise.all([
     getJson("api/v1/application"),
     getJson("api/v1/batches?limit=1000"),
+    getJson("api/v1/inputs"),
   ]);
   document.title = "Millrace · " + app.app;
   document.getElementById("app-name").textContent = app.app;
@@ -131,6 +132,8 @@ async function streaming() {
       timeline("input-rate-" + i, name, "records/s", series(b => ((b.inputRecords || {})[name] || 0) * perSecond), restarts)).join("")
       || "<p>No input has records yet.</p>";
 
+  inputRows(inputStatus);
+
   document.getElementById("active-count").textContent = active.length;
   document.querySelector("#active tbody").innerHTML = active.map(b =>
       `<tr><td>${batchLink(b)}</td><td>${esc(b.attempt)}</td><td>${ms(b.schedulingDelayMs)}</td><td>${esc(b.status)}</td></tr>`).join("");
@@ -145,6 +148,24 @@ async function streaming() {
   });
   document.querySelector("#completed tbody").innerHTML = rows;
   document.body.dataset.loaded = "true";
+}
+
+// One row per input; an input that tells its lag by partition (Kafka) expands to a row per
+// partition. Which ones are expanded survives the page's redraws.
+function inputRows(inputs) {
+  const tbody = document.querySelector("#input-status tbody");
+  const open = new Set([...tbody.querySelectorAll("details[open]")].map(d => d.dataset.input));
+  tbody.innerHTML = inputs.map(i => {
+    const partitions = Object.entries(i.lag || {});
+    const total = partitions.reduce((sum, [, n]) => sum + n, 0);
+    const lag = partitions.length
+        ? `<details class="lag" data-input="${esc(i.name)}"${open.has(i.name) ? " open" : ""}><summary>${esc(total)}</summary>` +
+          `<table>${partitions.map(([p, n]) => `<tr class="partition-lag"><td>${esc(p)}</td><td>${esc(n)}</td></tr>`).join("")}</table></details>`
+        : "–";
+    const records = i.recordsPlanned !== null ? i.recordsPlanned : i.recordsReceived;
+    return `<tr class="input"><td>${esc(i.name)}</td><td>${esc(i.source)}</td><td>${i.healthy ? "yes" : "no"}</td>` +
+        `<td>${records === null ? "–" : esc(records)}</td><td>${lag}</td></tr>`;
+  }).join("") || `<tr><td colspan="5">No input yet.</td></tr>`;
 }
 
 async function batch() {
@@ -179,7 +200,62 @@ async function executors() {
   document.querySelector("#executors tbody").innerHTML = list.map(e =>
       `<tr class="executor"><td>${esc(e.id)}</td><td>${esc(e.host)}</td><td>${esc(e.pid)}</td><td>${esc(e.cores)}</td>` +
       `<td>${esc(e.sessionId)}</td><td>${ms(Date.now() - e.lastHeartbeatMs)} ago</td><td>${esc(e.tasksCompleted)}</td>` +
-      `<td>${esc(e.statePartitions)}</td></tr>`).join("");
+      `<td>${esc(e.statePartitions)}</td><td class="heap-used">${e.heapUsedBytes === null ? "–" : esc(bytes(e.heapUsedBytes))}</td>` +
+      `<td>${e.heapMaxBytes === null ? "–" : esc(bytes(e.heapMaxBytes))}</td></tr>`).join("");
+  document.body.dataset.loaded = "true";
+}
+
+function bytes(n) {
+  if (n < 1024) return n + " B";
+  if (n < 1024 * 1024) return (n / 1024).toFixed(1) + " KiB";
+  return (n / 1024 / 1024).toFixed(1) + " MiB";
+}
+
+async function checkpoints() {
+  await appName();
+  const c = await getJson("api/v1/checkpoints");
+  document.getElementById("checkpoint-directory").textContent = c.directory || "none (the application does not checkpoint)";
+  document.getElementById("checkpoint-interval").textContent = c.intervalMs === null ? "–" : ms(c.intervalMs);
+  document.getElementById("checkpoint-retained").textContent = "newest " + c.retained;
+  document.getElementById("checkpoint-age").textContent = c.lastCheckpointAgeMs === null ? "none yet" : ms(c.lastCheckpointAgeMs) + " ago";
+  document.getElementById("checkpoint-started").textContent = c.started || "not yet";
+  document.querySelector("#generations tbody").innerHTML = c.generations.map(g =>
+      `<tr class="generation${g.passedOver ? " passed-over" : ""}"><td>${esc(time(g.batchTime))}</td><td>${esc(time(g.writtenAtMs))}</td>` +
+      `<td>${g.durationMs === null ? "–" : ms(g.durationMs)}</td><td>${esc(bytes(g.bytes))}</td>` +
+      `<td>${esc(g.writtenBy)}${g.passedOver ? " (damaged: passed over at the recovery)" : ""}</td></tr>`).join("")
+      || `<tr><td colspan="5">none yet</td></tr>`;
+  const r = c.recovery;
+  document.getElementById("recovery").textContent = r
+      ? "Restored generation " + time(r.restoredBatchTime) + (r.fallbacks.length
+          ? ", after passing over " + r.fallbacks.length + " newer generation" + (r.fallbacks.length > 1 ? "s" : "") + ":"
+          : ", the newest one.")
+      : c.started === "fresh" ? "None: the directory held no checkpoint, so this driver started empty." : "None.";
+  document.getElementById("fallbacks").hidden = !r || !r.fallbacks.length;
+  document.querySelector("#fallbacks tbody").innerHTML = (r ? r.fallbacks : []).map(f =>
+      `<tr class="fallback"><td>${esc(time(f.batchTime))}</td><td>${esc(f.reason)}</td></tr>`).join("");
+  document.body.dataset.loaded = "true";
+}
+
+// "exec-1: 0, 2; driver: 1" from the owner of each partition.
+function owners(list) {
+  const by = new Map();
+  list.forEach((owner, partition) => by.set(owner, (by.get(owner) || []).concat(partition)));
+  return [...by.entries()].map(([owner, partitions]) => owner + ": " + partitions.join(", ")).join("; ");
+}
+
+async function state() {
+  await appName();
+  const operators = await getJson("api/v1/state");
+  document.getElementById("state-count").textContent = operators.length;
+  const at = operators.find(o => o.checkpointBatchTime !== null);
+  document.getElementById("state-checkpoint").textContent = at ? "batch " + time(at.checkpointBatchTime) : "none yet";
+  const onExecutors = "kept by executors";
+  document.querySelector("#state-operators tbody").innerHTML = operators.map(o =>
+      `<tr class="state-operator"><td>${esc(o.name)}</td><td>${esc(o.operation)}</td>` +
+      `<td>${o.keys === null ? (o.checkpointBatchTime === null ? "–" : onExecutors) : esc(o.keys)}</td>` +
+      `<td>${o.bytes === null ? (o.checkpointBatchTime === null ? "–" : onExecutors) : esc(bytes(o.bytes))}</td>` +
+      `<td>${esc(o.partitions)}</td><td class="owners">${esc(owners(o.owners))}</td></tr>`).join("")
+      || `<tr><td colspan="6">The application has no stateful operator.</td></tr>`;
   document.body.dataset.loaded = "true";
 }
 
@@ -209,6 +285,8 @@ const pages = {
   streaming: () => refresh(streaming, true),
   batch: () => refresh(batch, false),
   executors: () => refresh(executors, true),
+  checkpoints: () => refresh(checkpoints, true),
+  state: () => refresh(state, true),
   configuration: () => refresh(configuration, false),
 };
 pages[document.body.dataset.page]();

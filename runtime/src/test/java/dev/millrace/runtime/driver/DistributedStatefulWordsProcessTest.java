@@ -4,13 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.millrace.crds.launch.DriverStatusReport;
 import dev.millrace.crds.launch.ExecutorReport;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -97,15 +104,40 @@ class DistributedStatefulWordsProcessTest {
       for (ExecutorReport executor : status.executors()) {
         assertTrue(executor.tasksCompleted() > 0, "no map task ran on " + executor);
         assertTrue(executor.statePartitions() > 0, "no state partition owned by " + executor);
+        assertTrue(
+            executor.heapUsedBytes() > 0 && executor.heapUsedBytes() <= executor.heapMaxBytes(),
+            "the heartbeats tell the heap: " + executor);
       }
       assertEquals(
           STATE_PARTITIONS, statePartitions(status), "the running count's and the window's");
+      assertStatePageNamesTheExecutorsOwningEachPartition(address, status);
       assertTrue(
           statePartFiles() > 0,
           "the executors owning state wrote no part of a checkpoint generation themselves");
       assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
     }
     assertExactlyWhatOneProcessComputes();
+  }
+
+  /** {@code /api/v1/state} names, for each partition, the executor the status says owns it. */
+  private static void assertStatePageNamesTheExecutorsOwningEachPartition(
+      String address, DriverStatusReport status) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://" + address + "/api/v1/state")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+    Map<String, Integer> owned = new HashMap<>();
+    for (JsonNode operator : new ObjectMapper().readTree(response.body())) {
+      operator.get("owners").forEach(o -> owned.merge(o.asText(), 1, Integer::sum));
+    }
+    for (ExecutorReport executor : status.executors()) {
+      assertEquals(
+          executor.statePartitions(),
+          owned.getOrDefault(executor.id(), 0),
+          executor.id() + " in " + response.body());
+    }
   }
 
   @Test

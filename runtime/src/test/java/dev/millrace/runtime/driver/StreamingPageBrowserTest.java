@@ -34,8 +34,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The web UI in a real browser (Debian's headless Chromium, driven by Selenium through its
  * chromedriver) showing real driver processes: the Streaming page draws its timelines from real
  * batches and fills the completed-batch table, a batch page opens from it, it works behind a path
- * prefix, and after a SIGKILL the next attempt's page shows the earlier attempt's batches. One
- * browser for the class. The screenshots go to {@code -Dmillrace.ui.screenshots} ({@code
+ * prefix, and after a SIGKILL the next attempt's page shows the earlier attempt's batches; the
+ * Checkpoints and State pages open from the navigation and show a stateful driver's generations and
+ * state. One browser for the class. The screenshots go to {@code -Dmillrace.ui.screenshots} ({@code
  * target/ui-screenshots} by default; {@code docs/} keeps the README's copies).
  */
 @Tag("process")
@@ -208,6 +209,82 @@ class StreamingPageBrowserTest {
       assertEquals(0, second.terminate(TIMEOUT_MS), second.log());
     }
   }
+
+  @Test
+  void theCheckpointsAndStatePagesOpenFromTheNavigationAndShowTheDriversGenerationsAndState()
+      throws Exception {
+    Path dir = Files.createDirectories(work.resolve("stateful"));
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Path spec =
+        new TestingSpec("distinct", dir.resolve("checkpoint").toUri().toString())
+            .jar(
+                TestingJar.compiled(
+                        dir.resolve("distinct-app.jar"),
+                        "dev.millrace.uitest.DistinctLines",
+                        DISTINCT_LINES)
+                    .toUri()
+                    .toString())
+            .mainClass("dev.millrace.uitest.DistinctLines")
+            .args(in.toString())
+            .checkpointInterval("400ms")
+            .conf("millrace.default.parallelism", "2")
+            .writeTo(dir.resolve("distinct.yaml"));
+    try (TestingDriverJvm driver = start(dir, spec, 1)) {
+      String address = driver.awaitAddress(dir.resolve("address-1"));
+      driver.awaitStatus(address, r -> r.state().equals("RUNNING"));
+      writeFile(dir, in, "a", 5);
+
+      browser.get("http://" + address + "/");
+      browser.findElement(By.linkText("Checkpoints")).click();
+      awaitNumber("document.querySelectorAll('#generations tr.generation').length", 3);
+      assertEquals("http://" + address + "/checkpoints", browser.getCurrentUrl());
+      awaitText("checkpoint-started", "fresh");
+      assertEquals("400 ms", browser.findElement(By.id("checkpoint-interval")).getText());
+      assertTrue(
+          browser.findElement(By.id("checkpoint-directory")).getText().endsWith("checkpoint"),
+          browser.findElement(By.id("checkpoint-directory")).getText());
+      assertTrue(
+          browser.findElement(By.id("generations")).getText().contains("this driver"),
+          "the generations this driver wrote say so");
+      assertTrue(
+          browser.findElement(By.id("recovery")).getText().startsWith("None: the directory"));
+
+      browser.findElement(By.linkText("State")).click();
+      // The running count of distinct lines holds the five lines once a checkpoint measured it.
+      awaitNumber(
+          "return [...document.querySelectorAll('#state-operators tr.state-operator')]"
+              + ".filter(tr => tr.cells[2].textContent === '5').length",
+          1);
+      awaitText("state-count", "1");
+      String row =
+          browser.findElement(By.cssSelector("#state-operators tr.state-operator")).getText();
+      assertTrue(row.startsWith("updateStateByKey#"), row);
+      assertTrue(row.endsWith("2 driver: 0, 1"), "two partitions, both in the driver: " + row);
+      screenshot("ui-state.png");
+      browser.findElement(By.linkText("Checkpoints")).click();
+      awaitNumber("document.querySelectorAll('#generations tr.generation').length", 3);
+      screenshot("ui-checkpoints.png");
+      assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
+    }
+  }
+
+  /** An application with one state: how often each distinct line was read. */
+  private static final String DISTINCT_LINES =
+      String.join(
+          "\n",
+          "package dev.millrace.uitest;",
+          "import dev.millrace.streaming.*;",
+          "import java.util.List;",
+          "import java.util.Optional;",
+          "public final class DistinctLines implements StreamingApplication {",
+          "  @Override",
+          "  public void define(StreamingContext ssc, String[] args) {",
+          "    PairDStream.of(ssc.textFileStream(args[0]).mapToPair(line -> Pair.of(line, 1L)))",
+          "        .updateStateByKey((List<Long> ones, Optional<Long> seen) ->",
+          "            Optional.of(seen.orElse(0L) + ones.size()))",
+          "        .foreachBatch(batch -> batch.count());",
+          "  }",
+          "}");
 
   private void clickBatchWithRecords(long records) {
     wait.until(

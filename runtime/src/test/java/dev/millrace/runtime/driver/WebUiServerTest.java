@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.millrace.runtime.Contexts;
 import dev.millrace.runtime.history.BatchHistory;
 import dev.millrace.runtime.metrics.DriverMetrics;
+import dev.millrace.runtime.source.TestingReportingSource;
+import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.ui.EffectiveSettings;
 import dev.millrace.runtime.ui.WebUi;
 import dev.millrace.streaming.Durations;
+import dev.millrace.streaming.SourceHealth;
 import dev.millrace.streaming.StreamingContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,11 +22,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -43,9 +49,16 @@ class WebUiServerTest {
   private static final long INTERVAL_MS = 50;
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Every page's path; {@code /} is the streaming page. */
+  private static final List<String> PAGES =
+      List.of(
+          "/", "/streaming", "/batch", "/executors", "/checkpoints", "/state", "/configuration");
+
   private final HttpClient http = HttpClient.newHttpClient();
+  private final AtomicReference<List<InputNode<?>>> inputs = new AtomicReference<>(List.of());
   private final DriverStatusTracker status =
-      new DriverStatusTracker("queue", 4, 0, INTERVAL_MS, List::of);
+      new DriverStatusTracker(
+          "queue", 4, 0, INTERVAL_MS, List::of, inputs::get, 60_000, 10, System::currentTimeMillis);
   private final BatchHistory history = new BatchHistory(1000, 4, List.of());
   private StatusServer server;
   private long completed;
@@ -75,9 +88,18 @@ class WebUiServerTest {
             .batchInterval(Durations.milliseconds(INTERVAL_MS))
             .build();
     ssc.queueStream(queue).foreachBatch(batch -> batch.count());
+    Map<String, Long> lag = new LinkedHashMap<>();
+    lag.put("orders-1", 200L);
+    lag.put("orders-0", 100L);
+    ssc.stream(
+            new TestingReportingSource(
+                () ->
+                    new SourceHealth("broker:9092 [orders]", null, null, null, 0L, Map.of(), lag)))
+        .foreachBatch(batch -> batch.count());
     ssc.addStreamingListener(status);
     ssc.addStreamingListener(history);
     ssc.start();
+    inputs.set(Contexts.engine(ssc).graph().inputs());
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (json("/api/v1/batches?status=completed").get("total").asInt() < 5) {
@@ -177,6 +199,8 @@ class WebUiServerTest {
     assertError("/api/v1/batches?limit=1&limit=2", 400, "limit", "twice");
     assertError("/api/v1/batches/yesterday", 400, "time", "epoch milliseconds");
     assertError("/api/v1/executors?all=1", 400, "all", "takes none");
+    assertError("/api/v1/checkpoints?generation=1", 400, "generation", "takes none");
+    assertError("/api/v1/state?operator=counts", 400, "operator", "takes none");
     HttpResponse<String> unknown = get("/api/v1/jobs");
     assertEquals(404, unknown.statusCode());
     assertTrue(unknown.body().contains("docs/rest-api.md"), unknown.body());
@@ -200,7 +224,22 @@ class WebUiServerTest {
     assertEquals(1000, app.get("retainedBatches").asInt());
     assertEquals(completed, app.get("batchesCompleted").asLong());
     assertTrue(json("/api/v1/executors").isArray());
-    assertTrue(json("/api/v1/inputs").isArray());
+    JsonNode inputs = json("/api/v1/inputs");
+    assertEquals(2, inputs.size(), inputs.toString());
+    assertEquals("queueStream#0", inputs.get(0).get("name").asText());
+    assertEquals(0, inputs.get(0).get("lag").size(), "a queue cannot tell its lag");
+    List<String> lag = new ArrayList<>();
+    inputs
+        .get(1)
+        .get("lag")
+        .fields()
+        .forEachRemaining(e -> lag.add(e.getKey() + "=" + e.getValue()));
+    assertEquals(
+        List.of("orders-1=200", "orders-0=100"), lag, "a source's lag by partition, in its order");
+    JsonNode checkpoints = json("/api/v1/checkpoints");
+    assertTrue(checkpoints.get("directory").isNull(), "this context does not checkpoint");
+    assertEquals(0, checkpoints.get("generations").size());
+    assertEquals(0, json("/api/v1/state").size(), "a UI without a graph lists no state");
   }
 
   @Test
@@ -232,9 +271,32 @@ class WebUiServerTest {
   }
 
   @Test
+  void everyPageHasTheSameHeaderLinkingEveryPageAndMarksItselfInIt() throws Exception {
+    Pattern nav = Pattern.compile("<nav>(.*)</nav>");
+    List<String> pages = List.of("streaming", "executors", "checkpoints", "state", "configuration");
+    for (String path : PAGES) {
+      String body = get(path).body();
+      Matcher m = nav.matcher(body);
+      assertTrue(m.find(), path + " has no navigation: " + body);
+      String links = m.group(1).replace(" aria-current=\"page\"", "");
+      assertEquals(
+          "<a href=\"./\">Streaming</a> <a href=\"executors\">Executors</a> <a"
+              + " href=\"checkpoints\">Checkpoints</a> <a href=\"state\">State</a> <a"
+              + " href=\"configuration\">Configuration</a> <a href=\"api/v1/status\">Status"
+              + " (JSON)</a> <a href=\"metrics\">Metrics</a>",
+          links,
+          path);
+      String page = path.equals("/") ? "streaming" : path.substring(1);
+      assertTrue(body.contains("<body data-page=\"" + page + "\">"), path);
+      assertEquals(pages.contains(page) ? 1 : 0, m.group(1).split("aria-current").length - 1, path);
+      assertEquals(1, body.split("<main>").length - 1, path + " has one main element");
+    }
+  }
+
+  @Test
   void thePagesAndTheirFilesAreServedWithRelativeLinksOnly() throws Exception {
     Pattern link = Pattern.compile("(?:href|src)=\"([^\"]*)\"");
-    for (String path : List.of("/", "/streaming", "/batch", "/executors", "/configuration")) {
+    for (String path : PAGES) {
       HttpResponse<String> page = get(path);
       assertEquals(200, page.statusCode(), path);
       assertEquals(

@@ -29,6 +29,7 @@ class MessageCodecTest {
             new Message.Registered(2, 17, 1_000, 10_000),
             new Message.Rejected("wrong app: 'a' is not 'b'", true),
             new Message.Heartbeat("exec-1", 17, 2, Long.MAX_VALUE),
+            new Message.Heartbeat("exec-1", 17, 2, 3, 120L << 20, 640L << 20),
             new Message.HeartbeatAck(2, 99),
             new Message.Lost("session 17 is over"));
     for (Message message : messages) {
