@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
@@ -240,6 +242,44 @@ class YarnApplicationTest {
     assertTrue(
         metrics.body().contains("millrace_batches_completed_total{app=\"word-count\""),
         metrics.body());
+    // The executor serves its metrics on a free port of its host; Prometheus finds it through the
+    // driver's HTTP service discovery, which the ApplicationMaster relays too.
+    String target = await("exec-1 among the scrape targets", () -> scrapeTarget(proxied, "exec-1"));
+    HttpResponse<String> executorMetrics =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://" + target + "/metrics"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, executorMetrics.statusCode(), executorMetrics.body());
+    assertTrue(executorMetrics.body().contains("role=\"executor\""), executorMetrics.body());
+  }
+
+  /** The metrics address the driver gives Prometheus for {@code executor}, through the proxy. */
+  private static Optional<String> scrapeTarget(String proxied, String executor) {
+    try {
+      String targets =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(proxied + "driver/api/v1/scrape-targets"))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      Matcher m =
+          Pattern.compile(
+                  "\\{\"targets\":\\[\"([^\"]+)\"\\],\"labels\":\\{\"__meta_millrace_executor\":\""
+                      + executor
+                      + "\"\\}\\}")
+              .matcher(targets);
+      return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
   }
 
   @Test

@@ -18,6 +18,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param heapUsedBytes the Java heap it used at its newest heartbeat; null before one, and from
  *     drivers that do not tell it
  * @param heapMaxBytes the most Java heap it may use; null as {@code heapUsedBytes} is
+ * @param metricsAddress where Prometheus scrapes its metrics ({@code host:port}); null when it
+ *     serves none, and from drivers that do not tell it
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ExecutorReport(
@@ -30,7 +32,8 @@ public record ExecutorReport(
     long tasksCompleted,
     int statePartitions,
     Long heapUsedBytes,
-    Long heapMaxBytes) {
+    Long heapMaxBytes,
+    String metricsAddress) {
 
   /** A report without the executor's heap. */
   public ExecutorReport(
@@ -51,6 +54,7 @@ public record ExecutorReport(
         lastHeartbeatMs,
         tasksCompleted,
         statePartitions,
+        null,
         null,
         null);
   }

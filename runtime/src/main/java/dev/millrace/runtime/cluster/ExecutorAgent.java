@@ -171,7 +171,8 @@ public final class ExecutorAgent implements AutoCloseable {
             identity.pid(),
             identity.host(),
             driverEpoch,
-            identity.applicationFingerprint()));
+            identity.applicationFingerprint(),
+            identity.metricsPort()));
   }
 
   private void registered(Registered accepted) {

@@ -15,6 +15,7 @@ import java.time.Instant;
  * @param lastHeartbeatAt when the newest heartbeat (or the registration) arrived
  * @param heapUsedBytes the Java heap it used at its newest heartbeat, -1 before one
  * @param heapMaxBytes the most Java heap it may use, -1 before its first heartbeat
+ * @param metricsPort the port it serves its Prometheus metrics on, on {@code host}; -1 for none
  */
 public record ExecutorInfo(
     String executorId,
@@ -26,9 +27,10 @@ public record ExecutorInfo(
     Instant registeredAt,
     Instant lastHeartbeatAt,
     long heapUsedBytes,
-    long heapMaxBytes) {
+    long heapMaxBytes,
+    int metricsPort) {
 
-  /** An executor whose heap is not known yet. */
+  /** An executor whose heap is not known yet, serving no metrics. */
   public ExecutorInfo(
       String executorId,
       String host,
@@ -48,6 +50,7 @@ public record ExecutorInfo(
         registeredAt,
         lastHeartbeatAt,
         -1,
+        -1,
         -1);
   }
 
@@ -62,6 +65,14 @@ public record ExecutorInfo(
         registeredAt,
         time,
         heapUsed,
-        heapMax);
+        heapMax,
+        metricsPort);
+  }
+
+  /** Where Prometheus scrapes its metrics ({@code host:port}), if it serves them. */
+  public java.util.Optional<String> metricsAddress() {
+    return metricsPort < 0
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(host + ":" + metricsPort);
   }
 }

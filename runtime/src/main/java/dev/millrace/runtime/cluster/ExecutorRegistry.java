@@ -278,7 +278,10 @@ public final class ExecutorRegistry implements AutoCloseable {
               request.memoryBytes(),
               ++lastSessionId,
               now,
-              now);
+              now,
+              -1,
+              -1,
+              request.metricsPort());
       members.put(info.executorId(), new Member(info, channel));
       if (replaced != null) {
         lost(replaced.info(), "it registered again, as session " + info.sessionId());

@@ -267,7 +267,8 @@ public final class Driver {
                         + (stateUpdates == null ? 0 : stateUpdates.tasksCompleted(e.executorId())),
                     stateUpdates == null ? 0 : stateUpdates.partitionsOwned(e.sessionId()),
                     e.heapUsedBytes() < 0 ? null : e.heapUsedBytes(),
-                    e.heapMaxBytes() < 0 ? null : e.heapMaxBytes()))
+                    e.heapMaxBytes() < 0 ? null : e.heapMaxBytes(),
+                    e.metricsAddress().orElse(null)))
         .toList();
   }
 

@@ -80,7 +80,7 @@ public final class Executor {
               new ExecutorAgent(
                   transport,
                   options.driver(),
-                  identity(application),
+                  identity(application, metricsServer == null ? -1 : metricsServer.port()),
                   options.driverTimeout(),
                   metrics.counting(worker == null ? TaskHandler.NONE : tasks(worker, owner)))) {
         agent.driverGone().thenRun(() -> exit.complete(ExitCode.APPLICATION_FAILURE));
@@ -190,7 +190,8 @@ public final class Executor {
     return application;
   }
 
-  private Register identity(ApplicationGraphs application) {
+  /** What it registers as: the metrics port tells the driver where Prometheus finds it. */
+  private Register identity(ApplicationGraphs application, int metricsPort) {
     return new Register(
         options.executorId(),
         options.app(),
@@ -199,7 +200,8 @@ public final class Executor {
         ProcessHandle.current().pid(),
         hostName(),
         0,
-        application == null ? "" : application.fingerprint());
+        application == null ? "" : application.fingerprint(),
+        metricsPort);
   }
 
   private static String hostName() {

@@ -25,6 +25,7 @@ public sealed interface Message {
    * @param driverEpochSeen the newest driver epoch the executor has been registered with, 0 if none
    * @param applicationFingerprint the fingerprint of the spec the executor built its graph from, or
    *     empty if it has none (then it can run no task)
+   * @param metricsPort the port the executor serves its Prometheus metrics on, or -1 for none
    */
   record Register(
       String executorId,
@@ -34,8 +35,32 @@ public sealed interface Message {
       long pid,
       String host,
       long driverEpochSeen,
-      String applicationFingerprint)
-      implements Message {}
+      String applicationFingerprint,
+      int metricsPort)
+      implements Message {
+
+    /** A registration of an executor that serves no metrics. */
+    public Register(
+        String executorId,
+        String appName,
+        int cores,
+        long memoryBytes,
+        long pid,
+        String host,
+        long driverEpochSeen,
+        String applicationFingerprint) {
+      this(
+          executorId,
+          appName,
+          cores,
+          memoryBytes,
+          pid,
+          host,
+          driverEpochSeen,
+          applicationFingerprint,
+          -1);
+    }
+  }
 
   /**
    * The driver accepted a {@link Register}.

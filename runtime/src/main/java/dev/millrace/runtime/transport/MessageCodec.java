@@ -30,7 +30,7 @@ import java.util.Map;
 public final class MessageCodec {
   /**
    * The protocol version this build speaks, the first byte of every frame. 5: heartbeats carry the
-   * executor's heap.
+   * executor's heap, registrations its metrics port.
    */
   public static final byte VERSION = 5;
 
@@ -61,6 +61,7 @@ public final class MessageCodec {
       writeString(out, m.host());
       out.writeLong(m.driverEpochSeen());
       writeString(out, m.applicationFingerprint());
+      out.writeInt(m.metricsPort());
     } else if (message instanceof Registered m) {
       out.writeByte(REGISTERED);
       out.writeLong(m.driverEpoch());
@@ -175,7 +176,8 @@ public final class MessageCodec {
                     in.readLong(),
                     readString(in),
                     in.readLong(),
-                    readString(in));
+                    readString(in),
+                    in.readInt());
             case REGISTERED ->
                 new Registered(in.readLong(), in.readLong(), in.readLong(), in.readLong());
             case REJECTED -> new Rejected(readString(in), in.readBoolean());

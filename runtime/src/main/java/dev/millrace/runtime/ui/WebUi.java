@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.millrace.crds.launch.DriverStatusReport;
+import dev.millrace.crds.launch.ExecutorReport;
 import dev.millrace.runtime.history.BatchHistory;
 import dev.millrace.runtime.history.BatchPage;
 import dev.millrace.runtime.history.BatchStatus;
@@ -201,6 +202,9 @@ public final class WebUi {
     } else if (path.equals(API + "configuration")) {
       allow(query);
       return settings;
+    } else if (path.equals(API + "scrape-targets")) {
+      allow(query);
+      return scrapeTargets();
     }
     throw new BadRequestException(
         404,
@@ -208,8 +212,25 @@ public final class WebUi {
         "no such resource: "
             + path
             + "; the API serves application, batches, batches/<time>, inputs, executors,"
-            + " checkpoints, state, configuration and status under /api/v1/ (see"
+            + " checkpoints, state, configuration, scrape-targets and status under /api/v1/ (see"
             + " docs/rest-api.md)");
+  }
+
+  /**
+   * The executors' metrics endpoints in the form of Prometheus's HTTP service discovery ({@code
+   * http_sd_configs}): a target group per executor that serves metrics, its id in the meta label
+   * {@code __meta_millrace_executor} for relabelling. The metrics carry their own labels.
+   */
+  private String scrapeTargets() {
+    ArrayNode groups = JSON.createArrayNode();
+    for (ExecutorReport executor : status.get().executors()) {
+      if (executor.metricsAddress() != null) {
+        ObjectNode group = groups.addObject();
+        group.putArray("targets").add(executor.metricsAddress());
+        group.putObject("labels").put("__meta_millrace_executor", executor.id());
+      }
+    }
+    return groups.toString();
   }
 
   private String application() {

@@ -1,6 +1,7 @@
 package dev.millrace.runtime.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -67,7 +68,18 @@ class DistributedWordCountProcessTest {
           TestingMetricsText.value(
               driverMetrics, "millrace_executors_registered", "app=\"words\""));
       TestingMetricsText.assertPromtoolAccepts(driverMetrics);
-      String executorMetrics = scrape(executors.awaitMetricsAddress("exec-1"));
+      String execOneAddress = executors.awaitMetricsAddress("exec-1");
+      String executorMetrics = scrape(execOneAddress);
+      // Prometheus finds exec-1 through the driver (HTTP service discovery); exec-2, which serves
+      // no metrics, is no target.
+      String targets = get(address, "/api/v1/scrape-targets");
+      assertTrue(
+          targets.contains(
+              "{\"targets\":[\""
+                  + execOneAddress
+                  + "\"],\"labels\":{\"__meta_millrace_executor\":\"exec-1\"}}"),
+          targets);
+      assertFalse(targets.contains("exec-2"), targets);
       assertTrue(
           TestingMetricsText.value(
                   executorMetrics,
@@ -87,10 +99,14 @@ class DistributedWordCountProcessTest {
   }
 
   private static String scrape(String hostAndPort) throws Exception {
+    return get(hostAndPort, "/metrics");
+  }
+
+  private static String get(String hostAndPort, String path) throws Exception {
     HttpResponse<String> response =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create("http://" + hostAndPort + "/metrics")).build(),
+                HttpRequest.newBuilder(URI.create("http://" + hostAndPort + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), response.body());
     return response.body();

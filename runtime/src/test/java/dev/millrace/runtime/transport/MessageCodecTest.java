@@ -26,6 +26,8 @@ class MessageCodecTest {
         List.of(
             new Message.Register(
                 "exec-1", "clicks", 4, 1L << 30, 4242, "node-ä.local", 3, "cafe0001"),
+            new Message.Register(
+                "exec-2", "clicks", 4, 1L << 30, 4243, "node-7", 0, "cafe0001", 40471),
             new Message.Registered(2, 17, 1_000, 10_000),
             new Message.Rejected("wrong app: 'a' is not 'b'", true),
             new Message.Heartbeat("exec-1", 17, 2, Long.MAX_VALUE),
