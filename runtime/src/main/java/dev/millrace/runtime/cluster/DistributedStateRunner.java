@@ -3,6 +3,7 @@ package dev.millrace.runtime.cluster;
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.TaskPool;
+import dev.millrace.runtime.state.OwnedPart;
 import dev.millrace.runtime.state.StateUpdateRunner;
 import dev.millrace.runtime.state.StateUpdateStage;
 import dev.millrace.runtime.stream.InputNode;
@@ -154,10 +155,13 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
           }
 
           @Override
-          public CheckpointStore.StatePart snapshot(int r, long checkpointTime) {
+          public OwnedPart snapshot(int r, long checkpointTime) {
             List<Object> part =
                 codec.decode(atOwner(nodeId, r, batchTime, StateOp.SNAPSHOT, checkpointTime));
-            return new CheckpointStore.StatePart((Long) part.get(0), (Long) part.get(1));
+            // An executor of a build before keys were counted answers the file alone.
+            return new OwnedPart(
+                new CheckpointStore.StatePart((Long) part.get(0), (Long) part.get(1)),
+                part.size() > 2 ? (Long) part.get(2) : -1);
           }
         });
   }

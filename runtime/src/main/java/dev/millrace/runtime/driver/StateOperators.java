@@ -49,8 +49,7 @@ final class StateOperators {
           sessions
               .map(s -> owners(s, bySession))
               .orElseGet(() -> Collections.nCopies(partitions, StateOperator.DRIVER));
-      // While executors keep the state, a generation holds only a reference to their part files.
-      boolean sized = lastWritten.isPresent() && sessions.isEmpty();
+      boolean sized = lastWritten.isPresent();
       operators.add(
           new StateOperator(
               node.name(),

@@ -130,7 +130,7 @@ public final class StateOwner implements AutoCloseable {
 
   /**
    * Writes the partition into the checkpoint directory for the generation of batch {@code
-   * task.previousTime()}; answers its length and CRC32.
+   * task.previousTime()}; answers its length, CRC32 and keys.
    */
   private byte[] snapshot(RunStateTask task, Map<Object, Object> state) {
     List<Object> pairs = new ArrayList<>(state.size());
@@ -139,7 +139,7 @@ public final class StateOwner implements AutoCloseable {
         checkpointStore()
             .writeStatePart(
                 task.previousTime(), task.nodeId(), task.partition(), codec.encode(pairs));
-    return codec.encode(List.of(part.length(), part.crc32()));
+    return codec.encode(List.of(part.length(), part.crc32(), (long) pairs.size()));
   }
 
   private CheckpointStore checkpointStore() {

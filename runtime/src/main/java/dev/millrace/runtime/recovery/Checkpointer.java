@@ -14,6 +14,7 @@ import dev.millrace.runtime.checkpoint.StateParts;
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.source.InputMissingException;
 import dev.millrace.runtime.stream.InputNode;
+import dev.millrace.runtime.stream.StateSnapshot;
 import dev.millrace.runtime.stream.StatefulNode;
 import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.stream.StreamNode;
@@ -634,12 +635,15 @@ public final class Checkpointer {
     Map<String, Long> stateBytes = new LinkedHashMap<>();
     Map<String, Long> stateRecords = new LinkedHashMap<>();
     for (int i = 0; i < stateful.size(); i++) {
-      List<Object> snapshot = stateful.get(i).snapshot(time, runner);
-      byte[] encoded = codec.encode(snapshot);
+      StateSnapshot snapshot = stateful.get(i).snapshot(time, runner);
+      byte[] encoded = codec.encode(snapshot.records());
       files.put(stateFile(i), encoded);
       String name = ((StreamNode<?>) stateful.get(i)).name();
-      stateBytes.put(name, (long) encoded.length);
-      stateRecords.put(name, (long) snapshot.size());
+      // With executors owning its partitions, the state is in their part files.
+      stateBytes.put(name, encoded.length + snapshot.ownedBytes());
+      if (snapshot.keys() >= 0) {
+        stateRecords.put(name, snapshot.keys());
+      }
     }
     for (int i = 0; i < inputs.size(); i++) {
       files.put(sourceFile(i), sourcePositions.get(i));

@@ -1,6 +1,5 @@
 package dev.millrace.runtime.state;
 
-import dev.millrace.runtime.checkpoint.CheckpointStore;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +45,7 @@ final class HeldPartitions<K, S> {
    * Has the owner of partition {@code p} write it into the checkpoint directory for the generation
    * of batch {@code checkpointTime}.
    */
-  CheckpointStore.StatePart snapshotOwned(int p, long checkpointTime) {
+  OwnedPart snapshotOwned(int p, long checkpointTime) {
     StateUpdateStage.OwnedPartitions remote = owners;
     if (remote == null) {
       throw new IllegalStateException("only partitions kept by their owners are written by them");

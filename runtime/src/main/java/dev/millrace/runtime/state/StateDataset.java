@@ -1,6 +1,5 @@
 package dev.millrace.runtime.state;
 
-import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.TaskPool;
 import dev.millrace.runtime.shuffle.HashPartitioner;
@@ -105,7 +104,7 @@ public final class StateDataset<K, V, S> extends Dataset<Pair<K, S>>
    * Has the executor owning partition {@code p} write it into the checkpoint directory for the
    * generation of batch {@code checkpointTime}; only when {@link #isOwnedElsewhere}.
    */
-  public CheckpointStore.StatePart snapshotOwned(int p, long checkpointTime) {
+  public OwnedPart snapshotOwned(int p, long checkpointTime) {
     return held.snapshotOwned(p, checkpointTime);
   }
 

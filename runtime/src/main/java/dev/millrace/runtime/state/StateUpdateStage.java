@@ -1,6 +1,5 @@
 package dev.millrace.runtime.state;
 
-import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.dataset.TaskPool;
 import java.util.List;
 
@@ -70,6 +69,6 @@ public interface StateUpdateStage {
      * @throws RuntimeException the task runner's {@code TaskFailedException} if its owner cannot be
      *     reached or lost it
      */
-    CheckpointStore.StatePart snapshot(int partition, long checkpointTime);
+    OwnedPart snapshot(int partition, long checkpointTime);
   }
 }

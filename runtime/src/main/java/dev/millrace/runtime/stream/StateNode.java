@@ -1,6 +1,5 @@
 package dev.millrace.runtime.stream;
 
-import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.checkpoint.StateParts;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.shuffle.Aggregator;
@@ -8,6 +7,7 @@ import dev.millrace.runtime.shuffle.HashPartitioner;
 import dev.millrace.runtime.shuffle.KeyedDataset;
 import dev.millrace.runtime.shuffle.KeyedPartitions;
 import dev.millrace.runtime.shuffle.ShuffleDataset;
+import dev.millrace.runtime.state.OwnedPart;
 import dev.millrace.runtime.state.StateDataset;
 import dev.millrace.runtime.task.TaskRunner;
 import dev.millrace.streaming.Duration;
@@ -118,19 +118,22 @@ public final class StateNode<K, V, S> extends StreamNode<Pair<K, S>>
    */
   @Override
   @SuppressWarnings("unchecked")
-  public List<Object> snapshot(long time, TaskRunner runner) {
+  public StateSnapshot snapshot(long time, TaskRunner runner) {
     long at = latestTimeAtOrBefore(time);
     if (!isTimeValid(at)) {
-      return List.of();
+      return StateSnapshot.held(List.of(), 0);
     }
     Dataset<Pair<K, S>> ds = getOrCompute(at);
     runner.prepare(List.of(ds));
     if (ds instanceof StateDataset<?, ?, ?> owned && owned.isOwnedElsewhere()) {
-      List<CheckpointStore.StatePart> parts = new ArrayList<>();
+      List<OwnedPart> parts = new ArrayList<>();
       for (int p = 0; p < partitioner.partitions(); p++) {
         parts.add(owned.snapshotOwned(p, time));
       }
-      return List.of(StateParts.reference(time, id(), parts));
+      return new StateSnapshot(
+          List.of(StateParts.reference(time, id(), OwnedPart.files(parts))),
+          OwnedPart.keys(parts),
+          OwnedPart.bytes(parts));
     }
     KeyedDataset<K, S> state = (KeyedDataset<K, S>) ds;
     List<Object> records = new ArrayList<>();
@@ -139,7 +142,7 @@ public final class StateNode<K, V, S> extends StreamNode<Pair<K, S>>
         records.add(Pair.of(e.getKey(), e.getValue()));
       }
     }
-    return records;
+    return StateSnapshot.held(records, records.size());
   }
 
   /**

@@ -19,12 +19,12 @@ public interface StatefulNode {
 
   /**
    * The records that, restored at {@code time}, let every batch after {@code time} be computed:
-   * state, the open window, the batches that will leave it. {@code time} is a batch time whose
-   * batch has completed, and nothing at or before it has been released yet.
+   * state, the open window, the batches that will leave it; and their size. {@code time} is a batch
+   * time whose batch has completed, and nothing at or before it has been released yet.
    */
-  List<Object> snapshot(long time, TaskRunner runner);
+  StateSnapshot snapshot(long time, TaskRunner runner);
 
-  /** Installs the records of {@link #snapshot} taken at {@code time}; the graph has started. */
+  /** Installs the records of a {@link #snapshot} taken at {@code time}; the graph has started. */
   void restore(long time, List<Object> records);
 
   /**

@@ -52,18 +52,21 @@ public final class WindowNode<T> extends StreamNode<T> implements StatefulNode {
    * records.
    */
   @Override
-  public List<Object> snapshot(long time, TaskRunner runner) {
+  public StateSnapshot snapshot(long time, TaskRunner runner) {
     List<Object> records = new ArrayList<>();
+    long windowRecords = 0;
     long step = parent.slide().milliseconds();
     for (long t = time - length.milliseconds() + step; t <= time; t += step) {
       Dataset<T> ds = parent.getOrCompute(t);
       if (ds != null) {
         records.add(t);
         records.add(ds.numPartitions());
-        records.add(runner.collect(ds));
+        List<T> batch = runner.collect(ds);
+        records.add(batch);
+        windowRecords += batch.size();
       }
     }
-    return records;
+    return StateSnapshot.held(records, windowRecords);
   }
 
   @Override

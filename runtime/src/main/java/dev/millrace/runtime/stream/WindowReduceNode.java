@@ -1,12 +1,12 @@
 package dev.millrace.runtime.stream;
 
-import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.checkpoint.StateParts;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.WindowAccumulator;
 import dev.millrace.runtime.shuffle.HashPartitioner;
 import dev.millrace.runtime.shuffle.KeyedDataset;
 import dev.millrace.runtime.shuffle.KeyedPartitions;
+import dev.millrace.runtime.state.OwnedPart;
 import dev.millrace.runtime.state.WindowReduceDataset;
 import dev.millrace.runtime.task.TaskRunner;
 import dev.millrace.streaming.Duration;
@@ -93,21 +93,25 @@ public final class WindowReduceNode<K, V> extends StreamNode<Pair<K, V>>
    */
   @Override
   @SuppressWarnings("unchecked")
-  public List<Object> snapshot(long time, TaskRunner runner) {
+  public StateSnapshot snapshot(long time, TaskRunner runner) {
     long at = latestTimeAtOrBefore(time);
     List<Object> window = new ArrayList<>();
     Object windowRecord = window;
+    long keys = 0;
+    long ownedBytes = 0;
     if (isTimeValid(at)) {
       Dataset<Pair<K, V>> ds = getOrCompute(at);
       runner.prepare(List.of(ds));
       KeyedDataset<K, WindowAccumulator<V>> acc = (KeyedDataset<K, WindowAccumulator<V>>) ds;
       if (ds instanceof WindowReduceDataset<?, ?> owned && owned.isOwnedElsewhere()) {
         // Each owner writes its partition of the open window; the snapshot references them.
-        List<CheckpointStore.StatePart> parts = new ArrayList<>();
+        List<OwnedPart> parts = new ArrayList<>();
         for (int p = 0; p < partitioner.partitions(); p++) {
           parts.add(owned.snapshotOwned(p, time));
         }
-        windowRecord = StateParts.reference(time, id(), parts);
+        windowRecord = StateParts.reference(time, id(), OwnedPart.files(parts));
+        keys = OwnedPart.keys(parts);
+        ownedBytes = OwnedPart.bytes(parts);
         acc = null;
       }
       for (int p = 0; acc != null && p < partitioner.partitions(); p++) {
@@ -115,6 +119,9 @@ public final class WindowReduceNode<K, V> extends StreamNode<Pair<K, V>>
           WindowAccumulator<V> a = e.getValue();
           window.add(Pair.of(e.getKey(), Pair.of(a.value(), a.batches())));
         }
+      }
+      if (acc != null) {
+        keys = window.size();
       }
     }
     List<Object> records = new ArrayList<>();
@@ -134,7 +141,7 @@ public final class WindowReduceNode<K, V> extends StreamNode<Pair<K, V>>
       records.add(t);
       records.add(pairs);
     }
-    return records;
+    return new StateSnapshot(records, keys, ownedBytes);
   }
 
   @Override

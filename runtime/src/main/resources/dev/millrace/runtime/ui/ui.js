@@ -249,11 +249,11 @@ async function state() {
   document.getElementById("state-count").textContent = operators.length;
   const at = operators.find(o => o.checkpointBatchTime !== null);
   document.getElementById("state-checkpoint").textContent = at ? "batch " + time(at.checkpointBatchTime) : "none yet";
-  const onExecutors = "kept by executors";
+  const uncounted = "not counted";
   document.querySelector("#state-operators tbody").innerHTML = operators.map(o =>
       `<tr class="state-operator"><td>${esc(o.name)}</td><td>${esc(o.operation)}</td>` +
-      `<td>${o.keys === null ? (o.checkpointBatchTime === null ? "–" : onExecutors) : esc(o.keys)}</td>` +
-      `<td>${o.bytes === null ? (o.checkpointBatchTime === null ? "–" : onExecutors) : esc(bytes(o.bytes))}</td>` +
+      `<td>${o.keys === null ? (o.checkpointBatchTime === null ? "–" : uncounted) : esc(o.keys)}</td>` +
+      `<td>${o.bytes === null ? (o.checkpointBatchTime === null ? "–" : uncounted) : esc(bytes(o.bytes))}</td>` +
       `<td>${esc(o.partitions)}</td><td class="owners">${esc(owners(o.owners))}</td></tr>`).join("")
       || `<tr><td colspan="6">The application has no stateful operator.</td></tr>`;
   document.body.dataset.loaded = "true";

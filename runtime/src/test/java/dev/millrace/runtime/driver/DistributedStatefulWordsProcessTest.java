@@ -131,6 +131,11 @@ class DistributedStatefulWordsProcessTest {
     Map<String, Integer> owned = new HashMap<>();
     for (JsonNode operator : new ObjectMapper().readTree(response.body())) {
       operator.get("owners").forEach(o -> owned.merge(o.asText(), 1, Integer::sum));
+      // The owners counted the keys of the parts they wrote for the newest checkpoint.
+      if (!operator.get("checkpointBatchTime").isNull()) {
+        assertTrue(operator.get("keys").asLong() > 0, response.body());
+        assertTrue(operator.get("bytes").asLong() > 0, response.body());
+      }
     }
     for (ExecutorReport executor : status.executors()) {
       assertEquals(
