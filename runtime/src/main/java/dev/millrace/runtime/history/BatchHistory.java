@@ -1,6 +1,7 @@
 package dev.millrace.runtime.history;
 
 import dev.millrace.streaming.BatchInfo;
+import dev.millrace.streaming.OutputOperationInfo;
 import dev.millrace.streaming.StreamingListener;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,6 +85,48 @@ public final class BatchHistory implements StreamingListener {
     update(summary(batch, BatchStatus.FAILED, error));
   }
 
+  @Override
+  public synchronized void onOutputOperationStarted(OutputOperationInfo output) {
+    keepOutput(output);
+  }
+
+  @Override
+  public synchronized void onOutputOperationCompleted(OutputOperationInfo output) {
+    keepOutput(output);
+  }
+
+  private void keepOutput(OutputOperationInfo output) {
+    int index = indexOf(output.batchTime());
+    if (index < 0) {
+      return; // dropped from a full history while it ran
+    }
+    ring[index] =
+        ring[index].withOutput(
+            new OutputSummary(
+                output.index(),
+                sharedName(output.name()),
+                sharedName(output.description()),
+                output.startTime(),
+                output.endTime(),
+                output.failureReason()));
+    changes++;
+  }
+
+  /** Where this run's entry of batch {@code batchTime} is in the ring, or -1. */
+  private int indexOf(long batchTime) {
+    for (int i = size - 1; i >= 0; i--) {
+      int index = (first + i) % retained;
+      BatchSummary entry = ring[index];
+      if (entry.run() == run && entry.batchTime() == batchTime) {
+        return index;
+      }
+      if (entry.run() != run || entry.batchTime() < batchTime) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
   private Map<String, Long> shared(Map<String, Long> inputs) {
     if (inputs.isEmpty()) {
       return inputs;
@@ -132,20 +175,15 @@ public final class BatchHistory implements StreamingListener {
 
   /**
    * Replaces this run's entry of the batch, looking from the newest: batches end in the order they
-   * were submitted, so it is among the few newest. One dropped from a full history comes back.
+   * were submitted, so it is among the few newest. One dropped from a full history comes back. The
+   * details its output operations told stay.
    */
   private void update(BatchSummary batch) {
-    for (int i = size - 1; i >= 0; i--) {
-      int index = (first + i) % retained;
-      BatchSummary entry = ring[index];
-      if (entry.run() == run && entry.batchTime() == batch.batchTime()) {
-        ring[index] = batch;
-        changes++;
-        return;
-      }
-      if (entry.run() != run || entry.batchTime() < batch.batchTime()) {
-        break;
-      }
+    int index = indexOf(batch.batchTime());
+    if (index >= 0) {
+      ring[index] = batch.withDetailsOf(ring[index]);
+      changes++;
+      return;
     }
     append(batch);
   }

@@ -1,9 +1,12 @@
 package dev.millrace.runtime.history;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +24,8 @@ import java.util.Map;
  * @param inputRecords its input records by input stream name, empty until it completed
  * @param status where it is
  * @param error why it failed, or null
+ * @param outputs its output operations that began, in the order they ran; empty in histories saved
+ *     before they were kept
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -34,10 +39,16 @@ public record BatchSummary(
     long records,
     Map<String, Long> inputRecords,
     BatchStatus status,
-    String error) {
+    String error,
+    List<OutputSummary> outputs) {
 
-  /** Copies {@code inputRecords}, keeping its order, in as little memory as its size allows. */
+  /**
+   * Copies {@code inputRecords}, keeping its order, in as little memory as its size allows, and the
+   * details; a detail absent (a file saved before it was kept) is empty.
+   */
+  @JsonCreator
   public BatchSummary {
+    outputs = outputs == null ? List.of() : List.copyOf(outputs);
     if (inputRecords == null || inputRecords.isEmpty()) {
       inputRecords = Map.of();
     } else if (inputRecords.size() == 1) {
@@ -46,6 +57,32 @@ public record BatchSummary(
     } else {
       inputRecords = Collections.unmodifiableMap(new LinkedHashMap<>(inputRecords));
     }
+  }
+
+  /** A batch of which no detail is known. */
+  public BatchSummary(
+      int run,
+      int attempt,
+      long batchTime,
+      long submissionTime,
+      long processingStartTime,
+      long processingEndTime,
+      long records,
+      Map<String, Long> inputRecords,
+      BatchStatus status,
+      String error) {
+    this(
+        run,
+        attempt,
+        batchTime,
+        submissionTime,
+        processingStartTime,
+        processingEndTime,
+        records,
+        inputRecords,
+        status,
+        error,
+        List.of());
   }
 
   /** This batch with its records by input given by {@code inputRecords}. */
@@ -60,7 +97,53 @@ public record BatchSummary(
         records,
         inputRecords,
         status,
-        error);
+        error,
+        outputs);
+  }
+
+  /** This batch with the details (outputs) of {@code earlier}, an older entry of it. */
+  BatchSummary withDetailsOf(BatchSummary earlier) {
+    return new BatchSummary(
+        run,
+        attempt,
+        batchTime,
+        submissionTime,
+        processingStartTime,
+        processingEndTime,
+        records,
+        inputRecords,
+        status,
+        error,
+        earlier.outputs);
+  }
+
+  /** This batch with {@code output} in place of its entry of the same index, or added. */
+  BatchSummary withOutput(OutputSummary output) {
+    List<OutputSummary> changed = new ArrayList<>(outputs.size() + 1);
+    boolean replaced = false;
+    for (OutputSummary o : outputs) {
+      if (o.index() == output.index()) {
+        changed.add(output);
+        replaced = true;
+      } else {
+        changed.add(o);
+      }
+    }
+    if (!replaced) {
+      changed.add(output);
+    }
+    return new BatchSummary(
+        run,
+        attempt,
+        batchTime,
+        submissionTime,
+        processingStartTime,
+        processingEndTime,
+        records,
+        inputRecords,
+        status,
+        error,
+        changed);
   }
 
   /** Time it waited for the batches before it, or -1 before it started. */

@@ -18,6 +18,7 @@ import dev.millrace.runtime.stream.StreamGraph;
 import dev.millrace.runtime.task.TaskRunner;
 import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.Clock;
+import dev.millrace.streaming.OutputOperationInfo;
 import dev.millrace.streaming.StreamingException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -273,9 +274,11 @@ public final class BatchScheduler {
     listeners.started(started);
     String step = null;
     try {
-      for (OutputOperation<?> output : graph.outputs()) {
+      List<OutputOperation<?>> outputs = graph.outputs();
+      for (int i = 0; i < outputs.size(); i++) {
+        OutputOperation<?> output = outputs.get(i);
         step = "output operation " + output.name() + " of " + output.stream().name();
-        output.run(time);
+        runOutput(time, i, output);
       }
       // After the outputs: the tasks that read the input counted it, here or on executors, so
       // counting reads only what no task read. A persisted input (a window reads it at later
@@ -321,6 +324,27 @@ public final class BatchScheduler {
           failure.getMessage());
       throw failure;
     }
+  }
+
+  /**
+   * Runs one output operation, telling listeners before and after; a failed one's event carries its
+   * error before the batch's failure is told.
+   */
+  private void runOutput(long time, int index, OutputOperation<?> output) {
+    String stream = output.stream().name();
+    long start = clock.millis();
+    listeners.outputStarted(
+        new OutputOperationInfo(time, index, output.name(), stream, start, -1, null));
+    try {
+      output.run(time);
+    } catch (RuntimeException | Error e) {
+      listeners.outputCompleted(
+          new OutputOperationInfo(
+              time, index, output.name(), stream, start, clock.millis(), e.toString()));
+      throw e;
+    }
+    listeners.outputCompleted(
+        new OutputOperationInfo(time, index, output.name(), stream, start, clock.millis(), null));
   }
 
   /** A logged batch whose outputs committed before a failure: only the state moves forward. */

@@ -3,6 +3,7 @@ package dev.millrace.runtime.scheduler;
 import dev.millrace.runtime.recovery.CheckpointListener;
 import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.CheckpointInfo;
+import dev.millrace.streaming.OutputOperationInfo;
 import dev.millrace.streaming.StreamingListener;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,6 +30,14 @@ public final class ListenerBus implements CheckpointListener {
 
   void started(BatchInfo info) {
     post(info, StreamingListener::onBatchStarted);
+  }
+
+  void outputStarted(OutputOperationInfo output) {
+    postOutput(output, StreamingListener::onOutputOperationStarted);
+  }
+
+  void outputCompleted(OutputOperationInfo output) {
+    postOutput(output, StreamingListener::onOutputOperationCompleted);
   }
 
   void completed(BatchInfo info) {
@@ -74,6 +83,22 @@ public final class ListenerBus implements CheckpointListener {
         l.onStreamingStopped();
       } catch (RuntimeException e) {
         LOG.warn("streaming listener {} failed on the context's stop; ignoring it", l, e);
+      }
+    }
+  }
+
+  private void postOutput(
+      OutputOperationInfo output, BiConsumer<StreamingListener, OutputOperationInfo> event) {
+    for (StreamingListener l : listeners) {
+      try {
+        event.accept(l, output);
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "streaming listener {} failed on output operation {} of batch {}; ignoring it",
+            l,
+            output.index(),
+            output.batchTime(),
+            e);
       }
     }
   }

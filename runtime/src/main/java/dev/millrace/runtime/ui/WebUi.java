@@ -9,6 +9,7 @@ import dev.millrace.runtime.history.BatchHistory;
 import dev.millrace.runtime.history.BatchPage;
 import dev.millrace.runtime.history.BatchStatus;
 import dev.millrace.runtime.history.BatchSummary;
+import dev.millrace.runtime.history.OutputSummary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,6 +17,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +47,8 @@ public final class WebUi {
   private static final String API = "/api/v1/";
   private static final String BATCHES = API + "batches";
   private static final ObjectMapper JSON = new ObjectMapper();
+  // What only the one-batch answer holds.
+  private static final List<String> DETAILS = List.of("outputs");
   private static final Map<String, String> TYPES =
       Map.of(
           "html", "text/html; charset=utf-8",
@@ -191,7 +195,7 @@ public final class WebUi {
     answer.put("offset", page.offset());
     answer.put("limit", page.limit());
     ArrayNode batches = answer.putArray("batches");
-    page.batches().forEach(b -> batches.add(batchNode(b)));
+    page.batches().forEach(b -> batches.add(listedBatchNode(b)));
     return answer.toString();
   }
 
@@ -205,7 +209,7 @@ public final class WebUi {
     }
     return history
         .batch(batchTime)
-        .map(b -> batchNode(b).toString())
+        .map(b -> detailedBatchNode(b).toString())
         .orElseThrow(
             () ->
                 new BadRequestException(
@@ -225,6 +229,26 @@ public final class WebUi {
     node.put("schedulingDelayMs", batch.schedulingDelay());
     node.put("processingTimeMs", batch.processingTime());
     node.put("totalDelayMs", batch.totalDelay());
+    return node;
+  }
+
+  /** A batch in a list: its figures without the details, so that a page of 1000 stays small. */
+  private static ObjectNode listedBatchNode(BatchSummary batch) {
+    ObjectNode node = batchNode(batch);
+    node.remove(DETAILS);
+    return node;
+  }
+
+  /** One batch with its details, each output with its duration and status. */
+  private static ObjectNode detailedBatchNode(BatchSummary batch) {
+    ObjectNode node = batchNode(batch);
+    ArrayNode outputs = node.putArray("outputs");
+    for (OutputSummary output : batch.outputs()) {
+      ObjectNode o = JSON.valueToTree(output);
+      o.put("durationMs", output.duration());
+      o.put("status", output.status());
+      outputs.add(o);
+    }
     return node;
   }
 

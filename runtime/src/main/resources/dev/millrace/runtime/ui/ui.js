@@ -161,6 +161,10 @@ async function batch() {
   document.getElementById("batch-total").textContent = ms(b.totalDelayMs);
   document.querySelector("#batch-inputs tbody").innerHTML = Object.entries(b.inputRecords || {})
       .map(([name, n]) => `<tr><td>${esc(name)}</td><td>${esc(n)}</td></tr>`).join("");
+  document.querySelector("#batch-outputs tbody").innerHTML = (b.outputs || []).map(o =>
+      `<tr class="output"><td>${esc(o.index)}</td><td>${esc(o.name)}</td><td>${esc(o.stream)}</td><td>${ms(o.durationMs)}</td>` +
+      `<td class="${o.status === "failed" ? "failed" : ""}">${esc(o.status)}</td><td class="text">${esc(o.error || "")}</td></tr>`).join("")
+      || `<tr><td colspan="6">none ran</td></tr>`;
   document.getElementById("batch-error-section").hidden = !b.error;
   document.getElementById("batch-error").textContent = b.error || "";
   document.body.dataset.loaded = "true";

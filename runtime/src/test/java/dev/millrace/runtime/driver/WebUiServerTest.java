@@ -155,6 +155,17 @@ class WebUiServerTest {
     JsonNode batch = json("/api/v1/batches/" + time);
     assertEquals(time, batch.get("batchTime").asLong());
     assertEquals(7, batch.get("records").asLong());
+    JsonNode output = batch.get("outputs").get(0);
+    assertEquals(1, batch.get("outputs").size(), batch.toString());
+    assertEquals("foreachBatch", output.get("name").asText());
+    assertEquals("queueStream#0", output.get("stream").asText());
+    assertEquals("succeeded", output.get("status").asText());
+    assertEquals(
+        output.get("endTime").asLong() - output.get("startTime").asLong(),
+        output.get("durationMs").asLong());
+    assertTrue(
+        json("/api/v1/batches?limit=1").get("batches").get(0).path("outputs").isMissingNode(),
+        "the list leaves the details out");
 
     HttpResponse<String> unknown = get("/api/v1/batches/" + (time + 1));
     assertEquals(404, unknown.statusCode());
