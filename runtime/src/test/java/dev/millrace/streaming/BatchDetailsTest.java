@@ -8,6 +8,7 @@ import dev.millrace.runtime.history.BatchHistory;
 import dev.millrace.runtime.history.BatchStatus;
 import dev.millrace.runtime.history.BatchSummary;
 import dev.millrace.runtime.history.OutputSummary;
+import dev.millrace.runtime.history.StageSummary;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a real context on {@code local[2]} tells of each batch's inside, and what the UI's {@link
- * BatchHistory} keeps of it: its output operations (with the error of one that throws).
+ * BatchHistory} keeps of it: its output operations (with the error of one that throws) and its
+ * stages (a shuffle, a state update, the outputs' own tasks).
  */
 class BatchDetailsTest {
 
@@ -124,5 +126,47 @@ class BatchDetailsTest {
         failed.outputs().stream().map(OutputSummary::status).toList());
     assertEquals(
         "java.lang.IllegalStateException: boom is no word", failed.outputs().get(1).error());
+  }
+
+  @Test
+  void theHistoryKeepsEachStageWithItsTasksWhereTheyRanAndTheShuffleBytes() throws Exception {
+    BatchHistory history = new BatchHistory(100, 1, List.of());
+    try (TestingStreams t = new TestingStreams()) {
+      define(t);
+      t.ssc.addStreamingListener(history);
+      t.runBatches(2);
+      t.clock.setTime(3 * TestingStreams.INTERVAL);
+      assertThrows(StreamingException.class, t.ssc::awaitTermination);
+    }
+    BatchSummary done = history.batch(2000).orElseThrow();
+    // local[2]: two partitions, so a shuffle runs two map and two reduce tasks.
+    assertEquals(
+        List.of(
+            "shuffle reduceByKey 4",
+            "output foreachBatch of reduceByKey 2",
+            "shuffle updateStateByKey 4",
+            "state updateStateByKey 2",
+            "output foreachBatch of updateStateByKey 2"),
+        done.stages().stream()
+            .map(s -> s.kind() + " " + s.name().replaceAll("#\\d+", "") + " " + s.tasks())
+            .toList());
+    for (StageSummary stage : done.stages()) {
+      assertEquals(
+          List.of(new StageSummary.Ran("driver", null, stage.tasks())),
+          stage.executors(),
+          "local tasks run on the driver: " + stage);
+      assertEquals(0, stage.tasksRetried());
+      assertTrue(stage.durationMicros() >= 0 && stage.startTime() > 0, stage.toString());
+      assertEquals(stage.kind().equals("shuffle") ? 0 : -1, stage.shuffleBytes(), stage.toString());
+    }
+    assertEquals(0, done.shuffleBytes(), "a local shuffle stays in memory");
+
+    BatchSummary failed = history.batch(3000).orElseThrow();
+    assertEquals(
+        "output foreachBatch of updateStateByKey",
+        failed.stages().get(failed.stages().size() - 1).kind()
+            + " "
+            + failed.stages().get(failed.stages().size() - 1).name().replaceAll("#\\d+", ""),
+        "the failed output's stage is kept");
   }
 }

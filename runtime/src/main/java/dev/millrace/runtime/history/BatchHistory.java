@@ -1,5 +1,7 @@
 package dev.millrace.runtime.history;
 
+import dev.millrace.runtime.scheduler.BatchTraceListener;
+import dev.millrace.runtime.task.StageInfo;
 import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.OutputOperationInfo;
 import dev.millrace.streaming.StreamingListener;
@@ -7,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,7 +22,7 @@ import java.util.Optional;
  * the {@link HistoryWriter}'s: every access holds the object's lock and is short (a batch's update
  * looks at the few newest entries only; a read walks at most {@code retained}).
  */
-public final class BatchHistory implements StreamingListener {
+public final class BatchHistory implements StreamingListener, BatchTraceListener {
   private final int retained;
   private final int run;
   private final int attempt;
@@ -112,6 +115,47 @@ public final class BatchHistory implements StreamingListener {
     changes++;
   }
 
+  @Override
+  public synchronized void batchTraced(long batchTime, List<StageInfo> stages) {
+    int index = indexOf(batchTime);
+    if (index < 0) {
+      return;
+    }
+    List<StageSummary> kept = new ArrayList<>(stages.size());
+    for (StageInfo stage : stages) {
+      kept.add(summary(stage));
+    }
+    ring[index] = ring[index].withStages(kept);
+    changes++;
+  }
+
+  private StageSummary summary(StageInfo stage) {
+    List<StageSummary.Ran> ran = new ArrayList<>(stage.tasksByExecutor().size());
+    Integer here = stage.tasksByExecutor().get(StageInfo.DRIVER);
+    if (here != null) {
+      ran.add(new StageSummary.Ran(StageInfo.DRIVER, null, here));
+    }
+    stage.tasksByExecutor().entrySet().stream()
+        .filter(e -> !e.getKey().equals(StageInfo.DRIVER))
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e ->
+                ran.add(
+                    new StageSummary.Ran(
+                        sharedName(e.getKey()),
+                        sharedName(stage.hosts().get(e.getKey())),
+                        e.getValue())));
+    return new StageSummary(
+        sharedName(stage.kind().name().toLowerCase(Locale.ROOT)),
+        sharedName(stage.name()),
+        stage.startTime(),
+        stage.durationMicros(),
+        stage.tasks(),
+        stage.tasksRetried(),
+        ran,
+        stage.shuffleBytes());
+  }
+
   /** Where this run's entry of batch {@code batchTime} is in the ring, or -1. */
   private int indexOf(long batchTime) {
     for (int i = size - 1; i >= 0; i--) {
@@ -137,6 +181,9 @@ public final class BatchHistory implements StreamingListener {
   }
 
   private String sharedName(String name) {
+    if (name == null) {
+      return null;
+    }
     String known = names.get(name);
     if (known != null) {
       return known;

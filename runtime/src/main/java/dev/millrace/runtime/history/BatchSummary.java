@@ -26,6 +26,8 @@ import java.util.Map;
  * @param error why it failed, or null
  * @param outputs its output operations that began, in the order they ran; empty in histories saved
  *     before they were kept
+ * @param stages its stages, in the order they began; empty until it ended, and in histories saved
+ *     before they were kept
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -40,7 +42,8 @@ public record BatchSummary(
     Map<String, Long> inputRecords,
     BatchStatus status,
     String error,
-    List<OutputSummary> outputs) {
+    List<OutputSummary> outputs,
+    List<StageSummary> stages) {
 
   /**
    * Copies {@code inputRecords}, keeping its order, in as little memory as its size allows, and the
@@ -49,6 +52,7 @@ public record BatchSummary(
   @JsonCreator
   public BatchSummary {
     outputs = outputs == null ? List.of() : List.copyOf(outputs);
+    stages = stages == null ? List.of() : List.copyOf(stages);
     if (inputRecords == null || inputRecords.isEmpty()) {
       inputRecords = Map.of();
     } else if (inputRecords.size() == 1) {
@@ -82,6 +86,7 @@ public record BatchSummary(
         inputRecords,
         status,
         error,
+        List.of(),
         List.of());
   }
 
@@ -98,10 +103,11 @@ public record BatchSummary(
         inputRecords,
         status,
         error,
-        outputs);
+        outputs,
+        stages);
   }
 
-  /** This batch with the details (outputs) of {@code earlier}, an older entry of it. */
+  /** This batch with the details (outputs, stages) of {@code earlier}, an older entry of it. */
   BatchSummary withDetailsOf(BatchSummary earlier) {
     return new BatchSummary(
         run,
@@ -114,7 +120,8 @@ public record BatchSummary(
         inputRecords,
         status,
         error,
-        earlier.outputs);
+        earlier.outputs,
+        earlier.stages);
   }
 
   /** This batch with {@code output} in place of its entry of the same index, or added. */
@@ -143,7 +150,34 @@ public record BatchSummary(
         inputRecords,
         status,
         error,
-        changed);
+        changed,
+        stages);
+  }
+
+  /** This batch with its stages given by {@code stages}. */
+  BatchSummary withStages(List<StageSummary> stages) {
+    return new BatchSummary(
+        run,
+        attempt,
+        batchTime,
+        submissionTime,
+        processingStartTime,
+        processingEndTime,
+        records,
+        inputRecords,
+        status,
+        error,
+        outputs,
+        stages);
+  }
+
+  /** Map output bytes its shuffles moved from executors to the driver. */
+  public long shuffleBytes() {
+    long bytes = 0;
+    for (StageSummary stage : stages) {
+      bytes += Math.max(0, stage.shuffleBytes());
+    }
+    return bytes;
   }
 
   /** Time it waited for the batches before it, or -1 before it started. */

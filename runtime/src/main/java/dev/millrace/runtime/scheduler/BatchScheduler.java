@@ -15,6 +15,8 @@ import dev.millrace.runtime.source.InputSource;
 import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.OutputOperation;
 import dev.millrace.runtime.stream.StreamGraph;
+import dev.millrace.runtime.stream.StreamNode;
+import dev.millrace.runtime.task.BatchTrace;
 import dev.millrace.runtime.task.TaskRunner;
 import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.Clock;
@@ -273,17 +275,26 @@ public final class BatchScheduler {
     BatchInfo started = new BatchInfo(time, batch.info().submissionTime(), clock.millis(), -1, -1);
     listeners.started(started);
     String step = null;
+    // Traced only when a listener hears it: a context without the UI's history pays nothing.
+    BatchTrace trace = listeners.tracing() ? new BatchTrace(this::nodeName) : null;
+    runner.trace(trace);
     try {
       List<OutputOperation<?>> outputs = graph.outputs();
       for (int i = 0; i < outputs.size(); i++) {
         OutputOperation<?> output = outputs.get(i);
         step = "output operation " + output.name() + " of " + output.stream().name();
+        if (trace != null) {
+          trace.running(output.name() + " of " + output.stream().name());
+        }
         runOutput(time, i, output);
       }
       // After the outputs: the tasks that read the input counted it, here or on executors, so
       // counting reads only what no task read. A persisted input (a window reads it at later
       // batches) is read here in full, now, while its batch is running and its files are there.
       step = "counting its input records";
+      if (trace != null) {
+        trace.running(step);
+      }
       long records = 0;
       Map<String, Long> inputRecords = new LinkedHashMap<>();
       List<InputNode<?>> inputNodes = graph.inputs();
@@ -296,6 +307,9 @@ public final class BatchScheduler {
       }
       if (checkpointer != null) {
         step = batch.checkpoint().isEmpty() ? "logging its completion" : "writing a checkpoint";
+        if (trace != null) {
+          trace.running(step);
+        }
         checkpointer.completed(time, batch.checkpoint());
       }
       BatchInfo done =
@@ -309,11 +323,13 @@ public final class BatchScheduler {
       lastCompleted = time;
       graph.forgetUpTo(time);
       LOG.debug("batch {} completed in {} ms", time, done.processingDelay());
+      endTrace(time, trace);
       listeners.completed(done);
     } catch (RuntimeException | Error e) {
       StreamingException failure =
           new StreamingException(
               "batch " + time + " of '" + graph.appName() + "' failed in " + step + ": " + e, e);
+      endTrace(time, trace);
       listeners.failed(
           new BatchInfo(
               time,
@@ -324,6 +340,18 @@ public final class BatchScheduler {
           failure.getMessage());
       throw failure;
     }
+  }
+
+  private void endTrace(long time, BatchTrace trace) {
+    runner.trace(null);
+    if (trace != null) {
+      listeners.traced(time, trace.stages());
+    }
+  }
+
+  private String nodeName(int nodeId) {
+    List<StreamNode<?>> nodes = graph.nodes();
+    return nodeId < nodes.size() ? nodes.get(nodeId).name() : "stream " + nodeId;
   }
 
   /**

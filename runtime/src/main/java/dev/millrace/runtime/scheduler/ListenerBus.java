@@ -1,6 +1,7 @@
 package dev.millrace.runtime.scheduler;
 
 import dev.millrace.runtime.recovery.CheckpointListener;
+import dev.millrace.runtime.task.StageInfo;
 import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.CheckpointInfo;
 import dev.millrace.streaming.OutputOperationInfo;
@@ -18,10 +19,32 @@ import org.slf4j.LoggerFactory;
 public final class ListenerBus implements CheckpointListener {
   private static final Logger LOG = LoggerFactory.getLogger(ListenerBus.class);
   private final List<StreamingListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<BatchTraceListener> tracers = new CopyOnWriteArrayList<>();
 
-  /** Registers {@code listener} for all later events. */
+  /**
+   * Registers {@code listener} for all later events; one that is a {@link BatchTraceListener} too
+   * hears the batches' traces.
+   */
   public void add(StreamingListener listener) {
     listeners.add(listener);
+    if (listener instanceof BatchTraceListener tracer) {
+      tracers.add(tracer);
+    }
+  }
+
+  /** Whether a listener hears the batches' traces: without one, nothing is traced. */
+  boolean tracing() {
+    return !tracers.isEmpty();
+  }
+
+  void traced(long batchTime, List<StageInfo> stages) {
+    for (BatchTraceListener l : tracers) {
+      try {
+        l.batchTraced(batchTime, stages);
+      } catch (RuntimeException e) {
+        LOG.warn("listener {} failed on the trace of batch {}; ignoring it", l, batchTime, e);
+      }
+    }
   }
 
   void submitted(BatchInfo info) {

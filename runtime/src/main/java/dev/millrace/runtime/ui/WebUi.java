@@ -10,6 +10,7 @@ import dev.millrace.runtime.history.BatchPage;
 import dev.millrace.runtime.history.BatchStatus;
 import dev.millrace.runtime.history.BatchSummary;
 import dev.millrace.runtime.history.OutputSummary;
+import dev.millrace.runtime.history.StageSummary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -48,7 +49,7 @@ public final class WebUi {
   private static final String BATCHES = API + "batches";
   private static final ObjectMapper JSON = new ObjectMapper();
   // What only the one-batch answer holds.
-  private static final List<String> DETAILS = List.of("outputs");
+  private static final List<String> DETAILS = List.of("outputs", "stages");
   private static final Map<String, String> TYPES =
       Map.of(
           "html", "text/html; charset=utf-8",
@@ -239,7 +240,10 @@ public final class WebUi {
     return node;
   }
 
-  /** One batch with its details, each output with its duration and status. */
+  /**
+   * One batch with its details: each output with its duration and status, each stage with its
+   * duration in milliseconds, and the shuffle bytes of all its stages.
+   */
   private static ObjectNode detailedBatchNode(BatchSummary batch) {
     ObjectNode node = batchNode(batch);
     ArrayNode outputs = node.putArray("outputs");
@@ -249,6 +253,13 @@ public final class WebUi {
       o.put("status", output.status());
       outputs.add(o);
     }
+    ArrayNode stages = node.putArray("stages");
+    for (StageSummary stage : batch.stages()) {
+      ObjectNode s = JSON.valueToTree(stage);
+      s.put("durationMs", stage.durationMicros() / 1000.0);
+      stages.add(s);
+    }
+    node.put("shuffleBytes", batch.shuffleBytes());
     return node;
   }
 

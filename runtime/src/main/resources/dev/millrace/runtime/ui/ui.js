@@ -165,9 +165,26 @@ async function batch() {
       `<tr class="output"><td>${esc(o.index)}</td><td>${esc(o.name)}</td><td>${esc(o.stream)}</td><td>${ms(o.durationMs)}</td>` +
       `<td class="${o.status === "failed" ? "failed" : ""}">${esc(o.status)}</td><td class="text">${esc(o.error || "")}</td></tr>`).join("")
       || `<tr><td colspan="6">none ran</td></tr>`;
+  document.querySelector("#batch-stages tbody").innerHTML = (b.stages || []).map(s =>
+      `<tr class="stage"><td>${esc(s.name)}</td><td>${esc(s.kind)}</td><td>${esc(s.tasks)}</td><td>${esc(s.tasksRetried)}</td>` +
+      `<td>${esc(s.durationMs.toFixed(1))} ms</td><td class="text">${s.executors.map(ranOn).join(", ")}</td>` +
+      `<td>${s.shuffleBytes < 0 ? "" : bytes(s.shuffleBytes)}</td></tr>`).join("")
+      || `<tr><td colspan="7">none traced</td></tr>`;
+  document.getElementById("batch-shuffle-bytes").textContent = bytes(b.shuffleBytes || 0);
   document.getElementById("batch-error-section").hidden = !b.error;
   document.getElementById("batch-error").textContent = b.error || "";
   document.body.dataset.loaded = "true";
+}
+
+// Where a stage's tasks ran: "driver: 4" or "exec-1 (host-a): 2".
+function ranOn(r) {
+  return esc(r.id) + (r.host ? " (" + esc(r.host) + ")" : "") + ": " + esc(r.tasks);
+}
+
+function bytes(n) {
+  if (n < 1024) return n + " B";
+  if (n < 1024 * 1024) return (n / 1024).toFixed(1) + " KiB";
+  return (n / 1024 / 1024).toFixed(1) + " MiB";
 }
 
 async function appName() {

@@ -163,9 +163,20 @@ class WebUiServerTest {
     assertEquals(
         output.get("endTime").asLong() - output.get("startTime").asLong(),
         output.get("durationMs").asLong());
+    JsonNode stage = batch.get("stages").get(0);
+    assertEquals(1, batch.get("stages").size(), batch.toString());
+    assertEquals("foreachBatch of queueStream#0", stage.get("name").asText());
+    assertEquals("output", stage.get("kind").asText());
+    assertEquals(
+        stage.get("tasks").asInt(), stage.get("executors").get(0).get("tasks").asInt(), stage + "");
+    assertEquals("driver", stage.get("executors").get(0).get("id").asText());
+    assertEquals(
+        stage.get("durationMicros").asLong() / 1000.0, stage.get("durationMs").asDouble(), 1e-9);
+    assertEquals(0, batch.get("shuffleBytes").asLong());
+    JsonNode listed = json("/api/v1/batches?limit=1").get("batches").get(0);
     assertTrue(
-        json("/api/v1/batches?limit=1").get("batches").get(0).path("outputs").isMissingNode(),
-        "the list leaves the details out");
+        listed.path("outputs").isMissingNode() && listed.path("stages").isMissingNode(),
+        "the list leaves the details out: " + listed);
 
     HttpResponse<String> unknown = get("/api/v1/batches/" + (time + 1));
     assertEquals(404, unknown.statusCode());
