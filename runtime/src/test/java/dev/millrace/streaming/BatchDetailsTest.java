@@ -8,6 +8,7 @@ import dev.millrace.runtime.history.BatchHistory;
 import dev.millrace.runtime.history.BatchStatus;
 import dev.millrace.runtime.history.BatchSummary;
 import dev.millrace.runtime.history.OutputSummary;
+import dev.millrace.runtime.history.PartsSummary;
 import dev.millrace.runtime.history.StageSummary;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What a real context on {@code local[2]} tells of each batch's inside, and what the UI's {@link
  * BatchHistory} keeps of it: its output operations (with the error of one that throws) and its
- * stages (a shuffle, a state update, the outputs' own tasks).
+ * stages (a shuffle, a state update, the outputs' own tasks) and the slices its queue input read.
  */
 class BatchDetailsTest {
 
@@ -160,6 +161,14 @@ class BatchDetailsTest {
       assertEquals(stage.kind().equals("shuffle") ? 0 : -1, stage.shuffleBytes(), stage.toString());
     }
     assertEquals(0, done.shuffleBytes(), "a local shuffle stays in memory");
+    PartsSummary slices = done.inputParts().get(0);
+    assertEquals(1, done.inputParts().size());
+    assertEquals("queueStream#0", slices.input().replaceAll("#\\d+", "#0"));
+    assertEquals(slices.total(), slices.parts().size());
+    assertEquals(
+        1,
+        slices.parts().stream().mapToInt(p -> Integer.parseInt(p.replace(" records", ""))).sum(),
+        "batch 2000 takes the queue's list of one word: " + slices);
 
     BatchSummary failed = history.batch(3000).orElseThrow();
     assertEquals(

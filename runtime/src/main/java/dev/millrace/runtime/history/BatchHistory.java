@@ -1,6 +1,7 @@
 package dev.millrace.runtime.history;
 
 import dev.millrace.runtime.scheduler.BatchTraceListener;
+import dev.millrace.runtime.source.InputParts;
 import dev.millrace.runtime.task.StageInfo;
 import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.OutputOperationInfo;
@@ -116,7 +117,8 @@ public final class BatchHistory implements StreamingListener, BatchTraceListener
   }
 
   @Override
-  public synchronized void batchTraced(long batchTime, List<StageInfo> stages) {
+  public synchronized void batchTraced(
+      long batchTime, List<InputParts> inputs, List<StageInfo> stages) {
     int index = indexOf(batchTime);
     if (index < 0) {
       return;
@@ -125,7 +127,11 @@ public final class BatchHistory implements StreamingListener, BatchTraceListener
     for (StageInfo stage : stages) {
       kept.add(summary(stage));
     }
-    ring[index] = ring[index].withStages(kept);
+    List<PartsSummary> parts = new ArrayList<>(inputs.size());
+    for (InputParts input : inputs) {
+      parts.add(new PartsSummary(sharedName(input.input()), input.total(), input.shown()));
+    }
+    ring[index] = ring[index].withTrace(kept, parts);
     changes++;
   }
 

@@ -28,6 +28,8 @@ import java.util.Map;
  *     before they were kept
  * @param stages its stages, in the order they began; empty until it ended, and in histories saved
  *     before they were kept
+ * @param inputParts the parts each input read (of the inputs whose plans know them), as {@code
+ *     stages}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -43,7 +45,8 @@ public record BatchSummary(
     BatchStatus status,
     String error,
     List<OutputSummary> outputs,
-    List<StageSummary> stages) {
+    List<StageSummary> stages,
+    List<PartsSummary> inputParts) {
 
   /**
    * Copies {@code inputRecords}, keeping its order, in as little memory as its size allows, and the
@@ -53,6 +56,7 @@ public record BatchSummary(
   public BatchSummary {
     outputs = outputs == null ? List.of() : List.copyOf(outputs);
     stages = stages == null ? List.of() : List.copyOf(stages);
+    inputParts = inputParts == null ? List.of() : List.copyOf(inputParts);
     if (inputRecords == null || inputRecords.isEmpty()) {
       inputRecords = Map.of();
     } else if (inputRecords.size() == 1) {
@@ -87,6 +91,7 @@ public record BatchSummary(
         status,
         error,
         List.of(),
+        List.of(),
         List.of());
   }
 
@@ -104,10 +109,14 @@ public record BatchSummary(
         status,
         error,
         outputs,
-        stages);
+        stages,
+        inputParts);
   }
 
-  /** This batch with the details (outputs, stages) of {@code earlier}, an older entry of it. */
+  /**
+   * This batch with the details (outputs, stages, input parts) of {@code earlier}, an older entry
+   * of it.
+   */
   BatchSummary withDetailsOf(BatchSummary earlier) {
     return new BatchSummary(
         run,
@@ -121,7 +130,8 @@ public record BatchSummary(
         status,
         error,
         earlier.outputs,
-        earlier.stages);
+        earlier.stages,
+        earlier.inputParts);
   }
 
   /** This batch with {@code output} in place of its entry of the same index, or added. */
@@ -151,11 +161,12 @@ public record BatchSummary(
         status,
         error,
         changed,
-        stages);
+        stages,
+        inputParts);
   }
 
-  /** This batch with its stages given by {@code stages}. */
-  BatchSummary withStages(List<StageSummary> stages) {
+  /** This batch with its stages and input parts given. */
+  BatchSummary withTrace(List<StageSummary> stages, List<PartsSummary> inputParts) {
     return new BatchSummary(
         run,
         attempt,
@@ -168,7 +179,8 @@ public record BatchSummary(
         status,
         error,
         outputs,
-        stages);
+        stages,
+        inputParts);
   }
 
   /** Map output bytes its shuffles moved from executors to the driver. */

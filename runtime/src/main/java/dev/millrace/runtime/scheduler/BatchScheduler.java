@@ -11,6 +11,7 @@ import dev.millrace.runtime.scheduler.WorkItem.FinalCheckpoint;
 import dev.millrace.runtime.scheduler.WorkItem.ReplayBatch;
 import dev.millrace.runtime.scheduler.WorkItem.ReplayCheckpoint;
 import dev.millrace.runtime.scheduler.WorkItem.RunBatch;
+import dev.millrace.runtime.source.InputParts;
 import dev.millrace.runtime.source.InputSource;
 import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.OutputOperation;
@@ -277,6 +278,7 @@ public final class BatchScheduler {
     String step = null;
     // Traced only when a listener hears it: a context without the UI's history pays nothing.
     BatchTrace trace = listeners.tracing() ? new BatchTrace(this::nodeName) : null;
+    List<InputParts> parts = trace == null ? List.of() : inputParts(time);
     runner.trace(trace);
     try {
       List<OutputOperation<?>> outputs = graph.outputs();
@@ -323,13 +325,13 @@ public final class BatchScheduler {
       lastCompleted = time;
       graph.forgetUpTo(time);
       LOG.debug("batch {} completed in {} ms", time, done.processingDelay());
-      endTrace(time, trace);
+      endTrace(time, parts, trace);
       listeners.completed(done);
     } catch (RuntimeException | Error e) {
       StreamingException failure =
           new StreamingException(
               "batch " + time + " of '" + graph.appName() + "' failed in " + step + ": " + e, e);
-      endTrace(time, trace);
+      endTrace(time, parts, trace);
       listeners.failed(
           new BatchInfo(
               time,
@@ -342,11 +344,20 @@ public final class BatchScheduler {
     }
   }
 
-  private void endTrace(long time, BatchTrace trace) {
+  private void endTrace(long time, List<InputParts> parts, BatchTrace trace) {
     runner.trace(null);
     if (trace != null) {
-      listeners.traced(time, trace.stages());
+      listeners.traced(time, parts, trace.stages());
     }
+  }
+
+  /** The parts of each input of batch {@code time} that knows them, before they are read. */
+  private List<InputParts> inputParts(long time) {
+    List<InputParts> parts = new ArrayList<>();
+    for (InputNode<?> input : graph.inputs()) {
+      input.parts(time, InputParts.SHOWN).ifPresent(parts::add);
+    }
+    return parts;
   }
 
   private String nodeName(int nodeId) {

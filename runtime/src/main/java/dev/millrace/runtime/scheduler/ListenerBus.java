@@ -1,6 +1,7 @@
 package dev.millrace.runtime.scheduler;
 
 import dev.millrace.runtime.recovery.CheckpointListener;
+import dev.millrace.runtime.source.InputParts;
 import dev.millrace.runtime.task.StageInfo;
 import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.CheckpointInfo;
@@ -37,10 +38,10 @@ public final class ListenerBus implements CheckpointListener {
     return !tracers.isEmpty();
   }
 
-  void traced(long batchTime, List<StageInfo> stages) {
+  void traced(long batchTime, List<InputParts> inputs, List<StageInfo> stages) {
     for (BatchTraceListener l : tracers) {
       try {
-        l.batchTraced(batchTime, stages);
+        l.batchTraced(batchTime, inputs, stages);
       } catch (RuntimeException e) {
         LOG.warn("listener {} failed on the trace of batch {}; ignoring it", l, batchTime, e);
       }

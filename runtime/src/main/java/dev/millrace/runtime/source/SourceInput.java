@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
@@ -110,6 +111,22 @@ public final class SourceInput<T, P> implements InputSource<T> {
       bytes.putInt(encoded.length).put(encoded);
     }
     return bytes.array();
+  }
+
+  @Override
+  public Optional<InputParts> parts(String input, Dataset<T> taken, int shown) {
+    if (!(taken instanceof PlannedDataset<?, ?> planned)) {
+      return Optional.empty();
+    }
+    @SuppressWarnings("unchecked")
+    List<P> plan = ((PlannedDataset<T, P>) planned).plan();
+    String partName = source instanceof EngineSource<?, ?> own ? own.partName() : "part";
+    List<String> described = new ArrayList<>(Math.min(shown, plan.size()));
+    for (int i = 0; i < plan.size() && i < shown; i++) {
+      String told = source.describe(plan.get(i));
+      described.add(told == null ? partName + " " + i : told);
+    }
+    return Optional.of(new InputParts(input, plan.size(), described));
   }
 
   @Override

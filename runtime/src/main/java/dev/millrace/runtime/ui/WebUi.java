@@ -10,6 +10,7 @@ import dev.millrace.runtime.history.BatchPage;
 import dev.millrace.runtime.history.BatchStatus;
 import dev.millrace.runtime.history.BatchSummary;
 import dev.millrace.runtime.history.OutputSummary;
+import dev.millrace.runtime.history.PartsSummary;
 import dev.millrace.runtime.history.StageSummary;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,7 +50,7 @@ public final class WebUi {
   private static final String BATCHES = API + "batches";
   private static final ObjectMapper JSON = new ObjectMapper();
   // What only the one-batch answer holds.
-  private static final List<String> DETAILS = List.of("outputs", "stages");
+  private static final List<String> DETAILS = List.of("outputs", "stages", "inputParts");
   private static final Map<String, String> TYPES =
       Map.of(
           "html", "text/html; charset=utf-8",
@@ -242,7 +243,8 @@ public final class WebUi {
 
   /**
    * One batch with its details: each output with its duration and status, each stage with its
-   * duration in milliseconds, and the shuffle bytes of all its stages.
+   * duration in milliseconds, the shuffle bytes of all its stages, and each input's parts with how
+   * many more there are than it describes.
    */
   private static ObjectNode detailedBatchNode(BatchSummary batch) {
     ObjectNode node = batchNode(batch);
@@ -260,6 +262,12 @@ public final class WebUi {
       stages.add(s);
     }
     node.put("shuffleBytes", batch.shuffleBytes());
+    ArrayNode inputs = node.putArray("inputParts");
+    for (PartsSummary input : batch.inputParts()) {
+      ObjectNode i = JSON.valueToTree(input);
+      i.put("more", input.total() - input.parts().size());
+      inputs.add(i);
+    }
     return node;
   }
 

@@ -173,9 +173,16 @@ class WebUiServerTest {
     assertEquals(
         stage.get("durationMicros").asLong() / 1000.0, stage.get("durationMs").asDouble(), 1e-9);
     assertEquals(0, batch.get("shuffleBytes").asLong());
+    JsonNode input = batch.get("inputParts").get(0);
+    assertEquals("queueStream#0", input.get("input").asText());
+    assertEquals(input.get("total").asInt(), input.get("parts").size());
+    assertEquals(0, input.get("more").asInt());
+    assertTrue(input.get("parts").get(0).asText().matches("\\d+ records"), input.toString());
     JsonNode listed = json("/api/v1/batches?limit=1").get("batches").get(0);
     assertTrue(
-        listed.path("outputs").isMissingNode() && listed.path("stages").isMissingNode(),
+        listed.path("outputs").isMissingNode()
+            && listed.path("stages").isMissingNode()
+            && listed.path("inputParts").isMissingNode(),
         "the list leaves the details out: " + listed);
 
     HttpResponse<String> unknown = get("/api/v1/batches/" + (time + 1));

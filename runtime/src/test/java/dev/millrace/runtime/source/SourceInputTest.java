@@ -25,6 +25,17 @@ class SourceInputTest {
   }
 
   @Test
+  void aSourceThatDoesNotDescribeItsPartsHasThemNumbered() {
+    SourceInput<Long, long[]> input = new SourceInput<>(new TestingNumbers(new AtomicLong(25), 10));
+    input.start(0);
+
+    InputParts parts = input.parts("numbers#0", input.take(1_000, false), 2).orElseThrow();
+
+    assertEquals(new InputParts("numbers#0", 3, List.of("part 0", "part 1")), parts);
+    assertEquals(1, parts.more());
+  }
+
+  @Test
   void aSourcesHealthIsItsStatusWithTimesInEpochMillisAndFiguresInTheirOrder() {
     Map<String, String> figures = new LinkedHashMap<>();
     figures.put("lag", "1,200");
