@@ -52,7 +52,7 @@ public final class BatchHistory implements StreamingListener, BatchTraceListener
     this.run = 1 + earlier.stream().mapToInt(BatchSummary::run).max().orElse(0);
     for (BatchSummary batch :
         earlier.subList(Math.max(0, earlier.size() - retained), earlier.size())) {
-      append(batch.withInputRecords(shared(batch.inputRecords())));
+      append(sharedNames(batch));
     }
     // Only this run's own batches are changes to save: a driver that runs none (one the
     // checkpoint's lease refused) must not save its run over the running driver's.
@@ -175,6 +175,46 @@ public final class BatchHistory implements StreamingListener, BatchTraceListener
       }
     }
     return -1;
+  }
+
+  /** {@code batch} of an earlier run with its names shared as this run's batches share theirs. */
+  private BatchSummary sharedNames(BatchSummary batch) {
+    List<OutputSummary> outputs = new ArrayList<>(batch.outputs().size());
+    for (OutputSummary o : batch.outputs()) {
+      outputs.add(
+          new OutputSummary(
+              o.index(),
+              sharedName(o.name()),
+              sharedName(o.stream()),
+              o.startTime(),
+              o.endTime(),
+              o.error()));
+    }
+    List<StageSummary> stages = new ArrayList<>(batch.stages().size());
+    for (StageSummary s : batch.stages()) {
+      List<StageSummary.Ran> ran = new ArrayList<>(s.executors().size());
+      for (StageSummary.Ran r : s.executors()) {
+        ran.add(new StageSummary.Ran(sharedName(r.id()), sharedName(r.host()), r.tasks()));
+      }
+      stages.add(
+          new StageSummary(
+              sharedName(s.kind()),
+              sharedName(s.name()),
+              s.startTime(),
+              s.durationMicros(),
+              s.tasks(),
+              s.tasksRetried(),
+              ran,
+              s.shuffleBytes()));
+    }
+    List<PartsSummary> parts = new ArrayList<>(batch.inputParts().size());
+    for (PartsSummary p : batch.inputParts()) {
+      parts.add(new PartsSummary(sharedName(p.input()), p.total(), p.parts()));
+    }
+    return batch
+        .withInputRecords(shared(batch.inputRecords()))
+        .withTrace(stages, parts)
+        .withOutputs(outputs);
   }
 
   private Map<String, Long> shared(Map<String, Long> inputs) {

@@ -165,6 +165,24 @@ public record BatchSummary(
         inputParts);
   }
 
+  /** This batch with its outputs given. */
+  BatchSummary withOutputs(List<OutputSummary> outputs) {
+    return new BatchSummary(
+        run,
+        attempt,
+        batchTime,
+        submissionTime,
+        processingStartTime,
+        processingEndTime,
+        records,
+        inputRecords,
+        status,
+        error,
+        outputs,
+        stages,
+        inputParts);
+  }
+
   /** This batch with its stages and input parts given. */
   BatchSummary withTrace(List<StageSummary> stages, List<PartsSummary> inputParts) {
     return new BatchSummary(

@@ -124,7 +124,7 @@ public final class SourceInput<T, P> implements InputSource<T> {
     List<String> described = new ArrayList<>(Math.min(shown, plan.size()));
     for (int i = 0; i < plan.size() && i < shown; i++) {
       String told = source.describe(plan.get(i));
-      described.add(told == null ? partName + " " + i : told);
+      described.add(told == null ? partName + " " + i : InputParts.shortened(told));
     }
     return Optional.of(new InputParts(input, plan.size(), described));
   }

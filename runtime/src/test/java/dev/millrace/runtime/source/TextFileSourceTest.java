@@ -239,6 +239,22 @@ class TextFileSourceTest {
     assertEquals(dir.resolve("f00.txt") + " [0, 7)", parts.shown().get(0));
   }
 
+  @Test
+  void aSplitOfAFileWithAVeryLongPathIsDescribedInAtMost200Characters() throws IOException {
+    InputSource<String> source = started(dir, 1);
+    write("x".repeat(230) + ".txt", "line\n", 1_000);
+
+    String shown =
+        source
+            .parts("textFileStream#0", source.take(2_000, false), InputParts.SHOWN)
+            .orElseThrow()
+            .shown()
+            .get(0);
+
+    assertEquals(InputParts.MAX_CHARS, shown.length());
+    assertTrue(shown.startsWith(dir.resolve("xxx").toString()) && shown.endsWith("x\u2026"), shown);
+  }
+
   private InputSource<String> started(Path directory, int partitions) {
     InputSource<String> source = new TextFileSource(directory, partitions, "files").input();
     source.start(0);
