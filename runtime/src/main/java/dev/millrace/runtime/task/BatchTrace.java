@@ -19,13 +19,17 @@ import java.util.function.IntFunction;
  */
 public final class BatchTrace implements StageTrace {
   private final IntFunction<String> nodeNames;
+  private final Thread owner = Thread.currentThread();
   private final List<Stage> stages = new ArrayList<>(); // batch thread only
   private final Map<String, String> hosts = new HashMap<>(); // guarded by itself
   private String running = "batch"; // batch thread only
   private Stage outside; // batch thread only: the tasks of what is running, outside a boundary
   private volatile Stage boundary; // set on the batch thread, read by task threads
 
-  /** A trace of one batch, naming a stage after stream node {@code id} by {@code nodeNames}. */
+  /**
+   * A trace of one batch, made on the thread that processes it, naming a stage after stream node
+   * {@code id} by {@code nodeNames}.
+   */
   public BatchTrace(IntFunction<String> nodeNames) {
     this.nodeNames = nodeNames;
   }
@@ -55,6 +59,14 @@ public final class BatchTrace implements StageTrace {
     Stage stage = boundary;
     boundary = null;
     stage.end();
+  }
+
+  /**
+   * Whether the calling thread processes the batch: tasks another thread runs meanwhile (the
+   * generator planning the next batch) are none of its stages.
+   */
+  boolean isProcessingThread() {
+    return Thread.currentThread() == owner;
   }
 
   /** {@code tasks} tasks are about to run on the driver's threads. */

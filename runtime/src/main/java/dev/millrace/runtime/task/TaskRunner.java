@@ -94,7 +94,7 @@ public final class TaskRunner implements TaskPool, AutoCloseable {
   @Override
   public void runTasks(int count, IntConsumer task) {
     BatchTrace batch = trace;
-    if (batch == null) {
+    if (batch == null || !batch.isProcessingThread()) {
       run(count, task);
       return;
     }
@@ -182,7 +182,7 @@ public final class TaskRunner implements TaskPool, AutoCloseable {
 
   private void materialize(StageBoundary boundary) {
     BatchTrace batch = trace;
-    if (batch == null) {
+    if (batch == null || !batch.isProcessingThread()) {
       materialize(boundary, shuffleMapRunner, stateUpdateRunner);
       return;
     }

@@ -159,15 +159,13 @@ async function batch() {
   document.getElementById("batch-scheduling").textContent = ms(b.schedulingDelayMs);
   document.getElementById("batch-processing").textContent = ms(b.processingTimeMs);
   document.getElementById("batch-total").textContent = ms(b.totalDelayMs);
-  const parts = new Map((b.inputParts || []).map(p => [p.input, p]));
-  const inputs = new Set([...Object.keys(b.inputRecords || {}), ...parts.keys()]);
-  document.querySelector("#batch-inputs tbody").innerHTML = [...inputs].map(name => {
-    const p = parts.get(name);
-    const records = (b.inputRecords || {})[name];
-    const read = p ? p.parts.map(esc).join("<br>") + (p.more > 0 ? `<br><i>and ${esc(p.more)} more</i>` : "") : "";
-    return `<tr class="input"><td>${esc(name)}</td><td>${records === undefined ? "–" : esc(records)}</td>` +
-        `<td>${p ? esc(p.total) : ""}</td><td class="text">${read}</td></tr>`;
-  }).join("");
+  document.querySelector("#batch-inputs tbody").innerHTML = Object.entries(b.inputRecords || {})
+      .map(([name, n]) => `<tr><td>${esc(name)}</td><td>${esc(n)}</td></tr>`).join("");
+  // Each input's parts as its plan knows them: the first 20, then how many more.
+  document.querySelector("#batch-input-parts tbody").innerHTML = (b.inputParts || []).map(p =>
+      p.parts.map(part => `<tr class="part"><td>${esc(p.input)}</td><td class="text">${esc(part)}</td></tr>`).join("") +
+      (p.more > 0 ? `<tr class="more"><td>${esc(p.input)}</td><td class="text">and ${esc(p.more)} more</td></tr>` : "")).join("")
+      || `<tr><td colspan="2">none known</td></tr>`;
   document.querySelector("#batch-outputs tbody").innerHTML = (b.outputs || []).map(o =>
       `<tr class="output"><td>${esc(o.index)}</td><td>${esc(o.name)}</td><td>${esc(o.stream)}</td><td>${ms(o.durationMs)}</td>` +
       `<td class="${o.status === "failed" ? "failed" : ""}">${esc(o.status)}</td><td class="text">${esc(o.error || "")}</td></tr>`).join("")
