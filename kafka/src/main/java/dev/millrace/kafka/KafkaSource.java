@@ -191,6 +191,12 @@ final class KafkaSource<K, V> implements Source<KafkaRecord<K, V>, OffsetRange> 
     }
   }
 
+  /** A range as its topic-partition and offsets, e.g. {@code events-3 [100, 200)}. */
+  @Override
+  public String describe(OffsetRange part) {
+    return part.topic() + "-" + part.partition() + " [" + part.from() + ", " + part.until() + ")";
+  }
+
   @Override
   public byte[] encode(OffsetRange part) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

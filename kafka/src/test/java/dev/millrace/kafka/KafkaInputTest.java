@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.millrace.runtime.history.BatchHistory;
 import dev.millrace.runtime.launch.ExitCode;
 import dev.millrace.runtime.source.InputMissingException;
 import dev.millrace.streaming.Durations;
@@ -55,6 +56,7 @@ class KafkaInputTest {
   @Test
   void eachBatchReadsTheRecordsProducedBeforeItOnceAndCommitsItsOffsetsForLag() throws Exception {
     KAFKA.createTopic("words", 3);
+    BatchHistory history = new BatchHistory(10, 1, List.of());
     Map<Long, List<String>> batches = new TreeMap<>();
     try (TestingRun run =
         run(
@@ -63,6 +65,7 @@ class KafkaInputTest {
             options("words", "commitGroupId", "words-lag", "maxRecordsPerTask", "2"),
             batches,
             -1)) {
+      run.ssc.addStreamingListener(history);
       KAFKA.produce("words", 0, "a", "b", "c");
       KAFKA.produce("words", 1, "d");
       run.runUntil(1000);
@@ -79,6 +82,11 @@ class KafkaInputTest {
     assertEquals(3, committed.get(new TopicPartition("words", 0)).offset());
     assertEquals(1, committed.get(new TopicPartition("words", 1)).offset());
     assertEquals(2, committed.get(new TopicPartition("words", 2)).offset());
+    // The batch page shows the offset ranges each batch read, at most 2 records per task.
+    List<String> ranges = history.batch(1000).orElseThrow().inputParts().get(0).parts();
+    assertTrue(
+        ranges.containsAll(List.of("words-0 [0, 2)", "words-0 [2, 3)", "words-1 [0, 1)")),
+        ranges.toString());
   }
 
   /**

@@ -87,6 +87,15 @@ public interface Source<T, P> {
   P decode(byte[] part);
 
   /**
+   * How the driver's batch page shows one part of a plan, e.g. {@code numbers [100, 200)}: short,
+   * one line, called for the first few parts of each batch on the batch-processing thread. By
+   * default null: the page numbers the parts only.
+   */
+  default String describe(P part) {
+    return null;
+  }
+
+  /**
    * Whether the source holds records that no plan has taken yet and that nothing will give it again
    * once the application stops: records handed over in memory, or the rest of a list a rate limit
    * cut. After a graceful stop the engine then runs one last batch for them, planned by {@link

@@ -14,6 +14,19 @@ public interface StreamingListener {
   /** Processing of a batch began; {@link BatchInfo#schedulingDelay()} is known. */
   default void onBatchStarted(BatchInfo batch) {}
 
+  /**
+   * An output operation of a batch began: {@link OutputOperationInfo#endTime()} is -1. The batch's
+   * output operations run one after another, in the order they were defined.
+   */
+  default void onOutputOperationStarted(OutputOperationInfo output) {}
+
+  /**
+   * An output operation of a batch ended. If it failed, {@link OutputOperationInfo#failureReason()}
+   * says why, and {@link #onBatchFailed} follows for its batch; no later output operation of that
+   * batch runs.
+   */
+  default void onOutputOperationCompleted(OutputOperationInfo output) {}
+
   /** All output operations of a batch finished; every delay is known. */
   default void onBatchCompleted(BatchInfo batch) {}
 

@@ -2,6 +2,7 @@ package dev.millrace.runtime.cluster;
 
 import dev.millrace.runtime.codec.RecordCodec;
 import dev.millrace.runtime.dataset.CountedInput;
+import dev.millrace.runtime.dataset.StageTrace;
 import dev.millrace.runtime.dataset.TaskPool;
 import dev.millrace.runtime.shuffle.ShuffleId;
 import dev.millrace.runtime.shuffle.ShuffleMapRunner;
@@ -151,6 +152,7 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
       long taskId,
       int mapTask,
       String executorId,
+      String host,
       long sessionId,
       long sentAtNanos) {}
 
@@ -230,6 +232,7 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
             attempt.executorId(),
             taskTimeout.toMillis());
         retries.taskRetried(TaskRetryListener.Reason.TIMED_OUT);
+        local.trace().taskRetried();
         local.runTasks(1, i -> stage.runLocally(attempt.mapTask()));
         done++;
       }
@@ -245,7 +248,13 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
         long taskId = registry.newTaskId();
         Attempt attempt =
             new Attempt(
-                this, taskId, m, executor.executorId(), executor.sessionId(), System.nanoTime());
+                this,
+                taskId,
+                m,
+                executor.executorId(),
+                executor.host(),
+                executor.sessionId(),
+                System.nanoTime());
         inFlight.put(taskId, attempt);
         mine.put(taskId, attempt);
         busyBySession.merge(executor.sessionId(), 1, Integer::sum);
@@ -323,6 +332,7 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
               graph.nodes().get(id.nodeId()).name());
         }
         retries.taskRetried(TaskRetryListener.Reason.FAILED);
+        local.trace().taskRetried();
         local.runTasks(1, i -> stage.runLocally(attempt.mapTask()));
       }
       done++;
@@ -331,15 +341,20 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
     /** Keeps the output of a finished task; the reason if it cannot be used. */
     private String accept(Attempt attempt, ShuffleMapDone output) {
       List<List<Object>> buckets = new ArrayList<>(output.buckets().size());
+      long bytes = 0;
       try {
         for (byte[] bucket : output.buckets()) {
           buckets.add(codec.decode(bucket));
+          bytes += bucket.length;
         }
         stage.accept(attempt.mapTask(), buckets);
         countInputs(output);
       } catch (RuntimeException e) {
         return "its output cannot be used here: " + e;
       }
+      StageTrace trace = local.trace();
+      trace.ranOnExecutor(attempt.executorId(), attempt.host(), 1);
+      trace.shuffleBytes(bytes);
       completed.computeIfAbsent(attempt.executorId(), k -> new AtomicLong()).incrementAndGet();
       return null;
     }
@@ -369,6 +384,7 @@ public final class DistributedShuffleMapRunner implements ShuffleMapRunner, Exec
           inFlight.remove(attempt.taskId());
           pending.addFirst(attempt.mapTask());
           retries.taskRetried(TaskRetryListener.Reason.EXECUTOR_LOST);
+          local.trace().taskRetried();
           LOG.info(
               "map task {} of {} goes elsewhere: executor {} session {} is lost",
               attempt.mapTask(),

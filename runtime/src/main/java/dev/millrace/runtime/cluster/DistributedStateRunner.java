@@ -2,6 +2,7 @@ package dev.millrace.runtime.cluster;
 
 import dev.millrace.runtime.checkpoint.CheckpointStore;
 import dev.millrace.runtime.codec.RecordCodec;
+import dev.millrace.runtime.dataset.StageTrace;
 import dev.millrace.runtime.dataset.TaskPool;
 import dev.millrace.runtime.state.OwnedPart;
 import dev.millrace.runtime.state.StateUpdateRunner;
@@ -125,7 +126,7 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
       assign(stage.nodeId(), stage.partitions());
     }
     try {
-      local.runTasks(stage.partitions(), r -> update(stage, r, remoteBefore));
+      local.runRemoteCalls(stage.partitions(), r -> update(stage, r, remoteBefore, local.trace()));
     } catch (TaskFailedException e) {
       if (remoteBefore) {
         throw e;
@@ -192,11 +193,11 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
   }
 
   /**
-   * Has partition {@code r}'s owner hold the previous state, then update it; with {@code
-   * waitForOwner}, waits for an executor when none is registered, else gives up at once (the driver
-   * can run the batch itself).
+   * Has partition {@code r}'s owner hold the previous state, then update it, telling {@code trace}
+   * which executor did; with {@code waitForOwner}, waits for an executor when none is registered,
+   * else gives up at once (the driver can run the batch itself).
    */
-  private void update(StateUpdateStage stage, int r, boolean waitForOwner) {
+  private void update(StateUpdateStage stage, int r, boolean waitForOwner, StageTrace trace) {
     List<Integer> key = List.of(stage.nodeId(), r);
     for (int attempt = 1; ; attempt++) {
       ExecutorInfo owner = owner(stage.nodeId(), stage.partitions(), r, waitForOwner);
@@ -214,12 +215,14 @@ public final class DistributedStateRunner implements StateUpdateRunner, Executor
             stage.hasPrevious() ? stage.previousTime() : -1,
             values);
         held.put(key, new Held(owner.sessionId(), stage.batchTime()));
+        trace.ranOnExecutor(owner.executorId(), owner.host(), 1);
         return;
       } catch (SessionLost e) {
         if (attempt == MAX_ATTEMPTS) {
           throw new TaskFailedException(
               r, new IllegalStateException("state partition " + r + ": " + e.getMessage()));
         }
+        trace.taskRetried();
         LOG.info(
             "partition {} of {} goes elsewhere: {}",
             r,

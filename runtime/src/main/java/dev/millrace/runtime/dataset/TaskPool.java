@@ -14,4 +14,18 @@ public interface TaskPool {
    * all of them; a task that throws fails the call once all have ended.
    */
   void runTasks(int count, IntConsumer task);
+
+  /**
+   * Runs {@code call.accept(i)} for every {@code i} in {@code [0, count)} in parallel, as {@link
+   * #runTasks}, for calls that each wait while another process runs a task and tell the {@link
+   * #trace()} where: the threads only wait, so they are not counted as tasks run here.
+   */
+  default void runRemoteCalls(int count, IntConsumer call) {
+    runTasks(count, call);
+  }
+
+  /** Where the stage running now reports the tasks it ran elsewhere; counts nothing by default. */
+  default StageTrace trace() {
+    return StageTrace.NONE;
+  }
 }

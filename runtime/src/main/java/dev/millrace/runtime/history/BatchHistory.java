@@ -1,11 +1,16 @@
 package dev.millrace.runtime.history;
 
+import dev.millrace.runtime.scheduler.BatchTraceListener;
+import dev.millrace.runtime.source.InputParts;
+import dev.millrace.runtime.task.StageInfo;
 import dev.millrace.streaming.BatchInfo;
+import dev.millrace.streaming.OutputOperationInfo;
 import dev.millrace.streaming.StreamingListener;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,7 +23,7 @@ import java.util.Optional;
  * the {@link HistoryWriter}'s: every access holds the object's lock and is short (a batch's update
  * looks at the few newest entries only; a read walks at most {@code retained}).
  */
-public final class BatchHistory implements StreamingListener {
+public final class BatchHistory implements StreamingListener, BatchTraceListener {
   private final int retained;
   private final int run;
   private final int attempt;
@@ -47,7 +52,7 @@ public final class BatchHistory implements StreamingListener {
     this.run = 1 + earlier.stream().mapToInt(BatchSummary::run).max().orElse(0);
     for (BatchSummary batch :
         earlier.subList(Math.max(0, earlier.size() - retained), earlier.size())) {
-      append(batch.withInputRecords(shared(batch.inputRecords())));
+      append(sharedNames(batch));
     }
     // Only this run's own batches are changes to save: a driver that runs none (one the
     // checkpoint's lease refused) must not save its run over the running driver's.
@@ -84,6 +89,134 @@ public final class BatchHistory implements StreamingListener {
     update(summary(batch, BatchStatus.FAILED, error));
   }
 
+  @Override
+  public synchronized void onOutputOperationStarted(OutputOperationInfo output) {
+    keepOutput(output);
+  }
+
+  @Override
+  public synchronized void onOutputOperationCompleted(OutputOperationInfo output) {
+    keepOutput(output);
+  }
+
+  private void keepOutput(OutputOperationInfo output) {
+    int index = indexOf(output.batchTime());
+    if (index < 0) {
+      return; // dropped from a full history while it ran
+    }
+    ring[index] =
+        ring[index].withOutput(
+            new OutputSummary(
+                output.index(),
+                sharedName(output.name()),
+                sharedName(output.description()),
+                output.startTime(),
+                output.endTime(),
+                output.failureReason()));
+    changes++;
+  }
+
+  @Override
+  public synchronized void batchTraced(
+      long batchTime, List<InputParts> inputs, List<StageInfo> stages) {
+    int index = indexOf(batchTime);
+    if (index < 0) {
+      return;
+    }
+    List<StageSummary> kept = new ArrayList<>(stages.size());
+    for (StageInfo stage : stages) {
+      kept.add(summary(stage));
+    }
+    List<PartsSummary> parts = new ArrayList<>(inputs.size());
+    for (InputParts input : inputs) {
+      parts.add(new PartsSummary(sharedName(input.input()), input.total(), input.shown()));
+    }
+    ring[index] = ring[index].withTrace(kept, parts);
+    changes++;
+  }
+
+  private StageSummary summary(StageInfo stage) {
+    List<StageSummary.Ran> ran = new ArrayList<>(stage.tasksByExecutor().size());
+    Integer here = stage.tasksByExecutor().get(StageInfo.DRIVER);
+    if (here != null) {
+      ran.add(new StageSummary.Ran(StageInfo.DRIVER, null, here));
+    }
+    stage.tasksByExecutor().entrySet().stream()
+        .filter(e -> !e.getKey().equals(StageInfo.DRIVER))
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e ->
+                ran.add(
+                    new StageSummary.Ran(
+                        sharedName(e.getKey()),
+                        sharedName(stage.hosts().get(e.getKey())),
+                        e.getValue())));
+    return new StageSummary(
+        sharedName(stage.kind().name().toLowerCase(Locale.ROOT)),
+        sharedName(stage.name()),
+        stage.startTime(),
+        stage.durationMicros(),
+        stage.tasks(),
+        stage.tasksRetried(),
+        ran,
+        stage.shuffleBytes());
+  }
+
+  /** Where this run's entry of batch {@code batchTime} is in the ring, or -1. */
+  private int indexOf(long batchTime) {
+    for (int i = size - 1; i >= 0; i--) {
+      int index = (first + i) % retained;
+      BatchSummary entry = ring[index];
+      if (entry.run() == run && entry.batchTime() == batchTime) {
+        return index;
+      }
+      if (entry.run() != run || entry.batchTime() < batchTime) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /** {@code batch} of an earlier run with its names shared as this run's batches share theirs. */
+  private BatchSummary sharedNames(BatchSummary batch) {
+    List<OutputSummary> outputs = new ArrayList<>(batch.outputs().size());
+    for (OutputSummary o : batch.outputs()) {
+      outputs.add(
+          new OutputSummary(
+              o.index(),
+              sharedName(o.name()),
+              sharedName(o.stream()),
+              o.startTime(),
+              o.endTime(),
+              o.error()));
+    }
+    List<StageSummary> stages = new ArrayList<>(batch.stages().size());
+    for (StageSummary s : batch.stages()) {
+      List<StageSummary.Ran> ran = new ArrayList<>(s.executors().size());
+      for (StageSummary.Ran r : s.executors()) {
+        ran.add(new StageSummary.Ran(sharedName(r.id()), sharedName(r.host()), r.tasks()));
+      }
+      stages.add(
+          new StageSummary(
+              sharedName(s.kind()),
+              sharedName(s.name()),
+              s.startTime(),
+              s.durationMicros(),
+              s.tasks(),
+              s.tasksRetried(),
+              ran,
+              s.shuffleBytes()));
+    }
+    List<PartsSummary> parts = new ArrayList<>(batch.inputParts().size());
+    for (PartsSummary p : batch.inputParts()) {
+      parts.add(new PartsSummary(sharedName(p.input()), p.total(), p.parts()));
+    }
+    return batch
+        .withInputRecords(shared(batch.inputRecords()))
+        .withTrace(stages, parts)
+        .withOutputs(outputs);
+  }
+
   private Map<String, Long> shared(Map<String, Long> inputs) {
     if (inputs.isEmpty()) {
       return inputs;
@@ -94,6 +227,9 @@ public final class BatchHistory implements StreamingListener {
   }
 
   private String sharedName(String name) {
+    if (name == null) {
+      return null;
+    }
     String known = names.get(name);
     if (known != null) {
       return known;
@@ -132,20 +268,15 @@ public final class BatchHistory implements StreamingListener {
 
   /**
    * Replaces this run's entry of the batch, looking from the newest: batches end in the order they
-   * were submitted, so it is among the few newest. One dropped from a full history comes back.
+   * were submitted, so it is among the few newest. One dropped from a full history comes back. The
+   * details its output operations told stay.
    */
   private void update(BatchSummary batch) {
-    for (int i = size - 1; i >= 0; i--) {
-      int index = (first + i) % retained;
-      BatchSummary entry = ring[index];
-      if (entry.run() == run && entry.batchTime() == batch.batchTime()) {
-        ring[index] = batch;
-        changes++;
-        return;
-      }
-      if (entry.run() != run || entry.batchTime() < batch.batchTime()) {
-        break;
-      }
+    int index = indexOf(batch.batchTime());
+    if (index >= 0) {
+      ring[index] = batch.withDetailsOf(ring[index]);
+      changes++;
+      return;
     }
     append(batch);
   }

@@ -1,9 +1,12 @@
 package dev.millrace.runtime.history;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +24,12 @@ import java.util.Map;
  * @param inputRecords its input records by input stream name, empty until it completed
  * @param status where it is
  * @param error why it failed, or null
+ * @param outputs its output operations that began, in the order they ran; empty in histories saved
+ *     before they were kept
+ * @param stages its stages, in the order they began; empty until it ended, and in histories saved
+ *     before they were kept
+ * @param inputParts the parts each input read (of the inputs whose plans know them), as {@code
+ *     stages}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -34,10 +43,20 @@ public record BatchSummary(
     long records,
     Map<String, Long> inputRecords,
     BatchStatus status,
-    String error) {
+    String error,
+    List<OutputSummary> outputs,
+    List<StageSummary> stages,
+    List<PartsSummary> inputParts) {
 
-  /** Copies {@code inputRecords}, keeping its order, in as little memory as its size allows. */
+  /**
+   * Copies {@code inputRecords}, keeping its order, in as little memory as its size allows, and the
+   * details; a detail absent (a file saved before it was kept) is empty.
+   */
+  @JsonCreator
   public BatchSummary {
+    outputs = outputs == null ? List.of() : List.copyOf(outputs);
+    stages = stages == null ? List.of() : List.copyOf(stages);
+    inputParts = inputParts == null ? List.of() : List.copyOf(inputParts);
     if (inputRecords == null || inputRecords.isEmpty()) {
       inputRecords = Map.of();
     } else if (inputRecords.size() == 1) {
@@ -46,6 +65,34 @@ public record BatchSummary(
     } else {
       inputRecords = Collections.unmodifiableMap(new LinkedHashMap<>(inputRecords));
     }
+  }
+
+  /** A batch of which no detail is known. */
+  public BatchSummary(
+      int run,
+      int attempt,
+      long batchTime,
+      long submissionTime,
+      long processingStartTime,
+      long processingEndTime,
+      long records,
+      Map<String, Long> inputRecords,
+      BatchStatus status,
+      String error) {
+    this(
+        run,
+        attempt,
+        batchTime,
+        submissionTime,
+        processingStartTime,
+        processingEndTime,
+        records,
+        inputRecords,
+        status,
+        error,
+        List.of(),
+        List.of(),
+        List.of());
   }
 
   /** This batch with its records by input given by {@code inputRecords}. */
@@ -60,7 +107,107 @@ public record BatchSummary(
         records,
         inputRecords,
         status,
-        error);
+        error,
+        outputs,
+        stages,
+        inputParts);
+  }
+
+  /**
+   * This batch with the details (outputs, stages, input parts) of {@code earlier}, an older entry
+   * of it.
+   */
+  BatchSummary withDetailsOf(BatchSummary earlier) {
+    return new BatchSummary(
+        run,
+        attempt,
+        batchTime,
+        submissionTime,
+        processingStartTime,
+        processingEndTime,
+        records,
+        inputRecords,
+        status,
+        error,
+        earlier.outputs,
+        earlier.stages,
+        earlier.inputParts);
+  }
+
+  /** This batch with {@code output} in place of its entry of the same index, or added. */
+  BatchSummary withOutput(OutputSummary output) {
+    List<OutputSummary> changed = new ArrayList<>(outputs.size() + 1);
+    boolean replaced = false;
+    for (OutputSummary o : outputs) {
+      if (o.index() == output.index()) {
+        changed.add(output);
+        replaced = true;
+      } else {
+        changed.add(o);
+      }
+    }
+    if (!replaced) {
+      changed.add(output);
+    }
+    return new BatchSummary(
+        run,
+        attempt,
+        batchTime,
+        submissionTime,
+        processingStartTime,
+        processingEndTime,
+        records,
+        inputRecords,
+        status,
+        error,
+        changed,
+        stages,
+        inputParts);
+  }
+
+  /** This batch with its outputs given. */
+  BatchSummary withOutputs(List<OutputSummary> outputs) {
+    return new BatchSummary(
+        run,
+        attempt,
+        batchTime,
+        submissionTime,
+        processingStartTime,
+        processingEndTime,
+        records,
+        inputRecords,
+        status,
+        error,
+        outputs,
+        stages,
+        inputParts);
+  }
+
+  /** This batch with its stages and input parts given. */
+  BatchSummary withTrace(List<StageSummary> stages, List<PartsSummary> inputParts) {
+    return new BatchSummary(
+        run,
+        attempt,
+        batchTime,
+        submissionTime,
+        processingStartTime,
+        processingEndTime,
+        records,
+        inputRecords,
+        status,
+        error,
+        outputs,
+        stages,
+        inputParts);
+  }
+
+  /** Map output bytes its shuffles moved from executors to the driver. */
+  public long shuffleBytes() {
+    long bytes = 0;
+    for (StageSummary stage : stages) {
+      bytes += Math.max(0, stage.shuffleBytes());
+    }
+    return bytes;
   }
 
   /** Time it waited for the batches before it, or -1 before it started. */

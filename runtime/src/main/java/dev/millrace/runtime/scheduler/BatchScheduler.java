@@ -11,13 +11,17 @@ import dev.millrace.runtime.scheduler.WorkItem.FinalCheckpoint;
 import dev.millrace.runtime.scheduler.WorkItem.ReplayBatch;
 import dev.millrace.runtime.scheduler.WorkItem.ReplayCheckpoint;
 import dev.millrace.runtime.scheduler.WorkItem.RunBatch;
+import dev.millrace.runtime.source.InputParts;
 import dev.millrace.runtime.source.InputSource;
 import dev.millrace.runtime.stream.InputNode;
 import dev.millrace.runtime.stream.OutputOperation;
 import dev.millrace.runtime.stream.StreamGraph;
+import dev.millrace.runtime.stream.StreamNode;
+import dev.millrace.runtime.task.BatchTrace;
 import dev.millrace.runtime.task.TaskRunner;
 import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.Clock;
+import dev.millrace.streaming.OutputOperationInfo;
 import dev.millrace.streaming.StreamingException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -272,15 +276,27 @@ public final class BatchScheduler {
     BatchInfo started = new BatchInfo(time, batch.info().submissionTime(), clock.millis(), -1, -1);
     listeners.started(started);
     String step = null;
+    // Traced only when a listener hears it: a context without the UI's history pays nothing.
+    BatchTrace trace = listeners.tracing() ? new BatchTrace(this::nodeName) : null;
+    List<InputParts> parts = trace == null ? List.of() : inputParts(time);
+    runner.trace(trace);
     try {
-      for (OutputOperation<?> output : graph.outputs()) {
+      List<OutputOperation<?>> outputs = graph.outputs();
+      for (int i = 0; i < outputs.size(); i++) {
+        OutputOperation<?> output = outputs.get(i);
         step = "output operation " + output.name() + " of " + output.stream().name();
-        output.run(time);
+        if (trace != null) {
+          trace.running(output.name() + " of " + output.stream().name());
+        }
+        runOutput(time, i, output);
       }
       // After the outputs: the tasks that read the input counted it, here or on executors, so
       // counting reads only what no task read. A persisted input (a window reads it at later
       // batches) is read here in full, now, while its batch is running and its files are there.
       step = "counting its input records";
+      if (trace != null) {
+        trace.running(step);
+      }
       long records = 0;
       Map<String, Long> inputRecords = new LinkedHashMap<>();
       List<InputNode<?>> inputNodes = graph.inputs();
@@ -293,6 +309,9 @@ public final class BatchScheduler {
       }
       if (checkpointer != null) {
         step = batch.checkpoint().isEmpty() ? "logging its completion" : "writing a checkpoint";
+        if (trace != null) {
+          trace.running(step);
+        }
         checkpointer.completed(time, batch.checkpoint());
       }
       BatchInfo done =
@@ -306,11 +325,13 @@ public final class BatchScheduler {
       lastCompleted = time;
       graph.forgetUpTo(time);
       LOG.debug("batch {} completed in {} ms", time, done.processingDelay());
+      endTrace(time, parts, trace);
       listeners.completed(done);
     } catch (RuntimeException | Error e) {
       StreamingException failure =
           new StreamingException(
               "batch " + time + " of '" + graph.appName() + "' failed in " + step + ": " + e, e);
+      endTrace(time, parts, trace);
       listeners.failed(
           new BatchInfo(
               time,
@@ -321,6 +342,48 @@ public final class BatchScheduler {
           failure.getMessage());
       throw failure;
     }
+  }
+
+  private void endTrace(long time, List<InputParts> parts, BatchTrace trace) {
+    runner.trace(null);
+    if (trace != null) {
+      listeners.traced(time, parts, trace.stages());
+    }
+  }
+
+  /** The parts of each input of batch {@code time} that knows them, before they are read. */
+  private List<InputParts> inputParts(long time) {
+    List<InputParts> parts = new ArrayList<>();
+    for (InputNode<?> input : graph.inputs()) {
+      input.parts(time, InputParts.SHOWN).ifPresent(parts::add);
+    }
+    return parts;
+  }
+
+  private String nodeName(int nodeId) {
+    List<StreamNode<?>> nodes = graph.nodes();
+    return nodeId < nodes.size() ? nodes.get(nodeId).name() : "stream " + nodeId;
+  }
+
+  /**
+   * Runs one output operation, telling listeners before and after; a failed one's event carries its
+   * error before the batch's failure is told.
+   */
+  private void runOutput(long time, int index, OutputOperation<?> output) {
+    String stream = output.stream().name();
+    long start = clock.millis();
+    listeners.outputStarted(
+        new OutputOperationInfo(time, index, output.name(), stream, start, -1, null));
+    try {
+      output.run(time);
+    } catch (RuntimeException | Error e) {
+      listeners.outputCompleted(
+          new OutputOperationInfo(
+              time, index, output.name(), stream, start, clock.millis(), e.toString()));
+      throw e;
+    }
+    listeners.outputCompleted(
+        new OutputOperationInfo(time, index, output.name(), stream, start, clock.millis(), null));
   }
 
   /** A logged batch whose outputs committed before a failure: only the state moves forward. */

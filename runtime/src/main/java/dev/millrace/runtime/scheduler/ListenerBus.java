@@ -2,8 +2,11 @@ package dev.millrace.runtime.scheduler;
 
 import dev.millrace.runtime.recovery.CheckpointListener;
 import dev.millrace.runtime.recovery.CheckpointOpened;
+import dev.millrace.runtime.source.InputParts;
+import dev.millrace.runtime.task.StageInfo;
 import dev.millrace.streaming.BatchInfo;
 import dev.millrace.streaming.CheckpointInfo;
+import dev.millrace.streaming.OutputOperationInfo;
 import dev.millrace.streaming.StreamingListener;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,6 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class ListenerBus implements CheckpointListener {
   private static final Logger LOG = LoggerFactory.getLogger(ListenerBus.class);
   private final List<StreamingListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<BatchTraceListener> tracers = new CopyOnWriteArrayList<>();
   private final Consumer<CheckpointOpened> opened;
 
   /** A bus for the streaming listeners added to it. */
@@ -34,9 +38,30 @@ public final class ListenerBus implements CheckpointListener {
     this.opened = opened;
   }
 
-  /** Registers {@code listener} for all later events. */
+  /**
+   * Registers {@code listener} for all later events; one that is a {@link BatchTraceListener} too
+   * hears the batches' traces.
+   */
   public void add(StreamingListener listener) {
     listeners.add(listener);
+    if (listener instanceof BatchTraceListener tracer) {
+      tracers.add(tracer);
+    }
+  }
+
+  /** Whether a listener hears the batches' traces: without one, nothing is traced. */
+  boolean tracing() {
+    return !tracers.isEmpty();
+  }
+
+  void traced(long batchTime, List<InputParts> inputs, List<StageInfo> stages) {
+    for (BatchTraceListener l : tracers) {
+      try {
+        l.batchTraced(batchTime, inputs, stages);
+      } catch (RuntimeException e) {
+        LOG.warn("listener {} failed on the trace of batch {}; ignoring it", l, batchTime, e);
+      }
+    }
   }
 
   void submitted(BatchInfo info) {
@@ -45,6 +70,14 @@ public final class ListenerBus implements CheckpointListener {
 
   void started(BatchInfo info) {
     post(info, StreamingListener::onBatchStarted);
+  }
+
+  void outputStarted(OutputOperationInfo output) {
+    postOutput(output, StreamingListener::onOutputOperationStarted);
+  }
+
+  void outputCompleted(OutputOperationInfo output) {
+    postOutput(output, StreamingListener::onOutputOperationCompleted);
   }
 
   void completed(BatchInfo info) {
@@ -99,6 +132,22 @@ public final class ListenerBus implements CheckpointListener {
         l.onStreamingStopped();
       } catch (RuntimeException e) {
         LOG.warn("streaming listener {} failed on the context's stop; ignoring it", l, e);
+      }
+    }
+  }
+
+  private void postOutput(
+      OutputOperationInfo output, BiConsumer<StreamingListener, OutputOperationInfo> event) {
+    for (StreamingListener l : listeners) {
+      try {
+        event.accept(l, output);
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "streaming listener {} failed on output operation {} of batch {}; ignoring it",
+            l,
+            output.index(),
+            output.batchTime(),
+            e);
       }
     }
   }

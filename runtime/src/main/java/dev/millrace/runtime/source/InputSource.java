@@ -4,6 +4,7 @@ import dev.millrace.runtime.backpressure.RateLimit;
 import dev.millrace.runtime.dataset.Dataset;
 import java.util.List;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -72,6 +73,15 @@ public interface InputSource<T> {
    * records themselves.
    */
   byte[] encodePlan(Dataset<T> taken);
+
+  /**
+   * The parts of {@code taken}, a batch this input took or replayed, the first {@code shown} of
+   * them described; empty if the input does not know its batches' parts. Per batch, never per
+   * record: it describes at most {@code shown} parts.
+   */
+  default Optional<InputParts> parts(String input, Dataset<T> taken, int shown) {
+    return java.util.Optional.empty();
+  }
 
   /** The input of batch {@code batchTime} rebuilt from its {@linkplain #encodePlan plan}. */
   Dataset<T> replay(long batchTime, byte[] plan);

@@ -117,6 +117,12 @@ public final class QueueSource<T> implements EngineSource<T, List<T>> {
     return new byte[0];
   }
 
+  /** A queue slice by its size: its records are the application's, not for the batch page. */
+  @Override
+  public String describe(List<T> part) {
+    return part.size() + " records";
+  }
+
   @Override
   public byte[] encode(List<T> part) {
     return RecordCodec.standard().encode(part);

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
@@ -110,6 +111,34 @@ public final class SourceInput<T, P> implements InputSource<T> {
       bytes.putInt(encoded.length).put(encoded);
     }
     return bytes.array();
+  }
+
+  @Override
+  public Optional<InputParts> parts(String input, Dataset<T> taken, int shown) {
+    if (!(taken instanceof PlannedDataset<?, ?> planned)) {
+      return Optional.empty();
+    }
+    @SuppressWarnings("unchecked")
+    List<P> plan = ((PlannedDataset<T, P>) planned).plan();
+    String partName = source instanceof EngineSource<?, ?> own ? own.partName() : "part";
+    List<String> described = new ArrayList<>(Math.min(shown, plan.size()));
+    for (int i = 0; i < plan.size() && i < shown; i++) {
+      described.add(described(plan.get(i), partName + " " + i));
+    }
+    return Optional.of(new InputParts(input, plan.size(), described));
+  }
+
+  /**
+   * {@code part} as the source describes it, or {@code numbered} if it does not: an application's
+   * {@code describe} that throws is only for a page, and never fails the batch.
+   */
+  private String described(P part, String numbered) {
+    try {
+      String told = source.describe(part);
+      return told == null ? numbered : InputParts.shortened(told);
+    } catch (RuntimeException e) {
+      return InputParts.shortened(numbered + " (describe failed: " + e + ")");
+    }
   }
 
   @Override

@@ -362,6 +362,15 @@ public final class TextFileSource implements EngineSource<String, FilePart> {
     return "split";
   }
 
+  /** A split as its file's path and byte range; a passed over file as such. */
+  @Override
+  public String describe(FilePart part) {
+    if (part instanceof FileSplit split) {
+      return split.file().path() + " [" + split.start() + ", " + split.end() + ")";
+    }
+    return ((PassedOverFile) part).name() + " (passed over by a recovery)";
+  }
+
   /** Learns the bytes per line of the files read, which budgets later batches' files. */
   @Override
   public void planRead(List<FilePart> plan, long records) {

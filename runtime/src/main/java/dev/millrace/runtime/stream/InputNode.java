@@ -4,9 +4,11 @@ import dev.millrace.runtime.backpressure.PacedInput;
 import dev.millrace.runtime.backpressure.RateLimit;
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.ListDataset;
+import dev.millrace.runtime.source.InputParts;
 import dev.millrace.runtime.source.InputSource;
 import dev.millrace.streaming.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A stream read from outside: at each batch time the generator asks the source for that batch's
@@ -65,6 +67,15 @@ public final class InputNode<T> extends StreamNode<T> implements PacedInput {
   @Override
   public Dataset<T> planned(long time) {
     return peek(time);
+  }
+
+  /**
+   * The parts of batch {@code time}'s input as its source's plan knows them, the first {@code
+   * shown} described; empty if none is held for it or the source does not know its parts.
+   */
+  public Optional<InputParts> parts(long time, int shown) {
+    Dataset<T> ds = planned(time);
+    return ds == null ? Optional.empty() : source.parts(name(), ds, shown);
   }
 
   @Override

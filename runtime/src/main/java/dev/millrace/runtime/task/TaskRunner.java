@@ -2,6 +2,7 @@ package dev.millrace.runtime.task;
 
 import dev.millrace.runtime.dataset.Dataset;
 import dev.millrace.runtime.dataset.StageBoundary;
+import dev.millrace.runtime.dataset.StageTrace;
 import dev.millrace.runtime.dataset.TaskPool;
 import dev.millrace.runtime.shuffle.ShuffleBoundary;
 import dev.millrace.runtime.shuffle.ShuffleMapRunner;
@@ -33,6 +34,7 @@ public final class TaskRunner implements TaskPool, AutoCloseable {
   private final ExecutorService pool;
   private final ShuffleMapRunner shuffleMapRunner;
   private final StateUpdateRunner stateUpdateRunner;
+  private volatile BatchTrace trace;
 
   /**
    * A runner with {@code threads} task threads named after {@code appName}, running every task
@@ -91,6 +93,39 @@ public final class TaskRunner implements TaskPool, AutoCloseable {
    */
   @Override
   public void runTasks(int count, IntConsumer task) {
+    BatchTrace batch = trace;
+    if (batch == null || !batch.isProcessingThread()) {
+      run(count, task);
+      return;
+    }
+    batch.runningHere(count);
+    try {
+      run(count, task);
+    } finally {
+      batch.ranHere();
+    }
+  }
+
+  @Override
+  public void runRemoteCalls(int count, IntConsumer call) {
+    run(count, call);
+  }
+
+  @Override
+  public StageTrace trace() {
+    BatchTrace batch = trace;
+    return batch == null ? StageTrace.NONE : batch;
+  }
+
+  /**
+   * Traces the stages of the batch the calling thread processes into {@code batch} from now on;
+   * none, with null. Set by the batch-processing thread, the only one that submits work.
+   */
+  public void trace(BatchTrace batch) {
+    trace = batch;
+  }
+
+  private void run(int count, IntConsumer task) {
     if (count == 1) {
       runOne(0, task);
       return;
@@ -146,13 +181,54 @@ public final class TaskRunner implements TaskPool, AutoCloseable {
   }
 
   private void materialize(StageBoundary boundary) {
+    BatchTrace batch = trace;
+    if (batch == null || !batch.isProcessingThread()) {
+      materialize(boundary, shuffleMapRunner, stateUpdateRunner);
+      return;
+    }
+    batch.beginBoundary(kindOf(boundary), nameOf(boundary));
+    try {
+      materialize(
+          boundary,
+          (stage, local) -> {
+            if (stage.id() != null) {
+              batch.boundaryOfNode(stage.id().nodeId());
+            }
+            shuffleMapRunner.run(stage, local);
+          },
+          (stage, local) -> {
+            batch.boundaryOfNode(stage.nodeId());
+            stateUpdateRunner.run(stage, local);
+          });
+    } finally {
+      batch.endBoundary();
+    }
+  }
+
+  private void materialize(
+      StageBoundary boundary, ShuffleMapRunner maps, StateUpdateRunner updates) {
     if (boundary instanceof ShuffleBoundary shuffle) {
-      shuffle.materialize(this, shuffleMapRunner);
+      shuffle.materialize(this, maps);
     } else if (boundary instanceof StateBoundary state) {
-      state.materialize(this, stateUpdateRunner);
+      state.materialize(this, updates);
     } else {
       boundary.materialize(this);
     }
+  }
+
+  private static StageInfo.Kind kindOf(StageBoundary boundary) {
+    if (boundary instanceof ShuffleBoundary) {
+      return StageInfo.Kind.SHUFFLE;
+    }
+    return boundary instanceof StateBoundary ? StageInfo.Kind.STATE : StageInfo.Kind.OTHER;
+  }
+
+  /**
+   * What a boundary is called until its runner names its stream: the dataset's type without its
+   * suffix, e.g. {@code Cached} or {@code CoGroup}.
+   */
+  private static String nameOf(StageBoundary boundary) {
+    return boundary.getClass().getSimpleName().replace("Dataset", "");
   }
 
   /**

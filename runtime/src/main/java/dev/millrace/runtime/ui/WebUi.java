@@ -10,6 +10,9 @@ import dev.millrace.runtime.history.BatchHistory;
 import dev.millrace.runtime.history.BatchPage;
 import dev.millrace.runtime.history.BatchStatus;
 import dev.millrace.runtime.history.BatchSummary;
+import dev.millrace.runtime.history.OutputSummary;
+import dev.millrace.runtime.history.PartsSummary;
+import dev.millrace.runtime.history.StageSummary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -62,6 +65,8 @@ public final class WebUi {
   private static final String API = "/api/v1/";
   private static final String BATCHES = API + "batches";
   private static final ObjectMapper JSON = new ObjectMapper();
+  // What only the one-batch answer holds.
+  private static final List<String> DETAILS = List.of("outputs", "stages", "inputParts");
   private static final Map<String, String> TYPES =
       Map.of(
           "html", "text/html; charset=utf-8",
@@ -273,7 +278,7 @@ public final class WebUi {
     answer.put("offset", page.offset());
     answer.put("limit", page.limit());
     ArrayNode batches = answer.putArray("batches");
-    page.batches().forEach(b -> batches.add(batchNode(b)));
+    page.batches().forEach(b -> batches.add(listedBatchNode(b)));
     return answer.toString();
   }
 
@@ -287,7 +292,7 @@ public final class WebUi {
     }
     return history
         .batch(batchTime)
-        .map(b -> batchNode(b).toString())
+        .map(b -> detailedBatchNode(b).toString())
         .orElseThrow(
             () ->
                 new BadRequestException(
@@ -307,6 +312,43 @@ public final class WebUi {
     node.put("schedulingDelayMs", batch.schedulingDelay());
     node.put("processingTimeMs", batch.processingTime());
     node.put("totalDelayMs", batch.totalDelay());
+    return node;
+  }
+
+  /** A batch in a list: its figures without the details, so that a page of 1000 stays small. */
+  private static ObjectNode listedBatchNode(BatchSummary batch) {
+    ObjectNode node = batchNode(batch);
+    node.remove(DETAILS);
+    return node;
+  }
+
+  /**
+   * One batch with its details: each output with its duration and status, each stage with its
+   * duration in milliseconds, the shuffle bytes of all its stages, and each input's parts with how
+   * many more there are than it describes.
+   */
+  private static ObjectNode detailedBatchNode(BatchSummary batch) {
+    ObjectNode node = batchNode(batch);
+    ArrayNode outputs = node.putArray("outputs");
+    for (OutputSummary output : batch.outputs()) {
+      ObjectNode o = JSON.valueToTree(output);
+      o.put("durationMs", output.duration());
+      o.put("status", output.status());
+      outputs.add(o);
+    }
+    ArrayNode stages = node.putArray("stages");
+    for (StageSummary stage : batch.stages()) {
+      ObjectNode s = JSON.valueToTree(stage);
+      s.put("durationMs", stage.durationMicros() / 1000.0);
+      stages.add(s);
+    }
+    node.put("shuffleBytes", batch.shuffleBytes());
+    ArrayNode inputs = node.putArray("inputParts");
+    for (PartsSummary input : batch.inputParts()) {
+      ObjectNode i = JSON.valueToTree(input);
+      i.put("more", input.total() - input.parts().size());
+      inputs.add(i);
+    }
     return node;
   }
 

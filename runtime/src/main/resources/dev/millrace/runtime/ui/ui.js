@@ -182,9 +182,35 @@ async function batch() {
   document.getElementById("batch-total").textContent = ms(b.totalDelayMs);
   document.querySelector("#batch-inputs tbody").innerHTML = Object.entries(b.inputRecords || {})
       .map(([name, n]) => `<tr><td>${esc(name)}</td><td>${esc(n)}</td></tr>`).join("");
+  // Each input's parts as its plan knows them: the first 20, then how many more.
+  document.querySelector("#batch-input-parts tbody").innerHTML = (b.inputParts || []).map(p =>
+      p.parts.map(part => `<tr class="part"><td>${esc(p.input)}</td><td class="text">${esc(part)}</td></tr>`).join("") +
+      (p.more > 0 ? `<tr class="more"><td>${esc(p.input)}</td><td class="text">and ${esc(p.more)} more</td></tr>` : "")).join("")
+      || `<tr><td colspan="2">none known</td></tr>`;
+  document.querySelector("#batch-outputs tbody").innerHTML = (b.outputs || []).map(o =>
+      `<tr class="output"><td>${esc(o.index)}</td><td>${esc(o.name)}</td><td>${esc(o.stream)}</td><td>${ms(o.durationMs)}</td>` +
+      `<td class="${o.status === "failed" ? "failed" : ""}">${esc(o.status)}</td><td class="text">${esc(o.error || "")}</td></tr>`).join("")
+      || `<tr><td colspan="6">none ran</td></tr>`;
+  document.querySelector("#batch-stages tbody").innerHTML = (b.stages || []).map(s =>
+      `<tr class="stage"><td>${esc(s.name)}</td><td>${esc(s.kind)}</td><td>${esc(s.tasks)}</td><td>${esc(s.tasksRetried)}</td>` +
+      `<td>${esc(s.durationMs.toFixed(1))} ms</td><td class="text">${s.executors.map(ranOn).join(", ")}</td>` +
+      `<td>${s.shuffleBytes < 0 ? "" : bytes(s.shuffleBytes)}</td></tr>`).join("")
+      || `<tr><td colspan="7">none traced</td></tr>`;
+  document.getElementById("batch-shuffle-bytes").textContent = bytes(b.shuffleBytes || 0);
   document.getElementById("batch-error-section").hidden = !b.error;
   document.getElementById("batch-error").textContent = b.error || "";
   document.body.dataset.loaded = "true";
+}
+
+// Where a stage's tasks ran: "driver: 4" or "exec-1 (host-a): 2".
+function ranOn(r) {
+  return esc(r.id) + (r.host ? " (" + esc(r.host) + ")" : "") + ": " + esc(r.tasks);
+}
+
+function bytes(n) {
+  if (n < 1024) return n + " B";
+  if (n < 1024 * 1024) return (n / 1024).toFixed(1) + " KiB";
+  return (n / 1024 / 1024).toFixed(1) + " MiB";
 }
 
 async function appName() {
@@ -203,12 +229,6 @@ async function executors() {
       `<td>${esc(e.statePartitions)}</td><td class="heap-used">${e.heapUsedBytes === null ? "–" : esc(bytes(e.heapUsedBytes))}</td>` +
       `<td>${e.heapMaxBytes === null ? "–" : esc(bytes(e.heapMaxBytes))}</td></tr>`).join("");
   document.body.dataset.loaded = "true";
-}
-
-function bytes(n) {
-  if (n < 1024) return n + " B";
-  if (n < 1024 * 1024) return (n / 1024).toFixed(1) + " KiB";
-  return (n / 1024 / 1024).toFixed(1) + " MiB";
 }
 
 async function checkpoints() {

@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A real driver and three real executors, as OS processes on this test's class path, run {@link
  * TestingStatefulWordsApplication}: a word count, a running count and an incremental windowed count
  * whose saved files, read alone, are exactly what one process computes from the files written, also
- * when an executor or the driver is killed mid-stream.
+ * when an executor or the driver is killed mid-stream; the batch pages show which executor ran
+ * which stage's tasks.
  */
 @Tag("process")
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -114,6 +117,7 @@ class DistributedStatefulWordsProcessTest {
       assertTrue(
           statePartFiles() > 0,
           "the executors owning state wrote no part of a checkpoint generation themselves");
+      assertBatchPagesShowStagesOnExecutors(address);
       assertEquals(0, driver.terminate(TIMEOUT_MS), driver.log());
     }
     assertExactlyWhatOneProcessComputes();
@@ -122,27 +126,62 @@ class DistributedStatefulWordsProcessTest {
   /** {@code /api/v1/state} names, for each partition, the executor the status says owns it. */
   private static void assertStatePageNamesTheExecutorsOwningEachPartition(
       String address, DriverStatusReport status) throws Exception {
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://" + address + "/api/v1/state")).build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, response.statusCode(), response.body());
+    JsonNode state = json(address, "/api/v1/state");
     Map<String, Integer> owned = new HashMap<>();
-    for (JsonNode operator : new ObjectMapper().readTree(response.body())) {
+    for (JsonNode operator : state) {
       operator.get("owners").forEach(o -> owned.merge(o.asText(), 1, Integer::sum));
       // The owners counted the keys of the parts they wrote for the newest checkpoint.
       if (!operator.get("checkpointBatchTime").isNull()) {
-        assertTrue(operator.get("keys").asLong() > 0, response.body());
-        assertTrue(operator.get("bytes").asLong() > 0, response.body());
+        assertTrue(operator.get("keys").asLong() > 0, state.toString());
+        assertTrue(operator.get("bytes").asLong() > 0, state.toString());
       }
     }
     for (ExecutorReport executor : status.executors()) {
       assertEquals(
           executor.statePartitions(),
           owned.getOrDefault(executor.id(), 0),
-          executor.id() + " in " + response.body());
+          executor.id() + " in " + state);
     }
+  }
+
+  /**
+   * The REST API's batches show shuffle and state stages whose tasks ran on the executors, named
+   * with their hosts, and the shuffle bytes the executors' map output brought to the driver.
+   */
+  private void assertBatchPagesShowStagesOnExecutors(String address) throws Exception {
+    Set<String> shuffledOn = new TreeSet<>();
+    Set<String> updatedOn = new TreeSet<>();
+    long shuffleBytes = 0;
+    for (JsonNode listed :
+        json(address, "/api/v1/batches?status=completed&limit=1000").get("batches")) {
+      JsonNode batch = json(address, "/api/v1/batches/" + listed.get("batchTime").asLong());
+      shuffleBytes += batch.get("shuffleBytes").asLong();
+      for (JsonNode stage : batch.get("stages")) {
+        int tasks = 0;
+        for (JsonNode ran : stage.get("executors")) {
+          tasks += ran.get("tasks").asInt();
+          String id = ran.get("id").asText();
+          if (id.startsWith("exec-")) {
+            assertTrue(!ran.get("host").asText().isEmpty(), "an executor's host: " + stage);
+            (stage.get("kind").asText().equals("state") ? updatedOn : shuffledOn).add(id);
+          }
+        }
+        assertEquals(stage.get("tasks").asInt(), tasks, "every task ran somewhere: " + stage);
+      }
+    }
+    assertEquals(Set.of("exec-1", "exec-2", "exec-3"), shuffledOn, "map tasks ran on executors");
+    assertTrue(!updatedOn.isEmpty(), "state partitions were updated on executors");
+    assertTrue(shuffleBytes > 0, "the executors' map output reached the driver");
+  }
+
+  private static JsonNode json(String address, String path) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://" + address + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), path + ": " + response.body());
+    return new ObjectMapper().readTree(response.body());
   }
 
   @Test

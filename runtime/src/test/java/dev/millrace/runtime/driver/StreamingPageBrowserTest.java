@@ -34,9 +34,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The web UI in a real browser (Debian's headless Chromium, driven by Selenium through its
  * chromedriver) showing real driver processes: the Streaming page draws its timelines from real
  * batches and fills the completed-batch table, a batch page opens from it, it works behind a path
- * prefix, and after a SIGKILL the next attempt's page shows the earlier attempt's batches; the
- * Checkpoints and State pages open from the navigation and show a stateful driver's generations and
- * state. One browser for the class. The screenshots go to {@code -Dmillrace.ui.screenshots} ({@code
+ * prefix, and after a SIGKILL the next attempt's page shows the earlier attempt's batches. The
+ * batch page shows what the batch read, its output operations and its stages; the Checkpoints and
+ * State pages open from the navigation and show a stateful driver's generations and state. One
+ * browser for the class. The screenshots go to {@code -Dmillrace.ui.screenshots} ({@code
  * target/ui-screenshots} by default; {@code docs/} keeps the README's copies).
  */
 @Tag("process")
@@ -137,6 +138,30 @@ class StreamingPageBrowserTest {
       assertEquals(
           FILE_STREAM + " 5",
           browser.findElement(By.cssSelector("#batch-inputs tbody tr")).getText());
+      // The file the batch read, its outputs and its stages, from the real driver.
+      String part =
+          browser.findElement(By.cssSelector("#batch-input-parts tbody tr.part")).getText();
+      assertTrue(
+          part.startsWith(FILE_STREAM + " ") && part.endsWith("a.txt [0, " + bytes(5) + ")"), part);
+      List<String> outputs =
+          browser.findElements(By.cssSelector("#batch-outputs tbody tr.output")).stream()
+              .map(tr -> cell(tr, 2) + " " + cell(tr, 5))
+              .toList();
+      assertEquals(List.of("saveAsTextFiles succeeded", "saveAsTextFiles succeeded"), outputs);
+      List<String> stages =
+          browser.findElements(By.cssSelector("#batch-stages tbody tr.stage")).stream()
+              .map(tr -> cell(tr, 2) + " " + cell(tr, 1).replaceAll("#\\d+", ""))
+              .toList();
+      assertTrue(
+          stages.containsAll(
+              List.of(
+                  "shuffle updateStateByKey",
+                  "state updateStateByKey",
+                  "output saveAsTextFiles of textFileStream")),
+          stages.toString());
+      for (var tr : browser.findElements(By.cssSelector("#batch-stages tbody tr.stage"))) {
+        assertEquals("driver: " + cell(tr, 3), cell(tr, 6), "no executor: the driver ran all");
+      }
       screenshot("ui-batch.png");
 
       try (TestingPrefixProxy proxy = TestingPrefixProxy.start("/proxy/application_1/", address)) {
@@ -306,6 +331,17 @@ class StreamingPageBrowserTest {
             return false;
           }
         });
+  }
+
+  private static String cell(org.openqa.selenium.WebElement row, int column) {
+    return row.findElement(By.cssSelector("td:nth-child(" + column + ")")).getText();
+  }
+
+  /** The bytes of the first {@code lines} lines {@link #writeFile} writes to file "a". */
+  private static long bytes(int lines) {
+    return DriverProcessTest.expectedLines("a").subList(0, lines).stream()
+        .mapToLong(l -> l.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1)
+        .sum();
   }
 
   private long number(String script) {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The batch history of a real driver process across a SIGKILL: the next attempt's REST API shows
- * the batches the killed one completed, marked with its attempt and run.
+ * the batches the killed one completed, marked with its attempt and run, with their details.
  */
 @Tag("process")
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
@@ -102,6 +102,14 @@ class WebUiProcessTest {
       assertEquals(3, earlier.get("records").asLong());
       assertEquals(
           3, earlier.get("inputRecords").elements().next().asLong(), "by input: " + earlier);
+      // The earlier attempt's details came back with it: its outputs, stages and the file it read.
+      assertEquals(2, earlier.get("outputs").size(), earlier.toString());
+      assertEquals("saveAsTextFiles", earlier.get("outputs").get(0).get("name").asText());
+      assertEquals("succeeded", earlier.get("outputs").get(1).get("status").asText());
+      assertTrue(earlier.get("stages").size() >= 2, earlier.toString());
+      JsonNode read = earlier.get("inputParts").get(0);
+      assertEquals(1, read.get("total").asInt(), earlier.toString());
+      assertTrue(read.get("parts").get(0).asText().contains("a.txt [0, 12)"), read.toString());
       // Newest first: every batch of run 2 before every batch of run 1.
       int firstOfRun1 = indexOfRun(batches, 1);
       assertTrue(firstOfRun1 > 0, page.toString());

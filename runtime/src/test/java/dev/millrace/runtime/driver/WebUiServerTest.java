@@ -177,6 +177,35 @@ class WebUiServerTest {
     JsonNode batch = json("/api/v1/batches/" + time);
     assertEquals(time, batch.get("batchTime").asLong());
     assertEquals(7, batch.get("records").asLong());
+    JsonNode output = batch.get("outputs").get(0);
+    assertEquals(1, batch.get("outputs").size(), batch.toString());
+    assertEquals("foreachBatch", output.get("name").asText());
+    assertEquals("queueStream#0", output.get("stream").asText());
+    assertEquals("succeeded", output.get("status").asText());
+    assertEquals(
+        output.get("endTime").asLong() - output.get("startTime").asLong(),
+        output.get("durationMs").asLong());
+    JsonNode stage = batch.get("stages").get(0);
+    assertEquals(1, batch.get("stages").size(), batch.toString());
+    assertEquals("foreachBatch of queueStream#0", stage.get("name").asText());
+    assertEquals("output", stage.get("kind").asText());
+    assertEquals(
+        stage.get("tasks").asInt(), stage.get("executors").get(0).get("tasks").asInt(), stage + "");
+    assertEquals("driver", stage.get("executors").get(0).get("id").asText());
+    assertEquals(
+        stage.get("durationMicros").asLong() / 1000.0, stage.get("durationMs").asDouble(), 1e-9);
+    assertEquals(0, batch.get("shuffleBytes").asLong());
+    JsonNode input = batch.get("inputParts").get(0);
+    assertEquals("queueStream#0", input.get("input").asText());
+    assertEquals(input.get("total").asInt(), input.get("parts").size());
+    assertEquals(0, input.get("more").asInt());
+    assertTrue(input.get("parts").get(0).asText().matches("\\d+ records"), input.toString());
+    JsonNode listed = json("/api/v1/batches?limit=1").get("batches").get(0);
+    assertTrue(
+        listed.path("outputs").isMissingNode()
+            && listed.path("stages").isMissingNode()
+            && listed.path("inputParts").isMissingNode(),
+        "the list leaves the details out: " + listed);
 
     HttpResponse<String> unknown = get("/api/v1/batches/" + (time + 1));
     assertEquals(404, unknown.statusCode());

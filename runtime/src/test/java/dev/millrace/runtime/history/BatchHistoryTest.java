@@ -44,6 +44,16 @@ class BatchHistoryTest {
   }
 
   @Test
+  void anEarlierRunsBatchesComeBackWithTheirOutputsStagesAndInputParts() {
+    BatchSummary earlier = HistoryStoreTest.detailed(1, 1000, 20, 10_000);
+
+    BatchHistory history = new BatchHistory(10, 2, List.of(earlier));
+
+    assertEquals(earlier, history.batch(1000).orElseThrow());
+    assertEquals(2, history.run());
+  }
+
+  @Test
   void aFailedBatchKeepsTheErrorThatStoppedIt() {
     BatchHistory history = new BatchHistory(10, 1, List.of());
     history.onBatchSubmitted(new BatchInfo(1000, 1001, -1, -1, -1));

@@ -8,6 +8,7 @@ import dev.millrace.runtime.config.StreamingOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -30,6 +31,82 @@ class HistoryStoreTest {
         Map.of("queueStream#0", records),
         BatchStatus.COMPLETED,
         null);
+  }
+
+  /**
+   * A completed batch with every detail: three outputs, four stages (one on two executors) and two
+   * inputs' parts, the {@code partsPerInput} first of {@code totalParts} each.
+   */
+  static BatchSummary detailed(int run, long time, int partsPerInput, int totalParts) {
+    List<String> files = new ArrayList<>();
+    List<String> ranges = new ArrayList<>();
+    for (int i = 0; i < partsPerInput; i++) {
+      files.add(
+          "hdfs://namenode:8020/data/landing/events/2026/12/07/part-"
+              + time
+              + "-"
+              + i
+              + ".txt"
+              + " [0, 134217728)");
+      ranges.add("events-" + i + " [" + time * 10 + ", " + (time * 10 + 500) + ")");
+    }
+    return new BatchSummary(
+        run,
+        run,
+        time,
+        time + 1,
+        time + 2,
+        time + 9,
+        1000,
+        Map.of("textFileStream#0", 600L, "kafkaStream#1", 400L),
+        BatchStatus.COMPLETED,
+        null,
+        List.of(
+            new OutputSummary(0, "foreachBatch", "reduceByKey#3", time + 2, time + 4, null),
+            new OutputSummary(1, "saveAsTextFiles", "map#5", time + 4, time + 6, null),
+            new OutputSummary(2, "print", "updateStateByKey#6", time + 6, time + 9, null)),
+        List.of(
+            new StageSummary(
+                "shuffle",
+                "reduceByKey#3",
+                time + 2,
+                1200,
+                8,
+                1,
+                List.of(
+                    new StageSummary.Ran("exec-1", "10.0.0.7", 4),
+                    new StageSummary.Ran("exec-2", "10.0.0.8", 4)),
+                40960),
+            new StageSummary(
+                "output",
+                "foreachBatch of reduceByKey#3",
+                time + 3,
+                300,
+                2,
+                0,
+                List.of(new StageSummary.Ran("driver", null, 2)),
+                -1),
+            new StageSummary(
+                "state",
+                "updateStateByKey#6",
+                time + 6,
+                900,
+                2,
+                0,
+                List.of(new StageSummary.Ran("driver", null, 2)),
+                -1),
+            new StageSummary(
+                "output",
+                "print of updateStateByKey#6",
+                time + 8,
+                100,
+                1,
+                0,
+                List.of(new StageSummary.Ran("driver", null, 1)),
+                -1)),
+        List.of(
+            new PartsSummary("textFileStream#0", totalParts, files),
+            new PartsSummary("kafkaStream#1", totalParts, ranges)));
   }
 
   private HistoryStore store(Path checkpoint) {
@@ -57,6 +134,61 @@ class HistoryStoreTest {
         List.of("batches-0000000001-00000000000000000002.jsonl"),
         files(checkpoint),
         "the older save is deleted once the newer is whole");
+  }
+
+  @Test
+  void aBatchsOutputsStagesAndInputPartsAreSavedAndLoadBack() throws Exception {
+    Path checkpoint = Files.createDirectories(dir.resolve("checkpoint"));
+    HistoryStore store = store(checkpoint);
+    BatchSummary failed =
+        new BatchSummary(
+            1,
+            1,
+            300,
+            301,
+            302,
+            305,
+            -1,
+            Map.of(),
+            BatchStatus.FAILED,
+            "it broke",
+            List.of(new OutputSummary(0, "foreachBatch", "map#1", 302, 305, "java.io.IOException")),
+            List.of(),
+            List.of(new PartsSummary("queueStream#0", 1, List.of("3 records"))));
+    List<BatchSummary> batches =
+        List.of(detailed(1, 100, 2, 2), detailed(1, 200, 20, 10_000), failed);
+    assertTrue(store.save(1, 1, batches));
+
+    assertEquals(batches, store.load());
+  }
+
+  @Test
+  void aHistorySavedBeforeTheDetailsWereKeptLoadsWithNoneOfThem() throws Exception {
+    Path checkpoint = Files.createDirectories(dir.resolve("checkpoint"));
+    Path saved = Files.createDirectories(checkpoint.resolve(HistoryStore.DIRECTORY));
+    // The bytes the first version of the history wrote, before outputs, stages and parts.
+    Files.writeString(
+        saved.resolve("batches-0000000001-00000000000000000001.jsonl"),
+        "{\"format\":1,\"batches\":2}\n"
+            + "{\"run\":1,\"attempt\":1,\"batchTime\":100,\"submissionTime\":101,"
+            + "\"processingStartTime\":102,\"processingEndTime\":109,\"records\":5,"
+            + "\"inputRecords\":{\"queueStream#0\":5},\"status\":\"COMPLETED\"}\n"
+            + "{\"run\":1,\"attempt\":1,\"batchTime\":300,\"submissionTime\":301,"
+            + "\"processingStartTime\":302,\"processingEndTime\":305,\"records\":-1,"
+            + "\"inputRecords\":{},\"status\":\"FAILED\",\"error\":\"it broke\"}\n",
+        StandardCharsets.UTF_8);
+
+    List<BatchSummary> loaded = store(checkpoint).load();
+
+    assertEquals(
+        List.of(
+            completed(1, 100, 5),
+            new BatchSummary(
+                1, 1, 300, 301, 302, 305, -1, Map.of(), BatchStatus.FAILED, "it broke")),
+        loaded);
+    assertEquals(List.of(), loaded.get(0).outputs());
+    assertEquals(List.of(), loaded.get(0).stages());
+    assertEquals(List.of(), loaded.get(0).inputParts());
   }
 
   @Test

@@ -25,6 +25,79 @@ class SourceInputTest {
   }
 
   @Test
+  void aSourceThatDoesNotDescribeItsPartsHasThemNumbered() {
+    SourceInput<Long, long[]> input = new SourceInput<>(new TestingNumbers(new AtomicLong(25), 10));
+    input.start(0);
+
+    InputParts parts = input.parts("numbers#0", input.take(1_000, false), 2).orElseThrow();
+
+    assertEquals(new InputParts("numbers#0", 3, List.of("part 0", "part 1")), parts);
+    assertEquals(1, parts.more());
+  }
+
+  @Test
+  void aPartWhoseDescriptionFailsIsNumberedWithTheFailureAndTheBatchGoesOn() {
+    SourceInput<String, String> input = new SourceInput<>(new TestingDescribedSource());
+    input.start(0);
+
+    InputParts parts = input.parts("letters#0", input.take(1_000, false), 20).orElseThrow();
+
+    assertEquals(
+        List.of(
+            "the letter a",
+            "part 1 (describe failed: java.lang.IllegalStateException: no words for b)"),
+        parts.shown());
+  }
+
+  /** Plans the parts "a" and "b" and describes only "a". */
+  private static final class TestingDescribedSource
+      implements dev.millrace.streaming.Source<String, String> {
+    @Override
+    public String name() {
+      return "letters";
+    }
+
+    @Override
+    public void start() {}
+
+    @Override
+    public void recover(byte[] position, List<List<String>> plansSince) {}
+
+    @Override
+    public List<String> plan(long batchTime, long maxRecords) {
+      return List.of("a", "b");
+    }
+
+    @Override
+    public java.util.Iterator<String> read(String part) {
+      return List.of(part).iterator();
+    }
+
+    @Override
+    public byte[] position() {
+      return new byte[0];
+    }
+
+    @Override
+    public byte[] encode(String part) {
+      return part.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String decode(byte[] part) {
+      return new String(part, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String describe(String part) {
+      if (part.equals("b")) {
+        throw new IllegalStateException("no words for b");
+      }
+      return "the letter " + part;
+    }
+  }
+
+  @Test
   void aSourcesHealthIsItsStatusWithTimesInEpochMillisAndFiguresInTheirOrder() {
     Map<String, String> figures = new LinkedHashMap<>();
     figures.put("lag", "1,200");

@@ -222,6 +222,39 @@ class TextFileSourceTest {
     return text.toString();
   }
 
+  @Test
+  void aBatchOfManyFilesDescribesTheFirstTwentySplitsByPathAndByteRangeAndCountsTheRest()
+      throws IOException {
+    InputSource<String> source = started(dir, 1);
+    for (int i = 0; i < 25; i++) {
+      write(String.format("f%02d.txt", i), "line " + i + "\n", 1_000);
+    }
+    Dataset<String> batch = source.take(2_000, false);
+
+    InputParts parts = source.parts("textFileStream#0", batch, InputParts.SHOWN).orElseThrow();
+    assertEquals("textFileStream#0", parts.input());
+    assertEquals(25, parts.total());
+    assertEquals(20, parts.shown().size());
+    assertEquals(5, parts.more());
+    assertEquals(dir.resolve("f00.txt") + " [0, 7)", parts.shown().get(0));
+  }
+
+  @Test
+  void aSplitOfAFileWithAVeryLongPathIsDescribedInAtMost200Characters() throws IOException {
+    InputSource<String> source = started(dir, 1);
+    write("x".repeat(230) + ".txt", "line\n", 1_000);
+
+    String shown =
+        source
+            .parts("textFileStream#0", source.take(2_000, false), InputParts.SHOWN)
+            .orElseThrow()
+            .shown()
+            .get(0);
+
+    assertEquals(InputParts.MAX_CHARS, shown.length());
+    assertTrue(shown.startsWith(dir.resolve("xxx").toString()) && shown.endsWith("x\u2026"), shown);
+  }
+
   private InputSource<String> started(Path directory, int partitions) {
     InputSource<String> source = new TextFileSource(directory, partitions, "files").input();
     source.start(0);
