@@ -177,8 +177,10 @@ class WebUiServerTest {
     JsonNode batch = json("/api/v1/batches/" + time);
     assertEquals(time, batch.get("batchTime").asLong());
     assertEquals(7, batch.get("records").asLong());
+    // Two outputs: the queue's, and the reporting source's (the inputs' test needs it).
     JsonNode output = batch.get("outputs").get(0);
-    assertEquals(1, batch.get("outputs").size(), batch.toString());
+    assertEquals(2, batch.get("outputs").size(), batch.toString());
+    assertEquals("stream#1", batch.get("outputs").get(1).get("stream").asText());
     assertEquals("foreachBatch", output.get("name").asText());
     assertEquals("queueStream#0", output.get("stream").asText());
     assertEquals("succeeded", output.get("status").asText());
@@ -186,7 +188,8 @@ class WebUiServerTest {
         output.get("endTime").asLong() - output.get("startTime").asLong(),
         output.get("durationMs").asLong());
     JsonNode stage = batch.get("stages").get(0);
-    assertEquals(1, batch.get("stages").size(), batch.toString());
+    assertEquals(2, batch.get("stages").size(), batch.toString());
+    assertEquals("foreachBatch of stream#1", batch.get("stages").get(1).get("name").asText());
     assertEquals("foreachBatch of queueStream#0", stage.get("name").asText());
     assertEquals("output", stage.get("kind").asText());
     assertEquals(
