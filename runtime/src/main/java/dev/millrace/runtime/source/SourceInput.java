@@ -123,21 +123,21 @@ public final class SourceInput<T, P> implements InputSource<T> {
     String partName = source instanceof EngineSource<?, ?> own ? own.partName() : "part";
     List<String> described = new ArrayList<>(Math.min(shown, plan.size()));
     for (int i = 0; i < plan.size() && i < shown; i++) {
-      described.add(described(plan.get(i), partName + " " + i));
+      described.add(described(plan.get(i), partName, i));
     }
     return Optional.of(new InputParts(input, plan.size(), described));
   }
 
   /**
-   * {@code part} as the source describes it, or {@code numbered} if it does not: an application's
-   * {@code describe} that throws is only for a page, and never fails the batch.
+   * {@code part} as the source describes it, or numbered ({@code partName index}) if it does not:
+   * an application's {@code describe} that throws is only for a page, and never fails the batch.
    */
-  private String described(P part, String numbered) {
+  private String described(P part, String partName, int index) {
     try {
       String told = source.describe(part);
-      return told == null ? numbered : InputParts.shortened(told);
+      return told == null ? partName + " " + index : InputParts.shortened(told);
     } catch (RuntimeException e) {
-      return InputParts.shortened(numbered + " (describe failed: " + e + ")");
+      return InputParts.shortened(partName + " " + index + " (describe failed: " + e + ")");
     }
   }
 

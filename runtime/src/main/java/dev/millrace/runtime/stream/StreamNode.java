@@ -22,6 +22,7 @@ public abstract class StreamNode<T> {
   protected final StreamGraph graph;
   private final int id;
   private final String operation;
+  private final String name;
   private final Map<Long, Dataset<T>> generated = new ConcurrentHashMap<>();
   private volatile long rememberMillis;
   private volatile boolean persisted;
@@ -31,6 +32,8 @@ public abstract class StreamNode<T> {
     this.graph = graph;
     this.operation = operation;
     this.id = graph.register(this);
+    // Asked for every batch (traces, listener events): made once.
+    this.name = operation + "#" + id;
   }
 
   /** The interval between this stream's batches. */
@@ -64,7 +67,7 @@ public abstract class StreamNode<T> {
 
   /** {@code operation#id}, for messages. */
   public String name() {
-    return operation + "#" + id;
+    return name;
   }
 
   /** Whether {@code time} is one of this stream's batch times. */

@@ -223,12 +223,21 @@ public final class TaskRunner implements TaskPool, AutoCloseable {
     return boundary instanceof StateBoundary ? StageInfo.Kind.STATE : StageInfo.Kind.OTHER;
   }
 
+  // A boundary's name for traces, by its class, made once per class rather than once per stage.
+  private static final ClassValue<String> BOUNDARY_NAMES =
+      new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+          return type.getSimpleName().replace("Dataset", "");
+        }
+      };
+
   /**
    * What a boundary is called until its runner names its stream: the dataset's type without its
    * suffix, e.g. {@code Cached} or {@code CoGroup}.
    */
   private static String nameOf(StageBoundary boundary) {
-    return boundary.getClass().getSimpleName().replace("Dataset", "");
+    return BOUNDARY_NAMES.get(boundary.getClass());
   }
 
   /**
