@@ -97,20 +97,7 @@ public record BatchSummary(
 
   /** This batch with its records by input given by {@code inputRecords}. */
   BatchSummary withInputRecords(Map<String, Long> inputRecords) {
-    return new BatchSummary(
-        run,
-        attempt,
-        batchTime,
-        submissionTime,
-        processingStartTime,
-        processingEndTime,
-        records,
-        inputRecords,
-        status,
-        error,
-        outputs,
-        stages,
-        inputParts);
+    return with(inputRecords, outputs, stages, inputParts);
   }
 
   /**
@@ -118,20 +105,7 @@ public record BatchSummary(
    * of it.
    */
   BatchSummary withDetailsOf(BatchSummary earlier) {
-    return new BatchSummary(
-        run,
-        attempt,
-        batchTime,
-        submissionTime,
-        processingStartTime,
-        processingEndTime,
-        records,
-        inputRecords,
-        status,
-        error,
-        earlier.outputs,
-        earlier.stages,
-        earlier.inputParts);
+    return with(inputRecords, earlier.outputs, earlier.stages, earlier.inputParts);
   }
 
   /** This batch with {@code output} in place of its entry of the same index, or added. */
@@ -149,42 +123,25 @@ public record BatchSummary(
     if (!replaced) {
       changed.add(output);
     }
-    return new BatchSummary(
-        run,
-        attempt,
-        batchTime,
-        submissionTime,
-        processingStartTime,
-        processingEndTime,
-        records,
-        inputRecords,
-        status,
-        error,
-        changed,
-        stages,
-        inputParts);
+    return with(inputRecords, changed, stages, inputParts);
   }
 
   /** This batch with its outputs given. */
   BatchSummary withOutputs(List<OutputSummary> outputs) {
-    return new BatchSummary(
-        run,
-        attempt,
-        batchTime,
-        submissionTime,
-        processingStartTime,
-        processingEndTime,
-        records,
-        inputRecords,
-        status,
-        error,
-        outputs,
-        stages,
-        inputParts);
+    return with(inputRecords, outputs, stages, inputParts);
   }
 
   /** This batch with its stages and input parts given. */
   BatchSummary withTrace(List<StageSummary> stages, List<PartsSummary> inputParts) {
+    return with(inputRecords, outputs, stages, inputParts);
+  }
+
+  /** This batch's times and status with the records by input and the details given. */
+  private BatchSummary with(
+      Map<String, Long> inputRecords,
+      List<OutputSummary> outputs,
+      List<StageSummary> stages,
+      List<PartsSummary> inputParts) {
     return new BatchSummary(
         run,
         attempt,
