@@ -48,12 +48,13 @@ public final class ContainerEnvironment {
   public static final EnvironmentVariable METRICS_PORT =
       new EnvironmentVariable(
           "MILLRACE_METRICS_PORT",
-          "0 under millrace run and YARN, 4040 on Kubernetes, else unset: no metrics",
+          "0 on YARN, 4040 on Kubernetes, else unset: no metrics",
           "The port an executor serves Prometheus metrics on (GET /metrics, every interface; 0 for"
               + " a free one, which its log names). The operator sets 4040 on executor pods, where"
-              + " the pods' prometheus.io annotations point; millrace run and the YARN"
-              + " ApplicationMaster set 0, as executors there share hosts; spec.executor.env may"
-              + " name another port. An executor's --metrics-port flag takes precedence.");
+              + " the pods' prometheus.io annotations point; the YARN ApplicationMaster sets 0, as"
+              + " executors there share hosts; under millrace run executors listen on nothing"
+              + " unless spec.executor.env names a port. An executor's --metrics-port flag takes"
+              + " precedence.");
 
   /** Every variable a driver or executor reads, for the configuration reference. */
   public static List<EnvironmentVariable> all() {

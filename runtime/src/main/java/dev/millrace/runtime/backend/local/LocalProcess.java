@@ -6,7 +6,6 @@ import dev.millrace.crds.launch.JvmHeap;
 import dev.millrace.crds.launch.LaunchArguments;
 import dev.millrace.crds.supervision.ExitReport;
 import dev.millrace.crds.supervision.FailureClass;
-import dev.millrace.runtime.config.ContainerEnvironment;
 import dev.millrace.runtime.logs.LogLimits;
 import dev.millrace.runtime.logs.ProcessLogging;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -128,9 +127,6 @@ final class LocalProcess {
     args.add(String.valueOf(ProcessHandle.current().pid()));
     Map<String, String> env = environment(executor.getEnv());
     env.put(ProcessLogging.APP_VARIABLE, app.getMetadata().getName());
-    // Executors share this machine: each serves its metrics on a free port, which it logs
-    // (spec.executor.env may name a port instead).
-    env.putIfAbsent(ContainerEnvironment.METRICS_PORT.name(), "0");
     Process process = start(executor.getMemory(), args, env, log, options);
     return new LocalProcess(executorId, 0, process, log, null);
   }
