@@ -125,6 +125,12 @@ class ProcessKubeletEndToEndTest {
       assertNotEquals(
           executor.pid(), kubelet.process(NAMESPACE, APP + "-exec-1").orElseThrow().pid());
       for (String pod : List.of("driver-2", "exec-1")) {
+        // The replacement exec-1 may not have logged yet: the driver runs a lost executor's tasks
+        // itself, so the counts can be exact before the new process has started.
+        await(
+            kubelet,
+            pod + " logging through the user's configuration of spec.logging",
+            () -> usersLogLine(kubelet, pod));
         String log = Files.readString(kubelet.log(NAMESPACE, APP + "-" + pod));
         assertTrue(
             log.lines().anyMatch(l -> l.startsWith(USERS_LOG_PREFIX + "INFO dev.millrace.")),
@@ -229,6 +235,17 @@ class ProcessKubeletEndToEndTest {
 
   private static Phase phase(TestingCluster cluster) {
     return Optional.ofNullable(status(cluster)).map(StreamingAppStatus::getPhase).orElse(null);
+  }
+
+  /** Whether {@code pod}'s log has a line of Millrace's written by the user's Log4j file. */
+  private static boolean usersLogLine(TestingKubelet kubelet, String pod) {
+    try {
+      return Files.readString(kubelet.log(NAMESPACE, APP + "-" + pod))
+          .lines()
+          .anyMatch(l -> l.startsWith(USERS_LOG_PREFIX + "INFO dev.millrace."));
+    } catch (IOException e) {
+      return false; // not there yet
+    }
   }
 
   /** Waits for {@code condition}; a timeout shows the newest driver's and executor's logs. */
